@@ -1,0 +1,57 @@
+//! `mesh-emulator --listen 127.0.0.1:0 --session-timeout 2s`: serves until killed.
+//! The first line on stdout is `mesh-emulator listening on ADDRESS`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use mesh_emulator::{parse_duration, Config, Emulator};
+
+const USAGE: &str =
+    "usage: mesh-emulator [--listen ADDR] [--session-timeout DURATION] [--server-version VERSION]
+  --listen ADDR               address to bind (default 127.0.0.1:50051; port 0 picks a free port)
+  --session-timeout DURATION  inactivity timeout of sessions, e.g. 2s, 500ms, 5m (default 5m)
+  --server-version VERSION    what GetVersion reports (default 2.21.0)";
+
+fn main() -> ExitCode {
+    let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 50051));
+    let mut config = Config::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        let parsed: Result<(), String> = match arg.as_str() {
+            "--listen" => value("--listen").and_then(|v| {
+                v.parse()
+                    .map(|a| listen = a)
+                    .map_err(|e| format!("--listen {v}: {e}"))
+            }),
+            "--session-timeout" => value("--session-timeout").and_then(|v| {
+                parse_duration(&v)
+                    .filter(|d| !d.is_zero())
+                    .map(|d| config.session_timeout = d)
+                    .ok_or_else(|| format!("--session-timeout {v}: not a duration"))
+            }),
+            "--server-version" => value("--server-version").map(|v| config.version = v),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other => Err(format!("unknown argument {other}")),
+        };
+        if let Err(e) = parsed {
+            eprintln!("mesh-emulator: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    let emulator = match Emulator::start(listen, config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("mesh-emulator: cannot listen on {listen}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("mesh-emulator listening on {}", emulator.addr());
+    let _ = std::io::stdout().flush();
+    emulator.wait();
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,382 @@
+//! A Mesh session and its keep-alive.
+//!
+//! Keep-alive costs no thread: each open session has one small tokio task that
+//! sleeps until the session has been idle for the keep-alive interval (half
+//! the server's inactivity timeout unless set), then sends `ExtendSession`.
+//! Every call made through the session counts as activity and pushes the next
+//! extension back, so a busy session costs no extra requests. The server's
+//! timeout is learned from `ExtendSession`'s `expires_in` at open or attach
+//! and on every extension. When the server cannot be reached the task retries
+//! until the session would have expired; when the server says the session is
+//! gone the session becomes expired and its hook runs once.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use tokio::task::AbortHandle;
+use tonic::transport::Channel;
+use uuid::Uuid;
+
+use super::connection::ConnectionInner;
+use super::error::{Error, ErrorKind, Result};
+use super::id::{from_guid, to_guid};
+use crate::proto::session::session_service_client::SessionServiceClient;
+use crate::proto::types::Guid;
+
+/// Mesh's inactivity timeout today, used until the server tells its own.
+const DEFAULT_SERVER_TIMEOUT: Duration = Duration::from_secs(300);
+/// Shortest pause between two keep-alive attempts, whatever the server says.
+const MIN_INTERVAL: Duration = Duration::from_millis(10);
+/// Longest pause between retries while the server cannot be reached.
+const MAX_RETRY_PAUSE: Duration = Duration::from_secs(5);
+
+const OPEN: u8 = 0;
+const CLOSED: u8 = 1;
+const EXPIRED: u8 = 2;
+
+/// Runs when a session is found expired; receives the session id.
+pub type ExpiredHook = Box<dyn FnOnce(Uuid) + Send>;
+
+/// Milliseconds on a monotonic clock shared by all sessions.
+fn now_ms() -> u64 {
+    static BASE: OnceLock<Instant> = OnceLock::new();
+    BASE.get_or_init(Instant::now).elapsed().as_millis() as u64
+}
+
+pub(crate) struct Shared {
+    id: Uuid,
+    guid: Guid,
+    conn: Arc<ConnectionInner>,
+    state: AtomicU8,
+    /// When a call through the session last finished at the server (now_ms).
+    last_activity: AtomicU64,
+    /// The server's inactivity timeout, in ms.
+    server_timeout: AtomicU64,
+    hook: Mutex<Option<ExpiredHook>>,
+    keepalive: Mutex<Option<AbortHandle>>,
+}
+
+/// An open Mesh session. Calls take `&self`, so a session can be shared
+/// between tasks and threads (for example in an `Arc`). Dropping it stops
+/// keep-alive but leaves the session open on the server, like [`detach`].
+///
+/// [`detach`]: Session::detach
+pub struct Session {
+    shared: Arc<Shared>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.shared.stop_keepalive();
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    fn server_timeout(&self) -> Duration {
+        Duration::from_millis(self.server_timeout.load(Ordering::Relaxed))
+    }
+
+    fn interval(&self) -> Duration {
+        let timeout = self.server_timeout();
+        let ceiling = timeout.mul_f64(0.9);
+        let interval = match self.conn.options.keepalive_interval {
+            Some(i) => i.min(ceiling),
+            None => timeout / 2,
+        };
+        interval.max(MIN_INTERVAL)
+    }
+
+    fn touch(&self) {
+        self.last_activity.fetch_max(now_ms(), Ordering::Relaxed);
+    }
+
+    fn stop_keepalive(&self) {
+        if let Some(task) = lock(&self.keepalive).take() {
+            task.abort();
+        }
+    }
+
+    /// Marks the session expired (once) and runs the hook.
+    fn expire(&self) {
+        if self
+            .state
+            .compare_exchange(OPEN, EXPIRED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            self.stop_keepalive();
+            let hook = lock(&self.hook).take();
+            if let Some(hook) = hook {
+                hook(self.id);
+            }
+        }
+    }
+
+    fn check_open(&self) -> Result<()> {
+        match self.state.load(Ordering::Acquire) {
+            OPEN => Ok(()),
+            CLOSED => Err(Error::new(
+                ErrorKind::Closed,
+                format!("session {} was closed or detached by this client", self.id),
+            )),
+            _ => Err(self.expired_error()),
+        }
+    }
+
+    fn expired_error(&self) -> Error {
+        Error::new(
+            ErrorKind::SessionExpired,
+            format!(
+                "session {} has expired: the server no longer has it (timed out, ended elsewhere, or the server restarted)",
+                self.id
+            ),
+        )
+    }
+
+    /// Runs one RPC that carries the session id, with the call deadline, and
+    /// keeps the session's bookkeeping: activity on any answer from the
+    /// server, expiry when the server no longer knows the session.
+    pub(crate) async fn call<T, F, Fut>(&self, what: &str, rpc: F) -> Result<T>
+    where
+        F: FnOnce(Channel, Guid) -> Fut,
+        Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
+    {
+        self.check_open()?;
+        let limit = self.conn.options.call_timeout;
+        let fut = rpc(self.conn.channel.clone(), self.guid.clone());
+        let result = match tokio::time::timeout(limit, fut).await {
+            Err(_) => Err(Error::timeout(what, limit)),
+            Ok(Err(status)) => Err(Error::from_status(what, &status)),
+            Ok(Ok(response)) => Ok(response.into_inner()),
+        };
+        match &result {
+            Ok(_) => self.touch(),
+            Err(e) if e.kind() == ErrorKind::SessionNotFound => {
+                self.expire();
+                return Err(e.clone().with_kind(ErrorKind::SessionExpired));
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::Unavailable | ErrorKind::Timeout) => {}
+            // The server answered, so it saw the session in use.
+            Err(_) => self.touch(),
+        }
+        result
+    }
+
+    /// One `ExtendSession`; learns the server's timeout from the answer.
+    async fn extend(&self) -> Result<Duration> {
+        let response = self
+            .call("ExtendSession", |channel, guid| async move {
+                SessionServiceClient::new(channel)
+                    .extend_session(guid)
+                    .await
+            })
+            .await?;
+        let expires_in = response
+            .expires_in
+            .and_then(|d| Duration::try_from(d).ok())
+            .filter(|d| !d.is_zero());
+        if let Some(timeout) = expires_in {
+            self.server_timeout
+                .store(timeout.as_millis() as u64, Ordering::Relaxed);
+        }
+        Ok(self.server_timeout())
+    }
+
+    /// Extends an idle session, retrying while the server cannot be reached
+    /// until the session would have expired anyway.
+    async fn keep_alive_once(self: &Arc<Self>) -> Result<()> {
+        let mut pause = (self.interval() / 10).clamp(MIN_INTERVAL, MAX_RETRY_PAUSE);
+        loop {
+            let last = self.last_activity.load(Ordering::Relaxed);
+            let expires_at = last + self.server_timeout.load(Ordering::Relaxed);
+            let err = match Box::pin(self.extend()).await {
+                Ok(_) => return Ok(()),
+                Err(e) => e,
+            };
+            if matches!(err.kind(), ErrorKind::SessionExpired | ErrorKind::Closed) {
+                return Err(err);
+            }
+            let now = now_ms();
+            if now >= expires_at {
+                self.expire();
+                return Err(self.expired_error());
+            }
+            let wait = pause.min(Duration::from_millis(expires_at - now));
+            tokio::time::sleep(wait).await;
+            pause = (pause * 2).min(MAX_RETRY_PAUSE);
+        }
+    }
+}
+
+async fn keepalive_task(shared: Arc<Shared>) {
+    loop {
+        let due =
+            shared.last_activity.load(Ordering::Relaxed) + shared.interval().as_millis() as u64;
+        let now = now_ms();
+        if now < due {
+            tokio::time::sleep(Duration::from_millis(due - now)).await;
+            continue;
+        }
+        if shared.keep_alive_once().await.is_err() {
+            return;
+        }
+    }
+}
+
+impl Session {
+    fn new(conn: Arc<ConnectionInner>, id: Uuid) -> Session {
+        Session {
+            shared: Arc::new(Shared {
+                id,
+                guid: to_guid(id),
+                conn,
+                state: AtomicU8::new(OPEN),
+                last_activity: AtomicU64::new(now_ms()),
+                server_timeout: AtomicU64::new(DEFAULT_SERVER_TIMEOUT.as_millis() as u64),
+                hook: Mutex::new(None),
+                keepalive: Mutex::new(None),
+            }),
+        }
+    }
+
+    fn start_keepalive(&self) {
+        let task = tokio::spawn(keepalive_task(self.shared.clone()));
+        *lock(&self.shared.keepalive) = Some(task.abort_handle());
+    }
+
+    pub(crate) async fn open(conn: Arc<ConnectionInner>) -> Result<Session> {
+        let limit = conn.options.call_timeout;
+        let mut client = SessionServiceClient::new(conn.channel.clone());
+        let response = match tokio::time::timeout(limit, client.start_session(())).await {
+            Err(_) => return Err(Error::timeout("StartSession", limit)),
+            Ok(Err(status)) => return Err(Error::from_status("StartSession", &status)),
+            Ok(Ok(response)) => response.into_inner(),
+        };
+        let guid = response.session_id.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Server,
+                "StartSession answered without a session id",
+            )
+        })?;
+        let session = Session::new(conn, from_guid(&guid)?);
+        // Learn the server's timeout before keep-alive starts.
+        if let Err(e) = session.shared.extend().await {
+            let _ = session.close().await;
+            return Err(e);
+        }
+        session.start_keepalive();
+        Ok(session)
+    }
+
+    pub(crate) async fn attach(conn: Arc<ConnectionInner>, id: Uuid) -> Result<Session> {
+        let session = Session::new(conn, id);
+        match session.shared.extend().await {
+            Ok(_) => {
+                session.start_keepalive();
+                Ok(session)
+            }
+            Err(e) if e.kind() == ErrorKind::SessionExpired => Err(Error::new(
+                ErrorKind::SessionNotFound,
+                e.message().replace(
+                    "ExtendSession failed",
+                    &format!("attaching to session {id} failed"),
+                ),
+            )
+            .with_code(e.grpc_code())),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The session id.
+    pub fn id(&self) -> Uuid {
+        self.shared.id
+    }
+
+    /// Publishes the session's changes to other sessions.
+    pub async fn commit(&self) -> Result<()> {
+        self.shared
+            .call("Commit", |channel, guid| async move {
+                SessionServiceClient::new(channel).commit(guid).await
+            })
+            .await
+            .map(drop)
+    }
+
+    /// Discards the session's uncommitted changes.
+    pub async fn rollback(&self) -> Result<()> {
+        self.shared
+            .call("Rollback", |channel, guid| async move {
+                SessionServiceClient::new(channel).rollback(guid).await
+            })
+            .await
+            .map(drop)
+    }
+
+    /// Extends the session now; returns the server's inactivity timeout.
+    /// Keep-alive does this by itself; this is for callers who want to know.
+    pub async fn extend(&self) -> Result<Duration> {
+        self.shared.extend().await
+    }
+
+    /// The server's inactivity timeout, as last reported.
+    pub fn server_timeout(&self) -> Duration {
+        self.shared.server_timeout()
+    }
+
+    /// The current keep-alive interval.
+    pub fn keepalive_interval(&self) -> Duration {
+        self.shared.interval()
+    }
+
+    /// True once the server has said the session is gone, or it could not be
+    /// reached before the session's timeout ran out.
+    pub fn is_expired(&self) -> bool {
+        self.shared.state.load(Ordering::Acquire) == EXPIRED
+    }
+
+    /// Sets (or clears) what runs once when the session is found expired. It
+    /// runs on a runtime worker, so it must not block; it does not run for a
+    /// session that has already expired, been closed or detached.
+    pub fn set_expired_hook(&self, hook: Option<ExpiredHook>) {
+        *lock(&self.shared.hook) = hook;
+    }
+
+    /// Ends the session on the server, discarding uncommitted changes, and
+    /// stops keep-alive. After this every call gives `ErrorKind::Closed`.
+    /// An expired session gives `ErrorKind::SessionExpired`.
+    pub async fn close(&self) -> Result<()> {
+        self.shared.check_open()?;
+        self.shared.stop_keepalive();
+        // Closing is not losing: the hook is for sessions lost unexpectedly.
+        *lock(&self.shared.hook) = None;
+        let result = self
+            .shared
+            .call("EndSession", |channel, guid| async move {
+                SessionServiceClient::new(channel).end_session(guid).await
+            })
+            .await
+            .map(drop);
+        let _ =
+            self.shared
+                .state
+                .compare_exchange(OPEN, CLOSED, Ordering::AcqRel, Ordering::Acquire);
+        result
+    }
+
+    /// Stops keep-alive and leaves the session open on the server, for
+    /// another client to attach to. After this every call gives
+    /// `ErrorKind::Closed`.
+    pub fn detach(&self) {
+        self.shared.stop_keepalive();
+        let _ =
+            self.shared
+                .state
+                .compare_exchange(OPEN, CLOSED, Ordering::AcqRel, Ordering::Acquire);
+        *lock(&self.shared.hook) = None;
+    }
+}

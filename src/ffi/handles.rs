@@ -1,0 +1,70 @@
+//! Handle registries. A handle given to C is a key into a registry, never a
+//! pointer we dereference, so a closed, freed or made-up handle is simply
+//! not found. Keys are never reused, and carry a tag per handle type so a
+//! connection handle passed as a session is not found either.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+
+use super::{Failure, FfiResult};
+
+static NEXT_KEY: AtomicUsize = AtomicUsize::new(1);
+
+pub(crate) struct Registry<T> {
+    tag: usize,
+    what: &'static str,
+    map: RwLock<HashMap<usize, Arc<T>>>,
+}
+
+impl<T> Registry<T> {
+    /// `tag` (1..=15) tells handle types apart; `what` names them in errors.
+    pub(crate) fn new(tag: usize, what: &'static str) -> Self {
+        Registry {
+            tag,
+            what,
+            map: RwLock::new(HashMap::new()),
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<usize, Arc<T>>> {
+        self.map.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<usize, Arc<T>>> {
+        self.map.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Registers `value` and returns its handle.
+    pub(crate) fn insert<H>(&self, value: T) -> *mut H {
+        let key = (NEXT_KEY.fetch_add(1, Ordering::Relaxed) << 4) | self.tag;
+        self.write().insert(key, Arc::new(value));
+        std::ptr::without_provenance_mut(key)
+    }
+
+    /// The value behind a handle.
+    pub(crate) fn get<H>(&self, handle: *const H) -> FfiResult<Arc<T>> {
+        if handle.is_null() {
+            return Err(Failure::invalid_argument(format!("{} is NULL", self.what)));
+        }
+        self.read()
+            .get(&handle.addr())
+            .cloned()
+            .ok_or_else(|| Failure::invalid_handle(self.what))
+    }
+
+    /// Unregisters a handle; later uses of it are invalid.
+    pub(crate) fn remove<H>(&self, handle: *const H) -> FfiResult<Arc<T>> {
+        if handle.is_null() {
+            return Err(Failure::invalid_argument(format!("{} is NULL", self.what)));
+        }
+        self.write()
+            .remove(&handle.addr())
+            .ok_or_else(|| Failure::invalid_handle(self.what))
+    }
+
+    /// Unregisters every handle.
+    pub(crate) fn drain(&self) -> Vec<Arc<T>> {
+        self.write().drain().map(|(_, v)| v).collect()
+    }
+}

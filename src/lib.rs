@@ -1,0 +1,16 @@
+//! mesh-capi: a C ABI library for Volue Mesh sessions over gRPC.
+//!
+//! - [`client`]: the async Rust core (connection, session, keep-alive), usable
+//!   from Rust directly.
+//! - `ffi`: the C surface (`mesh_*` functions), declared in `include/mesh_capi.h`.
+//! - `runtime`: the one global tokio runtime behind the C API, and shutdown.
+//!
+//! A C call enters `ffi`, which checks its arguments, resolves the handle,
+//! runs one `client` operation on the global runtime with a deadline, and
+//! turns the result into a status code and, on failure, a thread-local
+//! message.
+
+pub mod client;
+pub mod ffi;
+mod proto;
+mod runtime;

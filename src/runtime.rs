@@ -1,0 +1,159 @@
+//! The one global tokio runtime behind the C API, the thread that runs C
+//! callbacks, and shutdown.
+//!
+//! The runtime is created on first use with a fixed, small number of worker
+//! threads; sessions are tasks on it, never threads. C callbacks run on one
+//! library-owned thread that is not a runtime worker, so a callback may call
+//! any blocking `mesh_*` function. `shutdown` drops the runtime, joining its
+//! threads, so a host can unload the library; the next use starts afresh.
+
+use std::future::Future;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{JoinHandle, ThreadId};
+use std::time::Duration;
+
+use crate::client::{Error, ErrorKind};
+
+/// Worker threads of the runtime, whatever the number of cores: keep-alive
+/// and gRPC work is I/O-bound, and hosts like Excel dislike thread swarms.
+pub(crate) const WORKER_THREADS: usize = 2;
+/// Threads for blocking work (DNS lookups), at most.
+const MAX_BLOCKING_THREADS: usize = 2;
+/// How long shutdown waits for tasks on the runtime to finish.
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(2);
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Sends work to the callback thread (`None` stops it). Jobs posted after
+/// shutdown are dropped unrun.
+#[derive(Clone)]
+pub(crate) struct CallbackSender(mpsc::Sender<Option<Job>>);
+
+impl CallbackSender {
+    pub(crate) fn post(&self, job: Job) {
+        let _ = self.0.send(Some(job));
+    }
+
+    fn stop(&self) {
+        let _ = self.0.send(None);
+    }
+}
+
+pub(crate) struct Runtime {
+    rt: tokio::runtime::Runtime,
+    callbacks: CallbackSender,
+    callback_thread: Mutex<Option<JoinHandle<()>>>,
+    callback_thread_id: ThreadId,
+}
+
+static GLOBAL: Mutex<Option<Arc<Runtime>>> = Mutex::new(None);
+
+fn global() -> MutexGuard<'static, Option<Arc<Runtime>>> {
+    GLOBAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn internal(what: &str, e: std::io::Error) -> Error {
+    Error::new(ErrorKind::Internal, format!("cannot start the {what}: {e}"))
+}
+
+impl Runtime {
+    fn start() -> Result<Runtime, Error> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(WORKER_THREADS)
+            .max_blocking_threads(MAX_BLOCKING_THREADS)
+            .thread_name("mesh-rt")
+            .enable_all()
+            .build()
+            .map_err(|e| internal("tokio runtime", e))?;
+        let (tx, rx) = mpsc::channel::<Option<Job>>();
+        let thread = std::thread::Builder::new()
+            .name("mesh-callbacks".into())
+            .spawn(move || {
+                while let Ok(Some(job)) = rx.recv() {
+                    job();
+                }
+            })
+            .map_err(|e| internal("callback thread", e))?;
+        Ok(Runtime {
+            rt,
+            callbacks: CallbackSender(tx),
+            callback_thread_id: thread.thread().id(),
+            callback_thread: Mutex::new(Some(thread)),
+        })
+    }
+
+    /// Runs `fut` on the runtime and waits for it on the calling thread.
+    pub(crate) fn block_on<F>(&self, fut: F) -> F::Output
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            // Inside some runtime (the caller's own, or a task of ours), a
+            // nested block_on would panic; wait on a plain thread instead.
+            std::thread::scope(|s| {
+                s.spawn(|| self.rt.block_on(fut))
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        } else {
+            self.rt.block_on(fut)
+        }
+    }
+
+    /// Where callbacks to C are posted.
+    pub(crate) fn callbacks(&self) -> CallbackSender {
+        self.callbacks.clone()
+    }
+}
+
+/// The global runtime, created on first use.
+pub(crate) fn get() -> Result<Arc<Runtime>, Error> {
+    let mut global = global();
+    if let Some(rt) = global.as_ref() {
+        return Ok(rt.clone());
+    }
+    let rt = Arc::new(Runtime::start()?);
+    *global = Some(rt.clone());
+    Ok(rt)
+}
+
+/// The global runtime if one is running; never creates one.
+pub(crate) fn current() -> Option<Arc<Runtime>> {
+    global().clone()
+}
+
+/// Stops the runtime and the callback thread and joins their threads. Tasks
+/// still on the runtime (keep-alive of sessions not closed) are dropped.
+pub(crate) fn shutdown() {
+    let Some(rt) = global().take() else {
+        return;
+    };
+    let callback_thread = rt
+        .callback_thread
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    let on_callback_thread = std::thread::current().id() == rt.callback_thread_id;
+    // The callback thread stops after the jobs already queued.
+    rt.callbacks.stop();
+    // Another thread still inside a call holds a reference; the runtime then
+    // goes when that call returns.
+    if let Ok(rt) = Arc::try_unwrap(rt) {
+        let stop = move || rt.rt.shutdown_timeout(SHUTDOWN_WAIT);
+        if tokio::runtime::Handle::try_current().is_ok() {
+            // A runtime cannot be dropped from async context (the caller's).
+            std::thread::scope(|s| {
+                let _ = s.spawn(stop).join();
+            });
+        } else {
+            stop();
+        }
+    }
+    if let Some(thread) = callback_thread {
+        if !on_callback_thread {
+            let _ = thread.join();
+        }
+    }
+}

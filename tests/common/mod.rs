@@ -1,0 +1,144 @@
+//! Helpers shared by the integration tests: an emulator on 127.0.0.1, and
+//! thin wrappers that call the C API as a C program would.
+#![allow(dead_code)]
+
+use std::ffi::{c_char, CStr, CString};
+use std::ptr;
+use std::time::{Duration, Instant};
+
+pub use mesh_capi::ffi::*;
+pub use mesh_emulator::{Config, Emulator};
+use mesh_status::*;
+
+/// An emulator on an ephemeral port with the given inactivity timeout.
+pub fn emulator(session_timeout: Duration) -> Emulator {
+    Emulator::start_local(Config {
+        session_timeout,
+        ..Config::default()
+    })
+    .expect("start emulator")
+}
+
+pub fn c(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+/// This thread's last error message.
+pub fn last_error() -> String {
+    let mut buf = vec![0 as c_char; 2048];
+    unsafe { mesh_last_error_message(buf.as_mut_ptr(), buf.len()) };
+    unsafe { CStr::from_ptr(buf.as_ptr()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+pub fn status_name(status: mesh_status) -> String {
+    unsafe { CStr::from_ptr(mesh_status_name(status as i32)) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Asserts `status` is `expected`, showing the last error otherwise.
+#[track_caller]
+pub fn check(status: mesh_status, expected: mesh_status) {
+    assert_eq!(status, expected, "last error: {}", last_error());
+}
+
+/// Connects with options set by `configure`, asserting success.
+pub fn connect_with(
+    address: &str,
+    configure: impl FnOnce(*mut mesh_options),
+) -> *mut mesh_connection {
+    let mut options = ptr::null_mut();
+    check(unsafe { mesh_options_new(&mut options) }, MESH_OK);
+    configure(options);
+    let mut connection = ptr::null_mut();
+    check(
+        unsafe { mesh_connect(c(address).as_ptr(), options, &mut connection) },
+        MESH_OK,
+    );
+    check(mesh_options_free(options), MESH_OK);
+    connection
+}
+
+pub fn connect(address: &str) -> *mut mesh_connection {
+    connect_with(address, |_| {})
+}
+
+pub fn open(connection: *mut mesh_connection) -> *mut mesh_session {
+    let mut session = ptr::null_mut();
+    check(
+        unsafe { mesh_session_open(connection, &mut session) },
+        MESH_OK,
+    );
+    session
+}
+
+pub fn attach(
+    connection: *mut mesh_connection,
+    id: &str,
+) -> Result<*mut mesh_session, mesh_status> {
+    let mut session = ptr::null_mut();
+    match unsafe { mesh_session_attach(connection, c(id).as_ptr(), &mut session) } {
+        MESH_OK => Ok(session),
+        status => Err(status),
+    }
+}
+
+pub fn id_of(session: *const mesh_session) -> String {
+    let mut buf = [0 as c_char; 37];
+    let mut len = 0usize;
+    check(
+        unsafe { mesh_session_id(session, buf.as_mut_ptr(), buf.len(), &mut len) },
+        MESH_OK,
+    );
+    assert_eq!(len, 36);
+    unsafe { CStr::from_ptr(buf.as_ptr()) }
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+pub fn is_expired(session: *const mesh_session) -> bool {
+    let mut out = -1;
+    check(
+        unsafe { mesh_session_is_expired(session, &mut out) },
+        MESH_OK,
+    );
+    assert!(out == 0 || out == 1);
+    out == 1
+}
+
+/// Polls `condition` every 20 ms until it holds or `limit` passes.
+pub fn wait_until(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        if condition() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Threads of this process whose name starts with `prefix`.
+pub fn threads_named(prefix: &str) -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .map(|tasks| {
+            tasks
+                .filter_map(|t| t.ok())
+                .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
+                .filter(|name| name.starts_with(prefix))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// All threads of this process.
+pub fn thread_count() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .map(|t| t.count())
+        .unwrap_or(0)
+}
