@@ -271,7 +271,7 @@ impl Drop for Emulator {
 fn serve(listener: TcpListener, state: Arc<State>) -> Running {
     let (shutdown, rx) = oneshot::channel::<()>();
     let router = service::router(state.clone());
-    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
     let server = tokio::spawn(async move {
         let _ = router
             .serve_with_incoming_shutdown(incoming, async {

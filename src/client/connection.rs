@@ -105,6 +105,15 @@ pub(crate) fn parse_version(version: &str) -> Option<(u64, u64, u64)> {
     parts.next().is_none().then_some(v)
 }
 
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("server_version", &self.inner.server_version)
+            .field("options", &self.inner.options)
+            .finish()
+    }
+}
+
 impl Connection {
     /// Connects to `address` (`host:port` or `http://host:port`) and checks
     /// the server's version. Must run inside a tokio runtime; the channel's

@@ -67,6 +67,20 @@ pub struct Session {
     shared: Arc<Shared>,
 }
 
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match self.shared.state.load(Ordering::Acquire) {
+            OPEN => "open",
+            CLOSED => "closed",
+            _ => "expired",
+        };
+        f.debug_struct("Session")
+            .field("id", &self.shared.id)
+            .field("state", &state)
+            .finish()
+    }
+}
+
 impl Drop for Session {
     fn drop(&mut self) {
         self.shared.stop_keepalive();

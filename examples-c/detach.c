@@ -1,12 +1,20 @@
-/* open_detach.c: process A of the cross-process test. Opens a session,
- * prints its id on stdout, detaches (the session stays open on the server)
- * and exits. Usage: open_detach ADDRESS */
+/* detach.c: open a session and leave it open for another process.
+ *
+ *   detach ADDRESS
+ *
+ * Opens a session, prints its id on stdout, detaches (keep-alive stops, the
+ * session stays open on the server) and exits. Another process can then
+ * attach to the id (see attach.c) before the server's inactivity timeout
+ * (5 minutes on Mesh today) runs out. */
 #include <stdio.h>
 
 #include "mesh_capi.h"
 
 int main(int argc, char **argv) {
-    if (argc != 2) return 1;
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s ADDRESS\n", argv[0]);
+        return 1;
+    }
     mesh_connection *connection = NULL;
     mesh_session *session = NULL;
     char id[37];

@@ -1,0 +1,469 @@
+//! Bad input never crashes: each row is a call a careless or hostile caller
+//! could make, with the exact status it must give. Out-pointers must be left
+//! alone on failure, and every failure must leave a message.
+
+mod common;
+
+use std::ffi::c_char;
+use std::ptr;
+use std::time::Duration;
+
+use common::*;
+use mesh_status::*;
+
+/// A sentinel an out-pointer starts with, to see it was not written.
+const UNTOUCHED: usize = 0xdead_beef;
+
+fn sentinel<T>() -> *mut T {
+    std::ptr::without_provenance_mut(UNTOUCHED)
+}
+
+#[test]
+fn bad_input_table() {
+    let emu = emulator(Duration::from_secs(300));
+    let address = c(&emu.addr().to_string());
+    let conn = connect(&emu.addr().to_string());
+    let open_session = open(conn);
+
+    // Handles that were valid once.
+    let closed_session = open(conn);
+    check(mesh_session_close(closed_session), MESH_OK);
+    let detached_session = open(conn);
+    check(mesh_session_detach(detached_session), MESH_OK);
+    let closed_conn = connect(&emu.addr().to_string());
+    check(mesh_connection_close(closed_conn), MESH_OK);
+    let mut freed_options = ptr::null_mut();
+    check(unsafe { mesh_options_new(&mut freed_options) }, MESH_OK);
+    check(mesh_options_free(freed_options), MESH_OK);
+    let mut options = ptr::null_mut();
+    check(unsafe { mesh_options_new(&mut options) }, MESH_OK);
+
+    // Made-up handles, including ones that look like real pointers.
+    let made_up_session: *mut mesh_session = sentinel();
+    let stack_value = 0u64;
+    let stack_session = ptr::from_ref(&stack_value) as *mut mesh_session;
+    let made_up_conn: *mut mesh_connection = sentinel();
+    let made_up_options: *mut mesh_options = sentinel();
+    // A handle of another type.
+    let conn_as_session = conn.cast::<mesh_session>();
+    let session_as_conn = open_session.cast::<mesh_connection>();
+
+    let bad_utf8: &[u8] = b"127.0.0.1:\xff\xfe\0";
+    let valid_id = c("123e4567-e89b-12d3-a456-556642440000");
+
+    let mut buf = [0 as c_char; 64];
+    let bufp = buf.as_mut_ptr();
+    let mut len_cell = 0usize;
+    let mut flag_cell = 0i32;
+    let len = &raw mut len_cell;
+    let flag = &raw mut flag_cell;
+
+    type Row<'a> = (&'a str, Box<dyn Fn() -> mesh_status + 'a>, mesh_status);
+    let rows: Vec<Row> = vec![
+        // NULLs
+        (
+            "connect NULL address",
+            Box::new(|| unsafe { mesh_connect(ptr::null(), ptr::null(), &mut sentinel()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "connect NULL out",
+            Box::new(|| unsafe { mesh_connect(address.as_ptr(), ptr::null(), ptr::null_mut()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "options_new NULL out",
+            Box::new(|| unsafe { mesh_options_new(ptr::null_mut()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "options_free NULL",
+            Box::new(|| mesh_options_free(ptr::null_mut())),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "set_connect_timeout NULL",
+            Box::new(|| mesh_options_set_connect_timeout_ms(ptr::null_mut(), 5)),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "set_call_timeout NULL",
+            Box::new(|| mesh_options_set_call_timeout_ms(ptr::null_mut(), 5)),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "set_keepalive NULL",
+            Box::new(|| mesh_options_set_keepalive_interval_ms(ptr::null_mut(), 5)),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "server_version NULL conn",
+            Box::new(|| unsafe { mesh_connection_server_version(ptr::null_mut(), bufp, 64, len) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "server_version NULL buf, cap 64",
+            Box::new(|| unsafe { mesh_connection_server_version(conn, ptr::null_mut(), 64, len) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "connection_close NULL",
+            Box::new(|| mesh_connection_close(ptr::null_mut())),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "session_open NULL conn",
+            Box::new(|| unsafe { mesh_session_open(ptr::null_mut(), &mut sentinel()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "session_open NULL out",
+            Box::new(|| unsafe { mesh_session_open(conn, ptr::null_mut()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "attach NULL conn",
+            Box::new(|| unsafe {
+                mesh_session_attach(ptr::null_mut(), valid_id.as_ptr(), &mut sentinel())
+            }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "attach NULL id",
+            Box::new(|| unsafe { mesh_session_attach(conn, ptr::null(), &mut sentinel()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "attach NULL out",
+            Box::new(|| unsafe { mesh_session_attach(conn, valid_id.as_ptr(), ptr::null_mut()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "session_id NULL session",
+            Box::new(|| unsafe { mesh_session_id(ptr::null(), bufp, 64, len) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "session_id NULL buf, cap 64",
+            Box::new(|| unsafe { mesh_session_id(open_session, ptr::null_mut(), 64, len) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "commit NULL",
+            Box::new(|| mesh_session_commit(ptr::null_mut())),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "rollback NULL",
+            Box::new(|| mesh_session_rollback(ptr::null_mut())),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "extend NULL",
+            Box::new(|| unsafe { mesh_session_extend(ptr::null_mut(), ptr::null_mut()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "is_expired NULL session",
+            Box::new(|| unsafe { mesh_session_is_expired(ptr::null(), flag) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "is_expired NULL out",
+            Box::new(|| unsafe { mesh_session_is_expired(open_session, ptr::null_mut()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "set_expired_callback NULL",
+            Box::new(|| mesh_session_set_expired_callback(ptr::null_mut(), None, ptr::null_mut())),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "detach NULL",
+            Box::new(|| mesh_session_detach(ptr::null_mut())),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "close NULL",
+            Box::new(|| mesh_session_close(ptr::null_mut())),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        // Bad values
+        (
+            "connect bad UTF-8",
+            Box::new(|| unsafe {
+                mesh_connect(bad_utf8.as_ptr().cast(), ptr::null(), &mut sentinel())
+            }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "connect empty address",
+            Box::new(|| unsafe { mesh_connect(c("").as_ptr(), ptr::null(), &mut sentinel()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "connect no port",
+            Box::new(|| unsafe {
+                mesh_connect(c("localhost").as_ptr(), ptr::null(), &mut sentinel())
+            }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "connect unknown scheme",
+            Box::new(|| unsafe {
+                mesh_connect(
+                    c("ftp://127.0.0.1:1").as_ptr(),
+                    ptr::null(),
+                    &mut sentinel(),
+                )
+            }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "connect with freed options",
+            Box::new(|| unsafe { mesh_connect(address.as_ptr(), freed_options, &mut sentinel()) }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "connect timeout 0",
+            Box::new(|| mesh_options_set_connect_timeout_ms(options, 0)),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "call timeout 0",
+            Box::new(|| mesh_options_set_call_timeout_ms(options, 0)),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "attach empty id",
+            Box::new(|| unsafe { mesh_session_attach(conn, c("").as_ptr(), &mut sentinel()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "attach id too short",
+            Box::new(|| unsafe {
+                mesh_session_attach(
+                    conn,
+                    c("123e4567-e89b-12d3-a456-55664244000").as_ptr(),
+                    &mut sentinel(),
+                )
+            }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "attach id not hex",
+            Box::new(|| unsafe {
+                mesh_session_attach(
+                    conn,
+                    c("123e4567-e89b-12d3-a456-55664244000x").as_ptr(),
+                    &mut sentinel(),
+                )
+            }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "attach id half braced",
+            Box::new(|| unsafe {
+                mesh_session_attach(
+                    conn,
+                    c("{123e4567-e89b-12d3-a456-556642440000").as_ptr(),
+                    &mut sentinel(),
+                )
+            }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "attach id bad UTF-8",
+            Box::new(|| unsafe {
+                mesh_session_attach(conn, bad_utf8.as_ptr().cast(), &mut sentinel())
+            }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "attach unknown id",
+            Box::new(|| unsafe { mesh_session_attach(conn, valid_id.as_ptr(), &mut sentinel()) }),
+            MESH_ERROR_SESSION_NOT_FOUND,
+        ),
+        // Closed, detached, freed, made-up and wrong-type handles
+        (
+            "close twice",
+            Box::new(|| mesh_session_close(closed_session)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "commit after close",
+            Box::new(|| mesh_session_commit(closed_session)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "id after close",
+            Box::new(|| unsafe { mesh_session_id(closed_session, bufp, 64, len) }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "detach after close",
+            Box::new(|| mesh_session_detach(closed_session)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "commit after detach",
+            Box::new(|| mesh_session_commit(detached_session)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "close after detach",
+            Box::new(|| mesh_session_close(detached_session)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "detach twice",
+            Box::new(|| mesh_session_detach(detached_session)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "is_expired after detach",
+            Box::new(|| unsafe { mesh_session_is_expired(detached_session, flag) }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "callback after detach",
+            Box::new(|| mesh_session_set_expired_callback(detached_session, None, ptr::null_mut())),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "made-up session",
+            Box::new(|| mesh_session_commit(made_up_session)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "stack address as session",
+            Box::new(|| mesh_session_close(stack_session)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "connection as session",
+            Box::new(|| mesh_session_commit(conn_as_session)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "session as connection",
+            Box::new(|| unsafe { mesh_session_open(session_as_conn, &mut sentinel()) }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "open on closed connection",
+            Box::new(|| unsafe { mesh_session_open(closed_conn, &mut sentinel()) }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "attach on closed connection",
+            Box::new(|| unsafe {
+                mesh_session_attach(closed_conn, valid_id.as_ptr(), &mut sentinel())
+            }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "close connection twice",
+            Box::new(|| mesh_connection_close(closed_conn)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "made-up connection",
+            Box::new(|| mesh_connection_close(made_up_conn)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "version of closed connection",
+            Box::new(|| unsafe { mesh_connection_server_version(closed_conn, bufp, 64, len) }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "free options twice",
+            Box::new(|| mesh_options_free(freed_options)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "set on freed options",
+            Box::new(|| mesh_options_set_call_timeout_ms(freed_options, 5)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "made-up options",
+            Box::new(|| mesh_options_set_keepalive_interval_ms(made_up_options, 5)),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        // Buffers
+        (
+            "session_id cap 0",
+            Box::new(|| unsafe { mesh_session_id(open_session, bufp, 0, len) }),
+            MESH_ERROR_BUFFER_TOO_SMALL,
+        ),
+        (
+            "session_id cap 36",
+            Box::new(|| unsafe { mesh_session_id(open_session, bufp, 36, ptr::null_mut()) }),
+            MESH_ERROR_BUFFER_TOO_SMALL,
+        ),
+        (
+            "server_version cap 1",
+            Box::new(|| unsafe { mesh_connection_server_version(conn, bufp, 1, len) }),
+            MESH_ERROR_BUFFER_TOO_SMALL,
+        ),
+    ];
+
+    let prime = c("primed");
+    let mut failures = Vec::new();
+    for (name, call, expected) in &rows {
+        // A distinct message first, to see each failure sets its own.
+        let _ = unsafe { mesh_session_attach(conn, prime.as_ptr(), &mut sentinel()) };
+        let status = call();
+        if status != *expected {
+            failures.push(format!(
+                "{name}: got {status:?}, expected {expected:?} ({})",
+                last_error()
+            ));
+        } else if status != MESH_OK && last_error().contains("primed") {
+            failures.push(format!("{name}: no message of its own"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows wrong:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
+    drop(rows);
+
+    // Out-pointers passed above still hold nothing (they were temporaries);
+    // check one kept here explicitly.
+    let mut out: *mut mesh_session = sentinel();
+    assert_eq!(
+        unsafe { mesh_session_attach(conn, valid_id.as_ptr(), &mut out) },
+        MESH_ERROR_SESSION_NOT_FOUND
+    );
+    assert_eq!(out.addr(), UNTOUCHED);
+    let mut out_conn: *mut mesh_connection = sentinel();
+    assert_eq!(
+        unsafe { mesh_connect(c("nope").as_ptr(), ptr::null(), &mut out_conn) },
+        MESH_ERROR_INVALID_ARGUMENT
+    );
+    assert_eq!(out_conn.addr(), UNTOUCHED);
+    let mut expired: i32 = 7;
+    assert_eq!(
+        unsafe { mesh_session_is_expired(closed_session, &mut expired) },
+        MESH_ERROR_INVALID_HANDLE
+    );
+    assert_eq!(expired, 7);
+    let mut expires_in: i64 = 7;
+    assert_eq!(
+        unsafe { mesh_session_extend(closed_session, &mut expires_in) },
+        MESH_ERROR_INVALID_HANDLE
+    );
+    assert_eq!(expires_in, 7);
+
+    // The valid handles still work after all that.
+    check(mesh_session_commit(open_session), MESH_OK);
+    check(mesh_session_close(open_session), MESH_OK);
+    check(mesh_connection_close(conn), MESH_OK);
+    check(mesh_options_free(options), MESH_OK);
+}

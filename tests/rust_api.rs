@@ -1,0 +1,124 @@
+//! The Rust client API used directly, inside the caller's own tokio runtime.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{emulator, wait_until};
+use mesh_capi::client::{parse_session_id, ConnectOptions, Connection, ErrorKind};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn open_attach_commit_close() {
+    let emu = emulator(Duration::from_secs(300));
+    let rt = runtime();
+    rt.block_on(async {
+        let conn = Connection::connect(&emu.url(), ConnectOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(conn.server_version(), "2.21.0");
+        let session = conn.open_session().await.unwrap();
+        assert_eq!(session.server_timeout(), Duration::from_secs(300));
+        assert_eq!(session.keepalive_interval(), Duration::from_secs(150));
+        session.commit().await.unwrap();
+        session.rollback().await.unwrap();
+
+        let other = conn.attach_session(session.id()).await.unwrap();
+        assert_eq!(other.id(), session.id());
+        other.detach();
+        assert_eq!(other.commit().await.unwrap_err().kind(), ErrorKind::Closed);
+
+        session.close().await.unwrap();
+        assert_eq!(
+            session.commit().await.unwrap_err().kind(),
+            ErrorKind::Closed
+        );
+        let gone = conn.attach_session(session.id()).await.unwrap_err();
+        assert_eq!(gone.kind(), ErrorKind::SessionNotFound);
+        assert!(gone.to_string().contains("not found"), "{gone}");
+    });
+}
+
+#[test]
+fn keepalive_runs_in_the_callers_runtime() {
+    let emu = emulator(Duration::from_millis(800));
+    let rt = runtime();
+    let session = rt.block_on(async {
+        let conn = Connection::connect(&emu.url(), ConnectOptions::default())
+            .await
+            .unwrap();
+        conn.open_session().await.unwrap()
+    });
+    assert_eq!(session.keepalive_interval(), Duration::from_millis(400));
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(!session.is_expired());
+    rt.block_on(session.commit()).unwrap();
+    // Dropping stops keep-alive (like detach): the server then times it out.
+    drop(session);
+    assert!(wait_until(Duration::from_secs(5), || emu.open_sessions() == 0));
+}
+
+#[test]
+fn expiry_hook_runs_once() {
+    let emu = emulator(Duration::from_millis(800));
+    let rt = runtime();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let session = rt.block_on(async {
+        let conn = Connection::connect(&emu.url(), ConnectOptions::default())
+            .await
+            .unwrap();
+        conn.open_session().await.unwrap()
+    });
+    session.set_expired_hook(Some(Box::new(move |id| tx.send(id).unwrap())));
+    emu.restart().unwrap();
+    let id = rx.recv_timeout(Duration::from_secs(5)).expect("hook ran");
+    assert_eq!(id, session.id());
+    assert!(session.is_expired());
+    let e = rt.block_on(session.commit()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::SessionExpired);
+    assert!(
+        rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "hook ran twice"
+    );
+}
+
+#[test]
+fn errors_carry_kind_message_and_code() {
+    assert_eq!(
+        parse_session_id("x").unwrap_err().kind(),
+        ErrorKind::InvalidArgument
+    );
+    let rt = runtime();
+    let e = rt
+        .block_on(Connection::connect(
+            "https://127.0.0.1:1",
+            ConnectOptions::default(),
+        ))
+        .err()
+        .unwrap();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    let emu = emulator(Duration::from_secs(300));
+    let id = parse_session_id("{00112233-4455-6677-8899-AABBCCDDEEFF}").unwrap();
+    let e = rt
+        .block_on(async {
+            let conn = Connection::connect(&emu.url(), ConnectOptions::default()).await?;
+            conn.attach_session(id).await
+        })
+        .err()
+        .unwrap();
+    assert_eq!(e.kind(), ErrorKind::SessionNotFound);
+    assert_eq!(e.grpc_code(), Some(tonic::Code::Internal));
+    // The emulator received the id in Mesh's byte order and echoes it back.
+    assert!(
+        e.message()
+            .contains("{00112233-4455-6677-8899-AABBCCDDEEFF}"),
+        "{e}"
+    );
+}
