@@ -68,12 +68,26 @@ typedef enum mesh_status {
 // A connection to one Mesh server (`mesh_connect` / `mesh_connection_close`).
 typedef struct mesh_connection mesh_connection;
 
+// Who the server says the caller is (`mesh_connection_user_identity`);
+// read with `mesh_identity_display_name`, `_source`, `_identifier`; free
+// with `mesh_identity_free`.
+typedef struct mesh_identity mesh_identity;
+
 // Connection settings (`mesh_options_new` / `mesh_options_free`).
 typedef struct mesh_options mesh_options;
 
 // An open Mesh session (`mesh_session_open` or `mesh_session_attach`, then
 // `mesh_session_close` or `mesh_session_detach`).
 typedef struct mesh_session mesh_session;
+
+// Supplies an access token on request. Write the token (without `Bearer `)
+// and a NUL into `buf` (room for `cap` bytes), its length into `*len_out`,
+// and return `MESH_OK`; if `cap` is too small, set `*len_out` to the length
+// and return `MESH_ERROR_BUFFER_TOO_SMALL` to be called again with a buffer
+// that fits. Any other status means no token. Runs on a library-owned
+// thread that may block (for a Kerberos or OAuth round trip) and may call
+// `mesh_*` functions.
+typedef mesh_status (*mesh_token_provider)(void *user_data, char *buf, size_t cap, size_t *len_out);
 
 // Called once when a session is found expired, with the session id
 // (canonical form, valid during the call) and the `user_data` given with it.
@@ -111,14 +125,19 @@ size_t mesh_last_error_message(char *buf, size_t cap);
 // callback.
 enum mesh_status mesh_shutdown(void);
 
-// Connects to a Mesh server at `address` (`host:port` or
-// `http://host:port`) and checks it with `GetVersion` before returning.
+// Connects to a Mesh server at `address` (`host:port`, `http://host:port`
+// or `https://host:port`) and checks it with `GetVersion` before returning.
+// `https://` uses TLS, as does a bare `host:port` when a TLS option is set.
 // `options` may be NULL for the defaults. One connection serves any number
 // of sessions from any number of threads.
 //
 // Fails with `MESH_ERROR_UNAVAILABLE` when the server cannot be reached
 // within the connect timeout, `MESH_ERROR_INCOMPATIBLE_SERVER` when it is
-// older than 2.21.0, `MESH_ERROR_INVALID_ARGUMENT` for a malformed address.
+// older than 2.21.0, `MESH_ERROR_TLS` when the TLS handshake fails (the
+// message says why: unknown issuer, name mismatch, expired),
+// `MESH_ERROR_UNAUTHENTICATED` when the server rejects the token, and
+// `MESH_ERROR_INVALID_ARGUMENT` for a malformed address or a token over
+// plain HTTP/2.
 enum mesh_status mesh_connect(const char *address,
                               const struct mesh_options *options,
                               struct mesh_connection **out);
@@ -134,6 +153,43 @@ enum mesh_status mesh_connection_server_version(struct mesh_connection *connecti
 // keep working until each is closed or detached; the channel to the server
 // goes when the last of them does (as `sqlite3_close_v2` does).
 enum mesh_status mesh_connection_close(struct mesh_connection *connection);
+
+// Replaces the access token of a live connection (NULL stops sending one):
+// every later call through it and its sessions, keep-alive included, sends
+// the new token, so sessions outlive a token's expiry. Refused with
+// `MESH_ERROR_INVALID_ARGUMENT` on a plain HTTP/2 connection.
+enum mesh_status mesh_connection_set_access_token(struct mesh_connection *connection,
+                                                  const char *token);
+
+// Asks the server to revoke `token` (for example the one being replaced):
+// calls with it are refused from then on.
+enum mesh_status mesh_connection_revoke_access_token(struct mesh_connection *connection,
+                                                     const char *token);
+
+// Asks the server who the caller is (by the access token, if any).
+enum mesh_status mesh_connection_user_identity(struct mesh_connection *connection,
+                                               struct mesh_identity **out);
+
+// The identity's display name. See the buffer convention.
+enum mesh_status mesh_identity_display_name(const struct mesh_identity *identity,
+                                            char *buf,
+                                            size_t cap,
+                                            size_t *len_out);
+
+// Where the identity comes from. See the buffer convention.
+enum mesh_status mesh_identity_source(const struct mesh_identity *identity,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *len_out);
+
+// The identity's identifier at its source. See the buffer convention.
+enum mesh_status mesh_identity_identifier(const struct mesh_identity *identity,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *len_out);
+
+// Frees an identity.
+enum mesh_status mesh_identity_free(struct mesh_identity *identity);
 
 // Creates options with the defaults: connect timeout 10 s, call timeout
 // 30 s, automatic keep-alive interval. Free with `mesh_options_free`.
@@ -155,6 +211,39 @@ enum mesh_status mesh_options_set_call_timeout_ms(struct mesh_options *options, 
 // server. A value above 90% of the server's timeout is lowered to that, so
 // an idle session cannot expire between two extensions.
 enum mesh_status mesh_options_set_keepalive_interval_ms(struct mesh_options *options, uint32_t ms);
+
+// Trust this root certificate (PEM text, one or more certificates) for TLS
+// instead of the operating system's trusted roots, as a server with a
+// self-signed certificate needs. NULL goes back to the system's roots.
+// Setting it makes a bare `host:port` address use TLS.
+enum mesh_status mesh_options_set_tls_root_certificate_pem(struct mesh_options *options,
+                                                           const char *pem);
+
+// Like `mesh_options_set_tls_root_certificate_pem`, with the PEM read from
+// the file at `path` when connecting. NULL goes back to the system's roots.
+enum mesh_status mesh_options_set_tls_root_certificate_file(struct mesh_options *options,
+                                                            const char *path);
+
+// Check the server's certificate for `name` instead of the host in the
+// address (for example when connecting by IP address). NULL clears it.
+// Setting it makes a bare `host:port` address use TLS.
+enum mesh_status mesh_options_set_tls_server_name(struct mesh_options *options, const char *name);
+
+// The access token to send as `authorization: Bearer <token>` on every
+// call, keep-alive included (without the `Bearer ` prefix). NULL clears
+// it. Tokens travel only over TLS: `mesh_connect` refuses a plain address
+// with `MESH_ERROR_INVALID_ARGUMENT`. Replace it on a live connection with
+// `mesh_connection_set_access_token`. The token never appears in messages.
+enum mesh_status mesh_options_set_access_token(struct mesh_options *options, const char *token);
+
+// Sets (or with NULL clears) the token provider: the library calls it when
+// connecting without a token, and when the server answers UNAUTHENTICATED,
+// after which it retries the rejected call once with the new token. So a
+// host that gets tokens from Kerberos or OAuth plugs in without the library
+// knowing how. Tokens travel only over TLS.
+enum mesh_status mesh_options_set_token_provider(struct mesh_options *options,
+                                                 mesh_token_provider provider,
+                                                 void *user_data);
 
 // Starts a new session on the server. It is kept alive in the background
 // until closed or detached.

@@ -37,6 +37,7 @@ pub mod volue {
     }
 }
 
+pub use volue::mesh::grpc::auth::v1alpha as auth;
 pub use volue::mesh::grpc::config::v1alpha as config;
 pub use volue::mesh::grpc::r#type as types;
 pub use volue::mesh::grpc::session::v1alpha as session;

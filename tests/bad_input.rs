@@ -392,6 +392,97 @@ fn bad_input_table() {
             Box::new(|| mesh_options_set_keepalive_interval_ms(made_up_options, 5)),
             MESH_ERROR_INVALID_HANDLE,
         ),
+        // TLS, tokens and identity
+        (
+            "set_tls_root_pem NULL options",
+            Box::new(|| unsafe {
+                mesh_options_set_tls_root_certificate_pem(ptr::null_mut(), ptr::null())
+            }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "set_tls_root_pem empty",
+            Box::new(|| unsafe {
+                mesh_options_set_tls_root_certificate_pem(options, c("").as_ptr())
+            }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "set_tls_root_file bad UTF-8",
+            Box::new(|| unsafe {
+                mesh_options_set_tls_root_certificate_file(options, bad_utf8.as_ptr().cast())
+            }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "set_tls_server_name freed options",
+            Box::new(|| unsafe { mesh_options_set_tls_server_name(freed_options, ptr::null()) }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "set_access_token NULL options",
+            Box::new(|| unsafe { mesh_options_set_access_token(ptr::null_mut(), ptr::null()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "set_token_provider made-up options",
+            Box::new(|| mesh_options_set_token_provider(made_up_options, None, ptr::null_mut())),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "connection_set_access_token NULL",
+            Box::new(|| unsafe { mesh_connection_set_access_token(ptr::null_mut(), ptr::null()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "connection_set_access_token on plain HTTP/2",
+            Box::new(|| unsafe { mesh_connection_set_access_token(conn, c("t").as_ptr()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "revoke NULL token",
+            Box::new(|| unsafe { mesh_connection_revoke_access_token(conn, ptr::null()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "revoke on closed connection",
+            Box::new(|| unsafe {
+                mesh_connection_revoke_access_token(closed_conn, valid_id.as_ptr())
+            }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "user_identity NULL out",
+            Box::new(|| unsafe { mesh_connection_user_identity(conn, ptr::null_mut()) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "user_identity closed connection",
+            Box::new(|| unsafe { mesh_connection_user_identity(closed_conn, &mut sentinel()) }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "identity_display_name NULL",
+            Box::new(|| unsafe { mesh_identity_display_name(ptr::null(), bufp, 64, len) }),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
+        (
+            "identity_source made-up",
+            Box::new(|| unsafe {
+                mesh_identity_source(sentinel::<mesh_identity>(), bufp, 64, len)
+            }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "identity_identifier session handle",
+            Box::new(|| unsafe { mesh_identity_identifier(open_session.cast(), bufp, 64, len) }),
+            MESH_ERROR_INVALID_HANDLE,
+        ),
+        (
+            "identity_free NULL",
+            Box::new(|| mesh_identity_free(ptr::null_mut())),
+            MESH_ERROR_INVALID_ARGUMENT,
+        ),
         // Buffers
         (
             "session_id cap 0",

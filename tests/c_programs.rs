@@ -172,3 +172,43 @@ fn a_session_crosses_processes() {
     assert_eq!(c.status.code(), Some(4), "MESH_ERROR_SESSION_NOT_FOUND");
     assert!(stdout(&c).contains("MESH_ERROR_SESSION_NOT_FOUND"));
 }
+
+#[test]
+fn tls_token_connects_with_a_root_certificate_and_a_token() {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_pem = ca_params.self_signed(&ca_key).unwrap().pem();
+    let ca = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["mesh.example".to_string()])
+        .unwrap()
+        .signed_by(&key, &ca)
+        .unwrap();
+    let emu = common::Emulator::start_local(common::Config {
+        tls: Some(mesh_emulator::TlsIdentity {
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+        }),
+        tokens: Some(std::collections::HashMap::from([(
+            "demo-token".to_string(),
+            mesh_emulator::Identity::named("Demo User"),
+        )])),
+        ..Default::default()
+    })
+    .unwrap();
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tls_token_root.pem");
+    std::fs::write(&root, ca_pem).unwrap();
+    let exe = build("examples-c/tls_token.c");
+    let address = format!("https://{}", emu.addr());
+    let root = root.to_str().unwrap();
+    let out = run(&exe, &[&address, root, "demo-token", "mesh.example"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("connected over TLS as Demo User"));
+    assert!(stdout(&out).contains("closed"));
+    let out = run(&exe, &[&address, root, "wrong-token", "mesh.example"]);
+    assert_eq!(out.status.code(), Some(9), "MESH_ERROR_UNAUTHENTICATED");
+    let out = run(&exe, &[&address, root, "demo-token"]);
+    assert_eq!(out.status.code(), Some(12), "MESH_ERROR_TLS: name mismatch");
+}

@@ -98,12 +98,16 @@ fn errors_carry_kind_message_and_code() {
     let rt = runtime();
     let e = rt
         .block_on(Connection::connect(
-            "https://127.0.0.1:1",
-            ConnectOptions::default(),
+            "http://127.0.0.1:1",
+            ConnectOptions {
+                access_token: Some("never-over-plain-http2".into()),
+                ..ConnectOptions::default()
+            },
         ))
         .err()
         .unwrap();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(!e.to_string().contains("never-over-plain-http2"));
     let emu = emulator(Duration::from_secs(300));
     let id = parse_session_id("{00112233-4455-6677-8899-AABBCCDDEEFF}").unwrap();
     let e = rt

@@ -19,6 +19,32 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
+/// Who a token belongs to, as `GetUserIdentity` reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub display_name: String,
+    pub source: String,
+    pub identifier: String,
+}
+
+impl Identity {
+    /// An identity with `name` as display name and identifier.
+    pub fn named(name: &str) -> Identity {
+        Identity {
+            display_name: name.to_string(),
+            source: "mesh-emulator".to_string(),
+            identifier: name.to_lowercase(),
+        }
+    }
+}
+
+/// A TLS certificate chain and its private key, both PEM.
+#[derive(Clone, Debug)]
+pub struct TlsIdentity {
+    pub cert_pem: String,
+    pub key_pem: String,
+}
+
 /// How the emulated server behaves.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -29,6 +55,11 @@ pub struct Config {
     /// The gRPC code that carries "Session with id {..} not found.". Mesh's
     /// public material does not say which code it uses, so tests vary it.
     pub session_not_found_code: tonic::Code,
+    /// Serve TLS with this certificate; plain HTTP/2 when `None`.
+    pub tls: Option<TlsIdentity>,
+    /// When set, every call needs `authorization: Bearer <token>` with one of
+    /// these tokens (answered UNAUTHENTICATED otherwise); `None` checks nothing.
+    pub tokens: Option<HashMap<String, Identity>>,
 }
 
 impl Default for Config {
@@ -37,6 +68,8 @@ impl Default for Config {
             session_timeout: Duration::from_secs(300),
             version: "2.21.0".to_string(),
             session_not_found_code: tonic::Code::Internal,
+            tls: None,
+            tokens: None,
         }
     }
 }
@@ -52,6 +85,7 @@ pub(crate) struct State {
     pub(crate) config: Config,
     sessions: Mutex<HashMap<Uuid, SessionState>>,
     calls: Mutex<HashMap<&'static str, u64>>,
+    revoked: Mutex<std::collections::HashSet<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -64,7 +98,41 @@ impl State {
             config,
             sessions: Mutex::new(HashMap::new()),
             calls: Mutex::new(HashMap::new()),
+            revoked: Mutex::new(Default::default()),
         }
+    }
+
+    /// Checks the caller's token when tokens are required. Messages never
+    /// repeat the token.
+    pub(crate) fn authorize(
+        &self,
+        metadata: &tonic::metadata::MetadataMap,
+    ) -> Result<Option<Identity>, tonic::Status> {
+        let Some(tokens) = &self.config.tokens else {
+            return Ok(None);
+        };
+        let header = metadata
+            .get("authorization")
+            .ok_or_else(|| tonic::Status::unauthenticated("missing access token"))?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .ok_or_else(|| tonic::Status::unauthenticated("authorization is not a Bearer token"))?;
+        if lock(&self.revoked).contains(token) {
+            return Err(tonic::Status::unauthenticated(
+                "access token has been revoked",
+            ));
+        }
+        tokens
+            .get(token)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| tonic::Status::unauthenticated("access token is not valid"))
+    }
+
+    pub(crate) fn revoke(&self, token: &str) {
+        lock(&self.revoked).insert(token.to_string());
     }
 
     pub(crate) fn count(&self, method: &'static str) {
@@ -170,7 +238,7 @@ impl Emulator {
         let listener = runtime.block_on(TcpListener::bind(listen))?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State::new(config));
-        let running = runtime.block_on(async { serve(listener, state.clone()) });
+        let running = runtime.block_on(async { serve(listener, state.clone()) })?;
         Ok(Emulator {
             runtime,
             addr,
@@ -220,7 +288,7 @@ impl Emulator {
         if running.is_none() {
             let listener = self.runtime.block_on(TcpListener::bind(self.addr))?;
             let state = lock(&self.state).clone();
-            *running = Some(self.runtime.block_on(async { serve(listener, state) }));
+            *running = Some(self.runtime.block_on(async { serve(listener, state) })?);
         }
         Ok(())
     }
@@ -268,9 +336,11 @@ impl Drop for Emulator {
     }
 }
 
-fn serve(listener: TcpListener, state: Arc<State>) -> Running {
+fn serve(listener: TcpListener, state: Arc<State>) -> std::io::Result<Running> {
     let (shutdown, rx) = oneshot::channel::<()>();
-    let router = service::router(state.clone());
+    let router = service::router(state.clone()).map_err(|e| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("TLS setup: {e}"))
+    })?;
     let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
     let server = tokio::spawn(async move {
         let _ = router
@@ -288,11 +358,11 @@ fn serve(listener: TcpListener, state: Arc<State>) -> Running {
             state.reap();
         }
     });
-    Running {
+    Ok(Running {
         shutdown,
         server,
         reaper,
-    }
+    })
 }
 
 /// Parses durations such as `300ms`, `2s`, `5m`, `1h`, or plain seconds.

@@ -20,14 +20,22 @@ use crate::proto::session::{
     StartSessionResponse,
 };
 use crate::proto::types::Guid;
-use crate::State;
+use crate::{Identity, State};
 
-pub(crate) fn router(state: Arc<State>) -> tonic::transport::server::Router {
+pub(crate) fn router(
+    state: Arc<State>,
+) -> Result<tonic::transport::server::Router, tonic::transport::Error> {
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = &state.config.tls {
+        let identity = tonic::transport::Identity::from_pem(&tls.cert_pem, &tls.key_pem);
+        builder =
+            builder.tls_config(tonic::transport::ServerTlsConfig::new().identity(identity))?;
+    }
     let svc = Svc(state);
-    tonic::transport::Server::builder()
+    Ok(builder
         .add_service(SessionServiceServer::new(svc.clone()))
         .add_service(ConfigurationServiceServer::new(svc.clone()))
-        .add_service(AuthenticationServiceServer::new(svc))
+        .add_service(AuthenticationServiceServer::new(svc)))
 }
 
 #[derive(Clone)]
@@ -50,15 +58,25 @@ pub(crate) fn uuid_to_guid(id: Uuid) -> Guid {
 }
 
 impl Svc {
-    /// Counts the call and resolves its session, marking it in use until the
+    /// Counts the call and checks the caller's token.
+    fn begin<T>(
+        &self,
+        method: &'static str,
+        request: &Request<T>,
+    ) -> Result<Option<Identity>, Status> {
+        self.0.count(method);
+        self.0.authorize(request.metadata())
+    }
+
+    /// Also resolves the request's session, marking it in use until the
     /// returned guard drops.
     fn session_call(
         &self,
         method: &'static str,
-        guid: &Guid,
+        request: &Request<Guid>,
     ) -> Result<crate::ActivityGuard, Status> {
-        self.0.count(method);
-        let id = guid_to_uuid(guid)?;
+        self.begin(method, request)?;
+        let id = guid_to_uuid(request.get_ref())?;
         self.0.enter(id)
     }
 }
@@ -67,9 +85,9 @@ impl Svc {
 impl SessionService for Svc {
     async fn start_session(
         &self,
-        _request: Request<()>,
+        request: Request<()>,
     ) -> Result<Response<StartSessionResponse>, Status> {
-        self.0.count("StartSession");
+        self.begin("StartSession", &request)?;
         let id = self.0.start_session();
         Ok(Response::new(StartSessionResponse {
             session_id: Some(uuid_to_guid(id)),
@@ -80,19 +98,19 @@ impl SessionService for Svc {
         &self,
         request: Request<Guid>,
     ) -> Result<Response<EndSessionResponse>, Status> {
-        self.0.count("EndSession");
+        self.begin("EndSession", &request)?;
         let id = guid_to_uuid(request.get_ref())?;
         self.0.end_session(id)?;
         Ok(Response::new(EndSessionResponse {}))
     }
 
     async fn commit(&self, request: Request<Guid>) -> Result<Response<CommitResponse>, Status> {
-        let _activity = self.session_call("Commit", request.get_ref())?;
+        let _activity = self.session_call("Commit", &request)?;
         Ok(Response::new(CommitResponse {}))
     }
 
     async fn rollback(&self, request: Request<Guid>) -> Result<Response<RollbackResponse>, Status> {
-        let _activity = self.session_call("Rollback", request.get_ref())?;
+        let _activity = self.session_call("Rollback", &request)?;
         Ok(Response::new(RollbackResponse {}))
     }
 
@@ -100,7 +118,7 @@ impl SessionService for Svc {
         &self,
         request: Request<Guid>,
     ) -> Result<Response<ExtendSessionResponse>, Status> {
-        let _activity = self.session_call("ExtendSession", request.get_ref())?;
+        let _activity = self.session_call("ExtendSession", &request)?;
         let timeout = self.0.config.session_timeout;
         Ok(Response::new(ExtendSessionResponse {
             expires_in: Some(prost_types::Duration {
@@ -113,8 +131,8 @@ impl SessionService for Svc {
 
 #[tonic::async_trait]
 impl ConfigurationService for Svc {
-    async fn get_version(&self, _request: Request<()>) -> Result<Response<VersionInfo>, Status> {
-        self.0.count("GetVersion");
+    async fn get_version(&self, request: Request<()>) -> Result<Response<VersionInfo>, Status> {
+        self.begin("GetVersion", &request)?;
         Ok(Response::new(VersionInfo {
             version: self.0.config.version.clone(),
             name: "Volue Mesh Server (mesh-emulator)".to_string(),
@@ -129,33 +147,34 @@ type KerberosStream =
 impl AuthenticationService for Svc {
     async fn get_user_identity(
         &self,
-        _request: Request<()>,
+        request: Request<()>,
     ) -> Result<Response<UserIdentity>, Status> {
-        self.0.count("GetUserIdentity");
+        let identity = self
+            .begin("GetUserIdentity", &request)?
+            .unwrap_or_else(|| Identity::named("Mesh Emulator User"));
         Ok(Response::new(UserIdentity {
-            display_name: "Mesh Emulator User".to_string(),
-            source: "mesh-emulator".to_string(),
-            identifier: "emulator-user".to_string(),
+            display_name: identity.display_name,
+            source: identity.source,
+            identifier: identity.identifier,
         }))
     }
 
     async fn revoke_access_token(
         &self,
-        _request: Request<String>,
+        request: Request<String>,
     ) -> Result<Response<RevokeAccessTokenResponse>, Status> {
-        self.0.count("RevokeAccessToken");
-        Err(Status::unimplemented(
-            "the emulator does not check access tokens yet",
-        ))
+        self.begin("RevokeAccessToken", &request)?;
+        self.0.revoke(request.get_ref());
+        Ok(Response::new(RevokeAccessTokenResponse {}))
     }
 
     type AuthenticateKerberosStream = KerberosStream;
 
     async fn authenticate_kerberos(
         &self,
-        _request: Request<tonic::Streaming<Vec<u8>>>,
+        request: Request<tonic::Streaming<Vec<u8>>>,
     ) -> Result<Response<Self::AuthenticateKerberosStream>, Status> {
-        self.0.count("AuthenticateKerberos");
+        self.begin("AuthenticateKerberos", &request)?;
         Err(Status::unimplemented("the emulator has no Kerberos"))
     }
 }

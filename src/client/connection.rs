@@ -3,22 +3,36 @@
 //! threads. Sessions hold the channel too, so it lives until the last of them
 //! and the connection object itself are gone.
 
+use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tonic::transport::{Channel, Endpoint};
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Certificate, ClientTlsConfig, Endpoint};
 use uuid::Uuid;
 
-use super::error::{error_chain, Error, ErrorKind, Result};
+use super::auth::{Auth, AuthInterceptor, MeshChannel, TokenProvider};
+use super::error::{error_chain, tls_problem, Error, ErrorKind, Result};
 use super::session::Session;
+use crate::proto::auth::authentication_service_client::AuthenticationServiceClient;
 use crate::proto::config::configuration_service_client::ConfigurationServiceClient;
 
 /// The oldest Mesh server version this library works with (as the official client).
 pub const MIN_SERVER_VERSION: (u64, u64, u64) = (2, 21, 0);
 
+/// A root certificate to trust for TLS, instead of the system's roots.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RootCertificate {
+    /// PEM text (one or more certificates).
+    Pem(String),
+    /// A PEM file, read when connecting.
+    File(PathBuf),
+}
+
 /// How a connection behaves. Grows by fields with defaults; the C API sets
 /// them one by one.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct ConnectOptions {
     /// How long to wait for the server to accept the connection and answer
     /// `GetVersion`.
@@ -30,6 +44,16 @@ pub struct ConnectOptions {
     /// the server's timeout, so an idle session cannot expire between two
     /// extensions.
     pub keepalive_interval: Option<Duration>,
+    /// Trust this root instead of the operating system's roots (TLS only).
+    pub tls_root_certificate: Option<RootCertificate>,
+    /// Check the server's certificate for this name instead of the host in
+    /// the address (TLS only).
+    pub tls_server_name: Option<String>,
+    /// Sent as `authorization: Bearer <token>` on every call; TLS only.
+    pub access_token: Option<String>,
+    /// Asked for a token when none is set and when the server rejects one;
+    /// the rejected call is then retried once. TLS only.
+    pub token_provider: Option<Arc<dyn TokenProvider>>,
 }
 
 impl Default for ConnectOptions {
@@ -38,14 +62,78 @@ impl Default for ConnectOptions {
             connect_timeout: Duration::from_secs(10),
             call_timeout: Duration::from_secs(30),
             keepalive_interval: None,
+            tls_root_certificate: None,
+            tls_server_name: None,
+            access_token: None,
+            token_provider: None,
         }
     }
 }
 
+impl std::fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("call_timeout", &self.call_timeout)
+            .field("keepalive_interval", &self.keepalive_interval)
+            .field("tls_root_certificate", &self.tls_root_certificate.is_some())
+            .field("tls_server_name", &self.tls_server_name)
+            .field("access_token", &self.access_token.as_ref().map(|_| "<set>"))
+            .field("token_provider", &self.token_provider.is_some())
+            .finish()
+    }
+}
+
+/// Who the server says the caller is (`GetUserIdentity`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserIdentity {
+    /// A name to show.
+    pub display_name: String,
+    /// Where the identity comes from (e.g. the identity provider).
+    pub source: String,
+    /// The identity's unique identifier at its source.
+    pub identifier: String,
+}
+
 pub(crate) struct ConnectionInner {
-    pub(crate) channel: Channel,
+    pub(crate) channel: MeshChannel,
     pub(crate) options: ConnectOptions,
+    auth: Arc<Auth>,
+    tls: bool,
     server_version: String,
+}
+
+impl ConnectionInner {
+    /// Runs one RPC with deadline `limit`. When the server answers
+    /// UNAUTHENTICATED and a token provider is set, gets a fresh token and
+    /// retries once.
+    pub(crate) async fn rpc<T, F, Fut>(&self, what: &str, limit: Duration, rpc: F) -> Result<T>
+    where
+        F: Fn(MeshChannel) -> Fut,
+        Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
+    {
+        let generation = self.auth.generation();
+        let first = rpc_once(what, limit, rpc(self.channel.clone())).await;
+        match first {
+            Err(e) if e.kind() == ErrorKind::Unauthenticated && self.auth.has_provider() => {
+                self.auth.refresh(generation).await?;
+                rpc_once(what, limit, rpc(self.channel.clone())).await
+            }
+            other => other,
+        }
+    }
+}
+
+async fn rpc_once<T>(
+    what: &str,
+    limit: Duration,
+    fut: impl Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
+) -> Result<T> {
+    match tokio::time::timeout(limit, fut).await {
+        Err(_) => Err(Error::timeout(what, limit)),
+        Ok(Err(status)) => Err(Error::from_status(what, &status)),
+        Ok(Ok(response)) => Ok(response.into_inner()),
+    }
 }
 
 /// A checked connection to one Mesh server. Cloning is cheap and shares the
@@ -55,19 +143,18 @@ pub struct Connection {
     inner: Arc<ConnectionInner>,
 }
 
-/// `host:port` or `http://host:port` as a URL tonic takes.
-fn normalize_address(address: &str) -> Result<String> {
+/// `host:port`, `http://host:port` or `https://host:port` as a URL tonic
+/// takes. A bare `host:port` uses TLS when `tls_options` says so.
+fn normalize_address(address: &str, tls_options: bool) -> Result<String> {
     let address = address.trim();
-    let url = if let Some(rest) = address.strip_prefix("http://") {
-        format!("http://{rest}")
-    } else if address.starts_with("https://") {
-        return Err(Error::invalid_argument(format!(
-            "{address:?}: TLS (https://) is not supported by this version; use host:port or http://host:port"
-        )));
+    let url = if address.starts_with("http://") || address.starts_with("https://") {
+        address.to_string()
     } else if address.contains("://") {
         return Err(Error::invalid_argument(format!(
-            "{address:?}: unknown scheme; use host:port or http://host:port"
+            "{address:?}: unknown scheme; use host:port, http://host:port or https://host:port"
         )));
+    } else if tls_options {
+        format!("https://{address}")
     } else {
         format!("http://{address}")
     };
@@ -78,7 +165,7 @@ fn normalize_address(address: &str) -> Result<String> {
     let path_ok = matches!(uri.path(), "" | "/");
     if !host_ok || uri.port_u16().is_none() || !path_ok || uri.query().is_some() {
         return Err(Error::invalid_argument(format!(
-            "{address:?} is not an address: expected host:port or http://host:port"
+            "{address:?} is not an address: expected host:port, http://host:port or https://host:port"
         )));
     }
     Ok(url)
@@ -105,10 +192,40 @@ pub(crate) fn parse_version(version: &str) -> Option<(u64, u64, u64)> {
     parts.next().is_none().then_some(v)
 }
 
+/// The TLS settings: the given root or the system's roots, and the name to check.
+fn tls_config(options: &ConnectOptions) -> Result<ClientTlsConfig> {
+    let mut config = ClientTlsConfig::new().assume_http2(true);
+    config = match &options.tls_root_certificate {
+        Some(root) => {
+            let pem = match root {
+                RootCertificate::Pem(pem) => pem.clone().into_bytes(),
+                RootCertificate::File(path) => std::fs::read(path).map_err(|e| {
+                    Error::invalid_argument(format!(
+                        "cannot read the root certificate file {}: {e}",
+                        path.display()
+                    ))
+                })?,
+            };
+            if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+                return Err(Error::invalid_argument(
+                    "the root certificate is not PEM: no -----BEGIN CERTIFICATE----- line",
+                ));
+            }
+            config.ca_certificate(Certificate::from_pem(pem))
+        }
+        None => config.with_native_roots(),
+    };
+    if let Some(name) = &options.tls_server_name {
+        config = config.domain_name(name.clone());
+    }
+    Ok(config)
+}
+
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
             .field("server_version", &self.inner.server_version)
+            .field("tls", &self.inner.tls)
             .field("options", &self.inner.options)
             .finish()
     }
@@ -119,11 +236,33 @@ impl Connection {
     /// the server's version. Must run inside a tokio runtime; the channel's
     /// background work runs there.
     pub async fn connect(address: &str, options: ConnectOptions) -> Result<Connection> {
-        let url = normalize_address(address)?;
-        let endpoint = Endpoint::from_shared(url.clone())
+        let tls_options =
+            options.tls_root_certificate.is_some() || options.tls_server_name.is_some();
+        let url = normalize_address(address, tls_options)?;
+        let tls = url.starts_with("https://");
+        let wants_token = options.access_token.is_some() || options.token_provider.is_some();
+        if wants_token && !tls {
+            return Err(Error::invalid_argument(format!(
+                "refusing to send an access token over plain HTTP/2 to {url}: use https://"
+            )));
+        }
+        if tls_options && !tls {
+            return Err(Error::invalid_argument(format!(
+                "TLS options are set but {url} is plain HTTP/2: use https://"
+            )));
+        }
+        let mut endpoint = Endpoint::from_shared(url.clone())
             .map_err(|e| Error::invalid_argument(format!("{address:?}: {e}")))?
             .connect_timeout(options.connect_timeout)
             .tcp_nodelay(true);
+        if tls {
+            endpoint = endpoint.tls_config(tls_config(&options)?).map_err(|e| {
+                Error::new(
+                    ErrorKind::Tls,
+                    format!("TLS setup for {url} failed: {}", error_chain(&e)),
+                )
+            })?;
+        }
         let limit = options.connect_timeout;
         let channel = match tokio::time::timeout(limit, endpoint.connect()).await {
             Err(_) => {
@@ -136,19 +275,41 @@ impl Connection {
                 ))
             }
             Ok(Err(e)) => {
-                return Err(Error::new(
-                    ErrorKind::Unavailable,
-                    format!("cannot connect to {url}: {}", error_chain(&e)),
-                ))
+                return Err(match tls_problem(&e) {
+                    Some(problem) => Error::new(
+                        ErrorKind::Tls,
+                        format!("TLS handshake with {url} failed: {problem}"),
+                    ),
+                    None => Error::new(
+                        ErrorKind::Unavailable,
+                        format!("cannot connect to {url}: {}", error_chain(&e)),
+                    ),
+                })
             }
             Ok(Ok(channel)) => channel,
         };
-        let mut config = ConfigurationServiceClient::new(channel.clone());
-        let info = match tokio::time::timeout(limit, config.get_version(())).await {
-            Err(_) => return Err(Error::timeout("GetVersion", limit)),
-            Ok(Err(status)) => return Err(Error::from_status("GetVersion", &status)),
-            Ok(Ok(response)) => response.into_inner(),
+        let auth = Arc::new(Auth::new(
+            options.access_token.as_deref(),
+            options.token_provider.clone(),
+        )?);
+        if !auth.has_token() && auth.has_provider() {
+            auth.refresh(auth.generation()).await?;
+        }
+        let channel = InterceptedService::new(channel, AuthInterceptor(auth.clone()));
+        let mut inner = ConnectionInner {
+            channel,
+            options,
+            auth,
+            tls,
+            server_version: String::new(),
         };
+        let info = inner
+            .rpc("GetVersion", limit, |channel| async move {
+                ConfigurationServiceClient::new(channel)
+                    .get_version(())
+                    .await
+            })
+            .await?;
         if let Some(v) = parse_version(&info.version) {
             if v < MIN_SERVER_VERSION {
                 let (a, b, c) = MIN_SERVER_VERSION;
@@ -161,13 +322,56 @@ impl Connection {
                 ));
             }
         }
+        inner.server_version = info.version;
         Ok(Connection {
-            inner: Arc::new(ConnectionInner {
-                channel,
-                options,
-                server_version: info.version,
-            }),
+            inner: Arc::new(inner),
         })
+    }
+
+    /// Replaces the access token on this live connection: every later call,
+    /// keep-alive included, sends the new one. `None` stops sending one.
+    /// Refused on a plain HTTP/2 connection.
+    pub fn set_access_token(&self, token: Option<&str>) -> Result<()> {
+        if token.is_some() && !self.inner.tls {
+            return Err(Error::invalid_argument(
+                "refusing to send an access token over plain HTTP/2: connect with https://",
+            ));
+        }
+        self.inner.auth.set_token(token)
+    }
+
+    /// Who the server says the caller is.
+    pub async fn user_identity(&self) -> Result<UserIdentity> {
+        let limit = self.inner.options.call_timeout;
+        let identity = self
+            .inner
+            .rpc("GetUserIdentity", limit, |channel| async move {
+                AuthenticationServiceClient::new(channel)
+                    .get_user_identity(())
+                    .await
+            })
+            .await?;
+        Ok(UserIdentity {
+            display_name: identity.display_name,
+            source: identity.source,
+            identifier: identity.identifier,
+        })
+    }
+
+    /// Asks the server to make `token` unusable from now on.
+    pub async fn revoke_access_token(&self, token: &str) -> Result<()> {
+        let limit = self.inner.options.call_timeout;
+        self.inner
+            .rpc("RevokeAccessToken", limit, |channel| {
+                let token = token.to_string();
+                async move {
+                    AuthenticationServiceClient::new(channel)
+                        .revoke_access_token(token)
+                        .await
+                }
+            })
+            .await
+            .map(drop)
     }
 
     /// The version string the server reported when connecting.
@@ -200,31 +404,35 @@ mod tests {
 
     #[test]
     fn addresses() {
+        let n = |a| normalize_address(a, false);
+        assert_eq!(n("127.0.0.1:5").unwrap(), "http://127.0.0.1:5");
         assert_eq!(
-            normalize_address("127.0.0.1:5").unwrap(),
-            "http://127.0.0.1:5"
-        );
-        assert_eq!(
-            normalize_address("http://localhost:50051").unwrap(),
+            n("http://localhost:50051").unwrap(),
             "http://localhost:50051"
         );
         assert_eq!(
-            normalize_address("http://localhost:50051/").unwrap(),
+            n("http://localhost:50051/").unwrap(),
             "http://localhost:50051/"
         );
-        assert_eq!(normalize_address("[::1]:7").unwrap(), "http://[::1]:7");
+        assert_eq!(
+            n("https://mesh.example:443").unwrap(),
+            "https://mesh.example:443"
+        );
+        assert_eq!(n("[::1]:7").unwrap(), "http://[::1]:7");
+        assert_eq!(normalize_address("h:7", true).unwrap(), "https://h:7");
+        assert_eq!(normalize_address("http://h:7", true).unwrap(), "http://h:7");
         for bad in [
             "",
             "localhost",
             "http://",
-            "https://host:1",
+            "https://host",
             "ftp://host:1",
             "host:port",
             "host:1/path",
             "host:99999",
             "a b:1",
         ] {
-            let e = normalize_address(bad).unwrap_err();
+            let e = n(bad).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{bad:?}");
         }
     }

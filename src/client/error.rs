@@ -129,10 +129,17 @@ impl Error {
                 _ => ErrorKind::Server,
             }
         };
+        let mut kind = kind;
         let mut message = format!("{what} failed: {server_message}");
         if let Some(source) = std::error::Error::source(status) {
             // Transport failures carry the cause ("connection refused") here.
-            message.push_str(&format!(": {}", error_chain(source)));
+            match tls_problem(source) {
+                Some(problem) => {
+                    kind = ErrorKind::Tls;
+                    message.push_str(&format!(": TLS: {problem}"));
+                }
+                None => message.push_str(&format!(": {}", error_chain(source))),
+            }
         }
         Error {
             kind,
@@ -162,6 +169,40 @@ pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         cur = s.source();
     }
     out
+}
+
+/// What was wrong with TLS, if a TLS failure is somewhere in the chain, in
+/// words a user can act on.
+pub(crate) fn tls_problem(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use rustls::CertificateError as C;
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        // tokio-rustls wraps rustls errors in io::Error.
+        let rustls_error = err.downcast_ref::<rustls::Error>().or_else(|| {
+            err.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(r) = rustls_error {
+            let text = match r {
+                rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
+                    "the server's certificate has an unknown issuer: give its root certificate (PEM) in the options, or install it in the system's trust store".to_string()
+                }
+                rustls::Error::InvalidCertificate(C::NotValidForName)
+                | rustls::Error::InvalidCertificate(C::NotValidForNameContext { .. }) => {
+                    format!("the server's certificate does not match the name connected to ({r}); set the expected server name in the options if it differs from the address")
+                }
+                rustls::Error::InvalidCertificate(C::Expired)
+                | rustls::Error::InvalidCertificate(C::ExpiredContext { .. }) => {
+                    format!("the server's certificate has expired ({r})")
+                }
+                other => other.to_string(),
+            };
+            return Some(text);
+        }
+        cur = err.source();
+    }
+    None
 }
 
 /// Result of the Mesh client.

@@ -16,9 +16,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio::task::AbortHandle;
-use tonic::transport::Channel;
 use uuid::Uuid;
 
+use super::auth::MeshChannel;
 use super::connection::ConnectionInner;
 use super::error::{Error, ErrorKind, Result};
 use super::id::{from_guid, to_guid};
@@ -157,17 +157,15 @@ impl Shared {
     /// server, expiry when the server no longer knows the session.
     pub(crate) async fn call<T, F, Fut>(&self, what: &str, rpc: F) -> Result<T>
     where
-        F: FnOnce(Channel, Guid) -> Fut,
+        F: Fn(MeshChannel, Guid) -> Fut,
         Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
     {
         self.check_open()?;
         let limit = self.conn.options.call_timeout;
-        let fut = rpc(self.conn.channel.clone(), self.guid.clone());
-        let result = match tokio::time::timeout(limit, fut).await {
-            Err(_) => Err(Error::timeout(what, limit)),
-            Ok(Err(status)) => Err(Error::from_status(what, &status)),
-            Ok(Ok(response)) => Ok(response.into_inner()),
-        };
+        let result = self
+            .conn
+            .rpc(what, limit, |channel| rpc(channel, self.guid.clone()))
+            .await;
         match &result {
             Ok(_) => self.touch(),
             Err(e) if e.kind() == ErrorKind::SessionNotFound => {
@@ -265,12 +263,11 @@ impl Session {
 
     pub(crate) async fn open(conn: Arc<ConnectionInner>) -> Result<Session> {
         let limit = conn.options.call_timeout;
-        let mut client = SessionServiceClient::new(conn.channel.clone());
-        let response = match tokio::time::timeout(limit, client.start_session(())).await {
-            Err(_) => return Err(Error::timeout("StartSession", limit)),
-            Ok(Err(status)) => return Err(Error::from_status("StartSession", &status)),
-            Ok(Ok(response)) => response.into_inner(),
-        };
+        let response = conn
+            .rpc("StartSession", limit, |channel| async move {
+                SessionServiceClient::new(channel).start_session(()).await
+            })
+            .await?;
         let guid = response.session_id.ok_or_else(|| {
             Error::new(
                 ErrorKind::Server,

@@ -7,7 +7,7 @@ use super::args::{c_str, out_ptr, write_out, write_text};
 use super::handles::Registry;
 use super::mesh_options;
 use super::{guard, mesh_status, options, FfiResult};
-use crate::client::{ConnectOptions, Connection};
+use crate::client::{ConnectOptions, Connection, UserIdentity};
 use crate::runtime;
 
 /// A connection to one Mesh server (`mesh_connect` / `mesh_connection_close`).
@@ -26,14 +26,19 @@ pub(crate) fn free_all() {
     CONNECTIONS.drain();
 }
 
-/// Connects to a Mesh server at `address` (`host:port` or
-/// `http://host:port`) and checks it with `GetVersion` before returning.
+/// Connects to a Mesh server at `address` (`host:port`, `http://host:port`
+/// or `https://host:port`) and checks it with `GetVersion` before returning.
+/// `https://` uses TLS, as does a bare `host:port` when a TLS option is set.
 /// `options` may be NULL for the defaults. One connection serves any number
 /// of sessions from any number of threads.
 ///
 /// Fails with `MESH_ERROR_UNAVAILABLE` when the server cannot be reached
 /// within the connect timeout, `MESH_ERROR_INCOMPATIBLE_SERVER` when it is
-/// older than 2.21.0, `MESH_ERROR_INVALID_ARGUMENT` for a malformed address.
+/// older than 2.21.0, `MESH_ERROR_TLS` when the TLS handshake fails (the
+/// message says why: unknown issuer, name mismatch, expired),
+/// `MESH_ERROR_UNAUTHENTICATED` when the server rejects the token, and
+/// `MESH_ERROR_INVALID_ARGUMENT` for a malformed address or a token over
+/// plain HTTP/2.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_connect(
     address: *const c_char,
@@ -79,5 +84,125 @@ pub unsafe extern "C" fn mesh_connection_server_version(
 pub extern "C" fn mesh_connection_close(connection: *mut mesh_connection) -> mesh_status {
     guard("mesh_connection_close", || {
         CONNECTIONS.remove(connection).map(drop)
+    })
+}
+
+/// Replaces the access token of a live connection (NULL stops sending one):
+/// every later call through it and its sessions, keep-alive included, sends
+/// the new token, so sessions outlive a token's expiry. Refused with
+/// `MESH_ERROR_INVALID_ARGUMENT` on a plain HTTP/2 connection.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_connection_set_access_token(
+    connection: *mut mesh_connection,
+    token: *const c_char,
+) -> mesh_status {
+    guard("mesh_connection_set_access_token", || {
+        let connection = resolve(connection)?;
+        let token = if token.is_null() {
+            None
+        } else {
+            // SAFETY: the caller passes NULL or a NUL-terminated string.
+            Some(unsafe { c_str(token, "token") }?)
+        };
+        Ok(connection.set_access_token(token)?)
+    })
+}
+
+/// Asks the server to revoke `token` (for example the one being replaced):
+/// calls with it are refused from then on.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_connection_revoke_access_token(
+    connection: *mut mesh_connection,
+    token: *const c_char,
+) -> mesh_status {
+    guard("mesh_connection_revoke_access_token", || {
+        let connection = resolve(connection)?;
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let token = unsafe { c_str(token, "token") }?;
+        Ok(runtime::get()?.block_on(connection.revoke_access_token(token))?)
+    })
+}
+
+/// Who the server says the caller is (`mesh_connection_user_identity`);
+/// read with `mesh_identity_display_name`, `_source`, `_identifier`; free
+/// with `mesh_identity_free`.
+pub struct mesh_identity {
+    _private: [u8; 0],
+}
+
+static IDENTITIES: LazyLock<Registry<UserIdentity>> =
+    LazyLock::new(|| Registry::new(5, "identity"));
+
+/// Asks the server who the caller is (by the access token, if any).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_connection_user_identity(
+    connection: *mut mesh_connection,
+    out: *mut *mut mesh_identity,
+) -> mesh_status {
+    guard("mesh_connection_user_identity", || {
+        let connection = resolve(connection)?;
+        let out = out_ptr(out, "out")?;
+        let identity = runtime::get()?.block_on(connection.user_identity())?;
+        write_out(out, IDENTITIES.insert(identity));
+        Ok(())
+    })
+}
+
+fn identity_text(
+    identity: *const mesh_identity,
+    field: impl FnOnce(&UserIdentity) -> &str,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> FfiResult {
+    let identity = IDENTITIES.get(identity)?;
+    // SAFETY: the caller passes a buffer of `cap` bytes and a valid or NULL len_out.
+    unsafe { write_text(field(&identity), buf, cap, len_out) }
+}
+
+/// The identity's display name. See the buffer convention.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_identity_display_name(
+    identity: *const mesh_identity,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_identity_display_name", || {
+        identity_text(identity, |i| &i.display_name, buf, cap, len_out)
+    })
+}
+
+/// Where the identity comes from. See the buffer convention.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_identity_source(
+    identity: *const mesh_identity,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_identity_source", || {
+        identity_text(identity, |i| &i.source, buf, cap, len_out)
+    })
+}
+
+/// The identity's identifier at its source. See the buffer convention.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_identity_identifier(
+    identity: *const mesh_identity,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_identity_identifier", || {
+        identity_text(identity, |i| &i.identifier, buf, cap, len_out)
+    })
+}
+
+/// Frees an identity.
+#[no_mangle]
+pub extern "C" fn mesh_identity_free(identity: *mut mesh_identity) -> mesh_status {
+    guard("mesh_identity_free", || {
+        IDENTITIES.remove(identity).map(drop)
     })
 }

@@ -1,13 +1,14 @@
 //! `mesh_options`: connection settings, grown through setter functions so
 //! that no struct layout is part of the ABI.
 
-use std::sync::{LazyLock, Mutex};
+use std::ffi::{c_char, c_void};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
-use super::args::{out_ptr, write_out};
+use super::args::{c_str, out_ptr, write_out};
 use super::handles::Registry;
-use super::{guard, mesh_status, Failure, FfiResult};
-use crate::client::ConnectOptions;
+use super::{guard, mesh_status, mesh_status_code, status_from_int, Failure, FfiResult};
+use crate::client::{ConnectOptions, Error, ErrorKind, RootCertificate, TokenProvider};
 
 /// Connection settings (`mesh_options_new` / `mesh_options_free`).
 pub struct mesh_options {
@@ -94,5 +95,178 @@ pub extern "C" fn mesh_options_set_keepalive_interval_ms(
     guard("mesh_options_set_keepalive_interval_ms", || {
         let interval = (ms > 0).then(|| Duration::from_millis(ms.into()));
         update(options, |o| o.keepalive_interval = interval)
+    })
+}
+
+/// Optional text from C: NULL means "none".
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated string.
+unsafe fn optional_text(p: *const c_char, what: &str) -> FfiResult<Option<String>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: non-NULL, NUL-terminated by the caller's promise.
+    let text = unsafe { c_str(p, what) }?;
+    if text.is_empty() {
+        return Err(Failure::invalid_argument(format!(
+            "{what} is empty (pass NULL to clear it)"
+        )));
+    }
+    Ok(Some(text.to_string()))
+}
+
+/// Trust this root certificate (PEM text, one or more certificates) for TLS
+/// instead of the operating system's trusted roots, as a server with a
+/// self-signed certificate needs. NULL goes back to the system's roots.
+/// Setting it makes a bare `host:port` address use TLS.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_options_set_tls_root_certificate_pem(
+    options: *mut mesh_options,
+    pem: *const c_char,
+) -> mesh_status {
+    guard("mesh_options_set_tls_root_certificate_pem", || {
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let pem = unsafe { optional_text(pem, "pem") }?;
+        update(options, |o| {
+            o.tls_root_certificate = pem.map(RootCertificate::Pem)
+        })
+    })
+}
+
+/// Like `mesh_options_set_tls_root_certificate_pem`, with the PEM read from
+/// the file at `path` when connecting. NULL goes back to the system's roots.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_options_set_tls_root_certificate_file(
+    options: *mut mesh_options,
+    path: *const c_char,
+) -> mesh_status {
+    guard("mesh_options_set_tls_root_certificate_file", || {
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let path = unsafe { optional_text(path, "path") }?;
+        update(options, |o| {
+            o.tls_root_certificate = path.map(|p| RootCertificate::File(p.into()))
+        })
+    })
+}
+
+/// Check the server's certificate for `name` instead of the host in the
+/// address (for example when connecting by IP address). NULL clears it.
+/// Setting it makes a bare `host:port` address use TLS.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_options_set_tls_server_name(
+    options: *mut mesh_options,
+    name: *const c_char,
+) -> mesh_status {
+    guard("mesh_options_set_tls_server_name", || {
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let name = unsafe { optional_text(name, "name") }?;
+        update(options, |o| o.tls_server_name = name)
+    })
+}
+
+/// The access token to send as `authorization: Bearer <token>` on every
+/// call, keep-alive included (without the `Bearer ` prefix). NULL clears
+/// it. Tokens travel only over TLS: `mesh_connect` refuses a plain address
+/// with `MESH_ERROR_INVALID_ARGUMENT`. Replace it on a live connection with
+/// `mesh_connection_set_access_token`. The token never appears in messages.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_options_set_access_token(
+    options: *mut mesh_options,
+    token: *const c_char,
+) -> mesh_status {
+    guard("mesh_options_set_access_token", || {
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let token = unsafe { optional_text(token, "token") }?;
+        update(options, |o| o.access_token = token)
+    })
+}
+
+/// Supplies an access token on request. Write the token (without `Bearer `)
+/// and a NUL into `buf` (room for `cap` bytes), its length into `*len_out`,
+/// and return `MESH_OK`; if `cap` is too small, set `*len_out` to the length
+/// and return `MESH_ERROR_BUFFER_TOO_SMALL` to be called again with a buffer
+/// that fits. Any other status means no token. Runs on a library-owned
+/// thread that may block (for a Kerberos or OAuth round trip) and may call
+/// `mesh_*` functions.
+pub type mesh_token_provider = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        buf: *mut c_char,
+        cap: usize,
+        len_out: *mut usize,
+    ) -> mesh_status_code,
+>;
+
+/// A C token provider as the client's `TokenProvider`.
+struct CTokenProvider {
+    function: unsafe extern "C" fn(*mut c_void, *mut c_char, usize, *mut usize) -> mesh_status_code,
+    /// The C pointer, kept as an address: it is only handed back to C.
+    user_data: usize,
+}
+
+const FIRST_TOKEN_BUFFER: usize = 4096;
+
+impl TokenProvider for CTokenProvider {
+    fn token(&self) -> crate::client::Result<String> {
+        let failed = |why: String| {
+            Error::new(
+                ErrorKind::Unauthenticated,
+                format!("the token provider gave no token: {why}"),
+            )
+        };
+        let mut cap = FIRST_TOKEN_BUFFER;
+        for _ in 0..2 {
+            let mut buf = vec![0u8; cap];
+            let mut len = usize::MAX;
+            // SAFETY: the provider was given for this purpose; buf has `cap` bytes.
+            let status = unsafe {
+                (self.function)(
+                    std::ptr::with_exposed_provenance_mut(self.user_data),
+                    buf.as_mut_ptr().cast(),
+                    cap,
+                    &mut len,
+                )
+            };
+            match status_from_int(status) {
+                Some(mesh_status::MESH_OK) if len < cap => {
+                    buf.truncate(len);
+                    return String::from_utf8(buf)
+                        .map_err(|_| failed("the token is not UTF-8".into()));
+                }
+                Some(mesh_status::MESH_OK) => {
+                    return Err(failed("*len_out was not set to the token's length".into()))
+                }
+                Some(mesh_status::MESH_ERROR_BUFFER_TOO_SMALL)
+                    if len != usize::MAX && len >= cap =>
+                {
+                    cap = len + 1
+                }
+                _ => return Err(failed(format!("it returned status {status}"))),
+            }
+        }
+        Err(failed("it asked for a larger buffer twice".into()))
+    }
+}
+
+/// Sets (or with NULL clears) the token provider: the library calls it when
+/// connecting without a token, and when the server answers UNAUTHENTICATED,
+/// after which it retries the rejected call once with the new token. So a
+/// host that gets tokens from Kerberos or OAuth plugs in without the library
+/// knowing how. Tokens travel only over TLS.
+#[no_mangle]
+pub extern "C" fn mesh_options_set_token_provider(
+    options: *mut mesh_options,
+    provider: mesh_token_provider,
+    user_data: *mut c_void,
+) -> mesh_status {
+    guard("mesh_options_set_token_provider", || {
+        let provider = provider.map(|function| {
+            Arc::new(CTokenProvider {
+                function,
+                user_data: user_data.expose_provenance(),
+            }) as Arc<dyn TokenProvider>
+        });
+        update(options, |o| o.token_provider = provider)
     })
 }

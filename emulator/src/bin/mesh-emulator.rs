@@ -5,17 +5,25 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use mesh_emulator::{parse_duration, Config, Emulator};
+use mesh_emulator::{parse_duration, Config, Emulator, Identity, TlsIdentity};
 
-const USAGE: &str =
-    "usage: mesh-emulator [--listen ADDR] [--session-timeout DURATION] [--server-version VERSION]
+const USAGE: &str = "usage: mesh-emulator [OPTIONS]
   --listen ADDR               address to bind (default 127.0.0.1:50051; port 0 picks a free port)
   --session-timeout DURATION  inactivity timeout of sessions, e.g. 2s, 500ms, 5m (default 5m)
-  --server-version VERSION    what GetVersion reports (default 2.21.0)";
+  --server-version VERSION    what GetVersion reports (default 2.21.0)
+  --tls-cert FILE             serve TLS with this PEM certificate chain (needs --tls-key)
+  --tls-key FILE              the PEM private key of --tls-cert
+  --token TOKEN[=NAME]        accept this access token, for the user NAME; repeatable.
+                              With any --token, calls without a valid token are refused.";
+
+fn read(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
+}
 
 fn main() -> ExitCode {
     let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 50051));
     let mut config = Config::default();
+    let (mut cert, mut key) = (None, None);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -32,6 +40,17 @@ fn main() -> ExitCode {
                     .ok_or_else(|| format!("--session-timeout {v}: not a duration"))
             }),
             "--server-version" => value("--server-version").map(|v| config.version = v),
+            "--tls-cert" => value("--tls-cert").and_then(|v| read(&v).map(|pem| cert = Some(pem))),
+            "--tls-key" => value("--tls-key").and_then(|v| read(&v).map(|pem| key = Some(pem))),
+            "--token" => value("--token").map(|v| {
+                let (token, name) = v
+                    .split_once('=')
+                    .unwrap_or((v.as_str(), "Mesh Emulator User"));
+                config
+                    .tokens
+                    .get_or_insert_with(Default::default)
+                    .insert(token.to_string(), Identity::named(name));
+            }),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -40,6 +59,14 @@ fn main() -> ExitCode {
         };
         if let Err(e) = parsed {
             eprintln!("mesh-emulator: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    match (cert, key) {
+        (Some(cert_pem), Some(key_pem)) => config.tls = Some(TlsIdentity { cert_pem, key_pem }),
+        (None, None) => {}
+        _ => {
+            eprintln!("mesh-emulator: --tls-cert and --tls-key go together\n{USAGE}");
             return ExitCode::from(2);
         }
     }

@@ -1,0 +1,156 @@
+//! Access tokens: sent as `authorization: Bearer <token>` on every call
+//! (keep-alive included), replaceable on a live connection, and refreshed
+//! from a caller-supplied provider when the server answers UNAUTHENTICATED.
+//! A token never appears in a message or a `Debug` output.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::interceptor::InterceptedService;
+use tonic::service::Interceptor;
+use tonic::transport::Channel;
+
+use super::error::{Error, ErrorKind, Result};
+
+/// Supplies access tokens on demand (from Kerberos, OAuth, a file...). Called
+/// on a library-owned thread that may block: when a connection is made
+/// without a token, and when the server has rejected the current one.
+pub trait TokenProvider: Send + Sync {
+    /// A fresh token, without the `Bearer ` prefix.
+    fn token(&self) -> Result<String>;
+}
+
+/// The channel every client uses: the HTTP/2 channel plus the token.
+pub(crate) type MeshChannel = InterceptedService<Channel, AuthInterceptor>;
+
+pub(crate) struct Auth {
+    header: RwLock<Option<MetadataValue<Ascii>>>,
+    /// Bumped on every token change, so that concurrent calls rejected with
+    /// the same old token ask the provider once, not once each.
+    generation: AtomicU64,
+    provider: Option<Arc<dyn TokenProvider>>,
+    refresh: tokio::sync::Mutex<()>,
+}
+
+/// Checks a token and makes its header value, marked sensitive.
+fn bearer(token: &str) -> Result<MetadataValue<Ascii>> {
+    let valid = !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic());
+    if !valid {
+        return Err(Error::invalid_argument(
+            "access token must be non-empty printable ASCII without spaces",
+        ));
+    }
+    let mut value: MetadataValue<Ascii> = format!("Bearer {token}")
+        .parse()
+        .map_err(|_| Error::invalid_argument("access token is not a valid header value"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+impl Auth {
+    pub(crate) fn new(
+        token: Option<&str>,
+        provider: Option<Arc<dyn TokenProvider>>,
+    ) -> Result<Auth> {
+        Ok(Auth {
+            header: RwLock::new(token.map(bearer).transpose()?),
+            generation: AtomicU64::new(0),
+            provider,
+            refresh: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    pub(crate) fn set_token(&self, token: Option<&str>) -> Result<()> {
+        let header = token.map(bearer).transpose()?;
+        *self.header.write().unwrap_or_else(|p| p.into_inner()) = header;
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    pub(crate) fn has_token(&self) -> bool {
+        self.header
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    pub(crate) fn has_provider(&self) -> bool {
+        self.provider.is_some()
+    }
+
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Gets a new token from the provider, unless another call already did
+    /// since `seen` (the generation that call used).
+    pub(crate) async fn refresh(&self, seen: u64) -> Result<()> {
+        let Some(provider) = self.provider.clone() else {
+            return Ok(());
+        };
+        let _one_at_a_time = self.refresh.lock().await;
+        if self.generation() != seen {
+            return Ok(());
+        }
+        let token = tokio::task::spawn_blocking(move || provider.token())
+            .await
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Unauthenticated,
+                    format!("the token provider failed: {e}"),
+                )
+            })??;
+        self.set_token(Some(&token))
+    }
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth")
+            .field("token", &if self.has_token() { "<set>" } else { "<none>" })
+            .field("provider", &self.provider.is_some())
+            .finish()
+    }
+}
+
+/// Adds the current token to each request.
+#[derive(Clone)]
+pub(crate) struct AuthInterceptor(pub(crate) Arc<Auth>);
+
+impl Interceptor for AuthInterceptor {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
+        let header = self
+            .0
+            .header
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let Some(value) = header {
+            request.metadata_mut().insert("authorization", value);
+        }
+        Ok(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_checked_and_never_shown() {
+        let auth = Auth::new(Some("s3cret-token"), None).unwrap();
+        assert!(!format!("{auth:?}").contains("s3cret"));
+        let header = auth.header.read().unwrap().clone().unwrap();
+        assert_eq!(header.to_str().unwrap(), "Bearer s3cret-token");
+        assert!(!format!("{header:?}").contains("s3cret"));
+        for bad in ["", "two words", "line\nbreak", "ünïcode"] {
+            let e = Auth::new(Some(bad), None).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+            assert!(bad.is_empty() || !e.to_string().contains(bad));
+        }
+    }
+}
