@@ -1,0 +1,141 @@
+/* bench.c: the C API side of the benchmarks (see bench/src/main.rs).
+ *
+ *   bench ADDRESS rtt N                  ExtendSession round trips on one session
+ *   bench ADDRESS openclose N THREADS    open-and-close N sessions over THREADS threads
+ *   bench ADDRESS idle N                 open N sessions, print "ready", wait for stdin EOF
+ *
+ * Prints "RESULT key value" lines for the harness. */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mesh_capi.h"
+
+static mesh_connection *connection;
+
+static long long now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void die(const char *what, mesh_status status) {
+    char message[512];
+    mesh_last_error_message(message, sizeof message);
+    fprintf(stderr, "%s: %s: %s\n", what, mesh_status_name(status), message);
+    exit((int)status);
+}
+
+static int cmp_ll(const void *a, const void *b) {
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+static void rtt(long n) {
+    mesh_session *session;
+    mesh_status st = mesh_session_open(connection, &session);
+    if (st != MESH_OK) die("open", st);
+    for (long i = 0; i < n / 10 + 10; i++) { /* warm-up */
+        st = mesh_session_extend(session, NULL);
+        if (st != MESH_OK) die("extend", st);
+    }
+    long long *ns = malloc(sizeof(long long) * (size_t)n);
+    for (long i = 0; i < n; i++) {
+        long long t0 = now_ns();
+        st = mesh_session_extend(session, NULL);
+        ns[i] = now_ns() - t0;
+        if (st != MESH_OK) die("extend", st);
+    }
+    qsort(ns, (size_t)n, sizeof *ns, cmp_ll);
+    printf("RESULT median_ns %lld\nRESULT p99_ns %lld\n", ns[n / 2], ns[(n * 99) / 100]);
+    free(ns);
+    mesh_session_close(session);
+}
+
+struct job { long count; };
+
+static void *open_close_worker(void *arg) {
+    struct job *job = arg;
+    for (long i = 0; i < job->count; i++) {
+        mesh_session *session;
+        mesh_status st = mesh_session_open(connection, &session);
+        if (st != MESH_OK) die("open", st);
+        st = mesh_session_close(session);
+        if (st != MESH_OK) die("close", st);
+    }
+    return NULL;
+}
+
+static void open_close(long n, int threads) {
+    pthread_t tid[64];
+    struct job jobs[64];
+    if (threads < 1 || threads > 64) threads = 1;
+    long long t0 = now_ns();
+    for (int t = 0; t < threads; t++) {
+        jobs[t].count = n / threads;
+        pthread_create(&tid[t], NULL, open_close_worker, &jobs[t]);
+    }
+    for (int t = 0; t < threads; t++) pthread_join(tid[t], NULL);
+    double seconds = (double)(now_ns() - t0) / 1e9;
+    printf("RESULT sessions_per_s %.1f\n", (double)(n / threads * threads) / seconds);
+}
+
+struct opener { long count; mesh_session **out; };
+
+static void *open_worker(void *arg) {
+    struct opener *o = arg;
+    for (long i = 0; i < o->count; i++) {
+        mesh_status st = mesh_session_open(connection, &o->out[i]);
+        if (st != MESH_OK) die("open", st);
+    }
+    return NULL;
+}
+
+static void idle(long n) {
+    enum { THREADS = 8 };
+    mesh_session **sessions = malloc(sizeof *sessions * (size_t)n);
+    pthread_t tid[THREADS];
+    struct opener openers[THREADS];
+    printf("baseline\n");
+    fflush(stdout);
+    getchar(); /* the harness reads our memory, then lets us go on */
+    long per = n / THREADS;
+    for (int t = 0; t < THREADS; t++) {
+        openers[t].count = t == THREADS - 1 ? n - per * (THREADS - 1) : per;
+        openers[t].out = sessions + per * t;
+        pthread_create(&tid[t], NULL, open_worker, &openers[t]);
+    }
+    for (int t = 0; t < THREADS; t++) pthread_join(tid[t], NULL);
+    printf("ready\n");
+    fflush(stdout);
+    while (getchar() != EOF) {
+    }
+    for (long i = 0; i < n; i++) mesh_session_detach(sessions[i]);
+    free(sessions);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 4) {
+        fprintf(stderr, "usage: %s ADDRESS rtt N | openclose N THREADS | idle N\n", argv[0]);
+        return 1;
+    }
+    mesh_status st = mesh_connect(argv[1], NULL, &connection);
+    if (st != MESH_OK) die("connect", st);
+    long n = atol(argv[3]);
+    if (strcmp(argv[2], "rtt") == 0) {
+        rtt(n);
+    } else if (strcmp(argv[2], "openclose") == 0 && argc > 4) {
+        open_close(n, atoi(argv[4]));
+    } else if (strcmp(argv[2], "idle") == 0) {
+        idle(n);
+    } else {
+        fprintf(stderr, "unknown mode %s\n", argv[2]);
+        return 1;
+    }
+    mesh_connection_close(connection);
+    mesh_shutdown();
+    return 0;
+}

@@ -1,0 +1,702 @@
+//! mesh-bench: measures mesh-capi against what users would pick instead, in
+//! one run against one emulator on 127.0.0.1, and writes BENCHMARKS.md.
+//!
+//! Every client runs as its own process: the C API from a C program, the
+//! Rust client API and a bare tonic client (the baseline) as `mesh-bench
+//! peer ...`, a grpc++ synchronous client, and Python grpcio. The emulator
+//! runs inside the harness, so its CPU time is read from its own threads.
+//! Peers that are not installed are skipped with a note
+//! (`bench/install-peers.sh` installs them). `--smoke` runs tiny counts, for
+//! the test suite.
+
+mod peer;
+mod proto {
+    #![allow(clippy::all, dead_code)]
+    pub mod r#type {
+        tonic::include_proto!("volue.mesh.grpc.r#type");
+    }
+    pub mod session {
+        pub mod v1alpha {
+            tonic::include_proto!("volue.mesh.grpc.session.v1alpha");
+        }
+    }
+}
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use mesh_emulator::{Config, Emulator};
+
+type Result<T> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("peer") {
+        return match peer::run(&args[2..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("mesh-bench peer: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let mut smoke = false;
+    let mut out = PathBuf::from("BENCHMARKS.md");
+    let mut it = args.iter().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--smoke" => smoke = true,
+            "--out" => match it.next() {
+                Some(path) => out = path.into(),
+                None => return usage("--out needs a path"),
+            },
+            other => return usage(&format!("unknown argument {other}")),
+        }
+    }
+    match Harness::new(smoke).and_then(|mut h| h.run()) {
+        Ok(report) => {
+            if let Err(e) = std::fs::write(&out, report) {
+                eprintln!("mesh-bench: cannot write {}: {e}", out.display());
+                return ExitCode::FAILURE;
+            }
+            println!("wrote {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("mesh-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("mesh-bench: {problem}\nusage: mesh-bench [--smoke] [--out BENCHMARKS.md]");
+    ExitCode::from(2)
+}
+
+/// How much work each measurement does.
+struct Counts {
+    rtt_calls: usize,
+    rtt_repeats: usize,
+    open_close: usize,
+    idle_sessions: Vec<usize>,
+    idle_timeout: Duration,
+    python_threads: Vec<usize>,
+}
+
+impl Counts {
+    fn new(smoke: bool) -> Counts {
+        if smoke {
+            Counts {
+                rtt_calls: 50,
+                rtt_repeats: 1,
+                open_close: 16,
+                idle_sessions: vec![100],
+                idle_timeout: Duration::from_secs(1),
+                python_threads: vec![20],
+            }
+        } else {
+            Counts {
+                rtt_calls: 10_000,
+                rtt_repeats: 3,
+                open_close: 4_000,
+                idle_sessions: vec![10_000, 100_000],
+                idle_timeout: Duration::from_secs(20),
+                python_threads: vec![1_000, 10_000],
+            }
+        }
+    }
+}
+
+/// A client program: how to start it with `ADDRESS MODE ARGS...` appended.
+#[derive(Clone)]
+struct Client {
+    name: &'static str,
+    program: PathBuf,
+    prefix: Vec<String>,
+}
+
+impl Client {
+    fn command(&self, address: &str, args: &[String]) -> Command {
+        let mut cmd = Command::new(&self.program);
+        cmd.args(&self.prefix).arg(address).args(args);
+        cmd
+    }
+}
+
+struct Harness {
+    smoke: bool,
+    counts: Counts,
+    root: PathBuf,
+    work: PathBuf,
+    notes: Vec<String>,
+    c_api: Client,
+    rust: Client,
+    tonic: Client,
+    cpp: Option<Client>,
+    python: Option<Client>,
+}
+
+fn run_ok(cmd: &mut Command, what: &str) -> Result<String> {
+    let out = cmd.output().map_err(|e| format!("{what}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{what} failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// `RESULT key value` lines.
+fn results(stdout: &str) -> Vec<(String, String)> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("RESULT "))
+        .filter_map(|l| l.split_once(' '))
+        .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+        .collect()
+}
+
+fn result(results: &[(String, String)], key: &str) -> Result<f64> {
+    results
+        .iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.parse().ok())
+        .ok_or_else(|| format!("no RESULT {key}"))
+}
+
+/// The directory holding libmesh_capi.so for this build profile.
+fn lib_dir() -> Result<PathBuf> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let dir = exe.parent().ok_or("no exe dir")?;
+    [dir.to_path_buf(), dir.join("deps")]
+        .into_iter()
+        .find(|d| d.join("libmesh_capi.so").exists())
+        .ok_or_else(|| {
+            format!(
+                "libmesh_capi.so not found next to {}: build it first (cargo build -p mesh-capi, with the same profile)",
+                exe.display()
+            )
+        })
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+impl Harness {
+    fn new(smoke: bool) -> Result<Harness> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let root = root.canonicalize().map_err(|e| e.to_string())?;
+        let work = root.join("target/bench");
+        std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+        let lib = lib_dir()?;
+        let self_exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let c_exe = work.join("bench_c");
+        run_ok(
+            Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+                .args(["-O2", "-std=c99", "-Wall", "-Wextra", "-Werror"])
+                .arg("-I")
+                .arg(root.join("include"))
+                .arg(root.join("bench/c/bench.c"))
+                .arg("-o")
+                .arg(&c_exe)
+                .arg("-L")
+                .arg(&lib)
+                .args(["-lmesh_capi", "-lpthread"])
+                .arg(format!("-Wl,-rpath,{}", lib.display())),
+            "compiling bench/c/bench.c",
+        )?;
+        let peer = |kind: &str| vec!["peer".to_string(), kind.to_string()];
+        let mut h = Harness {
+            smoke,
+            counts: Counts::new(smoke),
+            root,
+            work,
+            notes: Vec::new(),
+            c_api: Client {
+                name: "mesh-capi C API (C program)",
+                program: c_exe,
+                prefix: vec![],
+            },
+            rust: Client {
+                name: "mesh-capi Rust client API",
+                program: self_exe.clone(),
+                prefix: peer("rust"),
+            },
+            tonic: Client {
+                name: "bare tonic client (baseline)",
+                program: self_exe,
+                prefix: peer("tonic"),
+            },
+            cpp: None,
+            python: None,
+        };
+        h.cpp = h.build_cpp();
+        h.python = h.build_python();
+        Ok(h)
+    }
+
+    fn protos(&self) -> [String; 2] {
+        [
+            "volue/mesh/grpc/type/resources.proto".into(),
+            "volue/mesh/grpc/session/v1alpha/session.proto".into(),
+        ]
+    }
+
+    fn build_cpp(&mut self) -> Option<Client> {
+        let missing: Vec<_> = ["protoc", "grpc_cpp_plugin", "pkg-config", "c++"]
+            .into_iter()
+            .filter(|p| !have(p))
+            .collect();
+        let pkg = Command::new("pkg-config")
+            .args(["--exists", "grpc++", "protobuf"])
+            .status();
+        if !missing.is_empty() || !pkg.map(|s| s.success()).unwrap_or(false) {
+            self.notes.push(format!(
+                "grpc++ skipped: not installed (missing: {}); run bench/install-peers.sh",
+                if missing.is_empty() {
+                    "the grpc++ pkg-config package".to_string()
+                } else {
+                    missing.join(", ")
+                }
+            ));
+            return None;
+        }
+        let out = self.work.join("cpp");
+        let build = || -> Result<PathBuf> {
+            std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+            let plugin = run_ok(
+                Command::new("sh").args(["-c", "command -v grpc_cpp_plugin"]),
+                "which",
+            )?;
+            run_ok(
+                Command::new("protoc")
+                    .arg("-I")
+                    .arg(self.root.join("proto"))
+                    .arg(format!("--cpp_out={}", out.display()))
+                    .arg(format!("--grpc_out={}", out.display()))
+                    .arg(format!("--plugin=protoc-gen-grpc={}", plugin.trim()))
+                    .args(self.protos()),
+                "protoc for grpc++",
+            )?;
+            let flags = run_ok(
+                Command::new("pkg-config").args(["--cflags", "--libs", "grpc++", "protobuf"]),
+                "pkg-config",
+            )?;
+            let sources = self.protos().map(|p| {
+                let base = p.trim_end_matches(".proto");
+                [
+                    out.join(format!("{base}.pb.cc")),
+                    out.join(format!("{base}.grpc.pb.cc")),
+                ]
+            });
+            let exe = out.join("bench_cpp");
+            run_ok(
+                Command::new("c++")
+                    .args(["-O2", "-std=c++17"])
+                    .arg("-I")
+                    .arg(&out)
+                    .arg(self.root.join("bench/cpp/bench.cc"))
+                    .args(sources.iter().flatten())
+                    .arg("-o")
+                    .arg(&exe)
+                    .args(flags.split_whitespace()),
+                "compiling bench/cpp/bench.cc",
+            )?;
+            Ok(exe)
+        };
+        match build() {
+            Ok(exe) => Some(Client {
+                name: "grpc++ synchronous client (C++)",
+                program: exe,
+                prefix: vec![],
+            }),
+            Err(e) => {
+                self.notes
+                    .push(format!("grpc++ skipped: build failed: {e}"));
+                None
+            }
+        }
+    }
+
+    fn build_python(&mut self) -> Option<Client> {
+        let out = self.work.join("py");
+        let _ = std::fs::create_dir_all(&out);
+        let generated = Command::new("python3")
+            .args(["-m", "grpc_tools.protoc", "-I"])
+            .arg(self.root.join("proto"))
+            .arg(format!("--python_out={}", out.display()))
+            .arg(format!("--grpc_python_out={}", out.display()))
+            .args(self.protos())
+            .output();
+        match generated {
+            Ok(o) if o.status.success() => Some(Client {
+                name: "grpcio (Python)",
+                program: "python3".into(),
+                prefix: vec![
+                    self.root
+                        .join("bench/python/bench.py")
+                        .display()
+                        .to_string(),
+                    out.display().to_string(),
+                ],
+            }),
+            _ => {
+                self.notes.push(
+                    "grpcio skipped: python3 with grpcio and grpcio-tools not installed; run bench/install-peers.sh"
+                        .into(),
+                );
+                None
+            }
+        }
+    }
+
+    fn clients(&self) -> Vec<Client> {
+        let mut all = vec![self.c_api.clone(), self.rust.clone(), self.tonic.clone()];
+        all.extend(self.cpp.clone());
+        all.extend(self.python.clone());
+        all
+    }
+
+    fn run(&mut self) -> Result<String> {
+        let emu = Emulator::start_local(Config::default()).map_err(|e| e.to_string())?;
+        let address = emu.addr().to_string();
+        let mut report = String::new();
+        let _ = writeln!(report, "# Benchmarks\n");
+        let _ = writeln!(
+            report,
+            "Written by `bash bench/run.sh` ({}). Machine: {}. Every client is its own process; the emulator (2 runtime threads, built with the harness) runs inside the harness process, on the same machine, so clients and server share the cores. \"Emulator CPU\" is the emulator's CPU time over the measurement's wall time (100% = one core busy).\n",
+            if self.smoke { "smoke mode: tiny counts, numbers mean nothing" } else { "full run" },
+            machine()
+        );
+        report.push_str(&self.round_trip(&address)?);
+        report.push_str(&self.open_close(&address)?);
+        report.push_str(&self.idle(&emu)?);
+        if !self.notes.is_empty() {
+            let _ = writeln!(report, "## Notes\n");
+            for n in &self.notes {
+                let _ = writeln!(report, "- {n}");
+            }
+        }
+        Ok(report)
+    }
+
+    fn round_trip(&mut self, address: &str) -> Result<String> {
+        let n = self.counts.rtt_calls;
+        let mut rows = Vec::new();
+        for client in self.clients() {
+            // The run with the median median of a few, to damp noise.
+            let mut runs = Vec::new();
+            for _ in 0..self.counts.rtt_repeats {
+                let cpu0 = emulator_cpu();
+                let t0 = Instant::now();
+                let out = run_ok(
+                    &mut client.command(address, &["rtt".into(), n.to_string()]),
+                    client.name,
+                )?;
+                let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
+                let r = results(&out);
+                runs.push((result(&r, "median_ns")?, result(&r, "p99_ns")?, emu_share));
+            }
+            runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            rows.push((client.name, runs[runs.len() / 2]));
+            eprintln!("rtt {}: {:?}", client.name, runs[runs.len() / 2]);
+        }
+        let base = rows
+            .iter()
+            .find(|(name, _)| *name == self.tonic.name)
+            .map(|(_, r)| *r)
+            .ok_or("no baseline")?;
+        let mut s = format!(
+            "## 1. Round trip of one session call (`ExtendSession`)\n\n{n} calls on one session after {} warm-up calls; the run with the median median of {}. Ratio: time relative to the bare tonic baseline (lower is better).\n\n| client | median µs | p99 µs | median ratio | p99 ratio | emulator CPU |\n|---|---:|---:|---:|---:|---:|\n",
+            n / 10 + 10,
+            self.counts.rtt_repeats
+        );
+        for (name, (median, p99, emu)) in rows {
+            let _ = writeln!(
+                s,
+                "| {name} | {:.1} | {:.1} | {:.2}× | {:.2}× | {:.0}% |",
+                median / 1e3,
+                p99 / 1e3,
+                median / base.0,
+                p99 / base.1,
+                emu * 100.0
+            );
+        }
+        s.push('\n');
+        Ok(s)
+    }
+
+    fn open_close(&mut self, address: &str) -> Result<String> {
+        let n = self.counts.open_close;
+        let mut s = format!(
+            "## 2. Open-and-close throughput\n\n`StartSession` then `EndSession` ({}), {n} sessions per run, from 1 and from 8 threads (8 tasks for the async Rust clients). Ratio: throughput relative to the bare tonic baseline (higher is better).\n\n| client | threads | sessions/s | ratio | emulator CPU |\n|---|---:|---:|---:|---:|\n",
+            "the library's open also calls `ExtendSession` once to learn the server's timeout, so it makes 3 calls where the peers make 2"
+        );
+        for threads in [1usize, 8] {
+            let mut rows = Vec::new();
+            for client in self.clients() {
+                let count = if threads == 1 { n / 2 } else { n };
+                let cpu0 = emulator_cpu();
+                let t0 = Instant::now();
+                let out = run_ok(
+                    &mut client.command(
+                        address,
+                        &["openclose".into(), count.to_string(), threads.to_string()],
+                    ),
+                    client.name,
+                )?;
+                let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
+                let rate = result(&results(&out), "sessions_per_s")?;
+                eprintln!("openclose {} x{threads}: {rate:.0}/s", client.name);
+                rows.push((client.name, rate, emu_share));
+            }
+            let base = rows
+                .iter()
+                .find(|(name, ..)| *name == self.tonic.name)
+                .map(|r| r.1)
+                .ok_or("no baseline")?;
+            for (name, rate, emu) in rows {
+                let _ = writeln!(
+                    s,
+                    "| {name} | {threads} | {rate:.0} | {:.2}× | {:.0}% |",
+                    rate / base,
+                    emu * 100.0
+                );
+            }
+        }
+        s.push('\n');
+        Ok(s)
+    }
+
+    fn idle(&mut self, main_emu: &Emulator) -> Result<String> {
+        let timeout = self.counts.idle_timeout;
+        let emu = Emulator::start_local(Config {
+            session_timeout: timeout,
+            ..Config::default()
+        })
+        .map_err(|e| e.to_string())?;
+        let address = emu.addr().to_string();
+        let window = timeout * 2;
+        let mut s = format!(
+            "## 3. Idle sessions at scale\n\nOne client process holds N open sessions with keep-alive running; the server's inactivity timeout is {} s here (Mesh: 300 s), so the library extends each idle session every {} s. Measured over an idle window of {} s: threads of the process, resident memory added per session (RSS after opening minus RSS after connecting, over N), CPU seconds per session-hour while idle, and `ExtendSession` calls per session per server timeout counted at the emulator. The Python row is the official client's model, a thread per open session (its timer fires every 150 s, so it sends nothing in the window).\n\n| client | sessions | threads | RSS per session | CPU s per session-hour | `ExtendSession` per session per timeout | emulator CPU |\n|---|---:|---:|---:|---:|---:|---:|\n",
+            timeout.as_secs_f64(),
+            timeout.as_secs_f64() / 2.0,
+            window.as_secs_f64()
+        );
+        for &n in &self.counts.idle_sessions.clone() {
+            let cmd = self
+                .c_api
+                .command(&address, &["idle".into(), n.to_string()]);
+            let row = idle_run(cmd, n, window, || emu.calls("ExtendSession"))?;
+            let per_timeout =
+                row.extends / n as f64 / (window.as_secs_f64() / timeout.as_secs_f64());
+            let _ = writeln!(
+                s,
+                "| {} | {n} | {} | {:.0} B | {:.4} | {per_timeout:.2} | {:.0}% |",
+                self.c_api.name,
+                row.threads,
+                row.rss_per_session,
+                row.cpu_per_session_hour,
+                row.emu_share * 100.0
+            );
+            eprintln!(
+                "idle C API {n}: {:?}",
+                (row.threads, row.rss_per_session, per_timeout)
+            );
+        }
+        if let Some(python) = self.python.clone() {
+            for &n in &self.counts.python_threads.clone() {
+                let cmd = python.command(
+                    &main_emu.addr().to_string(),
+                    &["threads".into(), n.to_string()],
+                );
+                match idle_run(cmd, n, window, || 0) {
+                    Ok(row) => {
+                        let reached = row
+                            .failed_at
+                            .map(|f| format!(" (failed at {f} sessions)"))
+                            .unwrap_or_default();
+                        let _ = writeln!(
+                            s,
+                            "| {} | {n}{reached} | {} | {:.0} B | {:.4} | (150 s timer) | {:.0}% |",
+                            python.name,
+                            row.threads,
+                            row.rss_per_session,
+                            row.cpu_per_session_hour,
+                            row.emu_share * 100.0
+                        );
+                    }
+                    Err(e) => {
+                        let _ = writeln!(
+                            s,
+                            "| {} | {n} | failed: {} | | | | |",
+                            python.name,
+                            e.lines().next().unwrap_or("")
+                        );
+                    }
+                }
+            }
+        }
+        s.push('\n');
+        Ok(s)
+    }
+}
+
+#[derive(Debug)]
+struct IdleRow {
+    threads: u64,
+    rss_per_session: f64,
+    cpu_per_session_hour: f64,
+    extends: f64,
+    emu_share: f64,
+    failed_at: Option<u64>,
+}
+
+/// Drives a client in idle mode: it prints `baseline` after connecting,
+/// opens N sessions on a line from us, prints `ready`, and holds them until
+/// its stdin closes.
+fn idle_run(
+    mut cmd: Command,
+    n: usize,
+    window: Duration,
+    extends: impl Fn() -> u64,
+) -> Result<IdleRow> {
+    let mut child: Child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let pid = child.id();
+    let mut stdin: ChildStdin = child.stdin.take().ok_or("no stdin")?;
+    let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
+    let mut seen = Vec::new();
+    let mut wait_for =
+        |lines: &mut std::io::Lines<BufReader<ChildStdout>>, word: &str| -> Result<()> {
+            for line in lines.by_ref() {
+                let line = line.map_err(|e| e.to_string())?;
+                if line == word {
+                    return Ok(());
+                }
+                seen.push(line);
+            }
+            Err(format!("the client ended before printing {word}"))
+        };
+    let result = (|| -> Result<IdleRow> {
+        wait_for(&mut lines, "baseline")?;
+        let rss0 = proc_status(pid, "VmRSS:")? * 1024.0;
+        writeln!(stdin).map_err(|e| e.to_string())?;
+        wait_for(&mut lines, "ready")?;
+        let rss1 = proc_status(pid, "VmRSS:")? * 1024.0;
+        let (cpu1, e1, emu1) = (proc_cpu(pid)?, extends(), emulator_cpu());
+        std::thread::sleep(window);
+        let (cpu2, e2, emu2) = (proc_cpu(pid)?, extends(), emulator_cpu());
+        let threads = proc_status(pid, "Threads:")? as u64;
+        let secs = window.as_secs_f64();
+        Ok(IdleRow {
+            threads,
+            rss_per_session: (rss1 - rss0) / n as f64,
+            cpu_per_session_hour: (cpu2 - cpu1) / n as f64 * 3600.0 / secs,
+            extends: (e2 - e1) as f64,
+            emu_share: (emu2 - emu1) / secs,
+            failed_at: None,
+        })
+    })();
+    drop(stdin);
+    let _ = child.wait();
+    let mut row = result?;
+    let text = seen.join("\n");
+    row.failed_at = result_value(&text, "failed_at");
+    Ok(row)
+}
+
+fn result_value(text: &str, key: &str) -> Option<u64> {
+    results(text)
+        .iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+fn clock_ticks() -> f64 {
+    // SAFETY: sysconf has no preconditions.
+    let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if t > 0 {
+        t as f64
+    } else {
+        100.0
+    }
+}
+
+/// utime + stime of a /proc stat file, in seconds.
+fn stat_cpu(stat: &str) -> Option<f64> {
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / clock_ticks())
+}
+
+fn proc_cpu(pid: u32) -> Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
+    stat_cpu(&stat).ok_or_else(|| "unreadable /proc stat".into())
+}
+
+/// A number from /proc/PID/status, e.g. "VmRSS:" (kB) or "Threads:".
+fn proc_status(pid: u32, key: &str) -> Result<f64> {
+    let status =
+        std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|e| e.to_string())?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| format!("no {key} in /proc/{pid}/status"))
+}
+
+/// CPU seconds used so far by the emulator's threads in this process.
+fn emulator_cpu() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    tasks
+        .filter_map(|t| t.ok())
+        .filter(|t| {
+            std::fs::read_to_string(t.path().join("comm"))
+                .map(|c| c.starts_with("mesh-emulator"))
+                .unwrap_or(false)
+        })
+        .filter_map(|t| std::fs::read_to_string(t.path().join("stat")).ok())
+        .filter_map(|s| stat_cpu(&s))
+        .sum()
+}
+
+fn machine() -> String {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_gib = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0 / 1024.0)
+        .unwrap_or(0.0);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!("{cores} cores ({cpu}), {mem_gib:.1} GiB memory")
+}
