@@ -1,17 +1,24 @@
-//! `mesh-emulator --listen 127.0.0.1:0 --session-timeout 2s`: serves until killed.
+//! `mesh-emulator --listen 127.0.0.1:0 --session-timeout 2s [--catalog FILE]`:
+//! serves until killed.
 //! The first line on stdout is `mesh-emulator listening on ADDRESS`.
 
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use mesh_emulator::{parse_duration, Config, Emulator};
+use mesh_emulator::{parse_catalog, parse_duration, Config, Emulator};
 
 const USAGE: &str =
-    "usage: mesh-emulator [--listen ADDR] [--session-timeout DURATION] [--server-version VERSION]
+    "usage: mesh-emulator [--listen ADDR] [--session-timeout DURATION] [--server-version VERSION] [--catalog FILE]
   --listen ADDR               address to bind (default 127.0.0.1:50051; port 0 picks a free port)
   --session-timeout DURATION  inactivity timeout of sessions, e.g. 2s, 500ms, 5m (default 5m)
-  --server-version VERSION    what GetVersion reports (default 2.21.0)";
+  --server-version VERSION    what GetVersion reports (default 2.21.0)
+  --catalog FILE              time series to start with, one a line:
+                                KEY PATH CURVE RESOLUTION UNIT [demo]
+                              e.g. `4 Resource/Plant/Level STAIRCASE HOUR m demo`
+                              (`demo` seeds a week of hourly points from 2025-01-01).
+                              Default: keys 1-3, Resource/Demo/{Inflow,Price,Production},
+                              hourly, with demo points";
 
 fn main() -> ExitCode {
     let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 50051));
@@ -32,6 +39,13 @@ fn main() -> ExitCode {
                     .ok_or_else(|| format!("--session-timeout {v}: not a duration"))
             }),
             "--server-version" => value("--server-version").map(|v| config.version = v),
+            "--catalog" => value("--catalog").and_then(|file| {
+                let text =
+                    std::fs::read_to_string(&file).map_err(|e| format!("--catalog {file}: {e}"))?;
+                parse_catalog(&text)
+                    .map(|specs| config.catalog = specs)
+                    .map_err(|e| format!("--catalog {file}: {e}"))
+            }),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
