@@ -298,10 +298,10 @@ impl Store {
             return Ok(meta.clone());
         }
         Err(tonic::Status::not_found(match address {
-            Address::Key(key) => format!("Time series with key {key} not found."),
-            Address::Path(path) => format!("Time series with path '{path}' not found."),
+            Address::Key(key) => format!("Timeseries with key {key} not found."),
+            Address::Path(path) => format!("Timeseries with path '{path}' not found."),
             Address::Id(id) => format!(
-                "Time series with id {{{}}} not found.",
+                "Timeseries with id {{{}}} not found.",
                 id.hyphenated().to_string().to_uppercase()
             ),
         }))
@@ -319,7 +319,7 @@ impl Store {
         let mut catalog = self.catalog.write().unwrap_or_else(|p| p.into_inner());
         if catalog.by_path.contains_key(&path) {
             return Err(tonic::Status::already_exists(format!(
-                "Time series with path '{path}' already exists."
+                "Timeseries with path '{path}' already exists."
             )));
         }
         let key = catalog.next_key;

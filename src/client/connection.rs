@@ -30,7 +30,13 @@ pub struct ConnectOptions {
     /// the server's timeout, so an idle session cannot expire between two
     /// extensions.
     pub keepalive_interval: Option<Duration>,
+    /// The largest message the client takes from the server, in bytes.
+    /// Reads whose answer would be larger are split by time and merged.
+    pub max_receive_message_bytes: usize,
 }
+
+/// gRPC's default receive limit, which Mesh's clients keep.
+pub const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
 
 impl Default for ConnectOptions {
     fn default() -> Self {
@@ -38,6 +44,7 @@ impl Default for ConnectOptions {
             connect_timeout: Duration::from_secs(10),
             call_timeout: Duration::from_secs(30),
             keepalive_interval: None,
+            max_receive_message_bytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
         }
     }
 }
