@@ -793,62 +793,274 @@ async fn raw_write(
     session: uuid::Uuid,
     data: Vec<u8>,
 ) -> Result<(), tonic::Status> {
-    use prost::Message;
-    // Field numbers from the protocol: WriteTimeseriesRequest { Guid
-    // session_id = 1; Timeseries timeseries = 2 }, Timeseries { MeshId id
-    // = 1; UtcInterval interval = 3; bytes data = 4 }, MeshId { int64
-    // timeseries_key = 3 }, Guid { bytes bytes_le = 1 }.
-    #[derive(Clone, PartialEq, Message)]
-    struct Guid {
-        #[prost(bytes = "vec", tag = "1")]
-        bytes_le: Vec<u8>,
-    }
-    #[derive(Clone, PartialEq, Message)]
-    struct MeshId {
-        #[prost(int64, optional, tag = "3")]
-        key: Option<i64>,
-    }
-    #[derive(Clone, PartialEq, Message)]
-    struct Ts {
-        #[prost(message, optional, tag = "1")]
-        id: Option<MeshId>,
-        #[prost(bytes = "vec", tag = "4")]
-        data: Vec<u8>,
-    }
-    #[derive(Clone, PartialEq, Message)]
-    struct Req {
-        #[prost(message, optional, tag = "1")]
-        session: Option<Guid>,
-        #[prost(message, optional, tag = "2")]
-        ts: Option<Ts>,
-    }
-    #[derive(Clone, PartialEq, Message)]
-    struct Empty {}
-    let channel = tonic::transport::Endpoint::from_shared(emu.url())
-        .unwrap()
-        .connect()
-        .await
-        .map_err(|e| tonic::Status::unavailable(e.to_string()))?;
-    let mut grpc = tonic::client::Grpc::new(channel);
-    grpc.ready()
-        .await
-        .map_err(|e| tonic::Status::unavailable(e.to_string()))?;
-    let request = Req {
-        session: Some(Guid {
-            bytes_le: session.to_bytes_le().to_vec(),
-        }),
-        ts: Some(Ts {
-            id: Some(MeshId { key: Some(KEY) }),
+    let request = raw::WriteRequest {
+        session_id: Some(raw::guid(session)),
+        timeseries: Some(raw::Timeseries {
+            id: Some(raw::MeshId { key: Some(KEY) }),
             data,
         }),
     };
-    let path = tonic::codegen::http::uri::PathAndQuery::from_static(
-        "/volue.mesh.grpc.time_series.v1alpha.TimeseriesService/WriteTimeseries",
-    );
-    let codec = tonic_prost::ProstCodec::<Req, Empty>::default();
-    grpc.unary(tonic::Request::new(request), path, codec)
+    raw::unary::<_, raw::Empty>(&emu.url(), "TimeseriesService/WriteTimeseries", request)
         .await
         .map(drop)
+}
+
+/// Mesh messages written out by hand from the protocol's field numbers, for
+/// calls the library does not make.
+mod raw {
+    use prost::Message;
+
+    #[derive(Clone, PartialEq, Message)]
+    pub struct Guid {
+        #[prost(bytes = "vec", tag = "1")]
+        pub bytes_le: Vec<u8>,
+    }
+    pub fn guid(id: uuid::Uuid) -> Guid {
+        Guid {
+            bytes_le: id.to_bytes_le().to_vec(),
+        }
+    }
+    #[derive(Clone, PartialEq, Message)]
+    pub struct MeshId {
+        #[prost(int64, optional, tag = "3")]
+        pub key: Option<i64>,
+    }
+    #[derive(Clone, PartialEq, Message)]
+    pub struct Timeseries {
+        #[prost(message, optional, tag = "1")]
+        pub id: Option<MeshId>,
+        #[prost(bytes = "vec", tag = "4")]
+        pub data: Vec<u8>,
+    }
+    #[derive(Clone, PartialEq, Message)]
+    pub struct WriteRequest {
+        #[prost(message, optional, tag = "1")]
+        pub session_id: Option<Guid>,
+        #[prost(message, optional, tag = "2")]
+        pub timeseries: Option<Timeseries>,
+    }
+    #[derive(Clone, PartialEq, Message)]
+    pub struct Empty {}
+    /// `Curve` and `Resolution` alike: `{ enum type = 1 }`.
+    #[derive(Clone, PartialEq, Message)]
+    pub struct Enum {
+        #[prost(int32, tag = "1")]
+        pub value: i32,
+    }
+    #[derive(Clone, PartialEq, Message)]
+    pub struct CreateRequest {
+        #[prost(message, optional, tag = "1")]
+        pub session_id: Option<Guid>,
+        #[prost(string, tag = "2")]
+        pub path: String,
+        #[prost(string, tag = "3")]
+        pub name: String,
+        #[prost(message, optional, tag = "4")]
+        pub curve_type: Option<Enum>,
+        #[prost(message, optional, tag = "5")]
+        pub resolution: Option<Enum>,
+        #[prost(message, optional, tag = "6")]
+        pub unit_of_measurement_id: Option<Guid>,
+    }
+    #[derive(Clone, PartialEq, Message)]
+    pub struct GetResourceRequest {
+        #[prost(message, optional, tag = "1")]
+        pub session_id: Option<Guid>,
+        #[prost(int64, tag = "2")]
+        pub key: i64,
+    }
+    #[derive(Clone, PartialEq, Message)]
+    pub struct Unit {
+        #[prost(message, optional, tag = "1")]
+        pub id: Option<Guid>,
+        #[prost(string, tag = "2")]
+        pub name: String,
+    }
+    #[derive(Clone, PartialEq, Message)]
+    pub struct Resource {
+        #[prost(int64, tag = "1")]
+        pub key: i64,
+        #[prost(string, tag = "2")]
+        pub path: String,
+        #[prost(string, tag = "3")]
+        pub name: String,
+        #[prost(bool, tag = "4")]
+        pub temporary: bool,
+        #[prost(message, optional, tag = "5")]
+        pub curve_type: Option<Enum>,
+        #[prost(message, optional, tag = "6")]
+        pub resolution: Option<Enum>,
+        #[prost(message, optional, tag = "7")]
+        pub unit: Option<Unit>,
+    }
+    #[derive(Clone, PartialEq, Message)]
+    pub struct SessionRequest {
+        #[prost(message, optional, tag = "1")]
+        pub session_id: Option<Guid>,
+    }
+    #[derive(Clone, PartialEq, Message)]
+    pub struct Units {
+        #[prost(message, repeated, tag = "1")]
+        pub units: Vec<Unit>,
+    }
+
+    /// One unary call of `method` (`Service/Method`) under Mesh's packages.
+    pub async fn unary<Req, Resp>(
+        url: &str,
+        method: &str,
+        request: Req,
+    ) -> Result<Resp, tonic::Status>
+    where
+        Req: Message + Send + Sync + 'static,
+        Resp: Message + Default + Send + Sync + 'static,
+    {
+        let package = if method.starts_with("ModelDefinitionService/") {
+            "volue.mesh.grpc.model_definition.v1alpha"
+        } else {
+            "volue.mesh.grpc.time_series.v1alpha"
+        };
+        let unavailable = |e: &dyn std::fmt::Display| tonic::Status::unavailable(e.to_string());
+        let channel = tonic::transport::Endpoint::from_shared(url.to_string())
+            .map_err(|e| unavailable(&e))?
+            .connect()
+            .await
+            .map_err(|e| unavailable(&e))?;
+        let mut grpc = tonic::client::Grpc::new(channel);
+        grpc.ready().await.map_err(|e| unavailable(&e))?;
+        let path: tonic::codegen::http::uri::PathAndQuery = format!("/{package}.{method}")
+            .parse()
+            .map_err(|e| unavailable(&e))?;
+        let codec = tonic_prost::ProstCodec::<Req, Resp>::default();
+        grpc.unary(tonic::Request::new(request), path, codec)
+            .await
+            .map(|r| r.into_inner())
+    }
+}
+
+#[test]
+fn the_emulator_creates_and_describes_time_series() {
+    let emu = ts_emulator(MINUTES_5);
+    let url = emu.url();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let conn = rt
+        .block_on(mesh_capi::client::Connection::connect(
+            &url,
+            Default::default(),
+        ))
+        .unwrap();
+    let session = rt.block_on(conn.open_session()).unwrap();
+    let sid = || Some(raw::guid(session.id()));
+
+    let units: raw::Units = rt
+        .block_on(raw::unary(
+            &url,
+            "ModelDefinitionService/ListUnitsOfMeasurement",
+            raw::SessionRequest { session_id: sid() },
+        ))
+        .unwrap();
+    let mw = units.units.iter().find(|u| u.name == "MW").expect("MW");
+
+    let resource: raw::Resource = rt
+        .block_on(raw::unary(
+            &url,
+            "TimeseriesService/GetTimeseriesResource",
+            raw::GetResourceRequest {
+                session_id: sid(),
+                key: 1,
+            },
+        ))
+        .unwrap();
+    assert_eq!(
+        (resource.key, resource.path.as_str(), resource.name.as_str()),
+        (1, "Resource/Demo/Inflow", "Inflow")
+    );
+    assert_eq!(resource.resolution.map(|r| r.value), Some(3));
+    assert_eq!(resource.unit.map(|u| u.name), Some("m3/s".to_string()));
+    let missing = rt
+        .block_on(raw::unary::<_, raw::Resource>(
+            &url,
+            "TimeseriesService/GetTimeseriesResource",
+            raw::GetResourceRequest {
+                session_id: sid(),
+                key: 4242,
+            },
+        ))
+        .unwrap_err();
+    assert_eq!(missing.code(), tonic::Code::NotFound);
+    assert_eq!(missing.message(), "Timeseries with key 4242 not found.");
+
+    let create = |path: &str| raw::CreateRequest {
+        session_id: sid(),
+        path: path.to_string(),
+        name: "Test_Timeseries".to_string(),
+        curve_type: Some(raw::Enum { value: 1 }),
+        resolution: Some(raw::Enum { value: 2 }),
+        unit_of_measurement_id: mw.id.clone(),
+    };
+    let created: raw::Resource = rt
+        .block_on(raw::unary(
+            &url,
+            "TimeseriesService/CreatePhysicalTimeseries",
+            create("/Path/To/Timeseries/"),
+        ))
+        .unwrap();
+    assert_eq!(created.path, "Resource/Path/To/Timeseries/Test_Timeseries");
+    assert_eq!(created.name, "Test_Timeseries");
+    assert_eq!(created.curve_type.map(|c| c.value), Some(1));
+    assert_eq!(created.unit.map(|u| u.name), Some("MW".to_string()));
+    for bad in ["Path/To/", "/Path/To", ""] {
+        let e = rt
+            .block_on(raw::unary::<_, raw::Resource>(
+                &url,
+                "TimeseriesService/CreatePhysicalTimeseries",
+                create(bad),
+            ))
+            .unwrap_err();
+        assert_eq!(e.code(), tonic::Code::InvalidArgument, "{bad:?}");
+    }
+
+    // The new series takes points by key and by path.
+    let id = mesh_capi::client::TimeseriesId::Path(created.path.clone());
+    let points = Points::new(vec![T0], vec![0], vec![42.0]).unwrap();
+    rt.block_on(session.write_timeseries(&id, T0, T0 + HOUR, &points))
+        .unwrap();
+    let by_key = mesh_capi::client::TimeseriesId::Key(created.key);
+    let back = rt
+        .block_on(session.read_timeseries(&by_key, T0, T0 + HOUR))
+        .unwrap();
+    assert_eq!(back, points);
+    // Unknown ids from the Rust API are NotFound too.
+    let e = rt
+        .block_on(session.read_timeseries(
+            &mesh_capi::client::TimeseriesId::Path("Resource/Nope".into()),
+            T0,
+            T0 + 1,
+        ))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    rt.block_on(session.close()).unwrap();
+}
+
+#[test]
+fn committed_points_survive_an_emulator_restart() {
+    let emu = ts_emulator(MINUTES_5);
+    let conn = connect(&emu.addr().to_string());
+    let session = open(conn);
+    write_ok(session, KEY, T0, DAY_END, &day(6.0));
+    check(mesh_session_commit(session), MESH_OK);
+    write_ok(session, OTHER_KEY, T0, DAY_END, &day(6.0));
+    emu.restart().unwrap();
+    let conn2 = connect(&emu.addr().to_string());
+    let fresh = open(conn2);
+    assert_eq!(read_ok(fresh, KEY, T0, DAY_END), day(6.0));
+    assert_eq!(read_ok(fresh, OTHER_KEY, T0, DAY_END), Cols::default());
+    check(mesh_session_close(fresh), MESH_OK);
+    let _ = mesh_session_close(session);
+    check(mesh_connection_close(conn2), MESH_OK);
+    check(mesh_connection_close(conn), MESH_OK);
 }
 
 #[test]
