@@ -297,7 +297,7 @@ impl Session {
         }
     }
 
-    /// Where the session's own calls go through (see [`Shared::call`]).
+    /// Where the session's own calls go through (`Shared::call`).
     pub(crate) fn shared(&self) -> &Shared {
         &self.shared
     }

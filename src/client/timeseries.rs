@@ -4,9 +4,11 @@
 //! Mesh takes at most 4 MB per request and clients receive 4 MB by default,
 //! while users read and write millions of points in one call. So writes go
 //! out in chunks whose intervals together replace exactly the interval asked
-//! for, and a read whose answer is over the receive limit is split in halves
-//! by time until each part fits, then merged. Every request goes through the
-//! session's `call`, so it counts as activity for keep-alive.
+//! for, and a read whose answer is over the receive limit is split by time
+//! into as many parts as its reported size needs (again where a part still
+//! does not fit: points are seldom spread evenly), then merged. Every
+//! request goes through the session's `call`, so it counts as activity for
+//! keep-alive.
 
 use std::io::Cursor;
 use std::ops::Range;
@@ -313,6 +315,23 @@ fn check_interval(start_ms: i64, end_ms: i64) -> Result<()> {
     Ok(())
 }
 
+/// How many parts an answer over the receive limit needs, from tonic's
+/// "found N bytes" (aiming at 3/4 of the limit), or 2 when it does not say.
+fn parts_needed(message: &str, limit: usize) -> i64 {
+    let found = message
+        .split("found ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse::<u64>().ok());
+    match found {
+        Some(size) => {
+            let target = (limit as u64 / 4 * 3).max(1);
+            i64::try_from(size.div_ceil(target)).unwrap_or(i64::MAX)
+        }
+        None => 2,
+    }
+}
+
 /// A size-limit failure that splitting the request can cure.
 fn over_size_limit(e: &Error) -> bool {
     e.kind() == ErrorKind::ResourceExhausted && is_size_limit(e.message())
@@ -347,9 +366,15 @@ impl Session {
             match self.read_once(id, start, end).await {
                 Ok(points) => parts.push(points),
                 Err(e) if over_size_limit(&e) && end - start > 1 => {
-                    let mid = start + (end - start) / 2;
-                    todo.push((mid, end));
-                    todo.push((start, mid));
+                    let limit = self.shared().options().max_receive_message_bytes;
+                    let parts = parts_needed(e.message(), limit).clamp(2, end - start);
+                    // Equal parts of time; a part still too large (points
+                    // are seldom spread evenly) is split again.
+                    let width = end - start;
+                    let bound = |i: i64| start + ((width as i128 * i as i128) / parts as i128) as i64;
+                    for i in (0..parts).rev() {
+                        todo.push((bound(i), bound(i + 1)));
+                    }
                 }
                 Err(e) if over_size_limit(&e) => {
                     return Err(Error::new(
@@ -545,6 +570,14 @@ mod tests {
         let other = writer.into_inner().unwrap();
         let e = Points::from_arrow_stream(&other).unwrap_err();
         assert!(e.message().contains("no column \"utc_time\""), "{e}");
+    }
+
+    #[test]
+    fn parts_follow_the_size_tonic_reports() {
+        let m = "Error, decoded message length too large: found 20000000 bytes, the limit is: 4194304 bytes";
+        assert_eq!(parts_needed(m, 4_194_304), 7);
+        assert_eq!(parts_needed("too large", 4_194_304), 2);
+        assert_eq!(parts_needed(m, 0), 20_000_000);
     }
 
     #[test]
