@@ -250,10 +250,14 @@ fn a_session_that_expires_without_commit_loses_its_writes() {
 
 #[test]
 fn time_series_calls_count_as_activity() {
-    // With a 1 s server timeout the library extends an idle session every
-    // 0.5 s; a session busy with time series calls needs no extension.
+    // With a 1 s server timeout the library extends a session idle for
+    // 0.9 s (the most it allows); a session busy with time series calls
+    // needs no extension, and the server, counting those calls as activity
+    // too, keeps it open for 1.5 s without one.
     let emu = ts_emulator(Duration::from_secs(1));
-    let conn = connect(&emu.addr().to_string());
+    let conn = connect_with(&emu.addr().to_string(), |o| {
+        check(mesh_options_set_keepalive_interval_ms(o, 60_000), MESH_OK)
+    });
     let session = open(conn);
     let extends_at_open = emu.calls("ExtendSession");
     let until = Instant::now() + Duration::from_millis(1500);
@@ -1033,6 +1037,19 @@ fn the_emulator_creates_and_describes_time_series() {
         .block_on(session.read_timeseries(&by_key, T0, T0 + HOUR))
         .unwrap();
     assert_eq!(back, points);
+    // Without an interval a write covers first point to last + 1 s.
+    let two = Points::new(vec![T0 + 10_000, T0 + 20_000], vec![0, 0], vec![1.0, 2.0]).unwrap();
+    rt.block_on(session.write_points(&by_key, &two)).unwrap();
+    let back = rt
+        .block_on(session.read_timeseries(&by_key, T0, T0 + HOUR))
+        .unwrap();
+    assert_eq!(back.timestamps(), [T0, T0 + 10_000, T0 + 20_000]);
+    let three = Points::new(vec![T0 + 19_500], vec![0], vec![3.0]).unwrap();
+    rt.block_on(session.write_points(&by_key, &three)).unwrap();
+    let back = rt
+        .block_on(session.read_timeseries(&by_key, T0, T0 + HOUR))
+        .unwrap();
+    assert_eq!(back.timestamps(), [T0, T0 + 10_000, T0 + 19_500]);
     // Unknown ids from the Rust API are NotFound too.
     let e = rt
         .block_on(session.read_timeseries(

@@ -383,6 +383,9 @@ impl TimeseriesService for Svc {
         Ok(Response::new(resource(&meta)))
     }
 
+    /// The new series is in the catalog for every session at once, not
+    /// only after commit as on a real server (where reading points of an
+    /// uncommitted new series is not supported anyway).
     async fn create_physical_timeseries(
         &self,
         request: Request<CreatePhysicalTimeseriesRequest>,
