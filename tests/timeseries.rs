@@ -30,6 +30,13 @@ const MISSING: u32 = 0x0400_0000;
 const SUSPECT: u32 = 0x0200_0000;
 const NOT_OK: u32 = 0x4000_0000;
 
+/// Writes a line to the process's stderr past the test harness's capture,
+/// so skips and measured rates show in a plain `cargo test` run.
+fn note(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 fn catalog() -> Vec<SeriesSpec> {
     let mut specs = default_catalog();
     for (key, path) in [(KEY, PATH), (OTHER_KEY, "Resource/Test/Other")] {
@@ -1109,12 +1116,12 @@ fn a_million_points_round_trip_through_chunking() {
     check(mesh_session_commit(session), MESH_OK);
     let committed = read_ok(other, KEY, start, end);
     assert_eq!(committed, cols);
-    println!(
+    note(&format!(
         "million points: write {:.0} points/s ({write_s:.2} s, 7 requests), read {:.0} points/s ({read_s:.2} s, {reads} requests incl. refused ones), debug={}",
         n as f64 / write_s,
         n as f64 / read_s,
         cfg!(debug_assertions)
-    );
+    ));
 
     // With the receive limit raised, one request does.
     let big = connect_with(&emu.addr().to_string(), |o| {
@@ -1127,10 +1134,10 @@ fn a_million_points_round_trip_through_chunking() {
     let before = emu.calls("ReadTimeseries");
     let began = Instant::now();
     assert_eq!(read_ok(third, KEY, start, end), cols);
-    println!(
+    note(&format!(
         "million points, 64 MiB receive limit: read {:.0} points/s in one request",
         n as f64 / began.elapsed().as_secs_f64()
-    );
+    ));
     assert_eq!(emu.calls("ReadTimeseries"), before + 1);
 
     for s in [session, other, third] {
@@ -1301,7 +1308,9 @@ def show(utc_time, flags, value):
 #[test]
 fn pyarrow_reads_the_library_arrow_stream() {
     if let Err(why) = pyarrow() {
-        println!("SKIPPED: {why}: the library's Arrow stream was not checked with pyarrow");
+        note(&format!(
+            "SKIPPED: {why}: the library's Arrow stream was not checked with pyarrow"
+        ));
         return;
     }
     let cols = sample();
@@ -1339,7 +1348,9 @@ fn cdylib() -> PathBuf {
 #[test]
 fn pyarrow_imports_the_c_data_interface_export() {
     if let Err(why) = pyarrow() {
-        println!("SKIPPED: {why}: the Arrow C Data Interface export was not checked with pyarrow");
+        note(&format!(
+            "SKIPPED: {why}: the Arrow C Data Interface export was not checked with pyarrow"
+        ));
         return;
     }
     let lib = cdylib();
@@ -1476,7 +1487,9 @@ fn the_timeseries_c_example_runs() {
         .output();
     let compiled = match compiled {
         Err(e) => {
-            println!("SKIPPED: no C compiler (cc: {e}): examples-c/timeseries.c not run");
+            note(&format!(
+                "SKIPPED: no C compiler (cc: {e}): examples-c/timeseries.c not run"
+            ));
             return;
         }
         Ok(out) => out,
