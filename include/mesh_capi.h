@@ -191,7 +191,8 @@ enum mesh_status mesh_connection_server_version(struct mesh_connection *connecti
 enum mesh_status mesh_connection_close(struct mesh_connection *connection);
 
 // Creates options with the defaults: connect timeout 10 s, call timeout
-// 30 s, automatic keep-alive interval, receive limit 4 MiB. Free with `mesh_options_free`.
+// 30 s, automatic keep-alive interval, receive limit 4 MiB. Free with
+// `mesh_options_free`.
 enum mesh_status mesh_options_new(struct mesh_options **out);
 
 // Frees options. Connections made with them keep their own copy.

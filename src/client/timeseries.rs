@@ -104,15 +104,6 @@ fn points_fields() -> Fields {
     ])
 }
 
-fn malformed(what: &str) -> impl Fn(String) -> Error + '_ {
-    move |detail| {
-        Error::new(
-            ErrorKind::Server,
-            format!("{what}: malformed Arrow stream from the server: {detail}"),
-        )
-    }
-}
-
 impl Points {
     /// Points from three columns, which must have the same length.
     pub fn new(timestamps: Vec<i64>, flags: Vec<u32>, values: Vec<f64>) -> Result<Points> {
@@ -231,12 +222,16 @@ impl Points {
     /// (not a stream, other columns or types, nulls) is an error of kind
     /// `Server`, never a panic.
     pub fn from_arrow_stream(data: &[u8]) -> Result<Points> {
-        let fail = malformed("decoding points");
         // arrow-ipc is meant not to panic on bad input; a server's bytes
         // must not be able to take the host down if it ever does.
         std::panic::catch_unwind(|| decode(data))
             .unwrap_or_else(|_| Err("the decoder panicked".to_string()))
-            .map_err(fail)
+            .map_err(|detail| {
+                Error::new(
+                    ErrorKind::Server,
+                    format!("malformed Arrow stream of points: {detail}"),
+                )
+            })
     }
 }
 
@@ -411,8 +406,7 @@ impl Session {
             .timeseries
             .iter()
             .map(|ts| Points::from_arrow_stream(&ts.data))
-            .collect::<Result<Vec<_>>>()
-            .map_err(|e| e.with_kind(ErrorKind::Server))?;
+            .collect::<Result<Vec<_>>>()?;
         Ok(Points::concat(parts))
     }
 
