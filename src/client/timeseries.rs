@@ -553,6 +553,24 @@ mod tests {
             flipped[i] ^= 0x5a;
             inputs.push(flipped);
         }
+        // Random bytes set to random values (a fixed-seed LCG), lengths
+        // and counts included: an error or a decoded stream, never an
+        // abort on a huge allocation.
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..2000 {
+            let mut mutated = good.clone();
+            for _ in 0..1 + next() % 4 {
+                let i = next() % mutated.len();
+                mutated[i] = [0x00, 0xff, 0x7f, 0x80][next() % 4] ^ (next() as u8 & 0x0f);
+            }
+            inputs.push(mutated);
+        }
         for input in inputs {
             if let Err(e) = Points::from_arrow_stream(&input) {
                 assert_eq!(e.kind(), ErrorKind::Server);
