@@ -28,6 +28,55 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+  // Array type description
+  const char* format;
+  const char* name;
+  const char* metadata;
+  int64_t flags;
+  int64_t n_children;
+  struct ArrowSchema** children;
+  struct ArrowSchema* dictionary;
+
+  // Release callback
+  void (*release)(struct ArrowSchema*);
+  // Opaque producer-specific data
+  void* private_data;
+};
+
+struct ArrowArray {
+  // Array data description
+  int64_t length;
+  int64_t null_count;
+  int64_t offset;
+  int64_t n_buffers;
+  int64_t n_children;
+  const void** buffers;
+  struct ArrowArray** children;
+  struct ArrowArray* dictionary;
+
+  // Release callback
+  void (*release)(struct ArrowArray*);
+  // Opaque producer-specific data
+  void* private_data;
+};
+
+#endif  // ARROW_C_DATA_INTERFACE
+
+// gRPC's default receive limit, which Mesh's clients keep.
+#define DEFAULT_MAX_RECEIVE_MESSAGE_BYTES ((4 * 1024) * 1024)
+
+// Points per write request: 20 bytes a point on the wire, so 3 MB of
+// points, well under Mesh's 4 MB inbound limit with room for the framing.
+#define WRITE_CHUNK_POINTS 150000
+
 // The result of every `mesh_*` function that can fail. The numbers are
 // stable: host bindings depend on them.
 typedef enum mesh_status {
@@ -76,6 +125,11 @@ typedef struct mesh_identity mesh_identity;
 // Connection settings (`mesh_options_new` / `mesh_options_free`).
 typedef struct mesh_options mesh_options;
 
+// Points of a time series, as read (`mesh_read_timeseries_by_*`, freed with
+// `mesh_points_free`). The arrays it hands out stay valid and unchanged
+// until it is freed; it stays valid after `mesh_shutdown`.
+typedef struct mesh_points mesh_points;
+
 // An open Mesh session (`mesh_session_open` or `mesh_session_attach`, then
 // `mesh_session_close` or `mesh_session_detach`).
 typedef struct mesh_session mesh_session;
@@ -119,7 +173,8 @@ size_t mesh_last_error_message(char *buf, size_t cap);
 // Ends every session still open through the C API (best effort, about two
 // seconds at most), stops keep-alive, frees every connection and session
 // handle, and joins the library's threads, so that a host can unload the
-// library. Handles from before become invalid. Options handles stay valid.
+// library. Handles from before become invalid. Options and points handles
+// stay valid.
 // Any later call starts the library afresh. Idempotent. Call it when no
 // other thread is inside a `mesh_*` call; it may be called from an expired
 // callback.
@@ -192,7 +247,8 @@ enum mesh_status mesh_identity_identifier(const struct mesh_identity *identity,
 enum mesh_status mesh_identity_free(struct mesh_identity *identity);
 
 // Creates options with the defaults: connect timeout 10 s, call timeout
-// 30 s, automatic keep-alive interval. Free with `mesh_options_free`.
+// 30 s, automatic keep-alive interval, receive limit 4 MiB. Free with
+// `mesh_options_free`.
 enum mesh_status mesh_options_new(struct mesh_options **out);
 
 // Frees options. Connections made with them keep their own copy.
@@ -244,6 +300,12 @@ enum mesh_status mesh_options_set_access_token(struct mesh_options *options, con
 enum mesh_status mesh_options_set_token_provider(struct mesh_options *options,
                                                  mesh_token_provider provider,
                                                  void *user_data);
+
+// The largest message the client takes from the server, in bytes (default
+// 4 MiB, as gRPC's). Reads whose answer would be larger are split by time
+// and merged, so raising it only saves requests. 0 is invalid.
+enum mesh_status mesh_options_set_max_receive_message_bytes(struct mesh_options *options,
+                                                            uint32_t bytes);
 
 // Starts a new session on the server. It is kept alive in the background
 // until closed or detached.
@@ -299,6 +361,133 @@ enum mesh_status mesh_session_detach(struct mesh_session *session);
 // `MESH_ERROR_UNAVAILABLE` or `MESH_ERROR_TIMEOUT` the server will drop it
 // after its inactivity timeout. Closing twice gives `MESH_ERROR_INVALID_HANDLE`.
 enum mesh_status mesh_session_close(struct mesh_session *session);
+
+// Reads the points of the time series with key `key` in
+// `[start_ms, end_ms)` (ms since the Unix epoch, UTC) as this session sees
+// them (its own uncommitted writes included) into a new `*out`, to be freed
+// with `mesh_points_free`. An answer over the receive limit
+// (`mesh_options_set_max_receive_message_bytes`) is read in parts and
+// merged, so any number of points can be read in one call.
+//
+// Fails with `MESH_ERROR_INVALID_ARGUMENT` when `end_ms < start_ms`,
+// `MESH_ERROR_NOT_FOUND` for an unknown key, `MESH_ERROR_RESOURCE_EXHAUSTED`
+// when even one millisecond's answer is over the receive limit.
+enum mesh_status mesh_read_timeseries_by_key(struct mesh_session *session,
+                                             int64_t key,
+                                             int64_t start_ms,
+                                             int64_t end_ms,
+                                             struct mesh_points **out);
+
+// As `mesh_read_timeseries_by_key`, for the time series at `path`
+// (e.g. `"Resource/Demo/Inflow"`).
+enum mesh_status mesh_read_timeseries_by_path(struct mesh_session *session,
+                                              const char *path,
+                                              int64_t start_ms,
+                                              int64_t end_ms,
+                                              struct mesh_points **out);
+
+// As `mesh_read_timeseries_by_key`, for the time series with id `id`
+// (canonical form in any case, or braced). A malformed id gives
+// `MESH_ERROR_INVALID_ARGUMENT` without a request.
+enum mesh_status mesh_read_timeseries_by_id(struct mesh_session *session,
+                                            const char *id,
+                                            int64_t start_ms,
+                                            int64_t end_ms,
+                                            struct mesh_points **out);
+
+// Replaces the points of the time series with key `key` in
+// `[start_ms, end_ms)` with the `count` points in the caller's arrays, in
+// this session: other sessions see them after `mesh_session_commit`. Old
+// points in the interval not in the arrays are removed, so `count` 0
+// deletes the interval. `timestamps` (ms since the Unix epoch, UTC) must be
+// strictly increasing and inside the interval; `flags` may be NULL for all
+// 0 (OK); the arrays may be NULL when `count` is 0. The arrays are copied
+// before the call returns.
+//
+// Writes over the server's 4 MB message limit are sent as several requests
+// that together replace exactly the interval. Should one of them fail, the
+// ones before it stay written in the session; `mesh_session_rollback`
+// discards them.
+//
+// Fails with `MESH_ERROR_INVALID_ARGUMENT` when `end_ms < start_ms` or the
+// points are out of order or outside the interval, `MESH_ERROR_NOT_FOUND`
+// for an unknown key.
+enum mesh_status mesh_write_timeseries_by_key(struct mesh_session *session,
+                                              int64_t key,
+                                              int64_t start_ms,
+                                              int64_t end_ms,
+                                              const int64_t *timestamps,
+                                              const uint32_t *flags,
+                                              const double *values,
+                                              size_t count);
+
+// As `mesh_write_timeseries_by_key`, for the time series at `path`.
+enum mesh_status mesh_write_timeseries_by_path(struct mesh_session *session,
+                                               const char *path,
+                                               int64_t start_ms,
+                                               int64_t end_ms,
+                                               const int64_t *timestamps,
+                                               const uint32_t *flags,
+                                               const double *values,
+                                               size_t count);
+
+// As `mesh_write_timeseries_by_key`, for the time series with id `id`
+// (canonical form in any case, or braced).
+enum mesh_status mesh_write_timeseries_by_id(struct mesh_session *session,
+                                             const char *id,
+                                             int64_t start_ms,
+                                             int64_t end_ms,
+                                             const int64_t *timestamps,
+                                             const uint32_t *flags,
+                                             const double *values,
+                                             size_t count);
+
+// Writes the number of points to `*out_count`.
+enum mesh_status mesh_points_count(const struct mesh_points *points, size_t *out_count);
+
+// Writes a pointer to the `count` timestamps (ms since the Unix epoch, UTC,
+// increasing) to `*out`, valid until `mesh_points_free`. With no points it
+// is not NULL but must not be read.
+enum mesh_status mesh_points_timestamps(const struct mesh_points *points, const int64_t **out);
+
+// Writes a pointer to the `count` flags to `*out`, valid until
+// `mesh_points_free`. Flags: OK 0, NOT_OK 0x40000000, MISSING 0x04000000,
+// SUSPECT 0x02000000, combinable.
+enum mesh_status mesh_points_flags(const struct mesh_points *points, const uint32_t **out);
+
+// Writes a pointer to the `count` values to `*out`, valid until
+// `mesh_points_free`. Values are as the server sent them, bit for bit (NaN
+// included).
+enum mesh_status mesh_points_values(const struct mesh_points *points, const double **out);
+
+// Copies the points into the caller's arrays of `cap` items each, for hosts
+// that cannot read through a pointer (VBA). Any of the three may be NULL
+// to skip that column. When `cap` is less than the number of points,
+// nothing is copied and `MESH_ERROR_BUFFER_TOO_SMALL` is returned (see
+// `mesh_points_count`).
+enum mesh_status mesh_points_copy(const struct mesh_points *points,
+                                  int64_t *timestamps,
+                                  uint32_t *flags,
+                                  double *values,
+                                  size_t cap);
+
+// Exports the points through the Arrow C Data Interface as a struct array
+// with three children `utc_time` (timestamp[ms], no time zone, format
+// `"tsm:"`), `flags` (uint32) and `value` (float64), without copying them.
+// `out_schema` and `out_array` are structs the caller allocated; on
+// success they are filled in and the caller owns them: call their
+// `release` callbacks when done (Arrow importers such as pyarrow's
+// `_import_from_c`, Arrow C++'s `ImportRecordBatch` or .NET's
+// `CArrowArrayImporter` do that). The export keeps the points alive by
+// itself, so `mesh_points_free` may come before or after the release.
+enum mesh_status mesh_points_export_arrow(const struct mesh_points *points,
+                                          struct ArrowSchema *out_schema,
+                                          struct ArrowArray *out_array);
+
+// Frees points. The arrays it handed out become invalid (an Arrow export
+// stays valid until released). Freeing twice gives
+// `MESH_ERROR_INVALID_HANDLE`.
+enum mesh_status mesh_points_free(struct mesh_points *points);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -41,3 +41,4 @@ pub use volue::mesh::grpc::auth::v1alpha as auth;
 pub use volue::mesh::grpc::config::v1alpha as config;
 pub use volue::mesh::grpc::r#type as types;
 pub use volue::mesh::grpc::session::v1alpha as session;
+pub use volue::mesh::grpc::time_series::v1alpha as time_series;

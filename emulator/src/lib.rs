@@ -2,12 +2,15 @@
 //! without a Mesh installation. It serves the wire protocol of
 //! `shared/PROTOCOL.md` over real gRPC/TCP: sessions with Mesh's inactivity
 //! timeout (counted from the end of the last request that used the session),
-//! `GetVersion` and `GetUserIdentity`. Tests start it in-process on an
-//! ephemeral port, stop and restart it (sessions lost, as when a real server
-//! restarts) and read per-RPC call counts.
+//! `GetVersion` and `GetUserIdentity`, and physical time series (a catalog,
+//! reads and writes isolated per session until commit, Mesh's 4 MB inbound
+//! message limit). Tests start it in-process on an ephemeral port, stop and
+//! restart it (sessions and their uncommitted writes lost, committed data
+//! kept, as when a real server restarts) and read per-RPC call counts.
 
 mod proto;
 mod service;
+mod store;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -44,6 +47,8 @@ pub struct TlsIdentity {
     pub cert_pem: String,
     pub key_pem: String,
 }
+pub use store::{default_catalog, parse_catalog, SeriesSpec};
+use store::{Store, Write};
 
 /// How the emulated server behaves.
 #[derive(Clone, Debug)]
@@ -60,6 +65,8 @@ pub struct Config {
     /// When set, every call needs `authorization: Bearer <token>` with one of
     /// these tokens (answered UNAUTHENTICATED otherwise); `None` checks nothing.
     pub tokens: Option<HashMap<String, Identity>>,
+    /// The time series the server starts with.
+    pub catalog: Vec<SeriesSpec>,
 }
 
 impl Default for Config {
@@ -70,6 +77,7 @@ impl Default for Config {
             session_not_found_code: tonic::Code::Internal,
             tls: None,
             tokens: None,
+            catalog: default_catalog(),
         }
     }
 }
@@ -78,11 +86,15 @@ impl Default for Config {
 pub(crate) struct SessionState {
     in_flight: u32,
     last_end: Instant,
+    /// Uncommitted writes, oldest first; they go with the session.
+    pending: Vec<Arc<Write>>,
 }
 
-/// Everything the services share; it survives a restart except the sessions.
+/// Everything the services share. A restart makes a new one (no sessions,
+/// call counts from zero) around the same store.
 pub(crate) struct State {
     pub(crate) config: Config,
+    pub(crate) store: Arc<Store>,
     sessions: Mutex<HashMap<Uuid, SessionState>>,
     calls: Mutex<HashMap<&'static str, u64>>,
     revoked: Mutex<std::collections::HashSet<String>>,
@@ -93,9 +105,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl State {
-    fn new(config: Config) -> Self {
+    fn new(config: Config, store: Arc<Store>) -> Self {
         State {
             config,
+            store,
             sessions: Mutex::new(HashMap::new()),
             calls: Mutex::new(HashMap::new()),
             revoked: Mutex::new(Default::default()),
@@ -156,6 +169,7 @@ impl State {
         let state = SessionState {
             in_flight: 0,
             last_end: Instant::now(),
+            pending: Vec::new(),
         };
         lock(&self.sessions).insert(id, state);
         id
@@ -188,6 +202,38 @@ impl State {
         match sessions.remove(&id) {
             Some(s) if !self.expired(&s, now) => Ok(()),
             _ => Err(self.not_found(id)),
+        }
+    }
+
+    /// Session `id`'s uncommitted writes, oldest first.
+    pub(crate) fn pending(&self, id: Uuid) -> Vec<Arc<Write>> {
+        lock(&self.sessions)
+            .get(&id)
+            .map(|s| s.pending.clone())
+            .unwrap_or_default()
+    }
+
+    /// Records an uncommitted write of session `id`.
+    pub(crate) fn add_pending(&self, id: Uuid, write: Write) {
+        if let Some(s) = lock(&self.sessions).get_mut(&id) {
+            s.pending.push(Arc::new(write));
+        }
+    }
+
+    /// Publishes session `id`'s writes, all at once.
+    pub(crate) fn commit(&self, id: Uuid) {
+        self.store.commit(|| {
+            lock(&self.sessions)
+                .get_mut(&id)
+                .map(|s| std::mem::take(&mut s.pending))
+                .unwrap_or_default()
+        });
+    }
+
+    /// Discards session `id`'s uncommitted writes.
+    pub(crate) fn rollback(&self, id: Uuid) {
+        if let Some(s) = lock(&self.sessions).get_mut(&id) {
+            s.pending.clear();
         }
     }
 
@@ -237,7 +283,8 @@ impl Emulator {
             .build()?;
         let listener = runtime.block_on(TcpListener::bind(listen))?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(State::new(config));
+        let store = Arc::new(Store::new(&config.catalog));
+        let state = Arc::new(State::new(config, store));
         let running = runtime.block_on(async { serve(listener, state.clone()) })?;
         Ok(Emulator {
             runtime,
@@ -293,12 +340,16 @@ impl Emulator {
         Ok(())
     }
 
-    /// Stops serving and closes every connection. Sessions are lost, and
-    /// call counts start again from zero.
+    /// Stops serving and closes every connection. Sessions and their
+    /// uncommitted writes are lost, committed time series kept, and call
+    /// counts start again from zero.
     pub fn stop(&self) {
         self.pause();
-        let config = lock(&self.state).config.clone();
-        *lock(&self.state) = Arc::new(State::new(config));
+        let (config, store) = {
+            let state = lock(&self.state);
+            (state.config.clone(), state.store.clone())
+        };
+        *lock(&self.state) = Arc::new(State::new(config, store));
     }
 
     /// Stops, then serves again on the same address with no sessions, as a
@@ -399,7 +450,9 @@ mod tests {
 
     #[test]
     fn not_found_message_is_meshs() {
-        let state = State::new(Config::default());
+        let config = Config::default();
+        let store = Arc::new(Store::new(&config.catalog));
+        let state = State::new(config, store);
         let id = Uuid::parse_str("123e4567-e89b-12d3-a456-556642440000").unwrap();
         assert_eq!(
             state.not_found(id).message(),

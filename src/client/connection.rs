@@ -54,7 +54,13 @@ pub struct ConnectOptions {
     /// Asked for a token when none is set and when the server rejects one;
     /// the rejected call is then retried once. TLS only.
     pub token_provider: Option<Arc<dyn TokenProvider>>,
+    /// The largest message the client takes from the server, in bytes.
+    /// Reads whose answer would be larger are split by time and merged.
+    pub max_receive_message_bytes: usize,
 }
+
+/// gRPC's default receive limit, which Mesh's clients keep.
+pub const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
 
 impl Default for ConnectOptions {
     fn default() -> Self {
@@ -66,6 +72,7 @@ impl Default for ConnectOptions {
             tls_server_name: None,
             access_token: None,
             token_provider: None,
+            max_receive_message_bytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
         }
     }
 }

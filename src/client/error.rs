@@ -72,6 +72,12 @@ pub(crate) fn is_session_not_found(message: &str) -> bool {
         && rest[36..].starts_with("} not found")
 }
 
+/// A message over a gRPC size limit, in tonic's words ("decoded message
+/// length too large") or gRPC core's ("Received message larger than max").
+pub(crate) fn is_size_limit(message: &str) -> bool {
+    message.contains("message length too large") || message.contains("larger than max")
+}
+
 impl Error {
     /// An error of `kind` with a message and no gRPC code.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
@@ -125,6 +131,9 @@ impl Error {
                 Code::Unauthenticated => ErrorKind::Unauthenticated,
                 Code::PermissionDenied => ErrorKind::PermissionDenied,
                 Code::ResourceExhausted => ErrorKind::ResourceExhausted,
+                // tonic's own message size limits answer OUT_OF_RANGE where
+                // gRPC core (and so Mesh) answers RESOURCE_EXHAUSTED.
+                Code::OutOfRange if is_size_limit(server_message) => ErrorKind::ResourceExhausted,
                 Code::InvalidArgument | Code::OutOfRange => ErrorKind::InvalidArgument,
                 _ => ErrorKind::Server,
             }

@@ -1,17 +1,21 @@
-//! The async Rust core: connections, sessions and their keep-alive. Usable
-//! from Rust directly inside any tokio runtime; knows nothing of C.
+//! The async Rust core: connections, sessions and their keep-alive, time
+//! series. Usable from Rust directly inside any tokio runtime; knows nothing
+//! of C.
 
 mod auth;
 mod connection;
 mod error;
 mod id;
 mod session;
+mod timeseries;
 
 pub use auth::TokenProvider;
 pub use connection::{
-    ConnectOptions, Connection, RootCertificate, UserIdentity, MIN_SERVER_VERSION,
+    ConnectOptions, Connection, RootCertificate, UserIdentity, DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+    MIN_SERVER_VERSION,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use id::parse_session_id;
 pub use session::{ExpiredHook, Session};
+pub use timeseries::{points_schema, Points, TimeseriesId, WRITE_CHUNK_POINTS};
 pub use uuid::Uuid;

@@ -92,6 +92,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// The options of the connection the session was opened through.
+    pub(crate) fn options(&self) -> &super::ConnectOptions {
+        &self.conn.options
+    }
+
     fn server_timeout(&self) -> Duration {
         Duration::from_millis(self.server_timeout.load(Ordering::Relaxed))
     }
@@ -301,6 +306,11 @@ impl Session {
             .with_code(e.grpc_code())),
             Err(e) => Err(e),
         }
+    }
+
+    /// Where the session's own calls go through (`Shared::call`).
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
     }
 
     /// The session id.

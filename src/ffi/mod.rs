@@ -17,6 +17,7 @@ mod connection;
 mod handles;
 mod options;
 mod session;
+mod timeseries;
 
 use std::cell::RefCell;
 use std::ffi::c_char;
@@ -27,6 +28,7 @@ use crate::client::{Error, ErrorKind};
 pub use connection::*;
 pub use options::*;
 pub use session::*;
+pub use timeseries::*;
 
 /// The result of every `mesh_*` function that can fail. The numbers are
 /// stable: host bindings depend on them.
@@ -255,7 +257,8 @@ pub unsafe extern "C" fn mesh_last_error_message(buf: *mut c_char, cap: usize) -
 /// Ends every session still open through the C API (best effort, about two
 /// seconds at most), stops keep-alive, frees every connection and session
 /// handle, and joins the library's threads, so that a host can unload the
-/// library. Handles from before become invalid. Options handles stay valid.
+/// library. Handles from before become invalid. Options and points handles
+/// stay valid.
 /// Any later call starts the library afresh. Idempotent. Call it when no
 /// other thread is inside a `mesh_*` call; it may be called from an expired
 /// callback.

@@ -41,7 +41,8 @@ fn positive_ms(ms: u32, what: &str) -> FfiResult<Duration> {
 }
 
 /// Creates options with the defaults: connect timeout 10 s, call timeout
-/// 30 s, automatic keep-alive interval. Free with `mesh_options_free`.
+/// 30 s, automatic keep-alive interval, receive limit 4 MiB. Free with
+/// `mesh_options_free`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_options_new(out: *mut *mut mesh_options) -> mesh_status {
     guard("mesh_options_new", || {
@@ -268,5 +269,24 @@ pub extern "C" fn mesh_options_set_token_provider(
             }) as Arc<dyn TokenProvider>
         });
         update(options, |o| o.token_provider = provider)
+    })
+}
+
+/// The largest message the client takes from the server, in bytes (default
+/// 4 MiB, as gRPC's). Reads whose answer would be larger are split by time
+/// and merged, so raising it only saves requests. 0 is invalid.
+#[no_mangle]
+pub extern "C" fn mesh_options_set_max_receive_message_bytes(
+    options: *mut mesh_options,
+    bytes: u32,
+) -> mesh_status {
+    guard("mesh_options_set_max_receive_message_bytes", || {
+        if bytes == 0 {
+            return Err(Failure::invalid_argument(
+                "max receive message size must be more than 0 bytes",
+            ));
+        }
+        let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+        update(options, |o| o.max_receive_message_bytes = bytes)
     })
 }

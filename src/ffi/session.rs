@@ -31,8 +31,8 @@ struct Callback {
     user_data: usize,
 }
 
-struct SessionHandle {
-    session: Session,
+pub(crate) struct SessionHandle {
+    pub(crate) session: Session,
     callback: Arc<Mutex<Callback>>,
 }
 
@@ -41,7 +41,7 @@ static SESSIONS: LazyLock<Registry<SessionHandle>> = LazyLock::new(|| Registry::
 /// How long `mesh_shutdown` waits for open sessions to end.
 const SHUTDOWN_CLOSE_WAIT: Duration = Duration::from_secs(2);
 
-fn resolve(session: *const mesh_session) -> FfiResult<Arc<SessionHandle>> {
+pub(crate) fn resolve(session: *const mesh_session) -> FfiResult<Arc<SessionHandle>> {
     SESSIONS.get(session)
 }
 

@@ -1,16 +1,23 @@
-//! `mesh-emulator --listen 127.0.0.1:0 --session-timeout 2s`: serves until killed.
+//! `mesh-emulator --listen 127.0.0.1:0 --session-timeout 2s [--catalog FILE]`:
+//! serves until killed.
 //! The first line on stdout is `mesh-emulator listening on ADDRESS`.
 
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use mesh_emulator::{parse_duration, Config, Emulator, Identity, TlsIdentity};
+use mesh_emulator::{parse_catalog, parse_duration, Config, Emulator, Identity, TlsIdentity};
 
 const USAGE: &str = "usage: mesh-emulator [OPTIONS]
   --listen ADDR               address to bind (default 127.0.0.1:50051; port 0 picks a free port)
   --session-timeout DURATION  inactivity timeout of sessions, e.g. 2s, 500ms, 5m (default 5m)
   --server-version VERSION    what GetVersion reports (default 2.21.0)
+  --catalog FILE              time series to start with, one a line:
+                                KEY PATH CURVE RESOLUTION UNIT [demo]
+                              e.g. `4 Resource/Plant/Level STAIRCASE HOUR m demo`
+                              (`demo` seeds a week of hourly points from 2025-01-01).
+                              Default: keys 1-3, Resource/Demo/{Inflow,Price,Production},
+                              hourly, with demo points
   --tls-cert FILE             serve TLS with this PEM certificate chain (needs --tls-key)
   --tls-key FILE              the PEM private key of --tls-cert
   --token TOKEN[=NAME]        accept this access token, for the user NAME; repeatable.
@@ -50,6 +57,13 @@ fn main() -> ExitCode {
                     .tokens
                     .get_or_insert_with(Default::default)
                     .insert(token.to_string(), Identity::named(name));
+            }),
+            "--catalog" => value("--catalog").and_then(|file| {
+                let text =
+                    std::fs::read_to_string(&file).map_err(|e| format!("--catalog {file}: {e}"))?;
+                parse_catalog(&text)
+                    .map(|specs| config.catalog = specs)
+                    .map_err(|e| format!("--catalog {file}: {e}"))
             }),
             "-h" | "--help" => {
                 println!("{USAGE}");
