@@ -230,7 +230,12 @@ impl Shared {
     }
 }
 
-async fn keepalive_task(shared: Arc<Shared>) {
+async fn keepalive_task(shared: Arc<Shared>, learn_first: bool) {
+    // A new session learns the server's timeout at once, in the background,
+    // so that opening costs one round trip, not two.
+    if learn_first && shared.keep_alive_once().await.is_err() {
+        return;
+    }
     loop {
         let due =
             shared.last_activity.load(Ordering::Relaxed) + shared.interval().as_millis() as u64;
@@ -261,8 +266,8 @@ impl Session {
         }
     }
 
-    fn start_keepalive(&self) {
-        let task = tokio::spawn(keepalive_task(self.shared.clone()));
+    fn start_keepalive(&self, learn_first: bool) {
+        let task = tokio::spawn(keepalive_task(self.shared.clone(), learn_first));
         *lock(&self.shared.keepalive) = Some(task.abort_handle());
     }
 
@@ -280,12 +285,7 @@ impl Session {
             )
         })?;
         let session = Session::new(conn, from_guid(&guid)?);
-        // Learn the server's timeout before keep-alive starts.
-        if let Err(e) = session.shared.extend().await {
-            let _ = session.close().await;
-            return Err(e);
-        }
-        session.start_keepalive();
+        session.start_keepalive(true);
         Ok(session)
     }
 
@@ -293,7 +293,7 @@ impl Session {
         let session = Session::new(conn, id);
         match session.shared.extend().await {
             Ok(_) => {
-                session.start_keepalive();
+                session.start_keepalive(false);
                 Ok(session)
             }
             Err(e) if e.kind() == ErrorKind::SessionExpired => Err(Error::new(
