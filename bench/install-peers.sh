@@ -5,5 +5,5 @@
 set -euo pipefail
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgrpc++-dev protobuf-compiler-grpc pkg-config g++
-python3 -m pip install --quiet grpcio grpcio-tools pyarrow
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgrpc++-dev protobuf-compiler-grpc pkg-config gcc g++
+python3 -m pip install --quiet grpcio grpcio-tools pyarrow numpy

@@ -1,25 +1,10 @@
 //! Compiles the project's `proto/` into gRPC server stubs for the emulator.
 //! The emulator shares the .proto files with the library, never its code.
+//! See `proto/rust/compile.rs`.
 
-use std::path::PathBuf;
-
-const PROTOS: &[&str] = &[
-    "volue/mesh/grpc/type/resources.proto",
-    "volue/mesh/grpc/session/v1alpha/session.proto",
-    "volue/mesh/grpc/config/v1alpha/config.proto",
-    "volue/mesh/grpc/auth/v1alpha/auth.proto",
-    "volue/mesh/grpc/model_definition/v1alpha/model_definition.proto",
-    "volue/mesh/grpc/time_series/v1alpha/time_series.proto",
-];
+include!("../proto/rust/compile.rs");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("../proto");
-    println!("cargo:rerun-if-changed={}", root.display());
-    let files: Vec<PathBuf> = PROTOS.iter().map(|p| root.join(p)).collect();
-    let fds = protox::compile(&files, [&root])?;
-    tonic_prost_build::configure()
-        .build_server(true)
-        .build_client(false)
-        .compile_fds(fds)?;
-    Ok(())
+    let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("../proto");
+    compile_mesh_protos(&root, false, true)
 }

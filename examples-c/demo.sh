@@ -27,7 +27,7 @@ done
 [ -n "$address" ] || { echo "the emulator did not start"; exit 1; }
 echo "emulator listening on $address"
 
-for example in quickstart sessions detach attach; do
+for example in quickstart sessions detach attach timeseries; do
   "$CC" -std=c99 -Wall -Wextra -O1 -Iinclude "examples-c/$example.c" -o "$out/$example" \
     -Ltarget/debug -lmesh_capi -Wl,-rpath,"$PWD/target/debug"
 done
@@ -48,5 +48,8 @@ status=0
 "$out/attach" "$address" "$id" || status=$?
 echo "attach exited with $status (4 = MESH_ERROR_SESSION_NOT_FOUND)"
 [ "$status" -eq 4 ]
+echo
+echo "== time series: write a day of points, read back, isolation until commit"
+"$out/timeseries" "$address"
 echo
 echo "walkthrough done"

@@ -3,6 +3,9 @@
  *   bench ADDRESS rtt N                  ExtendSession round trips on one session
  *   bench ADDRESS openclose N THREADS    open-and-close N sessions over THREADS threads
  *   bench ADDRESS idle N                 open N sessions, print "ready", wait for stdin EOF
+ *   bench ADDRESS ts N CHUNK RECV_MB     write N points to time series 1 in calls of
+ *                                        CHUNK points, read them back in calls of CHUNK,
+ *                                        roll back; RECV_MB is the receive limit
  *
  * Prints "RESULT key value" lines for the harness. */
 #define _POSIX_C_SOURCE 200809L
@@ -117,12 +120,72 @@ static void idle(long n) {
     free(sessions);
 }
 
+/* Points 1 s apart from 2031-01-01T00:00Z, far from the emulator's demo data. */
+#define TS_START 1924992000000LL
+
+static void timeseries(long n, long chunk) {
+    mesh_session *session;
+    mesh_status st = mesh_session_open(connection, &session);
+    if (st != MESH_OK) die("open", st);
+    int64_t *t = malloc(sizeof *t * (size_t)n);
+    uint32_t *f = malloc(sizeof *f * (size_t)n);
+    double *v = malloc(sizeof *v * (size_t)n);
+    for (long i = 0; i < n; i++) {
+        t[i] = TS_START + i * 1000LL;
+        f[i] = 0;
+        v[i] = (double)i * 0.5;
+    }
+    long long t0 = now_ns();
+    for (long i = 0; i < n; i += chunk) {
+        long m = n - i < chunk ? n - i : chunk;
+        st = mesh_write_timeseries_by_key(session, 1, t[i], t[i + m - 1] + 1000, t + i, f + i, v + i, (size_t)m);
+        if (st != MESH_OK) die("write", st);
+    }
+    double write_s = (double)(now_ns() - t0) / 1e9;
+    long long sum = 0;
+    long got = 0;
+    t0 = now_ns();
+    for (long i = 0; i < n; i += chunk) {
+        long m = n - i < chunk ? n - i : chunk;
+        mesh_points *points;
+        st = mesh_read_timeseries_by_key(session, 1, t[i], t[i + m - 1] + 1000, &points);
+        if (st != MESH_OK) die("read", st);
+        size_t count;
+        const double *values;
+        mesh_points_count(points, &count);
+        mesh_points_values(points, &values);
+        got += (long)count;
+        if (count > 0) sum += (long long)values[count - 1];
+        mesh_points_free(points);
+    }
+    double read_s = (double)(now_ns() - t0) / 1e9;
+    if (got != n) {
+        fprintf(stderr, "read %ld points, wrote %ld\n", got, n);
+        exit(14);
+    }
+    printf("RESULT write_points_per_s %.0f\nRESULT read_points_per_s %.0f\nRESULT checksum %lld\n",
+           (double)n / write_s, (double)n / read_s, sum);
+    mesh_session_rollback(session);
+    mesh_session_close(session);
+    free(t);
+    free(f);
+    free(v);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s ADDRESS rtt N | openclose N THREADS | idle N\n", argv[0]);
+        fprintf(stderr, "usage: %s ADDRESS rtt N | openclose N THREADS | idle N | ts N CHUNK RECV_MB\n", argv[0]);
         return 1;
     }
-    mesh_status st = mesh_connect(argv[1], NULL, &connection);
+    mesh_options *options;
+    mesh_status st = mesh_options_new(&options);
+    if (st != MESH_OK) die("options", st);
+    if (strcmp(argv[2], "ts") == 0 && argc > 5) {
+        st = mesh_options_set_max_receive_message_bytes(options, (uint32_t)atol(argv[5]) * 1024u * 1024u);
+        if (st != MESH_OK) die("options", st);
+    }
+    st = mesh_connect(argv[1], options, &connection);
+    mesh_options_free(options);
     if (st != MESH_OK) die("connect", st);
     long n = atol(argv[3]);
     if (strcmp(argv[2], "rtt") == 0) {
@@ -131,6 +194,8 @@ int main(int argc, char **argv) {
         open_close(n, atoi(argv[4]));
     } else if (strcmp(argv[2], "idle") == 0) {
         idle(n);
+    } else if (strcmp(argv[2], "ts") == 0 && argc > 5) {
+        timeseries(n, atol(argv[4]));
     } else {
         fprintf(stderr, "unknown mode %s\n", argv[2]);
         return 1;

@@ -3,6 +3,11 @@ from this project's proto/ by grpc_tools.protoc into STUBS_DIR.
 
   bench.py STUBS_DIR ADDRESS rtt N
   bench.py STUBS_DIR ADDRESS openclose N THREADS
+  bench.py STUBS_DIR ADDRESS ts N CHUNK RECV_MB
+                                           write N points (pyarrow tables) in requests
+                                           of at most CHUNK points (and never over the
+                                           server's 4 MB), read them back in requests
+                                           of CHUNK points, decode with pyarrow
   bench.py STUBS_DIR ADDRESS threads N     the official client's model: a thread
                                            per open session; prints "baseline",
                                            waits for a line, opens, prints "ready",
@@ -20,9 +25,79 @@ from google.protobuf import empty_pb2  # noqa: E402
 from volue.mesh.grpc.session.v1alpha import session_pb2_grpc  # noqa: E402
 
 
+TS_START = 1924992000000  # 2031-01-01T00:00Z, as bench.c
+SERVER_MAX_POINTS = 200_000  # 4 MB at 20 bytes a point
+
+
+def timeseries(channel, stub, n, chunk):
+    import numpy as np
+    import pyarrow as pa
+    from volue.mesh.grpc.time_series.v1alpha import time_series_pb2, time_series_pb2_grpc
+    from volue.mesh.grpc.type import resources_pb2
+    from google.protobuf import timestamp_pb2
+
+    ts = time_series_pb2_grpc.TimeseriesServiceStub(channel)
+    sid = stub.StartSession(empty_pb2.Empty()).session_id
+    schema = pa.schema([("utc_time", pa.timestamp("ms")), ("flags", pa.uint32()), ("value", pa.float64())])
+    times = TS_START + np.arange(n, dtype=np.int64) * 1000
+    flags = np.zeros(n, dtype=np.uint32)
+    values = np.arange(n, dtype=np.float64) * 0.5
+
+    def interval(start_ms, end_ms):
+        s = timestamp_pb2.Timestamp()
+        s.FromMilliseconds(int(start_ms))
+        e = timestamp_pb2.Timestamp()
+        e.FromMilliseconds(int(end_ms))
+        return resources_pb2.UtcInterval(start_time=s, end_time=e)
+
+    mesh_id = resources_pb2.MeshId(timeseries_key=1)
+    step = min(chunk, SERVER_MAX_POINTS)
+    t0 = time.perf_counter()
+    for i in range(0, n, step):
+        j = min(n, i + step)
+        table = pa.Table.from_arrays(
+            [pa.array(times[i:j], type=pa.timestamp("ms")), pa.array(flags[i:j]), pa.array(values[i:j])],
+            schema=schema,
+        )
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, schema) as writer:
+            writer.write_table(table)
+        ts.WriteTimeseries(
+            time_series_pb2.WriteTimeseriesRequest(
+                session_id=sid,
+                timeseries=time_series_pb2.Timeseries(
+                    id=mesh_id, interval=interval(times[i], times[j - 1] + 1000), data=sink.getvalue().to_pybytes()
+                ),
+            )
+        )
+    write_s = time.perf_counter() - t0
+    got = 0
+    t0 = time.perf_counter()
+    for i in range(0, n, chunk):
+        j = min(n, i + chunk)
+        response = ts.ReadTimeseries(
+            time_series_pb2.ReadTimeseriesRequest(
+                session_id=sid, timeseries_id=mesh_id, interval=interval(times[i], times[j - 1] + 1000)
+            )
+        )
+        for series in response.timeseries:
+            table = pa.ipc.open_stream(series.data).read_all()
+            got += table.num_rows
+    read_s = time.perf_counter() - t0
+    if got != n:
+        sys.exit(f"read {got} points, wrote {n}")
+    print(f"RESULT write_points_per_s {n / write_s:.0f}\nRESULT read_points_per_s {n / read_s:.0f}")
+    stub.Rollback(sid)
+    stub.EndSession(sid)
+
+
 def main():
     address, mode, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
-    channel = grpc.insecure_channel(address)
+    options = []
+    if mode == "ts":
+        recv = int(sys.argv[6]) * 1024 * 1024
+        options = [("grpc.max_receive_message_length", recv), ("grpc.max_send_message_length", recv)]
+    channel = grpc.insecure_channel(address, options=options)
     stub = session_pb2_grpc.SessionServiceStub(channel)
     if mode == "rtt":
         sid = stub.StartSession(empty_pb2.Empty()).session_id
@@ -51,6 +126,8 @@ def main():
         for t in pool:
             t.join()
         print(f"RESULT sessions_per_s {per * threads / (time.perf_counter() - t0):.1f}")
+    elif mode == "ts":
+        timeseries(channel, stub, n, int(sys.argv[5]))
     elif mode == "threads":
         # As the official client: each open session has a thread that extends
         # it every 150 s until the session is closed.

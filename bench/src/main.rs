@@ -10,17 +10,8 @@
 //! the test suite.
 
 mod peer;
-mod proto {
-    #![allow(clippy::all, dead_code)]
-    pub mod r#type {
-        tonic::include_proto!("volue.mesh.grpc.r#type");
-    }
-    pub mod session {
-        pub mod v1alpha {
-            tonic::include_proto!("volue.mesh.grpc.session.v1alpha");
-        }
-    }
-}
+#[path = "../../proto/rust/mod.rs"]
+mod proto;
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
@@ -85,6 +76,8 @@ struct Counts {
     idle_sessions: Vec<usize>,
     idle_timeout: Duration,
     python_threads: Vec<usize>,
+    ts_points: usize,
+    ts_chunk: usize,
 }
 
 impl Counts {
@@ -97,15 +90,19 @@ impl Counts {
                 idle_sessions: vec![100],
                 idle_timeout: Duration::from_secs(1),
                 python_threads: vec![20],
+                ts_points: 2_000,
+                ts_chunk: 500,
             }
         } else {
             Counts {
                 rtt_calls: 10_000,
-                rtt_repeats: 3,
+                rtt_repeats: 5,
                 open_close: 4_000,
                 idle_sessions: vec![10_000, 100_000],
                 idle_timeout: Duration::from_secs(20),
                 python_threads: vec![1_000, 10_000],
+                ts_points: 1_000_000,
+                ts_chunk: 200_000,
             }
         }
     }
@@ -123,7 +120,62 @@ impl Client {
     fn command(&self, address: &str, args: &[String]) -> Command {
         let mut cmd = Command::new(&self.program);
         cmd.args(&self.prefix).arg(address).args(args);
+        if pinning() {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: only an async-signal-safe system call between fork and exec.
+            unsafe {
+                cmd.pre_exec(|| {
+                    pin_to(0, CLIENT_CPU);
+                    Ok(())
+                });
+            }
+        }
         cmd
+    }
+}
+
+/// On a machine of two or more cores the emulator runs on core 0 and every
+/// client on core 1: otherwise where the scheduler happens to put four busy
+/// threads on two cores swings round trips by 40% from run to run.
+const EMULATOR_CPU: usize = 0;
+const CLIENT_CPU: usize = 1;
+
+fn pinning() -> bool {
+    std::thread::available_parallelism()
+        .map(|n| n.get() >= 2)
+        .unwrap_or(false)
+}
+
+/// Restricts thread `tid` (0: the calling thread) to one CPU; best effort.
+fn pin_to(tid: libc::pid_t, cpu: usize) {
+    // SAFETY: a zeroed cpu_set_t is valid; CPU_SET and sched_setaffinity
+    // only read and write it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut set);
+        libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
+}
+
+/// Pins the emulator's threads (named `mesh-emulator`) to `EMULATOR_CPU`.
+fn pin_emulator() {
+    if !pinning() {
+        return;
+    }
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return;
+    };
+    for task in tasks.filter_map(|t| t.ok()) {
+        let named = std::fs::read_to_string(task.path().join("comm"))
+            .map(|c| c.starts_with("mesh-emulator"))
+            .unwrap_or(false);
+        let tid = task
+            .file_name()
+            .to_str()
+            .and_then(|t| t.parse::<libc::pid_t>().ok());
+        if let (true, Some(tid)) = (named, tid) {
+            pin_to(tid, EMULATOR_CPU);
+        }
     }
 }
 
@@ -339,6 +391,10 @@ impl Harness {
             .arg(format!("--python_out={}", out.display()))
             .arg(format!("--grpc_python_out={}", out.display()))
             .args(self.protos())
+            .args([
+                "volue/mesh/grpc/model_definition/v1alpha/model_definition.proto",
+                "volue/mesh/grpc/time_series/v1alpha/time_series.proto",
+            ])
             .output();
         match generated {
             Ok(o) if o.status.success() => Some(Client {
@@ -371,18 +427,25 @@ impl Harness {
 
     fn run(&mut self) -> Result<String> {
         let emu = Emulator::start_local(Config::default()).map_err(|e| e.to_string())?;
+        pin_emulator();
         let address = emu.addr().to_string();
         let mut report = String::new();
         let _ = writeln!(report, "# Benchmarks\n");
         let _ = writeln!(
             report,
-            "Written by `bash bench/run.sh` ({}). Machine: {}. Every client is its own process; the emulator (2 runtime threads, built with the harness) runs inside the harness process, on the same machine, so clients and server share the cores. \"Emulator CPU\" is the emulator's CPU time over the measurement's wall time (100% = one core busy).\n",
+            "Written by `bash bench/run.sh` ({}). Machine: {}. Every client is its own process; the emulator (2 runtime threads, built with the harness) runs inside the harness process, on the same machine. {} \"Emulator CPU\" is the emulator's CPU time over the measurement's wall time (100% = one core busy). A real server is on another machine; here the emulator's speed bounds every client alike.\n",
             if self.smoke { "smoke mode: tiny counts, numbers mean nothing" } else { "full run" },
-            machine()
+            machine(),
+            if pinning() {
+                "The emulator's threads are pinned to core 0 and each client process to core 1, so that thread placement does not swing the numbers (unpinned, round trips of one client moved between 85 and 122 µs from run to run)."
+            } else {
+                "One core only: clients and emulator share it."
+            }
         );
         report.push_str(&self.round_trip(&address)?);
         report.push_str(&self.open_close(&address)?);
         report.push_str(&self.idle(&emu)?);
+        report.push_str(&self.timeseries(&address)?);
         if !self.notes.is_empty() {
             let _ = writeln!(report, "## Notes\n");
             for n in &self.notes {
@@ -394,11 +457,13 @@ impl Harness {
 
     fn round_trip(&mut self, address: &str) -> Result<String> {
         let n = self.counts.rtt_calls;
-        let mut rows = Vec::new();
-        for client in self.clients() {
-            // The run with the median median of a few, to damp noise.
-            let mut runs = Vec::new();
-            for _ in 0..self.counts.rtt_repeats {
+        // Rounds over all clients, so that drift in the machine's load hits
+        // every client alike; each client's row is its run with the median
+        // median.
+        let clients = self.clients();
+        let mut runs: Vec<Vec<(f64, f64, f64)>> = vec![Vec::new(); clients.len()];
+        for _ in 0..self.counts.rtt_repeats {
+            for (client, runs) in clients.iter().zip(runs.iter_mut()) {
                 let cpu0 = emulator_cpu();
                 let t0 = Instant::now();
                 let out = run_ok(
@@ -409,6 +474,9 @@ impl Harness {
                 let r = results(&out);
                 runs.push((result(&r, "median_ns")?, result(&r, "p99_ns")?, emu_share));
             }
+        }
+        let mut rows = Vec::new();
+        for (client, mut runs) in clients.iter().zip(runs) {
             runs.sort_by(|a, b| a.0.total_cmp(&b.0));
             rows.push((client.name, runs[runs.len() / 2]));
             eprintln!("rtt {}: {:?}", client.name, runs[runs.len() / 2]);
@@ -419,7 +487,7 @@ impl Harness {
             .map(|(_, r)| *r)
             .ok_or("no baseline")?;
         let mut s = format!(
-            "## 1. Round trip of one session call (`ExtendSession`)\n\n{n} calls on one session after {} warm-up calls; the run with the median median of {}. Ratio: time relative to the bare tonic baseline (lower is better).\n\n| client | median µs | p99 µs | median ratio | p99 ratio | emulator CPU |\n|---|---:|---:|---:|---:|---:|\n",
+            "## 1. Round trip of one session call (`ExtendSession`)\n\n{n} calls on one session after {} warm-up calls, in {} rounds over all clients; each row is the client's round with the median median. Ratio: time relative to the bare tonic baseline (lower is better).\n\n| client | median µs | p99 µs | median ratio | p99 ratio | emulator CPU |\n|---|---:|---:|---:|---:|---:|\n",
             n / 10 + 10,
             self.counts.rtt_repeats
         );
@@ -487,10 +555,11 @@ impl Harness {
             ..Config::default()
         })
         .map_err(|e| e.to_string())?;
+        pin_emulator();
         let address = emu.addr().to_string();
         let window = timeout * 2;
         let mut s = format!(
-            "## 3. Idle sessions at scale\n\nOne client process holds N open sessions with keep-alive running; the server's inactivity timeout is {} s here (Mesh: 300 s), so the library extends each idle session every {} s. Measured over an idle window of {} s: threads of the process, resident memory added per session (RSS after opening minus RSS after connecting, over N), CPU seconds per session-hour while idle, and `ExtendSession` calls per session per server timeout counted at the emulator. The Python row is the official client's model, a thread per open session (its timer fires every 150 s, so it sends nothing in the window).\n\n| client | sessions | threads | RSS per session | CPU s per session-hour | `ExtendSession` per session per timeout | emulator CPU |\n|---|---:|---:|---:|---:|---:|---:|\n",
+            "## 3. Idle sessions at scale\n\nOne client process holds N open sessions with keep-alive running; the server's inactivity timeout is {} s here (Mesh: 300 s), so the library extends each idle session every {} s. Measured over an idle window of {} s: threads of the process, resident memory added per session (RSS after opening minus RSS after connecting, over N), CPU seconds per session-hour while idle, and `ExtendSession` calls per session per server timeout counted at the emulator. The Python row is the official client's model, a thread per open session (its timer fires every 150 s, so it sends nothing in the window).\n\n| client | sessions | threads | RSS per session | CPU s per session-hour | `ExtendSession` per session per timeout | per keep-alive interval | emulator CPU |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
             timeout.as_secs_f64(),
             timeout.as_secs_f64() / 2.0,
             window.as_secs_f64()
@@ -504,11 +573,12 @@ impl Harness {
                 row.extends / n as f64 / (window.as_secs_f64() / timeout.as_secs_f64());
             let _ = writeln!(
                 s,
-                "| {} | {n} | {} | {:.0} B | {:.4} | {per_timeout:.2} | {:.0}% |",
+                "| {} | {n} | {} | {:.0} B | {:.4} | {per_timeout:.2} | {:.3} | {:.0}% |",
                 self.c_api.name,
                 row.threads,
                 row.rss_per_session,
                 row.cpu_per_session_hour,
+                per_timeout / 2.0,
                 row.emu_share * 100.0
             );
             eprintln!(
@@ -530,7 +600,7 @@ impl Harness {
                             .unwrap_or_default();
                         let _ = writeln!(
                             s,
-                            "| {} | {n}{reached} | {} | {:.0} B | {:.4} | (150 s timer) | {:.0}% |",
+                            "| {} | {n}{reached} | {} | {:.0} B | {:.4} | (150 s timer) | | {:.0}% |",
                             python.name,
                             row.threads,
                             row.rss_per_session,
@@ -548,6 +618,81 @@ impl Harness {
                     }
                 }
             }
+        }
+        s.push('\n');
+        Ok(s)
+    }
+}
+
+impl Harness {
+    fn timeseries(&mut self, address: &str) -> Result<String> {
+        let (n, chunk) = (self.counts.ts_points, self.counts.ts_chunk);
+        let mut s = format!(
+            "## 4. Time series\n\n{n} points written to one series in a session, then read back, then rolled back; points per second, the median of {} run(s). Shapes: requests of {chunk} points (Mesh takes at most 4 MB, about 200,000 points, per request); and all {n} points in one call, where the library chunks writes itself and splits reads that are over its receive limit, while with grpcio the caller must chunk writes (done here in {chunk}-point requests) and raise the receive limit to read in one request. Ratio: C API relative to grpcio with pyarrow in the same shape (higher is better).\n\n| client | shape | receive limit | write points/s | read points/s | write ratio | read ratio | emulator CPU |\n|---|---|---:|---:|---:|---:|---:|---:|\n",
+            self.counts.rtt_repeats
+        );
+        let shapes: [(&str, usize, u32); 3] = [
+            ("requests of {chunk}", chunk, 4),
+            ("{n} in one call", n, 4),
+            ("{n} in one call", n, 64),
+        ];
+        let mut rows = Vec::new();
+        for (label, per_call, recv_mb) in shapes {
+            let label = label
+                .replace("{chunk}", &chunk.to_string())
+                .replace("{n}", &n.to_string());
+            let mut clients = vec![self.c_api.clone()];
+            // grpcio cannot read more than its receive limit in one request.
+            if per_call <= chunk || recv_mb > 4 {
+                clients.extend(self.python.clone());
+            }
+            for client in clients {
+                let mut runs = Vec::new();
+                for _ in 0..self.counts.rtt_repeats {
+                    let cpu0 = emulator_cpu();
+                    let t0 = Instant::now();
+                    let args = [
+                        "ts".to_string(),
+                        n.to_string(),
+                        per_call.to_string(),
+                        recv_mb.to_string(),
+                    ];
+                    let out = run_ok(&mut client.command(address, &args), client.name)?;
+                    let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
+                    let r = results(&out);
+                    runs.push((
+                        result(&r, "write_points_per_s")?,
+                        result(&r, "read_points_per_s")?,
+                        emu_share,
+                    ));
+                }
+                let mid = |f: fn(&(f64, f64, f64)) -> f64| {
+                    let mut v: Vec<f64> = runs.iter().map(f).collect();
+                    v.sort_by(f64::total_cmp);
+                    v[v.len() / 2]
+                };
+                let row = (mid(|r| r.0), mid(|r| r.1), mid(|r| r.2));
+                eprintln!("timeseries {} {label} {recv_mb} MiB: {row:?}", client.name);
+                rows.push((client.name, label.clone(), recv_mb, row));
+            }
+        }
+        let python_name = self.python.as_ref().map(|p| p.name);
+        for (name, label, recv_mb, (w, r, emu)) in &rows {
+            let base = rows
+                .iter()
+                .find(|(n2, l2, m2, _)| Some(*n2) == python_name && l2 == label && m2 == recv_mb)
+                .map(|(.., b)| *b);
+            let ratio = |x: f64, b: Option<f64>| {
+                b.map(|b| format!("{:.2}×", x / b))
+                    .unwrap_or_else(|| "n/a".into())
+            };
+            let _ = writeln!(
+                s,
+                "| {name} | {label} | {recv_mb} MiB | {w:.0} | {r:.0} | {} | {} | {:.0}% |",
+                ratio(*w, base.map(|b| b.0)),
+                ratio(*r, base.map(|b| b.1)),
+                emu * 100.0
+            );
         }
         s.push('\n');
         Ok(s)

@@ -10,7 +10,7 @@ use std::time::Instant;
 use mesh_capi::client::{ConnectOptions, Connection};
 use tonic::transport::Endpoint;
 
-use crate::proto::session::v1alpha::session_service_client::SessionServiceClient;
+use crate::proto::session::session_service_client::SessionServiceClient;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -25,9 +25,9 @@ pub fn run(args: &[String]) -> Result<()> {
         .transpose()?
         .unwrap_or(1)
         .max(1);
-    // The same shape as the library's runtime: two workers.
+    // The runtime a user of tonic or of the Rust API would have: tokio's
+    // default, a worker per core.
     let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
         .enable_all()
         .build()?;
     let url = format!("http://{address}");

@@ -345,7 +345,7 @@ impl TimeseriesService for Svc {
                     r#type: meta.resolution,
                 }),
                 interval: request.interval,
-                data,
+                data: data.into(),
             }],
         }))
     }
