@@ -4,82 +4,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 
-use common::emulator;
-
-/// Where cargo put the cdylib built for these tests (next to the test binary).
-fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().to_path_buf();
-    assert!(
-        dir.join("libmesh_capi.so").exists(),
-        "libmesh_capi.so not found in {}",
-        dir.display()
-    );
-    dir
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Compiles `source` (relative to the repository root) once; returns the binary.
-fn build(source: &str) -> PathBuf {
-    static LOCK: OnceLock<std::sync::Mutex<()>> = OnceLock::new();
-    let _serial = LOCK.get_or_init(Default::default).lock();
-    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("c");
-    std::fs::create_dir_all(&out_dir).unwrap();
-    let name = Path::new(source).file_stem().unwrap();
-    let exe = out_dir.join(name);
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
-    let lib = lib_dir();
-    let output = Command::new(&cc)
-        .args([
-            "-std=c99",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-pedantic",
-            "-O1",
-        ])
-        .arg("-I")
-        .arg(root().join("include"))
-        .arg(root().join(source))
-        .arg("-o")
-        .arg(&exe)
-        .arg("-L")
-        .arg(&lib)
-        .arg("-lmesh_capi")
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the C compiler {cc:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "{source} did not compile:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    exe
-}
-
-fn run(exe: &Path, args: &[&str]) -> Output {
-    let output = Command::new(exe).args(args).output().unwrap();
-    eprintln!(
-        "$ {} {}\n{}{}",
-        exe.display(),
-        args.join(" "),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use common::{build, emulator, root, run, stdout};
 
 #[test]
 fn header_compiles_as_c_and_cpp() {

@@ -1338,18 +1338,6 @@ show(*[table.column(i).chunk(0) for i in range(3)])
     assert_eq!(out, expected_python_lines(&cols));
 }
 
-/// Where cargo put the shared library built from this package.
-fn cdylib() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(Path::parent).unwrap();
-    let name = format!(
-        "{}mesh_capi{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    );
-    dir.join(name)
-}
-
 #[test]
 fn pyarrow_imports_the_c_data_interface_export() {
     if let Err(why) = pyarrow() {
@@ -1358,8 +1346,7 @@ fn pyarrow_imports_the_c_data_interface_export() {
         ));
         return;
     }
-    let lib = cdylib();
-    assert!(lib.is_file(), "{} not built", lib.display());
+    let lib = lib_dir().join("libmesh_capi.so");
     let emu = ts_emulator(MINUTES_5);
     // Python loads the library, writes and reads through the C API, exports
     // through the C Data Interface into structs it allocated, frees the
@@ -1472,38 +1459,7 @@ fn the_c_data_interface_export_imports_in_arrow_rs() {
 
 #[test]
 fn the_timeseries_c_example_runs() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let lib = cdylib();
-    let lib_dir = lib.parent().unwrap();
-    let exe = std::env::temp_dir().join(format!("mesh-ts-example-{}", std::process::id()));
-    let compiled = Command::new("cc")
-        .arg("-std=c99")
-        .arg("-Wall")
-        .arg("-Werror")
-        .arg("-I")
-        .arg(root.join("include"))
-        .arg(root.join("examples-c/timeseries.c"))
-        .arg("-L")
-        .arg(lib_dir)
-        .arg("-lmesh_capi")
-        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
-        .arg("-o")
-        .arg(&exe)
-        .output();
-    let compiled = match compiled {
-        Err(e) => {
-            note(&format!(
-                "SKIPPED: no C compiler (cc: {e}): examples-c/timeseries.c not run"
-            ));
-            return;
-        }
-        Ok(out) => out,
-    };
-    assert!(
-        compiled.status.success(),
-        "cc failed: {}",
-        String::from_utf8_lossy(&compiled.stderr)
-    );
+    let exe = build("examples-c/timeseries.c");
     let emu = ts_emulator(MINUTES_5);
     let out = Command::new(&exe)
         .arg(emu.addr().to_string())
