@@ -1191,14 +1191,10 @@ fn chunked_writes_replace_exactly_the_requested_interval() {
     check(mesh_connection_close(conn), MESH_OK);
 }
 
+/// The golden streams written by pyarrow (copied from the project's
+/// shared/vectors, with their README).
 fn vectors_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors");
-    assert!(
-        dir.join("points_3.arrows").is_file(),
-        "golden Arrow vectors not found at {}: the repository must sit next to a shared/ folder",
-        dir.display()
-    );
-    dir
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
 }
 
 #[test]

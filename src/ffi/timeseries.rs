@@ -299,6 +299,21 @@ pub unsafe extern "C" fn mesh_points_count(
     })
 }
 
+/// Writes the address of one column of `points` to `*out`.
+fn column<T>(
+    name: &str,
+    points: *const mesh_points,
+    out: *mut *const T,
+    pick: impl FnOnce(&Points) -> &[T],
+) -> mesh_status {
+    guard(name, || {
+        let points = POINTS.get(points)?;
+        let out = out_ptr(out, "out")?;
+        write_out(out, pick(&points).as_ptr());
+        Ok(())
+    })
+}
+
 /// Writes a pointer to the `count` timestamps (ms since the Unix epoch, UTC,
 /// increasing) to `*out`, valid until `mesh_points_free`. With no points it
 /// is not NULL but must not be read.
@@ -307,12 +322,7 @@ pub unsafe extern "C" fn mesh_points_timestamps(
     points: *const mesh_points,
     out: *mut *const i64,
 ) -> mesh_status {
-    guard("mesh_points_timestamps", || {
-        let points = POINTS.get(points)?;
-        let out = out_ptr(out, "out")?;
-        write_out(out, points.timestamps().as_ptr());
-        Ok(())
-    })
+    column("mesh_points_timestamps", points, out, Points::timestamps)
 }
 
 /// Writes a pointer to the `count` flags to `*out`, valid until
@@ -323,12 +333,7 @@ pub unsafe extern "C" fn mesh_points_flags(
     points: *const mesh_points,
     out: *mut *const u32,
 ) -> mesh_status {
-    guard("mesh_points_flags", || {
-        let points = POINTS.get(points)?;
-        let out = out_ptr(out, "out")?;
-        write_out(out, points.flags().as_ptr());
-        Ok(())
-    })
+    column("mesh_points_flags", points, out, Points::flags)
 }
 
 /// Writes a pointer to the `count` values to `*out`, valid until
@@ -339,12 +344,7 @@ pub unsafe extern "C" fn mesh_points_values(
     points: *const mesh_points,
     out: *mut *const f64,
 ) -> mesh_status {
-    guard("mesh_points_values", || {
-        let points = POINTS.get(points)?;
-        let out = out_ptr(out, "out")?;
-        write_out(out, points.values().as_ptr());
-        Ok(())
-    })
+    column("mesh_points_values", points, out, Points::values)
 }
 
 /// Copies the points into the caller's arrays of `cap` items each, for hosts
