@@ -141,3 +141,35 @@ fn tls_token_connects_with_a_root_certificate_and_a_token() {
     let out = run(&exe, &[&address, root, "demo-token"]);
     assert_eq!(out.status.code(), Some(12), "MESH_ERROR_TLS: name mismatch");
 }
+
+#[test]
+fn c_examples_are_clean_under_valgrind() {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        eprintln!(
+            "SKIPPED: valgrind not installed: the C examples were not checked for memory errors"
+        );
+        return;
+    }
+    let emu = emulator(Duration::from_secs(300));
+    let address = emu.addr().to_string();
+    for example in ["examples-c/quickstart.c", "examples-c/timeseries.c"] {
+        let exe = build(example);
+        let out = Command::new("valgrind")
+            .args([
+                "--error-exitcode=99",
+                "--leak-check=full",
+                "--errors-for-leak-kinds=definite",
+                "--quiet",
+            ])
+            .arg(&exe)
+            .arg(&address)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{example} under valgrind:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
