@@ -105,11 +105,34 @@ fn a_brief_outage_is_ridden_out() {
     let emu = emulator(Duration::from_millis(2000));
     let conn = connect(&emu.addr().to_string());
     let session = open(conn);
+    assert!(wait_until(Duration::from_secs(5), || emu
+        .calls("ExtendSession")
+        == 1));
     // Unreachable for longer than the keep-alive interval (1 s) but shorter
     // than the server timeout (2 s): sessions are kept across the pause.
     emu.pause();
     idle(Duration::from_millis(1300));
     emu.resume().unwrap();
+    idle(Duration::from_millis(2500));
+    assert!(!is_expired(session));
+    check(mesh_session_commit(session), MESH_OK);
+    check(mesh_session_close(session), MESH_OK);
+    check(mesh_connection_close(conn), MESH_OK);
+}
+
+#[test]
+fn an_outage_right_after_opening_is_ridden_out() {
+    // The server cannot be reached before keep-alive has learned its (short)
+    // timeout: the retries must not pace themselves by the 5-minute default
+    // assumed until then. Every ExtendSession fails for 1.3 s after opening,
+    // so the first, background one surely does.
+    let emu = emulator(Duration::from_millis(2000));
+    let conn = connect(&emu.addr().to_string());
+    emu.inject_failures("ExtendSession", tonic::Code::Unavailable, u64::MAX);
+    let session = open(conn);
+    idle(Duration::from_millis(1300));
+    emu.inject_failures("ExtendSession", tonic::Code::Unavailable, 0);
+    assert!(emu.calls("ExtendSession") >= 2, "retried during the outage");
     idle(Duration::from_millis(2500));
     assert!(!is_expired(session));
     check(mesh_session_commit(session), MESH_OK);

@@ -98,6 +98,8 @@ pub(crate) struct State {
     sessions: Mutex<HashMap<Uuid, SessionState>>,
     calls: Mutex<HashMap<&'static str, u64>>,
     revoked: Mutex<std::collections::HashSet<String>>,
+    /// Injected failures: method -> (code, how many calls still to fail).
+    faults: Mutex<HashMap<String, (tonic::Code, u64)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -112,6 +114,7 @@ impl State {
             sessions: Mutex::new(HashMap::new()),
             calls: Mutex::new(HashMap::new()),
             revoked: Mutex::new(Default::default()),
+            faults: Mutex::new(HashMap::new()),
         }
     }
 
@@ -150,6 +153,21 @@ impl State {
 
     pub(crate) fn count(&self, method: &'static str) {
         *lock(&self.calls).entry(method).or_insert(0) += 1;
+    }
+
+    /// An injected failure for this call of `method`, if one is pending.
+    pub(crate) fn injected_failure(&self, method: &str) -> Result<(), tonic::Status> {
+        let mut faults = lock(&self.faults);
+        match faults.get_mut(method) {
+            Some((code, left)) if *left > 0 => {
+                *left -= 1;
+                Err(tonic::Status::new(
+                    *code,
+                    format!("injected failure of {method}"),
+                ))
+            }
+            _ => Ok(()),
+        }
     }
 
     fn expired(&self, s: &SessionState, now: Instant) -> bool {
@@ -357,6 +375,14 @@ impl Emulator {
     pub fn restart(&self) -> std::io::Result<()> {
         self.stop();
         self.resume()
+    }
+
+    /// Makes the next `count` calls of `method` (e.g. `"ExtendSession"`) fail
+    /// with `code` before they touch any session, as a flaky network or an
+    /// overloaded server would; 0 stops it. Counted calls include them.
+    pub fn inject_failures(&self, method: &str, code: tonic::Code, count: u64) {
+        let state = lock(&self.state).clone();
+        lock(&state.faults).insert(method.to_string(), (code, count));
     }
 
     /// How many times `method` (e.g. `"ExtendSession"`) was called since the

@@ -172,6 +172,7 @@ impl Svc {
         request: &Request<T>,
     ) -> Result<Option<Identity>, Status> {
         self.0.count(method);
+        self.0.injected_failure(method)?;
         self.0.authorize(request.metadata())
     }
 

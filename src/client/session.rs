@@ -11,7 +11,7 @@
 //! gone the session becomes expired and its hook runs once.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -31,6 +31,10 @@ const DEFAULT_SERVER_TIMEOUT: Duration = Duration::from_secs(300);
 const MIN_INTERVAL: Duration = Duration::from_millis(10);
 /// Longest pause between retries while the server cannot be reached.
 const MAX_RETRY_PAUSE: Duration = Duration::from_secs(5);
+/// Retry pauses before the server's timeout is known: short, since that
+/// timeout may be much shorter than the default assumed until then.
+const FIRST_RETRY_PAUSE_UNLEARNED: Duration = Duration::from_millis(50);
+const MAX_RETRY_PAUSE_UNLEARNED: Duration = Duration::from_secs(1);
 
 const OPEN: u8 = 0;
 const CLOSED: u8 = 1;
@@ -54,6 +58,8 @@ pub(crate) struct Shared {
     last_activity: AtomicU64,
     /// The server's inactivity timeout, in ms.
     server_timeout: AtomicU64,
+    /// Whether the server has answered an `ExtendSession` yet.
+    learned: AtomicBool,
     hook: Mutex<Option<ExpiredHook>>,
     keepalive: Mutex<Option<AbortHandle>>,
 }
@@ -201,13 +207,19 @@ impl Shared {
             self.server_timeout
                 .store(timeout.as_millis() as u64, Ordering::Relaxed);
         }
+        self.learned.store(true, Ordering::Relaxed);
         Ok(self.server_timeout())
     }
 
     /// Extends an idle session, retrying while the server cannot be reached
     /// until the session would have expired anyway.
     async fn keep_alive_once(self: &Arc<Self>) -> Result<()> {
-        let mut pause = (self.interval() / 10).clamp(MIN_INTERVAL, MAX_RETRY_PAUSE);
+        let (mut pause, max_pause) = if self.learned.load(Ordering::Relaxed) {
+            let first = (self.interval() / 10).clamp(MIN_INTERVAL, MAX_RETRY_PAUSE);
+            (first, MAX_RETRY_PAUSE)
+        } else {
+            (FIRST_RETRY_PAUSE_UNLEARNED, MAX_RETRY_PAUSE_UNLEARNED)
+        };
         loop {
             let last = self.last_activity.load(Ordering::Relaxed);
             let expires_at = last + self.server_timeout.load(Ordering::Relaxed);
@@ -225,7 +237,7 @@ impl Shared {
             }
             let wait = pause.min(Duration::from_millis(expires_at - now));
             tokio::time::sleep(wait).await;
-            pause = (pause * 2).min(MAX_RETRY_PAUSE);
+            pause = (pause * 2).min(max_pause);
         }
     }
 }
@@ -260,6 +272,7 @@ impl Session {
                 state: AtomicU8::new(OPEN),
                 last_activity: AtomicU64::new(now_ms()),
                 server_timeout: AtomicU64::new(DEFAULT_SERVER_TIMEOUT.as_millis() as u64),
+                learned: AtomicBool::new(false),
                 hook: Mutex::new(None),
                 keepalive: Mutex::new(None),
             }),
