@@ -41,6 +41,29 @@ fn an_idle_session_outlives_the_server_timeout_many_times() {
 }
 
 #[test]
+fn later_sessions_start_from_the_timeout_the_connection_learned() {
+    let emu = emulator(TIMEOUT);
+    let conn = connect(&emu.addr().to_string());
+    let first = open(conn);
+    assert!(wait_until(Duration::from_secs(5), || emu
+        .calls("ExtendSession")
+        == 1));
+    let later: Vec<_> = (0..10).map(|_| open(conn)).collect();
+    // No session asks again right after opening...
+    idle(Duration::from_millis(200));
+    assert_eq!(emu.calls("ExtendSession"), 1);
+    // ...yet all are kept alive at the learned 1 s timeout, not the 5-minute
+    // default they would otherwise assume.
+    idle(Duration::from_millis(2500));
+    for s in later.iter().chain([&first]) {
+        assert!(!is_expired(*s));
+        check(mesh_session_commit(*s), MESH_OK);
+        check(mesh_session_close(*s), MESH_OK);
+    }
+    check(mesh_connection_close(conn), MESH_OK);
+}
+
+#[test]
 fn a_detached_session_expires_on_the_server() {
     let emu = emulator(TIMEOUT);
     let conn = connect(&emu.addr().to_string());

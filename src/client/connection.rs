@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -108,6 +109,10 @@ pub(crate) struct ConnectionInner {
     auth: Arc<Auth>,
     tls: bool,
     server_version: String,
+    /// The server's session inactivity timeout in ms as last reported by any
+    /// session's `ExtendSession`, 0 until then. It is the server's, not a
+    /// session's, so new sessions start from it instead of asking again.
+    pub(crate) server_timeout_ms: AtomicU64,
 }
 
 impl ConnectionInner {
@@ -309,6 +314,7 @@ impl Connection {
             auth,
             tls,
             server_version: String::new(),
+            server_timeout_ms: AtomicU64::new(0),
         };
         let info = inner
             .rpc("GetVersion", limit, |channel| async move {

@@ -5,8 +5,11 @@
 //! the server's inactivity timeout unless set), then sends `ExtendSession`.
 //! Every call made through the session counts as activity and pushes the next
 //! extension back, so a busy session costs no extra requests. The server's
-//! timeout is learned from `ExtendSession`'s `expires_in` at open or attach
-//! and on every extension. When the server cannot be reached the task retries
+//! timeout is learned from `ExtendSession`'s `expires_in`: at attach (which
+//! checks the id with it anyway), right after open by a background extension
+//! of the connection's first session, and again on every extension. It is
+//! the server's, so later sessions of a connection start from the value last
+//! learned. When the server cannot be reached the task retries
 //! until the session would have expired; when the server says the session is
 //! gone the session becomes expired and its hook runs once.
 
@@ -204,8 +207,9 @@ impl Shared {
             .and_then(|d| Duration::try_from(d).ok())
             .filter(|d| !d.is_zero());
         if let Some(timeout) = expires_in {
-            self.server_timeout
-                .store(timeout.as_millis() as u64, Ordering::Relaxed);
+            let ms = (timeout.as_millis() as u64).max(1);
+            self.server_timeout.store(ms, Ordering::Relaxed);
+            self.conn.server_timeout_ms.store(ms, Ordering::Relaxed);
         }
         self.learned.store(true, Ordering::Relaxed);
         Ok(self.server_timeout())
@@ -243,8 +247,8 @@ impl Shared {
 }
 
 async fn keepalive_task(shared: Arc<Shared>, learn_first: bool) {
-    // A new session learns the server's timeout at once, in the background,
-    // so that opening costs one round trip, not two.
+    // The first session of a connection learns the server's timeout at once,
+    // in the background, so that opening costs one round trip, not two.
     if learn_first && shared.keep_alive_once().await.is_err() {
         return;
     }
@@ -264,6 +268,12 @@ async fn keepalive_task(shared: Arc<Shared>, learn_first: bool) {
 
 impl Session {
     fn new(conn: Arc<ConnectionInner>, id: Uuid) -> Session {
+        let known = conn.server_timeout_ms.load(Ordering::Relaxed);
+        let timeout = if known > 0 {
+            known
+        } else {
+            DEFAULT_SERVER_TIMEOUT.as_millis() as u64
+        };
         Session {
             shared: Arc::new(Shared {
                 id,
@@ -271,8 +281,8 @@ impl Session {
                 conn,
                 state: AtomicU8::new(OPEN),
                 last_activity: AtomicU64::new(now_ms()),
-                server_timeout: AtomicU64::new(DEFAULT_SERVER_TIMEOUT.as_millis() as u64),
-                learned: AtomicBool::new(false),
+                server_timeout: AtomicU64::new(timeout),
+                learned: AtomicBool::new(known > 0),
                 hook: Mutex::new(None),
                 keepalive: Mutex::new(None),
             }),
@@ -298,7 +308,9 @@ impl Session {
             )
         })?;
         let session = Session::new(conn, from_guid(&guid)?);
-        session.start_keepalive(true);
+        // The first session of a connection learns the server's timeout.
+        let learn_first = !session.shared.learned.load(Ordering::Relaxed);
+        session.start_keepalive(learn_first);
         Ok(session)
     }
 
