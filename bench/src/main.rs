@@ -510,7 +510,7 @@ impl Harness {
         let n = self.counts.open_close;
         let mut s = format!(
             "## 2. Open-and-close throughput\n\n`StartSession` then `EndSession` ({}), {n} sessions per run, from 1 and from 8 threads (8 tasks for the async Rust clients). Ratio: throughput relative to the bare tonic baseline (higher is better).\n\n| client | threads | sessions/s | ratio | emulator CPU |\n|---|---:|---:|---:|---:|\n",
-            "the library's open also calls `ExtendSession` once to learn the server's timeout, so it makes 3 calls where the peers make 2"
+            "the library learns the server's timeout with one background `ExtendSession` from the first session of a connection; later sessions make 2 calls, as the peers do"
         );
         for threads in [1usize, 8] {
             let mut rows = Vec::new();
