@@ -14,3 +14,4 @@ pub mod client;
 pub mod ffi;
 mod proto;
 mod runtime;
+mod sync;

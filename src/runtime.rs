@@ -7,9 +7,10 @@
 //! any blocking `mesh_*` function. `shutdown` drops the runtime, joining its
 //! threads, so a host can unload the library; the next use starts afresh.
 
+use crate::sync::{lock, read, write};
 use std::future::Future;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::Duration;
 
@@ -52,11 +53,8 @@ pub(crate) struct Runtime {
     callback_thread_id: ThreadId,
 }
 
-static GLOBAL: Mutex<Option<Arc<Runtime>>> = Mutex::new(None);
-
-fn global() -> MutexGuard<'static, Option<Arc<Runtime>>> {
-    GLOBAL.lock().unwrap_or_else(|p| p.into_inner())
-}
+/// Read on every C call, written only at start and shutdown.
+static GLOBAL: RwLock<Option<Arc<Runtime>>> = RwLock::new(None);
 
 fn internal(what: &str, e: std::io::Error) -> Error {
     Error::new(ErrorKind::Internal, format!("cannot start the {what}: {e}"))
@@ -120,7 +118,11 @@ impl Runtime {
 
 /// The global runtime, created on first use.
 pub(crate) fn get() -> Result<Arc<Runtime>, Error> {
-    let mut global = global();
+    if let Some(rt) = current() {
+        return Ok(rt);
+    }
+    let mut global = write(&GLOBAL);
+    // Another thread may have started it meanwhile.
     if let Some(rt) = global.as_ref() {
         return Ok(rt.clone());
     }
@@ -131,20 +133,16 @@ pub(crate) fn get() -> Result<Arc<Runtime>, Error> {
 
 /// The global runtime if one is running; never creates one.
 pub(crate) fn current() -> Option<Arc<Runtime>> {
-    global().clone()
+    read(&GLOBAL).clone()
 }
 
 /// Stops the runtime and the callback thread and joins their threads. Tasks
 /// still on the runtime (keep-alive of sessions not closed) are dropped.
 pub(crate) fn shutdown() {
-    let Some(rt) = global().take() else {
+    let Some(rt) = write(&GLOBAL).take() else {
         return;
     };
-    let callback_thread = rt
-        .callback_thread
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .take();
+    let callback_thread = lock(&rt.callback_thread).take();
     let on_callback_thread = std::thread::current().id() == rt.callback_thread_id;
     // The callback thread stops after the jobs already queued.
     rt.callbacks.stop();

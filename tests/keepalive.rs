@@ -45,9 +45,7 @@ fn later_sessions_start_from_the_timeout_the_connection_learned() {
     let emu = emulator(TIMEOUT);
     let conn = connect(&emu.addr().to_string());
     let first = open(conn);
-    assert!(wait_until(Duration::from_secs(5), || emu
-        .calls("ExtendSession")
-        == 1));
+    wait_for_learned_timeout(&emu);
     let later: Vec<_> = (0..10).map(|_| open(conn)).collect();
     // No session asks again right after opening...
     idle(Duration::from_millis(200));
@@ -85,11 +83,7 @@ fn a_busy_session_costs_no_extra_requests() {
     let emu = emulator(TIMEOUT);
     let conn = connect(&emu.addr().to_string());
     let session = open(conn);
-    // Opening learns the server's timeout with one ExtendSession, in the
-    // background; count from after it.
-    assert!(wait_until(Duration::from_secs(5), || emu
-        .calls("ExtendSession")
-        == 1));
+    wait_for_learned_timeout(&emu);
     let opened_with = emu.calls("ExtendSession");
     let until = Instant::now() + Duration::from_millis(2500);
     let mut commits = 0;
@@ -128,9 +122,7 @@ fn a_brief_outage_is_ridden_out() {
     let emu = emulator(Duration::from_millis(2000));
     let conn = connect(&emu.addr().to_string());
     let session = open(conn);
-    assert!(wait_until(Duration::from_secs(5), || emu
-        .calls("ExtendSession")
-        == 1));
+    wait_for_learned_timeout(&emu);
     // Unreachable for longer than the keep-alive interval (1 s) but shorter
     // than the server timeout (2 s): sessions are kept across the pause.
     emu.pause();

@@ -356,10 +356,7 @@ fn an_expired_handle_says_so_without_asking_the_server() {
     let emu = emulator(MINUTES_5);
     let conn = connect(&emu.addr().to_string());
     let session = open(conn);
-    // Let the background ExtendSession of opening land first.
-    assert!(wait_until(Duration::from_secs(5), || emu
-        .calls("ExtendSession")
-        == 1));
+    wait_for_learned_timeout(&emu);
     let other = attach(conn, &id_of(session)).unwrap();
     check(mesh_session_close(other), MESH_OK);
     assert!(!is_expired(session));

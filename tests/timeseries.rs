@@ -266,11 +266,7 @@ fn time_series_calls_count_as_activity() {
         check(mesh_options_set_keepalive_interval_ms(o, 60_000), MESH_OK)
     });
     let session = open(conn);
-    // Opening learns the server's timeout with one ExtendSession, in the
-    // background; count from after it.
-    assert!(wait_until(Duration::from_secs(5), || emu
-        .calls("ExtendSession")
-        == 1));
+    wait_for_learned_timeout(&emu);
     let extends_at_open = emu.calls("ExtendSession");
     let until = Instant::now() + Duration::from_millis(1500);
     let mut i = 0;

@@ -3,6 +3,7 @@
 //! from a caller-supplied provider when the server answers UNAUTHENTICATED.
 //! A token never appears in a message or a `Debug` output.
 
+use crate::sync::{read, write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -63,16 +64,13 @@ impl Auth {
 
     pub(crate) fn set_token(&self, token: Option<&str>) -> Result<()> {
         let header = token.map(bearer).transpose()?;
-        *self.header.write().unwrap_or_else(|p| p.into_inner()) = header;
+        *write(&self.header) = header;
         self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(())
     }
 
     pub(crate) fn has_token(&self) -> bool {
-        self.header
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some()
+        read(&self.header).is_some()
     }
 
     pub(crate) fn has_provider(&self) -> bool {
@@ -123,12 +121,7 @@ impl Interceptor for AuthInterceptor {
         &mut self,
         mut request: tonic::Request<()>,
     ) -> Result<tonic::Request<()>, tonic::Status> {
-        let header = self
-            .0
-            .header
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let header = read(&self.0.header).clone();
         if let Some(value) = header {
             request.metadata_mut().insert("authorization", value);
         }

@@ -13,6 +13,7 @@
 //! until the session would have expired; when the server says the session is
 //! gone the session becomes expired and its hook runs once.
 
+use crate::sync::lock;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -94,10 +95,6 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.shared.stop_keepalive();
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Shared {

@@ -3,6 +3,7 @@
 //! not found. Keys are never reused, and carry a tag per handle type so a
 //! connection handle passed as a session is not found either.
 
+use crate::sync::{read, write};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
@@ -27,18 +28,10 @@ impl<T> Registry<T> {
         }
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<usize, Arc<T>>> {
-        self.map.read().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<usize, Arc<T>>> {
-        self.map.write().unwrap_or_else(|p| p.into_inner())
-    }
-
     /// Registers `value` and returns its handle.
     pub(crate) fn insert<H>(&self, value: T) -> *mut H {
         let key = (NEXT_KEY.fetch_add(1, Ordering::Relaxed) << 4) | self.tag;
-        self.write().insert(key, Arc::new(value));
+        write(&self.map).insert(key, Arc::new(value));
         std::ptr::without_provenance_mut(key)
     }
 
@@ -47,7 +40,7 @@ impl<T> Registry<T> {
         if handle.is_null() {
             return Err(Failure::invalid_argument(format!("{} is NULL", self.what)));
         }
-        self.read()
+        read(&self.map)
             .get(&handle.addr())
             .cloned()
             .ok_or_else(|| Failure::invalid_handle(self.what))
@@ -58,13 +51,13 @@ impl<T> Registry<T> {
         if handle.is_null() {
             return Err(Failure::invalid_argument(format!("{} is NULL", self.what)));
         }
-        self.write()
+        write(&self.map)
             .remove(&handle.addr())
             .ok_or_else(|| Failure::invalid_handle(self.what))
     }
 
     /// Unregisters every handle.
     pub(crate) fn drain(&self) -> Vec<Arc<T>> {
-        self.write().drain().map(|(_, v)| v).collect()
+        write(&self.map).drain().map(|(_, v)| v).collect()
     }
 }

@@ -1,6 +1,7 @@
 //! `mesh_options`: connection settings, grown through setter functions so
 //! that no struct layout is part of the ABI.
 
+use crate::sync::lock;
 use std::ffi::{c_char, c_void};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
@@ -21,13 +22,13 @@ static OPTIONS: LazyLock<Registry<Mutex<ConnectOptions>>> =
 /// The settings behind a handle, copied.
 pub(crate) fn resolve(options: *const mesh_options) -> FfiResult<ConnectOptions> {
     let options = OPTIONS.get(options)?;
-    let copy = options.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let copy = lock(&options).clone();
     Ok(copy)
 }
 
 fn update(options: *mut mesh_options, change: impl FnOnce(&mut ConnectOptions)) -> FfiResult {
     let options = OPTIONS.get(options)?;
-    change(&mut options.lock().unwrap_or_else(|p| p.into_inner()));
+    change(&mut lock(&options));
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! `mesh_session`: an open Mesh session, kept alive in the background, with
 //! an optional callback when it is found expired.
 
+use crate::sync::lock;
 use std::ffi::{c_char, c_void, CString};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
@@ -55,7 +56,7 @@ fn register(rt: &Runtime, session: Session) -> *mut mesh_session {
     let callbacks = rt.callbacks();
     session.set_expired_hook(Some(Box::new(move |id| {
         callbacks.post(Box::new(move || {
-            let cb = *for_hook.lock().unwrap_or_else(|p| p.into_inner());
+            let cb = *lock(&for_hook);
             if let (Some(function), Ok(text)) = (cb.function, CString::new(id.to_string())) {
                 // SAFETY: the function and user data are the caller's, given
                 // through mesh_session_set_expired_callback for this purpose.
@@ -218,7 +219,7 @@ pub extern "C" fn mesh_session_set_expired_callback(
 ) -> mesh_status {
     guard("mesh_session_set_expired_callback", || {
         let handle = resolve(session)?;
-        *handle.callback.lock().unwrap_or_else(|p| p.into_inner()) = Callback {
+        *lock(&handle.callback) = Callback {
             function: callback,
             user_data: user_data.expose_provenance(),
         };

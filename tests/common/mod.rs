@@ -126,6 +126,15 @@ pub fn wait_until(limit: Duration, mut condition: impl FnMut() -> bool) -> bool 
     }
 }
 
+/// Waits for the one `ExtendSession` with which a connection's first session
+/// learns the server's timeout, in the background right after opening, so
+/// that counts of `ExtendSession` can start after it.
+pub fn wait_for_learned_timeout(emu: &Emulator) {
+    assert!(wait_until(Duration::from_secs(5), || emu
+        .calls("ExtendSession")
+        == 1));
+}
+
 /// Threads of this process whose name starts with `prefix`.
 pub fn threads_named(prefix: &str) -> usize {
     std::fs::read_dir("/proc/self/task")
