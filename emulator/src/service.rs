@@ -30,7 +30,8 @@ use crate::{Identity, State};
 use crate::proto::time_series::{
     timeseries_service_server::{TimeseriesService, TimeseriesServiceServer},
     CreatePhysicalTimeseriesRequest, GetTimeseriesResourceRequest, ReadTimeseriesRequest,
-    ReadTimeseriesResponse, Timeseries, TimeseriesResource, WriteTimeseriesRequest,
+    ReadTimeseriesResponse, ReadTransformedTimeseriesRequest, Timeseries, TimeseriesResource,
+    UpdateTimeseriesResourceRequest, UpdateTimeseriesResourceResponse, WriteTimeseriesRequest,
     WriteTimeseriesResponse,
 };
 use crate::proto::types::{Curve, Guid, MeshId, Resolution, UtcInterval};
@@ -318,8 +319,33 @@ impl ModelDefinitionService for Svc {
     }
 }
 
+type ReadTimeseriesStream =
+    Pin<Box<dyn tokio_stream::Stream<Item = Result<ReadTimeseriesResponse, Status>> + Send>>;
+
 #[tonic::async_trait]
 impl TimeseriesService for Svc {
+    type ReadTransformedTimeseriesStream = ReadTimeseriesStream;
+
+    async fn read_transformed_timeseries(
+        &self,
+        request: Request<ReadTransformedTimeseriesRequest>,
+    ) -> Result<Response<Self::ReadTransformedTimeseriesStream>, Status> {
+        self.begin("ReadTransformedTimeseries", &request)?;
+        Err(Status::unimplemented(
+            "the emulator does not transform time series yet",
+        ))
+    }
+
+    async fn update_timeseries_resource(
+        &self,
+        request: Request<UpdateTimeseriesResourceRequest>,
+    ) -> Result<Response<UpdateTimeseriesResourceResponse>, Status> {
+        self.begin("UpdateTimeseriesResource", &request)?;
+        Err(Status::unimplemented(
+            "the emulator does not update time series resources yet",
+        ))
+    }
+
     async fn read_timeseries(
         &self,
         request: Request<ReadTimeseriesRequest>,

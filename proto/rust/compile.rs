@@ -12,6 +12,8 @@ const MESH_PROTOS: &[&str] = &[
     "volue/mesh/grpc/auth/v1alpha/auth.proto",
     "volue/mesh/grpc/model_definition/v1alpha/model_definition.proto",
     "volue/mesh/grpc/time_series/v1alpha/time_series.proto",
+    "volue/mesh/grpc/model/v1alpha/model.proto",
+    "volue/mesh/grpc/calc/v1alpha/calc.proto",
 ];
 
 /// Generates the stubs into OUT_DIR, for `proto/rust/mod.rs` to include.

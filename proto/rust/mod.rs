@@ -36,12 +36,24 @@ pub mod volue {
                     tonic::include_proto!("volue.mesh.grpc.time_series.v1alpha");
                 }
             }
+            pub mod model {
+                pub mod v1alpha {
+                    tonic::include_proto!("volue.mesh.grpc.model.v1alpha");
+                }
+            }
+            pub mod calc {
+                pub mod v1alpha {
+                    tonic::include_proto!("volue.mesh.grpc.calc.v1alpha");
+                }
+            }
         }
     }
 }
 
 pub use volue::mesh::grpc::auth::v1alpha as auth;
+pub use volue::mesh::grpc::calc::v1alpha as calc;
 pub use volue::mesh::grpc::config::v1alpha as config;
+pub use volue::mesh::grpc::model::v1alpha as model;
 pub use volue::mesh::grpc::model_definition::v1alpha as model_definition;
 pub use volue::mesh::grpc::r#type as types;
 pub use volue::mesh::grpc::session::v1alpha as session;
