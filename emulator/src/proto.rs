@@ -1,4 +1,4 @@
-//! The generated Mesh gRPC server stubs (the module tree is shared with the
+//! The generated Mesh gRPC stubs, servers and clients (the module tree is shared with the
 //! library and the benchmarks; see `proto/rust/`).
 
 #[path = "../../proto/rust/mod.rs"]
