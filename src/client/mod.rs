@@ -1,11 +1,12 @@
 //! The async Rust core: connections, sessions and their keep-alive, time
-//! series. Usable from Rust directly inside any tokio runtime; knows nothing
+//! series, the model. Usable from Rust directly inside any tokio runtime; knows nothing
 //! of C.
 
 mod auth;
 mod connection;
 mod error;
 mod id;
+pub mod model;
 mod session;
 mod timeseries;
 
