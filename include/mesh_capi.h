@@ -77,6 +77,45 @@ struct ArrowArray {
 // points, well under Mesh's 4 MB inbound limit with room for the framing.
 #define WRITE_CHUNK_POINTS 150000
 
+// Value types (`mesh_attribute_value_type`), Mesh's numbers.
+#define MESH_VALUE_TYPE_UNSPECIFIED 0
+
+#define MESH_VALUE_TYPE_INT 1
+
+#define MESH_VALUE_TYPE_DOUBLE 2
+
+#define MESH_VALUE_TYPE_BOOL 3
+
+#define MESH_VALUE_TYPE_STRING 4
+
+#define MESH_VALUE_TYPE_UTC_TIME 5
+
+#define MESH_VALUE_TYPE_TIMESERIES 6
+
+#define MESH_VALUE_TYPE_OWNERSHIP_RELATION 7
+
+#define MESH_VALUE_TYPE_LINK_RELATION 8
+
+#define MESH_VALUE_TYPE_VERSIONED_LINK_RELATION 9
+
+#define MESH_VALUE_TYPE_RATING_CURVE 10
+
+#define MESH_VALUE_TYPE_XY_SET 11
+
+// View: objects with their attributes, each attribute with its definition.
+#define MESH_VIEW_FULL 0
+
+// View: objects with their attributes, without definitions (much less to
+// send and decode when many objects are read).
+#define MESH_VIEW_NO_DEFINITIONS 1
+
+// View: objects without attributes (not for attribute calls).
+#define MESH_VIEW_NO_ATTRIBUTES 2
+
+// "No time": for an interval, pass it as both start and end to mean none;
+// as a time read back, it means the item has none.
+#define MESH_NO_TIME INT64_MIN
+
 // The result of every `mesh_*` function that can fail. The numbers are
 // stable: host bindings depend on them.
 typedef enum mesh_status {
@@ -114,13 +153,35 @@ typedef enum mesh_status {
   MESH_ERROR_INTERNAL = 15,
 } mesh_status;
 
+// One attribute: owned when `mesh_attribute_get` returned it (freed with
+// `mesh_attribute_free`), or borrowed from an object or attribute list
+// (valid until the object or list that owns it is freed).
+typedef struct mesh_attribute mesh_attribute;
+
+// Attributes, as `mesh_attribute_search` found them (freed with
+// `mesh_attribute_list_free`).
+typedef struct mesh_attribute_list mesh_attribute_list;
+
 // A connection to one Mesh server (`mesh_connect` / `mesh_connection_close`).
 typedef struct mesh_connection mesh_connection;
+
+// Ids and paths of model things (`mesh_object_linked_from`), freed with
+// `mesh_id_list_free`.
+typedef struct mesh_id_list mesh_id_list;
 
 // Who the server says the caller is (`mesh_connection_user_identity`);
 // read with `mesh_identity_display_name`, `_source`, `_identifier`; free
 // with `mesh_identity_free`.
 typedef struct mesh_identity mesh_identity;
+
+// One object: owned when a session call returned it (`mesh_object_get`,
+// `mesh_object_create`, freed with `mesh_object_free`), or borrowed from a
+// list (valid until the list is freed).
+typedef struct mesh_object mesh_object;
+
+// Objects, as a search or `mesh_model_list` found them (freed with
+// `mesh_object_list_free`).
+typedef struct mesh_object_list mesh_object_list;
 
 // Connection settings (`mesh_options_new` / `mesh_options_free`).
 typedef struct mesh_options mesh_options;
@@ -130,9 +191,18 @@ typedef struct mesh_options mesh_options;
 // until it is freed; it stays valid after `mesh_shutdown`.
 typedef struct mesh_points mesh_points;
 
+// Rating curve versions: read (`mesh_rating_curve_get`) or built
+// (`mesh_rating_curve_new`), freed with `mesh_rating_curve_free`.
+typedef struct mesh_rating_curve mesh_rating_curve;
+
 // An open Mesh session (`mesh_session_open` or `mesh_session_attach`, then
 // `mesh_session_close` or `mesh_session_detach`).
 typedef struct mesh_session mesh_session;
+
+// XY sets: read (`mesh_xy_sets_get`) or built (`mesh_xy_sets_new`), freed
+// with `mesh_xy_sets_free`. Set `i` holds curves; curve `j` of set `i`
+// holds a reference value (z) and points (x, y).
+typedef struct mesh_xy_sets mesh_xy_sets;
 
 // Supplies an access token on request. Write the token (without `Bearer `)
 // and a NUL into `buf` (room for `cap` bytes), its length into `*len_out`,
@@ -245,6 +315,744 @@ enum mesh_status mesh_identity_identifier(const struct mesh_identity *identity,
 
 // Frees an identity.
 enum mesh_status mesh_identity_free(struct mesh_identity *identity);
+
+// Writes the attribute's id in canonical lower-case form. See the buffer
+// convention.
+enum mesh_status mesh_attribute_id(const struct mesh_attribute *attribute,
+                                   char *buf,
+                                   size_t cap,
+                                   size_t *len_out);
+
+// Writes the attribute's full path. See the buffer convention.
+enum mesh_status mesh_attribute_path(const struct mesh_attribute *attribute,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *len_out);
+
+// Writes the attribute's name. See the buffer convention.
+enum mesh_status mesh_attribute_name(const struct mesh_attribute *attribute,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *len_out);
+
+// Writes the id of the object the attribute belongs to ("" when the server
+// did not say). See the buffer convention.
+enum mesh_status mesh_attribute_owner_id(const struct mesh_attribute *attribute,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *len_out);
+
+// Writes the attribute's value type, one of `MESH_VALUE_TYPE_*`, to
+// `*out_type`.
+enum mesh_status mesh_attribute_value_type(const struct mesh_attribute *attribute,
+                                           int32_t *out_type);
+
+// Writes 1 to `*out` if the attribute is a collection (an array of simple
+// values, a one-to-many relation), else 0.
+enum mesh_status mesh_attribute_is_collection(const struct mesh_attribute *attribute, int32_t *out);
+
+// Writes the number of values to `*out_count`: one for a single simple
+// value and for a time series attribute; one per element of a collection
+// and per target of a relation (0 when empty); 0 for XY sets and rating
+// curves, which have calls of their own.
+enum mesh_status mesh_attribute_value_count(const struct mesh_attribute *attribute,
+                                            size_t *out_count);
+
+// Writes int value `index` to `*out`.
+enum mesh_status mesh_attribute_value_int(const struct mesh_attribute *attribute,
+                                          size_t index,
+                                          int64_t *out);
+
+// Writes double value `index` to `*out`.
+enum mesh_status mesh_attribute_value_double(const struct mesh_attribute *attribute,
+                                             size_t index,
+                                             double *out);
+
+// Writes bool value `index` to `*out` as 1 or 0.
+enum mesh_status mesh_attribute_value_bool(const struct mesh_attribute *attribute,
+                                           size_t index,
+                                           int32_t *out);
+
+// Writes UTC time value `index` to `*out` (ms since the Unix epoch).
+enum mesh_status mesh_attribute_value_utc_time(const struct mesh_attribute *attribute,
+                                               size_t index,
+                                               int64_t *out);
+
+// Writes string value `index`. See the buffer convention.
+enum mesh_status mesh_attribute_value_string(const struct mesh_attribute *attribute,
+                                             size_t index,
+                                             char *buf,
+                                             size_t cap,
+                                             size_t *len_out);
+
+// Writes the id of the object that ownership or link relation value
+// `index` points at, canonical lower-case ("" when it points at nothing).
+// See the buffer convention.
+enum mesh_status mesh_attribute_value_target_id(const struct mesh_attribute *attribute,
+                                                size_t index,
+                                                char *buf,
+                                                size_t cap,
+                                                size_t *len_out);
+
+// Writes the key of the time series resource connected to a time series
+// attribute to `*out_key`, or 0 when none is connected (e.g. a calculated
+// attribute). Read its points with `mesh_read_timeseries_by_key`, or the
+// attribute's own (calculated or not) with `mesh_read_timeseries_by_id`
+// and the attribute's id.
+enum mesh_status mesh_attribute_timeseries_key(const struct mesh_attribute *attribute,
+                                               int64_t *out_key);
+
+// Writes a time series attribute's expression: its local expression, or
+// the definition's template when it has none. See the buffer convention.
+enum mesh_status mesh_attribute_timeseries_expression(const struct mesh_attribute *attribute,
+                                                      char *buf,
+                                                      size_t cap,
+                                                      size_t *len_out);
+
+// Writes 1 to `*out` if a time series attribute's expression is its own
+// local expression, 0 if it is the definition's template.
+enum mesh_status mesh_attribute_timeseries_is_local_expression(const struct mesh_attribute *attribute,
+                                                               int32_t *out);
+
+// Writes the number of versions of versioned link value `index` (one
+// value for a one-to-one relation, one per target series for one-to-many)
+// to `*out_count`.
+enum mesh_status mesh_attribute_version_count(const struct mesh_attribute *attribute,
+                                              size_t index,
+                                              size_t *out_count);
+
+// Writes when version `version` of versioned link value `index` starts to
+// `*out_ms` (ms since the Unix epoch, UTC); versions are in time order.
+enum mesh_status mesh_attribute_version_valid_from(const struct mesh_attribute *attribute,
+                                                   size_t index,
+                                                   size_t version,
+                                                   int64_t *out_ms);
+
+// Writes the id of the object version `version` of versioned link value
+// `index` points at, canonical lower-case; "" when nothing is linked from
+// that time on. See the buffer convention.
+enum mesh_status mesh_attribute_version_target_id(const struct mesh_attribute *attribute,
+                                                  size_t index,
+                                                  size_t version,
+                                                  char *buf,
+                                                  size_t cap,
+                                                  size_t *len_out);
+
+// Frees an attribute that `mesh_attribute_get` returned. An attribute
+// borrowed from an object or list is left to its owner (nothing happens).
+// NULL is a no-op. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+enum mesh_status mesh_attribute_free(struct mesh_attribute *attribute);
+
+// Reads the XY sets of an XY set attribute (`target`: id or path) into a
+// new `*out_sets`: for a versioned attribute those valid in
+// `[start_ms, end_ms)`, for an unversioned one (both `MESH_NO_TIME`) its
+// one set. With `versions_only` 1 the sets come without curves.
+enum mesh_status mesh_xy_sets_get(struct mesh_session *session,
+                                  const char *target,
+                                  int64_t start_ms,
+                                  int64_t end_ms,
+                                  int32_t versions_only,
+                                  struct mesh_xy_sets **out_sets);
+
+// Makes an empty `*out_sets` to build up with `mesh_xy_sets_add_set` and
+// `mesh_xy_sets_add_curve` and send with `mesh_xy_sets_update`.
+enum mesh_status mesh_xy_sets_new(struct mesh_xy_sets **out_sets);
+
+// Adds an empty set valid from `valid_from_ms` (ms since the Unix epoch;
+// `MESH_NO_TIME` for the one set of an unversioned attribute).
+enum mesh_status mesh_xy_sets_add_set(struct mesh_xy_sets *sets, int64_t valid_from_ms);
+
+// Adds a curve with reference value `reference_value` and the `count`
+// points `(x[i], y[i])` to the last set added (copied; NULL arrays allowed
+// when `count` is 0). Without a set yet it gives
+// `MESH_ERROR_INVALID_ARGUMENT`.
+enum mesh_status mesh_xy_sets_add_curve(struct mesh_xy_sets *sets,
+                                        double reference_value,
+                                        const double *x,
+                                        const double *y,
+                                        size_t count);
+
+// Writes the number of sets to `*out_count`.
+enum mesh_status mesh_xy_sets_count(const struct mesh_xy_sets *sets, size_t *out_count);
+
+// Writes when set `set` starts to `*out_ms` (ms since the Unix epoch), or
+// `MESH_NO_TIME` for the set of an unversioned attribute.
+enum mesh_status mesh_xy_sets_valid_from(const struct mesh_xy_sets *sets,
+                                         size_t set,
+                                         int64_t *out_ms);
+
+// Writes the number of curves of set `set` to `*out_count`.
+enum mesh_status mesh_xy_sets_curve_count(const struct mesh_xy_sets *sets,
+                                          size_t set,
+                                          size_t *out_count);
+
+// Writes the reference value (z) of curve `curve` of set `set` to `*out`.
+enum mesh_status mesh_xy_sets_curve_reference_value(const struct mesh_xy_sets *sets,
+                                                    size_t set,
+                                                    size_t curve,
+                                                    double *out);
+
+// Writes the number of points of curve `curve` of set `set` to `*out_count`.
+enum mesh_status mesh_xy_sets_curve_point_count(const struct mesh_xy_sets *sets,
+                                                size_t set,
+                                                size_t curve,
+                                                size_t *out_count);
+
+// Copies the points of curve `curve` of set `set` into the caller's arrays
+// `x` and `y` of `cap` items each (either may be NULL to skip it). When
+// `cap` is less than the number of points nothing is copied and
+// `MESH_ERROR_BUFFER_TOO_SMALL` is returned.
+enum mesh_status mesh_xy_sets_curve_points(const struct mesh_xy_sets *sets,
+                                           size_t set,
+                                           size_t curve,
+                                           double *x,
+                                           double *y,
+                                           size_t cap);
+
+// Replaces the XY sets of an XY set attribute in `[start_ms, end_ms)` with
+// `sets` (a versioned attribute; each set valid from a time inside the
+// interval), or, with both times `MESH_NO_TIME`, sets an unversioned
+// attribute to the one set in `sets` (none empties it).
+enum mesh_status mesh_xy_sets_update(struct mesh_session *session,
+                                     const char *target,
+                                     int64_t start_ms,
+                                     int64_t end_ms,
+                                     const struct mesh_xy_sets *sets);
+
+// Frees XY sets. NULL is a no-op.
+enum mesh_status mesh_xy_sets_free(struct mesh_xy_sets *sets);
+
+// Reads the rating curve versions of a rating curve attribute (`target`:
+// id or path) valid in `[start_ms, end_ms)` into a new `*out_curve`. With
+// `versions_only` 1 the versions come without segments.
+enum mesh_status mesh_rating_curve_get(struct mesh_session *session,
+                                       const char *target,
+                                       int64_t start_ms,
+                                       int64_t end_ms,
+                                       int32_t versions_only,
+                                       struct mesh_rating_curve **out_curve);
+
+// Makes an empty `*out_curve` to build up with
+// `mesh_rating_curve_add_version` and send with `mesh_rating_curve_update`.
+enum mesh_status mesh_rating_curve_new(struct mesh_rating_curve **out_curve);
+
+// Adds a version valid from `valid_from_ms` (ms since the Unix epoch),
+// defined from `x_range_from` on, with `count` segments: segment `i` covers
+// x up to `x_range_until[i]` with factors `factor_a[i]`, `factor_b[i]`,
+// `factor_c[i]` (arrays copied).
+enum mesh_status mesh_rating_curve_add_version(struct mesh_rating_curve *curve,
+                                               int64_t valid_from_ms,
+                                               double x_range_from,
+                                               const double *x_range_until,
+                                               const double *factor_a,
+                                               const double *factor_b,
+                                               const double *factor_c,
+                                               size_t count);
+
+// Writes the number of versions to `*out_count`.
+enum mesh_status mesh_rating_curve_version_count(const struct mesh_rating_curve *curve,
+                                                 size_t *out_count);
+
+// Writes when version `version` starts to `*out_ms` (ms since the Unix epoch).
+enum mesh_status mesh_rating_curve_valid_from(const struct mesh_rating_curve *curve,
+                                              size_t version,
+                                              int64_t *out_ms);
+
+// Writes the x from which version `version` is defined to `*out`.
+enum mesh_status mesh_rating_curve_x_range_from(const struct mesh_rating_curve *curve,
+                                                size_t version,
+                                                double *out);
+
+// Writes the number of segments of version `version` to `*out_count`.
+enum mesh_status mesh_rating_curve_segment_count(const struct mesh_rating_curve *curve,
+                                                 size_t version,
+                                                 size_t *out_count);
+
+// Copies the segments of version `version` into the caller's arrays of
+// `cap` items each (any may be NULL to skip it), as
+// `mesh_rating_curve_add_version` takes them. When `cap` is less than the
+// number of segments nothing is copied and `MESH_ERROR_BUFFER_TOO_SMALL`
+// is returned.
+enum mesh_status mesh_rating_curve_segments(const struct mesh_rating_curve *curve,
+                                            size_t version,
+                                            double *x_range_until,
+                                            double *factor_a,
+                                            double *factor_b,
+                                            double *factor_c,
+                                            size_t cap);
+
+// Replaces the rating curve versions of an attribute in
+// `[start_ms, end_ms)` with those in `curve` (in time order, each valid
+// from a time inside the interval; none removes them).
+enum mesh_status mesh_rating_curve_update(struct mesh_session *session,
+                                          const char *target,
+                                          int64_t start_ms,
+                                          int64_t end_ms,
+                                          const struct mesh_rating_curve *curve);
+
+// Frees rating curve versions. NULL is a no-op.
+enum mesh_status mesh_rating_curve_free(struct mesh_rating_curve *curve);
+
+// Writes 1 to `*out` if the attribute carries its definition (it was read
+// with `MESH_VIEW_FULL`), else 0.
+enum mesh_status mesh_attribute_has_definition(const struct mesh_attribute *attribute,
+                                               int32_t *out);
+
+// Writes the definition's id, canonical lower-case ("" when the server
+// sent none). See the buffer convention.
+enum mesh_status mesh_attribute_definition_id(const struct mesh_attribute *attribute,
+                                              char *buf,
+                                              size_t cap,
+                                              size_t *len_out);
+
+// Writes the definition's path (`Repository/...`). See the buffer convention.
+enum mesh_status mesh_attribute_definition_path(const struct mesh_attribute *attribute,
+                                                char *buf,
+                                                size_t cap,
+                                                size_t *len_out);
+
+// Writes the definition's description. See the buffer convention.
+enum mesh_status mesh_attribute_definition_description(const struct mesh_attribute *attribute,
+                                                       char *buf,
+                                                       size_t cap,
+                                                       size_t *len_out);
+
+// Writes the definition's namespace. See the buffer convention.
+enum mesh_status mesh_attribute_definition_namespace(const struct mesh_attribute *attribute,
+                                                     char *buf,
+                                                     size_t cap,
+                                                     size_t *len_out);
+
+// Writes the definition's type name, e.g. `DoubleAttributeDefinition`,
+// `ReferenceCollectionAttributeDefinition`. See the buffer convention.
+enum mesh_status mesh_attribute_definition_type_name(const struct mesh_attribute *attribute,
+                                                     char *buf,
+                                                     size_t cap,
+                                                     size_t *len_out);
+
+// Writes the unit of an int, double or time series definition ("" when
+// it has none). See the buffer convention.
+enum mesh_status mesh_attribute_definition_unit(const struct mesh_attribute *attribute,
+                                                char *buf,
+                                                size_t cap,
+                                                size_t *len_out);
+
+// Writes the template expression of a time series definition. See the
+// buffer convention.
+enum mesh_status mesh_attribute_definition_template_expression(const struct mesh_attribute *attribute,
+                                                               char *buf,
+                                                               size_t cap,
+                                                               size_t *len_out);
+
+// Writes the default of a string definition, or of a UTC time
+// definition (as the text Mesh sends). See the buffer convention.
+enum mesh_status mesh_attribute_definition_default_string(const struct mesh_attribute *attribute,
+                                                          char *buf,
+                                                          size_t cap,
+                                                          size_t *len_out);
+
+// Writes the minimum of a UTC time definition, as the text Mesh sends.
+// See the buffer convention.
+enum mesh_status mesh_attribute_definition_minimum_string(const struct mesh_attribute *attribute,
+                                                          char *buf,
+                                                          size_t cap,
+                                                          size_t *len_out);
+
+// Writes the maximum of a UTC time definition, as the text Mesh sends.
+// See the buffer convention.
+enum mesh_status mesh_attribute_definition_maximum_string(const struct mesh_attribute *attribute,
+                                                          char *buf,
+                                                          size_t cap,
+                                                          size_t *len_out);
+
+// Writes the object type a relation definition points at. See the
+// buffer convention.
+enum mesh_status mesh_attribute_definition_target_type_name(const struct mesh_attribute *attribute,
+                                                            char *buf,
+                                                            size_t cap,
+                                                            size_t *len_out);
+
+// Writes the number of the definition's tags to `*out_count`.
+enum mesh_status mesh_attribute_definition_tag_count(const struct mesh_attribute *attribute,
+                                                     size_t *out_count);
+
+// Writes the name of the definition's tag `index`. See the buffer convention.
+enum mesh_status mesh_attribute_definition_tag(const struct mesh_attribute *attribute,
+                                               size_t index,
+                                               char *buf,
+                                               size_t cap,
+                                               size_t *len_out);
+
+// Writes the definition's least number of values to `*out`.
+enum mesh_status mesh_attribute_definition_minimum_cardinality(const struct mesh_attribute *attribute,
+                                                               int64_t *out);
+
+// Writes the definition's greatest number of values to `*out`.
+enum mesh_status mesh_attribute_definition_maximum_cardinality(const struct mesh_attribute *attribute,
+                                                               int64_t *out);
+
+// Writes the default of an int definition to `*out`.
+enum mesh_status mesh_attribute_definition_default_int(const struct mesh_attribute *attribute,
+                                                       int64_t *out);
+
+// Writes the minimum of an int definition to `*out`.
+enum mesh_status mesh_attribute_definition_minimum_int(const struct mesh_attribute *attribute,
+                                                       int64_t *out);
+
+// Writes the maximum of an int definition to `*out`.
+enum mesh_status mesh_attribute_definition_maximum_int(const struct mesh_attribute *attribute,
+                                                       int64_t *out);
+
+// Writes the default of a double definition to `*out`.
+enum mesh_status mesh_attribute_definition_default_double(const struct mesh_attribute *attribute,
+                                                          double *out);
+
+// Writes the minimum of a double definition to `*out`.
+enum mesh_status mesh_attribute_definition_minimum_double(const struct mesh_attribute *attribute,
+                                                          double *out);
+
+// Writes the maximum of a double definition to `*out`.
+enum mesh_status mesh_attribute_definition_maximum_double(const struct mesh_attribute *attribute,
+                                                          double *out);
+
+// Writes the default of a bool definition to `*out` as 1 or 0.
+enum mesh_status mesh_attribute_definition_default_bool(const struct mesh_attribute *attribute,
+                                                        int32_t *out);
+
+// Writes the number of objects in `list` to `*out_count`.
+enum mesh_status mesh_object_list_count(const struct mesh_object_list *list, size_t *out_count);
+
+// Writes object `index` (from 0) of `list` to `*out_object`: a borrow,
+// valid until the list is freed, with nothing to free (`mesh_object_free`
+// on it does nothing). An index past the end gives
+// `MESH_ERROR_INVALID_ARGUMENT`.
+enum mesh_status mesh_object_list_get(const struct mesh_object_list *list,
+                                      size_t index,
+                                      struct mesh_object **out_object);
+
+// Frees a list and everything borrowed from it (its objects and their
+// attributes). NULL is a no-op. Freeing twice gives
+// `MESH_ERROR_INVALID_HANDLE`.
+enum mesh_status mesh_object_list_free(struct mesh_object_list *list);
+
+// Writes the number of attributes in `list` to `*out_count`.
+enum mesh_status mesh_attribute_list_count(const struct mesh_attribute_list *list,
+                                           size_t *out_count);
+
+// Writes attribute `index` (from 0) of `list` to `*out_attribute`: a
+// borrow, valid until the list is freed.
+enum mesh_status mesh_attribute_list_get(const struct mesh_attribute_list *list,
+                                         size_t index,
+                                         struct mesh_attribute **out_attribute);
+
+// Frees a list of attributes and every attribute borrowed from it. NULL
+// is a no-op.
+enum mesh_status mesh_attribute_list_free(struct mesh_attribute_list *list);
+
+// Writes the number of entries to `*out_count`.
+enum mesh_status mesh_id_list_count(const struct mesh_id_list *list, size_t *out_count);
+
+// Writes the id of entry `index` (canonical lower-case form; "" when the
+// server sent none). See the buffer convention.
+enum mesh_status mesh_id_list_id(const struct mesh_id_list *list,
+                                 size_t index,
+                                 char *buf,
+                                 size_t cap,
+                                 size_t *len_out);
+
+// Writes the path of entry `index` ("" when the server sent none). See
+// the buffer convention.
+enum mesh_status mesh_id_list_path(const struct mesh_id_list *list,
+                                   size_t index,
+                                   char *buf,
+                                   size_t cap,
+                                   size_t *len_out);
+
+// Frees an id list. NULL is a no-op.
+enum mesh_status mesh_id_list_free(struct mesh_id_list *list);
+
+// Writes the object's id in canonical lower-case form (36 characters).
+// See the buffer convention.
+enum mesh_status mesh_object_id(const struct mesh_object *object,
+                                char *buf,
+                                size_t cap,
+                                size_t *len_out);
+
+// Writes the object's full path. See the buffer convention.
+enum mesh_status mesh_object_path(const struct mesh_object *object,
+                                  char *buf,
+                                  size_t cap,
+                                  size_t *len_out);
+
+// Writes the object's name. See the buffer convention.
+enum mesh_status mesh_object_name(const struct mesh_object *object,
+                                  char *buf,
+                                  size_t cap,
+                                  size_t *len_out);
+
+// Writes the object's type: its object definition's name (for a model,
+// its model definition's). See the buffer convention.
+enum mesh_status mesh_object_type_name(const struct mesh_object *object,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *len_out);
+
+// Writes the id of the object's owner (the ownership attribute that owns
+// it), canonical lower-case; "" for a model, which has no owner. See the
+// buffer convention.
+enum mesh_status mesh_object_owner_id(const struct mesh_object *object,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *len_out);
+
+// Writes the path of the object's owner; "" for a model. See the buffer
+// convention.
+enum mesh_status mesh_object_owner_path(const struct mesh_object *object,
+                                        char *buf,
+                                        size_t cap,
+                                        size_t *len_out);
+
+// Writes the number of attributes the object was read with (see the view
+// and name filter of the call that read it) to `*out_count`.
+enum mesh_status mesh_object_attribute_count(const struct mesh_object *object, size_t *out_count);
+
+// Writes attribute `index` (from 0, in the server's order) of the object
+// to `*out_attribute`: a borrow, valid until the object (or the list it
+// came from) is freed, with nothing to free. An index past the end gives
+// `MESH_ERROR_INVALID_ARGUMENT`.
+enum mesh_status mesh_object_attribute(const struct mesh_object *object,
+                                       size_t index,
+                                       struct mesh_attribute **out_attribute);
+
+// Writes the object's attribute named `name` to `*out_attribute` (a
+// borrow, as from `mesh_object_attribute`). No attribute of that name
+// among those read gives `MESH_ERROR_NOT_FOUND`.
+enum mesh_status mesh_object_attribute_by_name(const struct mesh_object *object,
+                                               const char *name,
+                                               struct mesh_attribute **out_attribute);
+
+// Frees an object that a session call returned (`mesh_object_get`,
+// `mesh_object_create`, `mesh_model_create`), and the attributes borrowed
+// from it. An object borrowed from a list is left to its list (nothing
+// happens). NULL is a no-op. Freeing twice gives
+// `MESH_ERROR_INVALID_HANDLE`.
+enum mesh_status mesh_object_free(struct mesh_object *object);
+
+// Lists every model (root object) with its attributes into a new
+// `*out_list` (free with `mesh_object_list_free`).
+enum mesh_status mesh_model_list(struct mesh_session *session, struct mesh_object_list **out_list);
+
+// Reads one object (or model) into a new `*out_object` (free with
+// `mesh_object_free`). `target` is its id (canonical or braced) or path
+// (e.g. `"Model/M/Component.Ref/Plant"`, or the short form without
+// relation names). `view` is one of `MESH_VIEW_*`; `attribute_names` is
+// NULL or "" for all attributes, or names separated by commas (names that
+// match nothing give no attributes). An unknown target gives
+// `MESH_ERROR_NOT_FOUND`; text that is neither id nor path
+// `MESH_ERROR_INVALID_ARGUMENT` without a request.
+enum mesh_status mesh_object_get(struct mesh_session *session,
+                                 const char *target,
+                                 int32_t view,
+                                 const char *attribute_names,
+                                 struct mesh_object **out_object);
+
+// Runs `query` (Mesh's search language, e.g. `"*[.Type=PlantElementType]"`)
+// from the object `start` (id or path) and puts the objects found into a
+// new `*out_list` (free with `mesh_object_list_free`). Finding nothing is
+// an empty list. `view` and `attribute_names` as for `mesh_object_get`.
+enum mesh_status mesh_object_search(struct mesh_session *session,
+                                    const char *start,
+                                    const char *query,
+                                    int32_t view,
+                                    const char *attribute_names,
+                                    struct mesh_object_list **out_list);
+
+// Puts every object of the object definition `definition` (id or
+// `Repository/...` path) into a new `*out_list`. `view` and
+// `attribute_names` as for `mesh_object_get`.
+enum mesh_status mesh_object_search_by_definition(struct mesh_session *session,
+                                                  const char *definition,
+                                                  int32_t view,
+                                                  const char *attribute_names,
+                                                  struct mesh_object_list **out_list);
+
+// Reads one attribute (by id, or path such as
+// `"Model/M/Component/Plant.DblAtt"`) into a new `*out_attribute` (free
+// with `mesh_attribute_free`). `view` is `MESH_VIEW_FULL` or
+// `MESH_VIEW_NO_DEFINITIONS`.
+enum mesh_status mesh_attribute_get(struct mesh_session *session,
+                                    const char *target,
+                                    int32_t view,
+                                    struct mesh_attribute **out_attribute);
+
+// Runs `query` from the object `start` and puts the attributes found into
+// a new `*out_list` (free with `mesh_attribute_list_free`); the query ends
+// in `.Name` or `.A,B,C`, e.g. `"{*}.DblAtt"`. `view` is `MESH_VIEW_FULL`
+// or `MESH_VIEW_NO_DEFINITIONS`.
+enum mesh_status mesh_attribute_search(struct mesh_session *session,
+                                       const char *start,
+                                       const char *query,
+                                       int32_t view,
+                                       struct mesh_attribute_list **out_list);
+
+// Puts the link relation attributes that point at the object `target`
+// (id or path) into a new `*out_list` of ids and paths (free with
+// `mesh_id_list_free`).
+enum mesh_status mesh_object_linked_from(struct mesh_session *session,
+                                         const char *target,
+                                         struct mesh_id_list **out_list);
+
+// Sets a single int attribute (`target`: id or path) to `value`. Double
+// attributes take ints too.
+enum mesh_status mesh_attribute_set_int(struct mesh_session *session,
+                                        const char *target,
+                                        int64_t value);
+
+// Sets a single double attribute to `value`.
+enum mesh_status mesh_attribute_set_double(struct mesh_session *session,
+                                           const char *target,
+                                           double value);
+
+// Sets a single bool attribute to `value` (0 false, anything else true).
+enum mesh_status mesh_attribute_set_bool(struct mesh_session *session,
+                                         const char *target,
+                                         int32_t value);
+
+// Sets a single string attribute to `value`.
+enum mesh_status mesh_attribute_set_string(struct mesh_session *session,
+                                           const char *target,
+                                           const char *value);
+
+// Sets a single UTC time attribute to `value_ms` (ms since the Unix epoch).
+enum mesh_status mesh_attribute_set_utc_time(struct mesh_session *session,
+                                             const char *target,
+                                             int64_t value_ms);
+
+// Sets the elements of an int collection attribute to the `count` values
+// of `values` (NULL allowed when `count` is 0, which empties it).
+enum mesh_status mesh_attribute_set_ints(struct mesh_session *session,
+                                         const char *target,
+                                         const int64_t *values,
+                                         size_t count);
+
+// As `mesh_attribute_set_ints`, for a double collection.
+enum mesh_status mesh_attribute_set_doubles(struct mesh_session *session,
+                                            const char *target,
+                                            const double *values,
+                                            size_t count);
+
+// As `mesh_attribute_set_ints`, for a bool collection (0 false, anything
+// else true).
+enum mesh_status mesh_attribute_set_bools(struct mesh_session *session,
+                                          const char *target,
+                                          const int32_t *values,
+                                          size_t count);
+
+// As `mesh_attribute_set_ints`, for a UTC time collection (ms since the
+// Unix epoch).
+enum mesh_status mesh_attribute_set_utc_times(struct mesh_session *session,
+                                              const char *target,
+                                              const int64_t *values_ms,
+                                              size_t count);
+
+// As `mesh_attribute_set_ints`, for a string collection: `values` is an
+// array of `count` NUL-terminated strings (none NULL).
+enum mesh_status mesh_attribute_set_strings(struct mesh_session *session,
+                                            const char *target,
+                                            const char *const *values,
+                                            size_t count);
+
+// Connects the time series resource with key `key` to a time series
+// attribute; key 0 disconnects it. An unknown key gives
+// `MESH_ERROR_NOT_FOUND`.
+enum mesh_status mesh_attribute_set_timeseries_key(struct mesh_session *session,
+                                                   const char *target,
+                                                   int64_t key);
+
+// Sets the local expression of a time series attribute; "" removes it, so
+// the definition's template applies again.
+enum mesh_status mesh_attribute_set_expression(struct mesh_session *session,
+                                               const char *target,
+                                               const char *expression);
+
+// Sets the targets of a link relation attribute to the `count` object ids
+// in `target_ids` (canonical or braced), replacing them, or with `append`
+// 1 adding to them (one-to-many relations only). `count` 0 with `append` 0
+// clears the relation.
+enum mesh_status mesh_attribute_set_links(struct mesh_session *session,
+                                          const char *target,
+                                          const char *const *target_ids,
+                                          size_t count,
+                                          int32_t append);
+
+// Replaces the versions of a one-to-one versioned link relation attribute
+// in `[start_ms, end_ms)` (both `MESH_NO_TIME` for all time) with the
+// `count` versions given by `valid_from_ms` (ms since the Unix epoch, in
+// order, inside the interval) and `target_ids` (an object id each; a NULL
+// or "" entry links nothing from that time on). `count` 0 removes the
+// versions in the interval.
+enum mesh_status mesh_attribute_set_link_versions(struct mesh_session *session,
+                                                  const char *target,
+                                                  int64_t start_ms,
+                                                  int64_t end_ms,
+                                                  const int64_t *valid_from_ms,
+                                                  const char *const *target_ids,
+                                                  size_t count);
+
+// As `mesh_attribute_set_link_versions`, for a one-to-many versioned link
+// relation attribute: its `entry_count` entries (each a series of
+// versions) have `entry_sizes[i]` versions each, taken in turn from the
+// `count` versions in `valid_from_ms` and `target_ids` (the sizes must add
+// up to `count`). `entry_count` 0 removes every entry's versions in the
+// interval.
+enum mesh_status mesh_attribute_set_link_version_entries(struct mesh_session *session,
+                                                         const char *target,
+                                                         int64_t start_ms,
+                                                         int64_t end_ms,
+                                                         const size_t *entry_sizes,
+                                                         size_t entry_count,
+                                                         const int64_t *valid_from_ms,
+                                                         const char *const *target_ids,
+                                                         size_t count);
+
+// Creates an object named `name` owned by `owner` (an ownership attribute,
+// by id or path, e.g. `"Model/M/Component.Ref/Plant.PlantToChimneyRef"`),
+// and writes it, with all its attributes, to a new `*out_object` (free
+// with `mesh_object_free`; `out_object` may be NULL when not wanted). To
+// create a first-level object under a model, `owner` names the model and
+// `definition` the object definition (id or `Repository/...` path);
+// otherwise `definition` is NULL.
+enum mesh_status mesh_object_create(struct mesh_session *session,
+                                    const char *owner,
+                                    const char *name,
+                                    const char *definition,
+                                    struct mesh_object **out_object);
+
+// Creates a model named `name` of the model definition `definition` (id
+// or `Repository/...` path) and writes it to a new `*out_object` (may be
+// NULL when not wanted).
+enum mesh_status mesh_model_create(struct mesh_session *session,
+                                   const char *name,
+                                   const char *definition,
+                                   struct mesh_object **out_object);
+
+// Renames the object `target` (id or path).
+enum mesh_status mesh_object_rename(struct mesh_session *session,
+                                    const char *target,
+                                    const char *new_name);
+
+// Moves the object `target` to the ownership attribute `new_owner` (id or
+// path).
+enum mesh_status mesh_object_move(struct mesh_session *session,
+                                  const char *target,
+                                  const char *new_owner);
+
+// Deletes the object `target` (id or path). An object that owns others
+// is deleted, with them, only when `recursive` is 1; else Mesh refuses
+// (`MESH_ERROR_SERVER`, "has child objects").
+enum mesh_status mesh_object_delete(struct mesh_session *session,
+                                    const char *target,
+                                    int32_t recursive);
 
 // Creates options with the defaults: connect timeout 10 s, call timeout
 // 30 s, automatic keep-alive interval, receive limit 4 MiB. Free with

@@ -12,6 +12,17 @@ use super::{Failure, FfiResult};
 
 static NEXT_KEY: AtomicUsize = AtomicUsize::new(1);
 
+/// Reserves `count` consecutive handle numbers for handles that are not
+/// registry entries but items of a block (see `model_handles`), and returns
+/// the first; `None` when the numbers would no longer fit a handle.
+pub(crate) fn reserve_numbers(count: usize) -> Option<usize> {
+    let first = NEXT_KEY.fetch_add(count, Ordering::Relaxed);
+    first
+        .checked_add(count)
+        .filter(|end| *end <= usize::MAX >> 4)
+        .map(|_| first)
+}
+
 pub(crate) struct Registry<T> {
     tag: usize,
     what: &'static str,

@@ -45,7 +45,7 @@ fn read(
 ///
 /// # Safety
 /// `p` is NULL or points to `count` readable items.
-unsafe fn array<'a, T>(p: *const T, count: usize, what: &str) -> FfiResult<&'a [T]> {
+pub(crate) unsafe fn array<'a, T>(p: *const T, count: usize, what: &str) -> FfiResult<&'a [T]> {
     if count == 0 {
         return Ok(&[]);
     }

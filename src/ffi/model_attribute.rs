@@ -1,0 +1,460 @@
+//! Reading a `mesh_attribute`: id, path, name, owner, value type, and its
+//! values by index with one typed getter per kind (copies of scalars; text
+//! into the caller's buffer), the time series part, and versioned link
+//! versions. Asking for a value as the wrong kind, or past the last index,
+//! gives `MESH_ERROR_INVALID_ARGUMENT` with a message saying what is there.
+
+use std::borrow::Cow;
+use std::ffi::c_char;
+
+use super::args::{out_ptr, write_out, write_text};
+use super::model_handles::{attribute, free_attribute, mesh_attribute, AttributeRef};
+use super::{guard, mesh_status, Failure, FfiResult};
+use crate::client::model::{Attribute, LinkVersion, TimeseriesValue, Value};
+
+/// Value types (`mesh_attribute_value_type`), Mesh's numbers.
+pub const MESH_VALUE_TYPE_UNSPECIFIED: i32 = 0;
+pub const MESH_VALUE_TYPE_INT: i32 = 1;
+pub const MESH_VALUE_TYPE_DOUBLE: i32 = 2;
+pub const MESH_VALUE_TYPE_BOOL: i32 = 3;
+pub const MESH_VALUE_TYPE_STRING: i32 = 4;
+pub const MESH_VALUE_TYPE_UTC_TIME: i32 = 5;
+pub const MESH_VALUE_TYPE_TIMESERIES: i32 = 6;
+pub const MESH_VALUE_TYPE_OWNERSHIP_RELATION: i32 = 7;
+pub const MESH_VALUE_TYPE_LINK_RELATION: i32 = 8;
+pub const MESH_VALUE_TYPE_VERSIONED_LINK_RELATION: i32 = 9;
+pub const MESH_VALUE_TYPE_RATING_CURVE: i32 = 10;
+pub const MESH_VALUE_TYPE_XY_SET: i32 = 11;
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Int(_) => "an int",
+        Value::Double(_) => "a double",
+        Value::Bool(_) => "a bool",
+        Value::String(_) => "a string",
+        Value::UtcTime(_) => "a UTC time",
+        Value::Timeseries(_) => "a time series",
+        Value::Ownership(_) => "an ownership relation",
+        Value::Link(_) => "a link relation",
+        Value::VersionedLink(_) => "a versioned link relation",
+        Value::Empty => "empty",
+    }
+}
+
+fn value_at(attribute: &Attribute, index: usize) -> FfiResult<&Value> {
+    attribute.values.get(index).ok_or_else(|| {
+        Failure::invalid_argument(format!(
+            "attribute {} has {} values: index {index} is out of range",
+            attribute.path,
+            attribute.values.len()
+        ))
+    })
+}
+
+fn wrong_kind(attribute: &Attribute, index: usize, value: &Value, wanted: &str) -> Failure {
+    Failure::invalid_argument(format!(
+        "value {index} of attribute {} is {}, not {wanted}",
+        attribute.path,
+        kind(value)
+    ))
+}
+
+/// Value `index` of the attribute behind `handle`, through `pick`, which
+/// gives `None` for the wrong kind of value.
+fn typed<T>(
+    handle: *const mesh_attribute,
+    index: usize,
+    wanted: &str,
+    pick: impl FnOnce(&Value) -> Option<T>,
+) -> FfiResult<T> {
+    let attribute = attribute(handle)?;
+    let value = value_at(&attribute, index)?;
+    pick(value).ok_or_else(|| wrong_kind(&attribute, index, value, wanted))
+}
+
+fn text(
+    handle: *const mesh_attribute,
+    field: impl FnOnce(&Attribute) -> Cow<'_, str>,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> FfiResult {
+    let attribute = attribute(handle)?;
+    // SAFETY: the caller passes a buffer of `cap` bytes and a valid or NULL len_out.
+    unsafe { write_text(&field(&attribute), buf, cap, len_out) }
+}
+
+/// Writes the attribute's id in canonical lower-case form. See the buffer
+/// convention.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_id(
+    attribute: *const mesh_attribute,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_attribute_id", || {
+        text(
+            attribute,
+            |a| Cow::Owned(a.id.to_string()),
+            buf,
+            cap,
+            len_out,
+        )
+    })
+}
+
+/// Writes the attribute's full path. See the buffer convention.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_path(
+    attribute: *const mesh_attribute,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_attribute_path", || {
+        text(attribute, |a| Cow::Borrowed(&a.path), buf, cap, len_out)
+    })
+}
+
+/// Writes the attribute's name. See the buffer convention.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_name(
+    attribute: *const mesh_attribute,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_attribute_name", || {
+        text(attribute, |a| Cow::Borrowed(&a.name), buf, cap, len_out)
+    })
+}
+
+/// Writes the id of the object the attribute belongs to ("" when the server
+/// did not say). See the buffer convention.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_owner_id(
+    attribute: *const mesh_attribute,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_attribute_owner_id", || {
+        text(
+            attribute,
+            |a| {
+                a.owner
+                    .as_ref()
+                    .and_then(|o| o.id)
+                    .map_or(Cow::Borrowed(""), |id| Cow::Owned(id.to_string()))
+            },
+            buf,
+            cap,
+            len_out,
+        )
+    })
+}
+
+/// Writes the attribute's value type, one of `MESH_VALUE_TYPE_*`, to
+/// `*out_type`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_value_type(
+    attribute: *const mesh_attribute,
+    out_type: *mut i32,
+) -> mesh_status {
+    guard("mesh_attribute_value_type", || {
+        let attribute = self::attribute(attribute)?;
+        let out = out_ptr(out_type, "out_type")?;
+        write_out(out, attribute.value_type as i32);
+        Ok(())
+    })
+}
+
+/// Writes 1 to `*out` if the attribute is a collection (an array of simple
+/// values, a one-to-many relation), else 0.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_is_collection(
+    attribute: *const mesh_attribute,
+    out: *mut i32,
+) -> mesh_status {
+    guard("mesh_attribute_is_collection", || {
+        let attribute = self::attribute(attribute)?;
+        let out = out_ptr(out, "out")?;
+        write_out(out, i32::from(attribute.is_collection));
+        Ok(())
+    })
+}
+
+/// Writes the number of values to `*out_count`: one for a single simple
+/// value and for a time series attribute; one per element of a collection
+/// and per target of a relation (0 when empty); 0 for XY sets and rating
+/// curves, which have calls of their own.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_value_count(
+    attribute: *const mesh_attribute,
+    out_count: *mut usize,
+) -> mesh_status {
+    guard("mesh_attribute_value_count", || {
+        let attribute = self::attribute(attribute)?;
+        let out = out_ptr(out_count, "out_count")?;
+        write_out(out, attribute.values.len());
+        Ok(())
+    })
+}
+
+/// Writes int value `index` to `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_value_int(
+    attribute: *const mesh_attribute,
+    index: usize,
+    out: *mut i64,
+) -> mesh_status {
+    guard("mesh_attribute_value_int", || {
+        let out = out_ptr(out, "out")?;
+        let v = typed(attribute, index, "an int", |v| match v {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        })?;
+        write_out(out, v);
+        Ok(())
+    })
+}
+
+/// Writes double value `index` to `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_value_double(
+    attribute: *const mesh_attribute,
+    index: usize,
+    out: *mut f64,
+) -> mesh_status {
+    guard("mesh_attribute_value_double", || {
+        let out = out_ptr(out, "out")?;
+        let v = typed(attribute, index, "a double", |v| match v {
+            Value::Double(d) => Some(*d),
+            _ => None,
+        })?;
+        write_out(out, v);
+        Ok(())
+    })
+}
+
+/// Writes bool value `index` to `*out` as 1 or 0.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_value_bool(
+    attribute: *const mesh_attribute,
+    index: usize,
+    out: *mut i32,
+) -> mesh_status {
+    guard("mesh_attribute_value_bool", || {
+        let out = out_ptr(out, "out")?;
+        let v = typed(attribute, index, "a bool", |v| match v {
+            Value::Bool(b) => Some(i32::from(*b)),
+            _ => None,
+        })?;
+        write_out(out, v);
+        Ok(())
+    })
+}
+
+/// Writes UTC time value `index` to `*out` (ms since the Unix epoch).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_value_utc_time(
+    attribute: *const mesh_attribute,
+    index: usize,
+    out: *mut i64,
+) -> mesh_status {
+    guard("mesh_attribute_value_utc_time", || {
+        let out = out_ptr(out, "out")?;
+        let v = typed(attribute, index, "a UTC time", |v| match v {
+            Value::UtcTime(ms) => Some(*ms),
+            _ => None,
+        })?;
+        write_out(out, v);
+        Ok(())
+    })
+}
+
+/// Writes string value `index`. See the buffer convention.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_value_string(
+    attribute: *const mesh_attribute,
+    index: usize,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_attribute_value_string", || {
+        let attribute = self::attribute(attribute)?;
+        let value = value_at(&attribute, index)?;
+        let Value::String(s) = value else {
+            return Err(wrong_kind(&attribute, index, value, "a string"));
+        };
+        // SAFETY: the caller passes a buffer of `cap` bytes and a valid or NULL len_out.
+        unsafe { write_text(s, buf, cap, len_out) }
+    })
+}
+
+/// Writes the id of the object that ownership or link relation value
+/// `index` points at, canonical lower-case ("" when it points at nothing).
+/// See the buffer convention.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_value_target_id(
+    attribute: *const mesh_attribute,
+    index: usize,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_attribute_value_target_id", || {
+        let target = typed(
+            attribute,
+            index,
+            "an ownership or link relation",
+            |v| match v {
+                Value::Ownership(t) | Value::Link(t) => Some(*t),
+                _ => None,
+            },
+        )?;
+        let text = target.map(|id| id.to_string()).unwrap_or_default();
+        // SAFETY: the caller passes a buffer of `cap` bytes and a valid or NULL len_out.
+        unsafe { write_text(&text, buf, cap, len_out) }
+    })
+}
+
+/// The time series part of a time series attribute: its one value.
+fn timeseries_value(attribute: &AttributeRef) -> FfiResult<&TimeseriesValue> {
+    let value = value_at(attribute, 0)?;
+    match value {
+        Value::Timeseries(t) => Ok(t),
+        other => Err(wrong_kind(attribute, 0, other, "a time series")),
+    }
+}
+
+/// Writes the key of the time series resource connected to a time series
+/// attribute to `*out_key`, or 0 when none is connected (e.g. a calculated
+/// attribute). Read its points with `mesh_read_timeseries_by_key`, or the
+/// attribute's own (calculated or not) with `mesh_read_timeseries_by_id`
+/// and the attribute's id.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_timeseries_key(
+    attribute: *const mesh_attribute,
+    out_key: *mut i64,
+) -> mesh_status {
+    guard("mesh_attribute_timeseries_key", || {
+        let attribute = self::attribute(attribute)?;
+        let out = out_ptr(out_key, "out_key")?;
+        let ts = timeseries_value(&attribute)?;
+        write_out(out, ts.resource.as_ref().map_or(0, |r| r.key));
+        Ok(())
+    })
+}
+
+/// Writes a time series attribute's expression: its local expression, or
+/// the definition's template when it has none. See the buffer convention.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_timeseries_expression(
+    attribute: *const mesh_attribute,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_attribute_timeseries_expression", || {
+        let attribute = self::attribute(attribute)?;
+        let ts = timeseries_value(&attribute)?;
+        // SAFETY: the caller passes a buffer of `cap` bytes and a valid or NULL len_out.
+        unsafe { write_text(&ts.expression, buf, cap, len_out) }
+    })
+}
+
+/// Writes 1 to `*out` if a time series attribute's expression is its own
+/// local expression, 0 if it is the definition's template.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_timeseries_is_local_expression(
+    attribute: *const mesh_attribute,
+    out: *mut i32,
+) -> mesh_status {
+    guard("mesh_attribute_timeseries_is_local_expression", || {
+        let attribute = self::attribute(attribute)?;
+        let out = out_ptr(out, "out")?;
+        let ts = timeseries_value(&attribute)?;
+        write_out(out, i32::from(ts.is_local_expression));
+        Ok(())
+    })
+}
+
+fn versions(handle: *const mesh_attribute, index: usize) -> FfiResult<Vec<LinkVersion>> {
+    typed(handle, index, "a versioned link relation", |v| match v {
+        Value::VersionedLink(versions) => Some(versions.clone()),
+        _ => None,
+    })
+}
+
+fn version(handle: *const mesh_attribute, index: usize, version: usize) -> FfiResult<LinkVersion> {
+    let versions = versions(handle, index)?;
+    versions.get(version).copied().ok_or_else(|| {
+        Failure::invalid_argument(format!(
+            "value {index} has {} versions: version {version} is out of range",
+            versions.len()
+        ))
+    })
+}
+
+/// Writes the number of versions of versioned link value `index` (one
+/// value for a one-to-one relation, one per target series for one-to-many)
+/// to `*out_count`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_version_count(
+    attribute: *const mesh_attribute,
+    index: usize,
+    out_count: *mut usize,
+) -> mesh_status {
+    guard("mesh_attribute_version_count", || {
+        let out = out_ptr(out_count, "out_count")?;
+        write_out(out, versions(attribute, index)?.len());
+        Ok(())
+    })
+}
+
+/// Writes when version `version` of versioned link value `index` starts to
+/// `*out_ms` (ms since the Unix epoch, UTC); versions are in time order.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_version_valid_from(
+    attribute: *const mesh_attribute,
+    index: usize,
+    version: usize,
+    out_ms: *mut i64,
+) -> mesh_status {
+    guard("mesh_attribute_version_valid_from", || {
+        let out = out_ptr(out_ms, "out_ms")?;
+        write_out(out, self::version(attribute, index, version)?.valid_from_ms);
+        Ok(())
+    })
+}
+
+/// Writes the id of the object version `version` of versioned link value
+/// `index` points at, canonical lower-case; "" when nothing is linked from
+/// that time on. See the buffer convention.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_version_target_id(
+    attribute: *const mesh_attribute,
+    index: usize,
+    version: usize,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_attribute_version_target_id", || {
+        let v = self::version(attribute, index, version)?;
+        let text = v.target_id.map(|id| id.to_string()).unwrap_or_default();
+        // SAFETY: the caller passes a buffer of `cap` bytes and a valid or NULL len_out.
+        unsafe { write_text(&text, buf, cap, len_out) }
+    })
+}
+
+/// Frees an attribute that `mesh_attribute_get` returned. An attribute
+/// borrowed from an object or list is left to its owner (nothing happens).
+/// NULL is a no-op. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+#[no_mangle]
+pub extern "C" fn mesh_attribute_free(attribute: *mut mesh_attribute) -> mesh_status {
+    guard("mesh_attribute_free", || free_attribute(attribute))
+}

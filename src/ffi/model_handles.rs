@@ -1,0 +1,472 @@
+//! Handles for model results, made so that a search of many objects costs
+//! one registry entry, not one per object or attribute.
+//!
+//! A result (a list of objects or attributes, or one object or attribute)
+//! is a block: an immutable, shared value that takes a run of consecutive
+//! handle numbers when registered, one for the list itself, one for each
+//! object and one for each attribute in it. The handle of an item is its
+//! number, so handing one out allocates nothing, and checking one is a
+//! lookup of the block whose run holds the number (an ordered map keyed by
+//! the first number). Items are borrows: valid until their block is freed,
+//! after which their handles are simply not found. Numbers are never
+//! reused, and the low four bits tag the handle type as elsewhere.
+
+use std::collections::BTreeMap;
+use std::ops::Deref;
+use std::sync::{Arc, LazyLock, RwLock};
+
+use super::handles::reserve_numbers;
+use super::{mesh_status, Failure, FfiResult};
+use crate::client::model::{Attribute, Object};
+use crate::sync::{read, write};
+
+/// Objects, as a search or `mesh_model_list` found them (freed with
+/// `mesh_object_list_free`).
+pub struct mesh_object_list {
+    _private: [u8; 0],
+}
+
+/// One object: owned when a session call returned it (`mesh_object_get`,
+/// `mesh_object_create`, freed with `mesh_object_free`), or borrowed from a
+/// list (valid until the list is freed).
+pub struct mesh_object {
+    _private: [u8; 0],
+}
+
+/// Attributes, as `mesh_attribute_search` found them (freed with
+/// `mesh_attribute_list_free`).
+pub struct mesh_attribute_list {
+    _private: [u8; 0],
+}
+
+/// One attribute: owned when `mesh_attribute_get` returned it (freed with
+/// `mesh_attribute_free`), or borrowed from an object or attribute list
+/// (valid until the object or list that owns it is freed).
+pub struct mesh_attribute {
+    _private: [u8; 0],
+}
+
+const TAG_OBJECT_LIST: usize = 15;
+const TAG_OBJECT: usize = 14;
+const TAG_ATTRIBUTE_LIST: usize = 13;
+const TAG_ATTRIBUTE: usize = 12;
+
+enum Items {
+    Objects {
+        objects: Vec<Object>,
+        /// Where each object's attributes start in the flat numbering of
+        /// all attributes of the block; one more entry than objects.
+        attribute_starts: Vec<usize>,
+    },
+    Attributes(Vec<Attribute>),
+}
+
+/// A registered result. Numbers `base + 0` (the list), then the objects,
+/// then every attribute in object order.
+pub(crate) struct Block {
+    base: usize,
+    /// Owned by its one item (an object or attribute), not by a list handle.
+    single: bool,
+    items: Items,
+}
+
+impl Block {
+    fn object_count(&self) -> usize {
+        match &self.items {
+            Items::Objects { objects, .. } => objects.len(),
+            Items::Attributes(_) => 0,
+        }
+    }
+
+    fn attribute_count(&self) -> usize {
+        match &self.items {
+            Items::Objects {
+                attribute_starts, ..
+            } => attribute_starts.last().copied().unwrap_or(0),
+            Items::Attributes(attributes) => attributes.len(),
+        }
+    }
+
+    fn span(&self) -> usize {
+        1 + self.object_count() + self.attribute_count()
+    }
+
+    /// Number of items in the list (objects, or attributes of an attribute list).
+    pub(crate) fn len(&self) -> usize {
+        match &self.items {
+            Items::Objects { objects, .. } => objects.len(),
+            Items::Attributes(attributes) => attributes.len(),
+        }
+    }
+
+    fn attribute_at(&self, flat: usize) -> Option<&Attribute> {
+        match &self.items {
+            Items::Objects {
+                objects,
+                attribute_starts,
+            } => {
+                // The last object whose attributes start at or before `flat`.
+                let i = attribute_starts
+                    .partition_point(|s| *s <= flat)
+                    .checked_sub(1)?;
+                objects.get(i)?.attributes.get(flat - attribute_starts[i])
+            }
+            Items::Attributes(attributes) => attributes.get(flat),
+        }
+    }
+
+    fn object_handle(&self, index: usize) -> *mut mesh_object {
+        handle(self.base + 1 + index, TAG_OBJECT)
+    }
+
+    fn attribute_handle(&self, flat: usize) -> *mut mesh_attribute {
+        handle(self.base + 1 + self.object_count() + flat, TAG_ATTRIBUTE)
+    }
+}
+
+fn handle<H>(number: usize, tag: usize) -> *mut H {
+    std::ptr::without_provenance_mut((number << 4) | tag)
+}
+
+static BLOCKS: LazyLock<RwLock<BTreeMap<usize, Arc<Block>>>> =
+    LazyLock::new(|| RwLock::new(BTreeMap::new()));
+
+fn register(items: Items, single: bool) -> FfiResult<Arc<Block>> {
+    let mut block = Block {
+        base: 0,
+        single,
+        items,
+    };
+    block.base = reserve_numbers(block.span()).ok_or_else(|| {
+        Failure::new(
+            mesh_status::MESH_ERROR_RESOURCE_EXHAUSTED,
+            "no handle numbers left in this process",
+        )
+    })?;
+    let block = Arc::new(block);
+    write(&BLOCKS).insert(block.base, block.clone());
+    Ok(block)
+}
+
+fn objects_items(objects: Vec<Object>) -> Items {
+    let mut attribute_starts = Vec::with_capacity(objects.len() + 1);
+    let mut total = 0;
+    attribute_starts.push(0);
+    for object in &objects {
+        total += object.attributes.len();
+        attribute_starts.push(total);
+    }
+    Items::Objects {
+        objects,
+        attribute_starts,
+    }
+}
+
+/// Registers objects as a list.
+pub(crate) fn register_objects(objects: Vec<Object>) -> FfiResult<*mut mesh_object_list> {
+    let block = register(objects_items(objects), false)?;
+    Ok(handle(block.base, TAG_OBJECT_LIST))
+}
+
+/// Registers one object, owned by its handle.
+pub(crate) fn register_object(object: Object) -> FfiResult<*mut mesh_object> {
+    Ok(register(objects_items(vec![object]), true)?.object_handle(0))
+}
+
+/// Registers attributes as a list.
+pub(crate) fn register_attributes(
+    attributes: Vec<Attribute>,
+) -> FfiResult<*mut mesh_attribute_list> {
+    let block = register(Items::Attributes(attributes), false)?;
+    Ok(handle(block.base, TAG_ATTRIBUTE_LIST))
+}
+
+/// Registers one attribute, owned by its handle.
+pub(crate) fn register_attribute(attribute: Attribute) -> FfiResult<*mut mesh_attribute> {
+    Ok(register(Items::Attributes(vec![attribute]), true)?.attribute_handle(0))
+}
+
+/// The block whose numbers hold `handle`'s, and the offset in it.
+fn lookup<H>(handle: *const H, tag: usize, what: &str) -> FfiResult<(Arc<Block>, usize)> {
+    let address = handle.addr();
+    if address == 0 {
+        return Err(Failure::invalid_argument(format!("{what} is NULL")));
+    }
+    if address & 15 != tag {
+        return Err(Failure::invalid_handle(what));
+    }
+    let number = address >> 4;
+    let blocks = read(&BLOCKS);
+    let (base, block) = blocks
+        .range(..=number)
+        .next_back()
+        .ok_or_else(|| Failure::invalid_handle(what))?;
+    let offset = number - base;
+    if offset >= block.span() {
+        return Err(Failure::invalid_handle(what));
+    }
+    Ok((block.clone(), offset))
+}
+
+/// A list behind a list handle.
+fn list<H>(handle: *const H, tag: usize, what: &str) -> FfiResult<Arc<Block>> {
+    let (block, offset) = lookup(handle, tag, what)?;
+    let is_list = matches!(
+        (&block.items, tag),
+        (Items::Objects { .. }, TAG_OBJECT_LIST) | (Items::Attributes(_), TAG_ATTRIBUTE_LIST)
+    );
+    if offset != 0 || block.single || !is_list {
+        return Err(Failure::invalid_handle(what));
+    }
+    Ok(block)
+}
+
+pub(crate) fn object_list(handle: *const mesh_object_list) -> FfiResult<Arc<Block>> {
+    list(handle, TAG_OBJECT_LIST, "object list")
+}
+
+pub(crate) fn attribute_list(handle: *const mesh_attribute_list) -> FfiResult<Arc<Block>> {
+    list(handle, TAG_ATTRIBUTE_LIST, "attribute list")
+}
+
+fn index_failure(what: &str, index: usize, count: usize) -> Failure {
+    Failure::invalid_argument(format!(
+        "{what} index {index} is out of range: there are {count}"
+    ))
+}
+
+/// The handle of item `index` of an object list.
+pub(crate) fn object_list_item(list: &Block, index: usize) -> FfiResult<*mut mesh_object> {
+    let count = list.object_count();
+    if index >= count {
+        return Err(index_failure("object", index, count));
+    }
+    Ok(list.object_handle(index))
+}
+
+/// The handle of item `index` of an attribute list.
+pub(crate) fn attribute_list_item(list: &Block, index: usize) -> FfiResult<*mut mesh_attribute> {
+    let count = list.len();
+    if index >= count {
+        return Err(index_failure("attribute", index, count));
+    }
+    Ok(list.attribute_handle(index))
+}
+
+/// An object behind a handle, kept alive by its block.
+pub(crate) struct ObjectRef {
+    block: Arc<Block>,
+    index: usize,
+}
+
+impl Deref for ObjectRef {
+    type Target = Object;
+    fn deref(&self) -> &Object {
+        match &self.block.items {
+            Items::Objects { objects, .. } => &objects[self.index],
+            // `object` only makes refs into object blocks.
+            Items::Attributes(_) => unreachable!("object ref into an attribute block"),
+        }
+    }
+}
+
+impl ObjectRef {
+    /// The handle of the object's attribute `index` (a borrow).
+    pub(crate) fn attribute_handle(&self, index: usize) -> FfiResult<*mut mesh_attribute> {
+        let count = self.attributes.len();
+        if index >= count {
+            return Err(index_failure("attribute", index, count));
+        }
+        match &self.block.items {
+            Items::Objects {
+                attribute_starts, ..
+            } => Ok(self
+                .block
+                .attribute_handle(attribute_starts[self.index] + index)),
+            Items::Attributes(_) => Err(Failure::invalid_handle("object")),
+        }
+    }
+}
+
+pub(crate) fn object(handle: *const mesh_object) -> FfiResult<ObjectRef> {
+    let (block, offset) = lookup(handle, TAG_OBJECT, "object")?;
+    if offset == 0 || offset > block.object_count() {
+        return Err(Failure::invalid_handle("object"));
+    }
+    Ok(ObjectRef {
+        block,
+        index: offset - 1,
+    })
+}
+
+/// An attribute behind a handle, kept alive by its block.
+pub(crate) struct AttributeRef {
+    block: Arc<Block>,
+    flat: usize,
+}
+
+impl Deref for AttributeRef {
+    type Target = Attribute;
+    fn deref(&self) -> &Attribute {
+        // `attribute` checked that the number names an attribute.
+        self.block
+            .attribute_at(self.flat)
+            .unwrap_or_else(|| unreachable!("attribute ref out of its block"))
+    }
+}
+
+pub(crate) fn attribute(handle: *const mesh_attribute) -> FfiResult<AttributeRef> {
+    let (block, offset) = lookup(handle, TAG_ATTRIBUTE, "attribute")?;
+    let first = 1 + block.object_count();
+    if offset < first || block.attribute_at(offset - first).is_none() {
+        return Err(Failure::invalid_handle("attribute"));
+    }
+    Ok(AttributeRef {
+        block,
+        flat: offset - first,
+    })
+}
+
+fn remove(block: &Block, what: &str) -> FfiResult {
+    match write(&BLOCKS).remove(&block.base) {
+        Some(_) => Ok(()),
+        None => Err(Failure::invalid_handle(what)),
+    }
+}
+
+/// Frees a list; NULL is a no-op.
+pub(crate) fn free_object_list(handle: *const mesh_object_list) -> FfiResult {
+    if handle.is_null() {
+        return Ok(());
+    }
+    let list = object_list(handle)?;
+    remove(&list, "object list")
+}
+
+pub(crate) fn free_attribute_list(handle: *const mesh_attribute_list) -> FfiResult {
+    if handle.is_null() {
+        return Ok(());
+    }
+    let list = attribute_list(handle)?;
+    remove(&list, "attribute list")
+}
+
+/// Frees an owned object; a borrowed one is left to its list. NULL is a no-op.
+pub(crate) fn free_object(handle: *const mesh_object) -> FfiResult {
+    if handle.is_null() {
+        return Ok(());
+    }
+    let object = object(handle)?;
+    if object.block.single {
+        remove(&object.block, "object")?;
+    }
+    Ok(())
+}
+
+/// Frees an owned attribute; a borrowed one is left to its owner. NULL is a no-op.
+pub(crate) fn free_attribute(handle: *const mesh_attribute) -> FfiResult {
+    if handle.is_null() {
+        return Ok(());
+    }
+    let attribute = attribute(handle)?;
+    if attribute.block.single && matches!(attribute.block.items, Items::Attributes(_)) {
+        remove(&attribute.block, "attribute")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::model::Object;
+
+    fn ok<T>(r: FfiResult<T>) -> T {
+        r.unwrap_or_else(|f| panic!("{}", f.message))
+    }
+
+    fn attr(name: &str) -> Attribute {
+        Attribute {
+            name: name.into(),
+            ..Attribute::default()
+        }
+    }
+
+    fn obj(name: &str, attrs: &[&str]) -> Object {
+        Object {
+            name: name.into(),
+            attributes: attrs.iter().map(|a| attr(a)).collect(),
+            ..Object::default()
+        }
+    }
+
+    #[test]
+    fn items_of_a_list_resolve_to_their_values_until_it_is_freed() {
+        let list_handle = ok(register_objects(vec![
+            obj("a", &["a1", "a2"]),
+            obj("b", &[]),
+            obj("c", &["c1"]),
+        ]));
+        let list = ok(object_list(list_handle));
+        assert_eq!(list.len(), 3);
+        let mut names = Vec::new();
+        let mut attribute_handles = Vec::new();
+        for i in 0..3 {
+            let h = ok(object_list_item(&list, i));
+            let o = ok(object(h));
+            for j in 0..o.attributes.len() {
+                let h = ok(o.attribute_handle(j));
+                names.push(ok(attribute(h)).name.clone());
+                attribute_handles.push(h);
+            }
+            assert!(o.attribute_handle(o.attributes.len()).is_err());
+        }
+        assert_eq!(names, ["a1", "a2", "c1"]);
+        assert!(object_list_item(&list, 3).is_err());
+        // A borrowed object is not freed by mesh_object_free.
+        let first = ok(object_list_item(&list, 0));
+        ok(free_object(first));
+        assert_eq!(ok(object(first)).name, "a");
+        // Handles of one kind are not taken for another.
+        assert!(attribute(first.cast()).is_err());
+        assert!(object(list_handle.cast()).is_err());
+        assert!(object_list(first.cast()).is_err());
+        drop(list);
+        ok(free_object_list(list_handle));
+        assert!(object(first).is_err());
+        for h in attribute_handles {
+            assert!(attribute(h).is_err());
+        }
+        assert!(free_object_list(list_handle).is_err());
+        ok(free_object_list(std::ptr::null()));
+    }
+
+    #[test]
+    fn single_items_own_their_block() {
+        let o = ok(register_object(obj("x", &["y"])));
+        let a = ok(ok(object(o)).attribute_handle(0));
+        // Freeing a borrowed attribute leaves it alone.
+        ok(free_attribute(a));
+        assert_eq!(ok(attribute(a)).name, "y");
+        ok(free_object(o));
+        assert!(attribute(a).is_err());
+        assert!(free_object(o).is_err());
+
+        let a = ok(register_attribute(attr("z")));
+        assert_eq!(ok(attribute(a)).name, "z");
+        ok(free_attribute(a));
+        assert!(attribute(a).is_err());
+    }
+
+    #[test]
+    fn made_up_numbers_are_not_found() {
+        let list = ok(register_attributes(vec![attr("p"), attr("q")]));
+        let base = list.addr() >> 4;
+        for number in [base + 3, base + 1000, 1, usize::MAX >> 4] {
+            let h: *const mesh_attribute = handle(number, TAG_ATTRIBUTE);
+            assert!(attribute(h).is_err(), "{number}");
+        }
+        let inside: *const mesh_attribute = handle(base + 2, TAG_ATTRIBUTE);
+        assert_eq!(ok(attribute(inside)).name, "q");
+        ok(free_attribute_list(list));
+    }
+}

@@ -1,0 +1,273 @@
+//! Reading the model from C: list models, get an object or attribute,
+//! search objects and attributes, search by definition, and find what links
+//! to an object. Each call is one session call; its answer is decoded once
+//! into a result handle (see `model_handles`).
+
+use std::ffi::c_char;
+
+use super::args::{c_str, out_ptr, write_out};
+use super::model_handles::{
+    mesh_attribute, mesh_attribute_list, mesh_object, mesh_object_list, register_attribute,
+    register_attributes, register_object, register_objects,
+};
+use super::model_lists::{mesh_id_list, register_ids};
+use super::session::{self, mesh_session};
+use super::{guard, mesh_status, Failure, FfiResult};
+use crate::client::model::{AttributeFilter, Target, View};
+use crate::runtime;
+
+/// View: objects with their attributes, each attribute with its definition.
+pub const MESH_VIEW_FULL: i32 = 0;
+/// View: objects with their attributes, without definitions (much less to
+/// send and decode when many objects are read).
+pub const MESH_VIEW_NO_DEFINITIONS: i32 = 1;
+/// View: objects without attributes (not for attribute calls).
+pub const MESH_VIEW_NO_ATTRIBUTES: i32 = 2;
+
+/// A target from C: an id (canonical or braced) or a path.
+pub(crate) fn target(p: *const c_char, what: &str) -> FfiResult<Target> {
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let text = unsafe { c_str(p, what) }?;
+    Target::parse(text).map_err(|e| Failure::invalid_argument(format!("{what}: {}", e.message())))
+}
+
+pub(crate) fn view(value: i32) -> FfiResult<View> {
+    match value {
+        MESH_VIEW_FULL => Ok(View::Full),
+        MESH_VIEW_NO_DEFINITIONS => Ok(View::NoDefinitions),
+        MESH_VIEW_NO_ATTRIBUTES => Ok(View::NoAttributes),
+        other => Err(Failure::invalid_argument(format!(
+            "view {other} is none of MESH_VIEW_FULL (0), MESH_VIEW_NO_DEFINITIONS (1), MESH_VIEW_NO_ATTRIBUTES (2)"
+        ))),
+    }
+}
+
+/// An attribute-name filter from C: NULL or "" for none, else names
+/// separated by commas (spaces around them are ignored).
+pub(crate) fn name_filter(p: *const c_char) -> FfiResult<AttributeFilter> {
+    if p.is_null() {
+        return Ok(AttributeFilter::default());
+    }
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let text = unsafe { c_str(p, "attribute_names") }?;
+    let names: Vec<&str> = text.split(',').map(str::trim).collect();
+    if names == [""] {
+        return Ok(AttributeFilter::default());
+    }
+    if names.iter().any(|n| n.is_empty()) {
+        return Err(Failure::invalid_argument(format!(
+            "attribute_names {text:?} has an empty name: separate names by single commas"
+        )));
+    }
+    Ok(AttributeFilter::names(names))
+}
+
+fn attribute_view(value: i32) -> FfiResult<View> {
+    match view(value)? {
+        View::NoAttributes => Err(Failure::invalid_argument(
+            "MESH_VIEW_NO_ATTRIBUTES is for objects; attributes take MESH_VIEW_FULL or MESH_VIEW_NO_DEFINITIONS",
+        )),
+        v => Ok(v),
+    }
+}
+
+/// Lists every model (root object) with its attributes into a new
+/// `*out_list` (free with `mesh_object_list_free`).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_model_list(
+    session: *mut mesh_session,
+    out_list: *mut *mut mesh_object_list,
+) -> mesh_status {
+    guard("mesh_model_list", || {
+        let handle = session::resolve(session)?;
+        let out = out_ptr(out_list, "out_list")?;
+        let models = runtime::get()?.block_on(handle.session.list_models())?;
+        write_out(out, register_objects(models)?);
+        Ok(())
+    })
+}
+
+/// Reads one object (or model) into a new `*out_object` (free with
+/// `mesh_object_free`). `target` is its id (canonical or braced) or path
+/// (e.g. `"Model/M/Component.Ref/Plant"`, or the short form without
+/// relation names). `view` is one of `MESH_VIEW_*`; `attribute_names` is
+/// NULL or "" for all attributes, or names separated by commas (names that
+/// match nothing give no attributes). An unknown target gives
+/// `MESH_ERROR_NOT_FOUND`; text that is neither id nor path
+/// `MESH_ERROR_INVALID_ARGUMENT` without a request.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_object_get(
+    session: *mut mesh_session,
+    target: *const c_char,
+    view: i32,
+    attribute_names: *const c_char,
+    out_object: *mut *mut mesh_object,
+) -> mesh_status {
+    guard("mesh_object_get", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        let view = self::view(view)?;
+        let filter = name_filter(attribute_names)?;
+        let out = out_ptr(out_object, "out_object")?;
+        let object = runtime::get()?.block_on(handle.session.get_object(&target, view, &filter))?;
+        write_out(out, register_object(object)?);
+        Ok(())
+    })
+}
+
+/// Runs `query` (Mesh's search language, e.g. `"*[.Type=PlantElementType]"`)
+/// from the object `start` (id or path) and puts the objects found into a
+/// new `*out_list` (free with `mesh_object_list_free`). Finding nothing is
+/// an empty list. `view` and `attribute_names` as for `mesh_object_get`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_object_search(
+    session: *mut mesh_session,
+    start: *const c_char,
+    query: *const c_char,
+    view: i32,
+    attribute_names: *const c_char,
+    out_list: *mut *mut mesh_object_list,
+) -> mesh_status {
+    guard("mesh_object_search", || {
+        let handle = session::resolve(session)?;
+        let start = target(start, "start")?;
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let query = unsafe { c_str(query, "query") }?;
+        let view = self::view(view)?;
+        let filter = name_filter(attribute_names)?;
+        let out = out_ptr(out_list, "out_list")?;
+        let objects = runtime::get()?
+            .block_on(handle.session.search_objects(&start, query, view, &filter))?;
+        write_out(out, register_objects(objects)?);
+        Ok(())
+    })
+}
+
+/// Puts every object of the object definition `definition` (id or
+/// `Repository/...` path) into a new `*out_list`. `view` and
+/// `attribute_names` as for `mesh_object_get`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_object_search_by_definition(
+    session: *mut mesh_session,
+    definition: *const c_char,
+    view: i32,
+    attribute_names: *const c_char,
+    out_list: *mut *mut mesh_object_list,
+) -> mesh_status {
+    guard("mesh_object_search_by_definition", || {
+        let handle = session::resolve(session)?;
+        let definition = target(definition, "definition")?;
+        let view = self::view(view)?;
+        let filter = name_filter(attribute_names)?;
+        let out = out_ptr(out_list, "out_list")?;
+        let objects = runtime::get()?.block_on(handle.session.search_objects_by_definition(
+            &definition,
+            view,
+            &filter,
+        ))?;
+        write_out(out, register_objects(objects)?);
+        Ok(())
+    })
+}
+
+/// Reads one attribute (by id, or path such as
+/// `"Model/M/Component/Plant.DblAtt"`) into a new `*out_attribute` (free
+/// with `mesh_attribute_free`). `view` is `MESH_VIEW_FULL` or
+/// `MESH_VIEW_NO_DEFINITIONS`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_get(
+    session: *mut mesh_session,
+    target: *const c_char,
+    view: i32,
+    out_attribute: *mut *mut mesh_attribute,
+) -> mesh_status {
+    guard("mesh_attribute_get", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        let view = attribute_view(view)?;
+        let out = out_ptr(out_attribute, "out_attribute")?;
+        let attribute = runtime::get()?.block_on(handle.session.get_attribute(&target, view))?;
+        write_out(out, register_attribute(attribute)?);
+        Ok(())
+    })
+}
+
+/// Runs `query` from the object `start` and puts the attributes found into
+/// a new `*out_list` (free with `mesh_attribute_list_free`); the query ends
+/// in `.Name` or `.A,B,C`, e.g. `"{*}.DblAtt"`. `view` is `MESH_VIEW_FULL`
+/// or `MESH_VIEW_NO_DEFINITIONS`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_search(
+    session: *mut mesh_session,
+    start: *const c_char,
+    query: *const c_char,
+    view: i32,
+    out_list: *mut *mut mesh_attribute_list,
+) -> mesh_status {
+    guard("mesh_attribute_search", || {
+        let handle = session::resolve(session)?;
+        let start = target(start, "start")?;
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let query = unsafe { c_str(query, "query") }?;
+        let view = attribute_view(view)?;
+        let out = out_ptr(out_list, "out_list")?;
+        let attributes =
+            runtime::get()?.block_on(handle.session.search_attributes(&start, query, view))?;
+        write_out(out, register_attributes(attributes)?);
+        Ok(())
+    })
+}
+
+/// Puts the link relation attributes that point at the object `target`
+/// (id or path) into a new `*out_list` of ids and paths (free with
+/// `mesh_id_list_free`).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_object_linked_from(
+    session: *mut mesh_session,
+    target: *const c_char,
+    out_list: *mut *mut mesh_id_list,
+) -> mesh_status {
+    guard("mesh_object_linked_from", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        let out = out_ptr(out_list, "out_list")?;
+        let found = runtime::get()?.block_on(handle.session.search_linked_from(&target))?;
+        write_out(out, register_ids(found));
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok<T>(r: FfiResult<T>) -> T {
+        r.unwrap_or_else(|f| panic!("{}", f.message))
+    }
+    use std::ffi::CString;
+
+    #[test]
+    fn name_filters_split_on_commas() {
+        let f = |s: &str| name_filter(CString::new(s).unwrap().as_ptr());
+        assert_eq!(ok(f("")), AttributeFilter::default());
+        assert_eq!(
+            ok(name_filter(std::ptr::null())),
+            AttributeFilter::default()
+        );
+        assert_eq!(ok(f("A")).names, ["A"]);
+        assert_eq!(ok(f(" A , B,C ")).names, ["A", "B", "C"]);
+        for bad in ["A,,B", ",A", "A,", " , "] {
+            assert!(f(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn views_are_checked() {
+        assert_eq!(view(0).ok(), Some(View::Full));
+        assert_eq!(view(2).ok(), Some(View::NoAttributes));
+        assert!(view(3).is_err());
+        assert!(view(-1).is_err());
+        assert!(attribute_view(2).is_err());
+        assert_eq!(attribute_view(1).ok(), Some(View::NoDefinitions));
+    }
+}

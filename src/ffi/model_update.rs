@@ -1,0 +1,590 @@
+//! Changing the model from C, inside a session (others see the changes
+//! after `mesh_session_commit`): simple attribute values, single and
+//! collections from caller arrays (copied before the call returns), time
+//! series attributes, link relations plain and versioned, and objects and
+//! models (create, rename, move, delete).
+
+use std::ffi::c_char;
+
+use super::args::{c_str, write_out};
+use super::model_handles::{mesh_object, register_object};
+use super::model_read::target;
+use super::session::{self, mesh_session};
+use super::timeseries::array;
+use super::{guard, mesh_status, FfiResult};
+use crate::client::model::{LinkVersion, SimpleValue, Target};
+use crate::client::Uuid;
+use crate::runtime;
+
+fn set_value(
+    session: *mut mesh_session,
+    target: *const c_char,
+    value: FfiResult<SimpleValue>,
+) -> FfiResult {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    let value = value?;
+    runtime::get()?.block_on(handle.session.set_attribute_value(&target, &value))?;
+    Ok(())
+}
+
+fn set_values(
+    session: *mut mesh_session,
+    target: *const c_char,
+    values: FfiResult<Vec<SimpleValue>>,
+) -> FfiResult {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    let values = values?;
+    runtime::get()?.block_on(handle.session.set_attribute_values(&target, &values))?;
+    Ok(())
+}
+
+/// A caller's array of `count` items converted one by one.
+///
+/// # Safety
+/// `p` is NULL or points to `count` readable items.
+unsafe fn values_from<T: Copy>(
+    p: *const T,
+    count: usize,
+    convert: impl Fn(T) -> SimpleValue,
+) -> FfiResult<Vec<SimpleValue>> {
+    // SAFETY: passed on from the caller.
+    let items = unsafe { array(p, count, "values") }?;
+    Ok(items.iter().map(|v| convert(*v)).collect())
+}
+
+/// A caller's array of `count` strings.
+///
+/// # Safety
+/// `p` is NULL or points to `count` pointers, each NULL or a NUL-terminated string.
+unsafe fn strings<'a>(
+    p: *const *const c_char,
+    count: usize,
+    what: &str,
+) -> FfiResult<Vec<Option<&'a str>>> {
+    // SAFETY: passed on from the caller.
+    let items = unsafe { array(p, count, what) }?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if s.is_null() {
+                Ok(None)
+            } else {
+                // SAFETY: the caller's promise for each non-NULL entry.
+                unsafe { c_str(*s, &format!("{what}[{i}]")) }.map(Some)
+            }
+        })
+        .collect()
+}
+
+/// Parses ids (canonical or braced); a NULL or "" entry is `None` when
+/// `allow_none`, else an error.
+fn ids(texts: Vec<Option<&str>>, what: &str, allow_none: bool) -> FfiResult<Vec<Option<Uuid>>> {
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| match text {
+            None | Some("") if allow_none => Ok(None),
+            None => Err(super::Failure::invalid_argument(format!("{what}[{i}] is NULL"))),
+            Some(text) => match Target::parse(text) {
+                Ok(Target::Id(id)) => Ok(Some(id)),
+                _ => Err(super::Failure::invalid_argument(format!(
+                    "{what}[{i}] {text:?} is not an id (8-4-4-4-12 hex digits, optionally in braces)"
+                ))),
+            },
+        })
+        .collect()
+}
+
+/// Sets a single int attribute (`target`: id or path) to `value`. Double
+/// attributes take ints too.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_int(
+    session: *mut mesh_session,
+    target: *const c_char,
+    value: i64,
+) -> mesh_status {
+    guard("mesh_attribute_set_int", || {
+        set_value(session, target, Ok(SimpleValue::Int(value)))
+    })
+}
+
+/// Sets a single double attribute to `value`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_double(
+    session: *mut mesh_session,
+    target: *const c_char,
+    value: f64,
+) -> mesh_status {
+    guard("mesh_attribute_set_double", || {
+        set_value(session, target, Ok(SimpleValue::Double(value)))
+    })
+}
+
+/// Sets a single bool attribute to `value` (0 false, anything else true).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_bool(
+    session: *mut mesh_session,
+    target: *const c_char,
+    value: i32,
+) -> mesh_status {
+    guard("mesh_attribute_set_bool", || {
+        set_value(session, target, Ok(SimpleValue::Bool(value != 0)))
+    })
+}
+
+/// Sets a single string attribute to `value`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_string(
+    session: *mut mesh_session,
+    target: *const c_char,
+    value: *const c_char,
+) -> mesh_status {
+    guard("mesh_attribute_set_string", || {
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let value = unsafe { c_str(value, "value") }.map(|s| SimpleValue::String(s.to_string()));
+        set_value(session, target, value)
+    })
+}
+
+/// Sets a single UTC time attribute to `value_ms` (ms since the Unix epoch).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_utc_time(
+    session: *mut mesh_session,
+    target: *const c_char,
+    value_ms: i64,
+) -> mesh_status {
+    guard("mesh_attribute_set_utc_time", || {
+        set_value(session, target, Ok(SimpleValue::UtcTime(value_ms)))
+    })
+}
+
+/// Sets the elements of an int collection attribute to the `count` values
+/// of `values` (NULL allowed when `count` is 0, which empties it).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_ints(
+    session: *mut mesh_session,
+    target: *const c_char,
+    values: *const i64,
+    count: usize,
+) -> mesh_status {
+    guard("mesh_attribute_set_ints", || {
+        // SAFETY: the caller's array of `count` items.
+        let values = unsafe { values_from(values, count, SimpleValue::Int) };
+        set_values(session, target, values)
+    })
+}
+
+/// As `mesh_attribute_set_ints`, for a double collection.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_doubles(
+    session: *mut mesh_session,
+    target: *const c_char,
+    values: *const f64,
+    count: usize,
+) -> mesh_status {
+    guard("mesh_attribute_set_doubles", || {
+        // SAFETY: the caller's array of `count` items.
+        let values = unsafe { values_from(values, count, SimpleValue::Double) };
+        set_values(session, target, values)
+    })
+}
+
+/// As `mesh_attribute_set_ints`, for a bool collection (0 false, anything
+/// else true).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_bools(
+    session: *mut mesh_session,
+    target: *const c_char,
+    values: *const i32,
+    count: usize,
+) -> mesh_status {
+    guard("mesh_attribute_set_bools", || {
+        // SAFETY: the caller's array of `count` items.
+        let values = unsafe { values_from(values, count, |b| SimpleValue::Bool(b != 0)) };
+        set_values(session, target, values)
+    })
+}
+
+/// As `mesh_attribute_set_ints`, for a UTC time collection (ms since the
+/// Unix epoch).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_utc_times(
+    session: *mut mesh_session,
+    target: *const c_char,
+    values_ms: *const i64,
+    count: usize,
+) -> mesh_status {
+    guard("mesh_attribute_set_utc_times", || {
+        // SAFETY: the caller's array of `count` items.
+        let values = unsafe { values_from(values_ms, count, SimpleValue::UtcTime) };
+        set_values(session, target, values)
+    })
+}
+
+/// As `mesh_attribute_set_ints`, for a string collection: `values` is an
+/// array of `count` NUL-terminated strings (none NULL).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_strings(
+    session: *mut mesh_session,
+    target: *const c_char,
+    values: *const *const c_char,
+    count: usize,
+) -> mesh_status {
+    guard("mesh_attribute_set_strings", || {
+        // SAFETY: the caller's array of `count` strings.
+        let values = unsafe { strings(values, count, "values") }.and_then(|v| {
+            v.into_iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    s.map(|s| SimpleValue::String(s.to_string()))
+                        .ok_or_else(|| {
+                            super::Failure::invalid_argument(format!("values[{i}] is NULL"))
+                        })
+                })
+                .collect()
+        });
+        set_values(session, target, values)
+    })
+}
+
+/// Connects the time series resource with key `key` to a time series
+/// attribute; key 0 disconnects it. An unknown key gives
+/// `MESH_ERROR_NOT_FOUND`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_timeseries_key(
+    session: *mut mesh_session,
+    target: *const c_char,
+    key: i64,
+) -> mesh_status {
+    guard("mesh_attribute_set_timeseries_key", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        runtime::get()?.block_on(handle.session.update_timeseries_attribute(
+            &target,
+            Some(key),
+            None,
+        ))?;
+        Ok(())
+    })
+}
+
+/// Sets the local expression of a time series attribute; "" removes it, so
+/// the definition's template applies again.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_expression(
+    session: *mut mesh_session,
+    target: *const c_char,
+    expression: *const c_char,
+) -> mesh_status {
+    guard("mesh_attribute_set_expression", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let expression = unsafe { c_str(expression, "expression") }?;
+        runtime::get()?.block_on(handle.session.update_timeseries_attribute(
+            &target,
+            None,
+            Some(expression),
+        ))?;
+        Ok(())
+    })
+}
+
+/// Sets the targets of a link relation attribute to the `count` object ids
+/// in `target_ids` (canonical or braced), replacing them, or with `append`
+/// 1 adding to them (one-to-many relations only). `count` 0 with `append` 0
+/// clears the relation.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_links(
+    session: *mut mesh_session,
+    target: *const c_char,
+    target_ids: *const *const c_char,
+    count: usize,
+    append: i32,
+) -> mesh_status {
+    guard("mesh_attribute_set_links", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        // SAFETY: the caller's array of `count` strings.
+        let texts = unsafe { strings(target_ids, count, "target_ids") }?;
+        let targets: Vec<Uuid> = ids(texts, "target_ids", false)?
+            .into_iter()
+            .flatten()
+            .collect();
+        runtime::get()?.block_on(handle.session.update_link_relation(
+            &target,
+            &targets,
+            append != 0,
+        ))?;
+        Ok(())
+    })
+}
+
+/// `[start_ms, end_ms)`, or no interval when both are `MESH_NO_TIME`.
+pub(crate) fn optional_interval(start_ms: i64, end_ms: i64) -> FfiResult<Option<(i64, i64)>> {
+    match (start_ms == MESH_NO_TIME, end_ms == MESH_NO_TIME) {
+        (true, true) => Ok(None),
+        (false, false) => Ok(Some((start_ms, end_ms))),
+        _ => Err(super::Failure::invalid_argument(
+            "start_ms and end_ms must both be MESH_NO_TIME or both be times",
+        )),
+    }
+}
+
+/// "No time": for an interval, pass it as both start and end to mean none;
+/// as a time read back, it means the item has none.
+pub const MESH_NO_TIME: i64 = i64::MIN;
+
+/// Versions from the caller's arrays, split into entries of the given sizes.
+///
+/// # Safety
+/// Arrays as for [`array`] and [`strings`].
+unsafe fn version_entries(
+    sizes: &[usize],
+    valid_from_ms: *const i64,
+    target_ids: *const *const c_char,
+    count: usize,
+) -> FfiResult<Vec<Vec<LinkVersion>>> {
+    let total: usize = sizes
+        .iter()
+        .try_fold(0usize, |a, b| a.checked_add(*b))
+        .unwrap_or(usize::MAX);
+    if total != count {
+        return Err(super::Failure::invalid_argument(format!(
+            "the entry sizes add up to {total} versions, but count is {count}"
+        )));
+    }
+    // SAFETY: the caller's arrays of `count` items.
+    let times = unsafe { array(valid_from_ms, count, "valid_from_ms") }?;
+    // SAFETY: the caller's array of `count` strings, each NULL for none.
+    let texts = unsafe { strings(target_ids, count, "target_ids") }?;
+    let targets = ids(texts, "target_ids", true)?;
+    let mut versions = times.iter().zip(targets).map(|(t, id)| LinkVersion {
+        target_id: id,
+        valid_from_ms: *t,
+    });
+    Ok(sizes
+        .iter()
+        .map(|n| versions.by_ref().take(*n).collect())
+        .collect())
+}
+
+/// Replaces the versions of a one-to-one versioned link relation attribute
+/// in `[start_ms, end_ms)` (both `MESH_NO_TIME` for all time) with the
+/// `count` versions given by `valid_from_ms` (ms since the Unix epoch, in
+/// order, inside the interval) and `target_ids` (an object id each; a NULL
+/// or "" entry links nothing from that time on). `count` 0 removes the
+/// versions in the interval.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_link_versions(
+    session: *mut mesh_session,
+    target: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    valid_from_ms: *const i64,
+    target_ids: *const *const c_char,
+    count: usize,
+) -> mesh_status {
+    guard("mesh_attribute_set_link_versions", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        let interval = optional_interval(start_ms, end_ms)?;
+        // SAFETY: the caller's arrays of `count` items.
+        let entries = unsafe { version_entries(&[count], valid_from_ms, target_ids, count) }?;
+        runtime::get()?.block_on(
+            handle
+                .session
+                .update_versioned_link_relation(&target, interval, &entries),
+        )?;
+        Ok(())
+    })
+}
+
+/// As `mesh_attribute_set_link_versions`, for a one-to-many versioned link
+/// relation attribute: its `entry_count` entries (each a series of
+/// versions) have `entry_sizes[i]` versions each, taken in turn from the
+/// `count` versions in `valid_from_ms` and `target_ids` (the sizes must add
+/// up to `count`). `entry_count` 0 removes every entry's versions in the
+/// interval.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_set_link_version_entries(
+    session: *mut mesh_session,
+    target: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    entry_sizes: *const usize,
+    entry_count: usize,
+    valid_from_ms: *const i64,
+    target_ids: *const *const c_char,
+    count: usize,
+) -> mesh_status {
+    guard("mesh_attribute_set_link_version_entries", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        let interval = optional_interval(start_ms, end_ms)?;
+        // SAFETY: the caller's array of `entry_count` sizes.
+        let sizes = unsafe { array(entry_sizes, entry_count, "entry_sizes") }?;
+        // SAFETY: the caller's arrays of `count` items.
+        let entries = unsafe { version_entries(sizes, valid_from_ms, target_ids, count) }?;
+        runtime::get()?.block_on(
+            handle
+                .session
+                .update_versioned_link_relation(&target, interval, &entries),
+        )?;
+        Ok(())
+    })
+}
+
+/// Creates an object named `name` owned by `owner` (an ownership attribute,
+/// by id or path, e.g. `"Model/M/Component.Ref/Plant.PlantToChimneyRef"`),
+/// and writes it, with all its attributes, to a new `*out_object` (free
+/// with `mesh_object_free`; `out_object` may be NULL when not wanted). To
+/// create a first-level object under a model, `owner` names the model and
+/// `definition` the object definition (id or `Repository/...` path);
+/// otherwise `definition` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_object_create(
+    session: *mut mesh_session,
+    owner: *const c_char,
+    name: *const c_char,
+    definition: *const c_char,
+    out_object: *mut *mut mesh_object,
+) -> mesh_status {
+    guard("mesh_object_create", || {
+        let handle = session::resolve(session)?;
+        let owner = target(owner, "owner")?;
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let name = unsafe { c_str(name, "name") }?;
+        let definition = if definition.is_null() {
+            None
+        } else {
+            Some(target(definition, "definition")?)
+        };
+        let object = runtime::get()?.block_on(handle.session.create_object(
+            &owner,
+            name,
+            definition.as_ref(),
+        ))?;
+        if !out_object.is_null() {
+            write_out(out_object, register_object(object)?);
+        }
+        Ok(())
+    })
+}
+
+/// Creates a model named `name` of the model definition `definition` (id
+/// or `Repository/...` path) and writes it to a new `*out_object` (may be
+/// NULL when not wanted).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_model_create(
+    session: *mut mesh_session,
+    name: *const c_char,
+    definition: *const c_char,
+    out_object: *mut *mut mesh_object,
+) -> mesh_status {
+    guard("mesh_model_create", || {
+        let handle = session::resolve(session)?;
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let name = unsafe { c_str(name, "name") }?;
+        let definition = target(definition, "definition")?;
+        let object = runtime::get()?.block_on(handle.session.create_model(name, &definition))?;
+        if !out_object.is_null() {
+            write_out(out_object, register_object(object)?);
+        }
+        Ok(())
+    })
+}
+
+/// Renames the object `target` (id or path).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_object_rename(
+    session: *mut mesh_session,
+    target: *const c_char,
+    new_name: *const c_char,
+) -> mesh_status {
+    guard("mesh_object_rename", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let new_name = unsafe { c_str(new_name, "new_name") }?;
+        runtime::get()?.block_on(handle.session.rename_object(&target, new_name))?;
+        Ok(())
+    })
+}
+
+/// Moves the object `target` to the ownership attribute `new_owner` (id or
+/// path).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_object_move(
+    session: *mut mesh_session,
+    target: *const c_char,
+    new_owner: *const c_char,
+) -> mesh_status {
+    guard("mesh_object_move", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        let new_owner = self::target(new_owner, "new_owner")?;
+        runtime::get()?.block_on(handle.session.move_object(&target, &new_owner))?;
+        Ok(())
+    })
+}
+
+/// Deletes the object `target` (id or path). An object that owns others
+/// is deleted, with them, only when `recursive` is 1; else Mesh refuses
+/// (`MESH_ERROR_SERVER`, "has child objects").
+#[no_mangle]
+pub unsafe extern "C" fn mesh_object_delete(
+    session: *mut mesh_session,
+    target: *const c_char,
+    recursive: i32,
+) -> mesh_status {
+    guard("mesh_object_delete", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        runtime::get()?.block_on(handle.session.delete_object(&target, recursive != 0))?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok<T>(r: FfiResult<T>) -> T {
+        r.unwrap_or_else(|f| panic!("{}", f.message))
+    }
+
+    #[test]
+    fn versions_split_into_entries() {
+        let times = [1i64, 2, 3];
+        let a = std::ffi::CString::new("00000000-0000-0000-0000-00000000000a").unwrap();
+        let ids = [a.as_ptr(), std::ptr::null(), c"".as_ptr()];
+        let entries = ok(unsafe { version_entries(&[2, 0, 1], times.as_ptr(), ids.as_ptr(), 3) });
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[0].len(), 2);
+        assert_eq!(entries[0][0].target_id, Some(Uuid::from_u128(0xa)));
+        assert_eq!(entries[0][1].target_id, None);
+        assert!(entries[1].is_empty());
+        assert_eq!(entries[2][0].valid_from_ms, 3);
+        assert!(unsafe { version_entries(&[2], times.as_ptr(), ids.as_ptr(), 3) }.is_err());
+        assert!(
+            unsafe { version_entries(&[usize::MAX, 4], times.as_ptr(), ids.as_ptr(), 3) }.is_err()
+        );
+        let bad = [c"nope".as_ptr()];
+        assert!(unsafe { version_entries(&[1], times.as_ptr(), bad.as_ptr(), 1) }.is_err());
+    }
+
+    #[test]
+    fn no_time_means_no_interval() {
+        assert_eq!(
+            optional_interval(MESH_NO_TIME, MESH_NO_TIME).ok(),
+            Some(None)
+        );
+        assert_eq!(optional_interval(1, 2).ok(), Some(Some((1, 2))));
+        assert!(optional_interval(MESH_NO_TIME, 2).is_err());
+        assert!(optional_interval(1, MESH_NO_TIME).is_err());
+    }
+}
