@@ -17,8 +17,8 @@ use common::*;
 use mesh_capi::client::{points_schema, ErrorKind, Points};
 use mesh_status::*;
 
-/// The golden streams written by pyarrow (copied from the project's
-/// shared/vectors, with their README).
+/// The golden streams written by pyarrow (`tests/vectors/README.md` says
+/// what each holds).
 fn vectors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
 }

@@ -635,12 +635,20 @@ fn the_timeseries_c_example_runs() {
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
+    for line in [
+        "second session before commit: 0 points",
+        "second session after commit: 24 points",
+        "after deleting 12 hours: 12 points with values",
+        "created Resource/Examples/Created_Series, key 0 until commit",
+    ] {
+        assert!(stdout.contains(line), "{line:?} missing in:\n{stdout}");
+    }
+    let key1 = mesh_emulator::default_catalog()
+        .into_iter()
+        .find(|s| s.key == 1)
+        .expect("key 1 in the default catalog");
     assert!(
-        stdout.contains("second session before commit: 0 points"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("second session after commit: 24 points"),
+        stdout.contains(&format!("time series 1 is {}: ", key1.path)),
         "{stdout}"
     );
     let _ = std::fs::remove_file(&exe);
