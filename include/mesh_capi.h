@@ -73,10 +73,6 @@ struct ArrowArray {
 // gRPC's default receive limit, which Mesh's clients keep.
 #define DEFAULT_MAX_RECEIVE_MESSAGE_BYTES ((4 * 1024) * 1024)
 
-// Points per write request: 20 bytes a point on the wire, so 3 MB of
-// points, well under Mesh's 4 MB inbound limit with room for the framing.
-#define WRITE_CHUNK_POINTS 150000
-
 // Curve type: not set.
 #define MESH_CURVE_UNKNOWN 0
 
@@ -727,7 +723,7 @@ enum mesh_status mesh_points_copy(const struct mesh_points *points,
                                   size_t cap);
 
 // Exports the points through the Arrow C Data Interface as a struct array
-// with three children `utc_time` (timestamp[ms], no time zone, format
+// with three children `utc_time` (`timestamp[ms]`, no time zone, format
 // `"tsm:"`), `flags` (uint32) and `value` (float64), marked nullable as in
 // Mesh's schema though they hold no nulls, without copying them.
 // `out_schema` and `out_array` are structs the caller allocated; on

@@ -37,6 +37,8 @@ use crate::proto::types::{Guid, MeshId, UtcInterval};
 
 /// Points per write request: 20 bytes a point on the wire, so 3 MB of
 /// points, well under Mesh's 4 MB inbound limit with room for the framing.
+///
+/// cbindgen:ignore
 pub const WRITE_CHUNK_POINTS: usize = 150_000;
 
 /// Without an explicit interval a write covers first point to last + 1 s,
@@ -88,7 +90,7 @@ pub struct Points {
     values: ScalarBuffer<f64>,
 }
 
-/// The Mesh time series schema: `utc_time` timestamp[ms] without time zone,
+/// The Mesh time series schema: `utc_time` `timestamp[ms]` without time zone,
 /// `flags` uint32, `value` float64, each field nullable as Mesh and its
 /// official client declare them (the columns never hold nulls).
 pub fn points_schema() -> SchemaRef {

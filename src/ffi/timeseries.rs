@@ -469,7 +469,7 @@ pub unsafe extern "C" fn mesh_points_copy(
 }
 
 /// Exports the points through the Arrow C Data Interface as a struct array
-/// with three children `utc_time` (timestamp[ms], no time zone, format
+/// with three children `utc_time` (`timestamp[ms]`, no time zone, format
 /// `"tsm:"`), `flags` (uint32) and `value` (float64), marked nullable as in
 /// Mesh's schema though they hold no nulls, without copying them.
 /// `out_schema` and `out_array` are structs the caller allocated; on
