@@ -13,6 +13,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod args;
+mod catalog;
 mod connection;
 mod handles;
 mod model_attribute;
@@ -24,6 +25,7 @@ mod model_object;
 mod model_read;
 mod model_update;
 mod options;
+mod resource;
 mod session;
 mod timeseries;
 
@@ -33,6 +35,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::client::{Error, ErrorKind};
 
+pub use catalog::*;
 pub use connection::*;
 pub use model_attribute::*;
 pub use model_curves::*;
@@ -43,6 +46,7 @@ pub use model_object::*;
 pub use model_read::*;
 pub use model_update::*;
 pub use options::*;
+pub use resource::*;
 pub use session::*;
 pub use timeseries::*;
 

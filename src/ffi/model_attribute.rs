@@ -9,6 +9,7 @@ use std::ffi::c_char;
 
 use super::args::{out_ptr, write_out, write_text};
 use super::model_handles::{attribute, free_attribute, mesh_attribute, AttributeRef};
+use super::resource::{self, mesh_timeseries_resource};
 use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::model::{Attribute, LinkVersion, TimeseriesValue, Value};
 
@@ -345,6 +346,28 @@ pub unsafe extern "C" fn mesh_attribute_timeseries_key(
         let out = out_ptr(out_key, "out_key")?;
         let ts = timeseries_value(&attribute)?;
         write_out(out, ts.resource.as_ref().map_or(0, |r| r.key));
+        Ok(())
+    })
+}
+
+/// Writes the time series resource connected to a time series attribute
+/// (key, path, curve type, resolution, unit...) to a new `*out_resource`, a
+/// copy to free with `mesh_timeseries_resource_free`; or NULL, still with
+/// `MESH_OK`, when none is connected.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_timeseries_resource(
+    attribute: *const mesh_attribute,
+    out_resource: *mut *mut mesh_timeseries_resource,
+) -> mesh_status {
+    guard("mesh_attribute_timeseries_resource", || {
+        let attribute = self::attribute(attribute)?;
+        let out = out_ptr(out_resource, "out_resource")?;
+        let ts = timeseries_value(&attribute)?;
+        let handle = match &ts.resource {
+            Some(resource) => resource::register(resource.clone()),
+            None => std::ptr::null_mut(),
+        };
+        write_out(out, handle);
         Ok(())
     })
 }

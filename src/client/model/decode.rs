@@ -10,7 +10,6 @@ use crate::client::error::Result;
 use crate::client::id::from_guid;
 use crate::proto::model as pm;
 use crate::proto::model_definition as pd;
-use crate::proto::time_series::TimeseriesResource as PResource;
 use crate::proto::types::{Guid, MeshId};
 
 /// Milliseconds since the Unix epoch of a protobuf timestamp, saturating.
@@ -85,7 +84,7 @@ fn value(v: pm::AttributeValue) -> Result<Value> {
         Some(V::StringValue(s)) => Value::String(s),
         Some(V::UtcTimeValue(t)) => Value::UtcTime(timestamp_ms(&t)),
         Some(V::TimeseriesValue(t)) => Value::Timeseries(TimeseriesValue {
-            resource: t.time_series_resource.map(resource),
+            resource: t.time_series_resource.map(TimeseriesResource::from_wire),
             expression: t.expression,
             is_local_expression: t.is_local_expression,
         }),
@@ -105,21 +104,6 @@ fn value(v: pm::AttributeValue) -> Result<Value> {
                 .collect::<Result<_>>()?,
         ),
     })
-}
-
-/// The one place a time series attribute's resource is decoded.
-pub(crate) fn resource(r: PResource) -> TimeseriesResource {
-    TimeseriesResource {
-        key: r.timeseries_key,
-        path: r.path,
-        name: r.name,
-        temporary: r.temporary,
-        curve_type: r.curve_type.map_or(0, |c| c.r#type),
-        resolution: r.resolution.map_or(0, |c| c.r#type),
-        unit: r.unit_of_measurement.map(|u| u.name).unwrap_or_default(),
-        virtual_expression: r.virtual_timeseries_expression,
-        time_zone: r.time_zone,
-    }
 }
 
 fn unit(u: Option<pd::UnitOfMeasurement>) -> Option<String> {

@@ -4,6 +4,8 @@
 
 use uuid::Uuid;
 
+pub use crate::client::TimeseriesResource;
+
 /// Another thing in the model as Mesh names it in answers: by id, by path,
 /// or both (owners, object definitions, model namespaces, linking
 /// attributes).
@@ -132,26 +134,6 @@ pub struct TimeseriesValue {
     pub expression: String,
     /// True when `expression` is the attribute's own local expression.
     pub is_local_expression: bool,
-}
-
-/// A time series resource (catalog entry) as it comes inside a time series
-/// attribute.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TimeseriesResource {
-    pub key: i64,
-    pub path: String,
-    pub name: String,
-    pub temporary: bool,
-    /// Mesh's curve type number (`Curve.CurveType`).
-    pub curve_type: i32,
-    /// Mesh's resolution number (`Resolution.ResolutionType`).
-    pub resolution: i32,
-    /// The unit's name; empty when none.
-    pub unit: String,
-    /// For a virtual series, its expression; else empty.
-    pub virtual_expression: String,
-    /// IANA time zone name, when the series has one.
-    pub time_zone: Option<String>,
 }
 
 /// One version of a versioned link: from `valid_from_ms` on, the link points
