@@ -143,6 +143,34 @@ fn tls_token_connects_with_a_root_certificate_and_a_token() {
 }
 
 #[test]
+fn model_walks_searches_and_shows_isolation() {
+    let emu = emulator(Duration::from_secs(300));
+    let out = run(&build("examples-c/model.c"), &[&emu.addr().to_string()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for expected in [
+        "2 models:",
+        "  SimpleThermalTestModel (SimpleThermalTestRepository)",
+        "      SomePowerPlant1 (PlantElementType)",
+        "        SomePowerPlantChimney1 (ChimneyElementType)",
+        "        SomePowerPlantChimney2 (ChimneyElementType)",
+        "search *[.Type=ChimneyElementType] from Model/SimpleThermalTestModel/ThermalComponent: 2 objects",
+        "SomePowerPlant1.PlantToChimneyRef/SomePowerPlantChimney2\n",
+        "  DblAtt                           double = 1000\n",
+        "  BoolArrayAtt                     bool collection = false, true, false, true, false\n",
+        "  UtcDateTimeAtt                   UTC time = 2022-05-10T07:24:15Z\n",
+        "first session reads DblAtt = 1234.5\n",
+        "second session before commit reads DblAtt = 1000\n",
+        "second session after commit reads DblAtt = 1234.5\n",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+    // The change and the restore.
+    assert_eq!(emu.calls("Commit"), 2);
+    assert_eq!(emu.open_sessions(), 0);
+}
+
+#[test]
 fn c_examples_are_clean_under_valgrind() {
     if Command::new("valgrind").arg("--version").output().is_err() {
         eprintln!(
@@ -152,7 +180,11 @@ fn c_examples_are_clean_under_valgrind() {
     }
     let emu = emulator(Duration::from_secs(300));
     let address = emu.addr().to_string();
-    for example in ["examples-c/quickstart.c", "examples-c/timeseries.c"] {
+    for example in [
+        "examples-c/quickstart.c",
+        "examples-c/timeseries.c",
+        "examples-c/model.c",
+    ] {
         let exe = build(example);
         let out = Command::new("valgrind")
             .args([
