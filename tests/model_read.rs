@@ -117,7 +117,7 @@ fn views_and_name_filters_choose_what_comes_back() {
     let f = Fixture::new();
     let full = object(f.session, PLANT, MESH_VIEW_FULL);
     let n = attribute_count(full);
-    assert!(attributes(full).into_iter().all(|a| has_definition(a)));
+    assert!(attributes(full).into_iter().all(has_definition));
     free_object(full);
 
     let none = object(f.session, PLANT, MESH_VIEW_NO_ATTRIBUTES);
