@@ -6,6 +6,10 @@
  *   bench ADDRESS ts N CHUNK RECV_MB     write N points to time series 1 in calls of
  *                                        CHUNK points, read them back in calls of CHUNK,
  *                                        roll back; RECV_MB is the receive limit
+ *   bench ADDRESS model R START QUERY VIEW
+ *                                        search QUERY from START R times with VIEW
+ *                                        (full|nodefs) and read every object's name and
+ *                                        every attribute's name, type and first value
  *
  * Prints "RESULT key value" lines for the harness. */
 #define _POSIX_C_SOURCE 200809L
@@ -14,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mesh_capi.h"
 
@@ -172,9 +177,98 @@ static void timeseries(long n, long chunk) {
     free(v);
 }
 
+/* Resident memory of this process, in bytes. */
+static long rss_bytes(void) {
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f == NULL) return 0;
+    if (fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    fclose(f);
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
+/* Reads what a caller would from every object and attribute of `list`;
+ * returns a checksum so none of it can be skipped. */
+static double touch(mesh_object_list *list, size_t *objects, size_t *attributes) {
+    char text[512];
+    size_t n = 0, i, j, na, nv, len;
+    double sum = 0;
+    mesh_object_list_count(list, &n);
+    *objects = n;
+    *attributes = 0;
+    for (i = 0; i < n; i++) {
+        mesh_object *o;
+        mesh_object_list_get(list, i, &o);
+        mesh_object_name(o, text, sizeof text, &len);
+        sum += (double)len;
+        mesh_object_attribute_count(o, &na);
+        *attributes += na;
+        for (j = 0; j < na; j++) {
+            mesh_attribute *a;
+            int32_t type = 0, b = 0;
+            int64_t k = 0;
+            double d = 0;
+            mesh_object_attribute(o, j, &a);
+            mesh_attribute_name(a, text, sizeof text, &len);
+            mesh_attribute_value_type(a, &type);
+            mesh_attribute_value_count(a, &nv);
+            sum += (double)len + type;
+            if (nv == 0) continue;
+            switch (type) {
+            case MESH_VALUE_TYPE_INT: mesh_attribute_value_int(a, 0, &k); sum += (double)k; break;
+            case MESH_VALUE_TYPE_DOUBLE: mesh_attribute_value_double(a, 0, &d); sum += d; break;
+            case MESH_VALUE_TYPE_BOOL: mesh_attribute_value_bool(a, 0, &b); sum += b; break;
+            case MESH_VALUE_TYPE_UTC_TIME: mesh_attribute_value_utc_time(a, 0, &k); sum += (double)(k % 1000); break;
+            case MESH_VALUE_TYPE_STRING:
+                if (mesh_attribute_value_string(a, 0, text, sizeof text, &len) == MESH_OK) sum += (double)len;
+                break;
+            case MESH_VALUE_TYPE_TIMESERIES:
+                mesh_attribute_timeseries_key(a, &k);
+                sum += (double)k;
+                break;
+            default: break;
+            }
+        }
+    }
+    return sum;
+}
+
+static void model(int repeats, const char *start, const char *query, const char *view_name) {
+    mesh_session *session;
+    int32_t view = strcmp(view_name, "full") == 0 ? MESH_VIEW_FULL : MESH_VIEW_NO_DEFINITIONS;
+    mesh_status st = mesh_session_open(connection, &session);
+    if (st != MESH_OK) die("open", st);
+    double *seconds = malloc(sizeof *seconds * (size_t)(repeats > 0 ? repeats : 1));
+    size_t objects = 0, attributes = 0;
+    double sum = 0;
+    long rss_per_object = 0;
+    for (int r = 0; r < repeats; r++) {
+        mesh_object_list *list;
+        long rss0 = rss_bytes();
+        long long t0 = now_ns();
+        st = mesh_object_search(session, start, query, view, NULL, &list);
+        if (st != MESH_OK) die("search", st);
+        sum = touch(list, &objects, &attributes);
+        seconds[r] = (double)(now_ns() - t0) / 1e9;
+        /* The first search shows what decoded results cost to hold. */
+        if (r == 0 && objects > 0) rss_per_object = (rss_bytes() - rss0) / (long)objects;
+        mesh_object_list_free(list);
+    }
+    for (int i = 1; i < repeats; i++) /* insertion sort: repeats are few */
+        for (int j = i; j > 0 && seconds[j] < seconds[j - 1]; j--) {
+            double t = seconds[j];
+            seconds[j] = seconds[j - 1];
+            seconds[j - 1] = t;
+        }
+    printf("RESULT objects %zu\nRESULT attributes %zu\nRESULT seconds %.6f\nRESULT rss_per_object %ld\nRESULT checksum %.0f\n",
+           objects, attributes, seconds[repeats / 2], rss_per_object, sum);
+    free(seconds);
+    mesh_session_close(session);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s ADDRESS rtt N | openclose N THREADS | idle N | ts N CHUNK RECV_MB\n", argv[0]);
+        fprintf(stderr, "usage: %s ADDRESS rtt N | openclose N THREADS | idle N | ts N CHUNK RECV_MB | model R START QUERY VIEW\n", argv[0]);
         return 1;
     }
     mesh_options *options;
@@ -196,6 +290,8 @@ int main(int argc, char **argv) {
         idle(n);
     } else if (strcmp(argv[2], "ts") == 0 && argc > 5) {
         timeseries(n, atol(argv[4]));
+    } else if (strcmp(argv[2], "model") == 0 && argc > 6) {
+        model((int)n, argv[4], argv[5], argv[6]);
     } else {
         fprintf(stderr, "unknown mode %s\n", argv[2]);
         return 1;

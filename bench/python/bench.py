@@ -8,6 +8,10 @@ from this project's proto/ by grpc_tools.protoc into STUBS_DIR.
                                            of at most CHUNK points (and never over the
                                            server's 4 MB), read them back in requests
                                            of CHUNK points, decode with pyarrow
+  bench.py STUBS_DIR ADDRESS model R START QUERY VIEW
+                                           search QUERY from START R times with VIEW
+                                           (full|nodefs), read every object's name and
+                                           every attribute's name, type and first value
   bench.py STUBS_DIR ADDRESS threads N     the official client's model: a thread
                                            per open session; prints "baseline",
                                            waits for a line, opens, prints "ready",
@@ -91,6 +95,71 @@ def timeseries(channel, stub, n, chunk):
     stub.EndSession(sid)
 
 
+def rss_bytes():
+    import os
+
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def model(channel, stub, repeats, start, query, view):
+    from google.protobuf import field_mask_pb2
+    from volue.mesh.grpc.model.v1alpha import model_pb2, model_pb2_grpc
+    from volue.mesh.grpc.type import resources_pb2
+
+    models = model_pb2_grpc.ModelServiceStub(channel)
+    sid = stub.StartSession(empty_pb2.Empty()).session_id
+    mask = None
+    if view == "nodefs":
+        # The official client's default: attributes without definitions.
+        mask = field_mask_pb2.FieldMask(
+            paths=["id", "path", "name", "values", "value_type", "value_type_collection", "owner_id"]
+        )
+    request = model_pb2.SearchObjectsRequest(
+        session_id=sid,
+        start_object_id=resources_pb2.MeshId(path=start),
+        query=query,
+        attributes_masks=model_pb2.AttributesMasks(),
+        attribute_field_mask=mask,
+    )
+    seconds = []
+    rss_per_object = 0
+    objects = attributes = 0
+    total = 0.0
+    for r in range(repeats):
+        rss0 = rss_bytes()
+        t0 = time.perf_counter()
+        found = list(models.SearchObjects(request))
+        total = 0.0
+        attributes = 0
+        for o in found:
+            total += len(o.name)
+            attributes += len(o.attributes)
+            for a in o.attributes:
+                total += len(a.name) + a.value_type
+                if not a.values:
+                    continue
+                v = a.values[0]
+                kind = v.WhichOneof("value_oneof")
+                if kind in ("int_value", "double_value", "boolean_value"):
+                    total += getattr(v, kind)
+                elif kind == "string_value":
+                    total += len(v.string_value)
+                elif kind == "utc_time_value":
+                    total += v.utc_time_value.nanos // 1_000_000
+                elif kind == "timeseries_value":
+                    total += v.timeseries_value.time_series_resource.timeseries_key
+        seconds.append(time.perf_counter() - t0)
+        objects = len(found)
+        if r == 0 and objects:
+            rss_per_object = (rss_bytes() - rss0) // objects
+        del found
+    seconds.sort()
+    print(f"RESULT objects {objects}\nRESULT attributes {attributes}\nRESULT seconds {seconds[repeats // 2]:.6f}")
+    print(f"RESULT rss_per_object {rss_per_object}\nRESULT checksum {total:.0f}")
+    stub.EndSession(sid)
+
+
 def main():
     address, mode, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
     options = []
@@ -128,6 +197,8 @@ def main():
         print(f"RESULT sessions_per_s {per * threads / (time.perf_counter() - t0):.1f}")
     elif mode == "ts":
         timeseries(channel, stub, n, int(sys.argv[5]))
+    elif mode == "model":
+        model(channel, stub, n, sys.argv[5], sys.argv[6], sys.argv[7])
     elif mode == "threads":
         # As the official client: each open session has a thread that extends
         # it every 150 s until the session is closed.

@@ -78,6 +78,8 @@ struct Counts {
     python_threads: Vec<usize>,
     ts_points: usize,
     ts_chunk: usize,
+    model_objects: usize,
+    model_repeats: usize,
 }
 
 impl Counts {
@@ -92,6 +94,8 @@ impl Counts {
                 python_threads: vec![20],
                 ts_points: 2_000,
                 ts_chunk: 500,
+                model_objects: 50,
+                model_repeats: 1,
             }
         } else {
             Counts {
@@ -103,6 +107,8 @@ impl Counts {
                 python_threads: vec![1_000, 10_000],
                 ts_points: 1_000_000,
                 ts_chunk: 200_000,
+                model_objects: 10_000,
+                model_repeats: 5,
             }
         }
     }
@@ -394,6 +400,7 @@ impl Harness {
             .args([
                 "volue/mesh/grpc/model_definition/v1alpha/model_definition.proto",
                 "volue/mesh/grpc/time_series/v1alpha/time_series.proto",
+                "volue/mesh/grpc/model/v1alpha/model.proto",
             ])
             .output();
         match generated {
@@ -446,6 +453,7 @@ impl Harness {
         report.push_str(&self.open_close(&address)?);
         report.push_str(&self.idle(&emu)?);
         report.push_str(&self.timeseries(&address)?);
+        report.push_str(&self.model_search(&address)?);
         if !self.notes.is_empty() {
             let _ = writeln!(report, "## Notes\n");
             for n in &self.notes {
@@ -691,6 +699,106 @@ impl Harness {
                 "| {name} | {label} | {recv_mb} MiB | {w:.0} | {r:.0} | {} | {} | {:.0}% |",
                 ratio(*w, base.map(|b| b.0)),
                 ratio(*r, base.map(|b| b.1)),
+                emu * 100.0
+            );
+        }
+        s.push('\n');
+        Ok(s)
+    }
+}
+
+/// Where the model benchmark puts its plants, and how it finds them.
+const PLANT_OWNER: &str = "Model/SimpleThermalTestModel/ThermalComponent.ThermalPowerToPlantRef";
+const PLANT_SEARCH_START: &str = "Model/SimpleThermalTestModel/ThermalComponent";
+const PLANT_QUERY: &str = "*[.Type=PlantElementType]";
+
+/// Adds `n` plants (objects of about 30 attributes each, with their
+/// definitions' defaults) to the emulator's test model through the Rust
+/// client, as any client could do to a Mesh server, and commits them.
+fn add_plants(address: &str, n: usize) -> Result<()> {
+    use mesh_capi::client::model::Target;
+    use mesh_capi::client::{ConnectOptions, Connection};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let conn = Connection::connect(address, ConnectOptions::default()).await?;
+        let session = conn.open_session().await?;
+        let owner = Target::Path(PLANT_OWNER.to_string());
+        for i in 0..n {
+            session
+                .create_object(&owner, &format!("BenchPlant{i:06}"), None)
+                .await?;
+        }
+        session.commit().await?;
+        session.close().await
+    })
+    .map_err(|e| format!("adding {n} plants: {e}"))
+}
+
+impl Harness {
+    fn model_search(&mut self, address: &str) -> Result<String> {
+        let n = self.counts.model_objects;
+        add_plants(address, n)?;
+        let repeats = self.counts.model_repeats;
+        let mut s = format!(
+            "## 5. Searching the model\n\n{n} plants added to the test model (objects of about 30 attributes each), then `SearchObjects` with `{PLANT_QUERY}` from `{PLANT_SEARCH_START}`, which streams them all back (and the model's own plant); the client reads every object's name and every attribute's name, value type and first value. Time is the median of {repeats} search(es), from the request to the last attribute read. Memory is what the process's resident size grew by over the first search, while holding its results, per object found: for the C API the decoded result handle, for grpcio the list of protobuf messages. Views: attributes without definitions (the official client's default) and with them. Ratio: objects per second relative to grpcio in the same view (higher is better).\n\n| client | view | objects | attributes | seconds | objects/s | ratio | memory per object | emulator CPU |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        );
+        let mut rows = Vec::new();
+        for view in ["nodefs", "full"] {
+            let mut clients = vec![self.c_api.clone()];
+            clients.extend(self.python.clone());
+            for client in clients {
+                let cpu0 = emulator_cpu();
+                let t0 = Instant::now();
+                let args = [
+                    "model".to_string(),
+                    repeats.to_string(),
+                    PLANT_SEARCH_START.to_string(),
+                    PLANT_QUERY.to_string(),
+                    view.to_string(),
+                ];
+                let out = run_ok(&mut client.command(address, &args), client.name)?;
+                let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
+                let r = results(&out);
+                let row = (
+                    result(&r, "objects")?,
+                    result(&r, "attributes")?,
+                    result(&r, "seconds")?,
+                    result(&r, "rss_per_object")?,
+                    emu_share,
+                );
+                eprintln!("model {} {view}: {row:?}", client.name);
+                if row.0 < n as f64 {
+                    return Err(format!(
+                        "{} found {} objects, expected at least {n}",
+                        client.name, row.0
+                    ));
+                }
+                rows.push((client.name, view, row));
+            }
+        }
+        let python_name = self.python.as_ref().map(|p| p.name);
+        for (name, view, (objects, attributes, seconds, rss, emu)) in &rows {
+            let rate = objects / seconds;
+            let base = rows
+                .iter()
+                .find(|(n2, v2, _)| Some(*n2) == python_name && v2 == view)
+                .map(|(_, _, b)| b.0 / b.2);
+            let ratio = base
+                .map(|b| format!("{:.2}×", rate / b))
+                .unwrap_or_else(|| "n/a".into());
+            let view = if *view == "full" {
+                "with definitions"
+            } else {
+                "without definitions"
+            };
+            let _ = writeln!(
+                s,
+                "| {name} | {view} | {objects:.0} | {attributes:.0} | {seconds:.3} | {rate:.0} | {ratio} | {:.1} KiB | {:.0}% |",
+                rss / 1024.0,
                 emu * 100.0
             );
         }
