@@ -555,9 +555,10 @@ enum mesh_status mesh_attribute_value_target_id(const struct mesh_attribute *att
 
 // Writes the key of the time series resource connected to a time series
 // attribute to `*out_key`, or 0 when none is connected (e.g. a calculated
-// attribute). Read its points with `mesh_read_timeseries_by_key`, or the
-// attribute's own (calculated or not) with `mesh_read_timeseries_by_id`
-// and the attribute's id.
+// attribute; Mesh may report key 0 for a connected series too, which
+// `mesh_attribute_timeseries_resource` tells apart). The attribute's own
+// points, calculated or not, are read with `mesh_read_timeseries_by_id`
+// and the attribute's id, or by its path.
 enum mesh_status mesh_attribute_timeseries_key(const struct mesh_attribute *attribute,
                                                int64_t *out_key);
 

@@ -61,20 +61,7 @@ fn text(
     cap: usize,
     len_out: *mut usize,
 ) -> FfiResult {
-    let attribute = attribute(handle)?;
-    let definition = attribute.definition.as_deref().ok_or_else(|| {
-        Failure::invalid_argument(format!(
-            "attribute {} was read without its definition (read it with MESH_VIEW_FULL)",
-            attribute.path
-        ))
-    })?;
-    let text = pick(definition).ok_or_else(|| {
-        Failure::invalid_argument(format!(
-            "attribute {} has {}, which has no {wanted}",
-            attribute.path,
-            kind_name(&definition.kind)
-        ))
-    })?;
+    let text = with_definition(handle, wanted, |d| pick(d).map(Cow::into_owned))?;
     // SAFETY: the caller passes a buffer of `cap` bytes and a valid or NULL len_out.
     unsafe { write_text(&text, buf, cap, len_out) }
 }

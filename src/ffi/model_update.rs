@@ -11,7 +11,7 @@ use super::model_handles::{mesh_object, register_object};
 use super::model_read::target;
 use super::session::{self, mesh_session};
 use super::timeseries::array;
-use super::{guard, mesh_status, FfiResult};
+use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::model::{LinkVersion, SimpleValue, Target};
 use crate::client::Uuid;
 use crate::runtime;
@@ -87,10 +87,10 @@ fn ids(texts: Vec<Option<&str>>, what: &str, allow_none: bool) -> FfiResult<Vec<
         .enumerate()
         .map(|(i, text)| match text {
             None | Some("") if allow_none => Ok(None),
-            None => Err(super::Failure::invalid_argument(format!("{what}[{i}] is NULL"))),
+            None => Err(Failure::invalid_argument(format!("{what}[{i}] is NULL"))),
             Some(text) => match Target::parse(text) {
                 Ok(Target::Id(id)) => Ok(Some(id)),
-                _ => Err(super::Failure::invalid_argument(format!(
+                _ => Err(Failure::invalid_argument(format!(
                     "{what}[{i}] {text:?} is not an id (8-4-4-4-12 hex digits, optionally in braces)"
                 ))),
             },
@@ -240,9 +240,7 @@ pub unsafe extern "C" fn mesh_attribute_set_strings(
                 .enumerate()
                 .map(|(i, s)| {
                     s.map(|s| SimpleValue::String(s.to_string()))
-                        .ok_or_else(|| {
-                            super::Failure::invalid_argument(format!("values[{i}] is NULL"))
-                        })
+                        .ok_or_else(|| Failure::invalid_argument(format!("values[{i}] is NULL")))
                 })
                 .collect()
         });
@@ -328,7 +326,7 @@ pub(crate) fn optional_interval(start_ms: i64, end_ms: i64) -> FfiResult<Option<
     match (start_ms == MESH_NO_TIME, end_ms == MESH_NO_TIME) {
         (true, true) => Ok(None),
         (false, false) => Ok(Some((start_ms, end_ms))),
-        _ => Err(super::Failure::invalid_argument(
+        _ => Err(Failure::invalid_argument(
             "start_ms and end_ms must both be MESH_NO_TIME or both be times",
         )),
     }
@@ -353,7 +351,7 @@ unsafe fn version_entries(
         .try_fold(0usize, |a, b| a.checked_add(*b))
         .unwrap_or(usize::MAX);
     if total != count {
-        return Err(super::Failure::invalid_argument(format!(
+        return Err(Failure::invalid_argument(format!(
             "the entry sizes add up to {total} versions, but count is {count}"
         )));
     }
