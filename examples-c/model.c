@@ -182,8 +182,16 @@ static mesh_status print_attributes(mesh_session *session) {
             if (mesh_attribute_timeseries_expression(attribute, expression, sizeof expression,
                                                      NULL) != MESH_OK)
                 strcpy(expression, "(long)");
-            if (expression[0])
+            if (expression[0]) {
+                /* Expressions are lines: shown on one. */
+                char *c;
+                size_t n = strlen(expression);
+                while (n > 0 && (expression[n - 1] == '\n' || expression[n - 1] == ' '))
+                    expression[--n] = '\0';
+                for (c = expression; *c; c++)
+                    if (*c == '\n') *c = ' ';
                 printf(" = %s expression: %s", local ? "local" : "template", expression);
+            }
             else
                 printf(", key %lld", (long long)key);
         } else if (values > 0) {

@@ -641,18 +641,18 @@ fn xy_sets_and_rating_curves_read_back() {
 #[test]
 fn unknown_targets_are_not_found() {
     let f = Fixture::new();
-    for target in [
-        "Model/SimpleThermalTestModel/NoSuchObject",
-        "00000000-0000-0000-0000-0000000000ff",
-    ] {
+    let unknown_id = "00000000-0000-0000-0000-0000000000ff";
+    for target in ["Model/SimpleThermalTestModel/NoSuchObject", unknown_id] {
         assert_eq!(
             get_object(f.session, target, MESH_VIEW_FULL, None),
             Err(MESH_ERROR_NOT_FOUND),
             "{target}: {}",
             last_error()
         );
+    }
+    for target in [&plant_attr("NoSuchAttribute"), unknown_id] {
         assert_eq!(
-            get_attribute(f.session, &format!("{target}.X"), MESH_VIEW_FULL).err(),
+            get_attribute(f.session, target, MESH_VIEW_FULL).err(),
             Some(MESH_ERROR_NOT_FOUND),
             "{target}: {}",
             last_error()
