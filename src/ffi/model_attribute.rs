@@ -326,7 +326,7 @@ pub unsafe extern "C" fn mesh_attribute_value_target_id(
 fn timeseries_value(attribute: &AttributeRef) -> FfiResult<&TimeseriesValue> {
     let value = value_at(attribute, 0)?;
     match value {
-        Value::Timeseries(t) => Ok(t),
+        Value::Timeseries(t) => Ok(&**t),
         other => Err(wrong_kind(attribute, 0, other, "a time series")),
     }
 }

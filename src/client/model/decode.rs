@@ -83,11 +83,11 @@ fn value(v: pm::AttributeValue) -> Result<Value> {
         Some(V::BooleanValue(b)) => Value::Bool(b),
         Some(V::StringValue(s)) => Value::String(s),
         Some(V::UtcTimeValue(t)) => Value::UtcTime(timestamp_ms(&t)),
-        Some(V::TimeseriesValue(t)) => Value::Timeseries(TimeseriesValue {
+        Some(V::TimeseriesValue(t)) => Value::Timeseries(Box::new(TimeseriesValue {
             resource: t.time_series_resource.map(TimeseriesResource::from_wire),
             expression: t.expression,
             is_local_expression: t.is_local_expression,
-        }),
+        })),
         Some(V::OwnershipRelationValue(r)) => {
             Value::Ownership(optional_id(r.target_object_id.as_ref())?)
         }
@@ -299,6 +299,16 @@ mod tests {
         let e = object(bad).unwrap_err();
         assert_eq!(e.kind(), crate::client::ErrorKind::Server);
         assert_eq!(object(pm::Object::default()).unwrap().id, Uuid::nil());
+    }
+
+    #[test]
+    fn values_stay_small() {
+        // Every value of a search takes the size of the largest kind.
+        assert!(
+            std::mem::size_of::<Value>() <= 32,
+            "{}",
+            std::mem::size_of::<Value>()
+        );
     }
 
     #[test]

@@ -113,7 +113,9 @@ pub enum Value {
     String(String),
     /// Milliseconds since the Unix epoch, UTC.
     UtcTime(i64),
-    Timeseries(TimeseriesValue),
+    /// Boxed: it is much larger than the other kinds, which would otherwise
+    /// all take its size.
+    Timeseries(Box<TimeseriesValue>),
     /// The owned object.
     Ownership(Option<Uuid>),
     /// The linked object.
