@@ -8,6 +8,9 @@
 //! restart it (sessions and their uncommitted writes lost, committed data
 //! kept, as when a real server restarts) and read per-RPC call counts.
 
+/// Mesh calculations (expressions and transformations) as pure functions
+/// over series the server hands in.
+pub mod calc;
 /// The generated Mesh messages, servers and clients. Public so that protocol
 /// tests can speak to the emulator with the generated client stubs.
 pub mod proto;
