@@ -132,29 +132,36 @@ impl Value {
 /// How deep calculations may nest through calculated series.
 pub const MAX_DEPTH: usize = 32;
 
+/// How deep evaluation may recurse in all, through nested calculations
+/// too: within what a 2 MB thread stack holds.
+pub const MAX_EVAL_DEPTH: usize = 400;
+
 thread_local! {
-    static DEPTH: Cell<usize> = const { Cell::new(0) };
+    static CALC_DEPTH: Cell<usize> = const { Cell::new(0) };
+    static EVAL_DEPTH: Cell<usize> = const { Cell::new(0) };
 }
 
-/// Counts one level of nesting for as long as it lives.
-struct DepthGuard;
+/// Counts one level of nesting on this thread for as long as it lives.
+struct Nesting(&'static std::thread::LocalKey<Cell<usize>>);
 
-impl DepthGuard {
-    fn enter() -> Result<DepthGuard, CalcError> {
-        DEPTH.with(|d| {
-            if d.get() >= MAX_DEPTH {
-                Err(CalcError::TooDeep(MAX_DEPTH))
-            } else {
-                d.set(d.get() + 1);
-                Ok(DepthGuard)
-            }
-        })
+impl Nesting {
+    fn enter(
+        counter: &'static std::thread::LocalKey<Cell<usize>>,
+        limit: usize,
+        error: impl FnOnce() -> CalcError,
+    ) -> Result<Nesting, CalcError> {
+        let depth = counter.with(Cell::get);
+        if depth >= limit {
+            return Err(error());
+        }
+        counter.with(|d| d.set(depth + 1));
+        Ok(Nesting(counter))
     }
 }
 
-impl Drop for DepthGuard {
+impl Drop for Nesting {
     fn drop(&mut self) {
-        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+        self.0.with(|d| d.set(d.get().saturating_sub(1)));
     }
 }
 
@@ -183,7 +190,7 @@ pub fn evaluate<H: Host>(
     host: &H,
 ) -> Result<CalcResult, CalcError> {
     check_interval(interval)?;
-    let _depth = DepthGuard::enter()?;
+    let _depth = Nesting::enter(&CALC_DEPTH, MAX_DEPTH, || CalcError::TooDeep(MAX_DEPTH))?;
     let Some(result) = parse(expression)? else {
         return Err(CalcError::InvalidArgument(
             "the expression does not set its result (## = ...)".to_string(),
@@ -219,6 +226,11 @@ pub(crate) struct Evaluator<'a, H: Host> {
 
 impl<H: Host> Evaluator<'_, H> {
     pub(crate) fn eval(&self, expr: &Rc<Expr>, iv: Interval) -> Result<Value, CalcError> {
+        let _depth = Nesting::enter(&EVAL_DEPTH, MAX_EVAL_DEPTH, || {
+            CalcError::TooLarge(format!(
+                "evaluation nested more than {MAX_EVAL_DEPTH} deep (calculated series within calculated series)"
+            ))
+        })?;
         match expr.as_ref() {
             Expr::Num(n) => Ok(Value::Number(*n)),
             Expr::Str(s) => Ok(Value::Text(s.clone())),

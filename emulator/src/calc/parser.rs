@@ -17,8 +17,12 @@ use super::error::CalcError;
 use super::functions::{lookup, Func};
 use super::lexer::{tokenize, Tok, Token};
 
-/// How deep expressions may nest (parentheses, calls, IF blocks).
+/// How deep the text may nest (parentheses, calls, IF blocks).
 const MAX_NESTING: usize = 64;
+
+/// How tall the expression tree of `##` may grow, variables and chains of
+/// operators included: evaluating it (and dropping it) recurses that deep.
+pub const MAX_HEIGHT: usize = 200;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinOp {
@@ -65,6 +69,8 @@ struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     depth: usize,
+    /// The height of every node made so far, by address.
+    heights: HashMap<usize, usize>,
 }
 
 fn is_keyword(tok: Option<&Tok>, word: &str) -> bool {
@@ -78,6 +84,7 @@ pub fn parse(text: &str) -> Result<Option<Rc<Expr>>, CalcError> {
         tokens: tokenize(text)?,
         pos: 0,
         depth: 0,
+        heights: HashMap::new(),
     };
     let mut bindings = HashMap::new();
     parser.block(&mut bindings, false)?;
@@ -132,6 +139,43 @@ impl Parser {
         Ok(())
     }
 
+    /// Makes a node, refusing one that would make the tree too tall.
+    fn node(&mut self, expr: Expr) -> Result<Rc<Expr>, CalcError> {
+        let children: Vec<&Rc<Expr>> = match &expr {
+            Expr::Num(_) | Expr::Str(_) | Expr::Time(_) => Vec::new(),
+            Expr::List(items) | Expr::Call(_, _, items) => items.iter().collect(),
+            Expr::Var(x) | Expr::Neg(x) => vec![x],
+            Expr::Bin(_, a, b) => vec![a, b],
+            Expr::Select {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => [Some(cond), then.as_ref(), otherwise.as_ref()]
+                .into_iter()
+                .flatten()
+                .collect(),
+        };
+        let height = 1 + children
+            .iter()
+            .map(|c| {
+                self.heights
+                    .get(&(Rc::as_ptr(c) as usize))
+                    .copied()
+                    .unwrap_or(1)
+            })
+            .max()
+            .unwrap_or(0);
+        if height > MAX_HEIGHT {
+            return Err(self.error(format!(
+                "the expression grows more than {MAX_HEIGHT} operations deep"
+            )));
+        }
+        let node = Rc::new(expr);
+        self.heights.insert(Rc::as_ptr(&node) as usize, height);
+        Ok(node)
+    }
+
     /// Statements up to the end, or (inside an IF) up to ELSE or ENDIF.
     fn block(&mut self, bindings: &mut Bindings, in_if: bool) -> Result<(), CalcError> {
         loop {
@@ -183,7 +227,8 @@ impl Parser {
                 }
                 self.pos += 2;
                 let value = self.expr(bindings)?;
-                bindings.insert(name.clone(), Rc::new(Expr::Var(value)));
+                let var = self.node(Expr::Var(value))?;
+                bindings.insert(name, var);
                 Ok(())
             }
             Some(Tok::Func(_)) => {
@@ -200,7 +245,7 @@ impl Parser {
         self.enter()?;
         self.pos += 1;
         let cond = self.expr(bindings)?;
-        let cond = Rc::new(Expr::Var(cond));
+        let cond = self.node(Expr::Var(cond))?;
         if !is_keyword(self.peek(), "THEN") {
             return Err(self.error("expected THEN after the IF condition"));
         }
@@ -238,7 +283,8 @@ impl Parser {
                 then: then.cloned(),
                 otherwise: otherwise.cloned(),
             };
-            merged.insert(name.clone(), Rc::new(Expr::Var(Rc::new(select))));
+            let select = self.node(select)?;
+            merged.insert(name.clone(), self.node(Expr::Var(select))?);
         }
         bindings.extend(merged);
         self.depth -= 1;
@@ -261,7 +307,7 @@ impl Parser {
             Some(op) => {
                 self.pos += 1;
                 let right = self.additive(b)?;
-                Rc::new(Expr::Bin(op, left, right))
+                self.node(Expr::Bin(op, left, right))?
             }
             None => left,
         };
@@ -279,7 +325,7 @@ impl Parser {
             };
             self.pos += 1;
             let right = self.term(b)?;
-            left = Rc::new(Expr::Bin(op, left, right));
+            left = self.node(Expr::Bin(op, left, right))?;
         }
     }
 
@@ -293,7 +339,7 @@ impl Parser {
             };
             self.pos += 1;
             let right = self.unary(b)?;
-            left = Rc::new(Expr::Bin(op, left, right));
+            left = self.node(Expr::Bin(op, left, right))?;
         }
     }
 
@@ -304,7 +350,7 @@ impl Parser {
                 self.pos += 1;
                 let inner = self.unary(b)?;
                 self.depth -= 1;
-                Ok(Rc::new(Expr::Neg(inner)))
+                self.node(Expr::Neg(inner))
             }
             Some(Tok::Plus) => {
                 self.enter()?;
@@ -321,9 +367,9 @@ impl Parser {
         let line = self.line();
         let err = |message: String| CalcError::Syntax { line, message };
         match self.next() {
-            Some(Tok::Num(n)) => Ok(Rc::new(Expr::Num(n))),
-            Some(Tok::Str(s)) => Ok(Rc::new(Expr::Str(s))),
-            Some(Tok::Time(s)) => Ok(Rc::new(Expr::Time(s))),
+            Some(Tok::Num(n)) => self.node(Expr::Num(n)),
+            Some(Tok::Str(s)) => self.node(Expr::Str(s)),
+            Some(Tok::Time(s)) => self.node(Expr::Time(s)),
             Some(Tok::LParen) => {
                 let inner = self.expr(b)?;
                 self.expect(&Tok::RParen, "')'")?;
@@ -331,7 +377,7 @@ impl Parser {
             }
             Some(Tok::LBrace) => {
                 let items = self.list(b, &Tok::RBrace, "'}'")?;
-                Ok(Rc::new(Expr::List(items)))
+                self.node(Expr::List(items))
             }
             Some(Tok::Func(name)) => {
                 let Some(spec) = lookup(&name) else {
@@ -348,7 +394,7 @@ impl Parser {
                         args.len()
                     )));
                 }
-                Ok(Rc::new(Expr::Call(spec.func, name, args)))
+                self.node(Expr::Call(spec.func, name, args))
             }
             Some(Tok::Percent) => Err(CalcError::Unsupported(
                 "references to series by catalog path (%'...')".to_string(),

@@ -280,10 +280,12 @@ pub fn parse_time_point(text: &str, zones: &Zones) -> Result<i64, CalcError> {
 
 /// Converts .NET ticks (Mesh's numeric time points) to UTC milliseconds.
 pub fn ticks_to_ms(ticks: f64) -> Result<i64, CalcError> {
-    if !ticks.is_finite() || ticks.abs() > 9.0e18 {
-        return Err(CalcError::InvalidArgument(format!(
-            "{ticks} is not a time point in ticks"
-        )));
+    let bad = || CalcError::InvalidArgument(format!("{ticks} is not a time point in ticks"));
+    if !ticks.is_finite() || !(0.0..=9.0e18).contains(&ticks) {
+        return Err(bad());
     }
-    Ok((ticks as i64 - TICKS_AT_UNIX_EPOCH).div_euclid(10_000))
+    (ticks as i64)
+        .checked_sub(TICKS_AT_UNIX_EPOCH)
+        .map(|t| t.div_euclid(10_000))
+        .ok_or_else(bad)
 }

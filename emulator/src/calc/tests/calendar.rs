@@ -177,3 +177,20 @@ fn calc_time_points() {
         );
     }
 }
+
+#[test]
+fn calc_ticks() {
+    use crate::calc::time::ticks_to_ms;
+    // .NET ticks of 2016-01-01T00:00Z and of the Unix epoch.
+    assert_eq!(
+        ticks_to_ms(635_872_032_000_000_000.0),
+        Ok(utc(2016, 1, 1, 0))
+    );
+    assert_eq!(ticks_to_ms(621_355_968_000_000_000.0), Ok(0));
+    for bad in [-1.0, f64::NAN, f64::INFINITY, 1e19] {
+        assert!(
+            matches!(ticks_to_ms(bad), Err(CalcError::InvalidArgument(_))),
+            "{bad}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! official tests' model, arithmetic, IF, and every refusal.
 
 use super::support::*;
+use crate::calc::parser::MAX_HEIGHT;
 use crate::calc::{flags, CalcError, CalcResult, Curve, Interval, Point, Resolution, Series};
 
 /// The official tests' calculation interval, 2016-01-01 `[01:00, 09:00)`.
@@ -216,6 +217,7 @@ fn calc_forecast_and_history_functions_without_forecasts_or_history() {
         "## = @GetTsAsOfTime(@t(),'UTC20160105174811123')\n",
         "## = @GetTsAsOfTime(@t(), UTC20160105174811123)\n",
         "## = @GetTsAsOfTime(@t(), '20121201000000000')\n",
+        "## = @GetTsAsOfTime(@t(), 635872032000000000)\n",
     ] {
         assert!(
             same_series(&host.run_series(text, iv, "raw"), &current),
@@ -438,6 +440,7 @@ fn calc_refusals_name_what_is_wrong() {
         ("## = @GetTsAsOfTime(@t(), 'UTC20161301')", Want::Invalid("not a time point")),
         ("## = @GetTsAsOfTime(@t(), 'UTC20160101', 'Delta')", Want::Unsupported("third argument")),
         ("## = @GetTsHistoricalVersions(@t(), 1.5)", Want::Invalid("whole number")),
+        ("## = @GetTsAsOfTime(@t(), -5)", Want::Invalid("not a time point in ticks")),
         ("## = @t() + @t('.steps')", Want::Unsupported("different shapes")),
         ("## = 'a' + 1", Want::Type("a string and a number")),
         ("## = @SUM(1)", Want::Type("@SUM takes")),
@@ -483,4 +486,75 @@ fn calc_refusals_name_what_is_wrong() {
     );
     let err = host.run("## = 1", Interval::new(from + HOUR, from), "raw");
     assert!(matches!(err, Err(CalcError::InvalidArgument(_))), "{err:?}");
+}
+
+/// Runs `text` relative to `base` on a thread with a 2 MB stack, as tokio's
+/// worker threads have.
+fn run_on_small_stack(host: MemHost, text: String) -> Result<CalcResult, CalcError> {
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            host.run(
+                &text,
+                Interval::new(utc(2016, 1, 1, 0), utc(2016, 1, 1, 2)),
+                "base",
+            )
+        })
+        .expect("a thread")
+        .join()
+        .expect("no stack overflow")
+}
+
+/// A host with `base` and calculated series `c0` .. `c{n-1}`, each adding a
+/// chain of `links` ones to the one before.
+fn chained_host(n: usize, links: usize) -> MemHost {
+    let chain = " + 1".repeat(links);
+    let mut host = MemHost::new()
+        .with_series(
+            "base",
+            hourly(utc(2016, 1, 1, 0), 2, Curve::Staircase, |_| 1.0),
+        )
+        .with_query(".base", &["base"]);
+    let mut prev = "base".to_string();
+    for k in 0..n {
+        let name = format!("c{k}");
+        host = host
+            // The lookup is the deepest leaf of the chain.
+            .with_calculated(&name, &format!("## = @t('.{prev}'){chain}"))
+            .with_query(&format!(".{name}"), &[&name]);
+        prev = name;
+    }
+    host
+}
+
+#[test]
+fn calc_deep_expressions_are_refused_not_overflowed() {
+    // The tallest expression allowed evaluates on a small stack.
+    let tallest = format!("## = {}1", "1 + ".repeat(MAX_HEIGHT - 1));
+    assert_eq!(
+        run_on_small_stack(MemHost::new(), tallest),
+        Ok(CalcResult::Numbers(vec![MAX_HEIGHT as f64]))
+    );
+    let too_tall = format!("## = {}1", "1 + ".repeat(MAX_HEIGHT));
+    assert!(matches!(
+        run_on_small_stack(MemHost::new(), too_tall),
+        Err(CalcError::Syntax { .. })
+    ));
+    // Variables count: each use is a level.
+    let statements = format!("x = 1\n{}## = x", "x = x + 1\n".repeat(MAX_HEIGHT));
+    assert!(matches!(
+        run_on_small_stack(MemHost::new(), statements),
+        Err(CalcError::Syntax { .. })
+    ));
+    // Calculated series within calculated series share one budget.
+    let out = run_on_small_stack(chained_host(2, 20), "## = @t('.c1')".to_string());
+    match out {
+        Ok(CalcResult::Series(list)) => assert_eq!(list[0].points[0].value, 41.0),
+        other => panic!("{other:?}"),
+    }
+    let out = run_on_small_stack(
+        chained_host(8, MAX_HEIGHT - 10),
+        "## = @t('.c7')".to_string(),
+    );
+    assert!(matches!(out, Err(CalcError::TooLarge(_))), "{out:?}");
 }
