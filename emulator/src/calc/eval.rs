@@ -55,8 +55,11 @@ pub trait Host {
     /// sees them (its own uncommitted writes included), shaped like a
     /// `ReadTimeseries` answer: a linear series includes the first point at
     /// or after the end; a breakpoint series starts with the point in force
-    /// at the start. A calculated series is evaluated here, by calling
-    /// `evaluate` again.
+    /// at the start; positions of a fixed resolution without a stored value
+    /// may come as NaN points or be left out (both read as missing). A
+    /// calculated series is evaluated here, by calling `evaluate` again
+    /// relative to its own attribute; `evaluate` counts the nesting and
+    /// refuses a cycle.
     fn read(&self, series: &Self::SeriesRef, interval: Interval) -> Result<Series, CalcError>;
 
     /// The server's local zone (LOCAL is it with daylight saving, STANDARD
