@@ -347,7 +347,10 @@ fn over_size_limit(e: &Error) -> bool {
 }
 
 impl Session {
-    fn timeseries_client(&self, channel: MeshChannel) -> TimeseriesServiceClient<MeshChannel> {
+    pub(super) fn timeseries_client(
+        &self,
+        channel: MeshChannel,
+    ) -> TimeseriesServiceClient<MeshChannel> {
         TimeseriesServiceClient::new(channel)
             .max_decoding_message_size(self.shared().options().max_receive_message_bytes)
             .max_encoding_message_size(usize::MAX)
