@@ -59,6 +59,7 @@ pub struct TlsIdentity {
     pub cert_pem: String,
     pub key_pem: String,
 }
+
 pub use seed::{default_catalog, parse_catalog, SeriesSpec};
 use state::State;
 use store::Store;

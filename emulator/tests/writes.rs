@@ -163,7 +163,8 @@ fn points_outside_the_interval_and_bad_payloads_are_refused() {
         let mut mesh = Mesh::connect(&emu).await;
         let s = mesh.open().await;
         let one = encode(&[P::new(DAY_2016 + 5, 0, 1.0)], true);
-        let cases: [(&str, Option<(i64, i64)>, Vec<u8>); 3] = [
+        type Case = (&'static str, Option<(i64, i64)>, Vec<u8>);
+        let cases: [Case; 3] = [
             (
                 "point before the interval",
                 Some((DAY_2016 + 6, DAY_2016 + 9)),

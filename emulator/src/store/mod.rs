@@ -15,6 +15,7 @@
 
 pub(crate) mod catalog;
 pub(crate) mod change;
+mod edit;
 pub(crate) mod grid;
 pub(crate) mod lookup;
 pub(crate) mod model;
