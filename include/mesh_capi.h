@@ -73,9 +73,72 @@ struct ArrowArray {
 // gRPC's default receive limit, which Mesh's clients keep.
 #define DEFAULT_MAX_RECEIVE_MESSAGE_BYTES ((4 * 1024) * 1024)
 
-// Points per write request: 20 bytes a point on the wire, so 3 MB of
-// points, well under Mesh's 4 MB inbound limit with room for the framing.
-#define WRITE_CHUNK_POINTS 150000
+// Curve type: not set.
+#define MESH_CURVE_UNKNOWN 0
+
+// Curve type: each value holds from its point until the next.
+#define MESH_CURVE_STAIRCASE_START_OF_STEP 1
+
+// Curve type: straight lines between points. Reads return one point at or
+// after the interval end too.
+#define MESH_CURVE_PIECEWISE_LINEAR 2
+
+// Curve type: each value holds until its point.
+#define MESH_CURVE_STAIRCASE 3
+
+// For `mesh_timeseries_resource_update`: leave the curve type as it is.
+#define MESH_CURVE_UNCHANGED -1
+
+// Resolution: not set.
+#define MESH_RESOLUTION_UNSPECIFIED 0
+
+// Resolution: points at any times.
+#define MESH_RESOLUTION_BREAKPOINT 1
+
+// Resolution: 15 minutes.
+#define MESH_RESOLUTION_MIN15 2
+
+// Resolution: an hour.
+#define MESH_RESOLUTION_HOUR 3
+
+// Resolution: a day.
+#define MESH_RESOLUTION_DAY 4
+
+// Resolution: a week.
+#define MESH_RESOLUTION_WEEK 5
+
+// Resolution: a month.
+#define MESH_RESOLUTION_MONTH 6
+
+// Resolution: a year.
+#define MESH_RESOLUTION_YEAR 7
+
+// Resolution: 30 minutes.
+#define MESH_RESOLUTION_MIN30 8
+
+// Resolution: undefined.
+#define MESH_RESOLUTION_UNDEFINED 9
+
+// Resolution: a minute.
+#define MESH_RESOLUTION_MIN 10
+
+// Resolution: 5 minutes.
+#define MESH_RESOLUTION_MIN5 11
+
+// Resolution: 10 minutes.
+#define MESH_RESOLUTION_MIN10 12
+
+// Point flag (0): the value is good.
+#define MESH_FLAG_OK 0
+
+// Point flag (0x40000000): the value is not to be used.
+#define MESH_FLAG_NOT_OK 1073741824
+
+// Point flag (0x04000000): there is no value (the value is NaN).
+#define MESH_FLAG_MISSING 67108864
+
+// Point flag (0x02000000): the value is doubtful.
+#define MESH_FLAG_SUSPECT 33554432
 
 // The result of every `mesh_*` function that can fail. The numbers are
 // stable: host bindings depend on them.
@@ -134,6 +197,17 @@ typedef struct mesh_points mesh_points;
 // `mesh_session_close` or `mesh_session_detach`).
 typedef struct mesh_session mesh_session;
 
+// A time series resource of the catalog, physical or virtual: key, path,
+// name, curve type, resolution, unit, time zone, virtual expression. Read
+// with the `mesh_timeseries_resource_*` accessors; free with
+// `mesh_timeseries_resource_free`. A snapshot: later updates are not seen.
+// It stays valid after its session is closed and after `mesh_shutdown`.
+typedef struct mesh_timeseries_resource mesh_timeseries_resource;
+
+// The units of measurement a server knows (`mesh_units_list`): count, id
+// and name by index, lookup by name. Free with `mesh_units_free`.
+typedef struct mesh_units mesh_units;
+
 // Supplies an access token on request. Write the token (without `Bearer `)
 // and a NUL into `buf` (room for `cap` bytes), its length into `*len_out`,
 // and return `MESH_OK`; if `cap` is too small, set `*len_out` to the length
@@ -179,6 +253,91 @@ size_t mesh_last_error_message(char *buf, size_t cap);
 // other thread is inside a `mesh_*` call; it may be called from an expired
 // callback.
 enum mesh_status mesh_shutdown(void);
+
+// Reads the catalog entry of the time series with key `key` into a new
+// `*out` (free with `mesh_timeseries_resource_free`). Physical and virtual
+// series alike. Fails with `MESH_ERROR_NOT_FOUND` for an unknown key.
+enum mesh_status mesh_timeseries_resource_get(struct mesh_session *session,
+                                              int64_t key,
+                                              struct mesh_timeseries_resource **out);
+
+// Creates a physical time series in this session (other sessions see it
+// after `mesh_session_commit`) and writes what the server made of it to a
+// new `*out`.
+//
+// `path` is the catalog folder, beginning and ending with `/` (e.g.
+// `"/Plant/Levels/"`; missing folders are created); the full path of the
+// new series is `"Resource" + path + name`. **Mesh assigns the key at
+// commit, so the key in `*out` is 0**: address the new series by its path
+// (`mesh_timeseries_resource_path`). Mesh does not support reading the
+// points of a new series before the session that created it commits.
+// `curve_type` is a `MESH_CURVE_*` number, `resolution` a
+// `MESH_RESOLUTION_*` number, `unit_id` the id of a unit from
+// `mesh_units_list` (canonical or braced form), `time_zone` an IANA name
+// (only for DAY or coarser resolution) or NULL for none.
+//
+// Fails with `MESH_ERROR_INVALID_ARGUMENT` for NULL strings, numbers out of
+// range or a malformed unit id (without a request); the server's refusals
+// (a path that exists, an unknown unit or time zone) come with its message.
+enum mesh_status mesh_timeseries_resource_create_physical(struct mesh_session *session,
+                                                          const char *path,
+                                                          const char *name,
+                                                          int32_t curve_type,
+                                                          int32_t resolution,
+                                                          const char *unit_id,
+                                                          const char *time_zone,
+                                                          struct mesh_timeseries_resource **out);
+
+// Updates the resource with key `key` in this session (others see it after
+// commit). Only what is set is sent and changed:
+// - `curve_type`: a `MESH_CURVE_*` number, or `MESH_CURVE_UNCHANGED` (-1);
+// - `unit_id`: a unit id from `mesh_units_list`, or NULL to leave it;
+// - `time_zone`: an IANA name (only for DAY or coarser resolution), `""`
+//   to remove the time zone, or NULL to leave it.
+//
+// Fails with `MESH_ERROR_INVALID_ARGUMENT` when nothing is set, a number
+// is out of range or the unit id is malformed (without a request);
+// `MESH_ERROR_NOT_FOUND` for an unknown key; the server's refusals (an
+// unknown unit or time zone, a time zone on a finer resolution) come with
+// its message.
+enum mesh_status mesh_timeseries_resource_update(struct mesh_session *session,
+                                                 int64_t key,
+                                                 int32_t curve_type,
+                                                 const char *unit_id,
+                                                 const char *time_zone);
+
+// Reads the units of measurement the server knows into a new `*out`.
+enum mesh_status mesh_units_list(struct mesh_session *session, struct mesh_units **out);
+
+// Writes the number of units to `*out_count`.
+enum mesh_status mesh_units_count(const struct mesh_units *units, size_t *out_count);
+
+// The id of unit `index` (0 to count - 1), canonical lower-case form (36
+// characters), for `mesh_timeseries_resource_create_physical` and
+// `_update`. See the buffer convention. An index out of range gives
+// `MESH_ERROR_INVALID_ARGUMENT`.
+enum mesh_status mesh_units_id(const struct mesh_units *units,
+                               size_t index,
+                               char *buf,
+                               size_t cap,
+                               size_t *len_out);
+
+// The name of unit `index` (0 to count - 1), e.g. `MW`. See the buffer
+// convention. An index out of range gives `MESH_ERROR_INVALID_ARGUMENT`.
+enum mesh_status mesh_units_name(const struct mesh_units *units,
+                                 size_t index,
+                                 char *buf,
+                                 size_t cap,
+                                 size_t *len_out);
+
+// Writes the index of the unit named exactly `name` (case matters) to
+// `*out_index`; `MESH_ERROR_NOT_FOUND` when there is none.
+enum mesh_status mesh_units_find(const struct mesh_units *units,
+                                 const char *name,
+                                 size_t *out_index);
+
+// Frees units. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+enum mesh_status mesh_units_free(struct mesh_units *units);
 
 // Connects to a Mesh server at `address` (`host:port`, `http://host:port`
 // or `https://host:port`) and checks it with `GetVersion` before returning.
@@ -307,6 +466,61 @@ enum mesh_status mesh_options_set_token_provider(struct mesh_options *options,
 enum mesh_status mesh_options_set_max_receive_message_bytes(struct mesh_options *options,
                                                             uint32_t bytes);
 
+// Writes the time series key to `*out`. A series created in a session that
+// has not committed yet has key 0: Mesh assigns keys at commit.
+enum mesh_status mesh_timeseries_resource_key(const struct mesh_timeseries_resource *resource,
+                                              int64_t *out);
+
+// The full path, e.g. `Resource/Demo/Inflow`. See the buffer convention.
+enum mesh_status mesh_timeseries_resource_path(const struct mesh_timeseries_resource *resource,
+                                               char *buf,
+                                               size_t cap,
+                                               size_t *len_out);
+
+// The name (the last part of the path). See the buffer convention.
+enum mesh_status mesh_timeseries_resource_name(const struct mesh_timeseries_resource *resource,
+                                               char *buf,
+                                               size_t cap,
+                                               size_t *len_out);
+
+// Writes the curve type to `*out`: one of the `MESH_CURVE_*` numbers (a
+// newer server may send a number not listed there, which is passed on).
+enum mesh_status mesh_timeseries_resource_curve_type(const struct mesh_timeseries_resource *resource,
+                                                     int32_t *out);
+
+// Writes the resolution to `*out`: one of the `MESH_RESOLUTION_*` numbers
+// (a newer server may send a number not listed there, which is passed on).
+enum mesh_status mesh_timeseries_resource_resolution(const struct mesh_timeseries_resource *resource,
+                                                     int32_t *out);
+
+// The name of the unit of measurement, e.g. `MW`; empty when the resource
+// has none (virtual series often have none). See the buffer convention.
+enum mesh_status mesh_timeseries_resource_unit(const struct mesh_timeseries_resource *resource,
+                                               char *buf,
+                                               size_t cap,
+                                               size_t *len_out);
+
+// The IANA time zone (e.g. `Europe/Oslo`) of a series of DAY or coarser
+// resolution; empty when it has none. See the buffer convention.
+enum mesh_status mesh_timeseries_resource_time_zone(const struct mesh_timeseries_resource *resource,
+                                                    char *buf,
+                                                    size_t cap,
+                                                    size_t *len_out);
+
+// The expression of a virtual series (Mesh's calculation language); empty
+// for a physical series. See the buffer convention.
+enum mesh_status mesh_timeseries_resource_virtual_expression(const struct mesh_timeseries_resource *resource,
+                                                             char *buf,
+                                                             size_t cap,
+                                                             size_t *len_out);
+
+// Writes 1 to `*out` when the series is temporary, else 0.
+enum mesh_status mesh_timeseries_resource_temporary(const struct mesh_timeseries_resource *resource,
+                                                    int32_t *out);
+
+// Frees a resource handle. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+enum mesh_status mesh_timeseries_resource_free(struct mesh_timeseries_resource *resource);
+
 // Starts a new session on the server. It is kept alive in the background
 // until closed or detached.
 enum mesh_status mesh_session_open(struct mesh_connection *connection, struct mesh_session **out);
@@ -369,6 +583,15 @@ enum mesh_status mesh_session_close(struct mesh_session *session);
 // (`mesh_options_set_max_receive_message_bytes`) is read in parts and
 // merged, so any number of points can be read in one call.
 //
+// The points are Mesh's answer as it is:
+// - **a read of a PIECEWISELINEAR series may return one more point, at or
+//   after `end_ms`** (the end of the last line segment), so do not assume
+//   every timestamp is below `end_ms`;
+// - a series of fixed resolution (HOUR, DAY, ...) can return points at
+//   steps where nothing is stored (after a delete, for example): their
+//   value is NaN and their flags have `MESH_FLAG_MISSING` set;
+// - values and flags come back bit for bit (NaN payloads included).
+//
 // Fails with `MESH_ERROR_INVALID_ARGUMENT` when `end_ms < start_ms`,
 // `MESH_ERROR_NOT_FOUND` for an unknown key, `MESH_ERROR_RESOURCE_EXHAUSTED`
 // when even one millisecond's answer is over the receive limit.
@@ -402,16 +625,19 @@ enum mesh_status mesh_read_timeseries_by_id(struct mesh_session *session,
 // deletes the interval. `timestamps` (ms since the Unix epoch, UTC) must be
 // strictly increasing and inside the interval; `flags` may be NULL for all
 // 0 (OK); the arrays may be NULL when `count` is 0. The arrays are copied
-// before the call returns.
+// before the call returns. `count` 0 is sent as Mesh's delete (see
+// `mesh_delete_timeseries_by_key`).
 //
 // Writes over the server's 4 MB message limit are sent as several requests
 // that together replace exactly the interval. Should one of them fail, the
 // ones before it stay written in the session; `mesh_session_rollback`
 // discards them.
 //
-// Fails with `MESH_ERROR_INVALID_ARGUMENT` when `end_ms < start_ms` or the
-// points are out of order or outside the interval, `MESH_ERROR_NOT_FOUND`
-// for an unknown key.
+// Fails with `MESH_ERROR_INVALID_ARGUMENT`, before any request, when
+// `end_ms < start_ms`, a point is outside the interval, or the timestamps
+// do not strictly increase (the message names the first offending index:
+// `timestamps[i] = ... is not after timestamps[i-1] = ...`);
+// `MESH_ERROR_NOT_FOUND` for an unknown key.
 enum mesh_status mesh_write_timeseries_by_key(struct mesh_session *session,
                                               int64_t key,
                                               int64_t start_ms,
@@ -442,6 +668,31 @@ enum mesh_status mesh_write_timeseries_by_id(struct mesh_session *session,
                                              const double *values,
                                              size_t count);
 
+// Deletes the points of the time series with key `key` in
+// `[start_ms, end_ms)`, in this session (other sessions see it after
+// `mesh_session_commit`). Sent as Mesh expects a delete: a write of zero
+// bytes of points with the interval. A series of fixed resolution then
+// reads as NaN flagged `MESH_FLAG_MISSING` over the interval; other series
+// have no points there. Fails with `MESH_ERROR_INVALID_ARGUMENT` when
+// `end_ms < start_ms`, `MESH_ERROR_NOT_FOUND` for an unknown key.
+enum mesh_status mesh_delete_timeseries_by_key(struct mesh_session *session,
+                                               int64_t key,
+                                               int64_t start_ms,
+                                               int64_t end_ms);
+
+// As `mesh_delete_timeseries_by_key`, for the time series at `path`.
+enum mesh_status mesh_delete_timeseries_by_path(struct mesh_session *session,
+                                                const char *path,
+                                                int64_t start_ms,
+                                                int64_t end_ms);
+
+// As `mesh_delete_timeseries_by_key`, for the time series with id `id`
+// (canonical form in any case, or braced).
+enum mesh_status mesh_delete_timeseries_by_id(struct mesh_session *session,
+                                              const char *id,
+                                              int64_t start_ms,
+                                              int64_t end_ms);
+
 // Writes the number of points to `*out_count`.
 enum mesh_status mesh_points_count(const struct mesh_points *points, size_t *out_count);
 
@@ -451,8 +702,8 @@ enum mesh_status mesh_points_count(const struct mesh_points *points, size_t *out
 enum mesh_status mesh_points_timestamps(const struct mesh_points *points, const int64_t **out);
 
 // Writes a pointer to the `count` flags to `*out`, valid until
-// `mesh_points_free`. Flags: OK 0, NOT_OK 0x40000000, MISSING 0x04000000,
-// SUSPECT 0x02000000, combinable.
+// `mesh_points_free`. Flags combine the `MESH_FLAG_*` bits (more bits
+// exist; they are passed on as the server sent them).
 enum mesh_status mesh_points_flags(const struct mesh_points *points, const uint32_t **out);
 
 // Writes a pointer to the `count` values to `*out`, valid until
@@ -472,8 +723,9 @@ enum mesh_status mesh_points_copy(const struct mesh_points *points,
                                   size_t cap);
 
 // Exports the points through the Arrow C Data Interface as a struct array
-// with three children `utc_time` (timestamp[ms], no time zone, format
-// `"tsm:"`), `flags` (uint32) and `value` (float64), without copying them.
+// with three children `utc_time` (`timestamp[ms]`, no time zone, format
+// `"tsm:"`), `flags` (uint32) and `value` (float64), marked nullable as in
+// Mesh's schema though they hold no nulls, without copying them.
 // `out_schema` and `out_array` are structs the caller allocated; on
 // success they are filled in and the caller owns them: call their
 // `release` callbacks when done (Arrow importers such as pyarrow's

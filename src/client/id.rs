@@ -10,6 +10,12 @@ use crate::proto::types::Guid;
 /// Parses a session id in canonical form (`123e4567-e89b-12d3-a456-556642440000`,
 /// any case) or braced as Windows, .NET and Excel write it (`{...}`).
 pub fn parse_session_id(text: &str) -> Result<Uuid> {
+    parse_id(text, "session id")
+}
+
+/// Parses any Mesh id (a session, time series, unit ...) in the forms
+/// [`parse_session_id`] takes; `what` names it in the error.
+pub fn parse_id(text: &str, what: &str) -> Result<Uuid> {
     let inner = match text.strip_prefix('{') {
         Some(rest) => rest.strip_suffix('}').unwrap_or(text),
         None => text,
@@ -17,15 +23,15 @@ pub fn parse_session_id(text: &str) -> Result<Uuid> {
     // Uuid::try_parse also takes the 32-digit and urn forms; Mesh ids are
     // written hyphenated, so anything else is more likely a mistake.
     if inner.len() != 36 {
-        return Err(malformed(text));
+        return Err(malformed(text, what));
     }
-    Uuid::try_parse(inner).map_err(|_| malformed(text))
+    Uuid::try_parse(inner).map_err(|_| malformed(text, what))
 }
 
-fn malformed(text: &str) -> Error {
+fn malformed(text: &str, what: &str) -> Error {
     let shown: String = text.chars().take(64).collect();
     Error::invalid_argument(format!(
-        "malformed session id {shown:?}: expected 8-4-4-4-12 hex digits, optionally in braces"
+        "malformed {what} {shown:?}: expected 8-4-4-4-12 hex digits, optionally in braces"
     ))
 }
 

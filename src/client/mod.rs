@@ -1,8 +1,9 @@
 //! The async Rust core: connections, sessions and their keep-alive, time
-//! series. Usable from Rust directly inside any tokio runtime; knows nothing
-//! of C.
+//! series and their catalog. Usable from Rust directly inside any tokio
+//! runtime; knows nothing of C.
 
 mod auth;
+mod catalog;
 mod connection;
 mod error;
 mod id;
@@ -10,12 +11,16 @@ mod session;
 mod timeseries;
 
 pub use auth::TokenProvider;
+pub use catalog::{
+    CurveType, NewPhysicalTimeseries, Resolution, ResourceUpdate, TimeseriesResource,
+    UnitOfMeasurement,
+};
 pub use connection::{
     ConnectOptions, Connection, RootCertificate, UserIdentity, DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
     MIN_SERVER_VERSION,
 };
 pub use error::{Error, ErrorKind, Result};
-pub use id::parse_session_id;
+pub use id::{parse_id, parse_session_id};
 pub use session::{ExpiredHook, Session};
 pub use timeseries::{points_schema, Points, TimeseriesId, WRITE_CHUNK_POINTS};
 pub use uuid::Uuid;

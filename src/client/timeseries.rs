@@ -9,6 +9,12 @@
 //! does not fit: points are seldom spread evenly), then merged. Every
 //! request goes through the session's `call`, so it counts as activity for
 //! keep-alive.
+//!
+//! What Mesh sends that a reader must expect (see `docs/PROTOCOL.md`):
+//! nullable Arrow fields as well as non-null ones, a point at or after the
+//! interval end for PIECEWISELINEAR series, NaN values flagged MISSING where
+//! a fixed-resolution series has no value, and no interval in the answer to
+//! a read that found nothing.
 
 use std::io::Cursor;
 use std::ops::Range;
@@ -23,7 +29,7 @@ use uuid::Uuid;
 
 use super::auth::MeshChannel;
 use super::error::{is_size_limit, Error, ErrorKind, Result};
-use super::id::parse_session_id;
+use super::id::parse_id;
 use super::session::Session;
 use crate::proto::time_series::timeseries_service_client::TimeseriesServiceClient;
 use crate::proto::time_series::{ReadTimeseriesRequest, Timeseries, WriteTimeseriesRequest};
@@ -31,6 +37,8 @@ use crate::proto::types::{Guid, MeshId, UtcInterval};
 
 /// Points per write request: 20 bytes a point on the wire, so 3 MB of
 /// points, well under Mesh's 4 MB inbound limit with room for the framing.
+///
+/// cbindgen:ignore
 pub const WRITE_CHUNK_POINTS: usize = 150_000;
 
 /// Without an explicit interval a write covers first point to last + 1 s,
@@ -51,12 +59,7 @@ pub enum TimeseriesId {
 impl TimeseriesId {
     /// An id from its text: canonical form in any case, or braced.
     pub fn parse_id(text: &str) -> Result<TimeseriesId> {
-        parse_session_id(text).map(TimeseriesId::Id).map_err(|_| {
-            let shown: String = text.chars().take(64).collect();
-            Error::invalid_argument(format!(
-                "malformed time series id {shown:?}: expected 8-4-4-4-12 hex digits, optionally in braces"
-            ))
-        })
+        parse_id(text, "time series id").map(TimeseriesId::Id)
     }
 
     fn to_mesh_id(&self) -> MeshId {
@@ -87,8 +90,9 @@ pub struct Points {
     values: ScalarBuffer<f64>,
 }
 
-/// The Mesh time series schema: `utc_time` timestamp[ms] without time zone,
-/// `flags` uint32, `value` float64.
+/// The Mesh time series schema: `utc_time` `timestamp[ms]` without time zone,
+/// `flags` uint32, `value` float64, each field nullable as Mesh and its
+/// official client declare them (the columns never hold nulls).
 pub fn points_schema() -> SchemaRef {
     Arc::new(Schema::new(points_fields()))
 }
@@ -98,10 +102,10 @@ fn points_fields() -> Fields {
         Field::new(
             "utc_time",
             DataType::Timestamp(TimeUnit::Millisecond, None),
-            false,
+            true,
         ),
-        Field::new("flags", DataType::UInt32, false),
-        Field::new("value", DataType::Float64, false),
+        Field::new("flags", DataType::UInt32, true),
+        Field::new("value", DataType::Float64, true),
     ])
 }
 
@@ -146,6 +150,11 @@ impl Points {
     /// Values.
     pub fn values(&self) -> &[f64] {
         &self.values
+    }
+
+    /// The points before `time`, sharing the buffers.
+    fn before(&self, time: i64) -> Points {
+        self.slice(0..self.timestamps.partition_point(|&t| t < time))
     }
 
     /// Points `range`, sharing the buffers.
@@ -219,10 +228,14 @@ impl Points {
         writer.into_inner().map_err(fail)
     }
 
-    /// Points from an Arrow IPC stream with the Mesh schema. Anything else
-    /// (not a stream, other columns or types, nulls) is an error of kind
-    /// `Server`, never a panic.
+    /// Points from an Arrow IPC stream with the Mesh schema, its fields
+    /// nullable or not; zero bytes are no points, as in Mesh's own deletes.
+    /// Anything else (not a stream, other columns or types, nulls) is an
+    /// error of kind `Server`, never a panic.
     pub fn from_arrow_stream(data: &[u8]) -> Result<Points> {
+        if data.is_empty() {
+            return Ok(Points::default());
+        }
         // arrow-ipc is meant not to panic on bad input; a server's bytes
         // must not be able to take the host down if it ever does.
         std::panic::catch_unwind(|| decode(data))
@@ -334,7 +347,10 @@ fn over_size_limit(e: &Error) -> bool {
 }
 
 impl Session {
-    fn timeseries_client(&self, channel: MeshChannel) -> TimeseriesServiceClient<MeshChannel> {
+    pub(super) fn timeseries_client(
+        &self,
+        channel: MeshChannel,
+    ) -> TimeseriesServiceClient<MeshChannel> {
         TimeseriesServiceClient::new(channel)
             .max_decoding_message_size(self.shared().options().max_receive_message_bytes)
             .max_encoding_message_size(usize::MAX)
@@ -342,9 +358,10 @@ impl Session {
 
     /// The points of a time series in `[start_ms, end_ms)` (ms since the
     /// Unix epoch, UTC), as this session sees them: its own uncommitted
-    /// writes over committed data. An answer over the receive limit is read
-    /// in parts split by time and merged; a part of one millisecond still
-    /// over it gives `ResourceExhausted`.
+    /// writes over committed data. For a PIECEWISELINEAR series Mesh adds
+    /// the first point at or after `end_ms`, which is kept. An answer over
+    /// the receive limit is read in parts split by time and merged; a part
+    /// of one millisecond still over it gives `ResourceExhausted`.
     pub async fn read_timeseries(
         &self,
         id: &TimeseriesId,
@@ -357,6 +374,10 @@ impl Session {
         let mut parts = Vec::new();
         while let Some((start, end)) = todo.pop() {
             match self.read_once(id, start, end).await {
+                // A part's points at or after its end (the trailing point
+                // of a linear series) belong to the next part, which reads
+                // them itself; only the last part keeps its trailing point.
+                Ok(points) if end < end_ms => parts.push(points.before(end)),
                 Ok(points) => parts.push(points),
                 Err(e) if over_size_limit(&e) && end - start > 1 => {
                     let limit = self.shared().options().max_receive_message_bytes;
@@ -414,7 +435,7 @@ impl Session {
     /// Replaces the points of a time series in `[start_ms, end_ms)` with
     /// `points`, in this session (other sessions see it after commit). Old
     /// points in the interval that `points` do not cover are removed; no
-    /// points deletes the interval. Points must be in strictly increasing
+    /// points deletes the interval (as `delete_timeseries`). Points must be in strictly increasing
     /// time order and inside the interval. Writes over Mesh's 4 MB limit go
     /// out in several requests that together replace exactly the interval;
     /// if one of them fails, the earlier ones are written in the session
@@ -430,7 +451,7 @@ impl Session {
         let times = points.timestamps();
         if let Some(i) = times.windows(2).position(|w| w[0] >= w[1]) {
             return Err(Error::invalid_argument(format!(
-                "timestamps must be strictly increasing: point {} ({}) is not after point {i} ({})",
+                "timestamps must be strictly increasing: timestamps[{}] = {} is not after timestamps[{i}] = {}",
                 i + 1,
                 times[i + 1],
                 times[i]
@@ -479,6 +500,21 @@ impl Session {
         Ok(())
     }
 
+    /// Deletes the points of a time series in `[start_ms, end_ms)`, in this
+    /// session (other sessions see it after commit). Sent as Mesh's
+    /// official client does: a write of zero bytes of points with the
+    /// interval. Series of fixed resolution then read as NaN flagged
+    /// MISSING over the interval.
+    pub async fn delete_timeseries(
+        &self,
+        id: &TimeseriesId,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<()> {
+        self.write_timeseries(id, start_ms, end_ms, &Points::default())
+            .await
+    }
+
     /// Writes `points` over first point to last + 1 s, as the official
     /// client does when given no interval. No points write nothing.
     pub async fn write_points(&self, id: &TimeseriesId, points: &Points) -> Result<()> {
@@ -498,7 +534,13 @@ impl Session {
         end: i64,
         points: &Points,
     ) -> Result<()> {
-        let data = prost::bytes::Bytes::from(points.to_arrow_stream()?);
+        // No points travel as no bytes: the form of a delete the official
+        // client sends, so the one known to work with Mesh.
+        let data = if points.is_empty() {
+            prost::bytes::Bytes::new()
+        } else {
+            prost::bytes::Bytes::from(points.to_arrow_stream()?)
+        };
         let mesh_id = id.to_mesh_id();
         self.shared()
             .call("WriteTimeseries", |channel, guid: Guid| {
@@ -586,6 +628,73 @@ mod tests {
         let other = writer.into_inner().unwrap();
         let e = Points::from_arrow_stream(&other).unwrap_err();
         assert!(e.message().contains("no column \"utc_time\""), "{e}");
+    }
+
+    /// A stream of `points` under a schema whose fields are nullable or not.
+    fn stream_with_nullability(points: &Points, nullable: bool) -> Vec<u8> {
+        let fields: Vec<Field> = points_fields()
+            .iter()
+            .map(|f| f.as_ref().clone().with_nullable(nullable))
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        let batch = RecordBatch::try_new(schema.clone(), points.columns()).unwrap();
+        let mut writer = arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &schema).unwrap();
+        writer.write(&batch).unwrap();
+        writer.into_inner().unwrap()
+    }
+
+    #[test]
+    fn nullable_and_non_null_schemas_decode_alike() {
+        let points = Points::new(vec![1, 2], vec![0, 0x0400_0000], vec![1.0, f64::NAN]).unwrap();
+        for nullable in [true, false] {
+            let back = Points::from_arrow_stream(&stream_with_nullability(&points, nullable))
+                .unwrap_or_else(|e| panic!("nullable={nullable}: {e}"));
+            assert_eq!(back.timestamps(), points.timestamps());
+            assert_eq!(back.flags(), points.flags());
+            assert!(back.values()[1].is_nan());
+        }
+        // What the library writes declares the fields nullable, as Mesh does.
+        let reader = arrow_ipc::reader::StreamReader::try_new(
+            Cursor::new(points.to_arrow_stream().unwrap()),
+            None,
+        )
+        .unwrap();
+        assert!(reader.schema().fields().iter().all(|f| f.is_nullable()));
+        assert_eq!(reader.schema(), points_schema());
+    }
+
+    #[test]
+    fn zero_bytes_are_no_points() {
+        assert_eq!(Points::from_arrow_stream(&[]).unwrap(), Points::default());
+    }
+
+    #[test]
+    fn nulls_are_refused() {
+        let schema = points_schema();
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(TimestampMillisecondArray::from(vec![Some(1), None])),
+            Arc::new(UInt32Array::from(vec![0, 0])),
+            Arc::new(Float64Array::from(vec![1.0, 2.0])),
+        ];
+        let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+        let mut writer = arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &schema).unwrap();
+        writer.write(&batch).unwrap();
+        let e = Points::from_arrow_stream(&writer.into_inner().unwrap()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Server);
+        assert!(e.message().contains("nulls in column \"utc_time\""), "{e}");
+    }
+
+    #[test]
+    fn points_before_a_time_share_the_buffers() {
+        let points = Points::new(vec![10, 20, 30], vec![0; 3], vec![1.0, 2.0, 3.0]).unwrap();
+        assert_eq!(points.before(20).timestamps(), [10]);
+        assert_eq!(points.before(21).timestamps(), [10, 20]);
+        assert_eq!(points.before(10).len(), 0);
+        assert_eq!(points.before(i64::MAX), points);
+        assert_eq!(
+            points.before(30).values().as_ptr(),
+            points.values().as_ptr()
+        );
     }
 
     #[test]

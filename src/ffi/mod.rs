@@ -13,9 +13,11 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod args;
+mod catalog;
 mod connection;
 mod handles;
 mod options;
+mod resource;
 mod session;
 mod timeseries;
 
@@ -25,8 +27,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::client::{Error, ErrorKind};
 
+pub use catalog::*;
 pub use connection::*;
 pub use options::*;
+pub use resource::*;
 pub use session::*;
 pub use timeseries::*;
 

@@ -17,6 +17,15 @@ use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::{Points, TimeseriesId};
 use crate::runtime;
 
+/// Point flag (0): the value is good.
+pub const MESH_FLAG_OK: u32 = 0;
+/// Point flag (0x40000000): the value is not to be used.
+pub const MESH_FLAG_NOT_OK: u32 = 0x4000_0000;
+/// Point flag (0x04000000): there is no value (the value is NaN).
+pub const MESH_FLAG_MISSING: u32 = 0x0400_0000;
+/// Point flag (0x02000000): the value is doubtful.
+pub const MESH_FLAG_SUSPECT: u32 = 0x0200_0000;
+
 /// Points of a time series, as read (`mesh_read_timeseries_by_*`, freed with
 /// `mesh_points_free`). The arrays it hands out stay valid and unchanged
 /// until it is freed; it stays valid after `mesh_shutdown`.
@@ -134,6 +143,15 @@ fn by_id(id: *const c_char) -> FfiResult<TimeseriesId> {
 /// (`mesh_options_set_max_receive_message_bytes`) is read in parts and
 /// merged, so any number of points can be read in one call.
 ///
+/// The points are Mesh's answer as it is:
+/// - **a read of a PIECEWISELINEAR series may return one more point, at or
+///   after `end_ms`** (the end of the last line segment), so do not assume
+///   every timestamp is below `end_ms`;
+/// - a series of fixed resolution (HOUR, DAY, ...) can return points at
+///   steps where nothing is stored (after a delete, for example): their
+///   value is NaN and their flags have `MESH_FLAG_MISSING` set;
+/// - values and flags come back bit for bit (NaN payloads included).
+///
 /// Fails with `MESH_ERROR_INVALID_ARGUMENT` when `end_ms < start_ms`,
 /// `MESH_ERROR_NOT_FOUND` for an unknown key, `MESH_ERROR_RESOURCE_EXHAUSTED`
 /// when even one millisecond's answer is over the receive limit.
@@ -188,16 +206,19 @@ pub unsafe extern "C" fn mesh_read_timeseries_by_id(
 /// deletes the interval. `timestamps` (ms since the Unix epoch, UTC) must be
 /// strictly increasing and inside the interval; `flags` may be NULL for all
 /// 0 (OK); the arrays may be NULL when `count` is 0. The arrays are copied
-/// before the call returns.
+/// before the call returns. `count` 0 is sent as Mesh's delete (see
+/// `mesh_delete_timeseries_by_key`).
 ///
 /// Writes over the server's 4 MB message limit are sent as several requests
 /// that together replace exactly the interval. Should one of them fail, the
 /// ones before it stay written in the session; `mesh_session_rollback`
 /// discards them.
 ///
-/// Fails with `MESH_ERROR_INVALID_ARGUMENT` when `end_ms < start_ms` or the
-/// points are out of order or outside the interval, `MESH_ERROR_NOT_FOUND`
-/// for an unknown key.
+/// Fails with `MESH_ERROR_INVALID_ARGUMENT`, before any request, when
+/// `end_ms < start_ms`, a point is outside the interval, or the timestamps
+/// do not strictly increase (the message names the first offending index:
+/// `timestamps[i] = ... is not after timestamps[i-1] = ...`);
+/// `MESH_ERROR_NOT_FOUND` for an unknown key.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_write_timeseries_by_key(
     session: *mut mesh_session,
@@ -285,6 +306,64 @@ pub unsafe extern "C" fn mesh_write_timeseries_by_id(
     })
 }
 
+fn delete(
+    session: *mut mesh_session,
+    id: FfiResult<TimeseriesId>,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult {
+    let handle = session::resolve(session)?;
+    let id = id?;
+    runtime::get()?.block_on(handle.session.delete_timeseries(&id, start_ms, end_ms))?;
+    Ok(())
+}
+
+/// Deletes the points of the time series with key `key` in
+/// `[start_ms, end_ms)`, in this session (other sessions see it after
+/// `mesh_session_commit`). Sent as Mesh expects a delete: a write of zero
+/// bytes of points with the interval. A series of fixed resolution then
+/// reads as NaN flagged `MESH_FLAG_MISSING` over the interval; other series
+/// have no points there. Fails with `MESH_ERROR_INVALID_ARGUMENT` when
+/// `end_ms < start_ms`, `MESH_ERROR_NOT_FOUND` for an unknown key.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_delete_timeseries_by_key(
+    session: *mut mesh_session,
+    key: i64,
+    start_ms: i64,
+    end_ms: i64,
+) -> mesh_status {
+    guard("mesh_delete_timeseries_by_key", || {
+        delete(session, Ok(TimeseriesId::Key(key)), start_ms, end_ms)
+    })
+}
+
+/// As `mesh_delete_timeseries_by_key`, for the time series at `path`.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_delete_timeseries_by_path(
+    session: *mut mesh_session,
+    path: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> mesh_status {
+    guard("mesh_delete_timeseries_by_path", || {
+        delete(session, by_path(path), start_ms, end_ms)
+    })
+}
+
+/// As `mesh_delete_timeseries_by_key`, for the time series with id `id`
+/// (canonical form in any case, or braced).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_delete_timeseries_by_id(
+    session: *mut mesh_session,
+    id: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> mesh_status {
+    guard("mesh_delete_timeseries_by_id", || {
+        delete(session, by_id(id), start_ms, end_ms)
+    })
+}
+
 /// Writes the number of points to `*out_count`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_points_count(
@@ -326,8 +405,8 @@ pub unsafe extern "C" fn mesh_points_timestamps(
 }
 
 /// Writes a pointer to the `count` flags to `*out`, valid until
-/// `mesh_points_free`. Flags: OK 0, NOT_OK 0x40000000, MISSING 0x04000000,
-/// SUSPECT 0x02000000, combinable.
+/// `mesh_points_free`. Flags combine the `MESH_FLAG_*` bits (more bits
+/// exist; they are passed on as the server sent them).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_points_flags(
     points: *const mesh_points,
@@ -390,8 +469,9 @@ pub unsafe extern "C" fn mesh_points_copy(
 }
 
 /// Exports the points through the Arrow C Data Interface as a struct array
-/// with three children `utc_time` (timestamp[ms], no time zone, format
-/// `"tsm:"`), `flags` (uint32) and `value` (float64), without copying them.
+/// with three children `utc_time` (`timestamp[ms]`, no time zone, format
+/// `"tsm:"`), `flags` (uint32) and `value` (float64), marked nullable as in
+/// Mesh's schema though they hold no nulls, without copying them.
 /// `out_schema` and `out_array` are structs the caller allocated; on
 /// success they are filled in and the caller owns them: call their
 /// `release` callbacks when done (Arrow importers such as pyarrow's

@@ -9,6 +9,8 @@ use std::ptr;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub mod points;
+
 pub use mesh_capi::ffi::*;
 pub use mesh_emulator::{Config, Emulator};
 use mesh_status::*;
