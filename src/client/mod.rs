@@ -4,6 +4,7 @@
 
 mod auth;
 mod connection;
+mod deadline;
 mod error;
 mod id;
 mod session;
@@ -11,9 +12,10 @@ mod timeseries;
 
 pub use auth::TokenProvider;
 pub use connection::{
-    ConnectOptions, Connection, RootCertificate, UserIdentity, DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
-    MIN_SERVER_VERSION,
+    ConnectOptions, Connection, RootCertificate, UserIdentity, DEFAULT_DEAD_CONNECTION_TIMEOUT,
+    DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, MIN_SERVER_VERSION,
 };
+pub use deadline::with_deadline;
 pub use error::{Error, ErrorKind, Result};
 pub use id::parse_session_id;
 pub use session::{ExpiredHook, Session};

@@ -15,7 +15,6 @@ use super::handles::Registry;
 use super::session::{self, mesh_session};
 use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::{Points, TimeseriesId};
-use crate::runtime;
 
 /// Points of a time series, as read (`mesh_read_timeseries_by_*`, freed with
 /// `mesh_points_free`). The arrays it hands out stay valid and unchanged
@@ -36,7 +35,7 @@ fn read(
     let handle = session::resolve(session)?;
     let id = id?;
     let out = out_ptr(out, "out")?;
-    let points = runtime::get()?.block_on(handle.session.read_timeseries(&id, start_ms, end_ms))?;
+    let points = handle.run(handle.session.read_timeseries(&id, start_ms, end_ms))?;
     write_out(out, POINTS.insert(points));
     Ok(())
 }
@@ -107,7 +106,7 @@ unsafe fn write(
     let id = id?;
     // SAFETY: the caller's arrays, each NULL or of `count` items.
     let points = unsafe { points_from(timestamps, flags, values, count) }?;
-    runtime::get()?.block_on(
+    handle.run(
         handle
             .session
             .write_timeseries(&id, start_ms, end_ms, &points),
@@ -191,9 +190,10 @@ pub unsafe extern "C" fn mesh_read_timeseries_by_id(
 /// before the call returns.
 ///
 /// Writes over the server's 4 MB message limit are sent as several requests
-/// that together replace exactly the interval. Should one of them fail, the
-/// ones before it stay written in the session; `mesh_session_rollback`
-/// discards them.
+/// that together replace exactly the interval, all within the call timeout.
+/// Should one of them fail (or the time run out), the ones before it stay
+/// written in the session, and the message says how many points that is
+/// ("N of M points were written"); `mesh_session_rollback` discards them.
 ///
 /// Fails with `MESH_ERROR_INVALID_ARGUMENT` when `end_ms < start_ms` or the
 /// points are out of order or outside the interval, `MESH_ERROR_NOT_FOUND`
@@ -425,8 +425,12 @@ pub unsafe extern "C" fn mesh_points_export_arrow(
 
 /// Frees points. The arrays it handed out become invalid (an Arrow export
 /// stays valid until released). Freeing twice gives
-/// `MESH_ERROR_INVALID_HANDLE`.
+/// `MESH_ERROR_INVALID_HANDLE`; NULL is a no-op that returns `MESH_OK` and
+/// leaves the last error alone.
 #[no_mangle]
 pub extern "C" fn mesh_points_free(points: *mut mesh_points) -> mesh_status {
+    if points.is_null() {
+        return mesh_status::MESH_OK;
+    }
     guard("mesh_points_free", || POINTS.remove(points).map(drop))
 }
