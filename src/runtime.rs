@@ -24,7 +24,7 @@ use std::thread::{JoinHandle, ThreadId};
 use std::time::Duration;
 
 use crate::client::{with_deadline, Error, ErrorKind};
-use crate::quiet;
+use crate::{quiet, sigpipe};
 
 /// Worker threads of the runtime, whatever the number of cores: keep-alive
 /// and gRPC work is I/O-bound (a connection's HTTP/2 traffic is one task
@@ -78,7 +78,7 @@ impl CallbackThread {
             .name("mesh-callbacks".into())
             .spawn(move || {
                 let _ended = ended_tx;
-                quiet::library_thread();
+                library_thread_start();
                 while let Ok(Some(job)) = rx.recv() {
                     let _ = catch_unwind(AssertUnwindSafe(job));
                 }
@@ -110,6 +110,12 @@ impl CallbackThread {
             }
         }
     }
+}
+
+/// What every thread the library owns does first.
+fn library_thread_start() {
+    quiet::library_thread();
+    sigpipe::block_in_this_thread();
 }
 
 /// Calls in progress, and whether shutdown has begun.
@@ -169,7 +175,7 @@ impl Runtime {
             .worker_threads(workers)
             .max_blocking_threads(MAX_BLOCKING_THREADS)
             .thread_name("mesh-rt")
-            .on_thread_start(quiet::library_thread)
+            .on_thread_start(library_thread_start)
             .enable_all()
             .build()
             .map_err(|e| internal("tokio runtime", e))?;
@@ -228,6 +234,34 @@ impl Runtime {
                     )))
                 }
             }
+        })
+    }
+
+    /// As [`Runtime::call`], with `operation` run as a task on the
+    /// runtime's threads rather than on the calling thread: for operations
+    /// that do socket I/O themselves, such as connecting (see `sigpipe`).
+    pub(crate) fn call_on_runtime<T, F>(&self, limit: Duration, operation: F) -> Result<T, Error>
+    where
+        F: Future<Output = Result<T, Error>> + Send + 'static,
+        T: Send + 'static,
+    {
+        /// Aborts the task when the call gives up on it.
+        struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+        impl<T> Drop for AbortOnDrop<T> {
+            fn drop(&mut self) {
+                self.0.abort();
+            }
+        }
+        let deadline = tokio::time::Instant::now() + limit;
+        let handle = self.handle.clone();
+        self.call(limit, async move {
+            let mut task = AbortOnDrop(handle.spawn(with_deadline(deadline, operation)));
+            (&mut task.0).await.unwrap_or_else(|e| {
+                Err(Error::new(
+                    ErrorKind::Internal,
+                    format!("internal error (a bug in mesh-capi): {e}"),
+                ))
+            })
         })
     }
 

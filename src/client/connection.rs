@@ -143,7 +143,13 @@ impl ConnectionInner {
         Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
     {
         let generation = self.auth.generation();
-        let first = rpc_once(what, limit, rpc(self.channel.clone())).await;
+        let mut first = rpc_once(what, limit, rpc(self.channel.clone())).await;
+        if matches!(&first, Err(e) if e.unsent()) {
+            // Queued on a connection that closed before sending it (say one
+            // just given up for dead): the channel connects afresh for this
+            // second try.
+            first = rpc_once(what, limit, rpc(self.channel.clone())).await;
+        }
         let result = match first {
             Err(e) if e.kind() == ErrorKind::Unauthenticated && self.auth.has_provider() => {
                 match deadline::bounded("the token provider", limit, self.auth.refresh(generation))
@@ -164,15 +170,13 @@ async fn rpc_once<T>(
     limit: Duration,
     fut: impl Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
 ) -> Result<T> {
-    let limit = deadline::limit(limit);
-    if limit.is_zero() {
-        return Err(Error::timeout(what, limit));
-    }
-    match tokio::time::timeout(limit, fut).await {
-        Err(_) => Err(Error::timeout(what, limit)),
-        Ok(Err(status)) => Err(Error::from_status(what, &status)),
-        Ok(Ok(response)) => Ok(response.into_inner()),
-    }
+    deadline::bounded(what, limit, async {
+        match fut.await {
+            Err(status) => Err(Error::from_status(what, &status)),
+            Ok(response) => Ok(response.into_inner()),
+        }
+    })
+    .await
 }
 
 /// A checked connection to one Mesh server. Cloning is cheap and shares the
@@ -278,21 +282,22 @@ impl Connection {
     /// not answer in time, gives `ErrorKind::Unavailable`. Must run inside a
     /// tokio runtime; the channel's background work runs there.
     pub async fn connect(address: &str, options: ConnectOptions) -> Result<Connection> {
-        let limit = deadline::limit(options.connect_timeout);
-        let shown = address.trim().to_string();
-        match tokio::time::timeout(limit, Self::connect_within(address, options)).await {
-            Ok(Err(e)) if e.kind() == ErrorKind::Timeout => Err(Error::new(
-                ErrorKind::Unavailable,
-                format!("cannot connect to {shown}: {}", e.message()),
-            )),
-            Ok(result) => result,
-            Err(_) => Err(Error::new(
+        let configured = options.connect_timeout;
+        let limit = deadline::limit(configured);
+        let no_answer = || {
+            Error::new(
                 ErrorKind::Unavailable,
                 format!(
-                    "cannot connect to {shown}: no answer within {} ms (the connect timeout)",
-                    limit.as_millis()
+                    "cannot connect to {}: no answer within the connect timeout of {} ms",
+                    address.trim(),
+                    configured.as_millis()
                 ),
-            )),
+            )
+        };
+        match tokio::time::timeout(limit, Self::connect_within(address, options)).await {
+            Ok(Err(e)) if e.kind() == ErrorKind::Timeout => Err(no_answer()),
+            Ok(result) => result,
+            Err(_) => Err(no_answer()),
         }
     }
 

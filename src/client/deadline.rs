@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::error::{Error, Result};
+use super::error::{Error, ErrorKind, Result};
 
 tokio::task_local! {
     static DEADLINE: Instant;
@@ -29,22 +29,41 @@ pub async fn with_deadline<F: Future>(deadline: Instant, operation: F) -> F::Out
 /// The time a request may take: `limit`, or less if the deadline of the
 /// operation it belongs to comes first.
 pub(crate) fn limit(limit: Duration) -> Duration {
-    match DEADLINE.try_with(|d| *d) {
-        Ok(deadline) => limit.min(deadline.saturating_duration_since(Instant::now())),
-        Err(_) => limit,
+    left(limit).0
+}
+
+/// As [`limit`], and whether the operation's deadline shortened it.
+fn left(limit: Duration) -> (Duration, bool) {
+    match DEADLINE.try_with(|d| d.saturating_duration_since(Instant::now())) {
+        Ok(left) if left < limit => (left, true),
+        _ => (limit, false),
     }
 }
 
-/// Awaits `work` that is not a request (a token provider, say) within
-/// `limit` and the deadline of the operation, if any.
+/// Awaits `work` (one request, or something else the operation waits for,
+/// such as a token provider) within `within` and the deadline of the
+/// operation, if any; the timeout error names `what`.
 pub(crate) async fn bounded<T>(
     what: &str,
     within: Duration,
     work: impl Future<Output = Result<T>>,
 ) -> Result<T> {
-    let limit = limit(within);
+    let (limit, by_deadline) = left(within);
+    let timed_out = || {
+        if by_deadline {
+            Error::new(
+                ErrorKind::Timeout,
+                format!("{what} failed: no answer before the call's time ran out"),
+            )
+        } else {
+            Error::timeout(what, limit)
+        }
+    };
+    if limit.is_zero() {
+        return Err(timed_out());
+    }
     match tokio::time::timeout(limit, work).await {
         Ok(result) => result,
-        Err(_) => Err(Error::timeout(what, limit)),
+        Err(_) => Err(timed_out()),
     }
 }

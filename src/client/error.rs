@@ -50,6 +50,9 @@ pub struct Error {
     /// The failure came from the connection (reset, broken pipe, GOAWAY,
     /// dead connection), not from an answer of the server.
     transport: bool,
+    /// The request was never sent: the connection it was queued on closed
+    /// first. Sending it again is safe.
+    unsent: bool,
     /// For a failed write: the points confirmed written before it failed.
     points_written: Option<usize>,
 }
@@ -94,6 +97,7 @@ impl Error {
             message: message.into(),
             code: None,
             transport: false,
+            unsent: false,
             points_written: None,
         }
     }
@@ -130,6 +134,12 @@ impl Error {
     /// may not have been applied.
     pub fn points_written(&self) -> Option<usize> {
         self.points_written
+    }
+
+    /// True when the request was never sent (the connection it was queued
+    /// on had closed), so it is safe to send again.
+    pub(crate) fn unsent(&self) -> bool {
+        self.unsent
     }
 
     pub(crate) fn with_points_written(mut self, written: usize, total: usize) -> Self {
@@ -212,6 +222,7 @@ impl Error {
             message,
             code: Some(status.code()),
             transport: source.is_some(),
+            unsent: source.is_some_and(never_sent),
             points_written: None,
         }
     }
@@ -222,6 +233,23 @@ impl Error {
             format!("{what} failed: no answer within {} ms", after.as_millis()),
         )
     }
+}
+
+/// Whether `e` says the request never left the client: hyper cancels a
+/// request it had queued, unsent, when the connection closes under it (as
+/// right after a dead connection is given up).
+fn never_sent(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_canceled)
+        {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
 }
 
 /// "outer: inner: innermost", skipping repeats of the same text.
