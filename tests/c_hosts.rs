@@ -39,6 +39,9 @@ fn build_asan(source: &str) -> Option<PathBuf> {
         .arg(&lib)
         .arg("-lmesh_capi")
         .arg(format!("-Wl,-rpath,{}", lib.display()))
+        // DT_RPATH, searched before LD_LIBRARY_PATH: cargo puts target/debug
+        // there, where a stale library from an earlier `cargo build` may be.
+        .arg("-Wl,--disable-new-dtags")
         .output()
         .ok()?;
     if !output.status.success() {
