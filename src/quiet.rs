@@ -61,6 +61,20 @@ pub(crate) fn scope<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// Runs `f`, the host's code (a callback, a token provider), outside the
+/// library's scope, so that a panic of the host's own is the host's hook's
+/// business, even on a thread of the library.
+pub(crate) fn outside<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(u32);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = DEPTH.try_with(|d| d.set(self.0));
+        }
+    }
+    let _restore = Restore(DEPTH.try_with(|d| d.replace(0)).unwrap_or(0));
+    f()
+}
+
 /// Marks the calling thread, one the library owns, as in its scope for
 /// good.
 pub(crate) fn library_thread() {
@@ -114,6 +128,14 @@ mod tests {
         });
         assert!(!after.join().unwrap());
         assert_eq!(seen.load(Ordering::SeqCst), 1);
+        // The host's code called from the library is the host's business.
+        assert!(run(|| {
+            library_thread();
+            scope(|| outside(|| panic!("{MARK} in a host callback")))
+        })
+        .join()
+        .unwrap());
+        assert_eq!(seen.load(Ordering::SeqCst), 2);
         std::panic::set_hook(original);
     }
 }

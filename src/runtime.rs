@@ -202,9 +202,12 @@ impl Runtime {
             // Inside some runtime (the caller's own, or a task of ours), a
             // nested block_on would panic; wait on a plain thread instead.
             std::thread::scope(|s| {
-                s.spawn(|| self.handle.block_on(fut))
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                s.spawn(|| {
+                    library_thread_start();
+                    self.handle.block_on(fut)
+                })
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
         } else {
             self.handle.block_on(fut)

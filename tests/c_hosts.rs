@@ -18,6 +18,16 @@ use common::{emulator, lib_dir, root, stdout};
 /// One checked run at a time: each is heavy, and the machine may be small.
 static SERIAL: Mutex<()> = Mutex::new(());
 
+/// A checker missing here is a skip, unless `MESH_REQUIRE_CHECKERS` is set
+/// (as CI does), where it is a failure.
+fn skip(why: &str) {
+    assert!(
+        std::env::var_os("MESH_REQUIRE_CHECKERS").is_none(),
+        "MESH_REQUIRE_CHECKERS is set but {why}"
+    );
+    eprintln!("SKIPPED: {why}");
+}
+
 /// Compiles `source` with AddressSanitizer and UndefinedBehaviorSanitizer,
 /// or `None` when the compiler cannot.
 fn build_asan(source: &str) -> Option<PathBuf> {
@@ -109,8 +119,7 @@ fn assert_clean(what: &str, output: &Output) {
 fn the_threaded_host_is_clean_under_address_sanitizer() {
     let _serial = SERIAL.lock();
     let Some(exe) = build_asan("tests/c/threads.c") else {
-        eprintln!("SKIPPED: the C compiler has no AddressSanitizer");
-        return;
+        return skip("the C compiler has no AddressSanitizer");
     };
     let emu = emulator(Duration::from_secs(1));
     let mut command = Command::new(exe);
@@ -125,8 +134,7 @@ fn the_threaded_host_is_clean_under_address_sanitizer() {
 fn the_threaded_host_is_clean_under_valgrind() {
     let _serial = SERIAL.lock();
     if Command::new("valgrind").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: valgrind not installed: the threaded host was not checked");
-        return;
+        return skip("valgrind is not installed: the threaded host was not checked");
     }
     let exe = common::build("tests/c/threads.c");
     let emu = emulator(Duration::from_secs(1));
@@ -150,8 +158,7 @@ fn the_c_examples_are_clean_under_address_sanitizer() {
     let emu = emulator(Duration::from_secs(300));
     for example in ["examples-c/quickstart.c", "examples-c/timeseries.c"] {
         let Some(exe) = build_asan(example) else {
-            eprintln!("SKIPPED: the C compiler has no AddressSanitizer");
-            return;
+            return skip("the C compiler has no AddressSanitizer");
         };
         let output = Command::new(exe)
             .arg(emu.addr().to_string())

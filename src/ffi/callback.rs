@@ -100,11 +100,11 @@ impl CallbackSlot {
         // mesh_session_set_expired_callback for this purpose, and not
         // cleared (the slot's lock was held when it was taken out, and
         // clearing waits for `running_on` to go).
-        unsafe {
+        crate::quiet::outside(|| unsafe {
             (callback.function)(
                 text.as_ptr(),
                 std::ptr::with_exposed_provenance_mut(callback.user_data),
             )
-        };
+        });
     }
 }

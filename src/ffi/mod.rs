@@ -284,8 +284,8 @@ pub unsafe extern "C" fn mesh_last_error_message(buf: *mut c_char, cap: usize) -
 /// It is bounded in time (a few seconds at most) whatever other threads and
 /// callbacks do. Calls in progress on other threads are cancelled and give
 /// `MESH_ERROR_SHUTDOWN`; a connection or session such a call was making is
-/// not handed out (a session it was opening is left to the server's
-/// inactivity timeout). Expired callbacks queued are dropped; one running
+/// not handed out (a session it was opening or closing is left to the
+/// server's inactivity timeout). Expired callbacks queued are dropped; one running
 /// is waited for about a second: if it is still running then (say it waits
 /// for the thread calling this), this returns `MESH_ERROR_TIMEOUT` and the
 /// callback's thread is left to finish it, so its `user_data` must stay

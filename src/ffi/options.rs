@@ -256,14 +256,14 @@ impl TokenProvider for CTokenProvider {
             let mut buf = vec![0u8; cap];
             let mut len = usize::MAX;
             // SAFETY: the provider was given for this purpose; buf has `cap` bytes.
-            let status = unsafe {
+            let status = crate::quiet::outside(|| unsafe {
                 (self.function)(
                     std::ptr::with_exposed_provenance_mut(self.user_data),
                     buf.as_mut_ptr().cast(),
                     cap,
                     &mut len,
                 )
-            };
+            });
             match status_from_int(status) {
                 Some(mesh_status::MESH_OK) if len < cap => {
                     buf.truncate(len);
