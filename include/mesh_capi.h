@@ -291,8 +291,8 @@ enum mesh_status mesh_identity_identifier(const struct mesh_identity *identity,
 enum mesh_status mesh_identity_free(struct mesh_identity *identity);
 
 // Creates options with the defaults: connect timeout 10 s, call timeout
-// 30 s, automatic keep-alive interval, receive limit 4 MiB. Free with
-// `mesh_options_free`.
+// 30 s, automatic keep-alive interval, receive limit 4 MiB, dead
+// connection timeout 20 s. Free with `mesh_options_free`.
 enum mesh_status mesh_options_new(struct mesh_options **out);
 
 // Frees options. Connections made with them keep their own copy. NULL is a

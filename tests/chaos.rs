@@ -27,7 +27,7 @@ const DEAD_CONNECTION_MS: u32 = 400;
 /// that the client keeps alive.
 const SERVER_TIMEOUT: Duration = Duration::from_secs(4);
 /// Scheduling on a loaded machine, on top of the call timeout.
-const SLACK: Duration = Duration::from_millis(700);
+const SLACK: Duration = Duration::from_millis(1000);
 /// 2030-01-01T00:00:00Z in ms.
 const T0: i64 = 1_893_456_000_000;
 const HOUR: i64 = 3_600_000;

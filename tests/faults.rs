@@ -25,6 +25,9 @@ fn note(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
+/// Slack for a loaded machine on top of the bounds the tests check.
+const SCHEDULING: Duration = Duration::from_millis(1000);
+
 fn timed(call: impl FnOnce() -> mesh_status) -> (mesh_status, Duration) {
     let started = Instant::now();
     let status = call();
@@ -72,7 +75,7 @@ fn transport_failures_are_unavailable_and_no_sign_of_life() {
         "still not expired after {expired_after:?}"
     );
     assert!(
-        expired_after <= server_timeout + call_timeout + Duration::from_millis(300),
+        expired_after <= server_timeout + call_timeout + SCHEDULING,
         "expired only {expired_after:?} after the last activity"
     );
     assert!(
@@ -119,7 +122,7 @@ fn a_half_open_connection_is_noticed_and_replaced() {
     let (status, detected) = timed(|| mesh_session_commit(session));
     assert_eq!(status, MESH_ERROR_UNAVAILABLE, "{}", last_error());
     assert!(
-        detected < dead_after + Duration::from_millis(700),
+        detected < dead_after + SCHEDULING,
         "dead connection noticed only after {detected:?}"
     );
     note(&format!(
@@ -151,7 +154,7 @@ fn a_black_holed_connect_gives_unavailable_within_the_connect_timeout() {
     assert_eq!(status, MESH_ERROR_UNAVAILABLE, "{}", last_error());
     assert!(conn.is_null());
     assert!(
-        took >= Duration::from_millis(450) && took < Duration::from_millis(900),
+        took >= Duration::from_millis(450) && took < Duration::from_millis(500) + SCHEDULING,
         "{took:?}"
     );
     assert!(last_error().contains("500 ms"), "{}", last_error());
@@ -177,7 +180,7 @@ fn a_frozen_server_times_out_and_a_slow_one_works() {
     let (status, took) = timed(|| mesh_session_commit(session));
     assert_eq!(status, MESH_ERROR_TIMEOUT, "{}", last_error());
     assert!(
-        took >= Duration::from_millis(380) && took < Duration::from_millis(800),
+        took >= Duration::from_millis(380) && took < Duration::from_millis(400) + SCHEDULING,
         "{took:?}"
     );
     proxy.set(Fault::Slow(Duration::from_millis(30)));
@@ -255,7 +258,7 @@ fn the_call_timeout_bounds_a_whole_chunked_write_and_read() {
     });
     let message = last_error();
     assert_eq!(status, MESH_ERROR_TIMEOUT, "{message}");
-    assert!(took < limit + Duration::from_millis(500), "{took:?}");
+    assert!(took < limit + SCHEDULING, "{took:?}");
     assert!(
         message.contains("of 1000000 points were written"),
         "{message}"
@@ -270,7 +273,7 @@ fn the_call_timeout_bounds_a_whole_chunked_write_and_read() {
         timed(|| unsafe { mesh_read_timeseries_by_key(session, 1, T0, end, &mut points) });
     assert_eq!(status, MESH_ERROR_TIMEOUT, "{}", last_error());
     assert!(points.is_null());
-    assert!(took < limit + Duration::from_millis(500), "{took:?}");
+    assert!(took < limit + SCHEDULING, "{took:?}");
 
     proxy.set(Fault::Pass);
     check(mesh_session_rollback(session), MESH_OK);
@@ -303,7 +306,7 @@ fn a_server_killed_and_restarted_on_the_same_port() {
     proxy.set(Fault::Pass);
     let (status, took) = timed(|| mesh_session_commit(session));
     assert_eq!(status, MESH_ERROR_UNAVAILABLE, "{}", last_error());
-    assert!(took < Duration::from_millis(500), "{took:?}");
+    assert!(took < SCHEDULING, "{took:?}");
     let mut other = ptr::null_mut();
     let (status, took) = timed(|| unsafe { mesh_session_open(conn, &mut other) });
     assert_eq!(status, MESH_ERROR_UNAVAILABLE, "{}", last_error());

@@ -42,8 +42,8 @@ fn positive_ms(ms: u32, what: &str) -> FfiResult<Duration> {
 }
 
 /// Creates options with the defaults: connect timeout 10 s, call timeout
-/// 30 s, automatic keep-alive interval, receive limit 4 MiB. Free with
-/// `mesh_options_free`.
+/// 30 s, automatic keep-alive interval, receive limit 4 MiB, dead
+/// connection timeout 20 s. Free with `mesh_options_free`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_options_new(out: *mut *mut mesh_options) -> mesh_status {
     guard("mesh_options_new", || {
