@@ -84,13 +84,28 @@ impl Figures {
     }
 }
 
-/// One call of a random kind in `session`; `slot` picks the thread's own
-/// interval for writes.
+/// One call of a random kind in `session`, or now and then a new
+/// connection to `address`; `slot` picks the thread's own interval for
+/// writes.
 fn random_call(
     session: *mut mesh_session,
+    address: &str,
     slot: i64,
     rng: &mut Lcg,
 ) -> (&'static str, mesh_status) {
+    if rng.next(20) == 0 {
+        let mut options = ptr::null_mut();
+        check(unsafe { mesh_options_new(&mut options) }, MESH_OK);
+        check(
+            mesh_options_set_connect_timeout_ms(options, CALL_TIMEOUT_MS),
+            MESH_OK,
+        );
+        let mut conn = ptr::null_mut();
+        let status = unsafe { mesh_connect(c(address).as_ptr(), options, &mut conn) };
+        check(mesh_options_free(options), MESH_OK);
+        check(mesh_connection_close(conn), MESH_OK);
+        return ("connect", status);
+    }
     match rng.next(5) {
         0 => ("commit", mesh_session_commit(session)),
         1 => ("rollback", mesh_session_rollback(session)),
@@ -149,10 +164,12 @@ fn chaos_every_call_bounded_full_recovery_no_session_lost() {
     let running = AtomicBool::new(true);
     let faults_applied = Mutex::new(BTreeMap::<String, usize>::new());
     let conn_addr = conn.addr();
+    let address = proxy.addr().to_string();
 
     std::thread::scope(|s| {
         for slot in 0..THREADS {
-            let (figures, sessions, running) = (&figures, &sessions, &running);
+            let (figures, sessions, running, address) =
+                (&figures, &sessions, &running, address.as_str());
             s.spawn(move || {
                 let conn: *mut mesh_connection = ptr::with_exposed_provenance_mut(conn_addr);
                 let mut rng = Lcg(slot as u64 + 1);
@@ -160,7 +177,7 @@ fn chaos_every_call_bounded_full_recovery_no_session_lost() {
                 let mut given_up = false;
                 while running.load(Ordering::SeqCst) {
                     let began = Instant::now();
-                    let (call, status) = random_call(session, slot as i64, &mut rng);
+                    let (call, status) = random_call(session, address, slot as i64, &mut rng);
                     figures
                         .lock()
                         .unwrap()

@@ -102,6 +102,26 @@ fn transport_failures_are_unavailable_and_no_sign_of_life() {
 }
 
 #[test]
+fn a_server_going_away_gives_unavailable_and_coming_back_works() {
+    let emu = emulator(Duration::from_secs(300));
+    let conn = connect_with(&emu.addr().to_string(), |o| {
+        check(mesh_options_set_call_timeout_ms(o, 1000), MESH_OK);
+    });
+    let session = open(conn);
+    // A graceful stop: GOAWAY on the open connection, then nobody listens.
+    emu.pause();
+    let (status, took) = timed(|| mesh_session_commit(session));
+    assert_eq!(status, MESH_ERROR_UNAVAILABLE, "{}", last_error());
+    assert!(took < SCHEDULING, "{took:?}");
+    emu.resume().unwrap();
+    assert!(wait_until(Duration::from_secs(3), || mesh_session_commit(
+        session
+    ) == MESH_OK));
+    check(mesh_session_close(session), MESH_OK);
+    check(mesh_connection_close(conn), MESH_OK);
+}
+
+#[test]
 fn a_half_open_connection_is_noticed_and_replaced() {
     let dead_after = Duration::from_millis(1000);
     let emu = emulator(Duration::from_secs(300));
