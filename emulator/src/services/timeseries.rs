@@ -110,6 +110,8 @@ fn source(view: &View, found: Found, by_key: bool) -> Result<(Source, MeshId), S
                 relative_to: RelativeTo::Attribute(id),
                 what: path.clone(),
             };
+            // A connected resource is read; otherwise the attribute is
+            // calculated, from its local expression, else the template.
             let source = match (resource.and_then(|r| view.catalog.get(r)), local_expression) {
                 (Some(resource), _) => resource_source(resource),
                 (None, Some(local)) => calculated(local),
