@@ -14,10 +14,10 @@
 //! calculations plug in.
 
 mod arrow;
-mod evaluate;
 /// Mesh calculations (expressions and transformations) as pure functions
 /// over series the server hands in.
 pub mod calc;
+mod evaluate;
 /// The generated Mesh messages, servers and clients. Public so that protocol
 /// tests can speak to the emulator with the generated client stubs.
 pub mod proto;
