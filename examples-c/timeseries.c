@@ -5,7 +5,12 @@
  *
  *   timeseries [ADDRESS [KEY]]   (default 127.0.0.1:50051, key 1)
  *
- * Key 1 is a series of the emulator's default catalog. The exit code is the
+ * Key 1 is Resource/Demo/Readings in the emulator's default catalog, a
+ * breakpoint series: a read gives the points stored in the interval and no
+ * others. (A series of fixed resolution, such as the hourly keys 101 to 103,
+ * answers a read with a point at every position of the interval, NaN flagged
+ * MISSING where nothing is stored, as Mesh does: the counts printed are of
+ * points with values.) The exit code is the
  * mesh_status of the first failure, 0 on success. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -15,7 +15,12 @@
  * - Times are int64_t milliseconds; flags are int32_t 0/1 (no bool in the ABI).
  * - Handles are checked: a closed, detached, freed or made-up handle gives
  *   MESH_ERROR_INVALID_HANDLE, never a crash; NULL gives
- *   MESH_ERROR_INVALID_ARGUMENT. Every function is thread-safe.
+ *   MESH_ERROR_INVALID_ARGUMENT, except that destructors (*_close, *_free,
+ *   mesh_session_detach) take NULL as a no-op that leaves the last error
+ *   alone. Every function is thread-safe.
+ * - Every call that talks to the server returns within its timeout (the
+ *   connect timeout for mesh_connect, the call timeout otherwise), however
+ *   many requests it takes. The library never writes to stdout or stderr.
  * - Sessions are kept alive in the background by the library: no thread per
  *   session, no user code.
  */
@@ -179,6 +184,11 @@ struct ArrowArray {
 // Point flag (0x02000000): the value is doubtful.
 #define MESH_FLAG_SUSPECT 33554432
 
+// The longest access token a token provider may give, in bytes (without
+// the NUL): far above what Kerberos or OAuth tokens take, and a bound on
+// what a faulty provider can make the library allocate.
+#define MESH_MAX_TOKEN_BYTES 65536
+
 // The result of every `mesh_*` function that can fail. The numbers are
 // stable: host bindings depend on them.
 typedef enum mesh_status {
@@ -214,6 +224,12 @@ typedef enum mesh_status {
   MESH_ERROR_SERVER = 14,
   // A bug in this library, or a caught panic.
   MESH_ERROR_INTERNAL = 15,
+  // `mesh_shutdown` ran while the call was in progress: the call was
+  // cancelled and handed out nothing.
+  MESH_ERROR_SHUTDOWN = 16,
+  // Called in a `fork()` child of the process that was using the
+  // library, where it cannot work (see `mesh_shutdown`).
+  MESH_ERROR_FORKED = 17,
 } mesh_status;
 
 // One attribute: owned when `mesh_attribute_get` returned it (freed with
@@ -282,15 +298,26 @@ typedef struct mesh_xy_sets mesh_xy_sets;
 // and a NUL into `buf` (room for `cap` bytes), its length into `*len_out`,
 // and return `MESH_OK`; if `cap` is too small, set `*len_out` to the length
 // and return `MESH_ERROR_BUFFER_TOO_SMALL` to be called again with a buffer
-// that fits. Any other status means no token. Runs on a library-owned
-// thread that may block (for a Kerberos or OAuth round trip) and may call
-// `mesh_*` functions.
+// that fits. Tokens are at most `MESH_MAX_TOKEN_BYTES` long; a longer one,
+// and any other status, means no token (`MESH_ERROR_UNAUTHENTICATED`).
+// Runs on a library-owned thread that may block (for a Kerberos or OAuth
+// round trip), within the timeout of the call that needed the token, and
+// may call `mesh_*` functions. It must return normally (no exception or
+// `longjmp` through the library).
 typedef mesh_status (*mesh_token_provider)(void *user_data, char *buf, size_t cap, size_t *len_out);
 
 // Called once when a session is found expired, with the session id
 // (canonical form, valid during the call) and the `user_data` given with it.
-// Runs on a thread the library owns that is not a runtime worker, so it may
-// call any `mesh_*` function, `mesh_session_close` on this session included.
+//
+// It runs on a thread the library owns that is not a runtime worker (one
+// thread for all sessions, so callbacks run one at a time). It may call any
+// `mesh_*` function, `mesh_session_close` on its own session and
+// `mesh_shutdown` included. It must return normally: not throw a C++ or
+// .NET exception through the library, nor `longjmp` out of it. It should
+// return soon, since other sessions' callbacks wait for it, and it must not
+// wait for a thread that may be closing or detaching its session or
+// changing its callback, since those wait for it: in .NET, post to the UI
+// thread with `BeginInvoke`, not `Invoke`.
 typedef void (*mesh_expired_callback)(const char *session_id, void *user_data);
 
 #ifdef __cplusplus
@@ -318,10 +345,23 @@ size_t mesh_last_error_message(char *buf, size_t cap);
 // seconds at most), stops keep-alive, frees every connection and session
 // handle, and joins the library's threads, so that a host can unload the
 // library. Handles from before become invalid. Options and points handles
-// stay valid.
-// Any later call starts the library afresh. Idempotent. Call it when no
-// other thread is inside a `mesh_*` call; it may be called from an expired
-// callback.
+// stay valid. Any later call starts the library afresh. Idempotent.
+//
+// It is bounded in time (a few seconds at most) whatever other threads and
+// callbacks do. Calls in progress on other threads are cancelled and give
+// `MESH_ERROR_SHUTDOWN`; a connection or session such a call was making is
+// not handed out (a session it was opening or closing is left to the
+// server's inactivity timeout). Expired callbacks queued are dropped; one running
+// is waited for about a second: if it is still running then (say it waits
+// for the thread calling this), this returns `MESH_ERROR_TIMEOUT` and the
+// callback's thread is left to finish it, so its `user_data` must stay
+// valid and the library loaded until it returns. It may be called from an
+// expired callback.
+//
+// After `fork()`, the child cannot use the library the parent was using:
+// every call there, this one included, fails at once with
+// `MESH_ERROR_FORKED` (the parent goes on unaffected). A child that needs
+// Mesh should `exec` a program that loads the library afresh.
 enum mesh_status mesh_shutdown(void);
 
 // Reads the catalog entry of the time series with key `key` into a new
@@ -415,8 +455,10 @@ enum mesh_status mesh_units_free(struct mesh_units *units);
 // `options` may be NULL for the defaults. One connection serves any number
 // of sessions from any number of threads.
 //
-// Fails with `MESH_ERROR_UNAVAILABLE` when the server cannot be reached
-// within the connect timeout, `MESH_ERROR_INCOMPATIBLE_SERVER` when it is
+// The connect timeout bounds the whole call (a token provider asked for the
+// first token included). Fails with `MESH_ERROR_UNAVAILABLE` when the
+// server cannot be reached, or is reached but does not answer, within the
+// connect timeout, `MESH_ERROR_INCOMPATIBLE_SERVER` when it is
 // older than 2.21.0, `MESH_ERROR_TLS` when the TLS handshake fails (the
 // message says why: unknown issuer, name mismatch, expired),
 // `MESH_ERROR_UNAUTHENTICATED` when the server rejects the token, and
@@ -435,7 +477,8 @@ enum mesh_status mesh_connection_server_version(struct mesh_connection *connecti
 
 // Frees the connection handle. Sessions opened through it stay open and
 // keep working until each is closed or detached; the channel to the server
-// goes when the last of them does (as `sqlite3_close_v2` does).
+// goes when the last of them does (as `sqlite3_close_v2` does). NULL is a
+// no-op that returns `MESH_OK` and leaves the last error alone.
 enum mesh_status mesh_connection_close(struct mesh_connection *connection);
 
 // Replaces the access token of a live connection (NULL stops sending one):
@@ -472,7 +515,8 @@ enum mesh_status mesh_identity_identifier(const struct mesh_identity *identity,
                                           size_t cap,
                                           size_t *len_out);
 
-// Frees an identity.
+// Frees an identity. NULL is a no-op that returns `MESH_OK` and leaves the
+// last error alone.
 enum mesh_status mesh_identity_free(struct mesh_identity *identity);
 
 // Writes the attribute's id in canonical lower-case form. See the buffer
@@ -1222,19 +1266,22 @@ enum mesh_status mesh_object_delete(struct mesh_session *session,
                                     int32_t recursive);
 
 // Creates options with the defaults: connect timeout 10 s, call timeout
-// 30 s, automatic keep-alive interval, receive limit 4 MiB. Free with
-// `mesh_options_free`.
+// 30 s, automatic keep-alive interval, receive limit 4 MiB, dead
+// connection timeout 20 s. Free with `mesh_options_free`.
 enum mesh_status mesh_options_new(struct mesh_options **out);
 
-// Frees options. Connections made with them keep their own copy.
+// Frees options. Connections made with them keep their own copy. NULL is a
+// no-op that returns `MESH_OK` and leaves the last error alone.
 enum mesh_status mesh_options_free(struct mesh_options *options);
 
 // How long `mesh_connect` waits for the server to accept the connection
 // and answer its version check. 0 is invalid.
 enum mesh_status mesh_options_set_connect_timeout_ms(struct mesh_options *options, uint32_t ms);
 
-// The deadline of each call to the server; a call that takes longer gives
-// `MESH_ERROR_TIMEOUT`. 0 is invalid.
+// The deadline of each C call that talks to the server (default 30 s): the
+// whole call, however many requests it takes (a chunked write or a split
+// read included), returns within it, with `MESH_ERROR_TIMEOUT` if the
+// server has not answered by then. 0 is invalid.
 enum mesh_status mesh_options_set_call_timeout_ms(struct mesh_options *options, uint32_t ms);
 
 // Extend an idle session after it has been idle this long. 0 (the default)
@@ -1242,6 +1289,18 @@ enum mesh_status mesh_options_set_call_timeout_ms(struct mesh_options *options, 
 // server. A value above 90% of the server's timeout is lowered to that, so
 // an idle session cannot expire between two extensions.
 enum mesh_status mesh_options_set_keepalive_interval_ms(struct mesh_options *options, uint32_t ms);
+
+// How long a connection may stay silent while calls wait on it before the
+// library gives it up for dead (default 20000 ms): after half of it the
+// library sends the server an HTTP/2 ping, and if the ping is not answered
+// within the other half the connection is closed, the calls waiting on it
+// fail with `MESH_ERROR_UNAVAILABLE`, and the next call makes a new
+// connection by itself. So a connection that a NAT or firewall silently
+// dropped is noticed within this time of the first call that needs it,
+// instead of the many minutes the operating system keeps retrying. Pings
+// are sent only while calls wait, as gRPC servers expect. 0 sends none.
+enum mesh_status mesh_options_set_dead_connection_timeout_ms(struct mesh_options *options,
+                                                             uint32_t ms);
 
 // Trust this root certificate (PEM text, one or more certificates) for TLS
 // instead of the operating system's trusted roots, as a server with a
@@ -1375,7 +1434,12 @@ enum mesh_status mesh_session_is_expired(const struct mesh_session *session, int
 
 // Sets the callback run once when this session is found expired, with
 // `user_data` passed back to it; NULL clears it. See
-// `mesh_expired_callback` for the thread it runs on.
+// `mesh_expired_callback` for the thread it runs on and what it may do.
+//
+// When this returns, the callback set before (if any) is neither running
+// nor will it run, so its `user_data` may be freed: a call of it already
+// queued is dropped, and one running is waited for, except when this is
+// called from inside that callback.
 enum mesh_status mesh_session_set_expired_callback(struct mesh_session *session,
                                                    mesh_expired_callback callback,
                                                    void *user_data);
@@ -1383,6 +1447,10 @@ enum mesh_status mesh_session_set_expired_callback(struct mesh_session *session,
 // Stops keep-alive and frees the handle, leaving the session open on the
 // server for another client (or process) to attach to. It expires there
 // after the server's inactivity timeout unless someone attaches.
+//
+// When this returns, the session's expired callback is neither running nor
+// will it run (as after `mesh_session_set_expired_callback` with NULL).
+// NULL is a no-op that returns `MESH_OK` and leaves the last error alone.
 enum mesh_status mesh_session_detach(struct mesh_session *session);
 
 // Ends the session on the server (uncommitted changes are lost) and frees
@@ -1390,6 +1458,10 @@ enum mesh_status mesh_session_detach(struct mesh_session *session);
 // `MESH_ERROR_SESSION_EXPIRED` the session was already gone, on
 // `MESH_ERROR_UNAVAILABLE` or `MESH_ERROR_TIMEOUT` the server will drop it
 // after its inactivity timeout. Closing twice gives `MESH_ERROR_INVALID_HANDLE`.
+//
+// When this returns, the session's expired callback is neither running nor
+// will it run (as after `mesh_session_set_expired_callback` with NULL).
+// NULL is a no-op that returns `MESH_OK` and leaves the last error alone.
 enum mesh_status mesh_session_close(struct mesh_session *session);
 
 // Reads the points of the time series with key `key` in
@@ -1445,9 +1517,10 @@ enum mesh_status mesh_read_timeseries_by_id(struct mesh_session *session,
 // `mesh_delete_timeseries_by_key`).
 //
 // Writes over the server's 4 MB message limit are sent as several requests
-// that together replace exactly the interval. Should one of them fail, the
-// ones before it stay written in the session; `mesh_session_rollback`
-// discards them.
+// that together replace exactly the interval, all within the call timeout.
+// Should one of them fail (or the time run out), the ones before it stay
+// written in the session, and the message says how many points that is
+// ("N of M points were written"); `mesh_session_rollback` discards them.
 //
 // Fails with `MESH_ERROR_INVALID_ARGUMENT`, before any request, when
 // `end_ms < start_ms`, a point is outside the interval, or the timestamps
@@ -1554,7 +1627,8 @@ enum mesh_status mesh_points_export_arrow(const struct mesh_points *points,
 
 // Frees points. The arrays it handed out become invalid (an Arrow export
 // stays valid until released). Freeing twice gives
-// `MESH_ERROR_INVALID_HANDLE`.
+// `MESH_ERROR_INVALID_HANDLE`; NULL is a no-op that returns `MESH_OK` and
+// leaves the last error alone.
 enum mesh_status mesh_points_free(struct mesh_points *points);
 
 #ifdef __cplusplus

@@ -4,6 +4,8 @@
 //!   from Rust directly.
 //! - `ffi`: the C surface (`mesh_*` functions), declared in `include/mesh_capi.h`.
 //! - `runtime`: the one global tokio runtime behind the C API, and shutdown.
+//! - `quiet`: keeps the library's (caught) panics off the host's stderr.
+//! - `sigpipe`: keeps SIGPIPE from a closed connection away from the host.
 //!
 //! A C call enters `ffi`, which checks its arguments, resolves the handle,
 //! runs one `client` operation on the global runtime with a deadline, and
@@ -13,5 +15,7 @@
 pub mod client;
 pub mod ffi;
 mod proto;
+mod quiet;
 mod runtime;
+mod sigpipe;
 mod sync;

@@ -1,38 +1,56 @@
 //! The one global tokio runtime behind the C API, the thread that runs C
-//! callbacks, and shutdown.
+//! callbacks, the calls in progress on them, and shutdown.
 //!
 //! The runtime is created on first use with a fixed, small number of worker
 //! threads; sessions are tasks on it, never threads. C callbacks run on one
 //! library-owned thread that is not a runtime worker, so a callback may call
-//! any blocking `mesh_*` function. `shutdown` drops the runtime, joining its
-//! threads, so a host can unload the library; the next use starts afresh.
+//! any blocking `mesh_*` function.
+//!
+//! Every C call that talks to the server runs through [`Runtime::call`],
+//! which bounds the whole call by one deadline and gives up at once when
+//! shutdown begins; handles are registered through [`Runtime::admit`], which
+//! refuses once shutdown has begun. So a call racing `mesh_shutdown` either
+//! finishes before it (and its handle is then ended by the shutdown) or
+//! fails: it never hands out a handle on a runtime that is gone. Shutdown is
+//! bounded in time whatever callbacks do: a callback still running after a
+//! while is left to finish on its own thread.
 
 use crate::sync::{lock, read, write};
 use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::Duration;
 
-use crate::client::{Error, ErrorKind};
+use crate::client::{with_deadline, Error, ErrorKind};
+use crate::{quiet, sigpipe};
 
 /// Worker threads of the runtime, whatever the number of cores: keep-alive
 /// and gRPC work is I/O-bound (a connection's HTTP/2 traffic is one task
 /// anyway), decoding runs on the calling thread, and hosts like Excel
-/// dislike thread swarms. One worker measured faster than two on round trips
-/// (85 µs against 88-106 µs) and open-and-close from 8 threads (17.2k/s
-/// against 15.1k/s): fewer threads to wake per call. `MESH_CAPI_WORKER_THREADS`
-/// (1-16) overrides it.
+/// dislike thread swarms. One worker measured faster than two on round
+/// trips and on open-and-close from many threads (BENCHMARKS.md): fewer
+/// threads to wake per call. `MESH_CAPI_WORKER_THREADS` (1-16) overrides it.
 pub(crate) const WORKER_THREADS: usize = 1;
-/// Threads for blocking work (DNS lookups), at most.
+/// Threads for blocking work (DNS lookups, token providers), at most.
 const MAX_BLOCKING_THREADS: usize = 2;
-/// How long shutdown waits for tasks on the runtime to finish.
-const SHUTDOWN_WAIT: Duration = Duration::from_secs(2);
+/// How long shutdown waits for calls in progress to give up.
+const CALLS_WAIT: Duration = Duration::from_millis(500);
+/// How long shutdown waits for a callback still running.
+const CALLBACK_WAIT: Duration = Duration::from_secs(1);
+/// How long shutdown waits for the runtime's threads (blocking work such as
+/// a token provider included).
+const RUNTIME_WAIT: Duration = Duration::from_secs(1);
+/// How long after its deadline a call is cut off if the operation itself has
+/// not given up by then (its own requests end at the deadline; this bounds
+/// anything else it waits for).
+const BACKSTOP: Duration = Duration::from_millis(100);
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// Sends work to the callback thread (`None` stops it). Jobs posted after
-/// shutdown are dropped unrun.
+/// Sends work to the callback thread. Jobs posted after shutdown are
+/// dropped unrun.
 #[derive(Clone)]
 pub(crate) struct CallbackSender(mpsc::Sender<Option<Job>>);
 
@@ -40,24 +58,110 @@ impl CallbackSender {
     pub(crate) fn post(&self, job: Job) {
         let _ = self.0.send(Some(job));
     }
+}
 
-    fn stop(&self) {
-        let _ = self.0.send(None);
+/// The thread that runs C callbacks, one job at a time. A job that panics
+/// is contained: the thread goes on with the next.
+struct CallbackThread {
+    sender: CallbackSender,
+    id: ThreadId,
+    /// Disconnected when the thread has ended.
+    ended: Mutex<mpsc::Receiver<()>>,
+    join: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl CallbackThread {
+    fn start() -> std::io::Result<CallbackThread> {
+        let (tx, rx) = mpsc::channel::<Option<Job>>();
+        let (ended_tx, ended_rx) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("mesh-callbacks".into())
+            .spawn(move || {
+                let _ended = ended_tx;
+                library_thread_start();
+                while let Ok(Some(job)) = rx.recv() {
+                    let _ = catch_unwind(AssertUnwindSafe(job));
+                }
+            })?;
+        Ok(CallbackThread {
+            sender: CallbackSender(tx),
+            id: thread.thread().id(),
+            ended: Mutex::new(ended_rx),
+            join: Mutex::new(Some(thread)),
+        })
+    }
+
+    /// Stops the thread after the jobs already queued and waits up to
+    /// `wait` for it. False if it is still running then (it ends by itself
+    /// once its job returns).
+    fn stop(&self, wait: Duration) -> bool {
+        let _ = self.sender.0.send(None);
+        if std::thread::current().id() == self.id {
+            // Called from a callback: the thread ends once it returns.
+            return true;
+        }
+        match lock(&self.ended).recv_timeout(wait) {
+            Err(mpsc::RecvTimeoutError::Timeout) => false,
+            _ => {
+                if let Some(thread) = lock(&self.join).take() {
+                    let _ = thread.join();
+                }
+                true
+            }
+        }
     }
 }
 
-pub(crate) struct Runtime {
-    rt: tokio::runtime::Runtime,
-    callbacks: CallbackSender,
-    callback_thread: Mutex<Option<JoinHandle<()>>>,
-    callback_thread_id: ThreadId,
+/// What every thread the library owns does first.
+fn library_thread_start() {
+    quiet::library_thread();
+    sigpipe::block_in_this_thread();
 }
 
-/// Read on every C call, written only at start and shutdown.
+/// Calls in progress, and whether shutdown has begun.
+#[derive(Default)]
+struct Calls {
+    in_progress: usize,
+    closing: bool,
+}
+
+pub(crate) struct Runtime {
+    /// Taken out and shut down by `stop`.
+    tokio: Mutex<Option<tokio::runtime::Runtime>>,
+    handle: tokio::runtime::Handle,
+    calls: Mutex<Calls>,
+    calls_done: Condvar,
+    /// Turns true when shutdown begins, waking the calls in progress.
+    closing: tokio::sync::watch::Sender<bool>,
+    callbacks: CallbackThread,
+}
+
+/// Read on every C call that needs the runtime, written only at start and
+/// shutdown.
 static GLOBAL: RwLock<Option<Arc<Runtime>>> = RwLock::new(None);
 
 fn internal(what: &str, e: std::io::Error) -> Error {
     Error::new(ErrorKind::Internal, format!("cannot start the {what}: {e}"))
+}
+
+fn shut_down() -> Error {
+    Error::new(
+        ErrorKind::ShutDown,
+        "mesh_shutdown ran while this call was in progress: it was cancelled and made nothing",
+    )
+}
+
+/// Counts a call in progress until dropped.
+struct InProgress<'a>(&'a Runtime);
+
+impl Drop for InProgress<'_> {
+    fn drop(&mut self) {
+        let mut calls = lock(&self.0.calls);
+        calls.in_progress -= 1;
+        if calls.in_progress == 0 {
+            self.0.calls_done.notify_all();
+        }
+    }
 }
 
 impl Runtime {
@@ -67,31 +171,28 @@ impl Runtime {
             .and_then(|v| v.parse::<usize>().ok())
             .filter(|n| (1..=16).contains(n))
             .unwrap_or(WORKER_THREADS);
-        let rt = tokio::runtime::Builder::new_multi_thread()
+        let tokio = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers)
             .max_blocking_threads(MAX_BLOCKING_THREADS)
             .thread_name("mesh-rt")
+            .on_thread_start(library_thread_start)
             .enable_all()
             .build()
             .map_err(|e| internal("tokio runtime", e))?;
-        let (tx, rx) = mpsc::channel::<Option<Job>>();
-        let thread = std::thread::Builder::new()
-            .name("mesh-callbacks".into())
-            .spawn(move || {
-                while let Ok(Some(job)) = rx.recv() {
-                    job();
-                }
-            })
-            .map_err(|e| internal("callback thread", e))?;
+        let callbacks = CallbackThread::start().map_err(|e| internal("callback thread", e))?;
         Ok(Runtime {
-            rt,
-            callbacks: CallbackSender(tx),
-            callback_thread_id: thread.thread().id(),
-            callback_thread: Mutex::new(Some(thread)),
+            handle: tokio.handle().clone(),
+            tokio: Mutex::new(Some(tokio)),
+            calls: Mutex::new(Calls::default()),
+            calls_done: Condvar::new(),
+            closing: tokio::sync::watch::Sender::new(false),
+            callbacks,
         })
     }
 
-    /// Runs `fut` on the runtime and waits for it on the calling thread.
+    /// Runs `fut` on the runtime and waits for it on the calling thread,
+    /// with no deadline and no regard for shutdown. For C calls, use
+    /// [`Runtime::call`].
     pub(crate) fn block_on<F>(&self, fut: F) -> F::Output
     where
         F: Future + Send,
@@ -101,18 +202,136 @@ impl Runtime {
             // Inside some runtime (the caller's own, or a task of ours), a
             // nested block_on would panic; wait on a plain thread instead.
             std::thread::scope(|s| {
-                s.spawn(|| self.rt.block_on(fut))
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                s.spawn(|| {
+                    library_thread_start();
+                    self.handle.block_on(fut)
+                })
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
         } else {
-            self.rt.block_on(fut)
+            self.handle.block_on(fut)
         }
+    }
+
+    /// Runs one C call's `operation` on the runtime and waits for it: every
+    /// request it makes ends within `limit` of now (see
+    /// [`with_deadline`]), and it gives up with `ErrorKind::ShutDown` as
+    /// soon as shutdown begins.
+    pub(crate) fn call<T, F>(&self, limit: Duration, operation: F) -> Result<T, Error>
+    where
+        F: Future<Output = Result<T, Error>> + Send,
+        T: Send,
+    {
+        let _in_progress = self.enter()?;
+        let mut closing = self.closing.subscribe();
+        let deadline = tokio::time::Instant::now() + limit;
+        self.block_on(async move {
+            tokio::select! {
+                biased;
+                _ = closing.wait_for(|closing| *closing) => Err(shut_down()),
+                result = tokio::time::timeout_at(deadline + BACKSTOP, with_deadline(deadline, operation)) => {
+                    result.unwrap_or_else(|_| Err(Error::new(
+                        ErrorKind::Timeout,
+                        format!("no answer within {} ms (the call timeout)", limit.as_millis()),
+                    )))
+                }
+            }
+        })
+    }
+
+    /// As [`Runtime::call`], with `operation` run as a task on the
+    /// runtime's threads rather than on the calling thread: for operations
+    /// that do socket I/O themselves, such as connecting (see `sigpipe`).
+    pub(crate) fn call_on_runtime<T, F>(&self, limit: Duration, operation: F) -> Result<T, Error>
+    where
+        F: Future<Output = Result<T, Error>> + Send + 'static,
+        T: Send + 'static,
+    {
+        /// Aborts the task when the call gives up on it.
+        struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+        impl<T> Drop for AbortOnDrop<T> {
+            fn drop(&mut self) {
+                self.0.abort();
+            }
+        }
+        let deadline = tokio::time::Instant::now() + limit;
+        let handle = self.handle.clone();
+        self.call(limit, async move {
+            let mut task = AbortOnDrop(handle.spawn(with_deadline(deadline, operation)));
+            (&mut task.0).await.unwrap_or_else(|e| {
+                Err(Error::new(
+                    ErrorKind::Internal,
+                    format!("internal error (a bug in mesh-capi): {e}"),
+                ))
+            })
+        })
+    }
+
+    fn enter(&self) -> Result<InProgress<'_>, Error> {
+        let mut calls = lock(&self.calls);
+        if calls.closing {
+            return Err(shut_down());
+        }
+        calls.in_progress += 1;
+        Ok(InProgress(self))
+    }
+
+    /// Runs `register` (which hands out a handle) unless shutdown has
+    /// begun. Shutdown ends what was registered before it began.
+    pub(crate) fn admit<T>(&self, register: impl FnOnce() -> T) -> Result<T, Error> {
+        let calls = lock(&self.calls);
+        if calls.closing {
+            return Err(shut_down());
+        }
+        let registered = register();
+        drop(calls);
+        Ok(registered)
     }
 
     /// Where callbacks to C are posted.
     pub(crate) fn callbacks(&self) -> CallbackSender {
-        self.callbacks.clone()
+        self.callbacks.sender.clone()
+    }
+
+    /// Begins shutdown: refuses new calls and handles, makes the calls in
+    /// progress give up, and waits a little for them to leave.
+    pub(crate) fn cancel_calls(&self) {
+        lock(&self.calls).closing = true;
+        self.closing.send_replace(true);
+        let calls = lock(&self.calls);
+        let _ = self
+            .calls_done
+            .wait_timeout_while(calls, CALLS_WAIT, |c| c.in_progress > 0);
+    }
+
+    /// Ends shutdown: stops the callback thread and the runtime, joining
+    /// their threads. Fails with `ErrorKind::Timeout` when a callback was
+    /// still running after a while: its thread is then left to finish it.
+    pub(crate) fn stop(self: Arc<Self>) -> Result<(), Error> {
+        let callbacks_ended = self.callbacks.stop(CALLBACK_WAIT);
+        if let Some(tokio) = lock(&self.tokio).take() {
+            let stop = move || tokio.shutdown_timeout(RUNTIME_WAIT);
+            if tokio::runtime::Handle::try_current().is_ok() {
+                // A runtime cannot be dropped from async context (the caller's).
+                std::thread::scope(|s| {
+                    let _ = s.spawn(stop).join();
+                });
+            } else {
+                stop();
+            }
+        }
+        if callbacks_ended {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "an expired callback was still running after {} ms; its thread was left to finish it: do not free what it uses or unload the library until it returns",
+                    CALLBACK_WAIT.as_millis()
+                ),
+            ))
+        }
     }
 }
 
@@ -136,32 +355,86 @@ pub(crate) fn current() -> Option<Arc<Runtime>> {
     read(&GLOBAL).clone()
 }
 
-/// Stops the runtime and the callback thread and joins their threads. Tasks
-/// still on the runtime (keep-alive of sessions not closed) are dropped.
-pub(crate) fn shutdown() {
-    let Some(rt) = write(&GLOBAL).take() else {
-        return;
-    };
-    let callback_thread = lock(&rt.callback_thread).take();
-    let on_callback_thread = std::thread::current().id() == rt.callback_thread_id;
-    // The callback thread stops after the jobs already queued.
-    rt.callbacks.stop();
-    // Another thread still inside a call holds a reference; the runtime then
-    // goes when that call returns.
-    if let Ok(rt) = Arc::try_unwrap(rt) {
-        let stop = move || rt.rt.shutdown_timeout(SHUTDOWN_WAIT);
-        if tokio::runtime::Handle::try_current().is_ok() {
-            // A runtime cannot be dropped from async context (the caller's).
-            std::thread::scope(|s| {
-                let _ = s.spawn(stop).join();
-            });
-        } else {
-            stop();
-        }
+/// Takes the global runtime away for shutdown; the next [`get`] starts a
+/// new one.
+pub(crate) fn take() -> Option<Arc<Runtime>> {
+    write(&GLOBAL).take()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn a_panicking_callback_job_does_not_end_the_callback_thread() {
+        let thread = CallbackThread::start().unwrap();
+        let ran = Arc::new(AtomicUsize::new(0));
+        thread
+            .sender
+            .post(Box::new(|| panic!("a callback job panicked")));
+        let counter = ran.clone();
+        thread.sender.post(Box::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }));
+        assert!(thread.stop(Duration::from_secs(5)));
+        assert_eq!(ran.load(Ordering::SeqCst), 1);
     }
-    if let Some(thread) = callback_thread {
-        if !on_callback_thread {
-            let _ = thread.join();
+
+    #[test]
+    fn stopping_is_bounded_while_a_job_blocks() {
+        let thread = CallbackThread::start().unwrap();
+        let (release, blocked) = mpsc::channel::<()>();
+        thread.sender.post(Box::new(move || {
+            let _ = blocked.recv();
+        }));
+        let started = std::time::Instant::now();
+        assert!(!thread.stop(Duration::from_millis(200)));
+        assert!(started.elapsed() < Duration::from_secs(2));
+        release.send(()).unwrap();
+        assert!(thread.stop(Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn shutdown_cancels_calls_in_progress_and_refuses_new_ones() {
+        let rt = Arc::new(Runtime::start().unwrap());
+        let caller = {
+            let rt = rt.clone();
+            std::thread::spawn(move || {
+                rt.call(Duration::from_secs(30), async {
+                    std::future::pending::<()>().await;
+                    Ok(())
+                })
+            })
+        };
+        while lock(&rt.calls).in_progress == 0 {
+            std::thread::sleep(Duration::from_millis(5));
         }
+        let started = std::time::Instant::now();
+        rt.cancel_calls();
+        let result = caller.join().unwrap();
+        assert_eq!(result.unwrap_err().kind(), ErrorKind::ShutDown);
+        assert!(started.elapsed() < CALLS_WAIT);
+        assert_eq!(
+            rt.call(Duration::from_secs(1), async { Ok(()) })
+                .unwrap_err()
+                .kind(),
+            ErrorKind::ShutDown
+        );
+        assert_eq!(rt.admit(|| ()).unwrap_err().kind(), ErrorKind::ShutDown);
+        rt.stop().unwrap();
+    }
+
+    #[test]
+    fn a_call_is_bounded_by_its_limit() {
+        let rt = Arc::new(Runtime::start().unwrap());
+        let started = std::time::Instant::now();
+        let result = rt.call(Duration::from_millis(100), async {
+            std::future::pending::<()>().await;
+            Ok(())
+        });
+        assert_eq!(result.unwrap_err().kind(), ErrorKind::Timeout);
+        assert!(started.elapsed() < Duration::from_secs(2));
+        rt.stop().unwrap();
     }
 }

@@ -55,9 +55,9 @@ fn connect_accepts_both_address_forms_and_reports_the_version() {
         );
         assert_eq!(
             unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap(),
-            "2.21.0"
+            "2.21.0+1"
         );
-        assert_eq!(len, 6);
+        assert_eq!(len, 8);
         check(mesh_connection_close(conn), MESH_OK);
     }
     assert_eq!(emu.calls("GetVersion"), 2);

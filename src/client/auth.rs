@@ -25,8 +25,14 @@ pub trait TokenProvider: Send + Sync {
 /// The channel every client uses: the HTTP/2 channel plus the token.
 pub(crate) type MeshChannel = InterceptedService<Channel, AuthInterceptor>;
 
+/// How many of the latest tokens are kept to scrub from messages: a server
+/// may still echo a token just replaced.
+const SECRETS_KEPT: usize = 8;
+
 pub(crate) struct Auth {
     header: RwLock<Option<MetadataValue<Ascii>>>,
+    /// The latest tokens sent, newest last, to scrub from error messages.
+    secrets: RwLock<Vec<String>>,
     /// Bumped on every token change, so that concurrent calls rejected with
     /// the same old token ask the provider once, not once each.
     generation: AtomicU64,
@@ -56,6 +62,7 @@ impl Auth {
     ) -> Result<Auth> {
         Ok(Auth {
             header: RwLock::new(token.map(bearer).transpose()?),
+            secrets: RwLock::new(token.map(str::to_string).into_iter().collect()),
             generation: AtomicU64::new(0),
             provider,
             refresh: tokio::sync::Mutex::new(()),
@@ -64,9 +71,21 @@ impl Auth {
 
     pub(crate) fn set_token(&self, token: Option<&str>) -> Result<()> {
         let header = token.map(bearer).transpose()?;
+        if let Some(token) = token {
+            let mut secrets = write(&self.secrets);
+            secrets.retain(|s| s != token);
+            secrets.push(token.to_string());
+            let excess = secrets.len().saturating_sub(SECRETS_KEPT);
+            secrets.drain(..excess);
+        }
         *write(&self.header) = header;
         self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(())
+    }
+
+    /// The latest tokens this connection sent, to scrub from messages.
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        read(&self.secrets).clone()
     }
 
     pub(crate) fn has_token(&self) -> bool {

@@ -10,7 +10,6 @@ use super::id::{from_guid, to_guid};
 use super::session::Session;
 use crate::proto::model_definition::model_definition_service_client::ModelDefinitionServiceClient;
 use crate::proto::model_definition::ListUnitsOfMeasurementRequest;
-use crate::proto::time_series::timeseries_service_client::TimeseriesServiceClient;
 use crate::proto::time_series::{
     CreatePhysicalTimeseriesRequest, GetTimeseriesResourceRequest,
     TimeseriesResource as WireResource, UpdateTimeseriesResourceRequest,
@@ -212,21 +211,13 @@ pub struct ResourceUpdate {
 }
 
 impl Session {
-    fn catalog_client(
-        &self,
-        channel: super::auth::MeshChannel,
-    ) -> TimeseriesServiceClient<super::auth::MeshChannel> {
-        TimeseriesServiceClient::new(channel)
-            .max_decoding_message_size(self.shared().options().max_receive_message_bytes)
-    }
-
     /// The catalog entry of the series with key `key`, as this session sees
     /// it. An unknown key gives `NotFound`.
     pub async fn timeseries_resource(&self, key: i64) -> Result<TimeseriesResource> {
         let wire = self
             .shared()
             .call("GetTimeseriesResource", |channel, guid| async move {
-                self.catalog_client(channel)
+                self.timeseries_client(channel)
                     .get_timeseries_resource(GetTimeseriesResourceRequest {
                         session_id: Some(guid),
                         timeseries_resource_key: key,
@@ -247,7 +238,7 @@ impl Session {
         let wire = self
             .shared()
             .call("CreatePhysicalTimeseries", |channel, guid| async move {
-                self.catalog_client(channel)
+                self.timeseries_client(channel)
                     .create_physical_timeseries(CreatePhysicalTimeseriesRequest {
                         session_id: Some(guid),
                         path: new.path.clone(),
@@ -306,7 +297,7 @@ impl Session {
                     ..request.clone()
                 };
                 async move {
-                    self.catalog_client(channel)
+                    self.timeseries_client(channel)
                         .update_timeseries_resource(request)
                         .await
                 }

@@ -14,6 +14,7 @@ use tonic::transport::{Certificate, ClientTlsConfig, Endpoint};
 use uuid::Uuid;
 
 use super::auth::{Auth, AuthInterceptor, MeshChannel, TokenProvider};
+use super::deadline;
 use super::error::{error_chain, tls_problem, Error, ErrorKind, Result};
 use super::session::Session;
 use crate::proto::auth::authentication_service_client::AuthenticationServiceClient;
@@ -58,7 +59,20 @@ pub struct ConnectOptions {
     /// The largest message the client takes from the server, in bytes.
     /// Reads whose answer would be larger are split by time and merged.
     pub max_receive_message_bytes: usize,
+    /// How long a connection may stay silent while calls wait on it before
+    /// it is given up for dead (a NAT or firewall that silently dropped it,
+    /// a server host gone): after half of it the client sends an HTTP/2
+    /// ping, and when that is not answered within the other half the
+    /// connection is closed, the calls waiting on it fail with
+    /// `ErrorKind::Unavailable`, and the next call connects afresh. Pings go
+    /// only while calls are waiting, as gRPC servers expect. `None` sends
+    /// none: a dead connection then lasts as long as the operating system
+    /// keeps retrying (many minutes).
+    pub dead_connection_timeout: Option<Duration>,
 }
+
+/// The default of [`ConnectOptions::dead_connection_timeout`].
+pub const DEFAULT_DEAD_CONNECTION_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// gRPC's default receive limit, which Mesh's clients keep.
 pub const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
@@ -74,6 +88,7 @@ impl Default for ConnectOptions {
             access_token: None,
             token_provider: None,
             max_receive_message_bytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+            dead_connection_timeout: Some(DEFAULT_DEAD_CONNECTION_TIMEOUT),
         }
     }
 }
@@ -88,6 +103,8 @@ impl std::fmt::Debug for ConnectOptions {
             .field("tls_server_name", &self.tls_server_name)
             .field("access_token", &self.access_token.as_ref().map(|_| "<set>"))
             .field("token_provider", &self.token_provider.is_some())
+            .field("max_receive_message_bytes", &self.max_receive_message_bytes)
+            .field("dead_connection_timeout", &self.dead_connection_timeout)
             .finish()
     }
 }
@@ -116,23 +133,35 @@ pub(crate) struct ConnectionInner {
 }
 
 impl ConnectionInner {
-    /// Runs one RPC with deadline `limit`. When the server answers
-    /// UNAUTHENTICATED and a token provider is set, gets a fresh token and
-    /// retries once.
+    /// Runs one RPC with deadline `limit` (or less: see [`deadline`]). When
+    /// the server answers UNAUTHENTICATED and a token provider is set, gets
+    /// a fresh token and retries once. No token appears in the error, even
+    /// when the server echoed one.
     pub(crate) async fn rpc<T, F, Fut>(&self, what: &str, limit: Duration, rpc: F) -> Result<T>
     where
         F: Fn(MeshChannel) -> Fut,
         Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
     {
         let generation = self.auth.generation();
-        let first = rpc_once(what, limit, rpc(self.channel.clone())).await;
-        match first {
+        let mut first = rpc_once(what, limit, rpc(self.channel.clone())).await;
+        if matches!(&first, Err(e) if e.unsent()) {
+            // Queued on a connection that closed before sending it (say one
+            // just given up for dead): the channel connects afresh for this
+            // second try.
+            first = rpc_once(what, limit, rpc(self.channel.clone())).await;
+        }
+        let result = match first {
             Err(e) if e.kind() == ErrorKind::Unauthenticated && self.auth.has_provider() => {
-                self.auth.refresh(generation).await?;
-                rpc_once(what, limit, rpc(self.channel.clone())).await
+                match deadline::bounded("the token provider", limit, self.auth.refresh(generation))
+                    .await
+                {
+                    Ok(()) => rpc_once(what, limit, rpc(self.channel.clone())).await,
+                    Err(e) => Err(e),
+                }
             }
             other => other,
-        }
+        };
+        result.map_err(|e| e.scrub(self.auth.secrets().iter().map(String::as_str)))
     }
 }
 
@@ -141,11 +170,13 @@ async fn rpc_once<T>(
     limit: Duration,
     fut: impl Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
 ) -> Result<T> {
-    match tokio::time::timeout(limit, fut).await {
-        Err(_) => Err(Error::timeout(what, limit)),
-        Ok(Err(status)) => Err(Error::from_status(what, &status)),
-        Ok(Ok(response)) => Ok(response.into_inner()),
-    }
+    deadline::bounded(what, limit, async {
+        match fut.await {
+            Err(status) => Err(Error::from_status(what, &status)),
+            Ok(response) => Ok(response.into_inner()),
+        }
+    })
+    .await
 }
 
 /// A checked connection to one Mesh server. Cloning is cheap and shares the
@@ -244,10 +275,33 @@ impl std::fmt::Debug for Connection {
 }
 
 impl Connection {
-    /// Connects to `address` (`host:port` or `http://host:port`) and checks
-    /// the server's version. Must run inside a tokio runtime; the channel's
-    /// background work runs there.
+    /// Connects to `address` (`host:port`, `http://host:port` or
+    /// `https://host:port`) and checks the server's version, all within the
+    /// connect timeout (a token provider asked for the first token
+    /// included): a server that cannot be reached, or is reached but does
+    /// not answer in time, gives `ErrorKind::Unavailable`. Must run inside a
+    /// tokio runtime; the channel's background work runs there.
     pub async fn connect(address: &str, options: ConnectOptions) -> Result<Connection> {
+        let configured = options.connect_timeout;
+        let limit = deadline::limit(configured);
+        let no_answer = || {
+            Error::new(
+                ErrorKind::Unavailable,
+                format!(
+                    "cannot connect to {}: no answer within the connect timeout of {} ms",
+                    address.trim(),
+                    configured.as_millis()
+                ),
+            )
+        };
+        match tokio::time::timeout(limit, Self::connect_within(address, options)).await {
+            Ok(Err(e)) if e.kind() == ErrorKind::Timeout => Err(no_answer()),
+            Ok(result) => result,
+            Err(_) => Err(no_answer()),
+        }
+    }
+
+    async fn connect_within(address: &str, options: ConnectOptions) -> Result<Connection> {
         let tls_options =
             options.tls_root_certificate.is_some() || options.tls_server_name.is_some();
         let url = normalize_address(address, tls_options)?;
@@ -267,6 +321,17 @@ impl Connection {
             .map_err(|e| Error::invalid_argument(format!("{address:?}: {e}")))?
             .connect_timeout(options.connect_timeout)
             .tcp_nodelay(true);
+        if let Some(dead) = options.dead_connection_timeout {
+            // hyper pings once nothing has been read for the interval while
+            // calls wait, and closes the connection when the ping is not
+            // answered within the timeout; tonic's channel then reconnects
+            // on the next call.
+            let half = (dead / 2).max(Duration::from_millis(1));
+            endpoint = endpoint
+                .http2_keep_alive_interval(half)
+                .keep_alive_timeout(half)
+                .keep_alive_while_idle(false);
+        }
         if tls {
             endpoint = endpoint.tls_config(tls_config(&options)?).map_err(|e| {
                 Error::new(
@@ -276,17 +341,8 @@ impl Connection {
             })?;
         }
         let limit = options.connect_timeout;
-        let channel = match tokio::time::timeout(limit, endpoint.connect()).await {
-            Err(_) => {
-                return Err(Error::new(
-                    ErrorKind::Unavailable,
-                    format!(
-                        "cannot connect to {url}: no answer within {} ms",
-                        limit.as_millis()
-                    ),
-                ))
-            }
-            Ok(Err(e)) => {
+        let channel = match endpoint.connect().await {
+            Err(e) => {
                 return Err(match tls_problem(&e) {
                     Some(problem) => Error::new(
                         ErrorKind::Tls,
@@ -298,7 +354,7 @@ impl Connection {
                     ),
                 })
             }
-            Ok(Ok(channel)) => channel,
+            Ok(channel) => channel,
         };
         let auth = Arc::new(Auth::new(
             options.access_token.as_deref(),

@@ -35,6 +35,9 @@ pub enum ErrorKind {
     Closed,
     /// A bug in this library.
     Internal,
+    /// The library's runtime was shut down (`mesh_shutdown`) while the call
+    /// was in progress; whatever the call would have made was undone.
+    ShutDown,
 }
 
 /// An error of the Mesh client: a kind, a message, and the gRPC code when the
@@ -44,6 +47,14 @@ pub struct Error {
     kind: ErrorKind,
     message: String,
     code: Option<tonic::Code>,
+    /// The failure came from the connection (reset, broken pipe, GOAWAY,
+    /// dead connection), not from an answer of the server.
+    transport: bool,
+    /// The request was never sent: the connection it was queued on closed
+    /// first. Sending it again is safe.
+    unsent: bool,
+    /// For a failed write: the points confirmed written before it failed.
+    points_written: Option<usize>,
 }
 
 impl fmt::Display for Error {
@@ -85,6 +96,9 @@ impl Error {
             kind,
             message: message.into(),
             code: None,
+            transport: false,
+            unsent: false,
+            points_written: None,
         }
     }
 
@@ -101,6 +115,51 @@ impl Error {
     /// The message without the gRPC code suffix.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// True when the server answered the request (with an error): it then
+    /// saw the session in use. False for failures of the connection, for
+    /// timeouts and for errors found before any request was sent.
+    pub fn server_answered(&self) -> bool {
+        self.code.is_some()
+            && !self.transport
+            && !matches!(self.kind, ErrorKind::Unavailable | ErrorKind::Timeout)
+    }
+
+    /// For a failed write of time series points: how many points, from the
+    /// first, the server had confirmed written in the session before the
+    /// failure. A write of more than one request (see
+    /// [`WRITE_CHUNK_POINTS`](super::WRITE_CHUNK_POINTS)) that fails part
+    /// way leaves those written; a request in flight at the failure may or
+    /// may not have been applied.
+    pub fn points_written(&self) -> Option<usize> {
+        self.points_written
+    }
+
+    /// True when the request was never sent (the connection it was queued
+    /// on had closed), so it is safe to send again.
+    pub(crate) fn unsent(&self) -> bool {
+        self.unsent
+    }
+
+    pub(crate) fn with_points_written(mut self, written: usize, total: usize) -> Self {
+        self.points_written = Some(written);
+        self.message.push_str(&format!(
+            " ({written} of {total} points were written in the session before the failure; \
+             roll back to discard them, or write from point {written} on again)"
+        ));
+        self
+    }
+
+    /// Replaces every occurrence of each secret (an access token a hostile
+    /// or careless server echoed back) in the message.
+    pub(crate) fn scrub<'a>(mut self, secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        for secret in secrets {
+            if !secret.is_empty() && self.message.contains(secret) {
+                self.message = self.message.replace(secret, "<token>");
+            }
+        }
+        self
     }
 
     pub(crate) fn invalid_argument(message: impl Into<String>) -> Self {
@@ -140,20 +199,31 @@ impl Error {
         };
         let mut kind = kind;
         let mut message = format!("{what} failed: {server_message}");
-        if let Some(source) = std::error::Error::source(status) {
-            // Transport failures carry the cause ("connection refused") here.
+        // A status the server sent has no source. One with a source was made
+        // by the client from a failure of the connection (connection reset,
+        // broken pipe, GOAWAY, an HTTP/2 protocol error, a keep-alive ping
+        // not answered), whatever code tonic gave it (often Unknown or
+        // Internal): the server may be fine, and a new connection may work.
+        let source = std::error::Error::source(status);
+        if let Some(source) = source {
             match tls_problem(source) {
                 Some(problem) => {
                     kind = ErrorKind::Tls;
                     message.push_str(&format!(": TLS: {problem}"));
                 }
-                None => message.push_str(&format!(": {}", error_chain(source))),
+                None => {
+                    kind = ErrorKind::Unavailable;
+                    message.push_str(&format!(": {}", error_chain(source)));
+                }
             }
         }
         Error {
             kind,
             message,
             code: Some(status.code()),
+            transport: source.is_some(),
+            unsent: source.is_some_and(never_sent),
+            points_written: None,
         }
     }
 
@@ -163,6 +233,23 @@ impl Error {
             format!("{what} failed: no answer within {} ms", after.as_millis()),
         )
     }
+}
+
+/// Whether `e` says the request never left the client: hyper cancels a
+/// request it had queued, unsent, when the connection closes under it (as
+/// right after a dead connection is given up).
+fn never_sent(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_canceled)
+        {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
 }
 
 /// "outer: inner: innermost", skipping repeats of the same text.
@@ -267,5 +354,59 @@ mod tests {
             assert_eq!(e.kind(), kind, "{code:?}");
             assert!(e.to_string().starts_with("X failed: boom (gRPC status"));
         }
+    }
+
+    #[test]
+    fn transport_failures_are_unavailable_whatever_the_code() {
+        // tonic makes these from a failure of the connection: the cause is
+        // the status's source, and the code often Unknown or Internal.
+        for kind in [
+            std::io::ErrorKind::ConnectionReset,
+            std::io::ErrorKind::BrokenPipe,
+            std::io::ErrorKind::UnexpectedEof,
+        ] {
+            let status = Status::from_error(Box::new(std::io::Error::from(kind)));
+            let e = Error::from_status("Commit", &status);
+            assert_eq!(e.kind(), ErrorKind::Unavailable, "{kind:?}: {e}");
+            assert!(!e.server_answered(), "{kind:?}");
+        }
+        let mut status = Status::internal("h2 protocol error: connection reset");
+        status.set_source(std::sync::Arc::new(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset,
+        )));
+        let e = Error::from_status("Commit", &status);
+        assert_eq!(e.kind(), ErrorKind::Unavailable);
+        assert_eq!(e.grpc_code(), Some(Code::Internal));
+        // The same codes sent by the server are the server's errors, and
+        // show the server saw the request.
+        for code in [Code::Internal, Code::Unknown] {
+            let e = Error::from_status("Commit", &Status::new(code, "boom"));
+            assert_eq!(e.kind(), ErrorKind::Server);
+            assert!(e.server_answered());
+        }
+        let e = Error::from_status("Commit", &Status::unavailable("busy"));
+        assert!(!e.server_answered());
+        assert!(!Error::timeout("Commit", std::time::Duration::ZERO).server_answered());
+    }
+
+    #[test]
+    fn secrets_are_scrubbed() {
+        let status = Status::unauthenticated("token s3cret-token (Bearer s3cret-token) rejected");
+        let e = Error::from_status("Commit", &status).scrub(["s3cret-token", ""]);
+        assert_eq!(
+            e.to_string(),
+            "Commit failed: token <token> (Bearer <token>) rejected (gRPC status Unauthenticated, code 16)"
+        );
+    }
+
+    #[test]
+    fn a_failed_write_says_how_many_points_were_written() {
+        let e = Error::new(ErrorKind::Timeout, "WriteTimeseries failed: no answer")
+            .with_points_written(300_000, 1_000_000);
+        assert_eq!(e.points_written(), Some(300_000));
+        assert!(e
+            .message()
+            .contains("300000 of 1000000 points were written"));
+        assert_eq!(e.kind(), ErrorKind::Timeout);
     }
 }

@@ -5,6 +5,7 @@
 mod auth;
 mod catalog;
 mod connection;
+mod deadline;
 mod error;
 mod id;
 pub mod model;
@@ -17,9 +18,10 @@ pub use catalog::{
     UnitOfMeasurement,
 };
 pub use connection::{
-    ConnectOptions, Connection, RootCertificate, UserIdentity, DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
-    MIN_SERVER_VERSION,
+    ConnectOptions, Connection, RootCertificate, UserIdentity, DEFAULT_DEAD_CONNECTION_TIMEOUT,
+    DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, MIN_SERVER_VERSION,
 };
+pub use deadline::with_deadline;
 pub use error::{Error, ErrorKind, Result};
 pub use id::{parse_id, parse_session_id};
 pub use session::{ExpiredHook, Session};

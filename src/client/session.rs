@@ -164,8 +164,7 @@ impl Shared {
     }
 
     /// Runs one RPC that carries the session id, with the call deadline, and
-    /// keeps the session's bookkeeping: activity on any answer from the
-    /// server, expiry when the server no longer knows the session.
+    /// keeps the session's bookkeeping (see [`Shared::settle`]).
     pub(crate) async fn call<T, F, Fut>(&self, what: &str, rpc: F) -> Result<T>
     where
         F: Fn(MeshChannel, Guid) -> Fut,
@@ -177,26 +176,42 @@ impl Shared {
             .conn
             .rpc(what, limit, |channel| rpc(channel, self.guid.clone()))
             .await;
+        self.settle(result)
+    }
+
+    /// The session's bookkeeping after a request that carried its id:
+    /// activity when the server answered (successfully or not), expiry when
+    /// the server no longer knows the session. A failure of the connection
+    /// or a timeout is no activity: the server may never have seen the
+    /// request, and counting it would keep a session the server dropped
+    /// looking alive.
+    fn settle<T>(&self, result: Result<T>) -> Result<T> {
         match &result {
             Ok(_) => self.touch(),
             Err(e) if e.kind() == ErrorKind::SessionNotFound => {
                 self.expire();
                 return Err(e.clone().with_kind(ErrorKind::SessionExpired));
             }
-            Err(e) if matches!(e.kind(), ErrorKind::Unavailable | ErrorKind::Timeout) => {}
-            // The server answered, so it saw the session in use.
-            Err(_) => self.touch(),
+            Err(e) if e.server_answered() => self.touch(),
+            Err(_) => {}
         }
         result
     }
 
-    /// One `ExtendSession`; learns the server's timeout from the answer.
-    async fn extend(&self) -> Result<Duration> {
+    /// One `ExtendSession` without the session's bookkeeping: an id the
+    /// server does not know gives `ErrorKind::SessionNotFound`. Learns the
+    /// server's timeout from the answer.
+    async fn extend_once(&self) -> Result<Duration> {
+        let limit = self.conn.options.call_timeout;
         let response = self
-            .call("ExtendSession", |channel, guid| async move {
-                SessionServiceClient::new(channel)
-                    .extend_session(guid)
-                    .await
+            .conn
+            .rpc("ExtendSession", limit, |channel| {
+                let guid = self.guid.clone();
+                async move {
+                    SessionServiceClient::new(channel)
+                        .extend_session(guid)
+                        .await
+                }
             })
             .await?;
         let expires_in = response
@@ -210,6 +225,13 @@ impl Shared {
         }
         self.learned.store(true, Ordering::Relaxed);
         Ok(self.server_timeout())
+    }
+
+    /// One `ExtendSession` through the session, with its bookkeeping.
+    async fn extend(&self) -> Result<Duration> {
+        self.check_open()?;
+        let result = self.extend_once().await;
+        self.settle(result)
     }
 
     /// Extends an idle session, retrying while the server cannot be reached
@@ -313,17 +335,15 @@ impl Session {
 
     pub(crate) async fn attach(conn: Arc<ConnectionInner>, id: Uuid) -> Result<Session> {
         let session = Session::new(conn, id);
-        match session.shared.extend().await {
+        match session.shared.extend_once().await {
             Ok(_) => {
+                session.shared.touch();
                 session.start_keepalive(false);
                 Ok(session)
             }
-            Err(e) if e.kind() == ErrorKind::SessionExpired => Err(Error::new(
+            Err(e) if e.kind() == ErrorKind::SessionNotFound => Err(Error::new(
                 ErrorKind::SessionNotFound,
-                e.message().replace(
-                    "ExtendSession failed",
-                    &format!("attaching to session {id} failed"),
-                ),
+                format!("attaching to session {id} failed: {}", e.message()),
             )
             .with_code(e.grpc_code())),
             Err(e) => Err(e),

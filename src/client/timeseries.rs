@@ -347,7 +347,10 @@ fn over_size_limit(e: &Error) -> bool {
 }
 
 impl Session {
-    fn timeseries_client(&self, channel: MeshChannel) -> TimeseriesServiceClient<MeshChannel> {
+    pub(super) fn timeseries_client(
+        &self,
+        channel: MeshChannel,
+    ) -> TimeseriesServiceClient<MeshChannel> {
         TimeseriesServiceClient::new(channel)
             .max_decoding_message_size(self.shared().options().max_receive_message_bytes)
             .max_encoding_message_size(usize::MAX)
@@ -436,7 +439,8 @@ impl Session {
     /// time order and inside the interval. Writes over Mesh's 4 MB limit go
     /// out in several requests that together replace exactly the interval;
     /// if one of them fails, the earlier ones are written in the session
-    /// (roll back to discard them).
+    /// (roll back to discard them) and the error says how many points that
+    /// is ([`Error::points_written`]).
     pub async fn write_timeseries(
         &self,
         id: &TimeseriesId,
@@ -470,6 +474,7 @@ impl Session {
             .map(|a| a..(a + WRITE_CHUNK_POINTS).min(n))
             .rev()
             .collect();
+        let chunked = todo.len() > 1;
         while let Some(range) = todo.pop() {
             let start = if range.start == 0 {
                 start_ms
@@ -491,7 +496,16 @@ impl Session {
                     todo.push(mid..range.end);
                     todo.push(range.start..mid);
                 }
-                Err(e) => return Err(e),
+                Err(e) => {
+                    // Ranges go out in order, so the points written are
+                    // those before this one.
+                    let several = chunked || range.start > 0 || !todo.is_empty();
+                    return Err(if several {
+                        e.with_points_written(range.start, n)
+                    } else {
+                        e
+                    });
+                }
             }
         }
         Ok(())

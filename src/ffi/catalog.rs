@@ -13,7 +13,6 @@ use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::{
     parse_id, CurveType, NewPhysicalTimeseries, Resolution, ResourceUpdate, UnitOfMeasurement,
 };
-use crate::runtime;
 
 /// A curve type from C: one of the `MESH_CURVE_*` numbers 0 to 3.
 fn curve_type(n: i32) -> FfiResult<CurveType> {
@@ -60,7 +59,7 @@ pub unsafe extern "C" fn mesh_timeseries_resource_get(
     guard("mesh_timeseries_resource_get", || {
         let handle = session::resolve(session)?;
         let out = out_ptr(out, "out")?;
-        let found = runtime::get()?.block_on(handle.session.timeseries_resource(key))?;
+        let found = handle.run(handle.session.timeseries_resource(key))?;
         write_out(out, resource::register(found));
         Ok(())
     })
@@ -112,7 +111,7 @@ pub unsafe extern "C" fn mesh_timeseries_resource_create_physical(
             time_zone: time_zone.map(str::to_string),
         };
         let out = out_ptr(out, "out")?;
-        let created = runtime::get()?.block_on(handle.session.create_physical_timeseries(&new))?;
+        let created = handle.run(handle.session.create_physical_timeseries(&new))?;
         write_out(out, resource::register(created));
         Ok(())
     })
@@ -152,7 +151,7 @@ pub unsafe extern "C" fn mesh_timeseries_resource_update(
             unit_id: unit_id.map(|id| parse_id(id, "unit id")).transpose()?,
             time_zone: time_zone.map(str::to_string),
         };
-        runtime::get()?.block_on(handle.session.update_timeseries_resource(key, &update))?;
+        handle.run(handle.session.update_timeseries_resource(key, &update))?;
         Ok(())
     })
 }
@@ -175,7 +174,7 @@ pub unsafe extern "C" fn mesh_units_list(
     guard("mesh_units_list", || {
         let handle = session::resolve(session)?;
         let out = out_ptr(out, "out")?;
-        let units = runtime::get()?.block_on(handle.session.units_of_measurement())?;
+        let units = handle.run(handle.session.units_of_measurement())?;
         write_out(out, UNITS.insert(units));
         Ok(())
     })

@@ -1,6 +1,7 @@
 //! `mesh_connection`: one checked HTTP/2 channel to a Mesh server.
 
 use std::ffi::c_char;
+use std::future::Future;
 use std::sync::{Arc, LazyLock};
 
 use super::args::{c_str, out_ptr, write_out, write_text};
@@ -8,22 +9,40 @@ use super::handles::Registry;
 use super::mesh_options;
 use super::{guard, mesh_status, options, FfiResult};
 use crate::client::{ConnectOptions, Connection, UserIdentity};
-use crate::runtime;
+use crate::runtime::{self, Runtime};
 
 /// A connection to one Mesh server (`mesh_connect` / `mesh_connection_close`).
 pub struct mesh_connection {
     _private: [u8; 0],
 }
 
-static CONNECTIONS: LazyLock<Registry<Connection>> =
+pub(crate) struct ConnectionHandle {
+    pub(crate) conn: Connection,
+    /// The runtime the connection's channel lives on.
+    pub(crate) rt: Arc<Runtime>,
+}
+
+impl ConnectionHandle {
+    /// Runs one C call's `operation` through this connection: bounded as a
+    /// whole by the call timeout, cancelled by `mesh_shutdown`.
+    pub(crate) fn run<T: Send>(
+        &self,
+        operation: impl Future<Output = crate::client::Result<T>> + Send,
+    ) -> crate::client::Result<T> {
+        self.rt.call(self.conn.options().call_timeout, operation)
+    }
+}
+
+static CONNECTIONS: LazyLock<Registry<ConnectionHandle>> =
     LazyLock::new(|| Registry::new(2, "connection"));
 
-pub(crate) fn resolve(connection: *const mesh_connection) -> FfiResult<Arc<Connection>> {
+pub(crate) fn resolve(connection: *const mesh_connection) -> FfiResult<Arc<ConnectionHandle>> {
     CONNECTIONS.get(connection)
 }
 
-pub(crate) fn free_all() {
-    CONNECTIONS.drain();
+/// Frees every connection handle made on runtime `rt` (for `mesh_shutdown`).
+pub(crate) fn free_all(rt: &Arc<Runtime>) {
+    CONNECTIONS.drain_where(|h| Arc::ptr_eq(&h.rt, rt));
 }
 
 /// Connects to a Mesh server at `address` (`host:port`, `http://host:port`
@@ -32,8 +51,10 @@ pub(crate) fn free_all() {
 /// `options` may be NULL for the defaults. One connection serves any number
 /// of sessions from any number of threads.
 ///
-/// Fails with `MESH_ERROR_UNAVAILABLE` when the server cannot be reached
-/// within the connect timeout, `MESH_ERROR_INCOMPATIBLE_SERVER` when it is
+/// The connect timeout bounds the whole call (a token provider asked for the
+/// first token included). Fails with `MESH_ERROR_UNAVAILABLE` when the
+/// server cannot be reached, or is reached but does not answer, within the
+/// connect timeout, `MESH_ERROR_INCOMPATIBLE_SERVER` when it is
 /// older than 2.21.0, `MESH_ERROR_TLS` when the TLS handshake fails (the
 /// message says why: unknown issuer, name mismatch, expired),
 /// `MESH_ERROR_UNAUTHENTICATED` when the server rejects the token, and
@@ -55,8 +76,16 @@ pub unsafe extern "C" fn mesh_connect(
             options::resolve(options)?
         };
         let rt = runtime::get()?;
-        let connection = rt.block_on(Connection::connect(address, options))?;
-        write_out(out, CONNECTIONS.insert(connection));
+        let limit = options.connect_timeout;
+        let address = address.to_string();
+        let conn = rt.call_on_runtime(limit, async move {
+            Connection::connect(&address, options).await
+        })?;
+        let handle = ConnectionHandle {
+            conn,
+            rt: rt.clone(),
+        };
+        write_out(out, rt.admit(|| CONNECTIONS.insert(handle))?);
         Ok(())
     })
 }
@@ -73,15 +102,19 @@ pub unsafe extern "C" fn mesh_connection_server_version(
     guard("mesh_connection_server_version", || {
         let connection = resolve(connection)?;
         // SAFETY: the caller passes a buffer of `cap` bytes and a valid or NULL len_out.
-        unsafe { write_text(connection.server_version(), buf, cap, len_out) }
+        unsafe { write_text(connection.conn.server_version(), buf, cap, len_out) }
     })
 }
 
 /// Frees the connection handle. Sessions opened through it stay open and
 /// keep working until each is closed or detached; the channel to the server
-/// goes when the last of them does (as `sqlite3_close_v2` does).
+/// goes when the last of them does (as `sqlite3_close_v2` does). NULL is a
+/// no-op that returns `MESH_OK` and leaves the last error alone.
 #[no_mangle]
 pub extern "C" fn mesh_connection_close(connection: *mut mesh_connection) -> mesh_status {
+    if connection.is_null() {
+        return mesh_status::MESH_OK;
+    }
     guard("mesh_connection_close", || {
         CONNECTIONS.remove(connection).map(drop)
     })
@@ -104,7 +137,7 @@ pub unsafe extern "C" fn mesh_connection_set_access_token(
             // SAFETY: the caller passes NULL or a NUL-terminated string.
             Some(unsafe { c_str(token, "token") }?)
         };
-        Ok(connection.set_access_token(token)?)
+        Ok(connection.conn.set_access_token(token)?)
     })
 }
 
@@ -119,7 +152,7 @@ pub unsafe extern "C" fn mesh_connection_revoke_access_token(
         let connection = resolve(connection)?;
         // SAFETY: the caller passes NULL or a NUL-terminated string.
         let token = unsafe { c_str(token, "token") }?;
-        Ok(runtime::get()?.block_on(connection.revoke_access_token(token))?)
+        Ok(connection.run(connection.conn.revoke_access_token(token))?)
     })
 }
 
@@ -142,7 +175,7 @@ pub unsafe extern "C" fn mesh_connection_user_identity(
     guard("mesh_connection_user_identity", || {
         let connection = resolve(connection)?;
         let out = out_ptr(out, "out")?;
-        let identity = runtime::get()?.block_on(connection.user_identity())?;
+        let identity = connection.run(connection.conn.user_identity())?;
         write_out(out, IDENTITIES.insert(identity));
         Ok(())
     })
@@ -199,9 +232,13 @@ pub unsafe extern "C" fn mesh_identity_identifier(
     })
 }
 
-/// Frees an identity.
+/// Frees an identity. NULL is a no-op that returns `MESH_OK` and leaves the
+/// last error alone.
 #[no_mangle]
 pub extern "C" fn mesh_identity_free(identity: *mut mesh_identity) -> mesh_status {
+    if identity.is_null() {
+        return mesh_status::MESH_OK;
+    }
     guard("mesh_identity_free", || {
         IDENTITIES.remove(identity).map(drop)
     })

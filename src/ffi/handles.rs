@@ -67,8 +67,11 @@ impl<T> Registry<T> {
             .ok_or_else(|| Failure::invalid_handle(self.what))
     }
 
-    /// Unregisters every handle.
-    pub(crate) fn drain(&self) -> Vec<Arc<T>> {
-        write(&self.map).drain().map(|(_, v)| v).collect()
+    /// Unregisters every handle whose value passes `pick`.
+    pub(crate) fn drain_where(&self, mut pick: impl FnMut(&T) -> bool) -> Vec<Arc<T>> {
+        write(&self.map)
+            .extract_if(|_, v| pick(v))
+            .map(|(_, v)| v)
+            .collect()
     }
 }

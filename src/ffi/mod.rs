@@ -13,6 +13,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod args;
+mod callback;
 mod catalog;
 mod connection;
 mod handles;
@@ -25,6 +26,7 @@ mod model_object;
 mod model_read;
 mod model_update;
 mod options;
+mod process;
 mod resource;
 mod session;
 mod timeseries;
@@ -35,6 +37,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::client::{Error, ErrorKind};
 
+pub use callback::mesh_expired_callback;
 pub use catalog::*;
 pub use connection::*;
 pub use model_attribute::*;
@@ -87,12 +90,18 @@ pub enum mesh_status {
     MESH_ERROR_SERVER = 14,
     /// A bug in this library, or a caught panic.
     MESH_ERROR_INTERNAL = 15,
+    /// `mesh_shutdown` ran while the call was in progress: the call was
+    /// cancelled and handed out nothing.
+    MESH_ERROR_SHUTDOWN = 16,
+    /// Called in a `fork()` child of the process that was using the
+    /// library, where it cannot work (see `mesh_shutdown`).
+    MESH_ERROR_FORKED = 17,
 }
 
 use mesh_status::*;
 
 /// Every status, in number order (for `mesh_status_name` and tests).
-const ALL_STATUSES: [mesh_status; 16] = [
+const ALL_STATUSES: [mesh_status; 18] = [
     MESH_OK,
     MESH_ERROR_INVALID_ARGUMENT,
     MESH_ERROR_INVALID_HANDLE,
@@ -109,6 +118,8 @@ const ALL_STATUSES: [mesh_status; 16] = [
     MESH_ERROR_INCOMPATIBLE_SERVER,
     MESH_ERROR_SERVER,
     MESH_ERROR_INTERNAL,
+    MESH_ERROR_SHUTDOWN,
+    MESH_ERROR_FORKED,
 ];
 
 /// The status an integer coming from C stands for, if any.
@@ -163,6 +174,7 @@ impl From<Error> for Failure {
             ErrorKind::Server => MESH_ERROR_SERVER,
             ErrorKind::Closed => MESH_ERROR_INVALID_HANDLE,
             ErrorKind::Internal => MESH_ERROR_INTERNAL,
+            ErrorKind::ShutDown => MESH_ERROR_SHUTDOWN,
         };
         Failure::new(status, e.to_string())
     }
@@ -190,19 +202,26 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
     }
 }
 
-/// Runs the body of exported function `name`: a panic becomes
-/// `MESH_ERROR_INTERNAL`, a failure sets this thread's last error message.
+/// Runs the body of exported function `name`: in a fork child it fails at
+/// once (`MESH_ERROR_FORKED`), a panic becomes `MESH_ERROR_INTERNAL`
+/// without a word to stderr, a failure sets this thread's last error
+/// message.
 pub(crate) fn guard(name: &str, body: impl FnOnce() -> FfiResult) -> mesh_status {
-    let failure = match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => return MESH_OK,
-        Ok(Err(failure)) => failure,
-        Err(panic) => Failure::new(
-            MESH_ERROR_INTERNAL,
-            format!(
-                "internal error (a bug in mesh-capi): panic: {}",
-                panic_text(&*panic)
-            ),
-        ),
+    let outcome = process::check().and_then(|()| {
+        crate::quiet::install();
+        crate::quiet::scope(|| catch_unwind(AssertUnwindSafe(body))).unwrap_or_else(|panic| {
+            Err(Failure::new(
+                MESH_ERROR_INTERNAL,
+                format!(
+                    "internal error (a bug in mesh-capi): panic: {}",
+                    panic_text(&*panic)
+                ),
+            ))
+        })
+    });
+    let failure = match outcome {
+        Ok(()) => return MESH_OK,
+        Err(failure) => failure,
     };
     set_last_error(format!("{name}: {}", failure.message));
     failure.status
@@ -236,6 +255,8 @@ pub extern "C" fn mesh_status_name(status: mesh_status_code) -> *const c_char {
         Some(MESH_ERROR_INCOMPATIBLE_SERVER) => "MESH_ERROR_INCOMPATIBLE_SERVER\0",
         Some(MESH_ERROR_SERVER) => "MESH_ERROR_SERVER\0",
         Some(MESH_ERROR_INTERNAL) => "MESH_ERROR_INTERNAL\0",
+        Some(MESH_ERROR_SHUTDOWN) => "MESH_ERROR_SHUTDOWN\0",
+        Some(MESH_ERROR_FORKED) => "MESH_ERROR_FORKED\0",
         None => "MESH_STATUS_UNKNOWN\0",
     };
     name.as_ptr().cast()
@@ -278,16 +299,33 @@ pub unsafe extern "C" fn mesh_last_error_message(buf: *mut c_char, cap: usize) -
 /// seconds at most), stops keep-alive, frees every connection and session
 /// handle, and joins the library's threads, so that a host can unload the
 /// library. Handles from before become invalid. Options and points handles
-/// stay valid.
-/// Any later call starts the library afresh. Idempotent. Call it when no
-/// other thread is inside a `mesh_*` call; it may be called from an expired
-/// callback.
+/// stay valid. Any later call starts the library afresh. Idempotent.
+///
+/// It is bounded in time (a few seconds at most) whatever other threads and
+/// callbacks do. Calls in progress on other threads are cancelled and give
+/// `MESH_ERROR_SHUTDOWN`; a connection or session such a call was making is
+/// not handed out (a session it was opening or closing is left to the
+/// server's inactivity timeout). Expired callbacks queued are dropped; one running
+/// is waited for about a second: if it is still running then (say it waits
+/// for the thread calling this), this returns `MESH_ERROR_TIMEOUT` and the
+/// callback's thread is left to finish it, so its `user_data` must stay
+/// valid and the library loaded until it returns. It may be called from an
+/// expired callback.
+///
+/// After `fork()`, the child cannot use the library the parent was using:
+/// every call there, this one included, fails at once with
+/// `MESH_ERROR_FORKED` (the parent goes on unaffected). A child that needs
+/// Mesh should `exec` a program that loads the library afresh.
 #[no_mangle]
 pub extern "C" fn mesh_shutdown() -> mesh_status {
     guard("mesh_shutdown", || {
-        session::close_all();
-        connection::free_all();
-        crate::runtime::shutdown();
+        let Some(rt) = crate::runtime::take() else {
+            return Ok(());
+        };
+        rt.cancel_calls();
+        session::close_all(&rt);
+        connection::free_all(&rt);
+        rt.stop()?;
         Ok(())
     })
 }
@@ -304,7 +342,7 @@ mod tests {
             let name = unsafe { std::ffi::CStr::from_ptr(mesh_status_name(i as i32)) };
             assert_eq!(name.to_str().unwrap(), format!("{status:?}"));
         }
-        for bad in [-1, 16, i32::MAX, i32::MIN] {
+        for bad in [-1, 18, i32::MAX, i32::MIN] {
             let name = unsafe { std::ffi::CStr::from_ptr(mesh_status_name(bad)) };
             assert_eq!(name.to_str().unwrap(), "MESH_STATUS_UNKNOWN");
         }

@@ -42,8 +42,8 @@ fn positive_ms(ms: u32, what: &str) -> FfiResult<Duration> {
 }
 
 /// Creates options with the defaults: connect timeout 10 s, call timeout
-/// 30 s, automatic keep-alive interval, receive limit 4 MiB. Free with
-/// `mesh_options_free`.
+/// 30 s, automatic keep-alive interval, receive limit 4 MiB, dead
+/// connection timeout 20 s. Free with `mesh_options_free`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_options_new(out: *mut *mut mesh_options) -> mesh_status {
     guard("mesh_options_new", || {
@@ -53,9 +53,13 @@ pub unsafe extern "C" fn mesh_options_new(out: *mut *mut mesh_options) -> mesh_s
     })
 }
 
-/// Frees options. Connections made with them keep their own copy.
+/// Frees options. Connections made with them keep their own copy. NULL is a
+/// no-op that returns `MESH_OK` and leaves the last error alone.
 #[no_mangle]
 pub extern "C" fn mesh_options_free(options: *mut mesh_options) -> mesh_status {
+    if options.is_null() {
+        return mesh_status::MESH_OK;
+    }
     guard("mesh_options_free", || OPTIONS.remove(options).map(drop))
 }
 
@@ -72,8 +76,10 @@ pub extern "C" fn mesh_options_set_connect_timeout_ms(
     })
 }
 
-/// The deadline of each call to the server; a call that takes longer gives
-/// `MESH_ERROR_TIMEOUT`. 0 is invalid.
+/// The deadline of each C call that talks to the server (default 30 s): the
+/// whole call, however many requests it takes (a chunked write or a split
+/// read included), returns within it, with `MESH_ERROR_TIMEOUT` if the
+/// server has not answered by then. 0 is invalid.
 #[no_mangle]
 pub extern "C" fn mesh_options_set_call_timeout_ms(
     options: *mut mesh_options,
@@ -97,6 +103,26 @@ pub extern "C" fn mesh_options_set_keepalive_interval_ms(
     guard("mesh_options_set_keepalive_interval_ms", || {
         let interval = (ms > 0).then(|| Duration::from_millis(ms.into()));
         update(options, |o| o.keepalive_interval = interval)
+    })
+}
+
+/// How long a connection may stay silent while calls wait on it before the
+/// library gives it up for dead (default 20000 ms): after half of it the
+/// library sends the server an HTTP/2 ping, and if the ping is not answered
+/// within the other half the connection is closed, the calls waiting on it
+/// fail with `MESH_ERROR_UNAVAILABLE`, and the next call makes a new
+/// connection by itself. So a connection that a NAT or firewall silently
+/// dropped is noticed within this time of the first call that needs it,
+/// instead of the many minutes the operating system keeps retrying. Pings
+/// are sent only while calls wait, as gRPC servers expect. 0 sends none.
+#[no_mangle]
+pub extern "C" fn mesh_options_set_dead_connection_timeout_ms(
+    options: *mut mesh_options,
+    ms: u32,
+) -> mesh_status {
+    guard("mesh_options_set_dead_connection_timeout_ms", || {
+        let timeout = (ms > 0).then(|| Duration::from_millis(ms.into()));
+        update(options, |o| o.dead_connection_timeout = timeout)
     })
 }
 
@@ -188,9 +214,12 @@ pub unsafe extern "C" fn mesh_options_set_access_token(
 /// and a NUL into `buf` (room for `cap` bytes), its length into `*len_out`,
 /// and return `MESH_OK`; if `cap` is too small, set `*len_out` to the length
 /// and return `MESH_ERROR_BUFFER_TOO_SMALL` to be called again with a buffer
-/// that fits. Any other status means no token. Runs on a library-owned
-/// thread that may block (for a Kerberos or OAuth round trip) and may call
-/// `mesh_*` functions.
+/// that fits. Tokens are at most `MESH_MAX_TOKEN_BYTES` long; a longer one,
+/// and any other status, means no token (`MESH_ERROR_UNAUTHENTICATED`).
+/// Runs on a library-owned thread that may block (for a Kerberos or OAuth
+/// round trip), within the timeout of the call that needed the token, and
+/// may call `mesh_*` functions. It must return normally (no exception or
+/// `longjmp` through the library).
 pub type mesh_token_provider = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,
@@ -209,6 +238,11 @@ struct CTokenProvider {
 
 const FIRST_TOKEN_BUFFER: usize = 4096;
 
+/// The longest access token a token provider may give, in bytes (without
+/// the NUL): far above what Kerberos or OAuth tokens take, and a bound on
+/// what a faulty provider can make the library allocate.
+pub const MESH_MAX_TOKEN_BYTES: usize = 65536;
+
 impl TokenProvider for CTokenProvider {
     fn token(&self) -> crate::client::Result<String> {
         let failed = |why: String| {
@@ -222,14 +256,14 @@ impl TokenProvider for CTokenProvider {
             let mut buf = vec![0u8; cap];
             let mut len = usize::MAX;
             // SAFETY: the provider was given for this purpose; buf has `cap` bytes.
-            let status = unsafe {
+            let status = crate::quiet::outside(|| unsafe {
                 (self.function)(
                     std::ptr::with_exposed_provenance_mut(self.user_data),
                     buf.as_mut_ptr().cast(),
                     cap,
                     &mut len,
                 )
-            };
+            });
             match status_from_int(status) {
                 Some(mesh_status::MESH_OK) if len < cap => {
                     buf.truncate(len);
@@ -239,11 +273,18 @@ impl TokenProvider for CTokenProvider {
                 Some(mesh_status::MESH_OK) => {
                     return Err(failed("*len_out was not set to the token's length".into()))
                 }
-                Some(mesh_status::MESH_ERROR_BUFFER_TOO_SMALL)
-                    if len != usize::MAX && len >= cap =>
-                {
-                    cap = len + 1
+                Some(mesh_status::MESH_ERROR_BUFFER_TOO_SMALL) if len == usize::MAX => {
+                    return Err(failed(
+                        "it returned MESH_ERROR_BUFFER_TOO_SMALL without a length in *len_out"
+                            .into(),
+                    ))
                 }
+                Some(mesh_status::MESH_ERROR_BUFFER_TOO_SMALL) if len > MESH_MAX_TOKEN_BYTES => {
+                    return Err(failed(format!(
+                        "it asked for a buffer for {len} bytes; tokens are at most {MESH_MAX_TOKEN_BYTES} bytes"
+                    )))
+                }
+                Some(mesh_status::MESH_ERROR_BUFFER_TOO_SMALL) if len >= cap => cap = len + 1,
                 _ => return Err(failed(format!("it returned status {status}"))),
             }
         }

@@ -1,16 +1,17 @@
 //! `mesh_session`: an open Mesh session, kept alive in the background, with
 //! an optional callback when it is found expired.
 
-use crate::sync::lock;
-use std::ffi::{c_char, c_void, CString};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::ffi::{c_char, c_void};
+use std::future::Future;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use super::args::{c_str, out_ptr, write_out, write_text};
+use super::callback::{mesh_expired_callback, CallbackSlot};
 use super::handles::Registry;
 use super::{connection, guard, mesh_connection, mesh_status, FfiResult};
 use crate::client::{parse_session_id, Session};
-use crate::runtime::{self, Runtime};
+use crate::runtime::Runtime;
 
 /// An open Mesh session (`mesh_session_open` or `mesh_session_attach`, then
 /// `mesh_session_close` or `mesh_session_detach`).
@@ -18,23 +19,23 @@ pub struct mesh_session {
     _private: [u8; 0],
 }
 
-/// Called once when a session is found expired, with the session id
-/// (canonical form, valid during the call) and the `user_data` given with it.
-/// Runs on a thread the library owns that is not a runtime worker, so it may
-/// call any `mesh_*` function, `mesh_session_close` on this session included.
-pub type mesh_expired_callback =
-    Option<unsafe extern "C" fn(session_id: *const c_char, user_data: *mut c_void)>;
-
-#[derive(Clone, Copy)]
-struct Callback {
-    function: mesh_expired_callback,
-    /// The C pointer, kept as an address: it is only handed back to C.
-    user_data: usize,
-}
-
 pub(crate) struct SessionHandle {
     pub(crate) session: Session,
-    callback: Arc<Mutex<Callback>>,
+    callback: Arc<CallbackSlot>,
+    /// The runtime the session's connection and keep-alive live on.
+    rt: Arc<Runtime>,
+}
+
+impl SessionHandle {
+    /// Runs one C call's `operation` through this session: bounded as a
+    /// whole by the call timeout, cancelled by `mesh_shutdown`.
+    pub(crate) fn run<T: Send>(
+        &self,
+        operation: impl Future<Output = crate::client::Result<T>> + Send,
+    ) -> crate::client::Result<T> {
+        let limit = self.session.shared().options().call_timeout;
+        self.rt.call(limit, operation)
+    }
 }
 
 static SESSIONS: LazyLock<Registry<SessionHandle>> = LazyLock::new(|| Registry::new(3, "session"));
@@ -46,38 +47,35 @@ pub(crate) fn resolve(session: *const mesh_session) -> FfiResult<Arc<SessionHand
     SESSIONS.get(session)
 }
 
-/// Registers a new session, wiring its expiry to the C callback thread.
-fn register(rt: &Runtime, session: Session) -> *mut mesh_session {
-    let callback = Arc::new(Mutex::new(Callback {
-        function: None,
-        user_data: 0,
-    }));
-    let for_hook = callback.clone();
+/// Registers a new session (unless shutdown has begun, in which case the
+/// session is dropped: keep-alive stops and the server ends it after its
+/// inactivity timeout), wiring its expiry to the C callback thread.
+fn register(rt: &Arc<Runtime>, session: Session) -> FfiResult<*mut mesh_session> {
+    let callback = Arc::new(CallbackSlot::default());
+    let for_hook = Arc::downgrade(&callback);
     let callbacks = rt.callbacks();
     session.set_expired_hook(Some(Box::new(move |id| {
         callbacks.post(Box::new(move || {
-            let cb = *lock(&for_hook);
-            if let (Some(function), Ok(text)) = (cb.function, CString::new(id.to_string())) {
-                // SAFETY: the function and user data are the caller's, given
-                // through mesh_session_set_expired_callback for this purpose.
-                unsafe {
-                    function(
-                        text.as_ptr(),
-                        std::ptr::with_exposed_provenance_mut(cb.user_data),
-                    )
-                };
+            if let Some(slot) = for_hook.upgrade() {
+                slot.fire(&id.hyphenated().to_string());
             }
         }));
     })));
-    SESSIONS.insert(SessionHandle { session, callback })
+    let handle = SessionHandle {
+        session,
+        callback,
+        rt: rt.clone(),
+    };
+    Ok(rt.admit(|| SESSIONS.insert(handle))?)
 }
 
-/// Ends every session still open (for `mesh_shutdown`).
-pub(crate) fn close_all() {
-    let handles = SESSIONS.drain();
-    let Some(rt) = runtime::current() else {
-        return;
-    };
+/// Ends every session opened on runtime `rt` (for `mesh_shutdown`), within
+/// a bounded time. Their callbacks are cleared first.
+pub(crate) fn close_all(rt: &Arc<Runtime>) {
+    let handles = SESSIONS.drain_where(|h| Arc::ptr_eq(&h.rt, rt));
+    for handle in &handles {
+        handle.callback.clear_now();
+    }
     if handles.is_empty() {
         return;
     }
@@ -103,9 +101,8 @@ pub unsafe extern "C" fn mesh_session_open(
     guard("mesh_session_open", || {
         let connection = connection::resolve(connection)?;
         let out = out_ptr(out, "out")?;
-        let rt = runtime::get()?;
-        let session = rt.block_on(connection.open_session())?;
-        write_out(out, register(&rt, session));
+        let session = connection.run(connection.conn.open_session())?;
+        write_out(out, register(&connection.rt, session)?);
         Ok(())
     })
 }
@@ -127,9 +124,8 @@ pub unsafe extern "C" fn mesh_session_attach(
         let text = unsafe { c_str(session_id, "session_id") }?;
         let out = out_ptr(out, "out")?;
         let id = parse_session_id(text)?;
-        let rt = runtime::get()?;
-        let session = rt.block_on(connection.attach_session(id))?;
-        write_out(out, register(&rt, session));
+        let session = connection.run(connection.conn.attach_session(id))?;
+        write_out(out, register(&connection.rt, session)?);
         Ok(())
     })
 }
@@ -156,7 +152,7 @@ pub unsafe extern "C" fn mesh_session_id(
 pub extern "C" fn mesh_session_commit(session: *mut mesh_session) -> mesh_status {
     guard("mesh_session_commit", || {
         let handle = resolve(session)?;
-        runtime::get()?.block_on(handle.session.commit())?;
+        handle.run(handle.session.commit())?;
         Ok(())
     })
 }
@@ -166,7 +162,7 @@ pub extern "C" fn mesh_session_commit(session: *mut mesh_session) -> mesh_status
 pub extern "C" fn mesh_session_rollback(session: *mut mesh_session) -> mesh_status {
     guard("mesh_session_rollback", || {
         let handle = resolve(session)?;
-        runtime::get()?.block_on(handle.session.rollback())?;
+        handle.run(handle.session.rollback())?;
         Ok(())
     })
 }
@@ -181,7 +177,7 @@ pub unsafe extern "C" fn mesh_session_extend(
 ) -> mesh_status {
     guard("mesh_session_extend", || {
         let handle = resolve(session)?;
-        let timeout = runtime::get()?.block_on(handle.session.extend())?;
+        let timeout = handle.run(handle.session.extend())?;
         if !expires_in_ms_out.is_null() {
             write_out(
                 expires_in_ms_out,
@@ -210,7 +206,12 @@ pub unsafe extern "C" fn mesh_session_is_expired(
 
 /// Sets the callback run once when this session is found expired, with
 /// `user_data` passed back to it; NULL clears it. See
-/// `mesh_expired_callback` for the thread it runs on.
+/// `mesh_expired_callback` for the thread it runs on and what it may do.
+///
+/// When this returns, the callback set before (if any) is neither running
+/// nor will it run, so its `user_data` may be freed: a call of it already
+/// queued is dropped, and one running is waited for, except when this is
+/// called from inside that callback.
 #[no_mangle]
 pub extern "C" fn mesh_session_set_expired_callback(
     session: *mut mesh_session,
@@ -219,10 +220,7 @@ pub extern "C" fn mesh_session_set_expired_callback(
 ) -> mesh_status {
     guard("mesh_session_set_expired_callback", || {
         let handle = resolve(session)?;
-        *lock(&handle.callback) = Callback {
-            function: callback,
-            user_data: user_data.expose_provenance(),
-        };
+        handle.callback.set(callback, user_data);
         Ok(())
     })
 }
@@ -230,10 +228,19 @@ pub extern "C" fn mesh_session_set_expired_callback(
 /// Stops keep-alive and frees the handle, leaving the session open on the
 /// server for another client (or process) to attach to. It expires there
 /// after the server's inactivity timeout unless someone attaches.
+///
+/// When this returns, the session's expired callback is neither running nor
+/// will it run (as after `mesh_session_set_expired_callback` with NULL).
+/// NULL is a no-op that returns `MESH_OK` and leaves the last error alone.
 #[no_mangle]
 pub extern "C" fn mesh_session_detach(session: *mut mesh_session) -> mesh_status {
+    if session.is_null() {
+        return mesh_status::MESH_OK;
+    }
     guard("mesh_session_detach", || {
-        SESSIONS.remove(session)?.session.detach();
+        let handle = SESSIONS.remove(session)?;
+        handle.callback.set(None, std::ptr::null_mut());
+        handle.session.detach();
         Ok(())
     })
 }
@@ -243,11 +250,19 @@ pub extern "C" fn mesh_session_detach(session: *mut mesh_session) -> mesh_status
 /// `MESH_ERROR_SESSION_EXPIRED` the session was already gone, on
 /// `MESH_ERROR_UNAVAILABLE` or `MESH_ERROR_TIMEOUT` the server will drop it
 /// after its inactivity timeout. Closing twice gives `MESH_ERROR_INVALID_HANDLE`.
+///
+/// When this returns, the session's expired callback is neither running nor
+/// will it run (as after `mesh_session_set_expired_callback` with NULL).
+/// NULL is a no-op that returns `MESH_OK` and leaves the last error alone.
 #[no_mangle]
 pub extern "C" fn mesh_session_close(session: *mut mesh_session) -> mesh_status {
+    if session.is_null() {
+        return mesh_status::MESH_OK;
+    }
     guard("mesh_session_close", || {
         let handle = SESSIONS.remove(session)?;
-        runtime::get()?.block_on(handle.session.close())?;
+        handle.callback.set(None, std::ptr::null_mut());
+        handle.run(handle.session.close())?;
         Ok(())
     })
 }

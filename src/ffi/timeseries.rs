@@ -15,7 +15,6 @@ use super::handles::Registry;
 use super::session::{self, mesh_session};
 use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::{Points, TimeseriesId};
-use crate::runtime;
 
 /// Point flag (0): the value is good.
 pub const MESH_FLAG_OK: u32 = 0;
@@ -45,7 +44,7 @@ fn read(
     let handle = session::resolve(session)?;
     let id = id?;
     let out = out_ptr(out, "out")?;
-    let points = runtime::get()?.block_on(handle.session.read_timeseries(&id, start_ms, end_ms))?;
+    let points = handle.run(handle.session.read_timeseries(&id, start_ms, end_ms))?;
     write_out(out, POINTS.insert(points));
     Ok(())
 }
@@ -116,7 +115,7 @@ unsafe fn write(
     let id = id?;
     // SAFETY: the caller's arrays, each NULL or of `count` items.
     let points = unsafe { points_from(timestamps, flags, values, count) }?;
-    runtime::get()?.block_on(
+    handle.run(
         handle
             .session
             .write_timeseries(&id, start_ms, end_ms, &points),
@@ -210,9 +209,10 @@ pub unsafe extern "C" fn mesh_read_timeseries_by_id(
 /// `mesh_delete_timeseries_by_key`).
 ///
 /// Writes over the server's 4 MB message limit are sent as several requests
-/// that together replace exactly the interval. Should one of them fail, the
-/// ones before it stay written in the session; `mesh_session_rollback`
-/// discards them.
+/// that together replace exactly the interval, all within the call timeout.
+/// Should one of them fail (or the time run out), the ones before it stay
+/// written in the session, and the message says how many points that is
+/// ("N of M points were written"); `mesh_session_rollback` discards them.
 ///
 /// Fails with `MESH_ERROR_INVALID_ARGUMENT`, before any request, when
 /// `end_ms < start_ms`, a point is outside the interval, or the timestamps
@@ -314,7 +314,7 @@ fn delete(
 ) -> FfiResult {
     let handle = session::resolve(session)?;
     let id = id?;
-    runtime::get()?.block_on(handle.session.delete_timeseries(&id, start_ms, end_ms))?;
+    handle.run(handle.session.delete_timeseries(&id, start_ms, end_ms))?;
     Ok(())
 }
 
@@ -505,8 +505,12 @@ pub unsafe extern "C" fn mesh_points_export_arrow(
 
 /// Frees points. The arrays it handed out become invalid (an Arrow export
 /// stays valid until released). Freeing twice gives
-/// `MESH_ERROR_INVALID_HANDLE`.
+/// `MESH_ERROR_INVALID_HANDLE`; NULL is a no-op that returns `MESH_OK` and
+/// leaves the last error alone.
 #[no_mangle]
 pub extern "C" fn mesh_points_free(points: *mut mesh_points) -> mesh_status {
+    if points.is_null() {
+        return mesh_status::MESH_OK;
+    }
     guard("mesh_points_free", || POINTS.remove(points).map(drop))
 }

@@ -205,6 +205,9 @@ pub fn build(source: &str) -> PathBuf {
         .arg(&lib)
         .arg("-lmesh_capi")
         .arg(format!("-Wl,-rpath,{}", lib.display()))
+        // DT_RPATH, searched before LD_LIBRARY_PATH: cargo puts target/debug
+        // there, where a stale library from an earlier `cargo build` may be.
+        .arg("-Wl,--disable-new-dtags")
         .output()
         .unwrap_or_else(|e| panic!("cannot run the C compiler {cc:?}: {e}"));
     assert!(

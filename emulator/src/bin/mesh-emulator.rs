@@ -1,5 +1,5 @@
 //! `mesh-emulator --listen 127.0.0.1:0 --session-timeout 2s [--catalog FILE]`:
-//! serves until killed.
+//! serves until killed; `--help` says what each option does.
 //! The first line on stdout is `mesh-emulator listening on ADDRESS`.
 
 use std::io::Write;
@@ -11,17 +11,23 @@ use mesh_emulator::{parse_catalog, parse_duration, Config, Emulator, Identity, T
 const USAGE: &str = "usage: mesh-emulator [OPTIONS]
   --listen ADDR               address to bind (default 127.0.0.1:50051; port 0 picks a free port)
   --session-timeout DURATION  inactivity timeout of sessions, e.g. 2s, 500ms, 5m (default 5m)
-  --server-version VERSION    what GetVersion reports (default 2.21.0)
-  --catalog FILE              time series to start with, one a line:
+  --server-version VERSION    what GetVersion reports (default 2.21.0+1)
+  --catalog FILE              the demo series to start with, one a line:
                                 KEY PATH CURVE RESOLUTION UNIT [demo]
                               e.g. `4 Resource/Plant/Level STAIRCASE HOUR m demo`
                               (`demo` seeds a week of hourly points from 2025-01-01).
-                              Default: keys 1-3, Resource/Demo/{Inflow,Price,Production},
-                              hourly, with demo points
+                              They replace the default demo series (key 1
+                              Resource/Demo/Readings, a breakpoint series; keys 101-103
+                              Resource/Demo/{Inflow,Price,Production}, hourly, with demo
+                              points). The official tests' model and its series
+                              (Resource/SimpleThermalTestResourceCatalog/..., keys 2, 3,
+                              4, 9, 50) are always there; the file must not reuse them.
   --tls-cert FILE             serve TLS with this PEM certificate chain (needs --tls-key)
   --tls-key FILE              the PEM private key of --tls-cert
   --token TOKEN[=NAME]        accept this access token, for the user NAME; repeatable.
-                              With any --token, calls without a valid token are refused.";
+                              With any --token, calls without a valid token are refused
+                              (except AuthenticateKerberos, which answers that the
+                              emulator has no Kerberos).";
 
 fn read(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
@@ -86,6 +92,11 @@ fn main() -> ExitCode {
     }
     let emulator = match Emulator::start(listen, config) {
         Ok(e) => e,
+        // The data or the TLS setup, not the address.
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!("mesh-emulator: {e}");
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!("mesh-emulator: cannot listen on {listen}: {e}");
             return ExitCode::FAILURE;

@@ -1,0 +1,102 @@
+//! What the services share for one run of the server: the configuration,
+//! the store, per-RPC call counts, revoked tokens and injected failures. A
+//! restart makes a new one around the same store.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use tonic::Status;
+use uuid::Uuid;
+
+use crate::store::{ActivityGuard, Store};
+use crate::sync::lock;
+use crate::{Config, Identity};
+
+pub(crate) struct State {
+    pub(crate) config: Config,
+    pub(crate) store: Arc<Store>,
+    calls: Mutex<HashMap<&'static str, u64>>,
+    revoked: Mutex<HashSet<String>>,
+    /// Injected failures: method -> (code, how many calls still to fail).
+    faults: Mutex<HashMap<String, (tonic::Code, u64)>>,
+}
+
+impl State {
+    pub(crate) fn new(config: Config, store: Arc<Store>) -> Self {
+        State {
+            config,
+            store,
+            calls: Mutex::new(HashMap::new()),
+            revoked: Mutex::new(HashSet::new()),
+            faults: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Checks the caller's token when tokens are required. Messages never
+    /// repeat the token.
+    pub(crate) fn authorize(
+        &self,
+        metadata: &tonic::metadata::MetadataMap,
+    ) -> Result<Option<Identity>, Status> {
+        let Some(tokens) = &self.config.tokens else {
+            return Ok(None);
+        };
+        let header = metadata
+            .get("authorization")
+            .ok_or_else(|| Status::unauthenticated("missing access token"))?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .ok_or_else(|| Status::unauthenticated("authorization is not a Bearer token"))?;
+        if lock(&self.revoked).contains(token) {
+            return Err(Status::unauthenticated("access token has been revoked"));
+        }
+        tokens
+            .get(token)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| Status::unauthenticated("access token is not valid"))
+    }
+
+    pub(crate) fn revoke(&self, token: &str) {
+        lock(&self.revoked).insert(token.to_string());
+    }
+
+    pub(crate) fn count(&self, method: &'static str) {
+        *lock(&self.calls).entry(method).or_insert(0) += 1;
+    }
+
+    pub(crate) fn calls(&self, method: &str) -> u64 {
+        lock(&self.calls).get(method).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn inject(&self, method: &str, code: tonic::Code, count: u64) {
+        lock(&self.faults).insert(method.to_string(), (code, count));
+    }
+
+    /// An injected failure for this call of `method`, if one is pending.
+    pub(crate) fn injected_failure(&self, method: &str) -> Result<(), Status> {
+        let mut faults = lock(&self.faults);
+        match faults.get_mut(method) {
+            Some((code, left)) if *left > 0 => {
+                *left -= 1;
+                Err(Status::new(*code, format!("injected failure of {method}")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Mesh's answer for a session id it does not know.
+    pub(crate) fn not_found(&self, id: Uuid) -> Status {
+        Status::new(
+            self.config.session_not_found_code,
+            format!("Session with id {} not found.", crate::wire::braced(id)),
+        )
+    }
+
+    /// Marks session `id` in use until the returned guard drops.
+    pub(crate) fn enter(&self, id: Uuid) -> Result<ActivityGuard, Status> {
+        self.store.enter(id).ok_or_else(|| self.not_found(id))
+    }
+}
