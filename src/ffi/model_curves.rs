@@ -15,7 +15,6 @@ use super::session::{self, mesh_session};
 use super::timeseries::array;
 use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::model::{RatingCurveSegment, RatingCurveVersion, XyCurve, XySet};
-use crate::runtime;
 use crate::sync::lock;
 
 /// XY sets: read (`mesh_xy_sets_get`) or built (`mesh_xy_sets_new`), freed
@@ -88,11 +87,11 @@ pub unsafe extern "C" fn mesh_xy_sets_get(
         let target = self::target(target, "target")?;
         let interval = optional_interval(start_ms, end_ms)?;
         let out = out_ptr(out_sets, "out_sets")?;
-        let sets = runtime::get()?.block_on(handle.session.get_xy_sets(
-            &target,
-            interval,
-            versions_only != 0,
-        ))?;
+        let sets = handle.run(
+            handle
+                .session
+                .get_xy_sets(&target, interval, versions_only != 0),
+        )?;
         write_out(out, XY_SETS.insert(Mutex::new(sets)));
         Ok(())
     })
@@ -298,7 +297,7 @@ pub unsafe extern "C" fn mesh_xy_sets_update(
         let interval = optional_interval(start_ms, end_ms)?;
         let sets = XY_SETS.get(sets)?;
         let sets = lock(&sets).clone();
-        runtime::get()?.block_on(handle.session.update_xy_sets(&target, interval, &sets))?;
+        handle.run(handle.session.update_xy_sets(&target, interval, &sets))?;
         Ok(())
     })
 }
@@ -343,7 +342,7 @@ pub unsafe extern "C" fn mesh_rating_curve_get(
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         let out = out_ptr(out_curve, "out_curve")?;
-        let versions = runtime::get()?.block_on(handle.session.get_rating_curve_versions(
+        let versions = handle.run(handle.session.get_rating_curve_versions(
             &target,
             start_ms,
             end_ms,
@@ -523,7 +522,7 @@ pub unsafe extern "C" fn mesh_rating_curve_update(
         let target = self::target(target, "target")?;
         let versions = RATING_CURVES.get(curve)?;
         let versions = lock(&versions).clone();
-        runtime::get()?.block_on(
+        handle.run(
             handle
                 .session
                 .update_rating_curve_versions(&target, start_ms, end_ms, &versions),

@@ -14,7 +14,6 @@ use super::model_lists::{mesh_id_list, register_ids};
 use super::session::{self, mesh_session};
 use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::model::{AttributeFilter, Target, View};
-use crate::runtime;
 
 /// View: objects with their attributes, each attribute with its definition.
 pub const MESH_VIEW_FULL: i32 = 0;
@@ -81,7 +80,7 @@ pub unsafe extern "C" fn mesh_model_list(
     guard("mesh_model_list", || {
         let handle = session::resolve(session)?;
         let out = out_ptr(out_list, "out_list")?;
-        let models = runtime::get()?.block_on(handle.session.list_models())?;
+        let models = handle.run(handle.session.list_models())?;
         write_out(out, register_objects(models)?);
         Ok(())
     })
@@ -109,7 +108,7 @@ pub unsafe extern "C" fn mesh_object_get(
         let view = self::view(view)?;
         let filter = name_filter(attribute_names)?;
         let out = out_ptr(out_object, "out_object")?;
-        let object = runtime::get()?.block_on(handle.session.get_object(&target, view, &filter))?;
+        let object = handle.run(handle.session.get_object(&target, view, &filter))?;
         write_out(out, register_object(object)?);
         Ok(())
     })
@@ -136,8 +135,7 @@ pub unsafe extern "C" fn mesh_object_search(
         let view = self::view(view)?;
         let filter = name_filter(attribute_names)?;
         let out = out_ptr(out_list, "out_list")?;
-        let objects = runtime::get()?
-            .block_on(handle.session.search_objects(&start, query, view, &filter))?;
+        let objects = handle.run(handle.session.search_objects(&start, query, view, &filter))?;
         write_out(out, register_objects(objects)?);
         Ok(())
     })
@@ -160,7 +158,7 @@ pub unsafe extern "C" fn mesh_object_search_by_definition(
         let view = self::view(view)?;
         let filter = name_filter(attribute_names)?;
         let out = out_ptr(out_list, "out_list")?;
-        let objects = runtime::get()?.block_on(handle.session.search_objects_by_definition(
+        let objects = handle.run(handle.session.search_objects_by_definition(
             &definition,
             view,
             &filter,
@@ -186,7 +184,7 @@ pub unsafe extern "C" fn mesh_attribute_get(
         let target = self::target(target, "target")?;
         let view = attribute_view(view)?;
         let out = out_ptr(out_attribute, "out_attribute")?;
-        let attribute = runtime::get()?.block_on(handle.session.get_attribute(&target, view))?;
+        let attribute = handle.run(handle.session.get_attribute(&target, view))?;
         write_out(out, register_attribute(attribute)?);
         Ok(())
     })
@@ -211,8 +209,7 @@ pub unsafe extern "C" fn mesh_attribute_search(
         let query = unsafe { c_str(query, "query") }?;
         let view = attribute_view(view)?;
         let out = out_ptr(out_list, "out_list")?;
-        let attributes =
-            runtime::get()?.block_on(handle.session.search_attributes(&start, query, view))?;
+        let attributes = handle.run(handle.session.search_attributes(&start, query, view))?;
         write_out(out, register_attributes(attributes)?);
         Ok(())
     })
@@ -231,7 +228,7 @@ pub unsafe extern "C" fn mesh_object_linked_from(
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         let out = out_ptr(out_list, "out_list")?;
-        let found = runtime::get()?.block_on(handle.session.search_linked_from(&target))?;
+        let found = handle.run(handle.session.search_linked_from(&target))?;
         write_out(out, register_ids(found));
         Ok(())
     })

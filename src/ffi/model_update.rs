@@ -14,7 +14,6 @@ use super::timeseries::array;
 use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::model::{LinkVersion, SimpleValue, Target};
 use crate::client::Uuid;
-use crate::runtime;
 
 fn set_value(
     session: *mut mesh_session,
@@ -24,7 +23,7 @@ fn set_value(
     let handle = session::resolve(session)?;
     let target = self::target(target, "target")?;
     let value = value?;
-    runtime::get()?.block_on(handle.session.set_attribute_value(&target, &value))?;
+    handle.run(handle.session.set_attribute_value(&target, &value))?;
     Ok(())
 }
 
@@ -36,7 +35,7 @@ fn set_values(
     let handle = session::resolve(session)?;
     let target = self::target(target, "target")?;
     let values = values?;
-    runtime::get()?.block_on(handle.session.set_attribute_values(&target, &values))?;
+    handle.run(handle.session.set_attribute_values(&target, &values))?;
     Ok(())
 }
 
@@ -260,11 +259,11 @@ pub unsafe extern "C" fn mesh_attribute_set_timeseries_key(
     guard("mesh_attribute_set_timeseries_key", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
-        runtime::get()?.block_on(handle.session.update_timeseries_attribute(
-            &target,
-            Some(key),
-            None,
-        ))?;
+        handle.run(
+            handle
+                .session
+                .update_timeseries_attribute(&target, Some(key), None),
+        )?;
         Ok(())
     })
 }
@@ -282,11 +281,11 @@ pub unsafe extern "C" fn mesh_attribute_set_expression(
         let target = self::target(target, "target")?;
         // SAFETY: the caller passes NULL or a NUL-terminated string.
         let expression = unsafe { c_str(expression, "expression") }?;
-        runtime::get()?.block_on(handle.session.update_timeseries_attribute(
-            &target,
-            None,
-            Some(expression),
-        ))?;
+        handle.run(
+            handle
+                .session
+                .update_timeseries_attribute(&target, None, Some(expression)),
+        )?;
         Ok(())
     })
 }
@@ -312,11 +311,11 @@ pub unsafe extern "C" fn mesh_attribute_set_links(
             .into_iter()
             .flatten()
             .collect();
-        runtime::get()?.block_on(handle.session.update_link_relation(
-            &target,
-            &targets,
-            append != 0,
-        ))?;
+        handle.run(
+            handle
+                .session
+                .update_link_relation(&target, &targets, append != 0),
+        )?;
         Ok(())
     })
 }
@@ -392,7 +391,7 @@ pub unsafe extern "C" fn mesh_attribute_set_link_versions(
         let interval = optional_interval(start_ms, end_ms)?;
         // SAFETY: the caller's arrays of `count` items.
         let entries = unsafe { version_entries(&[count], valid_from_ms, target_ids, count) }?;
-        runtime::get()?.block_on(
+        handle.run(
             handle
                 .session
                 .update_versioned_link_relation(&target, interval, &entries),
@@ -427,7 +426,7 @@ pub unsafe extern "C" fn mesh_attribute_set_link_version_entries(
         let sizes = unsafe { array(entry_sizes, entry_count, "entry_sizes") }?;
         // SAFETY: the caller's arrays of `count` items.
         let entries = unsafe { version_entries(sizes, valid_from_ms, target_ids, count) }?;
-        runtime::get()?.block_on(
+        handle.run(
             handle
                 .session
                 .update_versioned_link_relation(&target, interval, &entries),
@@ -461,11 +460,11 @@ pub unsafe extern "C" fn mesh_object_create(
         } else {
             Some(target(definition, "definition")?)
         };
-        let object = runtime::get()?.block_on(handle.session.create_object(
-            &owner,
-            name,
-            definition.as_ref(),
-        ))?;
+        let object = handle.run(
+            handle
+                .session
+                .create_object(&owner, name, definition.as_ref()),
+        )?;
         if !out_object.is_null() {
             write_out(out_object, register_object(object)?);
         }
@@ -488,7 +487,7 @@ pub unsafe extern "C" fn mesh_model_create(
         // SAFETY: the caller passes NULL or a NUL-terminated string.
         let name = unsafe { c_str(name, "name") }?;
         let definition = target(definition, "definition")?;
-        let object = runtime::get()?.block_on(handle.session.create_model(name, &definition))?;
+        let object = handle.run(handle.session.create_model(name, &definition))?;
         if !out_object.is_null() {
             write_out(out_object, register_object(object)?);
         }
@@ -508,7 +507,7 @@ pub unsafe extern "C" fn mesh_object_rename(
         let target = self::target(target, "target")?;
         // SAFETY: the caller passes NULL or a NUL-terminated string.
         let new_name = unsafe { c_str(new_name, "new_name") }?;
-        runtime::get()?.block_on(handle.session.rename_object(&target, new_name))?;
+        handle.run(handle.session.rename_object(&target, new_name))?;
         Ok(())
     })
 }
@@ -525,7 +524,7 @@ pub unsafe extern "C" fn mesh_object_move(
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         let new_owner = self::target(new_owner, "new_owner")?;
-        runtime::get()?.block_on(handle.session.move_object(&target, &new_owner))?;
+        handle.run(handle.session.move_object(&target, &new_owner))?;
         Ok(())
     })
 }
@@ -542,7 +541,7 @@ pub unsafe extern "C" fn mesh_object_delete(
     guard("mesh_object_delete", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
-        runtime::get()?.block_on(handle.session.delete_object(&target, recursive != 0))?;
+        handle.run(handle.session.delete_object(&target, recursive != 0))?;
         Ok(())
     })
 }
