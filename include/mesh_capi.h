@@ -259,7 +259,9 @@ typedef struct mesh_identity mesh_identity;
 typedef struct mesh_object mesh_object;
 
 // Objects, as a search or `mesh_model_list` found them (freed with
-// `mesh_object_list_free`).
+// `mesh_object_list_free`). Results are snapshots: they stay valid after
+// their session is closed and after `mesh_shutdown`, and later changes are
+// not seen in them.
 typedef struct mesh_object_list mesh_object_list;
 
 // Connection settings (`mesh_options_new` / `mesh_options_free`).
@@ -271,7 +273,8 @@ typedef struct mesh_options mesh_options;
 typedef struct mesh_points mesh_points;
 
 // Rating curve versions: read (`mesh_rating_curve_get`) or built
-// (`mesh_rating_curve_new`), freed with `mesh_rating_curve_free`.
+// (`mesh_rating_curve_new`), freed with `mesh_rating_curve_free`; valid
+// after `mesh_shutdown` too.
 typedef struct mesh_rating_curve mesh_rating_curve;
 
 // An open Mesh session (`mesh_session_open` or `mesh_session_attach`, then
@@ -290,7 +293,7 @@ typedef struct mesh_timeseries_resource mesh_timeseries_resource;
 typedef struct mesh_units mesh_units;
 
 // XY sets: read (`mesh_xy_sets_get`) or built (`mesh_xy_sets_new`), freed
-// with `mesh_xy_sets_free`. Set `i` holds curves; curve `j` of set `i`
+// with `mesh_xy_sets_free`; valid after `mesh_shutdown` too. Set `i` holds curves; curve `j` of set `i`
 // holds a reference value (z) and points (x, y).
 typedef struct mesh_xy_sets mesh_xy_sets;
 
@@ -344,8 +347,9 @@ size_t mesh_last_error_message(char *buf, size_t cap);
 // Ends every session still open through the C API (best effort, about two
 // seconds at most), stops keep-alive, frees every connection and session
 // handle, and joins the library's threads, so that a host can unload the
-// library. Handles from before become invalid. Options and points handles
-// stay valid. Any later call starts the library afresh. Idempotent.
+// library. Connection and session handles from before become invalid;
+// the others (options, points, resources, model results) stay valid. Any
+// later call starts the library afresh. Idempotent.
 //
 // It is bounded in time (a few seconds at most) whatever other threads and
 // callbacks do. Calls in progress on other threads are cancelled and give

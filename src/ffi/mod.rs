@@ -298,8 +298,9 @@ pub unsafe extern "C" fn mesh_last_error_message(buf: *mut c_char, cap: usize) -
 /// Ends every session still open through the C API (best effort, about two
 /// seconds at most), stops keep-alive, frees every connection and session
 /// handle, and joins the library's threads, so that a host can unload the
-/// library. Handles from before become invalid. Options and points handles
-/// stay valid. Any later call starts the library afresh. Idempotent.
+/// library. Connection and session handles from before become invalid;
+/// the others (options, points, resources, model results) stay valid. Any
+/// later call starts the library afresh. Idempotent.
 ///
 /// It is bounded in time (a few seconds at most) whatever other threads and
 /// callbacks do. Calls in progress on other threads are cancelled and give

@@ -18,14 +18,15 @@ use crate::client::model::{RatingCurveSegment, RatingCurveVersion, XyCurve, XySe
 use crate::sync::lock;
 
 /// XY sets: read (`mesh_xy_sets_get`) or built (`mesh_xy_sets_new`), freed
-/// with `mesh_xy_sets_free`. Set `i` holds curves; curve `j` of set `i`
+/// with `mesh_xy_sets_free`; valid after `mesh_shutdown` too. Set `i` holds curves; curve `j` of set `i`
 /// holds a reference value (z) and points (x, y).
 pub struct mesh_xy_sets {
     _private: [u8; 0],
 }
 
 /// Rating curve versions: read (`mesh_rating_curve_get`) or built
-/// (`mesh_rating_curve_new`), freed with `mesh_rating_curve_free`.
+/// (`mesh_rating_curve_new`), freed with `mesh_rating_curve_free`; valid
+/// after `mesh_shutdown` too.
 pub struct mesh_rating_curve {
     _private: [u8; 0],
 }

@@ -21,7 +21,9 @@ use crate::client::model::{Attribute, Object};
 use crate::sync::{read, write};
 
 /// Objects, as a search or `mesh_model_list` found them (freed with
-/// `mesh_object_list_free`).
+/// `mesh_object_list_free`). Results are snapshots: they stay valid after
+/// their session is closed and after `mesh_shutdown`, and later changes are
+/// not seen in them.
 pub struct mesh_object_list {
     _private: [u8; 0],
 }
