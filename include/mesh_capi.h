@@ -78,6 +78,11 @@ struct ArrowArray {
 // gRPC's default receive limit, which Mesh's clients keep.
 #define DEFAULT_MAX_RECEIVE_MESSAGE_BYTES ((4 * 1024) * 1024)
 
+// The longest access token a token provider may give, in bytes (without
+// the NUL): far above what Kerberos or OAuth tokens take, and a bound on
+// what a faulty provider can make the library allocate.
+#define MESH_MAX_TOKEN_BYTES 65536
+
 // Curve type: not set.
 #define MESH_CURVE_UNKNOWN 0
 
@@ -144,11 +149,6 @@ struct ArrowArray {
 
 // Point flag (0x02000000): the value is doubtful.
 #define MESH_FLAG_SUSPECT 33554432
-
-// The longest access token a token provider may give, in bytes (without
-// the NUL): far above what Kerberos or OAuth tokens take, and a bound on
-// what a faulty provider can make the library allocate.
-#define MESH_MAX_TOKEN_BYTES 65536
 
 // The result of every `mesh_*` function that can fail. The numbers are
 // stable: host bindings depend on them.
