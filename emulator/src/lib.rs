@@ -10,8 +10,9 @@
 //!
 //! Layout: `services/` has one module per Mesh service, each a thin layer
 //! over `store/` (model, catalog, points and sessions, with their private
-//! changes); `seed/` is what the store starts with; `evaluate` is where
-//! calculations plug in.
+//! changes); `seed/` is what the store starts with; `search` is Mesh's
+//! search language over the model; `evaluate` is where calculations plug
+//! in.
 
 mod arrow;
 /// Mesh calculations (expressions and transformations) as pure functions
@@ -21,6 +22,8 @@ mod evaluate;
 /// The generated Mesh messages, servers and clients. Public so that protocol
 /// tests can speak to the emulator with the generated client stubs.
 pub mod proto;
+#[allow(dead_code)] // Called by ModelService's searches and by calculations as they land.
+mod search;
 mod seed;
 mod services;
 mod state;

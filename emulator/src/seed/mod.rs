@@ -2,7 +2,7 @@
 //! tests' model with its resource catalog (`thermal`), and the demo
 //! catalog (`demo`, replaced by `Config::catalog`).
 
-mod builder;
+pub(crate) mod builder;
 pub(crate) mod demo;
 pub(crate) mod thermal;
 
