@@ -2,7 +2,8 @@
 //! without a Mesh installation. It speaks Mesh's wire protocol over real
 //! gRPC/TCP: sessions with Mesh's inactivity timeout (counted from the end
 //! of the last request that used the session), `GetVersion`, tokens, time
-//! series and their catalog, isolated per session until commit. It starts
+//! series and their catalog, and the model (objects, attributes, relations,
+//! XY sets, rating curves), all isolated per session until commit. It starts
 //! with the model and series the official SDK's tests expect, plus a demo
 //! catalog. Tests start it in-process on an ephemeral port, stop and
 //! restart it (sessions and their uncommitted work lost, committed data
@@ -10,8 +11,9 @@
 //!
 //! Layout: `services/` has one module per Mesh service, each a thin layer
 //! over `store/` (model, catalog, points and sessions, with their private
-//! changes); `seed/` is what the store starts with; `evaluate` is where
-//! calculations plug in.
+//! changes); `seed/` is what the store starts with; `search` is Mesh's
+//! search language over the model; `evaluate` is where calculations plug
+//! in.
 
 mod arrow;
 /// Mesh calculations (expressions and transformations) as pure functions
@@ -21,6 +23,8 @@ mod evaluate;
 /// The generated Mesh messages, servers and clients. Public so that protocol
 /// tests can speak to the emulator with the generated client stubs.
 pub mod proto;
+#[allow(dead_code)] // Called by ModelService's searches and by calculations as they land.
+mod search;
 mod seed;
 mod services;
 mod state;

@@ -4,6 +4,7 @@
 
 mod auth;
 mod config;
+mod model;
 mod model_definition;
 mod session;
 mod timeseries;
@@ -14,6 +15,7 @@ use tonic::{Request, Status};
 
 use crate::proto::auth::authentication_service_server::AuthenticationServiceServer;
 use crate::proto::config::configuration_service_server::ConfigurationServiceServer;
+use crate::proto::model::model_service_server::ModelServiceServer;
 use crate::proto::model_definition::model_definition_service_server::ModelDefinitionServiceServer;
 use crate::proto::session::session_service_server::SessionServiceServer;
 use crate::proto::time_series::timeseries_service_server::TimeseriesServiceServer;
@@ -44,6 +46,11 @@ pub(crate) fn router(
         .add_service(ConfigurationServiceServer::new(svc.clone()))
         .add_service(AuthenticationServiceServer::new(svc.clone()))
         .add_service(ModelDefinitionServiceServer::new(svc.clone()))
+        .add_service(
+            ModelServiceServer::new(svc.clone())
+                .max_decoding_message_size(TRANSPORT_DECODE_LIMIT)
+                .max_encoding_message_size(usize::MAX),
+        )
         .add_service(
             TimeseriesServiceServer::new(svc)
                 .max_decoding_message_size(TRANSPORT_DECODE_LIMIT)

@@ -147,7 +147,7 @@ fn resource_source(resource: &Resource) -> Source {
 }
 
 /// The resource as Mesh describes it.
-fn resource_message(view: &View, resource: &Resource) -> TimeseriesResource {
+pub(super) fn resource_message(view: &View, resource: &Resource) -> TimeseriesResource {
     TimeseriesResource {
         timeseries_key: resource.key,
         path: resource.path.clone(),
