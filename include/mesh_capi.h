@@ -1214,16 +1214,15 @@ enum mesh_status mesh_attribute_set_link_versions(struct mesh_session *session,
                                                   const char *const *target_ids,
                                                   size_t count);
 
-// As `mesh_attribute_set_link_versions`, for a one-to-many versioned link
-// relation attribute: its `entry_count` entries (each a series of
-// versions) have `entry_sizes[i]` versions each, taken in turn from the
-// `count` versions in `valid_from_ms` and `target_ids` (the sizes must add
-// up to `count`). `entry_count` 0 removes every entry's versions in the
-// interval.
+// Replaces every entry of a one-to-many versioned link relation attribute
+// (each entry a series of versions, for one target over time) with
+// `entry_count` new entries of `entry_sizes[i]` versions each, taken in
+// turn from the `count` versions in `valid_from_ms` and `target_ids` (as
+// for `mesh_attribute_set_link_versions`; the sizes must add up to
+// `count`). `entry_count` 0 removes every entry. Mesh takes no interval
+// for one-to-many relations: the entries replace all there were.
 enum mesh_status mesh_attribute_set_link_version_entries(struct mesh_session *session,
                                                          const char *target,
-                                                         int64_t start_ms,
-                                                         int64_t end_ms,
                                                          const size_t *entry_sizes,
                                                          size_t entry_count,
                                                          const int64_t *valid_from_ms,
@@ -1264,7 +1263,7 @@ enum mesh_status mesh_object_move(struct mesh_session *session,
 
 // Deletes the object `target` (id or path). An object that owns others
 // is deleted, with them, only when `recursive` is 1; else Mesh refuses
-// (`MESH_ERROR_SERVER`, "has child objects").
+// ("has child objects").
 enum mesh_status mesh_object_delete(struct mesh_session *session,
                                     const char *target,
                                     int32_t recursive);

@@ -559,8 +559,6 @@ fn bad_model_input_table() {
                 mesh_attribute_set_link_version_entries(
                     s,
                     dbl_path.as_ptr(),
-                    0,
-                    5,
                     [2usize].as_ptr(),
                     1,
                     times.as_ptr(),

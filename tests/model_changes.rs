@@ -322,15 +322,49 @@ fn versioned_links_are_replaced_over_an_interval() {
     assert_eq!(got[1], (times[1], String::new()));
     free_attribute(a);
 
-    // One-to-many: every entry's versions removed over all time.
+    // One-to-many: two entries replace those there were, then none.
     let many = c(&plant_attr("ReferenceSeriesCollectionAtt"));
+    let sizes = [2usize, 1];
+    let times = [
+        utc_ms(2022, 1, 1, 0, 0, 0),
+        utc_ms(2025, 1, 1, 0, 0, 0),
+        utc_ms(2000, 1, 1, 0, 0, 0),
+    ];
+    let (c1, c2) = (c(CHIMNEY1_ID), c(CHIMNEY2_ID));
+    let ids = [c2.as_ptr(), ptr::null(), c1.as_ptr()];
     check(
         unsafe {
             mesh_attribute_set_link_version_entries(
                 f.a,
                 many.as_ptr(),
-                utc_ms(1900, 1, 1, 0, 0, 0),
-                utc_ms(2100, 1, 1, 0, 0, 0),
+                sizes.as_ptr(),
+                2,
+                times.as_ptr(),
+                ids.as_ptr(),
+                3,
+            )
+        },
+        MESH_OK,
+    );
+    let a = attribute(
+        f.a,
+        &plant_attr("ReferenceSeriesCollectionAtt"),
+        MESH_VIEW_NO_DEFINITIONS,
+    );
+    assert_eq!(
+        versions(a, 0),
+        [
+            (times[0], CHIMNEY2_ID.to_string()),
+            (times[1], String::new())
+        ]
+    );
+    assert_eq!(versions(a, 1), [(times[2], CHIMNEY1_ID.to_string())]);
+    free_attribute(a);
+    check(
+        unsafe {
+            mesh_attribute_set_link_version_entries(
+                f.a,
+                many.as_ptr(),
                 ptr::null(),
                 0,
                 ptr::null(),
@@ -419,7 +453,7 @@ fn objects_are_created_renamed_moved_and_deleted() {
 
     // An object with children goes only recursively.
     let status = unsafe { mesh_object_delete(f.a, c(PLANT).as_ptr(), 0) };
-    assert_eq!(status, MESH_ERROR_SERVER, "{}", last_error());
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
     assert!(last_error().contains("has child objects"));
     check(
         unsafe { mesh_object_delete(f.a, c(PLANT).as_ptr(), 1) },

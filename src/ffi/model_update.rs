@@ -400,18 +400,17 @@ pub unsafe extern "C" fn mesh_attribute_set_link_versions(
     })
 }
 
-/// As `mesh_attribute_set_link_versions`, for a one-to-many versioned link
-/// relation attribute: its `entry_count` entries (each a series of
-/// versions) have `entry_sizes[i]` versions each, taken in turn from the
-/// `count` versions in `valid_from_ms` and `target_ids` (the sizes must add
-/// up to `count`). `entry_count` 0 removes every entry's versions in the
-/// interval.
+/// Replaces every entry of a one-to-many versioned link relation attribute
+/// (each entry a series of versions, for one target over time) with
+/// `entry_count` new entries of `entry_sizes[i]` versions each, taken in
+/// turn from the `count` versions in `valid_from_ms` and `target_ids` (as
+/// for `mesh_attribute_set_link_versions`; the sizes must add up to
+/// `count`). `entry_count` 0 removes every entry. Mesh takes no interval
+/// for one-to-many relations: the entries replace all there were.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_set_link_version_entries(
     session: *mut mesh_session,
     target: *const c_char,
-    start_ms: i64,
-    end_ms: i64,
     entry_sizes: *const usize,
     entry_count: usize,
     valid_from_ms: *const i64,
@@ -421,7 +420,6 @@ pub unsafe extern "C" fn mesh_attribute_set_link_version_entries(
     guard("mesh_attribute_set_link_version_entries", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
-        let interval = optional_interval(start_ms, end_ms)?;
         // SAFETY: the caller's array of `entry_count` sizes.
         let sizes = unsafe { array(entry_sizes, entry_count, "entry_sizes") }?;
         // SAFETY: the caller's arrays of `count` items.
@@ -429,7 +427,7 @@ pub unsafe extern "C" fn mesh_attribute_set_link_version_entries(
         handle.run(
             handle
                 .session
-                .update_versioned_link_relation(&target, interval, &entries),
+                .update_versioned_link_relation(&target, None, &entries),
         )?;
         Ok(())
     })
@@ -531,7 +529,7 @@ pub unsafe extern "C" fn mesh_object_move(
 
 /// Deletes the object `target` (id or path). An object that owns others
 /// is deleted, with them, only when `recursive` is 1; else Mesh refuses
-/// (`MESH_ERROR_SERVER`, "has child objects").
+/// ("has child objects").
 #[no_mangle]
 pub unsafe extern "C" fn mesh_object_delete(
     session: *mut mesh_session,

@@ -177,10 +177,11 @@ impl Session {
             .map(drop)
     }
 
-    /// Replaces the versions of a versioned link relation attribute in
-    /// `interval` (`[start_ms, end_ms)`; `None` for all time) with
-    /// `entries`: one entry of versions for a one-to-one relation, one per
-    /// target series for one-to-many.
+    /// Replaces versions of a versioned link relation attribute with
+    /// `entries`. One-to-one: one entry, replacing the versions in
+    /// `interval` (`[start_ms, end_ms)`). One-to-many: one entry per series
+    /// of versions, replacing all entries, with no interval (`None`), as
+    /// Mesh takes them.
     pub async fn update_versioned_link_relation(
         &self,
         target: &Target,
