@@ -24,6 +24,12 @@
 
 static mesh_connection *connection;
 
+static double cpu_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static long long now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -233,36 +239,47 @@ static double touch(mesh_object_list *list, size_t *objects, size_t *attributes)
     return sum;
 }
 
+static void sort(double *v, int n) { /* insertion sort: repeats are few */
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
+            double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+}
+
 static void model(int repeats, const char *start, const char *query, const char *view_name) {
     mesh_session *session;
     int32_t view = strcmp(view_name, "full") == 0 ? MESH_VIEW_FULL : MESH_VIEW_NO_DEFINITIONS;
     mesh_status st = mesh_session_open(connection, &session);
     if (st != MESH_OK) die("open", st);
-    double *seconds = malloc(sizeof *seconds * (size_t)(repeats > 0 ? repeats : 1));
+    if (repeats < 1) repeats = 1;
+    double *seconds = malloc(sizeof *seconds * (size_t)repeats);
+    double *cpu = malloc(sizeof *cpu * (size_t)repeats);
     size_t objects = 0, attributes = 0;
     double sum = 0;
     long rss_per_object = 0;
     for (int r = 0; r < repeats; r++) {
         mesh_object_list *list;
         long rss0 = rss_bytes();
+        double cpu0 = cpu_seconds();
         long long t0 = now_ns();
         st = mesh_object_search(session, start, query, view, NULL, &list);
         if (st != MESH_OK) die("search", st);
         sum = touch(list, &objects, &attributes);
         seconds[r] = (double)(now_ns() - t0) / 1e9;
+        cpu[r] = cpu_seconds() - cpu0;
         /* The first search shows what decoded results cost to hold. */
         if (r == 0 && objects > 0) rss_per_object = (rss_bytes() - rss0) / (long)objects;
         mesh_object_list_free(list);
     }
-    for (int i = 1; i < repeats; i++) /* insertion sort: repeats are few */
-        for (int j = i; j > 0 && seconds[j] < seconds[j - 1]; j--) {
-            double t = seconds[j];
-            seconds[j] = seconds[j - 1];
-            seconds[j - 1] = t;
-        }
-    printf("RESULT objects %zu\nRESULT attributes %zu\nRESULT seconds %.6f\nRESULT rss_per_object %ld\nRESULT checksum %.0f\n",
-           objects, attributes, seconds[repeats / 2], rss_per_object, sum);
+    sort(seconds, repeats);
+    sort(cpu, repeats);
+    printf("RESULT objects %zu\nRESULT attributes %zu\nRESULT seconds %.6f\nRESULT cpu_seconds %.6f\n"
+           "RESULT rss_per_object %ld\nRESULT checksum %.0f\n",
+           objects, attributes, seconds[repeats / 2], cpu[repeats / 2], rss_per_object, sum);
     free(seconds);
+    free(cpu);
     mesh_session_close(session);
 }
 

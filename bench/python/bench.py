@@ -123,11 +123,13 @@ def model(channel, stub, repeats, start, query, view):
         attribute_field_mask=mask,
     )
     seconds = []
+    cpu = []
     rss_per_object = 0
     objects = attributes = 0
     total = 0.0
     for r in range(repeats):
         rss0 = rss_bytes()
+        cpu0 = time.process_time()
         t0 = time.perf_counter()
         found = list(models.SearchObjects(request))
         total = 0.0
@@ -150,12 +152,15 @@ def model(channel, stub, repeats, start, query, view):
                 elif kind == "timeseries_value":
                     total += v.timeseries_value.time_series_resource.timeseries_key
         seconds.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - cpu0)
         objects = len(found)
         if r == 0 and objects:
             rss_per_object = (rss_bytes() - rss0) // objects
         del found
     seconds.sort()
+    cpu.sort()
     print(f"RESULT objects {objects}\nRESULT attributes {attributes}\nRESULT seconds {seconds[repeats // 2]:.6f}")
+    print(f"RESULT cpu_seconds {cpu[repeats // 2]:.6f}")
     print(f"RESULT rss_per_object {rss_per_object}\nRESULT checksum {total:.0f}")
     stub.EndSession(sid)
 

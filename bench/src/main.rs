@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         };
     }
     let mut smoke = false;
+    let mut only: Option<Vec<String>> = None;
     let mut out = PathBuf::from("BENCHMARKS.md");
     let mut it = args.iter().skip(1);
     while let Some(arg) = it.next() {
@@ -44,10 +45,23 @@ fn main() -> ExitCode {
                 Some(path) => out = path.into(),
                 None => return usage("--out needs a path"),
             },
+            "--only" => match it.next() {
+                Some(list) => {
+                    let names: Vec<String> = list.split(',').map(str::to_string).collect();
+                    if let Some(bad) = names.iter().find(|n| !SECTIONS.contains(&n.as_str())) {
+                        return usage(&format!(
+                            "unknown section {bad}; sections: {}",
+                            SECTIONS.join(", ")
+                        ));
+                    }
+                    only = Some(names);
+                }
+                None => return usage("--only needs a list of sections"),
+            },
             other => return usage(&format!("unknown argument {other}")),
         }
     }
-    match Harness::new(smoke).and_then(|mut h| h.run()) {
+    match Harness::new(smoke, only).and_then(|mut h| h.run()) {
         Ok(report) => {
             if let Err(e) = std::fs::write(&out, report) {
                 eprintln!("mesh-bench: cannot write {}: {e}", out.display());
@@ -64,9 +78,15 @@ fn main() -> ExitCode {
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("mesh-bench: {problem}\nusage: mesh-bench [--smoke] [--out BENCHMARKS.md]");
+    eprintln!(
+        "mesh-bench: {problem}\nusage: mesh-bench [--smoke] [--only SECTION,...] [--out BENCHMARKS.md]\nsections: {}",
+        SECTIONS.join(", ")
+    );
     ExitCode::from(2)
 }
+
+/// The measurements, in report order, by the names `--only` takes.
+const SECTIONS: [&str; 5] = ["rtt", "openclose", "idle", "timeseries", "model"];
 
 /// How much work each measurement does.
 struct Counts {
@@ -187,6 +207,8 @@ fn pin_emulator() {
 
 struct Harness {
     smoke: bool,
+    /// The sections to run; all when `None`.
+    only: Option<Vec<String>>,
     counts: Counts,
     root: PathBuf,
     work: PathBuf,
@@ -253,7 +275,7 @@ fn have(program: &str) -> bool {
 }
 
 impl Harness {
-    fn new(smoke: bool) -> Result<Harness> {
+    fn new(smoke: bool, only: Option<Vec<String>>) -> Result<Harness> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let root = root.canonicalize().map_err(|e| e.to_string())?;
         let work = root.join("target/bench");
@@ -278,6 +300,7 @@ impl Harness {
         let peer = |kind: &str| vec!["peer".to_string(), kind.to_string()];
         let mut h = Harness {
             smoke,
+            only,
             counts: Counts::new(smoke),
             root,
             work,
@@ -425,6 +448,12 @@ impl Harness {
         }
     }
 
+    fn wanted(&self, section: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|s| s == section))
+    }
+
     fn clients(&self) -> Vec<Client> {
         let mut all = vec![self.c_api.clone(), self.rust.clone(), self.tonic.clone()];
         all.extend(self.cpp.clone());
@@ -449,11 +478,28 @@ impl Harness {
                 "One core only: clients and emulator share it."
             }
         );
-        report.push_str(&self.round_trip(&address)?);
-        report.push_str(&self.open_close(&address)?);
-        report.push_str(&self.idle(&emu)?);
-        report.push_str(&self.timeseries(&address)?);
-        report.push_str(&self.model_search(&address)?);
+        if let Some(only) = &self.only {
+            let _ = writeln!(
+                report,
+                "Only these sections were run: {}.\n",
+                only.join(", ")
+            );
+        }
+        if self.wanted("rtt") {
+            report.push_str(&self.round_trip(&address)?);
+        }
+        if self.wanted("openclose") {
+            report.push_str(&self.open_close(&address)?);
+        }
+        if self.wanted("idle") {
+            report.push_str(&self.idle(&emu)?);
+        }
+        if self.wanted("timeseries") {
+            report.push_str(&self.timeseries(&address)?);
+        }
+        if self.wanted("model") {
+            report.push_str(&self.model_search(&address)?);
+        }
         if !self.notes.is_empty() {
             let _ = writeln!(report, "## Notes\n");
             for n in &self.notes {
@@ -744,7 +790,7 @@ impl Harness {
         add_plants(address, n)?;
         let repeats = self.counts.model_repeats;
         let mut s = format!(
-            "## 5. Searching the model\n\n{n} plants added to the test model (objects of about 30 attributes each), then `SearchObjects` with `{PLANT_QUERY}` from `{PLANT_SEARCH_START}`, which streams them all back (and the model's own plant); the client reads every object's name and every attribute's name, value type and first value. Time is the median of {repeats} search(es), from the request to the last attribute read. Memory is what the process's resident size grew by over the first search, while holding its results, per object found: for the C API the decoded result handle, for grpcio the list of protobuf messages. Views: attributes without definitions (the official client's default) and with them. Ratio: objects per second relative to grpcio in the same view (higher is better).\n\n| client | view | objects | attributes | seconds | objects/s | ratio | memory per object | emulator CPU |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
+            "## 5. Searching the model\n\n{n} plants added to the test model (objects of about 30 attributes each), then `SearchObjects` with `{PLANT_QUERY}` from `{PLANT_SEARCH_START}`, which streams them all back (and the model's own plant); the client reads every object's name and every attribute's name, value type and first value (through the C API: a call per item read, one borrowed handle per object and attribute). Times are medians of {repeats} search(es), from the request to the last attribute read: wall time, which the emulator's speed bounds for every client alike, and the client process's CPU time (all its threads), which is what decoding and reading cost the client. Memory is what the client's resident size grew by over the first search, while holding its results, per object found: for the C API the decoded result, for grpcio the list of protobuf messages. Views: attributes without definitions (the official client's default) and with them. Ratios: objects per wall second and per client CPU second relative to grpcio in the same view (higher is better).\n\n| client | view | objects | attributes | wall s | client CPU s | wall ratio | CPU ratio | memory per object | emulator CPU |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         );
         let mut rows = Vec::new();
         for view in ["nodefs", "full"] {
@@ -767,6 +813,7 @@ impl Harness {
                     result(&r, "objects")?,
                     result(&r, "attributes")?,
                     result(&r, "seconds")?,
+                    result(&r, "cpu_seconds")?,
                     result(&r, "rss_per_object")?,
                     emu_share,
                 );
@@ -781,15 +828,17 @@ impl Harness {
             }
         }
         let python_name = self.python.as_ref().map(|p| p.name);
-        for (name, view, (objects, attributes, seconds, rss, emu)) in &rows {
-            let rate = objects / seconds;
+        for (name, view, (objects, attributes, seconds, cpu, rss, emu)) in &rows {
             let base = rows
                 .iter()
                 .find(|(n2, v2, _)| Some(*n2) == python_name && v2 == view)
-                .map(|(_, _, b)| b.0 / b.2);
-            let ratio = base
-                .map(|b| format!("{:.2}×", rate / b))
-                .unwrap_or_else(|| "n/a".into());
+                .map(|(_, _, b)| (b.2, b.3));
+            // Same objects, so rates compare as inverse times.
+            let ratio = |ours: f64, theirs: Option<f64>| {
+                theirs
+                    .map(|t| format!("{:.2}×", t / ours))
+                    .unwrap_or_else(|| "n/a".into())
+            };
             let view = if *view == "full" {
                 "with definitions"
             } else {
@@ -797,7 +846,9 @@ impl Harness {
             };
             let _ = writeln!(
                 s,
-                "| {name} | {view} | {objects:.0} | {attributes:.0} | {seconds:.3} | {rate:.0} | {ratio} | {:.1} KiB | {:.0}% |",
+                "| {name} | {view} | {objects:.0} | {attributes:.0} | {seconds:.3} | {cpu:.3} | {} | {} | {:.1} KiB | {:.0}% |",
+                ratio(*seconds, base.map(|b| b.0)),
+                ratio(*cpu, base.map(|b| b.1)),
                 rss / 1024.0,
                 emu * 100.0
             );

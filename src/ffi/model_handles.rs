@@ -10,10 +10,17 @@
 //! the first number). Items are borrows: valid until their block is freed,
 //! after which their handles are simply not found. Numbers are never
 //! reused, and the low four bits tag the handle type as elsewhere.
+//!
+//! Reading a result calls an accessor per item, hundreds of thousands of
+//! times for a large search, so each thread remembers the last block it
+//! found (weakly, and checked to be still registered) and goes to the map
+//! only when a handle falls outside it.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Deref;
-use std::sync::{Arc, LazyLock, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, RwLock, Weak};
 
 use super::handles::reserve_numbers;
 use super::{mesh_status, Failure, FfiResult};
@@ -59,6 +66,8 @@ enum Items {
         /// Where each object's attributes start in the flat numbering of
         /// all attributes of the block; one more entry than objects.
         attribute_starts: Vec<usize>,
+        /// The object each attribute of the flat numbering belongs to.
+        attribute_owner: Vec<u32>,
     },
     Attributes(Vec<Attribute>),
 }
@@ -69,6 +78,8 @@ pub(crate) struct Block {
     base: usize,
     /// Owned by its one item (an object or attribute), not by a list handle.
     single: bool,
+    /// Cleared when the block is freed, for threads that still remember it.
+    alive: AtomicBool,
     items: Items,
 }
 
@@ -101,19 +112,19 @@ impl Block {
         }
     }
 
-    fn attribute_at(&self, flat: usize) -> Option<&Attribute> {
+    /// Where attribute `flat` of the flat numbering is: the object (none
+    /// in an attribute block) and its index there.
+    fn attribute_place(&self, flat: usize) -> Option<(Option<usize>, usize)> {
         match &self.items {
             Items::Objects {
-                objects,
                 attribute_starts,
+                attribute_owner,
+                ..
             } => {
-                // The last object whose attributes start at or before `flat`.
-                let i = attribute_starts
-                    .partition_point(|s| *s <= flat)
-                    .checked_sub(1)?;
-                objects.get(i)?.attributes.get(flat - attribute_starts[i])
+                let object = *attribute_owner.get(flat)? as usize;
+                Some((Some(object), flat - attribute_starts[object]))
             }
-            Items::Attributes(attributes) => attributes.get(flat),
+            Items::Attributes(attributes) => (flat < attributes.len()).then_some((None, flat)),
         }
     }
 
@@ -137,6 +148,7 @@ fn register(items: Items, single: bool) -> FfiResult<Arc<Block>> {
     let mut block = Block {
         base: 0,
         single,
+        alive: AtomicBool::new(true),
         items,
     };
     block.base = reserve_numbers(block.span()).ok_or_else(|| {
@@ -150,29 +162,37 @@ fn register(items: Items, single: bool) -> FfiResult<Arc<Block>> {
     Ok(block)
 }
 
-fn objects_items(objects: Vec<Object>) -> Items {
+fn objects_items(objects: Vec<Object>) -> FfiResult<Items> {
+    let total: usize = objects.iter().map(|o| o.attributes.len()).sum();
     let mut attribute_starts = Vec::with_capacity(objects.len() + 1);
-    let mut total = 0;
+    let mut attribute_owner = Vec::with_capacity(total);
     attribute_starts.push(0);
-    for object in &objects {
-        total += object.attributes.len();
-        attribute_starts.push(total);
+    for (i, object) in objects.iter().enumerate() {
+        let i = u32::try_from(i).map_err(|_| {
+            Failure::new(
+                mesh_status::MESH_ERROR_RESOURCE_EXHAUSTED,
+                "more objects in one result than handles can number",
+            )
+        })?;
+        attribute_owner.extend(std::iter::repeat_n(i, object.attributes.len()));
+        attribute_starts.push(attribute_owner.len());
     }
-    Items::Objects {
+    Ok(Items::Objects {
         objects,
         attribute_starts,
-    }
+        attribute_owner,
+    })
 }
 
 /// Registers objects as a list.
 pub(crate) fn register_objects(objects: Vec<Object>) -> FfiResult<*mut mesh_object_list> {
-    let block = register(objects_items(objects), false)?;
+    let block = register(objects_items(objects)?, false)?;
     Ok(handle(block.base, TAG_OBJECT_LIST))
 }
 
 /// Registers one object, owned by its handle.
 pub(crate) fn register_object(object: Object) -> FfiResult<*mut mesh_object> {
-    Ok(register(objects_items(vec![object]), true)?.object_handle(0))
+    Ok(register(objects_items(vec![object])?, true)?.object_handle(0))
 }
 
 /// Registers attributes as a list.
@@ -188,6 +208,43 @@ pub(crate) fn register_attribute(attribute: Attribute) -> FfiResult<*mut mesh_at
     Ok(register(Items::Attributes(vec![attribute]), true)?.attribute_handle(0))
 }
 
+thread_local! {
+    /// The block this thread found last: its numbers, and the block if it
+    /// still exists.
+    static LAST: RefCell<(usize, usize, Weak<Block>)> = const { RefCell::new((0, 0, Weak::new())) };
+}
+
+/// The block whose numbers hold `number`, from this thread's last one if
+/// it does, else from the map.
+fn find(number: usize) -> Option<Arc<Block>> {
+    let remembered = LAST
+        .try_with(|last| {
+            let last = last.borrow();
+            (last.0..last.0 + last.1)
+                .contains(&number)
+                .then(|| last.2.upgrade())
+                .flatten()
+        })
+        .ok()
+        .flatten()
+        .filter(|block| block.alive.load(Ordering::Acquire));
+    if remembered.is_some() {
+        return remembered;
+    }
+    let block = {
+        let blocks = read(&BLOCKS);
+        let (_, block) = blocks.range(..=number).next_back()?;
+        block.clone()
+    };
+    if number - block.base >= block.span() {
+        return None;
+    }
+    let _ = LAST.try_with(|last| {
+        *last.borrow_mut() = (block.base, block.span(), Arc::downgrade(&block));
+    });
+    Some(block)
+}
+
 /// The block whose numbers hold `handle`'s, and the offset in it.
 fn lookup<H>(handle: *const H, tag: usize, what: &str) -> FfiResult<(Arc<Block>, usize)> {
     let address = handle.addr();
@@ -198,16 +255,9 @@ fn lookup<H>(handle: *const H, tag: usize, what: &str) -> FfiResult<(Arc<Block>,
         return Err(Failure::invalid_handle(what));
     }
     let number = address >> 4;
-    let blocks = read(&BLOCKS);
-    let (base, block) = blocks
-        .range(..=number)
-        .next_back()
-        .ok_or_else(|| Failure::invalid_handle(what))?;
-    let offset = number - base;
-    if offset >= block.span() {
-        return Err(Failure::invalid_handle(what));
-    }
-    Ok((block.clone(), offset))
+    let block = find(number).ok_or_else(|| Failure::invalid_handle(what))?;
+    let offset = number - block.base;
+    Ok((block, offset))
 }
 
 /// A list behind a list handle.
@@ -304,34 +354,45 @@ pub(crate) fn object(handle: *const mesh_object) -> FfiResult<ObjectRef> {
 /// An attribute behind a handle, kept alive by its block.
 pub(crate) struct AttributeRef {
     block: Arc<Block>,
-    flat: usize,
+    /// The object it belongs to (none in an attribute block), and its index.
+    object: Option<usize>,
+    index: usize,
 }
 
 impl Deref for AttributeRef {
     type Target = Attribute;
     fn deref(&self) -> &Attribute {
-        // `attribute` checked that the number names an attribute.
-        self.block
-            .attribute_at(self.flat)
-            .unwrap_or_else(|| unreachable!("attribute ref out of its block"))
+        // `attribute` placed it, so the indexes are in range.
+        match (&self.block.items, self.object) {
+            (Items::Objects { objects, .. }, Some(object)) => {
+                &objects[object].attributes[self.index]
+            }
+            (Items::Attributes(attributes), None) => &attributes[self.index],
+            _ => unreachable!("attribute ref of the wrong kind of block"),
+        }
     }
 }
 
 pub(crate) fn attribute(handle: *const mesh_attribute) -> FfiResult<AttributeRef> {
     let (block, offset) = lookup(handle, TAG_ATTRIBUTE, "attribute")?;
     let first = 1 + block.object_count();
-    if offset < first || block.attribute_at(offset - first).is_none() {
-        return Err(Failure::invalid_handle("attribute"));
-    }
+    let (object, index) = offset
+        .checked_sub(first)
+        .and_then(|flat| block.attribute_place(flat))
+        .ok_or_else(|| Failure::invalid_handle("attribute"))?;
     Ok(AttributeRef {
         block,
-        flat: offset - first,
+        object,
+        index,
     })
 }
 
 fn remove(block: &Block, what: &str) -> FfiResult {
     match write(&BLOCKS).remove(&block.base) {
-        Some(_) => Ok(()),
+        Some(removed) => {
+            removed.alive.store(false, Ordering::Release);
+            Ok(())
+        }
         None => Err(Failure::invalid_handle(what)),
     }
 }

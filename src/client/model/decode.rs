@@ -1,7 +1,13 @@
 //! From Mesh's model messages to the library's types. Strings and vectors
 //! are moved out of the messages, not copied, so decoding a large search
-//! costs little beyond what prost already did. An id the server left out is
-//! the nil id; an id of the wrong length is an error of kind `Server`.
+//! costs little beyond what prost already did. What repeats across the
+//! objects of one answer is kept once and shared: each attribute definition
+//! (the same for every object of a type) and each object's reference to
+//! itself as its attributes' owner. An id the server left out is the nil
+//! id; an id of the wrong length is an error of kind `Server`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use uuid::Uuid;
 
@@ -38,40 +44,103 @@ fn optional_ref(id: Option<MeshId>) -> Result<Option<MeshRef>> {
     id.map(mesh_ref).transpose()
 }
 
-pub(crate) fn object(o: pm::Object) -> Result<Object> {
-    use pm::object::DefinitionOneof;
-    let definition = match o.definition_oneof {
-        Some(DefinitionOneof::ObjectDefinitionId(id)) | Some(DefinitionOneof::NameSpaceId(id)) => {
-            Some(mesh_ref(id)?)
-        }
-        None => None,
-    };
-    Ok(Object {
-        id: id_or_nil(o.id.as_ref())?,
-        path: o.path,
-        name: o.name,
-        type_name: o.type_name,
-        owner: optional_ref(o.owner_id)?,
-        definition,
-        attributes: o
-            .attributes
-            .into_iter()
-            .map(attribute)
-            .collect::<Result<_>>()?,
-    })
+/// `items` converted one by one into a new vector of exactly their number.
+/// (Collecting `into_iter().map(..)` would reuse the messages' allocation,
+/// sized for the much larger wire types, and keep it for as long as the
+/// result lives.)
+fn fresh_vec<T, U>(items: Vec<T>, mut convert: impl FnMut(T) -> Result<U>) -> Result<Vec<U>> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(convert(item)?);
+    }
+    Ok(out)
 }
 
-pub(crate) fn attribute(a: pm::Attribute) -> Result<Attribute> {
-    Ok(Attribute {
-        id: id_or_nil(a.id.as_ref())?,
-        path: a.path,
-        name: a.name,
-        value_type: ValueType::from_i32(a.value_type),
-        is_collection: a.value_type_collection,
-        values: a.values.into_iter().map(value).collect::<Result<_>>()?,
-        definition: a.definition.map(definition).transpose()?.map(Box::new),
-        owner: optional_ref(a.owner_id)?,
-    })
+/// Decodes the messages of one answer, sharing what repeats among them.
+#[derive(Default)]
+pub(crate) struct Decoder {
+    definitions: HashMap<Uuid, Arc<AttributeDefinition>>,
+}
+
+impl Decoder {
+    pub(crate) fn object(&mut self, o: pm::Object) -> Result<Object> {
+        use pm::object::DefinitionOneof;
+        let definition = match o.definition_oneof {
+            Some(DefinitionOneof::ObjectDefinitionId(id))
+            | Some(DefinitionOneof::NameSpaceId(id)) => Some(mesh_ref(id)?),
+            None => None,
+        };
+        let id = id_or_nil(o.id.as_ref())?;
+        // What the attributes' owners usually are: the object itself.
+        let itself = Arc::new(MeshRef {
+            id: Some(id),
+            path: Some(o.path.clone()),
+        });
+        let attributes = fresh_vec(o.attributes, |a| self.attribute_of(a, Some(&itself)))?;
+        Ok(Object {
+            id,
+            path: o.path,
+            name: o.name,
+            type_name: o.type_name,
+            owner: optional_ref(o.owner_id)?,
+            definition,
+            attributes,
+        })
+    }
+
+    pub(crate) fn attribute(&mut self, a: pm::Attribute) -> Result<Attribute> {
+        self.attribute_of(a, None)
+    }
+
+    /// An attribute, sharing `object`'s reference to itself as the owner
+    /// when the owner is that object.
+    fn attribute_of(
+        &mut self,
+        a: pm::Attribute,
+        object: Option<&Arc<MeshRef>>,
+    ) -> Result<Attribute> {
+        let owner = match a.owner_id {
+            None => None,
+            Some(owner) => {
+                let decoded = mesh_ref(owner)?;
+                match object {
+                    Some(object)
+                        if decoded.id == object.id
+                            && decoded
+                                .path
+                                .as_ref()
+                                .is_none_or(|p| Some(p) == object.path.as_ref()) =>
+                    {
+                        Some(object.clone())
+                    }
+                    _ => Some(Arc::new(decoded)),
+                }
+            }
+        };
+        Ok(Attribute {
+            id: id_or_nil(a.id.as_ref())?,
+            path: a.path,
+            name: a.name,
+            value_type: ValueType::from_i32(a.value_type),
+            is_collection: a.value_type_collection,
+            values: fresh_vec(a.values, value)?,
+            definition: a.definition.map(|d| self.definition(d)).transpose()?,
+            owner,
+        })
+    }
+
+    /// A definition, decoded once per id within the answer.
+    fn definition(&mut self, d: pd::AttributeDefinition) -> Result<Arc<AttributeDefinition>> {
+        let Some(id) = optional_id(d.id.as_ref())? else {
+            return Ok(Arc::new(definition(d)?));
+        };
+        if let Some(known) = self.definitions.get(&id) {
+            return Ok(known.clone());
+        }
+        let decoded = Arc::new(definition(d)?);
+        self.definitions.insert(id, decoded.clone());
+        Ok(decoded)
+    }
 }
 
 fn value(v: pm::AttributeValue) -> Result<Value> {
@@ -161,7 +230,7 @@ fn definition(d: pd::AttributeDefinition) -> Result<AttributeDefinition> {
         path: d.path,
         name: d.name,
         description: d.description,
-        tags: d.tags.into_iter().map(|t| t.name).collect(),
+        tags: fresh_vec(d.tags, |t| Ok(t.name))?,
         namespace: d.name_space,
         type_name: d.type_name,
         minimum_cardinality: d.minimum_cardinality,
@@ -264,7 +333,7 @@ mod tests {
             .map(|value_oneof| pm::AttributeValue { value_oneof })
             .collect(),
         };
-        let got = attribute(wire).unwrap();
+        let got = Decoder::default().attribute(wire).unwrap();
         assert_eq!(got.id, a);
         assert_eq!(got.value_type, ValueType::VersionedLinkRelation);
         assert!(got.is_collection);
@@ -289,6 +358,57 @@ mod tests {
     }
 
     #[test]
+    fn definitions_and_owners_repeated_in_an_answer_are_shared() {
+        let def_id = Uuid::from_u128(0xd);
+        let object_id = Uuid::from_u128(0x1);
+        let object_ref = MeshId {
+            id: Some(to_guid(object_id)),
+            path: Some("Model/M/O".into()),
+            timeseries_key: None,
+        };
+        let attribute = |name: &str| pm::Attribute {
+            name: name.into(),
+            owner_id: Some(object_ref.clone()),
+            definition: Some(pd::AttributeDefinition {
+                id: Some(to_guid(def_id)),
+                name: "D".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let wire = |id: Uuid| pm::Object {
+            id: Some(to_guid(id)),
+            path: "Model/M/O".into(),
+            attributes: vec![attribute("A"), attribute("B")],
+            ..Default::default()
+        };
+        let mut decoder = Decoder::default();
+        let first = decoder.object(wire(object_id)).unwrap();
+        let second = decoder.object(wire(Uuid::from_u128(0x2))).unwrap();
+        let (a, b) = (&first.attributes[0], &first.attributes[1]);
+        assert!(Arc::ptr_eq(
+            a.definition.as_ref().unwrap(),
+            b.definition.as_ref().unwrap()
+        ));
+        assert!(Arc::ptr_eq(
+            a.definition.as_ref().unwrap(),
+            second.attributes[0].definition.as_ref().unwrap()
+        ));
+        assert!(Arc::ptr_eq(
+            a.owner.as_ref().unwrap(),
+            b.owner.as_ref().unwrap()
+        ));
+        assert_eq!(a.owner.as_ref().unwrap().path.as_deref(), Some("Model/M/O"));
+        // An owner that is not the object itself is its own.
+        let c = &second.attributes[0];
+        assert_eq!(c.owner.as_ref().unwrap().id, Some(object_id));
+        assert!(!Arc::ptr_eq(
+            c.owner.as_ref().unwrap(),
+            a.owner.as_ref().unwrap()
+        ));
+    }
+
+    #[test]
     fn a_short_id_is_an_error_and_a_missing_one_nil() {
         let bad = pm::Object {
             id: Some(Guid {
@@ -296,9 +416,12 @@ mod tests {
             }),
             ..Default::default()
         };
-        let e = object(bad).unwrap_err();
+        let e = Decoder::default().object(bad).unwrap_err();
         assert_eq!(e.kind(), crate::client::ErrorKind::Server);
-        assert_eq!(object(pm::Object::default()).unwrap().id, Uuid::nil());
+        assert_eq!(
+            Decoder::default().object(pm::Object::default()).unwrap().id,
+            Uuid::nil()
+        );
     }
 
     #[test]

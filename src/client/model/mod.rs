@@ -110,16 +110,23 @@ impl Session {
     }
 }
 
-/// Reads a server stream to its end.
-async fn collect<T>(
+/// Reads a server stream to its end, decoding each message as it arrives
+/// (so a large answer is never held twice, raw and decoded). A message
+/// that does not decode ends the stream early; the error comes back in
+/// the inner result, since it is not a gRPC status.
+async fn collect<T, U>(
     response: std::result::Result<tonic::Response<tonic::Streaming<T>>, tonic::Status>,
-) -> std::result::Result<tonic::Response<Vec<T>>, tonic::Status> {
+    mut decode: impl FnMut(T) -> Result<U>,
+) -> std::result::Result<tonic::Response<Result<Vec<U>>>, tonic::Status> {
     let mut stream = response?.into_inner();
     let mut items = Vec::new();
     while let Some(item) = stream.message().await? {
-        items.push(item);
+        match decode(item) {
+            Ok(decoded) => items.push(decoded),
+            Err(e) => return Ok(tonic::Response::new(Err(e))),
+        }
     }
-    Ok(tonic::Response::new(items))
+    Ok(tonic::Response::new(Ok(items)))
 }
 
 #[cfg(test)]

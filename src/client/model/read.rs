@@ -6,8 +6,9 @@
 //! How much comes back is chosen with a [`View`] (sent as field masks) and
 //! an [`AttributeFilter`] (sent as attribute masks).
 
+use super::decode::{self, Decoder};
 use super::types::{Attribute, MeshRef, Object, ValueType};
-use super::{classify, collect, decode, Target};
+use super::{classify, collect, Target};
 use crate::client::error::{Error, Result};
 use crate::client::session::Session;
 use crate::proto::model as pm;
@@ -116,7 +117,12 @@ impl Session {
             })
             .await
             .map_err(classify)?;
-        response.models.into_iter().map(decode::object).collect()
+        let mut decoder = Decoder::default();
+        response
+            .models
+            .into_iter()
+            .map(|m| decoder.object(m))
+            .collect()
     }
 
     /// One object (a model too), with the attributes the view and filter
@@ -145,7 +151,7 @@ impl Session {
             })
             .await
             .map_err(classify)?;
-        decode::object(object)
+        Decoder::default().object(object)
     }
 
     /// The objects `query` (Mesh's search language) finds from `start`.
@@ -165,20 +171,25 @@ impl Session {
             attributes_masks: Some(filter.to_proto()),
             attribute_field_mask: view.attribute_mask(),
         };
-        let objects =
-            self.shared()
-                .call("SearchObjects", |channel, guid| {
-                    let request = pm::SearchObjectsRequest {
-                        session_id: Some(guid),
-                        ..request.clone()
-                    };
-                    async move {
-                        collect(self.model_client(channel).search_objects(request).await).await
-                    }
-                })
-                .await
-                .map_err(classify)?;
-        objects.into_iter().map(decode::object).collect()
+        let objects = self
+            .shared()
+            .call("SearchObjects", |channel, guid| {
+                let request = pm::SearchObjectsRequest {
+                    session_id: Some(guid),
+                    ..request.clone()
+                };
+                async move {
+                    let mut decoder = Decoder::default();
+                    collect(
+                        self.model_client(channel).search_objects(request).await,
+                        |o| decoder.object(o),
+                    )
+                    .await
+                }
+            })
+            .await
+            .map_err(classify)?;
+        objects
     }
 
     /// Every object of the object definition `definition`.
@@ -203,17 +214,19 @@ impl Session {
                     ..request.clone()
                 };
                 async move {
+                    let mut decoder = Decoder::default();
                     collect(
                         self.model_client(channel)
                             .search_objects_by_definition(request)
                             .await,
+                        |o| decoder.object(o),
                     )
                     .await
                 }
             })
             .await
             .map_err(classify)?;
-        objects.into_iter().map(decode::object).collect()
+        objects
     }
 
     /// One attribute; `view` is `Full` or `NoDefinitions`.
@@ -234,7 +247,7 @@ impl Session {
             })
             .await
             .map_err(classify)?;
-        decode::attribute(attribute)
+        Decoder::default().attribute(attribute)
     }
 
     /// The attributes `query` finds from `start` (a query ending in
@@ -249,22 +262,27 @@ impl Session {
             return Err(no_attributes_for_attribute());
         }
         let start = start.to_proto();
-        let attributes =
-            self.shared()
-                .call("SearchAttributes", |channel, guid| {
-                    let request = pm::SearchAttributesRequest {
-                        session_id: Some(guid),
-                        start_object_id: Some(start.clone()),
-                        query: query.to_string(),
-                        field_mask: view.attribute_mask(),
-                    };
-                    async move {
-                        collect(self.model_client(channel).search_attributes(request).await).await
-                    }
-                })
-                .await
-                .map_err(classify)?;
-        attributes.into_iter().map(decode::attribute).collect()
+        let attributes = self
+            .shared()
+            .call("SearchAttributes", |channel, guid| {
+                let request = pm::SearchAttributesRequest {
+                    session_id: Some(guid),
+                    start_object_id: Some(start.clone()),
+                    query: query.to_string(),
+                    field_mask: view.attribute_mask(),
+                };
+                async move {
+                    let mut decoder = Decoder::default();
+                    collect(
+                        self.model_client(channel).search_attributes(request).await,
+                        |a| decoder.attribute(a),
+                    )
+                    .await
+                }
+            })
+            .await
+            .map_err(classify)?;
+        attributes
     }
 
     /// The link relation attributes (of any object) that point at `target`.
@@ -278,16 +296,18 @@ impl Session {
                     target_object_id: Some(id.clone()),
                 };
                 async move {
-                    collect(self.model_client(channel).search_linked_from(request).await).await
+                    collect(
+                        self.model_client(channel).search_linked_from(request).await,
+                        |r: pm::SearchLinkedFromResponse| {
+                            r.link_relation_id.map(decode::mesh_ref).transpose()
+                        },
+                    )
+                    .await
                 }
             })
             .await
             .map_err(classify)?;
-        found
-            .into_iter()
-            .filter_map(|r| r.link_relation_id)
-            .map(decode::mesh_ref)
-            .collect()
+        Ok(found?.into_iter().flatten().collect())
     }
 }
 

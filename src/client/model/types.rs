@@ -2,6 +2,8 @@
 //! definitions, decoded from Mesh's messages into plain owned types with ids
 //! as `Uuid` and times as milliseconds since the Unix epoch, UTC.
 
+use std::sync::Arc;
+
 use uuid::Uuid;
 
 pub use crate::client::TimeseriesResource;
@@ -98,10 +100,12 @@ pub struct Attribute {
     /// when empty). Time series: exactly one. Relations: one per target.
     /// XY sets and rating curves: none (they have their own calls).
     pub values: Vec<Value>,
-    /// Absent when read without definitions.
-    pub definition: Option<Box<AttributeDefinition>>,
-    /// The object the attribute belongs to.
-    pub owner: Option<MeshRef>,
+    /// Absent when read without definitions. Shared among the attributes
+    /// of one answer that have the same definition.
+    pub definition: Option<Arc<AttributeDefinition>>,
+    /// The object the attribute belongs to. Shared with the other
+    /// attributes of the same object in one answer.
+    pub owner: Option<Arc<MeshRef>>,
 }
 
 /// One value of an attribute.

@@ -9,8 +9,9 @@
 
 use uuid::Uuid;
 
+use super::decode::Decoder;
 use super::types::{LinkVersion, Object};
-use super::{classify, decode, Target};
+use super::{classify, Target};
 use crate::client::error::{Error, Result};
 use crate::client::id::to_guid;
 use crate::client::session::Session;
@@ -245,7 +246,7 @@ impl Session {
             })
             .await
             .map_err(classify)?;
-        decode::object(object)
+        Decoder::default().object(object)
     }
 
     /// Creates a model named `name` of the model definition `definition`.
@@ -263,7 +264,7 @@ impl Session {
             })
             .await
             .map_err(classify)?;
-        decode::object(object)
+        Decoder::default().object(object)
     }
 
     /// Renames an object, moves it to another ownership attribute, or both
