@@ -28,6 +28,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// The version of this header; mesh_library_version() gives the library's.
+#define MESH_CAPI_VERSION_MAJOR 0
+#define MESH_CAPI_VERSION_MINOR 1
+#define MESH_CAPI_VERSION_PATCH 0
+#define MESH_CAPI_VERSION_STRING "0.1.0"
+// MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons in #if.
+#define MESH_CAPI_VERSION_NUMBER 1000
+
 #ifndef ARROW_C_DATA_INTERFACE
 #define ARROW_C_DATA_INTERFACE
 
@@ -69,13 +77,6 @@ struct ArrowArray {
 };
 
 #endif  // ARROW_C_DATA_INTERFACE
-
-// gRPC's default receive limit, which Mesh's clients keep.
-#define DEFAULT_MAX_RECEIVE_MESSAGE_BYTES ((4 * 1024) * 1024)
-
-// Points per write request: 20 bytes a point on the wire, so 3 MB of
-// points, well under Mesh's 4 MB inbound limit with room for the framing.
-#define WRITE_CHUNK_POINTS 150000
 
 // The result of every `mesh_*` function that can fail. The numbers are
 // stable: host bindings depend on them.
