@@ -84,6 +84,11 @@ fn committed_header_and_generated_bindings_are_fresh() {
         generate::dotnet::generate(&header).as_bytes(),
     );
 
+    fresh(
+        "packaging/mesh_capi.def",
+        generate::def_file(&header).as_bytes(),
+    );
+
     let bas = "bindings/vba/MeshCapi.bas";
     let committed = std::fs::read_to_string(root().join(bas)).expect("read the VBA module");
     let updated = generate::replace_between(
