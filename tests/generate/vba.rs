@@ -118,7 +118,13 @@ pub fn declaration(header: &Header, f: &Function, win64: bool) -> String {
 }
 
 pub fn generate(header: &Header) -> String {
-    let mut out = String::from("#If Win64 Then\n");
+    let mut out = String::new();
+    for e in &header.enums {
+        for (constant, value) in &e.constants {
+            out.push_str(&format!("Public Const {constant} As Long = {value}\n"));
+        }
+    }
+    out.push_str("#If Win64 Then\n");
     for f in header.functions.iter().filter(|f| declared(header, f)) {
         out.push_str(&declaration(header, f, true));
     }
