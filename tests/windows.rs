@@ -572,6 +572,32 @@ fn i686_dll_exports_cdecl_originals_and_stdcall_twins_for_vba() {
         }
     }
     assert_eq!(checked, 2 * header.functions.len());
+
+    // The compiler's own stdcall decoration (`_name@N`, kept in the symbol
+    // table) says the same byte counts.
+    let out = Command::new("i686-w64-mingw32-objdump")
+        .arg("-t")
+        .arg(&dll)
+        .output()
+        .expect("objdump -t");
+    let symbols = String::from_utf8_lossy(&out.stdout);
+    let decorated: std::collections::HashMap<&str, usize> = symbols
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .filter_map(|s| s.strip_prefix('_')?.split_once('@'))
+        .filter_map(|(name, n)| Some((name, n.parse().ok()?)))
+        .collect();
+    if decorated.is_empty() {
+        eprintln!("SKIPPED: no symbol table in the i686 DLL: decorations not compared");
+    }
+    for f in header.functions.iter().filter(|_| !decorated.is_empty()) {
+        assert_eq!(
+            decorated.get(stdcall_name(&f.name).as_str()),
+            Some(&i686_arg_bytes(&header, f)),
+            "{}",
+            f.name
+        );
+    }
 }
 
 #[test]

@@ -25,14 +25,15 @@ int main(int argc, char **argv) {
     }
     size = GetFileVersionInfoSizeA(argv[1], &ignored);
     if (size == 0) {
-        fprintf(stderr, "no version resource in %s (error %lu)\n", argv[1], GetLastError());
+        fprintf(stderr, "no version resource in %s (error %u)\n", argv[1], (unsigned)GetLastError());
         return 1;
     }
     data = malloc(size);
     if (data == NULL || !GetFileVersionInfoA(argv[1], 0, size, data)) return 1;
     if (!VerQueryValueA(data, "\\", (void **)&fixed, &len) || len < sizeof *fixed) return 1;
-    printf("fixed %lu.%lu.%lu.%lu\n", HIWORD(fixed->dwFileVersionMS), LOWORD(fixed->dwFileVersionMS),
-           HIWORD(fixed->dwFileVersionLS), LOWORD(fixed->dwFileVersionLS));
+    printf("fixed %u.%u.%u.%u\n", (unsigned)HIWORD(fixed->dwFileVersionMS),
+           (unsigned)LOWORD(fixed->dwFileVersionMS), (unsigned)HIWORD(fixed->dwFileVersionLS),
+           (unsigned)LOWORD(fixed->dwFileVersionLS));
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
         char query[128];
         char *value = NULL;
