@@ -18,6 +18,10 @@
  *   MESH_ERROR_INVALID_ARGUMENT. Every function is thread-safe.
  * - Sessions are kept alive in the background by the library: no thread per
  *   session, no user code.
+ * - Calling convention: cdecl (the C default) everywhere, callbacks included.
+ *   The 32-bit Windows DLL also exports a stdcall twin of every function,
+ *   named <name>_stdcall, for hosts that can call nothing else (32-bit VBA);
+ *   C, C++ and .NET use the functions declared here.
  */
 
 #ifndef MESH_CAPI_H

@@ -687,3 +687,63 @@ fn both_dlls_carry_a_version_resource() {
         eprintln!("SKIPPED: no Windows target could be built");
     }
 }
+
+#[test]
+fn install_lays_out_a_windows_prefix_as_the_readme_says() {
+    let Some(run) = wine_run() else { return };
+    let prefix = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("win64");
+    let _ = std::fs::remove_dir_all(&prefix);
+    let out = Command::new("bash")
+        .arg(root().join("packaging/install.sh"))
+        .args(["--target", X64, "--prefix"])
+        .arg(&prefix)
+        .arg("--from")
+        .arg(dll(X64))
+        .output()
+        .expect("bash");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in [
+        "bin/mesh_capi.dll",
+        "bin/.debug/mesh_capi.dll.debug",
+        "lib/mesh_capi.lib",
+        "lib/mesh_capi.def",
+        "lib/libmesh_capi.dll.a",
+        "lib/libmesh_capi.a",
+        "include/mesh_capi.h",
+        "include/mesh_capi.hpp",
+        "lib/cmake/mesh_capi/mesh_capiConfig.cmake",
+        "lib/pkgconfig/mesh_capi.pc",
+    ] {
+        assert!(prefix.join(file).is_file(), "{file} not installed");
+    }
+    // The README's build line, then the program with the installed
+    // (stripped) DLL under Wine.
+    let bin = prefix.join("bin");
+    let exe = bin.join("app.exe");
+    let out = Command::new("x86_64-w64-mingw32-gcc")
+        .arg(format!("-I{}", prefix.join("include").display()))
+        .arg(root().join("examples-c/quickstart.c"))
+        .arg(prefix.join("lib/libmesh_capi.dll.a"))
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .expect("mingw gcc");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::copy(
+        run.dir.join("bcryptprimitives.dll"),
+        bin.join("bcryptprimitives.dll"),
+    )
+    .unwrap();
+    let emu = emulator();
+    let out = run_wine(&run.wine, &exe, &[&emu.addr().to_string()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).contains("Mesh 2.21.0"));
+}

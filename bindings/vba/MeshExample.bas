@@ -58,9 +58,9 @@ End Sub
 
 ' Call from ThisWorkbook's Workbook_BeforeClose, before Excel unloads the DLL:
 '     Private Sub Workbook_BeforeClose(Cancel As Boolean)
-'         MeshExample.Unload
+'         MeshExample.CloseMesh
 '     End Sub
-Public Sub Unload()
+Public Sub CloseMesh()
     StopWatching
     MeshShutdown
 End Sub

@@ -252,9 +252,7 @@ impl Header {
                 .unwrap_or_else(|| panic!("not understood: {text}"));
             assert!(text.ends_with(')'), "not a prototype: {text}");
             let before = text[..open].trim();
-            let name_at = before
-                .rfind(|c: char| c == ' ' || c == '*')
-                .map_or(0, |i| i + 1);
+            let name_at = before.rfind([' ', '*']).map_or(0, |i| i + 1);
             let params = &text[open + 1..text.len() - 1];
             assert!(
                 !params.contains('('),
@@ -310,7 +308,7 @@ fn parse_params(text: &str) -> Vec<Param> {
         .map(|p| {
             let p = p.trim();
             let name_at = p
-                .rfind(|c: char| c == ' ' || c == '*')
+                .rfind([' ', '*'])
                 .map(|i| i + 1)
                 .unwrap_or_else(|| panic!("unnamed parameter: {p}"));
             Param {
