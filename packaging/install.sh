@@ -70,6 +70,13 @@ install -m 644 include/mesh_capi.h bindings/cpp/mesh_capi.hpp "$prefix/include/"
 install -m 644 bindings/dotnet/MeshCapi.cs bindings/dotnet/MeshCapi.Native.g.cs "$prefix/share/mesh_capi/dotnet/"
 install -m 644 bindings/vba/*.bas "$prefix/share/mesh_capi/vba/"
 
+# Strips debug info from a static library; mingw's strip refuses some
+# archives (members without sections), which then stay as they are.
+strip_static() {
+    "${tools}strip" --strip-debug "$1" 2>/dev/null ||
+        echo "install.sh: note: ${tools}strip could not strip $1; installed with its debug info" >&2
+}
+
 # Splits the debug info of $1 off into $2 and links it back by name.
 split_debug() {
     local file=$1 debug=$2
@@ -87,7 +94,7 @@ if [ "$os" = linux ]; then
     ln -sf "$real" "$libdir/libmesh_capi.so.$soversion"
     ln -sf "libmesh_capi.so.$soversion" "$libdir/libmesh_capi.so"
     install -m 644 "$from/libmesh_capi.a" "$libdir/libmesh_capi.a"
-    "${tools}strip" --strip-debug "$libdir/libmesh_capi.a"
+    strip_static "$libdir/libmesh_capi.a"
     shared=$libdir/$real
     implib=
     static_libs="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
@@ -101,7 +108,7 @@ else
     # lib /def:mesh_capi.def /machine:x64 /out:mesh_capi.lib).
     "${tools}dlltool" -d packaging/mesh_capi.def -l "$libdir/mesh_capi.lib" -D mesh_capi.dll
     install -m 644 "$from/libmesh_capi.a" "$libdir/libmesh_capi.a"
-    "${tools}strip" --strip-debug "$libdir/libmesh_capi.a"
+    strip_static "$libdir/libmesh_capi.a"
     shared=$prefix/bin/mesh_capi.dll
     implib=$libdir/mesh_capi.lib
     static_libs="-lws2_32 -lntdll -luserenv -lbcrypt -lcrypt32 -lncrypt -lsecur32 -ladvapi32 -lkernel32"
