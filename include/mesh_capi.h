@@ -23,6 +23,10 @@
  *   many requests it takes. The library never writes to stdout or stderr.
  * - Sessions are kept alive in the background by the library: no thread per
  *   session, no user code.
+ * - Calling convention: cdecl (the C default) everywhere, callbacks included.
+ *   The 32-bit Windows DLL also exports a stdcall twin of every function,
+ *   named <name>_stdcall, for hosts that can call nothing else (32-bit VBA);
+ *   C, C++ and .NET use the functions declared here.
  */
 
 #ifndef MESH_CAPI_H
@@ -32,6 +36,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+// The version of this header; mesh_library_version() gives the library's.
+#define MESH_CAPI_VERSION_MAJOR 0
+#define MESH_CAPI_VERSION_MINOR 1
+#define MESH_CAPI_VERSION_PATCH 0
+#define MESH_CAPI_VERSION_STRING "0.1.0"
+// MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons in #if.
+#define MESH_CAPI_VERSION_NUMBER 1000
 
 #ifndef ARROW_C_DATA_INTERFACE
 #define ARROW_C_DATA_INTERFACE
@@ -74,9 +86,6 @@ struct ArrowArray {
 };
 
 #endif  // ARROW_C_DATA_INTERFACE
-
-// gRPC's default receive limit, which Mesh's clients keep.
-#define DEFAULT_MAX_RECEIVE_MESSAGE_BYTES ((4 * 1024) * 1024)
 
 // The longest access token a token provider may give, in bytes (without
 // the NUL): far above what Kerberos or OAuth tokens take, and a bound on

@@ -21,6 +21,12 @@ mod options;
 mod process;
 mod resource;
 mod session;
+// The stdcall twins of every function, for 32-bit Windows hosts (VBA);
+// generated from the header by tests/header.rs.
+/// cbindgen:ignore
+#[cfg(any(all(windows, target_arch = "x86"), test))]
+#[rustfmt::skip]
+mod stdcall;
 mod timeseries;
 
 use std::cell::RefCell;
