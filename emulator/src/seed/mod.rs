@@ -9,6 +9,7 @@ pub(crate) mod thermal;
 use uuid::Uuid;
 
 use crate::store::Seed;
+pub(crate) use builder::stable_id;
 use builder::Builder;
 pub use demo::{default_catalog, parse_catalog, SeriesSpec};
 

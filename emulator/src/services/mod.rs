@@ -5,6 +5,7 @@
 mod auth;
 mod calc;
 mod config;
+mod model;
 mod model_definition;
 mod session;
 mod timeseries;
@@ -17,6 +18,7 @@ use tonic::{Request, Status};
 use crate::proto::auth::authentication_service_server::AuthenticationServiceServer;
 use crate::proto::calc::calculation_service_server::CalculationServiceServer;
 use crate::proto::config::configuration_service_server::ConfigurationServiceServer;
+use crate::proto::model::model_service_server::ModelServiceServer;
 use crate::proto::model_definition::model_definition_service_server::ModelDefinitionServiceServer;
 use crate::proto::session::session_service_server::SessionServiceServer;
 use crate::proto::time_series::timeseries_service_server::TimeseriesServiceServer;
@@ -49,6 +51,11 @@ pub(crate) fn router(
         .add_service(ModelDefinitionServiceServer::new(svc.clone()))
         .add_service(
             CalculationServiceServer::new(svc.clone())
+                .max_decoding_message_size(TRANSPORT_DECODE_LIMIT)
+                .max_encoding_message_size(usize::MAX),
+        )
+        .add_service(
+            ModelServiceServer::new(svc.clone())
                 .max_decoding_message_size(TRANSPORT_DECODE_LIMIT)
                 .max_encoding_message_size(usize::MAX),
         )

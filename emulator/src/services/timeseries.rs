@@ -87,7 +87,7 @@ pub(super) fn source(view: &View, found: Found, by_key: bool) -> Result<(Source,
 }
 
 /// The resource as Mesh describes it.
-fn resource_message(view: &View, resource: &Resource) -> TimeseriesResource {
+pub(super) fn resource_message(view: &View, resource: &Resource) -> TimeseriesResource {
     TimeseriesResource {
         timeseries_key: resource.key,
         path: resource.path.clone(),

@@ -21,6 +21,7 @@ pub(crate) mod lookup;
 pub(crate) mod model;
 pub(crate) mod points;
 mod sessions;
+pub(crate) mod values;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
