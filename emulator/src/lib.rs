@@ -2,7 +2,8 @@
 //! without a Mesh installation. It speaks Mesh's wire protocol over real
 //! gRPC/TCP: sessions with Mesh's inactivity timeout (counted from the end
 //! of the last request that used the session), `GetVersion`, tokens, time
-//! series and their catalog, isolated per session until commit. It starts
+//! series and their catalog, and the model (objects, attributes, relations,
+//! XY sets, rating curves), all isolated per session until commit. It starts
 //! with the model and series the official SDK's tests expect, plus a demo
 //! catalog. Tests start it in-process on an ephemeral port, stop and
 //! restart it (sessions and their uncommitted work lost, committed data
@@ -10,8 +11,9 @@
 //!
 //! Layout: `services/` has one module per Mesh service, each a thin layer
 //! over `store/` (model, catalog, points and sessions, with their private
-//! changes); `seed/` is what the store starts with; `evaluate` is where
-//! calculations plug in.
+//! changes); `seed/` is what the store starts with; `search` is Mesh's
+//! search language over the model; `evaluate` is where calculations plug
+//! in.
 
 mod arrow;
 /// Mesh calculations (expressions and transformations) as pure functions
@@ -21,6 +23,7 @@ mod evaluate;
 /// The generated Mesh messages, servers and clients. Public so that protocol
 /// tests can speak to the emulator with the generated client stubs.
 pub mod proto;
+mod search;
 mod seed;
 mod services;
 mod state;
@@ -33,6 +36,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// An IANA time zone (`"Europe/Oslo".parse::<Tz>()`), for `Config::time_zone`.
+pub use chrono_tz::Tz;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -88,10 +93,19 @@ pub struct Config {
     /// tests' model and its `SimpleThermalTestResourceCatalog`, whose keys
     /// (2, 3, 4, 9, 50) and paths these must not reuse.
     pub catalog: Vec<SeriesSpec>,
+    /// The server's own time zone: what calculations and transformed reads
+    /// call LOCAL (with daylight saving) and STANDARD (its standard offset
+    /// all year). A Mesh server takes its host's zone; the emulator defaults
+    /// to [`DEFAULT_TIME_ZONE`] so that answers do not depend on the machine.
+    pub time_zone: Tz,
 }
 
 /// What `GetVersion` reports by default.
 pub const DEFAULT_VERSION: &str = "2.21.0+1";
+
+/// The server's time zone by default (`Config::time_zone`): Mesh's home
+/// zone, Norway's.
+pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Europe::Oslo;
 
 impl Default for Config {
     fn default() -> Self {
@@ -102,6 +116,7 @@ impl Default for Config {
             tls: None,
             tokens: None,
             catalog: default_catalog(),
+            time_zone: DEFAULT_TIME_ZONE,
         }
     }
 }
