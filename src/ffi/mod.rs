@@ -13,6 +13,9 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod args;
+mod calc;
+mod calc_expression;
+mod calc_functions;
 mod callback;
 mod catalog;
 mod connection;
@@ -22,6 +25,7 @@ mod process;
 mod resource;
 mod session;
 mod timeseries;
+mod transformed;
 
 use std::cell::RefCell;
 use std::ffi::c_char;
@@ -29,6 +33,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::client::{Error, ErrorKind};
 
+pub use calc::*;
+pub use calc_expression::*;
+pub use calc_functions::*;
 pub use callback::mesh_expired_callback;
 pub use catalog::*;
 pub use connection::*;
@@ -36,6 +43,7 @@ pub use options::*;
 pub use resource::*;
 pub use session::*;
 pub use timeseries::*;
+pub use transformed::*;
 
 /// The result of every `mesh_*` function that can fail. The numbers are
 /// stable: host bindings depend on them.
