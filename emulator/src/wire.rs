@@ -43,6 +43,48 @@ pub(crate) fn ms_of(t: &Timestamp) -> i64 {
         .saturating_add(i64::from(t.nanos.div_euclid(1_000_000)))
 }
 
+/// The timestamp of `ms` milliseconds since the epoch.
+pub(crate) fn timestamp_of(ms: i64) -> Timestamp {
+    Timestamp {
+        seconds: ms.div_euclid(1000),
+        nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
+    }
+}
+
+/// Nanoseconds since the epoch, in full: Mesh's intervals reach from year
+/// 1 to year 9999, beyond an `i64` of nanoseconds.
+pub(crate) fn nanos_of(t: &Timestamp) -> i128 {
+    i128::from(t.seconds) * 1_000_000_000 + i128::from(t.nanos)
+}
+
+/// `[start, end)` of an interval in ns, if there is one; an end before
+/// the start is refused in Mesh's words.
+pub(crate) fn interval_ns(interval: Option<&UtcInterval>) -> Result<Option<(i128, i128)>, Status> {
+    let Some(interval) = interval else {
+        return Ok(None);
+    };
+    let (Some(start), Some(end)) = (&interval.start_time, &interval.end_time) else {
+        return Err(Status::invalid_argument(
+            "UtcInterval must have both start_time and end_time",
+        ));
+    };
+    if nanos_of(end) < nanos_of(start) {
+        return Err(Status::invalid_argument(format!(
+            "UtcInterval [{}, {}) is invalid, start_time > end_time",
+            iso(start),
+            iso(end)
+        )));
+    }
+    Ok(Some((nanos_of(start), nanos_of(end))))
+}
+
+/// A timestamp as ISO 8601 UTC, for messages.
+pub(crate) fn iso(t: &Timestamp) -> String {
+    chrono::DateTime::from_timestamp(t.seconds, t.nanos.clamp(0, 999_999_999) as u32)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string())
+        .unwrap_or_else(|| format!("{}s{}ns", t.seconds, t.nanos))
+}
+
 /// `[start, end)` of an interval in ms, if there is one.
 pub(crate) fn interval_ms(interval: Option<&UtcInterval>) -> Result<Option<(i64, i64)>, Status> {
     let Some(interval) = interval else {

@@ -2,13 +2,14 @@
 //! tests' model with its resource catalog (`thermal`), and the demo
 //! catalog (`demo`, replaced by `Config::catalog`).
 
-mod builder;
+pub(crate) mod builder;
 pub(crate) mod demo;
 pub(crate) mod thermal;
 
 use uuid::Uuid;
 
 use crate::store::Seed;
+pub(crate) use builder::stable_id;
 use builder::Builder;
 pub use demo::{default_catalog, parse_catalog, SeriesSpec};
 

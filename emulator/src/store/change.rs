@@ -10,10 +10,8 @@ use uuid::Uuid;
 
 use super::catalog::{Catalog, Resource};
 use super::model::{Model, ModelError, Value};
+use super::values::Edit;
 
-// The model changes are what ModelService (issue 9) makes; the store's
-// tests make them now.
-#[allow(dead_code)]
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Change {
     /// A new physical series; its key comes at commit.
@@ -44,6 +42,25 @@ pub(crate) enum Change {
     SetValue {
         attribute: Uuid,
         value: Value,
+    },
+    /// A change relative to the attribute's value when it is applied.
+    EditValue {
+        attribute: Uuid,
+        edit: Edit,
+    },
+    /// A new model (root object) of a model definition's root type.
+    CreateModel {
+        id: Uuid,
+        name: String,
+        type_id: Uuid,
+        /// One per definition of the root type, in order.
+        attributes: Vec<Uuid>,
+    },
+    /// A time series attribute definition's description or template.
+    UpdateDefinition {
+        id: Uuid,
+        description: Option<String>,
+        template: Option<String>,
     },
 }
 
@@ -138,6 +155,24 @@ impl Change {
                 }
                 Arc::make_mut(model).set_value(*attribute, value.clone())
             }
+            Change::EditValue { attribute, edit } => {
+                Arc::make_mut(model).edit_value(*attribute, edit, catalog)
+            }
+            Change::CreateModel {
+                id,
+                name,
+                type_id,
+                attributes,
+            } => Arc::make_mut(model).create_model(*id, name, *type_id, attributes),
+            Change::UpdateDefinition {
+                id,
+                description,
+                template,
+            } => Arc::make_mut(model).update_definition(
+                *id,
+                description.as_deref(),
+                template.as_deref(),
+            ),
         }
     }
 }

@@ -109,6 +109,25 @@ impl Model {
         Ok(())
     }
 
+    /// Object `id` and what it owns through one-to-one ownership
+    /// relations, transitively.
+    fn parts(&self, id: Uuid) -> Vec<Uuid> {
+        let mut out = vec![id];
+        let mut i = 0;
+        while i < out.len() {
+            let Some(object) = self.objects.get(&out[i]) else {
+                break;
+            };
+            for a in &object.attributes {
+                if self.definition_of(*a).is_some_and(|d| !d.collection()) {
+                    out.extend(self.owned_by(*a).iter().copied());
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
     fn push_child(&mut self, owner: Uuid, child: Uuid) {
         if let Some(Attribute {
             value: Value::Ownership(children),
@@ -123,8 +142,10 @@ impl Model {
         ModelError::NotFound(format!("object not found: {}", crate::wire::braced(id)))
     }
 
-    /// Deletes object `id` (and, when `recursive`, everything it owns).
-    /// Links to deleted objects go with them.
+    /// Deletes object `id` with what it owns through one-to-one ownership
+    /// relations (parts of it), and, when `recursive`, everything else it
+    /// owns; without `recursive`, objects owned through a one-to-many
+    /// relation are in the way. Links to deleted objects go with them.
     pub(crate) fn delete_object(&mut self, id: Uuid, recursive: bool) -> Result<(), ModelError> {
         let object = self.objects.get(&id).ok_or_else(|| self.not_found(id))?;
         if object.owner.is_none() {
@@ -132,11 +153,21 @@ impl Model {
                 "Invalid type: a model cannot be deleted as an object".into(),
             ));
         }
-        if !recursive && !self.children(id).is_empty() {
-            let path = self.object_path(id).unwrap_or_default();
-            return Err(ModelError::Invalid(format!(
-                "object {path} has child objects; delete them first or delete recursively"
-            )));
+        if !recursive {
+            let in_the_way = |o: &Uuid| {
+                self.objects.get(o).is_some_and(|o| {
+                    o.attributes.iter().any(|a| {
+                        self.definition_of(*a).is_some_and(|d| d.collection())
+                            && !self.owned_by(*a).is_empty()
+                    })
+                })
+            };
+            if let Some(owner) = self.parts(id).into_iter().find(in_the_way) {
+                let path = self.object_path(owner).unwrap_or_default();
+                return Err(ModelError::Invalid(format!(
+                    "object {path} has child objects; delete them first or delete recursively"
+                )));
+            }
         }
         let gone = self.subtree(id);
         if let Some(owner) = object.owner {
@@ -274,6 +305,115 @@ impl Model {
         }
         if let Some(attribute) = self.attributes.get_mut(&id) {
             attribute.value = value;
+        }
+        Ok(())
+    }
+}
+
+impl Model {
+    /// Creates model `id` named `name`, a root object of type `type_id`,
+    /// with attributes `attribute_ids` (one per definition, in order).
+    pub(crate) fn create_model(
+        &mut self,
+        id: Uuid,
+        name: &str,
+        type_id: Uuid,
+        attribute_ids: &[Uuid],
+    ) -> Result<(), ModelError> {
+        if name.is_empty() || name.contains(['/', '.']) {
+            return Err(ModelError::Invalid(format!("invalid model name '{name}'")));
+        }
+        if self
+            .roots
+            .iter()
+            .any(|r| self.objects.get(r).is_some_and(|o| o.name == name))
+        {
+            return Err(ModelError::Invalid(format!(
+                "A model named {name} already exists"
+            )));
+        }
+        let object_type = self.types.get(&type_id).ok_or_else(|| {
+            ModelError::NotFound(format!(
+                "model definition {} not found",
+                crate::wire::braced(type_id)
+            ))
+        })?;
+        if object_type.definitions.len() != attribute_ids.len() {
+            return Err(ModelError::Invalid(format!(
+                "{} attribute ids for {} definitions",
+                attribute_ids.len(),
+                object_type.definitions.len()
+            )));
+        }
+        if self.objects.contains_key(&id)
+            || attribute_ids
+                .iter()
+                .any(|a| self.attributes.contains_key(a))
+        {
+            return Err(ModelError::Invalid(format!("id of model {name} is taken")));
+        }
+        let mut attributes = Vec::with_capacity(attribute_ids.len());
+        for (attribute, definition) in attribute_ids.iter().zip(&object_type.definitions) {
+            let value = self
+                .definitions
+                .get(definition)
+                .map(Definition::initial_value)
+                .ok_or_else(|| {
+                    ModelError::NotFound(format!("definition {definition} not found"))
+                })?;
+            attributes.push(Attribute {
+                id: *attribute,
+                object: id,
+                definition: *definition,
+                value,
+            });
+        }
+        for attribute in attributes {
+            self.attributes.insert(attribute.id, attribute);
+        }
+        self.objects.insert(
+            id,
+            Object {
+                id,
+                name: name.to_string(),
+                type_id,
+                owner: None,
+                attributes: attribute_ids.to_vec(),
+            },
+        );
+        self.roots.push(id);
+        Ok(())
+    }
+
+    /// Changes time series definition `id`'s description and/or template
+    /// expression, for every attribute of it.
+    pub(crate) fn update_definition(
+        &mut self,
+        id: Uuid,
+        description: Option<&str>,
+        template: Option<&str>,
+    ) -> Result<(), ModelError> {
+        let definition = self.definitions.get_mut(&id).ok_or_else(|| {
+            ModelError::NotFound(format!(
+                "attribute definition not found: {}",
+                crate::wire::braced(id)
+            ))
+        })?;
+        let Kind::Timeseries {
+            template: current, ..
+        } = &mut definition.kind
+        else {
+            return Err(ModelError::Invalid(format!(
+                "Invalid type: {} is a {}, not a time series attribute definition",
+                definition.name,
+                definition.type_name()
+            )));
+        };
+        if let Some(template) = template {
+            *current = template.to_string();
+        }
+        if let Some(description) = description {
+            definition.description = description.to_string();
         }
         Ok(())
     }

@@ -21,6 +21,7 @@ pub(crate) mod lookup;
 pub(crate) mod model;
 pub(crate) mod points;
 mod sessions;
+pub(crate) mod values;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -266,6 +267,40 @@ impl Store {
                 return Some(*p);
             }
             from = to;
+            width = width.saturating_mul(4);
+        }
+        None
+    }
+
+    /// The last point of `resource` before `t` as session `session` sees
+    /// it: the value in force at `t` of a series without a grid.
+    pub(crate) fn previous_stored_point(
+        &self,
+        session: Uuid,
+        resource: Uuid,
+        t: i64,
+    ) -> Option<Point> {
+        let pending = self.pending(session, resource);
+        let first = {
+            let data = read(&self.data);
+            data.points
+                .get(&resource)
+                .and_then(|p| p.first())
+                .map_or(i64::MAX, |p| p.time)
+        };
+        // A write adds no point before its own first one.
+        let limit = pending
+            .iter()
+            .filter_map(|w| w.points.first().map(|p| p.time))
+            .fold(first, i64::min);
+        let mut to = t;
+        let mut width: i64 = 24 * 3_600_000;
+        while to > limit {
+            let from = to.saturating_sub(width);
+            if let Some(p) = self.stored_points(session, resource, from, to).last() {
+                return Some(*p);
+            }
+            to = from;
             width = width.saturating_mul(4);
         }
         None

@@ -351,7 +351,6 @@ impl Model {
     }
 
     /// The object that owns object `id` (a model for first-level objects).
-    #[allow(dead_code)] // ModelService (issue 9) reports it as `owner_id`.
     pub(crate) fn owner_object(&self, id: Uuid) -> Option<Uuid> {
         let owner = self.objects.get(&id)?.owner?;
         self.attributes.get(&owner).map(|a| a.object)
