@@ -165,7 +165,10 @@ fn calculations_sum_days_and_read_a_calculated_attribute() {
         "  2016-01-01 03:00    1006.000\n",
         "done\n",
     ] {
-        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
     }
     assert_eq!(emu.calls("ReadTransformedTimeseries"), 1);
     assert_eq!(emu.open_sessions(), 0);
