@@ -7,7 +7,10 @@
 //! every position of its grid (NaN where nothing is stored), a linear one
 //! with the first point at or after the end, a series without a grid with
 //! the point in force at the start first. A series reached through a
-//! versioned link reads NaN flagged MISSING where that link does not hold.
+//! versioned link reads NaN flagged MISSING where that link does not hold;
+//! when a search finds only such series, for times that do not overlap (a
+//! one-to-one versioned link's targets), they are one series: at each time
+//! the one whose version is in force.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -31,6 +34,9 @@ pub(crate) enum SeriesRef {
     Attribute { id: Uuid, validity: Validity },
     /// A resource of the catalog.
     Resource(Uuid),
+    /// Time series attributes reached for times that do not overlap, read
+    /// as one series.
+    Versions(Vec<(Uuid, Validity)>),
 }
 
 impl SeriesRef {
@@ -217,6 +223,48 @@ pub(crate) fn describe(result: &CalcResult) -> String {
     }
 }
 
+/// Whether no two of `found` are reached at the same time (and none
+/// always): the targets of a one-to-one versioned link.
+fn one_at_a_time(found: &[(Uuid, Validity)]) -> bool {
+    found.iter().enumerate().all(|(i, (_, a))| {
+        !a.is_always()
+            && found[i + 1..]
+                .iter()
+                .all(|(_, b)| a.intersect(b).is_never())
+    })
+}
+
+/// One series from `reads` (one per part, each already NaN outside its
+/// part's validity): at each time, the point of the part in force then.
+fn stitch(parts: &[(Uuid, Validity)], reads: Vec<Series>) -> Series {
+    let mut times: Vec<i64> = reads
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.utc_ms))
+        .collect();
+    times.sort_unstable();
+    times.dedup();
+    let points = times
+        .into_iter()
+        .map(|t| {
+            parts
+                .iter()
+                .position(|(_, v)| v.contains(t))
+                .and_then(|i| {
+                    let points = &reads[i].points;
+                    points
+                        .binary_search_by_key(&t, |p| p.utc_ms)
+                        .ok()
+                        .map(|j| points[j])
+                })
+                .unwrap_or_else(|| calc::Point::missing(t, 0))
+        })
+        .collect();
+    match reads.into_iter().next() {
+        Some(first) => Series { points, ..first },
+        None => Series::new(points, Curve::StaircaseStartOfStep, Resolution::Breakpoint),
+    }
+}
+
 /// `series` with every point outside `validity` NaN flagged MISSING.
 fn restrict(mut series: Series, validity: &Validity) -> Series {
     if validity.is_always() {
@@ -263,11 +311,12 @@ impl calc::Host for StoreHost {
         } else {
             format!("Resource/{}", path.trim_start_matches('/'))
         };
-        Ok(self
-            .view
-            .catalog
-            .by_path(&full)
-            .map(|r| SeriesRef::Resource(r.id)))
+        match self.view.catalog.by_path(&full) {
+            Some(resource) => Ok(Some(SeriesRef::Resource(resource.id))),
+            None => Err(self.fail(Status::not_found(format!(
+                "time series not found: no series at %'{path}' ({full})"
+            )))),
+        }
     }
 
     fn search_series(
@@ -275,16 +324,20 @@ impl calc::Host for StoreHost {
         context: &RelativeTo,
         query: &str,
     ) -> Result<Vec<SeriesRef>, CalcError> {
-        self.attributes(context, query, "time series attributes")?
+        let found = self.attributes(context, query, "time series attributes")?;
+        if let Some((id, _)) = found
+            .iter()
+            .find(|(id, _)| !source::is_timeseries_attribute(&self.view, *id))
+        {
+            return Err(self.fail(NoSource::NotTimeseries(self.path(*id)).status()));
+        }
+        if found.len() > 1 && one_at_a_time(&found) {
+            return Ok(vec![SeriesRef::Versions(found)]);
+        }
+        Ok(found
             .into_iter()
-            .map(|(id, validity)| {
-                if source::is_timeseries_attribute(&self.view, id) {
-                    Ok(SeriesRef::Attribute { id, validity })
-                } else {
-                    Err(self.fail(NoSource::NotTimeseries(self.path(id)).status()))
-                }
-            })
-            .collect()
+            .map(|(id, validity)| SeriesRef::Attribute { id, validity })
+            .collect())
     }
 
     fn search_numbers(&self, context: &RelativeTo, query: &str) -> Result<Vec<f64>, CalcError> {
@@ -337,6 +390,21 @@ impl calc::Host for StoreHost {
                     Err(e) => return Err(self.fail(e.status())),
                 };
                 Ok(restrict(series, validity))
+            }
+            SeriesRef::Versions(parts) => {
+                let reads = parts
+                    .iter()
+                    .map(|(id, validity)| {
+                        self.read(
+                            &SeriesRef::Attribute {
+                                id: *id,
+                                validity: validity.clone(),
+                            },
+                            iv,
+                        )
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(stitch(parts, reads))
             }
         }
     }

@@ -97,7 +97,6 @@ pub(crate) fn run(model: &Model, start: Uuid, query: &str) -> Result<Found, Sear
 }
 
 /// The objects `query` finds from object `start` (`SearchObjects`).
-#[allow(dead_code)] // ModelService's SearchObjects calls it.
 pub(crate) fn objects(model: &Model, start: Uuid, query: &str) -> Result<Vec<Uuid>, SearchError> {
     match run(model, start, query)? {
         Found::Objects(found) => Ok(found.into_iter().map(|(id, _)| id).collect()),
@@ -106,7 +105,6 @@ pub(crate) fn objects(model: &Model, start: Uuid, query: &str) -> Result<Vec<Uui
 }
 
 /// The attributes `query` finds from object `start` (`SearchAttributes`).
-#[allow(dead_code)] // ModelService's SearchAttributes calls it.
 pub(crate) fn attributes(
     model: &Model,
     start: Uuid,

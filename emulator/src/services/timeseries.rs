@@ -1,5 +1,7 @@
 //! `TimeseriesService`: reading and writing points of resources and of time
 //! series attributes, and the resource catalog (get, create, update).
+//! Calculated attributes and virtual series are evaluated when read
+//! (`evaluate`); transformed reads live in `transformed`.
 //!
 //! Reads follow Mesh: positions of a fixed resolution without a stored
 //! value come back as NaN flagged MISSING; PIECEWISELINEAR reads include

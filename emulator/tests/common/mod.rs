@@ -3,12 +3,15 @@
 //! of time series decoded independently of the emulator's own codec.
 #![allow(dead_code)]
 
+pub mod model;
+
 use std::future::Future;
 use std::io::Cursor;
 
 use arrow_array::{Array, Float64Array, TimestampMillisecondArray, UInt32Array};
 use mesh_emulator::proto::auth::authentication_service_client::AuthenticationServiceClient;
 use mesh_emulator::proto::config::configuration_service_client::ConfigurationServiceClient;
+use mesh_emulator::proto::model::model_service_client::ModelServiceClient;
 use mesh_emulator::proto::model_definition::model_definition_service_client::ModelDefinitionServiceClient;
 use mesh_emulator::proto::model_definition::ListUnitsOfMeasurementRequest;
 use mesh_emulator::proto::session::session_service_client::SessionServiceClient;
@@ -56,7 +59,9 @@ pub struct Mesh {
     pub ts: TimeseriesServiceClient<Channel>,
     pub config: ConfigurationServiceClient<Channel>,
     pub auth: AuthenticationServiceClient<Channel>,
+    /// Units of measurement and attribute definitions.
     pub units: ModelDefinitionServiceClient<Channel>,
+    pub model: ModelServiceClient<Channel>,
 }
 
 impl Mesh {
@@ -76,7 +81,8 @@ impl Mesh {
             ts: TimeseriesServiceClient::new(channel.clone()),
             config: ConfigurationServiceClient::new(channel.clone()),
             auth: AuthenticationServiceClient::new(channel.clone()),
-            units: ModelDefinitionServiceClient::new(channel),
+            units: ModelDefinitionServiceClient::new(channel.clone()),
+            model: ModelServiceClient::new(channel),
         }
     }
 

@@ -31,7 +31,8 @@ pub(super) fn search_attributes(
 ) -> Result<Stream<Attribute>, Status> {
     let mask = Mask::parse(r.field_mask.as_ref(), ATTRIBUTE_FIELDS, "field_mask")?;
     let start = resolve::object(&call.view, r.start_object_id.as_ref(), "Start object id")?;
-    let found = super::search_pending(start, &r.query)?;
+    let found = crate::search::attributes(&call.view.model, start, &r.query)
+        .map_err(super::search_status)?;
     let Call { guard, view } = call;
     Ok(stream(
         guard,

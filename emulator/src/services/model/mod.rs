@@ -21,12 +21,13 @@ use crate::proto::model::{model_service_server::ModelService, *};
 use crate::proto::types::Guid;
 use crate::store::{ActivityGuard, Change, View};
 
-/// Until the search language lands (branch emu-search), searches are
-/// refused after their start object is checked.
-fn search_pending(_start: uuid::Uuid, query: &str) -> Result<Vec<uuid::Uuid>, Status> {
-    Err(Status::unimplemented(format!(
-        "search '{query}': the emulator's search language is not merged yet"
-    )))
+/// A search that cannot run, as a status: a malformed query or one that
+/// finds the other kind of thing is the client's mistake.
+fn search_status(e: crate::search::SearchError) -> Status {
+    match e {
+        crate::search::SearchError::StartNotFound(_) => Status::not_found(e.to_string()),
+        _ => Status::invalid_argument(e.to_string()),
+    }
 }
 
 /// A server stream of model messages.

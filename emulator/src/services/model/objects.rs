@@ -111,7 +111,8 @@ pub(super) fn search_objects(
         r.attribute_field_mask.as_ref(),
     )?;
     let start = resolve::object(&call.view, r.start_object_id.as_ref(), "Start object id")?;
-    let found = super::search_pending(start, &r.query)?;
+    let found =
+        crate::search::objects(&call.view.model, start, &r.query).map_err(super::search_status)?;
     Ok(objects(call, found, shape))
 }
 
