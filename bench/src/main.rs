@@ -456,7 +456,11 @@ impl Harness {
         let _ = writeln!(
             report,
             "Written by `bash bench/run.sh` ({}). Machine: {}. Every client is its own process; the emulator (2 runtime threads, built with the harness) runs inside the harness process, on the same machine. {} \"Emulator CPU\" is the emulator's CPU time over the measurement's wall time (100% = one core busy). A real server is on another machine; here the emulator's speed bounds every client alike.\n",
-            if self.smoke { "smoke mode: tiny counts, numbers mean nothing" } else { "full run" },
+            match (&self.only, self.smoke) {
+                (_, true) => "smoke mode: tiny counts, numbers mean nothing".to_string(),
+                (Some(only), false) => format!("sections {} only", only.join(", ")),
+                (None, false) => "full run".to_string(),
+            },
             machine(),
             if pinning() {
                 "The emulator's threads are pinned to core 0 and each client process to core 1, so that thread placement does not swing the numbers (unpinned, round trips of one client moved between 85 and 122 µs from run to run)."
