@@ -333,6 +333,9 @@ fn masks_choose_fields_and_filters_choose_attributes() {
     });
 }
 
+/// A refused update: object, new name, new owner, and what Mesh says.
+type UpdateRefusal<'a> = (MeshId, Option<&'a str>, Option<MeshId>, Code, &'a str);
+
 async fn update(
     mesh: &mut Mesh,
     s: &Guid,
@@ -500,7 +503,7 @@ fn creating_and_moving_objects_is_refused_in_meshs_words() {
         );
 
         let chimney = by_id(CHIMNEY_2);
-        let updates: Vec<(MeshId, Option<&str>, Option<MeshId>, Code, &str)> = vec![
+        let updates: Vec<UpdateRefusal> = vec![
             (
                 chimney.clone(),
                 None,
