@@ -136,7 +136,7 @@ impl CalcResult {
     /// What the list holds, in words, for messages.
     pub fn kind_name(&self) -> &'static str {
         match self {
-            CalcResult::Empty => "no kind",
+            CalcResult::Empty => "nothing",
             CalcResult::Series(_) => "series",
             CalcResult::Numbers(_) => "numbers",
             CalcResult::Strings(_) => "strings",

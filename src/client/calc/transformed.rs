@@ -66,7 +66,8 @@ impl Session {
     /// (its uncommitted writes included), in one request; the series come
     /// back in the order of `reads`. Every read is checked before anything
     /// is sent: a bad interval or a resolution that is not fixed gives
-    /// `InvalidArgument`. No reads send nothing.
+    /// `InvalidArgument`. No reads send nothing. An answer over the receive
+    /// limit fails with `ResourceExhausted`.
     pub async fn read_transformed_timeseries(
         &self,
         reads: &[TransformedRead],
