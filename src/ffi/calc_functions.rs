@@ -149,8 +149,8 @@ impl Prepared<'_> {
 /// calendar days, weeks, months and years follow (`MESH_ZONE_DEFAULT`: a
 /// time-zone-aware series' own zone, else the server's default calculation
 /// zone). Mesh's `@TRANSFORM`; `search` is quoted by the library, so any
-/// text is safe there. A time series key is read transformed with
-/// `mesh_read_transformed_timeseries_by_key`.
+/// text without a line break is safe there. A time series key is read
+/// transformed with `mesh_read_transformed_timeseries_by_key`.
 ///
 /// Fails with `MESH_ERROR_INVALID_ARGUMENT` (without a request) for NULLs,
 /// a bad target, numbers out of range, `MESH_METHOD_IMPLICIT`, a
