@@ -9,6 +9,7 @@
 //! (`bench/install-peers.sh` installs them). `--smoke` runs tiny counts, for
 //! the test suite.
 
+mod calc;
 mod peer;
 #[path = "../../proto/rust/mod.rs"]
 mod proto;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         };
     }
     let mut smoke = false;
+    let mut only = None;
     let mut out = PathBuf::from("BENCHMARKS.md");
     let mut it = args.iter().skip(1);
     while let Some(arg) = it.next() {
@@ -44,10 +46,17 @@ fn main() -> ExitCode {
                 Some(path) => out = path.into(),
                 None => return usage("--out needs a path"),
             },
+            "--only" => match it.next() {
+                Some(names) => only = Some(names.split(',').map(str::to_string).collect()),
+                None => return usage("--only needs section names"),
+            },
             other => return usage(&format!("unknown argument {other}")),
         }
     }
-    match Harness::new(smoke).and_then(|mut h| h.run()) {
+    match Harness::new(smoke).and_then(|mut h| {
+        h.only = only;
+        h.run()
+    }) {
         Ok(report) => {
             if let Err(e) = std::fs::write(&out, report) {
                 eprintln!("mesh-bench: cannot write {}: {e}", out.display());
@@ -64,7 +73,10 @@ fn main() -> ExitCode {
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("mesh-bench: {problem}\nusage: mesh-bench [--smoke] [--out BENCHMARKS.md]");
+    eprintln!(
+        "mesh-bench: {problem}\nusage: mesh-bench [--smoke] [--only {}] [--out BENCHMARKS.md]",
+        SECTIONS.join(",")
+    );
     ExitCode::from(2)
 }
 
@@ -78,6 +90,7 @@ struct Counts {
     python_threads: Vec<usize>,
     ts_points: usize,
     ts_chunk: usize,
+    calc_repeats: usize,
 }
 
 impl Counts {
@@ -92,6 +105,7 @@ impl Counts {
                 python_threads: vec![20],
                 ts_points: 2_000,
                 ts_chunk: 500,
+                calc_repeats: 1,
             }
         } else {
             Counts {
@@ -103,6 +117,7 @@ impl Counts {
                 python_threads: vec![1_000, 10_000],
                 ts_points: 1_000_000,
                 ts_chunk: 200_000,
+                calc_repeats: 21,
             }
         }
     }
@@ -179,8 +194,13 @@ fn pin_emulator() {
     }
 }
 
+/// The measurements, by the names `--only` takes, in report order.
+const SECTIONS: [&str; 5] = ["rtt", "openclose", "idle", "timeseries", "calculations"];
+
 struct Harness {
     smoke: bool,
+    /// Run only these sections (`--only`); all when `None`.
+    only: Option<Vec<String>>,
     counts: Counts,
     root: PathBuf,
     work: PathBuf,
@@ -272,6 +292,7 @@ impl Harness {
         let peer = |kind: &str| vec!["peer".to_string(), kind.to_string()];
         let mut h = Harness {
             smoke,
+            only: None,
             counts: Counts::new(smoke),
             root,
             work,
@@ -394,6 +415,7 @@ impl Harness {
             .args([
                 "volue/mesh/grpc/model_definition/v1alpha/model_definition.proto",
                 "volue/mesh/grpc/time_series/v1alpha/time_series.proto",
+                "volue/mesh/grpc/calc/v1alpha/calc.proto",
             ])
             .output();
         match generated {
@@ -434,7 +456,11 @@ impl Harness {
         let _ = writeln!(
             report,
             "Written by `bash bench/run.sh` ({}). Machine: {}. Every client is its own process; the emulator (2 runtime threads, built with the harness) runs inside the harness process, on the same machine. {} \"Emulator CPU\" is the emulator's CPU time over the measurement's wall time (100% = one core busy). A real server is on another machine; here the emulator's speed bounds every client alike.\n",
-            if self.smoke { "smoke mode: tiny counts, numbers mean nothing" } else { "full run" },
+            match (&self.only, self.smoke) {
+                (_, true) => "smoke mode: tiny counts, numbers mean nothing".to_string(),
+                (Some(only), false) => format!("sections {} only", only.join(", ")),
+                (None, false) => "full run".to_string(),
+            },
             machine(),
             if pinning() {
                 "The emulator's threads are pinned to core 0 and each client process to core 1, so that thread placement does not swing the numbers (unpinned, round trips of one client moved between 85 and 122 µs from run to run)."
@@ -442,10 +468,41 @@ impl Harness {
                 "One core only: clients and emulator share it."
             }
         );
-        report.push_str(&self.round_trip(&address)?);
-        report.push_str(&self.open_close(&address)?);
-        report.push_str(&self.idle(&emu)?);
-        report.push_str(&self.timeseries(&address)?);
+        if let Some(unknown) = self
+            .only
+            .iter()
+            .flatten()
+            .find(|name| !SECTIONS.contains(&name.as_str()))
+        {
+            return Err(format!("no section {unknown:?}: sections are {SECTIONS:?}"));
+        }
+        let wanted = |name: &str| {
+            self.only
+                .as_ref()
+                .is_none_or(|o| o.iter().any(|n| n == name))
+        };
+        let (rtt, openclose, idle, timeseries, calculations) = (
+            wanted("rtt"),
+            wanted("openclose"),
+            wanted("idle"),
+            wanted("timeseries"),
+            wanted("calculations"),
+        );
+        if rtt {
+            report.push_str(&self.round_trip(&address)?);
+        }
+        if openclose {
+            report.push_str(&self.open_close(&address)?);
+        }
+        if idle {
+            report.push_str(&self.idle(&emu)?);
+        }
+        if timeseries {
+            report.push_str(&self.timeseries(&address)?);
+        }
+        if calculations {
+            report.push_str(&self.calculations(&address)?);
+        }
         if !self.notes.is_empty() {
             let _ = writeln!(report, "## Notes\n");
             for n in &self.notes {

@@ -19,6 +19,7 @@ fn the_harness_runs_every_measurement_and_writes_the_report() {
         "## 2. Open-and-close throughput",
         "## 3. Idle sessions at scale",
         "## 4. Time series",
+        "## 6. Calculations",
     ] {
         assert!(report.contains(section), "missing {section:?}:\n{report}");
     }

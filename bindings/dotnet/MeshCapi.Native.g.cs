@@ -63,6 +63,20 @@ namespace MeshCapi
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     public delegate void MeshExpiredCallback(IntPtr session_id, IntPtr user_data);
 
+    // A mesh_calc_result handle, released with mesh_calc_result_free.
+    public sealed class CalcResultHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        public CalcResultHandle() : base(true) { }
+
+        // The handle is gone whatever the status (a handle made invalid by
+        // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
+        protected override bool ReleaseHandle()
+        {
+            Native.mesh_calc_result_free(handle);
+            return true;
+        }
+    }
+
     // A mesh_connection handle, released with mesh_connection_close.
     public sealed class ConnectionHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
@@ -210,6 +224,202 @@ namespace MeshCapi
         // Mesh should `exec` a program that loads the library afresh.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_shutdown();
+
+        // Runs `expression`, written in Mesh's calculation language, over
+        // `[start_ms, end_ms)` (ms since the Unix epoch, UTC) relative to
+        // `target`, in this session (its uncommitted changes take part), and
+        // writes the answer to a new `*out` (free with `mesh_calc_result_free`).
+        //
+        // `target` is the object, attribute or time series the expression's
+        // searches start from (`@t('.TsRawAtt')`) and that `@t()` names: an id
+        // (canonical form in any case, or braced) or a path (`Model/...`, full or
+        // without relation names, or `Resource/...`). An expression is lines of
+        // statements, the result set by `## = ...`. Put user text into an
+        // expression only through `mesh_calc_quote`; the `mesh_calc_*` helpers
+        // build the common expressions themselves.
+        //
+        // Fails with `MESH_ERROR_INVALID_ARGUMENT` for NULLs, bad UTF-8, a target
+        // that is neither id nor path, or `end_ms < start_ms` (without a request);
+        // the server's refusals (a syntax error, an unknown function or target)
+        // come with its message, and an answer over the receive limit gives
+        // `MESH_ERROR_RESOURCE_EXHAUSTED`.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calculation_run(SessionHandle session, byte[] target, byte[] expression, long start_ms, long end_ms, out CalcResultHandle @out);
+
+        // As `mesh_calculation_run`, relative to the time series with key `key`.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calculation_run_by_key(SessionHandle session, long key, byte[] expression, long start_ms, long end_ms, out CalcResultHandle @out);
+
+        // Writes the kind of the result to `*out`: `MESH_CALC_SERIES`,
+        // `MESH_CALC_NUMBERS`, `MESH_CALC_STRINGS`, or `MESH_CALC_NONE` for an
+        // answer of no kind (it then holds nothing).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_result_kind(CalcResultHandle result, out int @out);
+
+        // Writes the number of items (series, numbers or strings) to `*out_count`.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_result_count(CalcResultHandle result, out UIntPtr out_count);
+
+        // Writes the points of series `index` of a result of kind
+        // `MESH_CALC_SERIES` to a new `*out` (free with `mesh_points_free`; it
+        // shares the result's data, so each may be freed first). A
+        // PIECEWISELINEAR series may hold one point at or after the interval end,
+        // as any read. Fails with `MESH_ERROR_INVALID_ARGUMENT` for another kind
+        // of result or an index out of range.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_result_series(CalcResultHandle result, UIntPtr index, out PointsHandle @out);
+
+        // Writes the resolution of series `index` of a result of kind
+        // `MESH_CALC_SERIES` to `*out`: a `MESH_RESOLUTION_*` number (a newer
+        // server may send one not listed there, which is passed on).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_result_resolution(CalcResultHandle result, UIntPtr index, out int @out);
+
+        // Writes number `index` of a result of kind `MESH_CALC_NUMBERS` to
+        // `*out` (NaN where Mesh found no value).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_result_number(CalcResultHandle result, UIntPtr index, out double @out);
+
+        // String `index` of a result of kind `MESH_CALC_STRINGS`. See the buffer
+        // convention.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_result_string(CalcResultHandle result, UIntPtr index, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Frees a calculation result. Points handed out from it stay valid.
+        // Freeing twice gives `MESH_ERROR_INVALID_HANDLE`; NULL is a no-op that
+        // returns `MESH_OK` and leaves the last error alone.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_result_free(IntPtr result);
+
+        // `text` as a string literal of Mesh's calculation language: in single
+        // quotes, each `'` in it doubled (`O'Neil` gives `'O''Neil'`), so that any
+        // text, such as a search a user typed, can go into an expression as one
+        // argument and nothing more. A line break is refused with
+        // `MESH_ERROR_INVALID_ARGUMENT` (it would end the statement). See the
+        // buffer convention.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_quote(byte[] text, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // The time literal of Mesh's calculation language for `ms` (since the
+        // Unix epoch): `UTC` and `yyyyMMddHHmmssfff` in UTC, 20 characters, e.g.
+        // `UTC20160105174811123`. Times outside the years 0000 to 9999 give
+        // `MESH_ERROR_INVALID_ARGUMENT`. See the buffer convention.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_time_literal(long ms, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // The expression `mesh_calc_transform` runs, with the same arguments and
+        // checks (`search` NULL or empty for the series the calculation is
+        // relative to), ending in a line break. See the buffer convention.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_expression_transform(byte[] search, int resolution, int method, int zone, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // The expression `mesh_calc_sum` runs (a number). See the buffer
+        // convention.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_expression_sum(byte[] search, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // The expression `mesh_calc_sum_list` runs (one series). See the buffer
+        // convention.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_expression_sum_list(byte[] search, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // The expression `mesh_calc_all_forecasts` runs (a list of series). See
+        // the buffer convention.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_expression_all_forecasts(byte[] search, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // The expression `mesh_calc_forecast` runs (one series), with the same
+        // `MESH_NO_TIME` conventions. See the buffer convention.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_expression_forecast(byte[] search, long t0_min_ms, long t0_max_ms, long available_at_ms, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // The expression `mesh_calc_historical_versions` runs (a list of series).
+        // See the buffer convention.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_expression_historical_versions(byte[] search, int max_versions, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // The expression `mesh_calc_as_of_time` runs (one series). See the buffer
+        // convention.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_expression_as_of_time(byte[] search, long available_at_ms, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Transforms a series to another resolution over `[start_ms, end_ms)` and
+        // writes its points to a new `*out` (free with `mesh_points_free`): the
+        // series `search` finds from `target`, or `target` itself (a time series
+        // attribute, by id or path, or a series by `Resource/...` path) when
+        // `search` is NULL or empty. For example daily sums of an hourly series:
+        // `MESH_RESOLUTION_DAY`, `MESH_METHOD_SUM`.
+        //
+        // `resolution` is a fixed `MESH_RESOLUTION_*` (MIN to YEAR); `method` one
+        // of `MESH_METHOD_SUM` to `MESH_METHOD_MAX`; `zone` a `MESH_ZONE_*`, whose
+        // calendar days, weeks, months and years follow (`MESH_ZONE_DEFAULT`: a
+        // time-zone-aware series' own zone, else the server's default calculation
+        // zone). Mesh's `@TRANSFORM`; `search` is quoted by the library, so any
+        // text without a line break is safe there. A time series key is read
+        // transformed with `mesh_read_transformed_timeseries_by_key`.
+        //
+        // Fails with `MESH_ERROR_INVALID_ARGUMENT` (without a request) for NULLs,
+        // a bad target, numbers out of range, `MESH_METHOD_IMPLICIT`, a
+        // resolution that is not fixed, a search with a line break or
+        // `end_ms < start_ms`; with `MESH_ERROR_SERVER` when the answer is not
+        // one series.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_transform(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, int resolution, int method, int zone, out PointsHandle @out);
+
+        // The sum of the values of one series over `[start_ms, end_ms)`, written
+        // to `*out` (NaN when it has none): the series `search` finds from
+        // `target`, or `target` itself when `search` is NULL or empty. Mesh's
+        // `@SUM(@t(...))`. Fails as `mesh_calc_transform` does, with
+        // `MESH_ERROR_SERVER` when the answer is not one number.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_sum(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, out double @out);
+
+        // The point-wise sum of every series `search` finds from `target` (e.g.
+        // `"*[.Type=ChimneyElementType].TsRawAtt"`) over `[start_ms, end_ms)`, as
+        // one series written to a new `*out` (free with `mesh_points_free`).
+        // Mesh's `@SUM(@T(...))`. Fails as `mesh_calc_transform` does, with
+        // `MESH_ERROR_SERVER` when the answer is not one series.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_sum_list(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, out PointsHandle @out);
+
+        // Every forecast of a series over `[start_ms, end_ms)`, as a result of
+        // kind `MESH_CALC_SERIES` written to a new `*out` (free with
+        // `mesh_calc_result_free`; it holds no series when there are no
+        // forecasts). The series is the one `search` finds from `target`, or
+        // `target` itself when `search` is NULL or empty. Mesh's
+        // `@GetAllForecasts`. Fails as `mesh_calc_transform` does, with
+        // `MESH_ERROR_SERVER` when the answer is not series.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_all_forecasts(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, out CalcResultHandle @out);
+
+        // One forecast of a series over `[start_ms, end_ms)`, written to a new
+        // `*out` (free with `mesh_points_free`). Without a window
+        // (`t0_min_ms` and `t0_max_ms` both `MESH_NO_TIME`) the forecast for the
+        // interval's start; with one, the forecast whose start t0 lies in
+        // `(t0_min_ms, t0_max_ms]`. With `available_at_ms` (not `MESH_NO_TIME`),
+        // only forecasts written by then count. The series is the one `search`
+        // finds from `target`, or `target` itself when `search` is NULL or empty.
+        // Mesh's `@GetForecast`. Fails as `mesh_calc_transform` does, also for a
+        // window with one end only or its end before its start.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_forecast(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, long t0_min_ms, long t0_max_ms, long available_at_ms, out PointsHandle @out);
+
+        // Up to `max_versions` (at least 1) earlier versions of a series over
+        // `[start_ms, end_ms)`, as a result of kind `MESH_CALC_SERIES` written to
+        // a new `*out` (free with `mesh_calc_result_free`; it holds no series when
+        // the series has no history). The series is the one `search` finds from
+        // `target`, or `target` itself when `search` is NULL or empty. Mesh's
+        // `@GetTsHistoricalVersions`. Fails as `mesh_calc_transform` does.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_historical_versions(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, int max_versions, out CalcResultHandle @out);
+
+        // A series over `[start_ms, end_ms)` as it was at `available_at_ms`,
+        // written to a new `*out` (free with `mesh_points_free`). The series is
+        // the one `search` finds from `target`, or `target` itself when `search`
+        // is NULL or empty. Mesh's `@GetTsAsOfTime`. Fails as
+        // `mesh_calc_transform` does.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_as_of_time(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, long available_at_ms, out PointsHandle @out);
 
         // Reads the catalog entry of the time series with key `key` into a new
         // `*out` (free with `mesh_timeseries_resource_free`). Physical and virtual
@@ -678,5 +888,34 @@ namespace MeshCapi
         // leaves the last error alone.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_points_free(IntPtr points);
+
+        // Reads the time series with key `key` over `[start_ms, end_ms)` (ms since
+        // the Unix epoch, UTC) transformed to `resolution` by the server, as this
+        // session sees it, into a new `*out` (free with `mesh_points_free`). For
+        // example daily sums of an hourly series: `MESH_RESOLUTION_DAY`,
+        // `MESH_METHOD_SUM`.
+        //
+        // `resolution` is a fixed `MESH_RESOLUTION_*` (MIN to YEAR); `method` any
+        // `MESH_METHOD_*` (`MESH_METHOD_IMPLICIT`: Mesh's default for the series);
+        // `zone` a `MESH_ZONE_*` whose calendar days, weeks, months and years
+        // follow (`MESH_ZONE_DEFAULT` means UTC here). Mesh's
+        // `ReadTransformedTimeseries`.
+        //
+        // Fails with `MESH_ERROR_INVALID_ARGUMENT` (without a request) for
+        // numbers out of range, a resolution that is not fixed or
+        // `end_ms < start_ms`; `MESH_ERROR_NOT_FOUND` for an unknown key.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_read_transformed_timeseries_by_key(SessionHandle session, long key, long start_ms, long end_ms, int resolution, int method, int zone, out PointsHandle @out);
+
+        // As `mesh_read_transformed_timeseries_by_key`, for the time series (or
+        // time series attribute) at `path`.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_read_transformed_timeseries_by_path(SessionHandle session, byte[] path, long start_ms, long end_ms, int resolution, int method, int zone, out PointsHandle @out);
+
+        // As `mesh_read_transformed_timeseries_by_key`, for the time series (or
+        // time series attribute) with id `id` (canonical form in any case, or
+        // braced).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_read_transformed_timeseries_by_id(SessionHandle session, byte[] id, long start_ms, long end_ms, int resolution, int method, int zone, out PointsHandle @out);
     }
 }

@@ -62,7 +62,7 @@ impl TimeseriesId {
         parse_id(text, "time series id").map(TimeseriesId::Id)
     }
 
-    fn to_mesh_id(&self) -> MeshId {
+    pub(crate) fn to_mesh_id(&self) -> MeshId {
         match self {
             TimeseriesId::Key(key) => MeshId {
                 timeseries_key: Some(*key),
@@ -301,14 +301,14 @@ fn decode(data: &[u8]) -> std::result::Result<Points, String> {
     Ok(Points::concat(parts))
 }
 
-fn timestamp(ms: i64) -> prost_types::Timestamp {
+pub(crate) fn timestamp(ms: i64) -> prost_types::Timestamp {
     prost_types::Timestamp {
         seconds: ms.div_euclid(1000),
         nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
     }
 }
 
-fn interval(start_ms: i64, end_ms: i64) -> UtcInterval {
+pub(crate) fn interval(start_ms: i64, end_ms: i64) -> UtcInterval {
     UtcInterval {
         start_time: Some(timestamp(start_ms)),
         end_time: Some(timestamp(end_ms)),

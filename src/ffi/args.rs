@@ -19,6 +19,19 @@ pub(crate) unsafe fn c_str<'a>(p: *const c_char, what: &str) -> FfiResult<&'a st
         .map_err(|e| Failure::invalid_argument(format!("{what} is not valid UTF-8: {e}")))
 }
 
+/// An optional string from C: NULL is `None`.
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated string that outlives `'a`.
+pub(crate) unsafe fn optional_str<'a>(p: *const c_char, what: &str) -> FfiResult<Option<&'a str>> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: non-NULL, and NUL-terminated by the caller's promise.
+        unsafe { c_str(p, what) }.map(Some)
+    }
+}
+
 /// Checks that an out-pointer is not NULL.
 pub(crate) fn out_ptr<T>(p: *mut T, what: &str) -> FfiResult<*mut T> {
     if p.is_null() {

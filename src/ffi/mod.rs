@@ -13,6 +13,9 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod args;
+mod calc;
+mod calc_expression;
+mod calc_functions;
 mod callback;
 mod catalog;
 mod connection;
@@ -28,6 +31,7 @@ mod session;
 #[rustfmt::skip]
 mod stdcall;
 mod timeseries;
+mod transformed;
 
 use std::cell::RefCell;
 use std::ffi::c_char;
@@ -35,6 +39,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::client::{Error, ErrorKind};
 
+pub use calc::*;
+pub use calc_expression::*;
+pub use calc_functions::*;
 pub use callback::mesh_expired_callback;
 pub use catalog::*;
 pub use connection::*;
@@ -42,6 +49,7 @@ pub use options::*;
 pub use resource::*;
 pub use session::*;
 pub use timeseries::*;
+pub use transformed::*;
 
 /// The result of every `mesh_*` function that can fail. The numbers are
 /// stable: host bindings depend on them.

@@ -42,6 +42,181 @@ pub unsafe extern "system" fn mesh_shutdown_stdcall() -> mesh_status {
     unsafe { super::mesh_shutdown() }
 }
 
+/// `mesh_calculation_run` with the stdcall convention.
+#[export_name = "mesh_calculation_run_stdcall"]
+pub unsafe extern "system" fn mesh_calculation_run_stdcall(session: *mut mesh_session, target: *const c_char, expression: *const c_char, start_ms: i64, end_ms: i64, out: *mut *mut mesh_calc_result) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calculation_run`, whose arguments these are.
+    unsafe { super::mesh_calculation_run(session, target, expression, start_ms, end_ms, out) }
+}
+
+/// `mesh_calculation_run_by_key` with the stdcall convention.
+#[export_name = "mesh_calculation_run_by_key_stdcall"]
+pub unsafe extern "system" fn mesh_calculation_run_by_key_stdcall(session: *mut mesh_session, key: i64, expression: *const c_char, start_ms: i64, end_ms: i64, out: *mut *mut mesh_calc_result) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calculation_run_by_key`, whose arguments these are.
+    unsafe { super::mesh_calculation_run_by_key(session, key, expression, start_ms, end_ms, out) }
+}
+
+/// `mesh_calc_result_kind` with the stdcall convention.
+#[export_name = "mesh_calc_result_kind_stdcall"]
+pub unsafe extern "system" fn mesh_calc_result_kind_stdcall(result: *const mesh_calc_result, out: *mut i32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_result_kind`, whose arguments these are.
+    unsafe { super::mesh_calc_result_kind(result, out) }
+}
+
+/// `mesh_calc_result_count` with the stdcall convention.
+#[export_name = "mesh_calc_result_count_stdcall"]
+pub unsafe extern "system" fn mesh_calc_result_count_stdcall(result: *const mesh_calc_result, out_count: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_result_count`, whose arguments these are.
+    unsafe { super::mesh_calc_result_count(result, out_count) }
+}
+
+/// `mesh_calc_result_series` with the stdcall convention.
+#[export_name = "mesh_calc_result_series_stdcall"]
+pub unsafe extern "system" fn mesh_calc_result_series_stdcall(result: *const mesh_calc_result, index: usize, out: *mut *mut mesh_points) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_result_series`, whose arguments these are.
+    unsafe { super::mesh_calc_result_series(result, index, out) }
+}
+
+/// `mesh_calc_result_resolution` with the stdcall convention.
+#[export_name = "mesh_calc_result_resolution_stdcall"]
+pub unsafe extern "system" fn mesh_calc_result_resolution_stdcall(result: *const mesh_calc_result, index: usize, out: *mut i32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_result_resolution`, whose arguments these are.
+    unsafe { super::mesh_calc_result_resolution(result, index, out) }
+}
+
+/// `mesh_calc_result_number` with the stdcall convention.
+#[export_name = "mesh_calc_result_number_stdcall"]
+pub unsafe extern "system" fn mesh_calc_result_number_stdcall(result: *const mesh_calc_result, index: usize, out: *mut f64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_result_number`, whose arguments these are.
+    unsafe { super::mesh_calc_result_number(result, index, out) }
+}
+
+/// `mesh_calc_result_string` with the stdcall convention.
+#[export_name = "mesh_calc_result_string_stdcall"]
+pub unsafe extern "system" fn mesh_calc_result_string_stdcall(result: *const mesh_calc_result, index: usize, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_result_string`, whose arguments these are.
+    unsafe { super::mesh_calc_result_string(result, index, buf, cap, len_out) }
+}
+
+/// `mesh_calc_result_free` with the stdcall convention.
+#[export_name = "mesh_calc_result_free_stdcall"]
+pub unsafe extern "system" fn mesh_calc_result_free_stdcall(result: *mut mesh_calc_result) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_result_free`, whose arguments these are.
+    unsafe { super::mesh_calc_result_free(result) }
+}
+
+/// `mesh_calc_quote` with the stdcall convention.
+#[export_name = "mesh_calc_quote_stdcall"]
+pub unsafe extern "system" fn mesh_calc_quote_stdcall(text: *const c_char, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_quote`, whose arguments these are.
+    unsafe { super::mesh_calc_quote(text, buf, cap, len_out) }
+}
+
+/// `mesh_calc_time_literal` with the stdcall convention.
+#[export_name = "mesh_calc_time_literal_stdcall"]
+pub unsafe extern "system" fn mesh_calc_time_literal_stdcall(ms: i64, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_time_literal`, whose arguments these are.
+    unsafe { super::mesh_calc_time_literal(ms, buf, cap, len_out) }
+}
+
+/// `mesh_calc_expression_transform` with the stdcall convention.
+#[export_name = "mesh_calc_expression_transform_stdcall"]
+pub unsafe extern "system" fn mesh_calc_expression_transform_stdcall(search: *const c_char, resolution: i32, method: i32, zone: i32, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_expression_transform`, whose arguments these are.
+    unsafe { super::mesh_calc_expression_transform(search, resolution, method, zone, buf, cap, len_out) }
+}
+
+/// `mesh_calc_expression_sum` with the stdcall convention.
+#[export_name = "mesh_calc_expression_sum_stdcall"]
+pub unsafe extern "system" fn mesh_calc_expression_sum_stdcall(search: *const c_char, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_expression_sum`, whose arguments these are.
+    unsafe { super::mesh_calc_expression_sum(search, buf, cap, len_out) }
+}
+
+/// `mesh_calc_expression_sum_list` with the stdcall convention.
+#[export_name = "mesh_calc_expression_sum_list_stdcall"]
+pub unsafe extern "system" fn mesh_calc_expression_sum_list_stdcall(search: *const c_char, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_expression_sum_list`, whose arguments these are.
+    unsafe { super::mesh_calc_expression_sum_list(search, buf, cap, len_out) }
+}
+
+/// `mesh_calc_expression_all_forecasts` with the stdcall convention.
+#[export_name = "mesh_calc_expression_all_forecasts_stdcall"]
+pub unsafe extern "system" fn mesh_calc_expression_all_forecasts_stdcall(search: *const c_char, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_expression_all_forecasts`, whose arguments these are.
+    unsafe { super::mesh_calc_expression_all_forecasts(search, buf, cap, len_out) }
+}
+
+/// `mesh_calc_expression_forecast` with the stdcall convention.
+#[export_name = "mesh_calc_expression_forecast_stdcall"]
+pub unsafe extern "system" fn mesh_calc_expression_forecast_stdcall(search: *const c_char, t0_min_ms: i64, t0_max_ms: i64, available_at_ms: i64, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_expression_forecast`, whose arguments these are.
+    unsafe { super::mesh_calc_expression_forecast(search, t0_min_ms, t0_max_ms, available_at_ms, buf, cap, len_out) }
+}
+
+/// `mesh_calc_expression_historical_versions` with the stdcall convention.
+#[export_name = "mesh_calc_expression_historical_versions_stdcall"]
+pub unsafe extern "system" fn mesh_calc_expression_historical_versions_stdcall(search: *const c_char, max_versions: i32, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_expression_historical_versions`, whose arguments these are.
+    unsafe { super::mesh_calc_expression_historical_versions(search, max_versions, buf, cap, len_out) }
+}
+
+/// `mesh_calc_expression_as_of_time` with the stdcall convention.
+#[export_name = "mesh_calc_expression_as_of_time_stdcall"]
+pub unsafe extern "system" fn mesh_calc_expression_as_of_time_stdcall(search: *const c_char, available_at_ms: i64, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_expression_as_of_time`, whose arguments these are.
+    unsafe { super::mesh_calc_expression_as_of_time(search, available_at_ms, buf, cap, len_out) }
+}
+
+/// `mesh_calc_transform` with the stdcall convention.
+#[export_name = "mesh_calc_transform_stdcall"]
+pub unsafe extern "system" fn mesh_calc_transform_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, resolution: i32, method: i32, zone: i32, out: *mut *mut mesh_points) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_transform`, whose arguments these are.
+    unsafe { super::mesh_calc_transform(session, target, search, start_ms, end_ms, resolution, method, zone, out) }
+}
+
+/// `mesh_calc_sum` with the stdcall convention.
+#[export_name = "mesh_calc_sum_stdcall"]
+pub unsafe extern "system" fn mesh_calc_sum_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, out: *mut f64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_sum`, whose arguments these are.
+    unsafe { super::mesh_calc_sum(session, target, search, start_ms, end_ms, out) }
+}
+
+/// `mesh_calc_sum_list` with the stdcall convention.
+#[export_name = "mesh_calc_sum_list_stdcall"]
+pub unsafe extern "system" fn mesh_calc_sum_list_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, out: *mut *mut mesh_points) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_sum_list`, whose arguments these are.
+    unsafe { super::mesh_calc_sum_list(session, target, search, start_ms, end_ms, out) }
+}
+
+/// `mesh_calc_all_forecasts` with the stdcall convention.
+#[export_name = "mesh_calc_all_forecasts_stdcall"]
+pub unsafe extern "system" fn mesh_calc_all_forecasts_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, out: *mut *mut mesh_calc_result) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_all_forecasts`, whose arguments these are.
+    unsafe { super::mesh_calc_all_forecasts(session, target, search, start_ms, end_ms, out) }
+}
+
+/// `mesh_calc_forecast` with the stdcall convention.
+#[export_name = "mesh_calc_forecast_stdcall"]
+pub unsafe extern "system" fn mesh_calc_forecast_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, t0_min_ms: i64, t0_max_ms: i64, available_at_ms: i64, out: *mut *mut mesh_points) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_forecast`, whose arguments these are.
+    unsafe { super::mesh_calc_forecast(session, target, search, start_ms, end_ms, t0_min_ms, t0_max_ms, available_at_ms, out) }
+}
+
+/// `mesh_calc_historical_versions` with the stdcall convention.
+#[export_name = "mesh_calc_historical_versions_stdcall"]
+pub unsafe extern "system" fn mesh_calc_historical_versions_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, max_versions: i32, out: *mut *mut mesh_calc_result) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_historical_versions`, whose arguments these are.
+    unsafe { super::mesh_calc_historical_versions(session, target, search, start_ms, end_ms, max_versions, out) }
+}
+
+/// `mesh_calc_as_of_time` with the stdcall convention.
+#[export_name = "mesh_calc_as_of_time_stdcall"]
+pub unsafe extern "system" fn mesh_calc_as_of_time_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, available_at_ms: i64, out: *mut *mut mesh_points) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_as_of_time`, whose arguments these are.
+    unsafe { super::mesh_calc_as_of_time(session, target, search, start_ms, end_ms, available_at_ms, out) }
+}
+
 /// `mesh_timeseries_resource_get` with the stdcall convention.
 #[export_name = "mesh_timeseries_resource_get_stdcall"]
 pub unsafe extern "system" fn mesh_timeseries_resource_get_stdcall(session: *mut mesh_session, key: i64, out: *mut *mut mesh_timeseries_resource) -> mesh_status {
@@ -509,4 +684,25 @@ pub unsafe extern "system" fn mesh_points_export_arrow_stdcall(points: *const me
 pub unsafe extern "system" fn mesh_points_free_stdcall(points: *mut mesh_points) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_points_free`, whose arguments these are.
     unsafe { super::mesh_points_free(points) }
+}
+
+/// `mesh_read_transformed_timeseries_by_key` with the stdcall convention.
+#[export_name = "mesh_read_transformed_timeseries_by_key_stdcall"]
+pub unsafe extern "system" fn mesh_read_transformed_timeseries_by_key_stdcall(session: *mut mesh_session, key: i64, start_ms: i64, end_ms: i64, resolution: i32, method: i32, zone: i32, out: *mut *mut mesh_points) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_read_transformed_timeseries_by_key`, whose arguments these are.
+    unsafe { super::mesh_read_transformed_timeseries_by_key(session, key, start_ms, end_ms, resolution, method, zone, out) }
+}
+
+/// `mesh_read_transformed_timeseries_by_path` with the stdcall convention.
+#[export_name = "mesh_read_transformed_timeseries_by_path_stdcall"]
+pub unsafe extern "system" fn mesh_read_transformed_timeseries_by_path_stdcall(session: *mut mesh_session, path: *const c_char, start_ms: i64, end_ms: i64, resolution: i32, method: i32, zone: i32, out: *mut *mut mesh_points) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_read_transformed_timeseries_by_path`, whose arguments these are.
+    unsafe { super::mesh_read_transformed_timeseries_by_path(session, path, start_ms, end_ms, resolution, method, zone, out) }
+}
+
+/// `mesh_read_transformed_timeseries_by_id` with the stdcall convention.
+#[export_name = "mesh_read_transformed_timeseries_by_id_stdcall"]
+pub unsafe extern "system" fn mesh_read_transformed_timeseries_by_id_stdcall(session: *mut mesh_session, id: *const c_char, start_ms: i64, end_ms: i64, resolution: i32, method: i32, zone: i32, out: *mut *mut mesh_points) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_read_transformed_timeseries_by_id`, whose arguments these are.
+    unsafe { super::mesh_read_transformed_timeseries_by_id(session, id, start_ms, end_ms, resolution, method, zone, out) }
 }
