@@ -35,6 +35,86 @@ namespace MeshCapi
         ErrorForked = 17,
     }
 
+    // The MESH_CURVE_* constants of mesh_capi.h.
+    public enum MeshCurve
+    {
+        // Curve type: not set.
+        Unknown = 0,
+        // Curve type: each value holds from its point until the next.
+        StaircaseStartOfStep = 1,
+        // Curve type: straight lines between points. Reads return one point at or
+        // after the interval end too.
+        PiecewiseLinear = 2,
+        // Curve type: each value holds until its point.
+        Staircase = 3,
+        // For `mesh_timeseries_resource_update`: leave the curve type as it is.
+        Unchanged = -1,
+    }
+
+    // The MESH_RESOLUTION_* constants of mesh_capi.h.
+    public enum MeshResolution
+    {
+        // Resolution: not set.
+        Unspecified = 0,
+        // Resolution: points at any times.
+        Breakpoint = 1,
+        // Resolution: 15 minutes.
+        Min15 = 2,
+        // Resolution: an hour.
+        Hour = 3,
+        // Resolution: a day.
+        Day = 4,
+        // Resolution: a week.
+        Week = 5,
+        // Resolution: a month.
+        Month = 6,
+        // Resolution: a year.
+        Year = 7,
+        // Resolution: 30 minutes.
+        Min30 = 8,
+        // Resolution: undefined.
+        Undefined = 9,
+        // Resolution: a minute.
+        Min = 10,
+        // Resolution: 5 minutes.
+        Min5 = 11,
+        // Resolution: 10 minutes.
+        Min10 = 12,
+    }
+
+    // The MESH_FLAG_* constants of mesh_capi.h.
+    [Flags]
+    public enum MeshFlags : uint
+    {
+        // Point flag (0): the value is good.
+        Ok = 0,
+        // Point flag (0x40000000): the value is not to be used.
+        NotOk = 1073741824,
+        // Point flag (0x04000000): there is no value (the value is NaN).
+        Missing = 67108864,
+        // Point flag (0x02000000): the value is doubtful.
+        Suspect = 33554432,
+    }
+
+    // The other MESH_* constants of mesh_capi.h (MESH_MAX_TOKEN_BYTES is
+    // MeshConstants.MaxTokenBytes).
+    public static class MeshConstants
+    {
+        // The version of this header; mesh_library_version() gives the library's.
+        public const int CapiVersionMajor = 0;
+        public const int CapiVersionMinor = 1;
+        public const int CapiVersionPatch = 0;
+        public const string CapiVersionString = "0.1.0";
+
+        // MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons in #if.
+        public const int CapiVersionNumber = 1000;
+
+        // The longest access token a token provider may give, in bytes (without
+        // the NUL): far above what Kerberos or OAuth tokens take, and a bound on
+        // what a faulty provider can make the library allocate.
+        public const int MaxTokenBytes = 65536;
+    }
+
     // Supplies an access token on request. Write the token (without `Bearer `)
     // and a NUL into `buf` (room for `cap` bytes), its length into `*len_out`,
     // and return `MESH_OK`; if `cap` is too small, set `*len_out` to the length

@@ -35,6 +35,34 @@ Public Const MESH_ERROR_SERVER As Long = 14
 Public Const MESH_ERROR_INTERNAL As Long = 15
 Public Const MESH_ERROR_SHUTDOWN As Long = 16
 Public Const MESH_ERROR_FORKED As Long = 17
+Public Const MESH_CAPI_VERSION_MAJOR As Long = 0
+Public Const MESH_CAPI_VERSION_MINOR As Long = 1
+Public Const MESH_CAPI_VERSION_PATCH As Long = 0
+Public Const MESH_CAPI_VERSION_STRING As String = "0.1.0"
+Public Const MESH_CAPI_VERSION_NUMBER As Long = 1000
+Public Const MESH_MAX_TOKEN_BYTES As Long = 65536
+Public Const MESH_CURVE_UNKNOWN As Long = 0
+Public Const MESH_CURVE_STAIRCASE_START_OF_STEP As Long = 1
+Public Const MESH_CURVE_PIECEWISE_LINEAR As Long = 2
+Public Const MESH_CURVE_STAIRCASE As Long = 3
+Public Const MESH_CURVE_UNCHANGED As Long = -1
+Public Const MESH_RESOLUTION_UNSPECIFIED As Long = 0
+Public Const MESH_RESOLUTION_BREAKPOINT As Long = 1
+Public Const MESH_RESOLUTION_MIN15 As Long = 2
+Public Const MESH_RESOLUTION_HOUR As Long = 3
+Public Const MESH_RESOLUTION_DAY As Long = 4
+Public Const MESH_RESOLUTION_WEEK As Long = 5
+Public Const MESH_RESOLUTION_MONTH As Long = 6
+Public Const MESH_RESOLUTION_YEAR As Long = 7
+Public Const MESH_RESOLUTION_MIN30 As Long = 8
+Public Const MESH_RESOLUTION_UNDEFINED As Long = 9
+Public Const MESH_RESOLUTION_MIN As Long = 10
+Public Const MESH_RESOLUTION_MIN5 As Long = 11
+Public Const MESH_RESOLUTION_MIN10 As Long = 12
+Public Const MESH_FLAG_OK As Long = 0
+Public Const MESH_FLAG_NOT_OK As Long = 1073741824
+Public Const MESH_FLAG_MISSING As Long = 67108864
+Public Const MESH_FLAG_SUSPECT As Long = 33554432
 #If Win64 Then
     Public Declare PtrSafe Function mesh_library_version Lib "mesh_capi.dll" () As LongPtr
     Public Declare PtrSafe Function mesh_status_name Lib "mesh_capi.dll" (ByVal status As Long) As LongPtr
