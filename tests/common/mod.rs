@@ -9,6 +9,7 @@ use std::ptr;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub mod bindings;
 pub mod points;
 
 pub use mesh_capi::ffi::*;
