@@ -7,11 +7,14 @@
 // Every failure is a MeshException with the library's status and message.
 // Connection and Session are IDisposable; their native handles are
 // SafeHandles, so a forgotten Dispose is cleaned up by the finalizer.
+// Catalog entries (TimeseriesResource) and units are read into plain
+// objects at once and their handles freed.
 // Text crosses as UTF-8 on every runtime (never the platform's ANSI code
 // page), and the library's own strings are read from IntPtr, never freed.
 
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
@@ -296,6 +299,12 @@ namespace MeshCapi
             Native.Check(Native.mesh_options_set_keepalive_interval_ms(Handle, Native.Milliseconds(interval)));
         }
 
+        /// <summary>Gives a silent connection up after this (HTTP/2 ping); TimeSpan.Zero: never.</summary>
+        public void SetDeadConnectionTimeout(TimeSpan timeout)
+        {
+            Native.Check(Native.mesh_options_set_dead_connection_timeout_ms(Handle, Native.Milliseconds(timeout)));
+        }
+
         public void SetTlsRootCertificatePem(string pem)
         {
             Native.Check(Native.mesh_options_set_tls_root_certificate_pem(Handle, Text.In(pem)));
@@ -463,11 +472,86 @@ namespace MeshCapi
 
         /// <summary>Milliseconds since the Unix epoch, UTC, increasing.</summary>
         public long[] Timestamps { get; private set; }
-        /// <summary>OK 0, NOT_OK 0x40000000, MISSING 0x04000000, SUSPECT 0x02000000.</summary>
+        /// <summary>MeshFlags as numbers (PointFlags(i) gives them typed).</summary>
         public uint[] Flags { get; private set; }
         public double[] Values { get; private set; }
         public int Count { get { return Timestamps.Length; } }
         public DateTime TimeUtc(int i) { return MeshTime.FromUnixMs(Timestamps[i]); }
+        public MeshFlags PointFlags(int i) { return (MeshFlags)Flags[i]; }
+    }
+
+    /// <summary>
+    /// A time series' catalog entry, as read: a snapshot (later updates are
+    /// not seen).
+    /// </summary>
+    public sealed class TimeseriesResource
+    {
+        internal TimeseriesResource(TimeseriesResourceHandle handle)
+        {
+            using (handle)
+            {
+                long key;
+                int curve, resolution, temporary;
+                Native.Check(Native.mesh_timeseries_resource_key(handle, out key));
+                Native.Check(Native.mesh_timeseries_resource_curve_type(handle, out curve));
+                Native.Check(Native.mesh_timeseries_resource_resolution(handle, out resolution));
+                Native.Check(Native.mesh_timeseries_resource_temporary(handle, out temporary));
+                Key = key;
+                Curve = (MeshCurve)curve;
+                Resolution = (MeshResolution)resolution;
+                Temporary = temporary != 0;
+                Path = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+                {
+                    return Native.mesh_timeseries_resource_path(handle, b, c, out l);
+                });
+                Name = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+                {
+                    return Native.mesh_timeseries_resource_name(handle, b, c, out l);
+                });
+                Unit = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+                {
+                    return Native.mesh_timeseries_resource_unit(handle, b, c, out l);
+                });
+                TimeZone = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+                {
+                    return Native.mesh_timeseries_resource_time_zone(handle, b, c, out l);
+                });
+                VirtualExpression = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+                {
+                    return Native.mesh_timeseries_resource_virtual_expression(handle, b, c, out l);
+                });
+            }
+        }
+
+        /// <summary>0 for a series created in a session that has not committed yet.</summary>
+        public long Key { get; private set; }
+        /// <summary>E.g. "Resource/Demo/Inflow".</summary>
+        public string Path { get; private set; }
+        public string Name { get; private set; }
+        /// <summary>A newer server may send a value not named in MeshCurve.</summary>
+        public MeshCurve Curve { get; private set; }
+        public MeshResolution Resolution { get; private set; }
+        /// <summary>The unit's name, e.g. "MW"; empty when there is none.</summary>
+        public string Unit { get; private set; }
+        /// <summary>An IANA name; empty when there is none.</summary>
+        public string TimeZone { get; private set; }
+        /// <summary>Empty for a physical series.</summary>
+        public string VirtualExpression { get; private set; }
+        public bool Temporary { get; private set; }
+    }
+
+    /// <summary>A unit of measurement: its id (for create and update) and name.</summary>
+    public sealed class MeshUnit
+    {
+        internal MeshUnit(Guid id, string name)
+        {
+            Id = id;
+            Name = name;
+        }
+
+        public Guid Id { get; private set; }
+        /// <summary>E.g. "MW".</summary>
+        public string Name { get; private set; }
     }
 
     /// <summary>
@@ -576,15 +660,20 @@ namespace MeshCapi
 
         void RaiseExpired(string id)
         {
-            // Held while the handlers run, so that End waits for them.
+            // No lock is held while the handlers run: waiting for a running
+            // handler is the library's (see End), and a handler may take
+            // any lock of its own.
+            EventHandler<SessionExpiredEventArgs> handlers;
             lock (gate)
             {
-                if (ended || expired == null) return;
-                foreach (EventHandler<SessionExpiredEventArgs> handler in expired.GetInvocationList())
-                {
-                    try { handler(this, new SessionExpiredEventArgs(id)); }
-                    catch (Exception e) { MeshLibrary.Report(e); }
-                }
+                if (ended) return;
+                handlers = expired;
+            }
+            if (handlers == null) return;
+            foreach (EventHandler<SessionExpiredEventArgs> handler in handlers.GetInvocationList())
+            {
+                try { handler(this, new SessionExpiredEventArgs(id)); }
+                catch (Exception e) { MeshLibrary.Report(e); }
             }
         }
 
@@ -598,11 +687,14 @@ namespace MeshCapi
                 ended = true;
                 id = callbackId;
             }
-            // Outside the lock: the library may wait here for a callback
-            // that is waiting for the lock.
             if (id != IntPtr.Zero)
             {
                 CallbackTargets.Remove(id);
+                // Returns once the handler is neither running nor will run
+                // (the library's promise; from inside the handler it does
+                // not wait for itself). Close and detach promise the same,
+                // but Dispose may leave the close to the SafeHandle later,
+                // when another thread is still in a call with the handle.
                 if (!handle.IsClosed) Native.mesh_session_set_expired_callback(handle, null, IntPtr.Zero);
             }
             return true;
@@ -665,6 +757,11 @@ namespace MeshCapi
             return ReadTimeseries(path, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
         }
 
+        public TimeseriesPoints ReadTimeseries(Guid id, DateTime start, DateTime end)
+        {
+            return ReadTimeseries(id, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
+        }
+
         static TimeseriesPoints Take(PointsHandle points)
         {
             using (points)
@@ -697,6 +794,111 @@ namespace MeshCapi
         {
             Native.Check(Native.mesh_write_timeseries_by_id(handle, Text.In(id.ToString()), startMs, endMs,
                 points.Timestamps, points.Flags, points.Values, (UIntPtr)points.Count));
+        }
+
+        /// <summary>Deletes the points in [startMs, endMs), in this session.</summary>
+        public void DeleteTimeseries(long key, long startMs, long endMs)
+        {
+            Native.Check(Native.mesh_delete_timeseries_by_key(handle, key, startMs, endMs));
+        }
+
+        public void DeleteTimeseries(string path, long startMs, long endMs)
+        {
+            Native.Check(Native.mesh_delete_timeseries_by_path(handle, Text.In(path), startMs, endMs));
+        }
+
+        public void DeleteTimeseries(Guid id, long startMs, long endMs)
+        {
+            Native.Check(Native.mesh_delete_timeseries_by_id(handle, Text.In(id.ToString()), startMs, endMs));
+        }
+
+        public void DeleteTimeseries(long key, DateTime start, DateTime end)
+        {
+            DeleteTimeseries(key, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
+        }
+
+        public void DeleteTimeseries(string path, DateTime start, DateTime end)
+        {
+            DeleteTimeseries(path, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
+        }
+
+        // ---------------------------------------------------------------- catalog
+
+        /// <summary>The catalog entry of the series with this key (ErrorNotFound if none).</summary>
+        public TimeseriesResource GetTimeseriesResource(long key)
+        {
+            TimeseriesResourceHandle resource;
+            Native.Check(Native.mesh_timeseries_resource_get(handle, key, out resource));
+            return new TimeseriesResource(resource);
+        }
+
+        /// <summary>
+        /// A new physical series at "Resource" + path + name (path begins and
+        /// ends with '/'), seen by other sessions after Commit. Its Key is 0
+        /// until then (Mesh assigns keys at commit): address it by Path.
+        /// timeZone: an IANA name, for Day or coarser resolution, or null.
+        /// </summary>
+        public TimeseriesResource CreatePhysicalTimeseries(string path, string name, MeshCurve curve,
+            MeshResolution resolution, Guid unitId, string timeZone = null)
+        {
+            TimeseriesResourceHandle resource;
+            Native.Check(Native.mesh_timeseries_resource_create_physical(handle, Text.In(path), Text.In(name),
+                (int)curve, (int)resolution, Text.In(unitId.ToString()), Text.In(timeZone), out resource));
+            return new TimeseriesResource(resource);
+        }
+
+        /// <summary>
+        /// Changes what is given, in this session: null leaves it as it is;
+        /// timeZone "" removes the time zone.
+        /// </summary>
+        public void UpdateTimeseriesResource(long key, MeshCurve? curve = null, Guid? unitId = null, string timeZone = null)
+        {
+            Native.Check(Native.mesh_timeseries_resource_update(handle, key,
+                (int)(curve ?? MeshCurve.Unchanged),
+                unitId.HasValue ? Text.In(unitId.Value.ToString()) : null,
+                Text.In(timeZone)));
+        }
+
+        /// <summary>The units of measurement the server knows.</summary>
+        public IList<MeshUnit> ListUnits()
+        {
+            UnitsHandle units;
+            Native.Check(Native.mesh_units_list(handle, out units));
+            using (units)
+            {
+                UIntPtr count;
+                Native.Check(Native.mesh_units_count(units, out count));
+                var list = new List<MeshUnit>();
+                for (ulong i = 0; i < count.ToUInt64(); i++)
+                    list.Add(ReadUnit(units, (UIntPtr)i));
+                return new ReadOnlyCollection<MeshUnit>(list);
+            }
+        }
+
+        /// <summary>The unit named exactly this (case matters); ErrorNotFound if none.</summary>
+        public MeshUnit FindUnit(string name)
+        {
+            UnitsHandle units;
+            Native.Check(Native.mesh_units_list(handle, out units));
+            using (units)
+            {
+                UIntPtr index;
+                Native.Check(Native.mesh_units_find(units, Text.In(name), out index));
+                return ReadUnit(units, index);
+            }
+        }
+
+        static MeshUnit ReadUnit(UnitsHandle units, UIntPtr index)
+        {
+            var id = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+            {
+                return Native.mesh_units_id(units, index, b, c, out l);
+            });
+            var name = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+            {
+                return Native.mesh_units_name(units, index, b, c, out l);
+            });
+            return new MeshUnit(new Guid(id), name);
         }
     }
 }
