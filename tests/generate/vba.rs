@@ -78,9 +78,9 @@ fn return_type(header: &Header, ty: &CType, win64: bool) -> &'static str {
     }
 }
 
-/// VBA words a C parameter name may hit.
-pub fn identifier(name: &str) -> String {
-    const RESERVED: &[&str] = &[
+/// VBA's keywords and statement names, which no parameter or variable may
+/// be called.
+pub const RESERVED: &[&str] = &[
         "and", "as", "boolean", "byref", "byte", "byval", "call", "case", "close", "const",
         "currency", "date", "declare", "dim", "do", "double", "each", "else", "empty", "end",
         "enum", "eqv", "error", "event", "exit", "false", "for", "friend", "function", "get",
@@ -90,7 +90,10 @@ pub fn identifier(name: &str) -> String {
         "private", "property", "public", "put", "redim", "rem", "resume", "return", "seek",
         "select", "set", "single", "static", "step", "stop", "string", "sub", "then", "to", "true",
         "type", "unlock", "until", "variant", "wend", "while", "width", "with", "write", "xor",
-    ];
+];
+
+/// VBA words a C parameter name may hit.
+pub fn identifier(name: &str) -> String {
     if RESERVED.contains(&name.to_ascii_lowercase().as_str()) {
         format!("{name}_")
     } else {
