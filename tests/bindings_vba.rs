@@ -316,7 +316,11 @@ fn every_declaration_matches_the_header() {
                 .map(|e| format!("{e}\n    {}", d.line))
         })
         .collect();
-    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{}\n(the declarations are generated: see bindings/README.md)",
+        errors.join("\n")
+    );
 
     // Every function VBA can call is declared once per branch; functions
     // taking a C callback are left out (VBA cannot run on the library's
@@ -443,7 +447,9 @@ fn declared_names(code: &str) -> Vec<String> {
         Some(&"Dim") => code["Dim".len()..].split(',').collect(),
         _ if code.contains("Sub ") || code.contains("Function ") => {
             match (code.find('('), code.rfind(')')) {
-                (Some(open), Some(close)) if open < close => code[open + 1..close].split(',').collect(),
+                (Some(open), Some(close)) if open < close => {
+                    code[open + 1..close].split(',').collect()
+                }
                 _ => Vec::new(),
             }
         }

@@ -32,7 +32,8 @@ fn fresh(relative: &str, generated: &[u8]) {
     let committed = std::fs::read(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "{relative} is stale: run `MESH_UPDATE_HEADER=1 cargo test --test header` and commit it"
+        "{relative} is stale: run `MESH_UPDATE_HEADER=1 cargo test --test header` and commit it \
+         (bindings/README.md lists what else a new function needs)"
     );
 }
 

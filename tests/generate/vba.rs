@@ -81,15 +81,15 @@ fn return_type(header: &Header, ty: &CType, win64: bool) -> &'static str {
 /// VBA's keywords and statement names, which no parameter or variable may
 /// be called.
 pub const RESERVED: &[&str] = &[
-        "and", "as", "boolean", "byref", "byte", "byval", "call", "case", "close", "const",
-        "currency", "date", "declare", "dim", "do", "double", "each", "else", "empty", "end",
-        "enum", "eqv", "error", "event", "exit", "false", "for", "friend", "function", "get",
-        "global", "gosub", "goto", "if", "imp", "in", "input", "integer", "is", "len", "let",
-        "like", "line", "lock", "long", "loop", "me", "mod", "name", "new", "next", "not",
-        "nothing", "null", "object", "on", "open", "option", "optional", "or", "preserve", "print",
-        "private", "property", "public", "put", "redim", "rem", "resume", "return", "seek",
-        "select", "set", "single", "static", "step", "stop", "string", "sub", "then", "to", "true",
-        "type", "unlock", "until", "variant", "wend", "while", "width", "with", "write", "xor",
+    "and", "as", "boolean", "byref", "byte", "byval", "call", "case", "close", "const", "currency",
+    "date", "declare", "dim", "do", "double", "each", "else", "empty", "end", "enum", "eqv",
+    "error", "event", "exit", "false", "for", "friend", "function", "get", "global", "gosub",
+    "goto", "if", "imp", "in", "input", "integer", "is", "len", "let", "like", "line", "lock",
+    "long", "loop", "me", "mod", "name", "new", "next", "not", "nothing", "null", "object", "on",
+    "open", "option", "optional", "or", "preserve", "print", "private", "property", "public",
+    "put", "redim", "rem", "resume", "return", "seek", "select", "set", "single", "static", "step",
+    "stop", "string", "sub", "then", "to", "true", "type", "unlock", "until", "variant", "wend",
+    "while", "width", "with", "write", "xor",
 ];
 
 /// VBA words a C parameter name may hit.
