@@ -269,6 +269,35 @@ void close_waits_for_a_running_handler() {
     check(finished_before_close, "the handler had finished when close() returned");
 }
 
+void replacing_a_handler_waits_for_the_old_one() {
+    auto o = fast_keepalive();
+    auto c = mesh::connection::connect(address, o);
+    auto s = c.open_session();
+    std::atomic<bool> entered(false), release(false), finished(false), finished_before(false), replaced(false);
+    s.on_expired([&](const std::string &) {
+        entered = true;
+        while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        finished = true;
+    });
+    end_elsewhere(c, s.id());
+    check(wait_until([&] { return entered.load(); }, 10000), "the handler started");
+    std::thread replacer([&] {
+        try {
+            s.on_expired([](const std::string &) {});
+            finished_before = finished.load();
+        } catch (const mesh::error &) {
+            /* finished_before stays false: the check below fails */
+        }
+        replaced = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    check(!replaced, "on_expired() waits while the old handler runs");
+    release = true;
+    replacer.join();
+    check(finished_before, "the old handler had finished when on_expired() returned");
+}
+
 void a_handler_may_close_its_own_session() {
     auto o = fast_keepalive();
     auto c = mesh::connection::connect(address, o);
@@ -477,6 +506,7 @@ int main(int argc, char **argv) {
     test("the expired handler runs once, on a library thread", expired_handler_runs_once_on_a_library_thread);
     test("a throwing handler is contained and reported", a_throwing_handler_is_contained);
     test("close() waits for a running handler", close_waits_for_a_running_handler);
+    test("replacing a handler waits for the old one", replacing_a_handler_waits_for_the_old_one);
     test("a handler may close its own session", a_handler_may_close_its_own_session);
     test("a token provider outlives its options", token_provider_outlives_its_options);
     test("a throwing token provider gives UNAUTHENTICATED", a_throwing_provider_gives_unauthenticated);
