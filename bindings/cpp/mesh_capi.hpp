@@ -763,8 +763,9 @@ private:
         }
     };
 
+    /* NULL (moved from, closed, detached) is a no-op of mesh_session_close. */
     void end_quietly() noexcept {
-        if (handle_) mesh_session_close(handle_);
+        mesh_session_close(handle_);
         handle_ = nullptr;
         expired_.reset();
         tokens_.reset();
@@ -802,7 +803,7 @@ public:
     connection(connection &&other) noexcept { *this = std::move(other); }
     connection &operator=(connection &&other) noexcept {
         if (this != &other) {
-            if (handle_) mesh_connection_close(handle_);
+            mesh_connection_close(handle_); /* NULL is a no-op */
             handle_ = other.handle_;
             other.handle_ = nullptr;
             tokens_ = std::move(other.tokens_);
@@ -812,9 +813,7 @@ public:
     connection(const connection &) = delete;
     connection &operator=(const connection &) = delete;
     /** Frees the connection; sessions opened through it keep working. */
-    ~connection() {
-        if (handle_) mesh_connection_close(handle_);
-    }
+    ~connection() { mesh_connection_close(handle_); /* NULL is a no-op */ }
 
     std::string server_version() const {
         return detail::read_text([this](char *b, std::size_t c, std::size_t *l) {
