@@ -67,7 +67,7 @@ fi
 install -d "$libdir" "$prefix/include" "$libdir/pkgconfig" "$libdir/cmake/mesh_capi" \
     "$prefix/share/mesh_capi/dotnet" "$prefix/share/mesh_capi/vba"
 install -m 644 include/mesh_capi.h bindings/cpp/mesh_capi.hpp "$prefix/include/"
-install -m 644 bindings/dotnet/MeshCapi.cs bindings/dotnet/MeshCapi.Native.g.cs "$prefix/share/mesh_capi/dotnet/"
+install -m 644 bindings/dotnet/*.cs "$prefix/share/mesh_capi/dotnet/"
 install -m 644 bindings/vba/*.bas "$prefix/share/mesh_capi/vba/"
 
 # Strips debug info from a static library; mingw's strip refuses some

@@ -8,10 +8,10 @@
 mod c_header;
 mod common;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
 
+use common::bindings::{self, HOW_TO};
 use common::{lib_dir, root};
 
 /// C functions the C++ header does not wrap, and why.
@@ -33,37 +33,6 @@ fn readme_snippet() -> String {
         + 7;
     let end = start + readme[start..].find("```").unwrap();
     readme[start..end].to_string()
-}
-
-fn tls_emulator(tokens: &[&str], name: &str) -> (common::Emulator, PathBuf) {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_pem = ca_params.self_signed(&ca_key).unwrap().pem();
-    let ca = Issuer::new(ca_params, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec!["mesh.example".to_string()])
-        .unwrap()
-        .signed_by(&key, &ca)
-        .unwrap();
-    let emu = common::Emulator::start_local(common::Config {
-        tls: Some(mesh_emulator::TlsIdentity {
-            cert_pem: cert.pem(),
-            key_pem: key.serialize_pem(),
-        }),
-        tokens: Some(
-            tokens
-                .iter()
-                .map(|t| (t.to_string(), mesh_emulator::Identity::named(name)))
-                .collect::<HashMap<_, _>>(),
-        ),
-        ..Default::default()
-    })
-    .unwrap();
-    let root_pem = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cpp_root.pem");
-    std::fs::write(&root_pem, ca_pem).unwrap();
-    (emu, root_pem)
 }
 
 #[test]
@@ -117,20 +86,16 @@ fn the_cpp_header_passes_its_tests_as_cpp14_17_and_20() {
             .expect("run the C++ compiler");
         assert!(
             out.status.success(),
-            "{std}: {}",
+            "{std}: {}\n({HOW_TO})",
             String::from_utf8_lossy(&out.stderr)
         );
         // Fresh servers for each run: the program commits points and revokes a token.
-        let emu = common::Emulator::start_local(common::Config {
-            catalog: mesh_emulator::parse_catalog(
-                "4242 Resource/Tilløp/Serie STAIRCASE HOUR m3/s\n\
-                 1 Resource/Demo/Inflow STAIRCASE HOUR m3/s demo",
-            )
-            .expect("catalog"),
-            ..Default::default()
-        })
-        .unwrap();
-        let (tls, root_pem) = tls_emulator(&["cpp-token-1", "cpp-token-2"], "Bjørn Ålesund");
+        let emu = bindings::emulator();
+        let (tls, root_pem) = bindings::tls_emulator(
+            &["cpp-token-1", "cpp-token-2"],
+            "Bjørn Ålesund",
+            "cpp_root.pem",
+        );
         let out = common::run(
             &exe,
             &[
@@ -141,13 +106,14 @@ fn the_cpp_header_passes_its_tests_as_cpp14_17_and_20() {
                 "cpp-token-1",
                 "cpp-token-2",
                 "Bjørn Ålesund",
+                mesh_emulator::DEFAULT_VERSION,
             ],
         );
         let stdout = common::stdout(&out);
         assert_eq!(
             stdout.lines().last(),
             Some(format!("{tests} passed, 0 failed").as_str()),
-            "{std}"
+            "{std}:\n{stdout}({HOW_TO})"
         );
         assert_eq!(out.status.code(), Some(0), "{std}");
     }
@@ -168,6 +134,6 @@ fn every_c_function_is_wrapped_or_listed() {
     }
     assert!(
         missing.is_empty(),
-        "mesh_capi.hpp does not wrap {missing:?}: wrap them, or list them in NOT_WRAPPED with a reason"
+        "mesh_capi.hpp does not wrap {missing:?}: wrap them, or list them in NOT_WRAPPED with a reason ({HOW_TO})"
     );
 }

@@ -9,6 +9,9 @@
 #[path = "common/c_header.rs"]
 mod c_header;
 mod common;
+#[allow(dead_code)]
+#[path = "generate/vba.rs"]
+mod vba_generator;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -313,7 +316,11 @@ fn every_declaration_matches_the_header() {
                 .map(|e| format!("{e}\n    {}", d.line))
         })
         .collect();
-    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{}\n(the declarations are generated: see bindings/README.md)",
+        errors.join("\n")
+    );
 
     // Every function VBA can call is declared once per branch; functions
     // taking a C callback are left out (VBA cannot run on the library's
@@ -344,6 +351,7 @@ fn the_modules_call_only_what_they_declare() {
         .enums
         .iter()
         .flat_map(|e| e.constants.iter().map(|(n, _)| n.clone()))
+        .chain(header.constants.iter().map(|c| c.name.clone()))
         .collect();
     for (module, text) in modules() {
         for line in text.lines() {
@@ -367,7 +375,7 @@ fn the_modules_call_only_what_they_declare() {
                         declared.contains(&word)
                             || constants.contains(&word)
                             || word == "MESH_ERROR_BASE",
-                        "{module}: {word} is neither declared nor a status constant: {line}"
+                        "{module}: {word} is neither declared nor a constant of the header: {line}"
                     );
                 }
                 rest = &rest[at + word.len().max(1)..];
@@ -417,12 +425,45 @@ fn the_modules_are_well_formed_for_the_vba_editor() {
                 assert!(open.is_empty(), "{module}: {kind} inside {open:?}: {line}");
                 open.push(kind);
             }
+            for name in declared_names(c) {
+                assert!(
+                    !vba_generator::RESERVED.contains(&name.to_ascii_lowercase().as_str()),
+                    "{module}: {name} is a VBA keyword: {line}"
+                );
+            }
             if let ["End", kind @ ("Sub" | "Function")] = words.as_slice() {
                 assert_eq!(open.pop(), Some(*kind), "{module}: unmatched End {kind}");
             }
         }
         assert!(open.is_empty(), "{module}: {open:?} not ended");
     }
+}
+
+/// The names a line of code declares: the parameters of a `Sub` or
+/// `Function` (a `Declare` included) and the variables of a `Dim`.
+fn declared_names(code: &str) -> Vec<String> {
+    let words: Vec<&str> = code.split_whitespace().collect();
+    let parts: Vec<&str> = match words.first() {
+        Some(&"Dim") => code["Dim".len()..].split(',').collect(),
+        _ if code.contains("Sub ") || code.contains("Function ") => {
+            match (code.find('('), code.rfind(')')) {
+                (Some(open), Some(close)) if open < close => {
+                    code[open + 1..close].split(',').collect()
+                }
+                _ => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    };
+    parts
+        .iter()
+        .filter_map(|part| {
+            part.split_whitespace()
+                .find(|w| !["Optional", "ByVal", "ByRef", "ParamArray"].contains(w))
+                .map(|w| w.split('(').next().unwrap_or(w).to_string())
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 #[test]

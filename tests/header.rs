@@ -11,7 +11,7 @@ mod generate;
 
 use std::path::Path;
 
-use c_header::Header;
+use c_header::{ConstValue, Header};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -32,7 +32,8 @@ fn fresh(relative: &str, generated: &[u8]) {
     let committed = std::fs::read(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "{relative} is stale: run `MESH_UPDATE_HEADER=1 cargo test --test header` and commit it"
+        "{relative} is stale: run `MESH_UPDATE_HEADER=1 cargo test --test header` and commit it \
+         (bindings/README.md lists what else a new function needs)"
     );
 }
 
@@ -102,6 +103,28 @@ fn committed_header_and_generated_bindings_are_fresh() {
 }
 
 #[test]
+fn every_constant_is_in_an_enum_group_or_listed_as_standalone() {
+    let header = Header::parse(&generate_header());
+    let unsorted: Vec<&str> = header
+        .constants
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|name| generate::constant_group(name).is_none() && !generate::is_standalone(name))
+        .collect();
+    assert!(
+        unsorted.is_empty(),
+        "new constants {unsorted:?}: add their family to CONSTANT_GROUPS (a typed enum in .NET) \
+         or them to STANDALONE_CONSTANTS in tests/generate/mod.rs; see bindings/README.md"
+    );
+    for (prefix, name, _) in generate::CONSTANT_GROUPS {
+        assert!(
+            header.constants.iter().any(|c| c.name.starts_with(prefix)),
+            "CONSTANT_GROUPS lists {prefix}* ({name}), which the header no longer has"
+        );
+    }
+}
+
+#[test]
 fn the_header_parser_reads_the_shapes_cbindgen_writes() {
     let h = Header::parse(
         "/* intro\n * more */\n#ifndef G\n#define G\n#define MESH_X ((4 * 1024) * 1024)\n\
@@ -109,6 +132,7 @@ fn the_header_parser_reads_the_shapes_cbindgen_writes() {
          // A status.\ntypedef enum mesh_status {\n  // ok\n  MESH_OK = 0,\n  MESH_B,\n} mesh_status;\n\
          typedef struct mesh_session mesh_session;\n\
          typedef void (*mesh_cb)(const char *session_id, void *user_data);\n\
+         // Ten.\n#define MESH_TEN 10\n#define MESH_NAME \"x\"\n#define MESH_LEAST INT64_MIN\n\
          #ifdef __cplusplus\nextern \"C\" {\n#endif // __cplusplus\n\
          // Doc line.\nenum mesh_status mesh_f(const struct mesh_session *session,\n   const int64_t **out,\n   size_t cap);\n\
          const char *mesh_v(void);\n#ifdef __cplusplus\n}  // extern \"C\"\n#endif\n#endif\n",
@@ -132,6 +156,20 @@ fn the_header_parser_reads_the_shapes_cbindgen_writes() {
     assert_eq!(h.functions[1].ret.spelled(), "const char *");
     assert!(h.functions[1].params.is_empty());
     assert!(h.macros.iter().any(|(n, _)| n == "MESH_X"));
+    // Constants: numbers and strings, with their comments.
+    let constants: Vec<_> = h
+        .constants
+        .iter()
+        .map(|c| (c.name.as_str(), c.value.clone(), c.doc.clone()))
+        .collect();
+    assert_eq!(
+        constants,
+        [
+            ("MESH_TEN", ConstValue::Int(10), vec!["Ten.".to_string()]),
+            ("MESH_NAME", ConstValue::Text("x".into()), vec![]),
+            ("MESH_LEAST", ConstValue::Int(i64::MIN), vec![]),
+        ]
+    );
 }
 
 #[test]

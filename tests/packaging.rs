@@ -191,6 +191,8 @@ fn install_lays_out_a_prefix_that_pkg_config_and_cmake_builds_use() {
         "lib/cmake/mesh_capi/mesh_capiConfig.cmake",
         "lib/cmake/mesh_capi/mesh_capiConfigVersion.cmake",
         "share/mesh_capi/dotnet/MeshCapi.cs",
+        "share/mesh_capi/dotnet/MeshCapi.Catalog.cs",
+        "share/mesh_capi/dotnet/MeshCapi.Native.g.cs",
         "share/mesh_capi/vba/MeshCapi.bas",
     ] {
         assert!(prefix.join(file).is_file(), "{file} not installed");

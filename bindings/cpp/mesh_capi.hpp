@@ -1,20 +1,25 @@
 /*
  * mesh_capi.hpp: a header-only C++ wrapper of mesh_capi.h (C++14 or later).
  *
- * - RAII: mesh::options, mesh::connection, mesh::session and mesh::points
- *   own their handles and free them in their destructors; they move, never
- *   copy.
+ * - RAII: mesh::options, mesh::connection, mesh::session, mesh::points,
+ *   mesh::timeseries_resource and mesh::units own their handles and free
+ *   them in their destructors; they move, never copy.
  * - Errors: every failure throws mesh::error, carrying the mesh_status and
  *   the library's message.
  * - Text: std::string in and out, UTF-8.
  * - Callbacks (expiry handlers, token providers) are std::functions whose
  *   lifetime the wrapper manages: the library holds only a number, never a
- *   pointer to them; session::close(), detach(), on_expired() and the
+ *   pointer to them. session::close(), detach(), on_expired() and the
  *   destructor return only once a running handler has finished (unless
- *   called from inside it); a provider lives as long as any options,
- *   connection or session that may call it. Exceptions thrown by callbacks
- *   never cross into the library: they go to the handler set with
+ *   called from inside it): the library promises that for the calls they
+ *   make. A token provider lives as long as any options, connection or
+ *   session that may call it, and the last of them to go waits for a call
+ *   of it that is running. Exceptions thrown by callbacks never cross into
+ *   the library: they go to the handler set with
  *   mesh::set_callback_error_handler, or are dropped.
+ * - Numbers the C API defines as macros (MESH_CURVE_*, MESH_RESOLUTION_*,
+ *   MESH_FLAG_*) are used as they are: a server may send values newer than
+ *   this header.
  *
  * Every class is as thread-safe as the C API: any thread may use any object,
  * except that moving or destroying one must not race with its use.
@@ -117,11 +122,23 @@ inline void report(std::exception_ptr e) noexcept {
 }
 
 /*
- * A callback's state, found through a number the library passes back as
- * user_data. It tracks which threads are running it, so that close() can
- * wait for them, except when close() is called from inside the callback.
+ * Callbacks are found through a number the library passes back as
+ * user_data, never a pointer: a call that comes late finds nothing instead
+ * of freed memory, and a call that is running holds a shared_ptr to its
+ * state, so a handler that closes its own session (the library does not
+ * wait for a callback from inside it), or one still running after a
+ * mesh_shutdown that timed out, keeps its std::function alive until it
+ * returns.
+ *
+ * Expiry handlers need no waiting of their own: once
+ * mesh_session_set_expired_callback, mesh_session_close or
+ * mesh_session_detach has returned, the library guarantees that the
+ * callback set before is neither running nor will run. Token providers
+ * have no such promise (a call on another thread may be asking for a token
+ * as the last owner goes), so their state tracks which threads run them
+ * and its last owner waits for the others.
  */
-struct slot {
+struct waiting_slot {
     std::mutex m;
     std::condition_variable idle;
     std::vector<std::thread::id> running;
@@ -144,7 +161,7 @@ struct slot {
         idle.notify_all();
     }
     /** No new calls; waits for running ones on other threads. */
-    void deactivate() {
+    void retire() {
         std::unique_lock<std::mutex> lock(m);
         active = false;
         idle.wait(lock, [this] {
@@ -155,11 +172,12 @@ struct slot {
     }
 };
 
-struct expired_slot : slot {
+struct expired_slot {
     std::function<void(const std::string &)> handler;
+    void retire() noexcept { /* the library has waited (see above) */ }
 };
 
-struct token_slot : slot {
+struct token_slot : waiting_slot {
     std::function<std::string()> provider;
     std::string pending; /* the token given while the library's buffer was too small */
     bool has_pending = false;
@@ -168,7 +186,7 @@ struct token_slot : slot {
 /** Number -> slot; the library holds numbers, never pointers to slots. */
 class registry {
 public:
-    std::uintptr_t add(std::shared_ptr<slot> s) {
+    std::uintptr_t add(std::shared_ptr<void> s) {
         std::lock_guard<std::mutex> lock(m_);
         std::uintptr_t id = ++next_;
         slots_[id] = s;
@@ -188,7 +206,7 @@ public:
 private:
     std::mutex m_;
     std::uintptr_t next_ = 0;
-    std::map<std::uintptr_t, std::weak_ptr<slot>> slots_;
+    std::map<std::uintptr_t, std::weak_ptr<void>> slots_;
 };
 
 inline registry &callbacks() {
@@ -199,13 +217,7 @@ inline registry &callbacks() {
 inline void on_expired(const char *session_id, void *user_data) noexcept {
     try {
         auto s = callbacks().find<expired_slot>(user_data);
-        if (!s || !s->enter()) return;
-        try {
-            if (s->handler) s->handler(session_id);
-        } catch (...) {
-            report(std::current_exception());
-        }
-        s->leave();
+        if (s && s->handler) s->handler(session_id);
     } catch (...) {
         report(std::current_exception());
     }
@@ -260,12 +272,12 @@ static inline mesh_status mesh_hpp_token_trampoline(void *user_data, char *buf, 
 }
 }
 
-/** Registers a slot; the shared_ptr's last owner deactivates and unregisters it. */
+/** Registers a slot; the shared_ptr's last owner retires and unregisters it. */
 template <class T>
 std::shared_ptr<T> make_slot(std::uintptr_t *id_out) {
     auto id = std::make_shared<std::uintptr_t>(0);
     std::shared_ptr<T> s(new T(), [id](T *p) {
-        p->deactivate();
+        p->retire();
         callbacks().remove(*id);
         delete p;
     });
@@ -315,6 +327,11 @@ public:
     /** 0: half the server's inactivity timeout (the default). */
     options &keepalive_interval(std::chrono::milliseconds t) {
         detail::check(mesh_options_set_keepalive_interval_ms(handle_.get(), ms(t)));
+        return *this;
+    }
+    /** Gives a silent connection up after this (HTTP/2 ping); 0: never. */
+    options &dead_connection_timeout(std::chrono::milliseconds t) {
+        detail::check(mesh_options_set_dead_connection_timeout_ms(handle_.get(), ms(t)));
         return *this;
     }
     options &tls_root_certificate_pem(const std::string &pem) {
@@ -377,7 +394,7 @@ private:
 
 struct point {
     std::int64_t time_ms; /* since the Unix epoch, UTC */
-    std::uint32_t flags;  /* OK 0, NOT_OK 0x40000000, MISSING 0x04000000, SUSPECT 0x02000000 */
+    std::uint32_t flags;  /* MESH_FLAG_*: OK, NOT_OK, MISSING, SUSPECT */
     double value;
 };
 
@@ -422,6 +439,140 @@ private:
     const std::int64_t *times_ = nullptr;
     const std::uint32_t *flags_ = nullptr;
     const double *values_ = nullptr;
+};
+
+/* ----------------------------------------------------------------- catalog */
+
+/**
+ * A time series' catalog entry: a snapshot, valid after its session is
+ * closed and after mesh::shutdown().
+ */
+class timeseries_resource {
+public:
+    explicit timeseries_resource(mesh_timeseries_resource *r) : handle_(r) {}
+
+    /** 0 for a series created in a session that has not committed yet. */
+    std::int64_t key() const {
+        std::int64_t out = 0;
+        detail::check(mesh_timeseries_resource_key(handle_.get(), &out));
+        return out;
+    }
+    /** E.g. "Resource/Demo/Inflow". */
+    std::string path() const {
+        return detail::read_text([this](char *b, std::size_t c, std::size_t *l) {
+            return mesh_timeseries_resource_path(handle_.get(), b, c, l);
+        });
+    }
+    std::string name() const {
+        return detail::read_text([this](char *b, std::size_t c, std::size_t *l) {
+            return mesh_timeseries_resource_name(handle_.get(), b, c, l);
+        });
+    }
+    /** A MESH_CURVE_* number. */
+    std::int32_t curve_type() const {
+        std::int32_t out = 0;
+        detail::check(mesh_timeseries_resource_curve_type(handle_.get(), &out));
+        return out;
+    }
+    /** A MESH_RESOLUTION_* number. */
+    std::int32_t resolution() const {
+        std::int32_t out = 0;
+        detail::check(mesh_timeseries_resource_resolution(handle_.get(), &out));
+        return out;
+    }
+    /** The unit's name, e.g. "MW"; empty when there is none. */
+    std::string unit() const {
+        return detail::read_text([this](char *b, std::size_t c, std::size_t *l) {
+            return mesh_timeseries_resource_unit(handle_.get(), b, c, l);
+        });
+    }
+    /** An IANA name; empty when there is none. */
+    std::string time_zone() const {
+        return detail::read_text([this](char *b, std::size_t c, std::size_t *l) {
+            return mesh_timeseries_resource_time_zone(handle_.get(), b, c, l);
+        });
+    }
+    /** Empty for a physical series. */
+    std::string virtual_expression() const {
+        return detail::read_text([this](char *b, std::size_t c, std::size_t *l) {
+            return mesh_timeseries_resource_virtual_expression(handle_.get(), b, c, l);
+        });
+    }
+    bool temporary() const {
+        std::int32_t out = 0;
+        detail::check(mesh_timeseries_resource_temporary(handle_.get(), &out));
+        return out != 0;
+    }
+    const mesh_timeseries_resource *get() const noexcept { return handle_.get(); }
+
+private:
+    struct free_resource {
+        void operator()(mesh_timeseries_resource *r) const noexcept { mesh_timeseries_resource_free(r); }
+    };
+    std::unique_ptr<mesh_timeseries_resource, free_resource> handle_;
+};
+
+/** The units of measurement a server knows: ids (for create and update) and names. */
+class units {
+public:
+    explicit units(mesh_units *u) : handle_(u) { detail::check(mesh_units_count(u, &size_)); }
+
+    std::size_t size() const noexcept { return size_; }
+    /** Canonical lower-case id of unit i. */
+    std::string id(std::size_t i) const {
+        return detail::read_text([this, i](char *b, std::size_t c, std::size_t *l) {
+            return mesh_units_id(handle_.get(), i, b, c, l);
+        });
+    }
+    std::string name(std::size_t i) const {
+        return detail::read_text([this, i](char *b, std::size_t c, std::size_t *l) {
+            return mesh_units_name(handle_.get(), i, b, c, l);
+        });
+    }
+    /** The index of the unit named exactly this; throws MESH_ERROR_NOT_FOUND. */
+    std::size_t find(const std::string &unit_name) const {
+        std::size_t index = 0;
+        detail::check(mesh_units_find(handle_.get(), unit_name.c_str(), &index));
+        return index;
+    }
+    /** The id of the unit named exactly this; throws MESH_ERROR_NOT_FOUND. */
+    std::string id_of(const std::string &unit_name) const { return id(find(unit_name)); }
+    const mesh_units *get() const noexcept { return handle_.get(); }
+
+private:
+    struct free_units {
+        void operator()(mesh_units *u) const noexcept { mesh_units_free(u); }
+    };
+    std::unique_ptr<mesh_units, free_units> handle_;
+    std::size_t size_ = 0;
+};
+
+/** What session::update_timeseries_resource changes: only what is set here. */
+class resource_update {
+public:
+    /** A MESH_CURVE_* number. */
+    resource_update &curve_type(std::int32_t curve) {
+        curve_ = curve;
+        return *this;
+    }
+    /** A unit id, e.g. from units::id_of. */
+    resource_update &unit_id(std::string id) {
+        unit_id_ = std::move(id);
+        set_unit_ = true;
+        return *this;
+    }
+    /** An IANA name, for DAY or coarser resolution; "" removes the time zone. */
+    resource_update &time_zone(std::string zone) {
+        time_zone_ = std::move(zone);
+        set_time_zone_ = true;
+        return *this;
+    }
+
+private:
+    friend class session;
+    std::int32_t curve_ = MESH_CURVE_UNCHANGED;
+    std::string unit_id_, time_zone_;
+    bool set_unit_ = false, set_time_zone_ = false;
 };
 
 /* ----------------------------------------------------------------- session */
@@ -476,11 +627,15 @@ public:
      * empty function clears it.
      */
     void on_expired(std::function<void(const std::string &)> handler) {
-        clear_expired();
-        if (!handler) return;
+        if (!handler) {
+            detail::check(mesh_session_set_expired_callback(handle_, nullptr, nullptr));
+            expired_.reset();
+            return;
+        }
         std::uintptr_t id = 0;
         auto slot = detail::make_slot<detail::expired_slot>(&id);
         slot->handler = std::move(handler);
+        /* Once this returns the handler before is neither running nor will run. */
         detail::check(mesh_session_set_expired_callback(handle_, detail::mesh_hpp_expired_trampoline,
                                                         detail::as_user_data(id)));
         expired_ = slot;
@@ -488,17 +643,19 @@ public:
 
     /** Stops keep-alive and frees the handle; the session stays open on the server. */
     void detach() {
-        clear_expired();
         mesh_session *h = handle_;
         handle_ = nullptr;
-        detail::check(mesh_session_detach(h));
+        mesh_status status = mesh_session_detach(h);
+        expired_.reset(); /* the library no longer runs it */
+        detail::check(status);
     }
     /** Ends the session on the server; the handle is freed whatever the outcome. */
     void close() {
-        clear_expired();
         mesh_session *h = handle_;
         handle_ = nullptr;
-        detail::check(mesh_session_close(h));
+        mesh_status status = mesh_session_close(h);
+        expired_.reset(); /* the library no longer runs it */
+        detail::check(status);
     }
 
     points read_timeseries_by_key(std::int64_t key, std::int64_t start_ms, std::int64_t end_ms) {
@@ -538,6 +695,51 @@ public:
                                                   c.f.data(), c.v.data(), pts.size()));
     }
 
+    /** Deletes the points in [start_ms, end_ms), in this session. */
+    void delete_timeseries_by_key(std::int64_t key, std::int64_t start_ms, std::int64_t end_ms) {
+        detail::check(mesh_delete_timeseries_by_key(handle_, key, start_ms, end_ms));
+    }
+    void delete_timeseries_by_path(const std::string &path, std::int64_t start_ms, std::int64_t end_ms) {
+        detail::check(mesh_delete_timeseries_by_path(handle_, path.c_str(), start_ms, end_ms));
+    }
+    void delete_timeseries_by_id(const std::string &id, std::int64_t start_ms, std::int64_t end_ms) {
+        detail::check(mesh_delete_timeseries_by_id(handle_, id.c_str(), start_ms, end_ms));
+    }
+
+    /** The catalog entry of the series with this key; MESH_ERROR_NOT_FOUND if none. */
+    timeseries_resource get_timeseries_resource(std::int64_t key) {
+        mesh_timeseries_resource *r = nullptr;
+        detail::check(mesh_timeseries_resource_get(handle_, key, &r));
+        return timeseries_resource(r);
+    }
+    /**
+     * A new physical series at "Resource" + path + name (path begins and ends
+     * with '/'), seen by other sessions after commit. Its key is 0 until
+     * then (Mesh assigns keys at commit): address it by path. time_zone ""
+     * is none.
+     */
+    timeseries_resource create_physical_timeseries(const std::string &path, const std::string &name,
+                                                   std::int32_t curve_type, std::int32_t resolution,
+                                                   const std::string &unit_id,
+                                                   const std::string &time_zone = std::string()) {
+        mesh_timeseries_resource *r = nullptr;
+        detail::check(mesh_timeseries_resource_create_physical(
+            handle_, path.c_str(), name.c_str(), curve_type, resolution, unit_id.c_str(),
+            time_zone.empty() ? nullptr : time_zone.c_str(), &r));
+        return timeseries_resource(r);
+    }
+    /** Changes what the update sets, in this session. */
+    void update_timeseries_resource(std::int64_t key, const resource_update &update) {
+        detail::check(mesh_timeseries_resource_update(
+            handle_, key, update.curve_, update.set_unit_ ? update.unit_id_.c_str() : nullptr,
+            update.set_time_zone_ ? update.time_zone_.c_str() : nullptr));
+    }
+    units list_units() {
+        mesh_units *u = nullptr;
+        detail::check(mesh_units_list(handle_, &u));
+        return units(u);
+    }
+
     mesh_session *get() const noexcept { return handle_; }
 
 private:
@@ -561,17 +763,11 @@ private:
         }
     };
 
-    /** The handler neither runs nor will run once this returns (except when called from it). */
-    void clear_expired() noexcept {
-        if (!expired_) return;
-        expired_->deactivate();
-        if (handle_) mesh_session_set_expired_callback(handle_, nullptr, nullptr);
-        expired_.reset();
-    }
+    /* NULL (moved from, closed, detached) is a no-op of mesh_session_close. */
     void end_quietly() noexcept {
-        clear_expired();
-        if (handle_) mesh_session_close(handle_);
+        mesh_session_close(handle_);
         handle_ = nullptr;
+        expired_.reset();
         tokens_.reset();
     }
 
@@ -607,7 +803,7 @@ public:
     connection(connection &&other) noexcept { *this = std::move(other); }
     connection &operator=(connection &&other) noexcept {
         if (this != &other) {
-            if (handle_) mesh_connection_close(handle_);
+            mesh_connection_close(handle_); /* NULL is a no-op */
             handle_ = other.handle_;
             other.handle_ = nullptr;
             tokens_ = std::move(other.tokens_);
@@ -617,9 +813,7 @@ public:
     connection(const connection &) = delete;
     connection &operator=(const connection &) = delete;
     /** Frees the connection; sessions opened through it keep working. */
-    ~connection() {
-        if (handle_) mesh_connection_close(handle_);
-    }
+    ~connection() { mesh_connection_close(handle_); /* NULL is a no-op */ }
 
     std::string server_version() const {
         return detail::read_text([this](char *b, std::size_t c, std::size_t *l) {

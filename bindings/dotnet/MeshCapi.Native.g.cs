@@ -35,6 +35,148 @@ namespace MeshCapi
         ErrorForked = 17,
     }
 
+    // The MESH_CURVE_* constants of mesh_capi.h.
+    public enum MeshCurve
+    {
+        // Curve type: not set.
+        Unknown = 0,
+        // Curve type: each value holds from its point until the next.
+        StaircaseStartOfStep = 1,
+        // Curve type: straight lines between points. Reads return one point at or
+        // after the interval end too.
+        PiecewiseLinear = 2,
+        // Curve type: each value holds until its point.
+        Staircase = 3,
+        // For `mesh_timeseries_resource_update`: leave the curve type as it is.
+        Unchanged = -1,
+    }
+
+    // The MESH_RESOLUTION_* constants of mesh_capi.h.
+    public enum MeshResolution
+    {
+        // Resolution: not set.
+        Unspecified = 0,
+        // Resolution: points at any times.
+        Breakpoint = 1,
+        // Resolution: 15 minutes.
+        Min15 = 2,
+        // Resolution: an hour.
+        Hour = 3,
+        // Resolution: a day.
+        Day = 4,
+        // Resolution: a week.
+        Week = 5,
+        // Resolution: a month.
+        Month = 6,
+        // Resolution: a year.
+        Year = 7,
+        // Resolution: 30 minutes.
+        Min30 = 8,
+        // Resolution: undefined.
+        Undefined = 9,
+        // Resolution: a minute.
+        Min = 10,
+        // Resolution: 5 minutes.
+        Min5 = 11,
+        // Resolution: 10 minutes.
+        Min10 = 12,
+    }
+
+    // The MESH_FLAG_* constants of mesh_capi.h.
+    [Flags]
+    public enum MeshFlags : uint
+    {
+        // Point flag (0): the value is good.
+        Ok = 0,
+        // Point flag (0x40000000): the value is not to be used.
+        NotOk = 1073741824,
+        // Point flag (0x04000000): there is no value (the value is NaN).
+        Missing = 67108864,
+        // Point flag (0x02000000): the value is doubtful.
+        Suspect = 33554432,
+    }
+
+    // The other MESH_* constants of mesh_capi.h (MESH_MAX_TOKEN_BYTES is
+    // MeshConstants.MaxTokenBytes).
+    public static class MeshConstants
+    {
+        // The version of this header; mesh_library_version() gives the library's.
+        public const int CapiVersionMajor = 0;
+        public const int CapiVersionMinor = 1;
+        public const int CapiVersionPatch = 0;
+        public const string CapiVersionString = "0.1.0";
+
+        // MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons in #if.
+        public const int CapiVersionNumber = 1000;
+
+        // Kind of a calculation result: an answer of no kind (nothing).
+        public const int CalcNone = 0;
+
+        // Kind of a calculation result: a list of series
+        // (`mesh_calc_result_series`).
+        public const int CalcSeries = 1;
+
+        // Kind of a calculation result: a list of numbers
+        // (`mesh_calc_result_number`).
+        public const int CalcNumbers = 2;
+
+        // Kind of a calculation result: a list of strings
+        // (`mesh_calc_result_string`).
+        public const int CalcStrings = 3;
+
+        // Transformation method: Mesh's default for the series and the direction
+        // (transformed reads only).
+        public const int MethodImplicit = 1;
+
+        // Transformation method: the sum of the values in each period.
+        public const int MethodSum = 2;
+
+        // Transformation method: the integral over each period (value × seconds).
+        public const int MethodSumi = 3;
+
+        // Transformation method: the mean of the values in each period.
+        public const int MethodAvg = 4;
+
+        // Transformation method: the time-weighted mean over each period.
+        public const int MethodAvgi = 5;
+
+        // Transformation method: the first value in each period.
+        public const int MethodFirst = 6;
+
+        // Transformation method: the last value in each period.
+        public const int MethodLast = 7;
+
+        // Transformation method: the smallest value in each period.
+        public const int MethodMin = 8;
+
+        // Transformation method: the largest value in each period.
+        public const int MethodMax = 9;
+
+        // Time zone of a transformation's days, weeks, months and years: the
+        // default (a time-zone-aware series' own zone; otherwise the server's
+        // default calculation zone in a calculation, UTC in a transformed read).
+        public const int ZoneDefault = 0;
+
+        // Time zone of a transformation: UTC.
+        public const int ZoneUtc = 1;
+
+        // Time zone of a transformation: the Mesh server's local zone, with
+        // daylight saving time.
+        public const int ZoneLocal = 2;
+
+        // Time zone of a transformation: the Mesh server's local zone without
+        // daylight saving time.
+        public const int ZoneStandard = 3;
+
+        // "No time": for an optional time or interval, pass it to mean none.
+        public const long NoTime = long.MinValue;
+
+        // The longest access token a token provider may give, in bytes (without
+        // the NUL): far above what Kerberos or OAuth tokens take, and a bound on
+        // what a faulty provider can make the library allocate.
+        public const int MaxTokenBytes = 65536;
+    }
+
     // Supplies an access token on request. Write the token (without `Bearer `)
     // and a NUL into `buf` (room for `cap` bytes), its length into `*len_out`,
     // and return `MESH_OK`; if `cap` is too small, set `*len_out` to the length

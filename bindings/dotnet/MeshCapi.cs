@@ -7,6 +7,7 @@
 // Every failure is a MeshException with the library's status and message.
 // Connection and Session are IDisposable; their native handles are
 // SafeHandles, so a forgotten Dispose is cleaned up by the finalizer.
+// Each area of the API has its file: MeshCapi.Catalog.cs the catalog.
 // Text crosses as UTF-8 on every runtime (never the platform's ANSI code
 // page), and the library's own strings are read from IntPtr, never freed.
 
@@ -296,6 +297,12 @@ namespace MeshCapi
             Native.Check(Native.mesh_options_set_keepalive_interval_ms(Handle, Native.Milliseconds(interval)));
         }
 
+        /// <summary>Gives a silent connection up after this (HTTP/2 ping); TimeSpan.Zero: never.</summary>
+        public void SetDeadConnectionTimeout(TimeSpan timeout)
+        {
+            Native.Check(Native.mesh_options_set_dead_connection_timeout_ms(Handle, Native.Milliseconds(timeout)));
+        }
+
         public void SetTlsRootCertificatePem(string pem)
         {
             Native.Check(Native.mesh_options_set_tls_root_certificate_pem(Handle, Text.In(pem)));
@@ -463,11 +470,12 @@ namespace MeshCapi
 
         /// <summary>Milliseconds since the Unix epoch, UTC, increasing.</summary>
         public long[] Timestamps { get; private set; }
-        /// <summary>OK 0, NOT_OK 0x40000000, MISSING 0x04000000, SUSPECT 0x02000000.</summary>
+        /// <summary>MeshFlags as numbers (PointFlags(i) gives them typed).</summary>
         public uint[] Flags { get; private set; }
         public double[] Values { get; private set; }
         public int Count { get { return Timestamps.Length; } }
         public DateTime TimeUtc(int i) { return MeshTime.FromUnixMs(Timestamps[i]); }
+        public MeshFlags PointFlags(int i) { return (MeshFlags)Flags[i]; }
     }
 
     /// <summary>
@@ -475,7 +483,7 @@ namespace MeshCapi
     /// closes it (uncommitted changes are lost); Detach leaves it open for
     /// another process.
     /// </summary>
-    public sealed class Session : IDisposable
+    public sealed partial class Session : IDisposable
     {
         // Referenced from a static field so the collector never frees it.
         static readonly MeshExpiredCallback ExpiredThunk = OnExpired;
@@ -576,15 +584,20 @@ namespace MeshCapi
 
         void RaiseExpired(string id)
         {
-            // Held while the handlers run, so that End waits for them.
+            // No lock is held while the handlers run: waiting for a running
+            // handler is the library's (see End), and a handler may take
+            // any lock of its own.
+            EventHandler<SessionExpiredEventArgs> handlers;
             lock (gate)
             {
-                if (ended || expired == null) return;
-                foreach (EventHandler<SessionExpiredEventArgs> handler in expired.GetInvocationList())
-                {
-                    try { handler(this, new SessionExpiredEventArgs(id)); }
-                    catch (Exception e) { MeshLibrary.Report(e); }
-                }
+                if (ended) return;
+                handlers = expired;
+            }
+            if (handlers == null) return;
+            foreach (EventHandler<SessionExpiredEventArgs> handler in handlers.GetInvocationList())
+            {
+                try { handler(this, new SessionExpiredEventArgs(id)); }
+                catch (Exception e) { MeshLibrary.Report(e); }
             }
         }
 
@@ -598,11 +611,14 @@ namespace MeshCapi
                 ended = true;
                 id = callbackId;
             }
-            // Outside the lock: the library may wait here for a callback
-            // that is waiting for the lock.
             if (id != IntPtr.Zero)
             {
                 CallbackTargets.Remove(id);
+                // Returns once the handler is neither running nor will run
+                // (the library's promise; from inside the handler it does
+                // not wait for itself). Close and detach promise the same,
+                // but Dispose may leave the close to the SafeHandle later,
+                // when another thread is still in a call with the handle.
                 if (!handle.IsClosed) Native.mesh_session_set_expired_callback(handle, null, IntPtr.Zero);
             }
             return true;
@@ -665,6 +681,11 @@ namespace MeshCapi
             return ReadTimeseries(path, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
         }
 
+        public TimeseriesPoints ReadTimeseries(Guid id, DateTime start, DateTime end)
+        {
+            return ReadTimeseries(id, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
+        }
+
         static TimeseriesPoints Take(PointsHandle points)
         {
             using (points)
@@ -697,6 +718,32 @@ namespace MeshCapi
         {
             Native.Check(Native.mesh_write_timeseries_by_id(handle, Text.In(id.ToString()), startMs, endMs,
                 points.Timestamps, points.Flags, points.Values, (UIntPtr)points.Count));
+        }
+
+        /// <summary>Deletes the points in [startMs, endMs), in this session.</summary>
+        public void DeleteTimeseries(long key, long startMs, long endMs)
+        {
+            Native.Check(Native.mesh_delete_timeseries_by_key(handle, key, startMs, endMs));
+        }
+
+        public void DeleteTimeseries(string path, long startMs, long endMs)
+        {
+            Native.Check(Native.mesh_delete_timeseries_by_path(handle, Text.In(path), startMs, endMs));
+        }
+
+        public void DeleteTimeseries(Guid id, long startMs, long endMs)
+        {
+            Native.Check(Native.mesh_delete_timeseries_by_id(handle, Text.In(id.ToString()), startMs, endMs));
+        }
+
+        public void DeleteTimeseries(long key, DateTime start, DateTime end)
+        {
+            DeleteTimeseries(key, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
+        }
+
+        public void DeleteTimeseries(string path, DateTime start, DateTime end)
+        {
+            DeleteTimeseries(path, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
         }
     }
 }

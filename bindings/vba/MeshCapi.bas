@@ -8,7 +8,8 @@ Attribute VB_Name = "MeshCapi"
 ' same 8 bytes (its value is the integer / 10000).
 '
 ' Text is converted here between VBA's UTF-16 and the library's UTF-8
-' (MeshUtf8, LibraryText), so names like "Tilløp" arrive intact. Failures
+' (MeshUtf8, LibraryText), so names like "Tilløp" arrive intact. Keys are
+' Doubles here (as cells hold them, exact up to 2^53). Failures
 ' raise a VBA error: Err.Number = vbObjectError + 512 + status,
 ' Err.Description = "MESH_ERROR_...: what failed and why" (MeshLastError gives
 ' the text after a raw call). VBA cannot take callbacks from the library's
@@ -35,7 +36,53 @@ Public Const MESH_ERROR_SERVER As Long = 14
 Public Const MESH_ERROR_INTERNAL As Long = 15
 Public Const MESH_ERROR_SHUTDOWN As Long = 16
 Public Const MESH_ERROR_FORKED As Long = 17
+Public Const MESH_CAPI_VERSION_MAJOR As Long = 0
+Public Const MESH_CAPI_VERSION_MINOR As Long = 1
+Public Const MESH_CAPI_VERSION_PATCH As Long = 0
+Public Const MESH_CAPI_VERSION_STRING As String = "0.1.0"
+Public Const MESH_CAPI_VERSION_NUMBER As Long = 1000
+Public Const MESH_CALC_NONE As Long = 0
+Public Const MESH_CALC_SERIES As Long = 1
+Public Const MESH_CALC_NUMBERS As Long = 2
+Public Const MESH_CALC_STRINGS As Long = 3
+Public Const MESH_METHOD_IMPLICIT As Long = 1
+Public Const MESH_METHOD_SUM As Long = 2
+Public Const MESH_METHOD_SUMI As Long = 3
+Public Const MESH_METHOD_AVG As Long = 4
+Public Const MESH_METHOD_AVGI As Long = 5
+Public Const MESH_METHOD_FIRST As Long = 6
+Public Const MESH_METHOD_LAST As Long = 7
+Public Const MESH_METHOD_MIN As Long = 8
+Public Const MESH_METHOD_MAX As Long = 9
+Public Const MESH_ZONE_DEFAULT As Long = 0
+Public Const MESH_ZONE_UTC As Long = 1
+Public Const MESH_ZONE_LOCAL As Long = 2
+Public Const MESH_ZONE_STANDARD As Long = 3
+Public Const MESH_MAX_TOKEN_BYTES As Long = 65536
+Public Const MESH_CURVE_UNKNOWN As Long = 0
+Public Const MESH_CURVE_STAIRCASE_START_OF_STEP As Long = 1
+Public Const MESH_CURVE_PIECEWISE_LINEAR As Long = 2
+Public Const MESH_CURVE_STAIRCASE As Long = 3
+Public Const MESH_CURVE_UNCHANGED As Long = -1
+Public Const MESH_RESOLUTION_UNSPECIFIED As Long = 0
+Public Const MESH_RESOLUTION_BREAKPOINT As Long = 1
+Public Const MESH_RESOLUTION_MIN15 As Long = 2
+Public Const MESH_RESOLUTION_HOUR As Long = 3
+Public Const MESH_RESOLUTION_DAY As Long = 4
+Public Const MESH_RESOLUTION_WEEK As Long = 5
+Public Const MESH_RESOLUTION_MONTH As Long = 6
+Public Const MESH_RESOLUTION_YEAR As Long = 7
+Public Const MESH_RESOLUTION_MIN30 As Long = 8
+Public Const MESH_RESOLUTION_UNDEFINED As Long = 9
+Public Const MESH_RESOLUTION_MIN As Long = 10
+Public Const MESH_RESOLUTION_MIN5 As Long = 11
+Public Const MESH_RESOLUTION_MIN10 As Long = 12
+Public Const MESH_FLAG_OK As Long = 0
+Public Const MESH_FLAG_NOT_OK As Long = 1073741824
+Public Const MESH_FLAG_MISSING As Long = 67108864
+Public Const MESH_FLAG_SUSPECT As Long = 33554432
 #If Win64 Then
+    Public Const MESH_NO_TIME As LongLong = &H8000000000000000^
     Public Declare PtrSafe Function mesh_library_version Lib "mesh_capi.dll" () As LongPtr
     Public Declare PtrSafe Function mesh_status_name Lib "mesh_capi.dll" (ByVal status As Long) As LongPtr
     Public Declare PtrSafe Function mesh_last_error_message Lib "mesh_capi.dll" (ByVal buf As LongPtr, ByVal cap As LongPtr) As LongPtr
@@ -331,6 +378,26 @@ Public Function MeshDate(ByVal ms As Currency) As Date
 End Function
 #End If
 
+' 64-bit integers (keys) from Doubles and back: LongLong on 64-bit Office,
+' Currency holding the same 8 bytes on 32-bit Office.
+#If Win64 Then
+Private Function Int64Of(ByVal n As Double) As LongLong
+    Int64Of = CLngLng(n)
+End Function
+
+Private Function DoubleOf(ByVal n As LongLong) As Double
+    DoubleOf = CDbl(n)
+End Function
+#Else
+Private Function Int64Of(ByVal n As Double) As Currency
+    Int64Of = CCur(n / 10000#)
+End Function
+
+Private Function DoubleOf(ByVal n As Currency) As Double
+    DoubleOf = CDbl(n) * 10000#
+End Function
+#End If
+
 ' ------------------------------------------------------------------ connections and sessions
 
 ' "host:port", "http://host:port" or "https://host:port"; options from
@@ -519,3 +586,167 @@ Private Function Flatten(ByVal data As Variant) As Variant
     End If
     Flatten = result
 End Function
+
+' Deletes the points of the series at path in [startUtc, endUtc), in this
+' session (others see it after MeshCommit).
+Public Sub MeshDeleteSeries(ByVal session As LongPtr, ByVal path As String, ByVal startUtc As Date, ByVal endUtc As Date)
+    Dim p() As Byte
+    p = MeshUtf8(path)
+    MeshCheck mesh_delete_timeseries_by_path(session, VarPtr(p(0)), MeshMs(startUtc), MeshMs(endUtc))
+End Sub
+
+' ------------------------------------------------------------------ catalog
+
+' The catalog entry of the series with this key, as a 2-D array (1 To 9,
+' 1 To 2) of names and values, ready for Range.Value: Key, Path, Name,
+' Curve (a MESH_CURVE_* number), Resolution (MESH_RESOLUTION_*), Unit,
+' Time zone, Expression (of a virtual series), Temporary.
+Public Function MeshSeriesInfo(ByVal session As LongPtr, ByVal key As Double) As Variant
+    Dim resource As LongPtr
+#If Win64 Then
+    Dim k As LongLong
+#Else
+    Dim k As Currency
+#End If
+    Dim curve As Long
+    Dim resolution As Long
+    Dim temporary As Long
+    Dim info(1 To 9, 1 To 2) As Variant
+    MeshCheck mesh_timeseries_resource_get(session, Int64Of(key), resource)
+    On Error GoTo Done
+    MeshCheck mesh_timeseries_resource_key(resource, k)
+    MeshCheck mesh_timeseries_resource_curve_type(resource, curve)
+    MeshCheck mesh_timeseries_resource_resolution(resource, resolution)
+    MeshCheck mesh_timeseries_resource_temporary(resource, temporary)
+    info(1, 1) = "Key": info(1, 2) = DoubleOf(k)
+    info(2, 1) = "Path": info(2, 2) = ResourceText(resource, 1)
+    info(3, 1) = "Name": info(3, 2) = ResourceText(resource, 2)
+    info(4, 1) = "Curve": info(4, 2) = curve
+    info(5, 1) = "Resolution": info(5, 2) = resolution
+    info(6, 1) = "Unit": info(6, 2) = ResourceText(resource, 3)
+    info(7, 1) = "Time zone": info(7, 2) = ResourceText(resource, 4)
+    info(8, 1) = "Expression": info(8, 2) = ResourceText(resource, 5)
+    info(9, 1) = "Temporary": info(9, 2) = (temporary <> 0)
+    MeshSeriesInfo = info
+Done:
+    mesh_timeseries_resource_free resource
+    If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
+End Function
+
+' Text `which` of a resource (1 path, 2 name, 3 unit, 4 time zone, 5
+' expression), by the buffer convention: a second call when it did not fit.
+Private Function ResourceText(ByVal resource As LongPtr, ByVal which As Long) As String
+    Dim buf() As Byte
+    Dim n As LongPtr
+    Dim status As Long
+    Dim attempt As Long
+    ReDim buf(255)
+    For attempt = 1 To 2
+        Select Case which
+        Case 1: status = mesh_timeseries_resource_path(resource, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 2: status = mesh_timeseries_resource_name(resource, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 3: status = mesh_timeseries_resource_unit(resource, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 4: status = mesh_timeseries_resource_time_zone(resource, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case Else: status = mesh_timeseries_resource_virtual_expression(resource, VarPtr(buf(0)), UBound(buf) + 1, n)
+        End Select
+        If status <> MESH_ERROR_BUFFER_TOO_SMALL Then Exit For
+        ReDim buf(CLng(n))
+    Next attempt
+    MeshCheck status
+    ResourceText = FromUtf8(VarPtr(buf(0)), CLng(n))
+End Function
+
+' The id (isId True) or name of unit index, as MeshUnits lists them.
+Private Function UnitText(ByVal units As LongPtr, ByVal index As Long, ByVal isId As Boolean) As String
+    Dim buf(127) As Byte
+    Dim n As LongPtr
+    If isId Then
+        MeshCheck mesh_units_id(units, index, VarPtr(buf(0)), 128, n)
+    Else
+        MeshCheck mesh_units_name(units, index, VarPtr(buf(0)), 128, n)
+    End If
+    UnitText = FromUtf8(VarPtr(buf(0)), CLng(n))
+End Function
+
+' The units of measurement the server knows: a 2-D array (1 To n, 1 To 2)
+' of names and ids; Empty when there are none.
+Public Function MeshUnits(ByVal session As LongPtr) As Variant
+    Dim units As LongPtr
+    Dim n As LongPtr
+    Dim i As Long
+    Dim result() As Variant
+    MeshCheck mesh_units_list(session, units)
+    On Error GoTo Done
+    MeshCheck mesh_units_count(units, n)
+    If n > 0 Then
+        ReDim result(1 To CLng(n), 1 To 2)
+        For i = 0 To CLng(n) - 1
+            result(i + 1, 1) = UnitText(units, i, False)
+            result(i + 1, 2) = UnitText(units, i, True)
+        Next i
+        MeshUnits = result
+    End If
+Done:
+    mesh_units_free units
+    If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
+End Function
+
+' The id of the unit named exactly unitName (case matters), for
+' MeshCreateSeries and MeshUpdateSeries; MESH_ERROR_NOT_FOUND if none.
+Public Function MeshUnitId(ByVal session As LongPtr, ByVal unitName As String) As String
+    Dim units As LongPtr
+    Dim index As LongPtr
+    Dim u() As Byte
+    u = MeshUtf8(unitName)
+    MeshCheck mesh_units_list(session, units)
+    On Error GoTo Done
+    MeshCheck mesh_units_find(units, VarPtr(u(0)), index)
+    MeshUnitId = UnitText(units, CLng(index), True)
+Done:
+    mesh_units_free units
+    If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
+End Function
+
+' Creates a physical series at "Resource" & path & seriesName (path begins
+' and ends with "/"), in this session; others see it after MeshCommit. Mesh
+' gives it a key at commit, so address it by the path this returns.
+' curve: a MESH_CURVE_* number; resolution: MESH_RESOLUTION_*; unitName as
+' MeshUnits lists it; timeZone: an IANA name (DAY or coarser), "" for none.
+Public Function MeshCreateSeries(ByVal session As LongPtr, ByVal path As String, ByVal seriesName As String, ByVal curve As Long, ByVal resolution As Long, ByVal unitName As String, Optional ByVal timeZone As String = "") As String
+    Dim p() As Byte
+    Dim n() As Byte
+    Dim u() As Byte
+    Dim z() As Byte
+    Dim zone As LongPtr
+    Dim resource As LongPtr
+    p = MeshUtf8(path)
+    n = MeshUtf8(seriesName)
+    u = MeshUtf8(MeshUnitId(session, unitName))
+    z = MeshUtf8(timeZone)
+    If Len(timeZone) > 0 Then zone = VarPtr(z(0))
+    MeshCheck mesh_timeseries_resource_create_physical(session, VarPtr(p(0)), VarPtr(n(0)), curve, resolution, VarPtr(u(0)), zone, resource)
+    On Error GoTo Done
+    MeshCreateSeries = ResourceText(resource, 1)
+Done:
+    mesh_timeseries_resource_free resource
+    If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
+End Function
+
+' Changes what is given of the series with this key, in this session:
+' curve (MESH_CURVE_*; -1, MESH_CURVE_UNCHANGED, leaves it), unitName (""
+' leaves it), timeZone (left out leaves it, "" removes it).
+Public Sub MeshUpdateSeries(ByVal session As LongPtr, ByVal key As Double, Optional ByVal curve As Long = -1, Optional ByVal unitName As String = "", Optional ByVal timeZone As Variant)
+    Dim u() As Byte
+    Dim z() As Byte
+    Dim unit As LongPtr
+    Dim zone As LongPtr
+    If Len(unitName) > 0 Then
+        u = MeshUtf8(MeshUnitId(session, unitName))
+        unit = VarPtr(u(0))
+    End If
+    If Not IsMissing(timeZone) Then
+        z = MeshUtf8(CStr(timeZone))
+        zone = VarPtr(z(0))
+    End If
+    MeshCheck mesh_timeseries_resource_update(session, Int64Of(key), curve, unit, zone)
+End Sub

@@ -1,6 +1,7 @@
 Attribute VB_Name = "MeshExample"
-' MeshExample.bas: reads a time series from Mesh into the active sheet, and
-' watches a session for expiry by polling. Needs the MeshCapi module.
+' MeshExample.bas: reads a time series and a catalog entry from Mesh into
+' the active sheet, and watches a session for expiry by polling. Needs the
+' MeshCapi module.
 Option Explicit
 
 Private Const MeshAddress As String = "127.0.0.1:50051"
@@ -21,6 +22,31 @@ Public Sub ReadSeriesIntoSheet()
         .Range("A1:C1").Value = Array("Time (UTC)", "Value", "Flags")
         If Not IsEmpty(data) Then .Range("A2").Resize(UBound(data, 1), 3).Value = data
         .Columns("A").NumberFormat = "yyyy-mm-dd hh:mm"
+    End With
+    MeshSessionClose session
+    MeshConnectionClose connection
+    Exit Sub
+Failed:
+    MsgBox Err.Description, vbExclamation, "Mesh"
+    If session <> 0 Then mesh_session_close session
+    If connection <> 0 Then mesh_connection_close connection
+End Sub
+
+' Writes the catalog entry of Resource/Demo/Inflow (key 101) into E1:F9 of
+' the active sheet, and the server's units of measurement from H1.
+Public Sub CatalogIntoSheet()
+    Dim connection As LongPtr
+    Dim session As LongPtr
+    Dim info As Variant
+    Dim units As Variant
+    On Error GoTo Failed
+    connection = MeshConnect(MeshAddress)
+    session = MeshSessionOpen(connection)
+    info = MeshSeriesInfo(session, 101)
+    units = MeshUnits(session)
+    With ActiveSheet
+        .Range("E1").Resize(9, 2).Value = info
+        If Not IsEmpty(units) Then .Range("H1").Resize(UBound(units, 1), 2).Value = units
     End With
     MeshSessionClose session
     MeshConnectionClose connection

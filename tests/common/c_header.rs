@@ -93,6 +93,33 @@ pub struct Enum {
     pub doc: Vec<String>,
 }
 
+/// The value of a `MESH_*` constant macro.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConstValue {
+    Int(i64),
+    Text(String),
+}
+
+/// A `#define MESH_...` with a value: an integer (`65536`, `-1`, `(4 * 1024)`
+/// is not one, `INT64_MIN` is) or a string literal.
+#[derive(Clone, Debug)]
+pub struct Constant {
+    pub name: String,
+    pub value: ConstValue,
+    /// The `//` comment lines above it, without the slashes.
+    pub doc: Vec<String>,
+}
+
+impl Constant {
+    /// `Some(value)` when it is an integer that fits in 32 bits.
+    pub fn int32(&self) -> Option<i32> {
+        match self.value {
+            ConstValue::Int(v) => i32::try_from(v).ok(),
+            ConstValue::Text(_) => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Header {
     pub functions: Vec<Function>,
@@ -104,6 +131,8 @@ pub struct Header {
     pub opaque_structs: Vec<String>,
     /// `#define` names with their replacement text.
     pub macros: Vec<(String, String)>,
+    /// The `MESH_*` macros whose value is a number or a string, in order.
+    pub constants: Vec<Constant>,
     /// Every other typedef name.
     pub typedefs: Vec<String>,
 }
@@ -149,9 +178,20 @@ impl Header {
                 } else if let Some(rest) = directive.strip_prefix("define") {
                     let rest = rest.trim();
                     let (name, value) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-                    header
-                        .macros
-                        .push((name.to_string(), value.trim().to_string()));
+                    let value = value.trim();
+                    let doc = std::mem::take(&mut doc);
+                    if let Some(value) = name
+                        .starts_with("MESH_")
+                        .then(|| constant_value(value))
+                        .flatten()
+                    {
+                        header.constants.push(Constant {
+                            name: name.to_string(),
+                            value,
+                            doc,
+                        });
+                    }
+                    header.macros.push((name.to_string(), value.to_string()));
                 }
                 continue;
             }
@@ -317,6 +357,24 @@ fn parse_params(text: &str) -> Vec<Param> {
             }
         })
         .collect()
+}
+
+/// A macro's value as a constant: a decimal or hex integer, `INT64_MIN`,
+/// `INT64_MAX`, or a string literal without escapes; None otherwise.
+fn constant_value(text: &str) -> Option<ConstValue> {
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        return (!inner.contains(['"', '\\'])).then(|| ConstValue::Text(inner.to_string()));
+    }
+    let text = text.trim_start_matches('(').trim_end_matches(')');
+    let value = match text {
+        "INT64_MIN" => i64::MIN,
+        "INT64_MAX" => i64::MAX,
+        _ => match text.strip_prefix("0x") {
+            Some(hex) => i64::from_str_radix(hex, 16).ok()?,
+            None => text.parse().ok()?,
+        },
+    };
+    Some(ConstValue::Int(value))
 }
 
 fn parse_int(text: &str) -> i64 {

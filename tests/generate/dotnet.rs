@@ -5,14 +5,17 @@
 //! Rules, the same for every function so that a new one needs no thought:
 //! statuses are `MeshStatus`; library-owned text (`const char *` returned) is
 //! `IntPtr`, never `string` (the marshaler would free it); text in is
-//! `byte[]` holding NUL-terminated UTF-8 and text out a `byte[]` buffer, so
-//! no runtime's default string encoding is ever involved; `size_t` is
-//! `UIntPtr`; handles are `SafeHandle`s, except in their destructors, which
+//! `byte[]` holding NUL-terminated UTF-8 (an array of strings is `IntPtr[]`
+//! the wrapper fills) and text out a `byte[]` buffer, so no runtime's
+//! default string encoding is ever involved; `size_t` is `UIntPtr`; handles are `SafeHandle`s, except in their destructors, which
 //! `ReleaseHandle` calls with the raw value; out-parameters are `out`;
-//! other pointers to numbers are arrays; everything is `Cdecl`.
+//! other pointers to numbers are arrays; everything is `Cdecl`. The
+//! header's `MESH_*` constants become typed enums by the families listed in
+//! `CONSTANT_GROUPS` (`MeshCurve`, `MeshResolution`, `[Flags] MeshFlags`),
+//! and the other constants are members of `MeshConstants`.
 
-use super::pascal_case;
-use crate::c_header::{CType, Function, Header, Param};
+use super::{constant_group, pascal_case, CONSTANT_GROUPS};
+use crate::c_header::{CType, ConstValue, Constant, Function, Header, Param};
 
 /// `mesh_connection` -> `ConnectionHandle`.
 pub fn handle_class(opaque: &str) -> String {
@@ -74,6 +77,11 @@ fn param_type(header: &Header, f: &Function, p: &Param) -> String {
     if ty.base == "char" && ty.pointers == 1 {
         return "byte[]".to_string();
     }
+    if ty.base == "char" && ty.pointers == 2 && !p.is_out() {
+        // An array of strings: pointers to NUL-terminated UTF-8 the wrapper
+        // allocates (Marshal.AllocHGlobal) and frees after the call.
+        return "IntPtr[]".to_string();
+    }
     if ty.base == "void" && ty.pointers == 1 {
         return "IntPtr".to_string();
     }
@@ -105,7 +113,7 @@ fn param_type(header: &Header, f: &Function, p: &Param) -> String {
         };
     }
     match number(&ty.base) {
-        Some(n) if ty.pointers == 1 && n != "UIntPtr" => format!("{n}[]"),
+        Some(n) if ty.pointers == 1 => format!("{n}[]"),
         _ => panic!("no .NET type for {} {}", ty.spelled(), p.name),
     }
 }
@@ -181,6 +189,7 @@ pub fn generate(header: &Header) -> String {
         }
         out.push_str("    }\n\n");
     }
+    out.push_str(&constants(header));
     for c in &header.callbacks {
         let params: Vec<String> = c
             .params
@@ -243,6 +252,77 @@ pub fn generate(header: &Header) -> String {
         ));
     }
     out.push_str("    }\n}\n");
+    out
+}
+
+/// A C# literal of an integer constant.
+fn literal(value: i64) -> String {
+    match value {
+        i64::MIN => "long.MinValue".to_string(),
+        i64::MAX => "long.MaxValue".to_string(),
+        v => v.to_string(),
+    }
+}
+
+/// The enums of `CONSTANT_GROUPS` and the class `MeshConstants` holding the
+/// other constants.
+fn constants(header: &Header) -> String {
+    let mut out = String::new();
+    for (prefix, name, flags) in CONSTANT_GROUPS {
+        let members: Vec<&Constant> = header
+            .constants
+            .iter()
+            .filter(|c| constant_group(&c.name).is_some_and(|(p, _, _)| p == *prefix))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("    // The {prefix}* constants of mesh_capi.h.\n"));
+        if *flags {
+            out.push_str("    [Flags]\n");
+        }
+        let base = if *flags { " : uint" } else { "" };
+        out.push_str(&format!("    public enum {name}{base}\n    {{\n"));
+        for c in members {
+            let ConstValue::Int(value) = c.value else {
+                panic!("{} is in an enum but is no number", c.name);
+            };
+            out.push_str(&comment(&c.doc, "        "));
+            out.push_str(&format!(
+                "        {} = {},\n",
+                pascal_case(&c.name[prefix.len()..]),
+                literal(value)
+            ));
+        }
+        out.push_str("    }\n\n");
+    }
+    out.push_str(
+        "    // The other MESH_* constants of mesh_capi.h (MESH_MAX_TOKEN_BYTES is\n    \
+         // MeshConstants.MaxTokenBytes).\n    \
+         public static class MeshConstants\n    {\n",
+    );
+    let mut first = true;
+    for c in header
+        .constants
+        .iter()
+        .filter(|c| constant_group(&c.name).is_none())
+    {
+        if !first && !c.doc.is_empty() {
+            out.push('\n');
+        }
+        first = false;
+        let (ty, value) = match &c.value {
+            ConstValue::Int(v) if i32::try_from(*v).is_ok() => ("int", v.to_string()),
+            ConstValue::Int(v) => ("long", literal(*v)),
+            ConstValue::Text(t) => ("string", format!("\"{t}\"")),
+        };
+        out.push_str(&comment(&c.doc, "        "));
+        out.push_str(&format!(
+            "        public const {ty} {} = {value};\n",
+            pascal_case(c.name.strip_prefix("MESH_").unwrap_or(&c.name))
+        ));
+    }
+    out.push_str("    }\n\n");
     out
 }
 

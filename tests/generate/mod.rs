@@ -9,6 +9,35 @@ pub mod dotnet;
 pub mod stdcall;
 pub mod vba;
 
+/// `MESH_*` constants that the bindings with typed enums (.NET) gather into
+/// one enum each: the macros' common prefix, the enum's name, and whether
+/// its values combine as bit flags. A new family of constants (say
+/// `MESH_VALUE_TYPE_*`) gets a line here; see `bindings/README.md`.
+pub const CONSTANT_GROUPS: &[(&str, &str, bool)] = &[
+    ("MESH_CURVE_", "MeshCurve", false),
+    ("MESH_RESOLUTION_", "MeshResolution", false),
+    ("MESH_FLAG_", "MeshFlags", true),
+];
+
+/// `MESH_*` constants that belong to no enum (in .NET they are
+/// `MeshConstants.*`): names, or prefixes ending in `_`.
+pub const STANDALONE_CONSTANTS: &[&str] = &["MESH_CAPI_VERSION_", "MESH_MAX_TOKEN_BYTES"];
+
+/// The group of `CONSTANT_GROUPS` a constant belongs to.
+pub fn constant_group(name: &str) -> Option<(&'static str, &'static str, bool)> {
+    CONSTANT_GROUPS
+        .iter()
+        .copied()
+        .find(|(prefix, _, _)| name.starts_with(prefix))
+}
+
+/// Whether a constant is listed in `STANDALONE_CONSTANTS`.
+pub fn is_standalone(name: &str) -> bool {
+    STANDALONE_CONSTANTS
+        .iter()
+        .any(|listed| name == *listed || (listed.ends_with('_') && name.starts_with(listed)))
+}
+
 /// The module definition file of mesh_capi.dll: its exports, from which
 /// MSVC's `lib /def:` or mingw's `dlltool -d` make an import library.
 pub fn def_file(header: &crate::c_header::Header) -> String {

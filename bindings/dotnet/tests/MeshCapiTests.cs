@@ -2,7 +2,12 @@
 // a console program (no test framework needed, so it runs on plain Mono).
 // tests/bindings_dotnet.rs builds and runs it:
 //
-//   MeshCapiTests.exe VERSION ADDRESS TLS_ADDRESS ROOT_PEM SERVER_NAME TOKEN DISPLAY_NAME
+//   MeshCapiTests.exe VERSION ADDRESS TLS_ADDRESS ROOT_PEM SERVER_NAME TOKEN DISPLAY_NAME SERVER_VERSION
+//
+// ADDRESS serves the emulator's demo catalog (Resource/Demo/Inflow is key
+// 101, with a week of hourly points from 2025-01-01; key 1 an empty
+// breakpoint series) and two series of the test's: 4242 (hourly, m3/s) and
+// 4243 (daily).
 //
 // Prints PASS/FAIL per test and ends with "N passed, M failed"; the exit
 // code is 0 only when nothing failed.
@@ -15,15 +20,19 @@ using MeshCapi;
 static class MeshCapiTests
 {
     const long Key = 4242;
+    const long DailyKey = 4243;
+    const long DemoKey = 101;
+    const long BreakpointKey = 1;
+    const long Hour = 3600000L;
     const string SeriesPath = "Resource/Tilløp/Serie";
-    static string version, address, tlsAddress, rootPem, serverName, token, displayName;
+    static string version, address, tlsAddress, rootPem, serverName, token, displayName, serverVersion;
     static int passed, failed;
 
     static int Main(string[] args)
     {
-        if (args.Length < 7)
+        if (args.Length < 8)
         {
-            Console.WriteLine("usage: MeshCapiTests VERSION ADDRESS TLS_ADDRESS ROOT_PEM SERVER_NAME TOKEN DISPLAY_NAME");
+            Console.WriteLine("usage: MeshCapiTests VERSION ADDRESS TLS_ADDRESS ROOT_PEM SERVER_NAME TOKEN DISPLAY_NAME SERVER_VERSION");
             return 2;
         }
         version = args[0];
@@ -33,6 +42,7 @@ static class MeshCapiTests
         serverName = args[4];
         token = args[5];
         displayName = args[6];
+        serverVersion = args[7];
 
         Test("library version and status names", LibraryVersionAndStatusNames);
         Test("connect reports the server version", ConnectReportsTheServerVersion);
@@ -47,8 +57,15 @@ static class MeshCapiTests
         Test("the expired event fires once, on a library thread", ExpiredEventFiresOnce);
         Test("a throwing handler is contained and reported", ThrowingHandlerIsContained);
         Test("Dispose waits for a running handler", DisposeWaitsForARunningHandler);
+        Test("a handler may dispose its own session", AHandlerMayDisposeItsOwnSession);
         Test("token provider over TLS, identity with non-ASCII name", TokenProviderOverTls);
         Test("a throwing token provider gives UNAUTHENTICATED", ThrowingTokenProvider);
+        Test("catalog: a demo series' resource info", ResourceInfoOfADemoSeries);
+        Test("units: listed, found by name", Units);
+        Test("catalog: create, write by path, update, commit", CreateWriteUpdateCommit);
+        Test("delete by key, path and id, seen after commit", DeleteByKeyPathAndId);
+        Test("typed constants match the header's numbers", TypedConstants);
+        Test("the dead connection timeout is an option", DeadConnectionTimeout);
         Test("the README example runs", delegate { ReadmeExample.Run(address); });
 
         Console.WriteLine(passed + " passed, " + failed + " failed");
@@ -131,12 +148,14 @@ static class MeshCapiTests
         Equal(version, MeshLibrary.Version, "version");
         Equal("MESH_ERROR_SESSION_NOT_FOUND", MeshLibrary.StatusName(MeshStatus.ErrorSessionNotFound), "name");
         Equal("MESH_STATUS_UNKNOWN", MeshLibrary.StatusName((MeshStatus)99), "unknown");
+        Equal("MESH_ERROR_SHUTDOWN", MeshLibrary.StatusName(MeshStatus.ErrorShutdown), "16");
+        Equal("MESH_ERROR_FORKED", MeshLibrary.StatusName(MeshStatus.ErrorForked), "17");
     }
 
     static void ConnectReportsTheServerVersion()
     {
         using (var connection = Connection.Connect(address))
-            Equal("2.21.0", connection.ServerVersion, "server version");
+            Equal(serverVersion, connection.ServerVersion, "server version");
     }
 
     static void UnreachableServerThrows()
@@ -228,7 +247,11 @@ static class MeshCapiTests
                 }
             }
             Equal(new DateTime(2031, 3, 1, 1, 0, 0, DateTimeKind.Utc), byKey.TimeUtc(1), "TimeUtc");
-            Equal(0, reader.ReadTimeseries(Key, start, end).Count, "unseen before commit");
+            // An hourly series reads as missing where nothing is committed.
+            var before = reader.ReadTimeseries(Key, start, end);
+            Equal(24, before.Count, "steps before commit");
+            for (int i = 0; i < 24; i++)
+                Check(double.IsNaN(before.Values[i]) && before.PointFlags(i).HasFlag(MeshFlags.Missing), "unseen before commit");
             writer.Commit();
             Equal(24, reader.ReadTimeseries(Key, start, end).Count, "seen after commit");
             Throws(MeshStatus.ErrorInvalidArgument, delegate { writer.ReadTimeseries(Key, end, start); });
@@ -350,6 +373,29 @@ static class MeshCapiTests
         }
     }
 
+    static void AHandlerMayDisposeItsOwnSession()
+    {
+        using (var options = FastKeepAlive())
+        using (var connection = Connection.Connect(address, options))
+        {
+            var session = connection.OpenSession();
+            var done = new ManualResetEvent(false);
+            session.Expired += delegate
+            {
+                session.Dispose();
+                done.Set();
+            };
+            EndElsewhere(connection, session.Id);
+            Check(done.WaitOne(10000), "disposed from its own handler, without a deadlock");
+            try
+            {
+                session.Commit();
+                throw new Exception("Commit after Dispose did not throw");
+            }
+            catch (ObjectDisposedException) { }
+        }
+    }
+
     static void TokenProviderOverTls()
     {
         int asked = 0;
@@ -390,6 +436,155 @@ static class MeshCapiTests
         finally
         {
             MeshLibrary.CallbackException -= report;
+        }
+    }
+
+    static void ResourceInfoOfADemoSeries()
+    {
+        using (var connection = Connection.Connect(address))
+        {
+            TimeseriesResource r;
+            using (var session = connection.OpenSession())
+            {
+                r = session.GetTimeseriesResource(DemoKey);
+                Equal("Resource/Tilløp/Serie", session.GetTimeseriesResource(Key).Path, "UTF-8 out");
+                Throws(MeshStatus.ErrorNotFound, delegate { session.GetTimeseriesResource(987654321); });
+            }
+            Equal(DemoKey, r.Key, "key");
+            Equal("Resource/Demo/Inflow", r.Path, "path");
+            Equal("Inflow", r.Name, "name");
+            Equal(MeshCurve.Staircase, r.Curve, "curve");
+            Equal(MeshResolution.Hour, r.Resolution, "resolution");
+            Equal("m3/s", r.Unit, "unit");
+            Equal("", r.TimeZone, "time zone");
+            Equal("", r.VirtualExpression, "expression");
+            Equal(false, r.Temporary, "temporary");
+        }
+    }
+
+    static void Units()
+    {
+        using (var connection = Connection.Connect(address))
+        using (var session = connection.OpenSession())
+        {
+            var units = session.ListUnits();
+            Check(units.Count >= 3, "some units");
+            var mw = session.FindUnit("MW");
+            Equal("MW", mw.Name, "found by name");
+            int listed = 0;
+            foreach (var unit in units)
+                if (unit.Id == mw.Id) { listed++; Equal("MW", unit.Name, "listed with its name"); }
+            Equal(1, listed, "listed once");
+            Throws(MeshStatus.ErrorNotFound, delegate { session.FindUnit("mw"); });
+            Throws(MeshStatus.ErrorNotFound, delegate { session.FindUnit("furlongs per fortnight"); });
+        }
+    }
+
+    static void CreateWriteUpdateCommit()
+    {
+        var start = new DateTime(2031, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+        long startMs = MeshTime.ToUnixMs(start);
+        using (var connection = Connection.Connect(address))
+        using (var writer = connection.OpenSession())
+        using (var reader = connection.OpenSession())
+        {
+            var mw = writer.FindUnit("MW").Id;
+            // A new series has key 0 until commit: it is addressed by path.
+            var created = writer.CreatePhysicalTimeseries("/Bindings/DotNet/", "Nivå", MeshCurve.Staircase, MeshResolution.Hour, mw);
+            Equal(0L, created.Key, "key before commit");
+            Equal("Resource/Bindings/DotNet/Nivå", created.Path, "path");
+            Equal("MW", created.Unit, "unit");
+            Equal(MeshResolution.Hour, created.Resolution, "resolution");
+            writer.WriteTimeseries(created.Path, startMs, startMs + 3 * Hour, new TimeseriesPoints(
+                new[] { startMs, startMs + Hour, startMs + 2 * Hour }, null, new[] { 10.0, 11.0, 12.0 }));
+            Throws(MeshStatus.ErrorNotFound, delegate { reader.ReadTimeseries(created.Path, startMs, startMs + Hour); });
+
+            var zoned = writer.CreatePhysicalTimeseries("/Bindings/DotNet/", "Daily", MeshCurve.Staircase, MeshResolution.Day, mw, "Europe/Oslo");
+            Equal("Europe/Oslo", zoned.TimeZone, "time zone kept");
+            var refused = Throws(MeshStatus.ErrorInvalidArgument, delegate
+            {
+                writer.CreatePhysicalTimeseries("/Bindings/DotNet/", "Zoneless", MeshCurve.Staircase, MeshResolution.Day, mw, "Invalid/TimeZone");
+            });
+            Check(refused.LibraryMessage.Contains("Invalid/TimeZone"), refused.LibraryMessage);
+
+            // Updates change only what is given.
+            writer.UpdateTimeseriesResource(DailyKey, curve: MeshCurve.PiecewiseLinear, unitId: mw);
+            var updated = writer.GetTimeseriesResource(DailyKey);
+            Equal(MeshCurve.PiecewiseLinear, updated.Curve, "curve updated");
+            Equal("MW", updated.Unit, "unit updated");
+            Equal("", updated.TimeZone, "time zone left");
+            writer.UpdateTimeseriesResource(DailyKey, timeZone: "Europe/London");
+            Equal("MW", writer.GetTimeseriesResource(DailyKey).Unit, "unit left");
+            Equal("m3/s", reader.GetTimeseriesResource(DailyKey).Unit, "unseen before commit");
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { writer.UpdateTimeseriesResource(Key); });
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { writer.UpdateTimeseriesResource(Key, timeZone: "Europe/Oslo"); });
+            Throws(MeshStatus.ErrorNotFound, delegate { writer.UpdateTimeseriesResource(987654321, MeshCurve.Staircase); });
+
+            writer.Commit();
+            var got = reader.ReadTimeseries("Resource/Bindings/DotNet/Nivå", start, start.AddHours(3));
+            Equal(3, got.Count, "points of the new series after commit");
+            Equal(11.0, got.Values[1], "a value");
+            var seen = reader.GetTimeseriesResource(DailyKey);
+            Equal(MeshCurve.PiecewiseLinear, seen.Curve, "update seen after commit");
+            Equal("Europe/London", seen.TimeZone, "time zone");
+            writer.UpdateTimeseriesResource(DailyKey, timeZone: "");
+            Equal("", writer.GetTimeseriesResource(DailyKey).TimeZone, "time zone removed");
+        }
+    }
+
+    static void DeleteByKeyPathAndId()
+    {
+        var start = new DateTime(2031, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+        long startMs = MeshTime.ToUnixMs(start);
+        var times = new long[10];
+        var values = new double[10];
+        for (int i = 0; i < 10; i++) { times[i] = startMs + i * Hour; values[i] = i; }
+        using (var connection = Connection.Connect(address))
+        using (var session = connection.OpenSession())
+        using (var other = connection.OpenSession())
+        {
+            string path = session.GetTimeseriesResource(BreakpointKey).Path;
+            session.WriteTimeseries(BreakpointKey, startMs, startMs + 10 * Hour, new TimeseriesPoints(times, null, values));
+            session.Commit();
+            session.DeleteTimeseries(BreakpointKey, startMs + 2 * Hour, startMs + 4 * Hour);
+            session.DeleteTimeseries(path, start.AddHours(8), start.AddHours(10));
+            var left = session.ReadTimeseries(BreakpointKey, startMs, startMs + 10 * Hour);
+            Equal("0 1 4 5 6 7", string.Join(" ", Array.ConvertAll(left.Timestamps, t => ((t - startMs) / Hour).ToString())), "hours left");
+            Equal(10, other.ReadTimeseries(BreakpointKey, startMs, startMs + 10 * Hour).Count, "unseen before commit");
+            session.Commit();
+            Equal(6, other.ReadTimeseries(BreakpointKey, startMs, startMs + 10 * Hour).Count, "seen after commit");
+            // An hourly series reads as missing where points were deleted.
+            session.WriteTimeseries(Key, startMs, startMs + 3 * Hour, new TimeseriesPoints(
+                new[] { startMs, startMs + Hour, startMs + 2 * Hour }, null, new[] { 0.0, 1.0, 2.0 }));
+            session.DeleteTimeseries(Key, startMs + Hour, startMs + 2 * Hour);
+            var hourly = session.ReadTimeseries(Key, startMs, startMs + 3 * Hour);
+            Equal(3, hourly.Count, "hourly steps");
+            Check(double.IsNaN(hourly.Values[1]) && hourly.PointFlags(1) == MeshFlags.Missing, "the deleted step is missing");
+            Equal(2.0, hourly.Values[2], "after the deleted step");
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { session.DeleteTimeseries(Key, startMs + Hour, startMs); });
+            Throws(MeshStatus.ErrorNotFound, delegate { session.DeleteTimeseries(Guid.NewGuid(), startMs, startMs + Hour); });
+        }
+    }
+
+    static void TypedConstants()
+    {
+        Equal(0x40000000u, (uint)MeshFlags.NotOk, "MESH_FLAG_NOT_OK");
+        Equal(0x04000000u, (uint)MeshFlags.Missing, "MESH_FLAG_MISSING");
+        Equal(-1, (int)MeshCurve.Unchanged, "MESH_CURVE_UNCHANGED");
+        Equal(3, (int)MeshResolution.Hour, "MESH_RESOLUTION_HOUR");
+        Equal(65536, MeshConstants.MaxTokenBytes, "MESH_MAX_TOKEN_BYTES");
+        Equal(version, MeshConstants.CapiVersionString, "the header's version is the library's");
+    }
+
+    static void DeadConnectionTimeout()
+    {
+        using (var options = new MeshOptions())
+        {
+            options.SetDeadConnectionTimeout(TimeSpan.FromSeconds(5));
+            options.SetDeadConnectionTimeout(TimeSpan.Zero);
+            using (var connection = Connection.Connect(address, options))
+            using (var session = connection.OpenSession())
+                session.Commit();
         }
     }
 
