@@ -27,7 +27,7 @@ done
 [ -n "$address" ] || { echo "the emulator did not start"; exit 1; }
 echo "emulator listening on $address"
 
-for example in quickstart sessions detach attach timeseries model; do
+for example in quickstart sessions detach attach timeseries calculations model; do
   "$CC" -std=c99 -Wall -Wextra -O1 -Iinclude "examples-c/$example.c" -o "$out/$example" \
     -Ltarget/debug -lmesh_capi -Wl,-rpath,"$PWD/target/debug"
 done
@@ -51,6 +51,9 @@ echo "attach exited with $status (4 = MESH_ERROR_SESSION_NOT_FOUND)"
 echo
 echo "== time series: write a day of points, read back, isolation until commit"
 "$out/timeseries" "$address"
+echo
+echo "== calculations: daily sums of an hourly series, a calculated attribute, an expression"
+"$out/calculations" "$address"
 echo
 echo "== the model: the tree of objects, a search, a plant's attributes, isolation until commit"
 "$out/model" "$address"

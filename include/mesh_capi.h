@@ -23,6 +23,10 @@
  *   many requests it takes. The library never writes to stdout or stderr.
  * - Sessions are kept alive in the background by the library: no thread per
  *   session, no user code.
+ * - Calling convention: cdecl (the C default) everywhere, callbacks included.
+ *   The 32-bit Windows DLL also exports a stdcall twin of every function,
+ *   named <name>_stdcall, for hosts that can call nothing else (32-bit VBA);
+ *   C, C++ and .NET use the functions declared here.
  */
 
 #ifndef MESH_CAPI_H
@@ -32,6 +36,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+// The version of this header; mesh_library_version() gives the library's.
+#define MESH_CAPI_VERSION_MAJOR 0
+#define MESH_CAPI_VERSION_MINOR 1
+#define MESH_CAPI_VERSION_PATCH 0
+#define MESH_CAPI_VERSION_STRING "0.1.0"
+// MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons in #if.
+#define MESH_CAPI_VERSION_NUMBER 1000
 
 #ifndef ARROW_C_DATA_INTERFACE
 #define ARROW_C_DATA_INTERFACE
@@ -75,8 +87,68 @@ struct ArrowArray {
 
 #endif  // ARROW_C_DATA_INTERFACE
 
-// gRPC's default receive limit, which Mesh's clients keep.
-#define DEFAULT_MAX_RECEIVE_MESSAGE_BYTES ((4 * 1024) * 1024)
+// "No time": for an optional time or interval, pass it to mean none (both
+// ends of an interval); as a time read back, the item has none.
+#define MESH_NO_TIME INT64_MIN
+
+// Kind of a calculation result: an answer of no kind (nothing).
+#define MESH_CALC_NONE 0
+
+// Kind of a calculation result: a list of series
+// (`mesh_calc_result_series`).
+#define MESH_CALC_SERIES 1
+
+// Kind of a calculation result: a list of numbers
+// (`mesh_calc_result_number`).
+#define MESH_CALC_NUMBERS 2
+
+// Kind of a calculation result: a list of strings
+// (`mesh_calc_result_string`).
+#define MESH_CALC_STRINGS 3
+
+// Transformation method: Mesh's default for the series and the direction
+// (transformed reads only).
+#define MESH_METHOD_IMPLICIT 1
+
+// Transformation method: the sum of the values in each period.
+#define MESH_METHOD_SUM 2
+
+// Transformation method: the integral over each period (value × seconds).
+#define MESH_METHOD_SUMI 3
+
+// Transformation method: the mean of the values in each period.
+#define MESH_METHOD_AVG 4
+
+// Transformation method: the time-weighted mean over each period.
+#define MESH_METHOD_AVGI 5
+
+// Transformation method: the first value in each period.
+#define MESH_METHOD_FIRST 6
+
+// Transformation method: the last value in each period.
+#define MESH_METHOD_LAST 7
+
+// Transformation method: the smallest value in each period.
+#define MESH_METHOD_MIN 8
+
+// Transformation method: the largest value in each period.
+#define MESH_METHOD_MAX 9
+
+// Time zone of a transformation's days, weeks, months and years: the
+// default (a time-zone-aware series' own zone; otherwise the server's
+// default calculation zone in a calculation, UTC in a transformed read).
+#define MESH_ZONE_DEFAULT 0
+
+// Time zone of a transformation: UTC.
+#define MESH_ZONE_UTC 1
+
+// Time zone of a transformation: the Mesh server's local zone, with
+// daylight saving time.
+#define MESH_ZONE_LOCAL 2
+
+// Time zone of a transformation: the Mesh server's local zone without
+// daylight saving time.
+#define MESH_ZONE_STANDARD 3
 
 // Value types (`mesh_attribute_value_type`), Mesh's numbers.
 #define MESH_VALUE_TYPE_UNSPECIFIED 0
@@ -112,10 +184,6 @@ struct ArrowArray {
 
 // View: objects without attributes (not for attribute calls).
 #define MESH_VIEW_NO_ATTRIBUTES 2
-
-// "No time": for an interval, pass it as both start and end to mean none;
-// as a time read back, it means the item has none.
-#define MESH_NO_TIME INT64_MIN
 
 // The longest access token a token provider may give, in bytes (without
 // the NUL): far above what Kerberos or OAuth tokens take, and a bound on
@@ -240,6 +308,12 @@ typedef struct mesh_attribute mesh_attribute;
 // Attributes, as `mesh_attribute_search` found them (freed with
 // `mesh_attribute_list_free`).
 typedef struct mesh_attribute_list mesh_attribute_list;
+
+// What a calculation gave: a list of series, of numbers or of strings
+// (`mesh_calc_result_kind`), read by index. Free with
+// `mesh_calc_result_free`. It holds its data itself: it stays valid after
+// its session is closed and after `mesh_shutdown`.
+typedef struct mesh_calc_result mesh_calc_result;
 
 // A connection to one Mesh server (`mesh_connect` / `mesh_connection_close`).
 typedef struct mesh_connection mesh_connection;
@@ -367,6 +441,269 @@ size_t mesh_last_error_message(char *buf, size_t cap);
 // `MESH_ERROR_FORKED` (the parent goes on unaffected). A child that needs
 // Mesh should `exec` a program that loads the library afresh.
 enum mesh_status mesh_shutdown(void);
+
+// Runs `expression`, written in Mesh's calculation language, over
+// `[start_ms, end_ms)` (ms since the Unix epoch, UTC) relative to
+// `target`, in this session (its uncommitted changes take part), and
+// writes the answer to a new `*out` (free with `mesh_calc_result_free`).
+//
+// `target` is the object, attribute or time series the expression's
+// searches start from (`@t('.TsRawAtt')`) and that `@t()` names: an id
+// (canonical form in any case, or braced) or a path (`Model/...`, full or
+// without relation names, or `Resource/...`). An expression is lines of
+// statements, the result set by `## = ...`. Put user text into an
+// expression only through `mesh_calc_quote`; the `mesh_calc_*` helpers
+// build the common expressions themselves.
+//
+// Fails with `MESH_ERROR_INVALID_ARGUMENT` for NULLs, bad UTF-8, a target
+// that is neither id nor path, or `end_ms < start_ms` (without a request);
+// the server's refusals (a syntax error, an unknown function or target)
+// come with its message, and an answer over the receive limit gives
+// `MESH_ERROR_RESOURCE_EXHAUSTED`.
+enum mesh_status mesh_calculation_run(struct mesh_session *session,
+                                      const char *target,
+                                      const char *expression,
+                                      int64_t start_ms,
+                                      int64_t end_ms,
+                                      struct mesh_calc_result **out);
+
+// As `mesh_calculation_run`, relative to the time series with key `key`.
+enum mesh_status mesh_calculation_run_by_key(struct mesh_session *session,
+                                             int64_t key,
+                                             const char *expression,
+                                             int64_t start_ms,
+                                             int64_t end_ms,
+                                             struct mesh_calc_result **out);
+
+// Writes the kind of the result to `*out`: `MESH_CALC_SERIES`,
+// `MESH_CALC_NUMBERS`, `MESH_CALC_STRINGS`, or `MESH_CALC_NONE` for an
+// answer of no kind (it then holds nothing).
+enum mesh_status mesh_calc_result_kind(const struct mesh_calc_result *result, int32_t *out);
+
+// Writes the number of items (series, numbers or strings) to `*out_count`.
+enum mesh_status mesh_calc_result_count(const struct mesh_calc_result *result, size_t *out_count);
+
+// Writes the points of series `index` of a result of kind
+// `MESH_CALC_SERIES` to a new `*out` (free with `mesh_points_free`; it
+// shares the result's data, so each may be freed first). A
+// PIECEWISELINEAR series may hold one point at or after the interval end,
+// as any read. Fails with `MESH_ERROR_INVALID_ARGUMENT` for another kind
+// of result or an index out of range.
+enum mesh_status mesh_calc_result_series(const struct mesh_calc_result *result,
+                                         size_t index,
+                                         struct mesh_points **out);
+
+// Writes the resolution of series `index` of a result of kind
+// `MESH_CALC_SERIES` to `*out`: a `MESH_RESOLUTION_*` number (a newer
+// server may send one not listed there, which is passed on).
+enum mesh_status mesh_calc_result_resolution(const struct mesh_calc_result *result,
+                                             size_t index,
+                                             int32_t *out);
+
+// Writes number `index` of a result of kind `MESH_CALC_NUMBERS` to
+// `*out` (NaN where Mesh found no value).
+enum mesh_status mesh_calc_result_number(const struct mesh_calc_result *result,
+                                         size_t index,
+                                         double *out);
+
+// String `index` of a result of kind `MESH_CALC_STRINGS`. See the buffer
+// convention.
+enum mesh_status mesh_calc_result_string(const struct mesh_calc_result *result,
+                                         size_t index,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *len_out);
+
+// Frees a calculation result. Points handed out from it stay valid.
+// Freeing twice gives `MESH_ERROR_INVALID_HANDLE`; NULL is a no-op that
+// returns `MESH_OK` and leaves the last error alone.
+enum mesh_status mesh_calc_result_free(struct mesh_calc_result *result);
+
+// `text` as a string literal of Mesh's calculation language: in single
+// quotes, each `'` in it doubled (`O'Neil` gives `'O''Neil'`), so that any
+// text, such as a search a user typed, can go into an expression as one
+// argument and nothing more. A line break is refused with
+// `MESH_ERROR_INVALID_ARGUMENT` (it would end the statement). See the
+// buffer convention.
+enum mesh_status mesh_calc_quote(const char *text, char *buf, size_t cap, size_t *len_out);
+
+// The time literal of Mesh's calculation language for `ms` (since the
+// Unix epoch): `UTC` and `yyyyMMddHHmmssfff` in UTC, 20 characters, e.g.
+// `UTC20160105174811123`. Times outside the years 0000 to 9999 give
+// `MESH_ERROR_INVALID_ARGUMENT`. See the buffer convention.
+enum mesh_status mesh_calc_time_literal(int64_t ms, char *buf, size_t cap, size_t *len_out);
+
+// The expression `mesh_calc_transform` runs, with the same arguments and
+// checks (`search` NULL or empty for the series the calculation is
+// relative to), ending in a line break. See the buffer convention.
+enum mesh_status mesh_calc_expression_transform(const char *search,
+                                                int32_t resolution,
+                                                int32_t method,
+                                                int32_t zone,
+                                                char *buf,
+                                                size_t cap,
+                                                size_t *len_out);
+
+// The expression `mesh_calc_sum` runs (a number). See the buffer
+// convention.
+enum mesh_status mesh_calc_expression_sum(const char *search,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *len_out);
+
+// The expression `mesh_calc_sum_list` runs (one series). See the buffer
+// convention.
+enum mesh_status mesh_calc_expression_sum_list(const char *search,
+                                               char *buf,
+                                               size_t cap,
+                                               size_t *len_out);
+
+// The expression `mesh_calc_all_forecasts` runs (a list of series). See
+// the buffer convention.
+enum mesh_status mesh_calc_expression_all_forecasts(const char *search,
+                                                    char *buf,
+                                                    size_t cap,
+                                                    size_t *len_out);
+
+// The expression `mesh_calc_forecast` runs (one series), with the same
+// `MESH_NO_TIME` conventions. See the buffer convention.
+enum mesh_status mesh_calc_expression_forecast(const char *search,
+                                               int64_t t0_min_ms,
+                                               int64_t t0_max_ms,
+                                               int64_t available_at_ms,
+                                               char *buf,
+                                               size_t cap,
+                                               size_t *len_out);
+
+// The expression `mesh_calc_historical_versions` runs (a list of series).
+// See the buffer convention.
+enum mesh_status mesh_calc_expression_historical_versions(const char *search,
+                                                          int32_t max_versions,
+                                                          char *buf,
+                                                          size_t cap,
+                                                          size_t *len_out);
+
+// The expression `mesh_calc_as_of_time` runs (one series). See the buffer
+// convention.
+enum mesh_status mesh_calc_expression_as_of_time(const char *search,
+                                                 int64_t available_at_ms,
+                                                 char *buf,
+                                                 size_t cap,
+                                                 size_t *len_out);
+
+// Transforms a series to another resolution over `[start_ms, end_ms)` and
+// writes its points to a new `*out` (free with `mesh_points_free`): the
+// series `search` finds from `target`, or `target` itself (a time series
+// attribute, by id or path, or a series by `Resource/...` path) when
+// `search` is NULL or empty. For example daily sums of an hourly series:
+// `MESH_RESOLUTION_DAY`, `MESH_METHOD_SUM`.
+//
+// `resolution` is a fixed `MESH_RESOLUTION_*` (MIN to YEAR); `method` one
+// of `MESH_METHOD_SUM` to `MESH_METHOD_MAX`; `zone` a `MESH_ZONE_*`, whose
+// calendar days, weeks, months and years follow (`MESH_ZONE_DEFAULT`: a
+// time-zone-aware series' own zone, else the server's default calculation
+// zone). Mesh's `@TRANSFORM`; `search` is quoted by the library, so any
+// text without a line break is safe there. A time series key is read
+// transformed with `mesh_read_transformed_timeseries_by_key`.
+//
+// Fails with `MESH_ERROR_INVALID_ARGUMENT` (without a request) for NULLs,
+// a bad target, numbers out of range, `MESH_METHOD_IMPLICIT`, a
+// resolution that is not fixed, a search with a line break or
+// `end_ms < start_ms`; with `MESH_ERROR_SERVER` when the answer is not
+// one series.
+enum mesh_status mesh_calc_transform(struct mesh_session *session,
+                                     const char *target,
+                                     const char *search,
+                                     int64_t start_ms,
+                                     int64_t end_ms,
+                                     int32_t resolution,
+                                     int32_t method,
+                                     int32_t zone,
+                                     struct mesh_points **out);
+
+// The sum of the values of one series over `[start_ms, end_ms)`, written
+// to `*out` (NaN when it has none): the series `search` finds from
+// `target`, or `target` itself when `search` is NULL or empty. Mesh's
+// `@SUM(@t(...))`. Fails as `mesh_calc_transform` does, with
+// `MESH_ERROR_SERVER` when the answer is not one number.
+enum mesh_status mesh_calc_sum(struct mesh_session *session,
+                               const char *target,
+                               const char *search,
+                               int64_t start_ms,
+                               int64_t end_ms,
+                               double *out);
+
+// The point-wise sum of every series `search` finds from `target` (e.g.
+// `"*[.Type=ChimneyElementType].TsRawAtt"`) over `[start_ms, end_ms)`, as
+// one series written to a new `*out` (free with `mesh_points_free`).
+// Mesh's `@SUM(@T(...))`. Fails as `mesh_calc_transform` does, with
+// `MESH_ERROR_SERVER` when the answer is not one series.
+enum mesh_status mesh_calc_sum_list(struct mesh_session *session,
+                                    const char *target,
+                                    const char *search,
+                                    int64_t start_ms,
+                                    int64_t end_ms,
+                                    struct mesh_points **out);
+
+// Every forecast of a series over `[start_ms, end_ms)`, as a result of
+// kind `MESH_CALC_SERIES` written to a new `*out` (free with
+// `mesh_calc_result_free`; it holds no series when there are no
+// forecasts). The series is the one `search` finds from `target`, or
+// `target` itself when `search` is NULL or empty. Mesh's
+// `@GetAllForecasts`. Fails as `mesh_calc_transform` does, with
+// `MESH_ERROR_SERVER` when the answer is not series.
+enum mesh_status mesh_calc_all_forecasts(struct mesh_session *session,
+                                         const char *target,
+                                         const char *search,
+                                         int64_t start_ms,
+                                         int64_t end_ms,
+                                         struct mesh_calc_result **out);
+
+// One forecast of a series over `[start_ms, end_ms)`, written to a new
+// `*out` (free with `mesh_points_free`). Without a window
+// (`t0_min_ms` and `t0_max_ms` both `MESH_NO_TIME`) the forecast for the
+// interval's start; with one, the forecast whose start t0 lies in
+// `(t0_min_ms, t0_max_ms]`. With `available_at_ms` (not `MESH_NO_TIME`),
+// only forecasts written by then count. The series is the one `search`
+// finds from `target`, or `target` itself when `search` is NULL or empty.
+// Mesh's `@GetForecast`. Fails as `mesh_calc_transform` does, also for a
+// window with one end only or its end before its start.
+enum mesh_status mesh_calc_forecast(struct mesh_session *session,
+                                    const char *target,
+                                    const char *search,
+                                    int64_t start_ms,
+                                    int64_t end_ms,
+                                    int64_t t0_min_ms,
+                                    int64_t t0_max_ms,
+                                    int64_t available_at_ms,
+                                    struct mesh_points **out);
+
+// Up to `max_versions` (at least 1) earlier versions of a series over
+// `[start_ms, end_ms)`, as a result of kind `MESH_CALC_SERIES` written to
+// a new `*out` (free with `mesh_calc_result_free`; it holds no series when
+// the series has no history). The series is the one `search` finds from
+// `target`, or `target` itself when `search` is NULL or empty. Mesh's
+// `@GetTsHistoricalVersions`. Fails as `mesh_calc_transform` does.
+enum mesh_status mesh_calc_historical_versions(struct mesh_session *session,
+                                               const char *target,
+                                               const char *search,
+                                               int64_t start_ms,
+                                               int64_t end_ms,
+                                               int32_t max_versions,
+                                               struct mesh_calc_result **out);
+
+// A series over `[start_ms, end_ms)` as it was at `available_at_ms`,
+// written to a new `*out` (free with `mesh_points_free`). The series is
+// the one `search` finds from `target`, or `target` itself when `search`
+// is NULL or empty. Mesh's `@GetTsAsOfTime`. Fails as
+// `mesh_calc_transform` does.
+enum mesh_status mesh_calc_as_of_time(struct mesh_session *session,
+                                      const char *target,
+                                      const char *search,
+                                      int64_t start_ms,
+                                      int64_t end_ms,
+                                      int64_t available_at_ms,
+                                      struct mesh_points **out);
 
 // Reads the catalog entry of the time series with key `key` into a new
 // `*out` (free with `mesh_timeseries_resource_free`). Physical and virtual
@@ -1633,6 +1970,53 @@ enum mesh_status mesh_points_export_arrow(const struct mesh_points *points,
 // `MESH_ERROR_INVALID_HANDLE`; NULL is a no-op that returns `MESH_OK` and
 // leaves the last error alone.
 enum mesh_status mesh_points_free(struct mesh_points *points);
+
+// Reads the time series with key `key` over `[start_ms, end_ms)` (ms since
+// the Unix epoch, UTC) transformed to `resolution` by the server, as this
+// session sees it, into a new `*out` (free with `mesh_points_free`). For
+// example daily sums of an hourly series: `MESH_RESOLUTION_DAY`,
+// `MESH_METHOD_SUM`.
+//
+// `resolution` is a fixed `MESH_RESOLUTION_*` (MIN to YEAR); `method` any
+// `MESH_METHOD_*` (`MESH_METHOD_IMPLICIT`: Mesh's default for the series);
+// `zone` a `MESH_ZONE_*` whose calendar days, weeks, months and years
+// follow (`MESH_ZONE_DEFAULT` means UTC here). Mesh's
+// `ReadTransformedTimeseries`.
+//
+// Fails with `MESH_ERROR_INVALID_ARGUMENT` (without a request) for
+// numbers out of range, a resolution that is not fixed or
+// `end_ms < start_ms`; `MESH_ERROR_NOT_FOUND` for an unknown key.
+enum mesh_status mesh_read_transformed_timeseries_by_key(struct mesh_session *session,
+                                                         int64_t key,
+                                                         int64_t start_ms,
+                                                         int64_t end_ms,
+                                                         int32_t resolution,
+                                                         int32_t method,
+                                                         int32_t zone,
+                                                         struct mesh_points **out);
+
+// As `mesh_read_transformed_timeseries_by_key`, for the time series (or
+// time series attribute) at `path`.
+enum mesh_status mesh_read_transformed_timeseries_by_path(struct mesh_session *session,
+                                                          const char *path,
+                                                          int64_t start_ms,
+                                                          int64_t end_ms,
+                                                          int32_t resolution,
+                                                          int32_t method,
+                                                          int32_t zone,
+                                                          struct mesh_points **out);
+
+// As `mesh_read_transformed_timeseries_by_key`, for the time series (or
+// time series attribute) with id `id` (canonical form in any case, or
+// braced).
+enum mesh_status mesh_read_transformed_timeseries_by_id(struct mesh_session *session,
+                                                        const char *id,
+                                                        int64_t start_ms,
+                                                        int64_t end_ms,
+                                                        int32_t resolution,
+                                                        int32_t method,
+                                                        int32_t zone,
+                                                        struct mesh_points **out);
 
 #ifdef __cplusplus
 }  // extern "C"

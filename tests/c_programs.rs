@@ -171,6 +171,38 @@ fn model_walks_searches_and_shows_isolation() {
 }
 
 #[test]
+fn calculations_sum_days_and_read_a_calculated_attribute() {
+    let emu = emulator(Duration::from_secs(300));
+    let out = run(
+        &build("examples-c/calculations.c"),
+        &[&emu.addr().to_string()],
+    );
+    // 100: a daily sum differed from the sum of its hours.
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for expected in [
+        "daily sums of Resource/Demo/Inflow, calculated (@TRANSFORM): 7 days\n",
+        "daily sums of Resource/Demo/Inflow, transformed read by key: 2 days\n",
+        "  2025-01-01 00:00 ",
+        "  2025-01-07 00:00 ",
+        "SomePowerPlant1.TsCalcAtt (calculated when read):\n",
+        "  2016-01-01 01:00    1001.000\n",
+        "  2016-01-01 09:00    1009.000\n",
+        "sum of SomePowerPlant1.TsRawAtt = 41\n",
+        "running ## = @t('.TsRawAtt') * 2 + @d('.DblAtt')\n",
+        "  2016-01-01 03:00    1006.000\n",
+        "done\n",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    assert_eq!(emu.calls("ReadTransformedTimeseries"), 1);
+    assert_eq!(emu.open_sessions(), 0);
+}
+
+#[test]
 fn c_examples_are_clean_under_valgrind() {
     if Command::new("valgrind").arg("--version").output().is_err() {
         eprintln!(
@@ -184,6 +216,7 @@ fn c_examples_are_clean_under_valgrind() {
         "examples-c/quickstart.c",
         "examples-c/timeseries.c",
         "examples-c/model.c",
+        "examples-c/calculations.c",
     ] {
         let exe = build(example);
         let out = Command::new("valgrind")

@@ -1,27 +1,189 @@
 //! The committed `include/mesh_capi.h` must be what cbindgen makes of the
-//! code now. Regenerate with `MESH_UPDATE_HEADER=1 cargo test --test header`.
+//! code now, and the declarations generated from it for the host bindings
+//! (stdcall twins, .NET P/Invoke, VBA `Declare`s) must be what the header
+//! makes of them now. Regenerate all with
+//! `MESH_UPDATE_HEADER=1 cargo test --test header`.
+
+#[path = "common/c_header.rs"]
+mod c_header;
+#[path = "generate/mod.rs"]
+mod generate;
 
 use std::path::Path;
 
-#[test]
-fn committed_header_is_fresh() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
-    let mut generated = Vec::new();
-    cbindgen::Builder::new()
-        .with_crate(root)
-        .with_config(config)
-        .generate()
-        .expect("cbindgen could not read the crate")
-        .write(&mut generated);
-    let path = root.join("include/mesh_capi.h");
-    if std::env::var_os("MESH_UPDATE_HEADER").is_some() {
-        std::fs::write(&path, &generated).expect("write header");
+use c_header::{ConstValue, Header};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn updating() -> bool {
+    std::env::var_os("MESH_UPDATE_HEADER").is_some()
+}
+
+/// Writes `generated` to `relative` when updating; otherwise asserts the
+/// committed file equals it.
+fn fresh(relative: &str, generated: &[u8]) {
+    let path = root().join(relative);
+    if updating() {
+        std::fs::write(&path, generated).unwrap_or_else(|e| panic!("write {relative}: {e}"));
         return;
     }
     let committed = std::fs::read(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "include/mesh_capi.h is stale: run `MESH_UPDATE_HEADER=1 cargo test --test header` and commit it"
+        "{relative} is stale: run `MESH_UPDATE_HEADER=1 cargo test --test header` and commit it \
+         (bindings/README.md lists what else a new function needs)"
     );
+}
+
+/// The version macros, from Cargo.toml's version, so that bumping it makes
+/// the committed header stale until regenerated.
+fn version_macros() -> String {
+    let major: u64 = env!("CARGO_PKG_VERSION_MAJOR").parse().unwrap();
+    let minor: u64 = env!("CARGO_PKG_VERSION_MINOR").parse().unwrap();
+    let patch: u64 = env!("CARGO_PKG_VERSION_PATCH").parse().unwrap();
+    format!(
+        "\n// The version of this header; mesh_library_version() gives the library's.\n\
+         #define MESH_CAPI_VERSION_MAJOR {major}\n\
+         #define MESH_CAPI_VERSION_MINOR {minor}\n\
+         #define MESH_CAPI_VERSION_PATCH {patch}\n\
+         #define MESH_CAPI_VERSION_STRING \"{}\"\n\
+         // MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons in #if.\n\
+         #define MESH_CAPI_VERSION_NUMBER {}\n",
+        env!("CARGO_PKG_VERSION"),
+        major * 1_000_000 + minor * 1000 + patch
+    )
+}
+
+fn generate_header() -> String {
+    let mut config =
+        cbindgen::Config::from_file(root().join("cbindgen.toml")).expect("cbindgen.toml");
+    config.after_includes = Some(version_macros() + config.after_includes.as_deref().unwrap_or(""));
+    let mut generated = Vec::new();
+    cbindgen::Builder::new()
+        .with_crate(root())
+        .with_config(config)
+        .generate()
+        .expect("cbindgen could not read the crate")
+        .write(&mut generated);
+    String::from_utf8(generated).expect("header is UTF-8")
+}
+
+#[test]
+fn committed_header_and_generated_bindings_are_fresh() {
+    let text = generate_header();
+    fresh("include/mesh_capi.h", text.as_bytes());
+    let header = Header::parse(&text);
+
+    fresh(
+        "src/ffi/stdcall.rs",
+        generate::stdcall::generate(&header).as_bytes(),
+    );
+    fresh(
+        "bindings/dotnet/MeshCapi.Native.g.cs",
+        generate::dotnet::generate(&header).as_bytes(),
+    );
+
+    fresh(
+        "packaging/mesh_capi.def",
+        generate::def_file(&header).as_bytes(),
+    );
+
+    let bas = "bindings/vba/MeshCapi.bas";
+    let committed = std::fs::read_to_string(root().join(bas)).expect("read the VBA module");
+    let updated = generate::replace_between(
+        &committed,
+        generate::vba::BEGIN,
+        generate::vba::END,
+        &generate::vba::generate(&header),
+    )
+    .unwrap_or_else(|| panic!("{bas} lost its generated-declarations markers"));
+    fresh(bas, updated.as_bytes());
+}
+
+#[test]
+fn every_constant_is_in_an_enum_group_or_listed_as_standalone() {
+    let header = Header::parse(&generate_header());
+    let unsorted: Vec<&str> = header
+        .constants
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|name| generate::constant_group(name).is_none() && !generate::is_standalone(name))
+        .collect();
+    assert!(
+        unsorted.is_empty(),
+        "new constants {unsorted:?}: add their family to CONSTANT_GROUPS (a typed enum in .NET) \
+         or them to STANDALONE_CONSTANTS in tests/generate/mod.rs; see bindings/README.md"
+    );
+    for (prefix, name, _) in generate::CONSTANT_GROUPS {
+        assert!(
+            header.constants.iter().any(|c| c.name.starts_with(prefix)),
+            "CONSTANT_GROUPS lists {prefix}* ({name}), which the header no longer has"
+        );
+    }
+}
+
+#[test]
+fn the_header_parser_reads_the_shapes_cbindgen_writes() {
+    let h = Header::parse(
+        "/* intro\n * more */\n#ifndef G\n#define G\n#define MESH_X ((4 * 1024) * 1024)\n\
+         struct ArrowSchema {\n  // doc\n  const char* format;\n  void (*release)(struct ArrowSchema*);\n};\n\
+         // A status.\ntypedef enum mesh_status {\n  // ok\n  MESH_OK = 0,\n  MESH_B,\n} mesh_status;\n\
+         typedef struct mesh_session mesh_session;\n\
+         typedef void (*mesh_cb)(const char *session_id, void *user_data);\n\
+         // Ten.\n#define MESH_TEN 10\n#define MESH_NAME \"x\"\n#define MESH_LEAST INT64_MIN\n\
+         #ifdef __cplusplus\nextern \"C\" {\n#endif // __cplusplus\n\
+         // Doc line.\nenum mesh_status mesh_f(const struct mesh_session *session,\n   const int64_t **out,\n   size_t cap);\n\
+         const char *mesh_v(void);\n#ifdef __cplusplus\n}  // extern \"C\"\n#endif\n#endif\n",
+    );
+    assert_eq!(h.structs, ["ArrowSchema", "mesh_session"]);
+    assert_eq!(
+        h.enums[0].constants,
+        [("MESH_OK".into(), 0), ("MESH_B".into(), 1)]
+    );
+    assert_eq!(h.callbacks[0].name, "mesh_cb");
+    assert_eq!(h.functions.len(), 2);
+    let f = &h.functions[0];
+    assert_eq!(
+        (f.name.as_str(), f.ret.base.as_str()),
+        ("mesh_f", "mesh_status")
+    );
+    assert_eq!(f.doc, ["Doc line."]);
+    assert_eq!(f.params[0].ty.spelled(), "const struct mesh_session *");
+    assert_eq!(f.params[1].ty.spelled(), "const int64_t **");
+    assert!(f.params[1].is_out());
+    assert_eq!(h.functions[1].ret.spelled(), "const char *");
+    assert!(h.functions[1].params.is_empty());
+    assert!(h.macros.iter().any(|(n, _)| n == "MESH_X"));
+    // Constants: numbers and strings, with their comments.
+    let constants: Vec<_> = h
+        .constants
+        .iter()
+        .map(|c| (c.name.as_str(), c.value.clone(), c.doc.clone()))
+        .collect();
+    assert_eq!(
+        constants,
+        [
+            ("MESH_TEN", ConstValue::Int(10), vec!["Ten.".to_string()]),
+            ("MESH_NAME", ConstValue::Text("x".into()), vec![]),
+            ("MESH_LEAST", ConstValue::Int(i64::MIN), vec![]),
+        ]
+    );
+}
+
+#[test]
+fn the_committed_header_is_read_whole() {
+    let h = Header::committed();
+    // Every prototype in the text was understood as one.
+    let text = std::fs::read_to_string(root().join("include/mesh_capi.h")).unwrap();
+    let prototypes = text
+        .lines()
+        .filter(|l| !l.starts_with(char::is_whitespace) && !l.starts_with("//"))
+        .filter(|l| !l.starts_with('#') && !l.starts_with("typedef"))
+        .filter(|l| l.contains("mesh_") && l.contains('('))
+        .count();
+    assert_eq!(h.functions.len(), prototypes);
+    assert!(h.function("mesh_connect").is_some());
+    assert!(h.opaque_structs.iter().any(|s| s == "mesh_session"));
 }

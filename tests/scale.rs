@@ -17,9 +17,11 @@ fn library_threads() -> usize {
 
 #[test]
 fn ten_thousand_sessions_keep_a_fixed_thread_count() {
-    // 4 s timeout: keep-alive every 2 s; 10,000 extensions per 2 s is easy
-    // for the emulator even in a debug build on two cores.
-    let emu = emulator(Duration::from_secs(4));
+    // 10 s timeout: keep-alive every 5 s; 10,000 extensions per 5 s is easy
+    // for the emulator even in a debug build on two cores, and the margin
+    // holds while other work shares those cores (opening took 18 s once on
+    // a machine loaded sevenfold, which a 4 s timeout did not survive).
+    let emu = emulator(Duration::from_secs(10));
     let conn = connect(&emu.addr().to_string());
     let before = library_threads();
     let started = Instant::now();
@@ -53,10 +55,10 @@ fn ten_thousand_sessions_keep_a_fixed_thread_count() {
     // calls ExtendSession once per session to learn the timeout).
     let window_start = emu.calls("ExtendSession");
     let t0 = Instant::now();
-    std::thread::sleep(Duration::from_secs(6));
+    std::thread::sleep(Duration::from_secs(15));
     let window = t0.elapsed().as_secs_f64();
     let extends = emu.calls("ExtendSession") - window_start;
-    let per_session_per_interval = extends as f64 / SESSIONS as f64 / (window / 2.0);
+    let per_session_per_interval = extends as f64 / SESSIONS as f64 / (window / 5.0);
     eprintln!("{extends} extensions in {window:.2} s: {per_session_per_interval:.2} per session per interval");
     assert!(
         (0.8..=1.2).contains(&per_session_per_interval),

@@ -10,6 +10,11 @@
  *                                        search QUERY from START R times with VIEW
  *                                        (full|nodefs) and read every object's name and
  *                                        every attribute's name, type and first value
+ *   bench ADDRESS calc R KEY PATH START END
+ *                                        daily sums (UTC) of the hourly series KEY at PATH
+ *                                        over [START, END) ms, R times as a transformed
+ *                                        read by key and R times as a calculation
+ *                                        relative to PATH, values read each time
  *
  * Prints "RESULT key value" lines for the harness. */
 #define _POSIX_C_SOURCE 200809L
@@ -283,9 +288,62 @@ static void model(int repeats, const char *start, const char *query, const char 
     mesh_session_close(session);
 }
 
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sums the values of a points handle, frees it, and counts its points. */
+static double take_sum(mesh_points *points, size_t *count) {
+    const double *values;
+    double sum = 0;
+    mesh_points_count(points, count);
+    mesh_points_values(points, &values);
+    for (size_t i = 0; i < *count; i++) sum += values[i];
+    mesh_points_free(points);
+    return sum;
+}
+
+static void calculations(int repeats, int64_t key, const char *path, int64_t start, int64_t end) {
+    mesh_session *session;
+    mesh_status st = mesh_session_open(connection, &session);
+    if (st != MESH_OK) die("open", st);
+    if (repeats < 1) repeats = 1;
+    double *read_s = malloc(sizeof *read_s * (size_t)repeats);
+    double *calc_s = malloc(sizeof *calc_s * (size_t)repeats);
+    double read_total = 0, calc_total = 0;
+    size_t read_days = 0, calc_days = 0;
+    for (int r = 0; r < repeats; r++) {
+        mesh_points *points;
+        long long t0 = now_ns();
+        st = mesh_read_transformed_timeseries_by_key(session, key, start, end, MESH_RESOLUTION_DAY,
+                                                     MESH_METHOD_SUM, MESH_ZONE_UTC, &points);
+        if (st != MESH_OK) die("transformed read", st);
+        read_total = take_sum(points, &read_days);
+        read_s[r] = (double)(now_ns() - t0) / 1e9;
+        t0 = now_ns();
+        st = mesh_calc_transform(session, path, NULL, start, end, MESH_RESOLUTION_DAY, MESH_METHOD_SUM,
+                                 MESH_ZONE_UTC, &points);
+        if (st != MESH_OK) die("calculation", st);
+        calc_total = take_sum(points, &calc_days);
+        calc_s[r] = (double)(now_ns() - t0) / 1e9;
+    }
+    qsort(read_s, (size_t)repeats, sizeof *read_s, cmp_double);
+    qsort(calc_s, (size_t)repeats, sizeof *calc_s, cmp_double);
+    printf("RESULT read_s %.6f\nRESULT calc_s %.6f\nRESULT read_days %zu\nRESULT calc_days %zu\n"
+           "RESULT read_total %.3f\nRESULT calc_total %.3f\n",
+           read_s[repeats / 2], calc_s[repeats / 2], read_days, calc_days, read_total, calc_total);
+    free(read_s);
+    free(calc_s);
+    mesh_session_close(session);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s ADDRESS rtt N | openclose N THREADS | idle N | ts N CHUNK RECV_MB | model R START QUERY VIEW\n", argv[0]);
+        fprintf(stderr,
+                "usage: %s ADDRESS rtt N | openclose N THREADS | idle N | ts N CHUNK RECV_MB | model R START QUERY VIEW"
+                " | calc R KEY PATH START END\n",
+                argv[0]);
         return 1;
     }
     mesh_options *options;
@@ -309,6 +367,8 @@ int main(int argc, char **argv) {
         timeseries(n, atol(argv[4]));
     } else if (strcmp(argv[2], "model") == 0 && argc > 6) {
         model((int)n, argv[4], argv[5], argv[6]);
+    } else if (strcmp(argv[2], "calc") == 0 && argc > 7) {
+        calculations((int)n, atoll(argv[4]), argv[5], atoll(argv[6]), atoll(argv[7]));
     } else {
         fprintf(stderr, "unknown mode %s\n", argv[2]);
         return 1;

@@ -12,6 +12,11 @@ from this project's proto/ by grpc_tools.protoc into STUBS_DIR.
                                            search QUERY from START R times with VIEW
                                            (full|nodefs), read every object's name and
                                            every attribute's name, type and first value
+  bench.py STUBS_DIR ADDRESS calc R KEY PATH START END
+                                           daily sums (UTC) of the hourly series KEY at
+                                           PATH over [START, END) ms, R times with
+                                           ReadTransformedTimeseries and R times with
+                                           RunCalculation, decoded with pyarrow
   bench.py STUBS_DIR ADDRESS threads N     the official client's model: a thread
                                            per open session; prints "baseline",
                                            waits for a line, opens, prints "ready",
@@ -165,6 +170,69 @@ def model(channel, stub, repeats, start, query, view):
     stub.EndSession(sid)
 
 
+def calculations(channel, stub, repeats, key, path, start, end):
+    import pyarrow as pa
+    from google.protobuf import timestamp_pb2
+    from volue.mesh.grpc.calc.v1alpha import calc_pb2, calc_pb2_grpc
+    from volue.mesh.grpc.time_series.v1alpha import time_series_pb2, time_series_pb2_grpc
+    from volue.mesh.grpc.type import resources_pb2
+
+    ts = time_series_pb2_grpc.TimeseriesServiceStub(channel)
+    calc = calc_pb2_grpc.CalculationServiceStub(channel)
+    sid = stub.StartSession(empty_pb2.Empty()).session_id
+    s = timestamp_pb2.Timestamp()
+    s.FromMilliseconds(start)
+    e = timestamp_pb2.Timestamp()
+    e.FromMilliseconds(end)
+    interval = resources_pb2.UtcInterval(start_time=s, end_time=e)
+    day = resources_pb2.Resolution(type=resources_pb2.Resolution.DAY)
+    read_request = time_series_pb2.ReadTransformedTimeseriesRequest(
+        session_id=sid,
+        requests=[
+            time_series_pb2.ReadTransformedTimeseriesSingleRequest(
+                timeseries_id=resources_pb2.MeshId(timeseries_key=key),
+                interval=interval,
+                resolution=day,
+                transformation_method=time_series_pb2.SUM,
+                transformation_timezone=time_series_pb2.UTC,
+            )
+        ],
+    )
+    # The expression the official client sends for this transformation.
+    calc_request = calc_pb2.CalculationRequest(
+        session_id=sid,
+        expression="## = @TRANSFORM(@t(), 'DAY', 'SUM', 'UTC')\n",
+        interval=interval,
+        relative_to=resources_pb2.MeshId(path=path),
+    )
+
+    def decode(series_list):
+        days = 0
+        total = 0.0
+        for series in series_list:
+            table = pa.ipc.open_stream(series.data).read_all()
+            days += table.num_rows
+            total += sum(table.column("value").to_pylist())
+        return days, total
+
+    read_s, calc_s = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        read_days, read_total = decode(
+            [series for response in ts.ReadTransformedTimeseries(read_request) for series in response.timeseries]
+        )
+        read_s.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        calc_days, calc_total = decode(calc.RunCalculation(calc_request).timeseries_results.timeseries)
+        calc_s.append(time.perf_counter() - t0)
+    read_s.sort()
+    calc_s.sort()
+    print(f"RESULT read_s {read_s[repeats // 2]:.6f}\nRESULT calc_s {calc_s[repeats // 2]:.6f}")
+    print(f"RESULT read_days {read_days}\nRESULT calc_days {calc_days}")
+    print(f"RESULT read_total {read_total:.3f}\nRESULT calc_total {calc_total:.3f}")
+    stub.EndSession(sid)
+
+
 def main():
     address, mode, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
     options = []
@@ -204,6 +272,8 @@ def main():
         timeseries(channel, stub, n, int(sys.argv[5]))
     elif mode == "model":
         model(channel, stub, n, sys.argv[5], sys.argv[6], sys.argv[7])
+    elif mode == "calc":
+        calculations(channel, stub, n, int(sys.argv[5]), sys.argv[6], int(sys.argv[7]), int(sys.argv[8]))
     elif mode == "threads":
         # As the official client: each open session has a thread that extends
         # it every 150 s until the session is closed.

@@ -9,6 +9,7 @@
 //! (`bench/install-peers.sh` installs them). `--smoke` runs tiny counts, for
 //! the test suite.
 
+mod calc;
 mod peer;
 #[path = "../../proto/rust/mod.rs"]
 mod proto;
@@ -35,7 +36,7 @@ fn main() -> ExitCode {
         };
     }
     let mut smoke = false;
-    let mut only: Option<Vec<String>> = None;
+    let mut only = None;
     let mut out = PathBuf::from("BENCHMARKS.md");
     let mut it = args.iter().skip(1);
     while let Some(arg) = it.next() {
@@ -46,22 +47,16 @@ fn main() -> ExitCode {
                 None => return usage("--out needs a path"),
             },
             "--only" => match it.next() {
-                Some(list) => {
-                    let names: Vec<String> = list.split(',').map(str::to_string).collect();
-                    if let Some(bad) = names.iter().find(|n| !SECTIONS.contains(&n.as_str())) {
-                        return usage(&format!(
-                            "unknown section {bad}; sections: {}",
-                            SECTIONS.join(", ")
-                        ));
-                    }
-                    only = Some(names);
-                }
-                None => return usage("--only needs a list of sections"),
+                Some(names) => only = Some(names.split(',').map(str::to_string).collect()),
+                None => return usage("--only needs section names"),
             },
             other => return usage(&format!("unknown argument {other}")),
         }
     }
-    match Harness::new(smoke, only).and_then(|mut h| h.run()) {
+    match Harness::new(smoke).and_then(|mut h| {
+        h.only = only;
+        h.run()
+    }) {
         Ok(report) => {
             if let Err(e) = std::fs::write(&out, report) {
                 eprintln!("mesh-bench: cannot write {}: {e}", out.display());
@@ -79,14 +74,11 @@ fn main() -> ExitCode {
 
 fn usage(problem: &str) -> ExitCode {
     eprintln!(
-        "mesh-bench: {problem}\nusage: mesh-bench [--smoke] [--only SECTION,...] [--out BENCHMARKS.md]\nsections: {}",
-        SECTIONS.join(", ")
+        "mesh-bench: {problem}\nusage: mesh-bench [--smoke] [--only {}] [--out BENCHMARKS.md]",
+        SECTIONS.join(",")
     );
     ExitCode::from(2)
 }
-
-/// The measurements, in report order, by the names `--only` takes.
-const SECTIONS: [&str; 5] = ["rtt", "openclose", "idle", "timeseries", "model"];
 
 /// How much work each measurement does.
 struct Counts {
@@ -100,6 +92,7 @@ struct Counts {
     ts_chunk: usize,
     model_objects: usize,
     model_repeats: usize,
+    calc_repeats: usize,
 }
 
 impl Counts {
@@ -116,6 +109,7 @@ impl Counts {
                 ts_chunk: 500,
                 model_objects: 50,
                 model_repeats: 1,
+                calc_repeats: 1,
             }
         } else {
             Counts {
@@ -129,6 +123,7 @@ impl Counts {
                 ts_chunk: 200_000,
                 model_objects: 10_000,
                 model_repeats: 5,
+                calc_repeats: 21,
             }
         }
     }
@@ -205,9 +200,19 @@ fn pin_emulator() {
     }
 }
 
+/// The measurements, by the names `--only` takes, in report order.
+const SECTIONS: [&str; 6] = [
+    "rtt",
+    "openclose",
+    "idle",
+    "timeseries",
+    "model",
+    "calculations",
+];
+
 struct Harness {
     smoke: bool,
-    /// The sections to run; all when `None`.
+    /// Run only these sections (`--only`); all when `None`.
     only: Option<Vec<String>>,
     counts: Counts,
     root: PathBuf,
@@ -275,7 +280,7 @@ fn have(program: &str) -> bool {
 }
 
 impl Harness {
-    fn new(smoke: bool, only: Option<Vec<String>>) -> Result<Harness> {
+    fn new(smoke: bool) -> Result<Harness> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let root = root.canonicalize().map_err(|e| e.to_string())?;
         let work = root.join("target/bench");
@@ -300,7 +305,7 @@ impl Harness {
         let peer = |kind: &str| vec!["peer".to_string(), kind.to_string()];
         let mut h = Harness {
             smoke,
-            only,
+            only: None,
             counts: Counts::new(smoke),
             root,
             work,
@@ -424,6 +429,7 @@ impl Harness {
                 "volue/mesh/grpc/model_definition/v1alpha/model_definition.proto",
                 "volue/mesh/grpc/time_series/v1alpha/time_series.proto",
                 "volue/mesh/grpc/model/v1alpha/model.proto",
+                "volue/mesh/grpc/calc/v1alpha/calc.proto",
             ])
             .output();
         match generated {
@@ -448,12 +454,6 @@ impl Harness {
         }
     }
 
-    fn wanted(&self, section: &str) -> bool {
-        self.only
-            .as_ref()
-            .is_none_or(|only| only.iter().any(|s| s == section))
-    }
-
     fn clients(&self) -> Vec<Client> {
         let mut all = vec![self.c_api.clone(), self.rust.clone(), self.tonic.clone()];
         all.extend(self.cpp.clone());
@@ -470,7 +470,11 @@ impl Harness {
         let _ = writeln!(
             report,
             "Written by `bash bench/run.sh` ({}). Machine: {}. Every client is its own process; the emulator (2 runtime threads, built with the harness) runs inside the harness process, on the same machine. {} \"Emulator CPU\" is the emulator's CPU time over the measurement's wall time (100% = one core busy). A real server is on another machine; here the emulator's speed bounds every client alike.\n",
-            if self.smoke { "smoke mode: tiny counts, numbers mean nothing" } else { "full run" },
+            match (&self.only, self.smoke) {
+                (_, true) => "smoke mode: tiny counts, numbers mean nothing".to_string(),
+                (Some(only), false) => format!("sections {} only", only.join(", ")),
+                (None, false) => "full run".to_string(),
+            },
             machine(),
             if pinning() {
                 "The emulator's threads are pinned to core 0 and each client process to core 1, so that thread placement does not swing the numbers (unpinned, round trips of one client moved between 85 and 122 µs from run to run)."
@@ -478,27 +482,44 @@ impl Harness {
                 "One core only: clients and emulator share it."
             }
         );
-        if let Some(only) = &self.only {
-            let _ = writeln!(
-                report,
-                "Only these sections were run: {}.\n",
-                only.join(", ")
-            );
+        if let Some(unknown) = self
+            .only
+            .iter()
+            .flatten()
+            .find(|name| !SECTIONS.contains(&name.as_str()))
+        {
+            return Err(format!("no section {unknown:?}: sections are {SECTIONS:?}"));
         }
-        if self.wanted("rtt") {
+        let wanted = |name: &str| {
+            self.only
+                .as_ref()
+                .is_none_or(|o| o.iter().any(|n| n == name))
+        };
+        let (rtt, openclose, idle, timeseries, model, calculations) = (
+            wanted("rtt"),
+            wanted("openclose"),
+            wanted("idle"),
+            wanted("timeseries"),
+            wanted("model"),
+            wanted("calculations"),
+        );
+        if rtt {
             report.push_str(&self.round_trip(&address)?);
         }
-        if self.wanted("openclose") {
+        if openclose {
             report.push_str(&self.open_close(&address)?);
         }
-        if self.wanted("idle") {
+        if idle {
             report.push_str(&self.idle(&emu)?);
         }
-        if self.wanted("timeseries") {
+        if timeseries {
             report.push_str(&self.timeseries(&address)?);
         }
-        if self.wanted("model") {
+        if model {
             report.push_str(&self.model_search(&address)?);
+        }
+        if calculations {
+            report.push_str(&self.calculations(&address)?);
         }
         if !self.notes.is_empty() {
             let _ = writeln!(report, "## Notes\n");

@@ -20,6 +20,7 @@ fn the_harness_runs_every_measurement_and_writes_the_report() {
         "## 3. Idle sessions at scale",
         "## 4. Time series",
         "## 5. Searching the model",
+        "## 6. Calculations",
     ] {
         assert!(report.contains(section), "missing {section:?}:\n{report}");
     }

@@ -23,7 +23,6 @@ mod evaluate;
 /// The generated Mesh messages, servers and clients. Public so that protocol
 /// tests can speak to the emulator with the generated client stubs.
 pub mod proto;
-#[allow(dead_code)] // Called by ModelService's searches and by calculations as they land.
 mod search;
 mod seed;
 mod services;
@@ -37,6 +36,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// An IANA time zone (`"Europe/Oslo".parse::<Tz>()`), for `Config::time_zone`.
+pub use chrono_tz::Tz;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -92,10 +93,19 @@ pub struct Config {
     /// tests' model and its `SimpleThermalTestResourceCatalog`, whose keys
     /// (2, 3, 4, 9, 50) and paths these must not reuse.
     pub catalog: Vec<SeriesSpec>,
+    /// The server's own time zone: what calculations and transformed reads
+    /// call LOCAL (with daylight saving) and STANDARD (its standard offset
+    /// all year). A Mesh server takes its host's zone; the emulator defaults
+    /// to [`DEFAULT_TIME_ZONE`] so that answers do not depend on the machine.
+    pub time_zone: Tz,
 }
 
 /// What `GetVersion` reports by default.
 pub const DEFAULT_VERSION: &str = "2.21.0+1";
+
+/// The server's time zone by default (`Config::time_zone`): Mesh's home
+/// zone, Norway's.
+pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Europe::Oslo;
 
 impl Default for Config {
     fn default() -> Self {
@@ -106,6 +116,7 @@ impl Default for Config {
             tls: None,
             tokens: None,
             catalog: default_catalog(),
+            time_zone: DEFAULT_TIME_ZONE,
         }
     }
 }

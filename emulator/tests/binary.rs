@@ -1,5 +1,6 @@
 //! The `mesh-emulator` binary prints the address it bound and serves there;
-//! `--catalog FILE` replaces the demo series and keeps the tests' model.
+//! `--catalog FILE` replaces the demo series and keeps the tests' model;
+//! `--time-zone ZONE` is the zone calculations call LOCAL.
 
 mod common;
 
@@ -113,6 +114,7 @@ fn bad_arguments_exit_with_usage() {
         &["--session-timeout", "soon"][..],
         &["--listen"],
         &["--frobnicate"],
+        &["--time-zone", "Mars/Olympus_Mons"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_mesh-emulator"))
             .args(args)
@@ -121,4 +123,50 @@ fn bad_arguments_exit_with_usage() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("usage:"));
     }
+}
+
+#[test]
+fn the_time_zone_option_is_what_calculations_call_local() {
+    use mesh_emulator::proto::calc::calculation_response::CalculationResultOneof;
+    use mesh_emulator::proto::calc::calculation_service_client::CalculationServiceClient;
+    use mesh_emulator::proto::calc::CalculationRequest;
+
+    let (mut child, address) = spawn(&["--time-zone", "Asia/Tokyo"]);
+    let url = format!("http://{address}");
+    let answer = run(async {
+        let mut mesh = Mesh::connect_url(&url).await;
+        let s = mesh.open().await;
+        let channel = tonic::transport::Channel::from_shared(url.clone())
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        let mut calc = CalculationServiceClient::new(channel);
+        calc.run_calculation(CalculationRequest {
+            session_id: Some(s),
+            expression: "## = @TRANSFORM(@t(), 'DAY', 'SUM', 'LOCAL')".into(),
+            interval: Some(interval(DAY_2016, DAY_2016 + 24 * HOUR)),
+            relative_to: Some(by_key(3)),
+        })
+        .await
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let Some(CalculationResultOneof::TimeseriesResults(r)) = answer
+        .expect("the calculation")
+        .into_inner()
+        .calculation_result_oneof
+    else {
+        panic!("a series");
+    };
+    let (points, _) = decode(&r.timeseries[0].data);
+    // Tokyo's day (UTC+9) that holds 2016-01-01 01:00Z..09:00Z starts at
+    // 2015-12-31 15:00Z and sums all of key 3's points: 100 h, 04:00 missing.
+    let sum: f64 = test_day(100.0)
+        .iter()
+        .map(P::value)
+        .filter(|v| !v.is_nan())
+        .sum();
+    assert_eq!(points[0].t, DAY_2016 - 9 * HOUR);
+    assert_eq!(points[0].value(), sum);
 }

@@ -283,6 +283,18 @@ fn attribute_masks_and_lookups_that_fail() {
     });
 }
 
+/// An update of a plant attribute: name, singular value, collection
+/// values, and the values read back after.
+type Update<'a> = (
+    &'a str,
+    Option<ValueOneof>,
+    Vec<ValueOneof>,
+    Vec<ValueOneof>,
+);
+/// A refused update: name, singular value, collection values, and what
+/// Mesh says.
+type Refusal<'a> = (&'a str, Option<ValueOneof>, Vec<ValueOneof>, Code, &'a str);
+
 fn value(v: ValueOneof) -> AttributeValue {
     AttributeValue {
         value_oneof: Some(v),
@@ -315,7 +327,7 @@ fn simple_values_are_updated_and_wrong_ones_refused() {
         let mut mesh = Mesh::connect(&emu).await;
         let s = mesh.open().await;
         let when = timestamp(date(2022, 5, 14) + 1000);
-        let updates: Vec<(&str, Option<ValueOneof>, Vec<ValueOneof>, Vec<ValueOneof>)> = vec![
+        let updates: Vec<Update> = vec![
             (
                 "DblAtt",
                 Some(DoubleValue(5.0)),
@@ -373,7 +385,7 @@ fn simple_values_are_updated_and_wrong_ones_refused() {
         }
 
         let phrase = "Check if you correctly applied the singular value/collection values";
-        let refusals: Vec<(&str, Option<ValueOneof>, Vec<ValueOneof>, Code, &str)> = vec![
+        let refusals: Vec<Refusal> = vec![
             (
                 "BoolArrayAtt",
                 Some(IntValue(7)),

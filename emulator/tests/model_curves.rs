@@ -14,6 +14,15 @@ use mesh_emulator::proto::model::{
 use mesh_emulator::proto::types::{Guid, MeshId, UtcInterval};
 use tonic::Code;
 
+/// `[start, end)` in ms, or none.
+type Span = Option<(i64, i64)>;
+/// A refused XY set update: target, interval, sets, and what Mesh says.
+type XyRefusal<'a> = (MeshId, Span, Vec<XySet>, Code, &'a str);
+/// A refused read: target, interval, and what Mesh says.
+type ReadRefusal<'a> = (MeshId, Span, Code, &'a str);
+/// A refused rating curve update: interval, versions, and what Mesh says.
+type RatingRefusal<'a> = (Span, Vec<RatingCurveVersion>, &'a str);
+
 const XY: &str = "XYSetAtt";
 const XYZ: &str = "XYZSeriesAtt";
 const RATING: &str = "RatingCurveAtt";
@@ -202,7 +211,7 @@ fn xy_set_updates_are_refused_in_meshs_words() {
             by_path(&plant_attribute(XYZ)),
         );
         let (a, b) = (date(2020, 1, 1), date(2021, 1, 1));
-        let cases: Vec<(MeshId, Option<(i64, i64)>, Vec<XySet>, Code, &str)> = vec![
+        let cases: Vec<XyRefusal> = vec![
             (
                 by_path(""),
                 None,
@@ -326,7 +335,7 @@ fn xy_set_updates_are_refused_in_meshs_words() {
                 text,
             );
         }
-        let reads: Vec<(MeshId, Option<(i64, i64)>, Code, &str)> = vec![
+        let reads: Vec<ReadRefusal> = vec![
             (
                 by_path(&plant_attribute(XY)),
                 Some((a, b)),
@@ -504,7 +513,7 @@ fn rating_curve_updates_are_refused_in_meshs_words() {
         let s = mesh.open().await;
         let (a, b) = (date(2030, 1, 1), date(2031, 1, 1));
         let one = vec![segment(5.0, 1.0)];
-        let cases: Vec<(Option<(i64, i64)>, Vec<RatingCurveVersion>, &str)> = vec![
+        let cases: Vec<RatingRefusal> = vec![
             (None, vec![], "interval must have a value"),
             (Some((b, a)), vec![], "UtcInterval"),
             (

@@ -77,6 +77,12 @@ fn models_are_listed_each_with_one_ownership_relation_and_no_owner() {
             assert!(m.owner_id.is_none());
             assert_eq!(m.path, format!("Model/{}", m.name));
             assert_eq!(uuid(&m.id).as_bytes().len(), 16);
+            // Every model owns something: the official traversal example
+            // walks down from each and back up to it.
+            let owned = targets(&m.attributes[0]);
+            assert!(!owned.is_empty(), "{}", m.name);
+            let child = mesh.object(&s, by_id(owned[0])).await.unwrap();
+            assert_eq!(child.owner_id.map(|o| uuid(&o.id)), Some(uuid(&m.id)));
         }
         let thermal = models
             .iter()
@@ -333,6 +339,9 @@ fn masks_choose_fields_and_filters_choose_attributes() {
     });
 }
 
+/// A refused update: object, new name, new owner, and what Mesh says.
+type UpdateRefusal<'a> = (MeshId, Option<&'a str>, Option<MeshId>, Code, &'a str);
+
 async fn update(
     mesh: &mut Mesh,
     s: &Guid,
@@ -500,7 +509,7 @@ fn creating_and_moving_objects_is_refused_in_meshs_words() {
         );
 
         let chimney = by_id(CHIMNEY_2);
-        let updates: Vec<(MeshId, Option<&str>, Option<MeshId>, Code, &str)> = vec![
+        let updates: Vec<UpdateRefusal> = vec![
             (
                 chimney.clone(),
                 None,

@@ -167,6 +167,19 @@ fn link_relations_are_replaced_appended_and_cleared() {
     });
 }
 
+/// Per entry, each version's target and valid from time (ms).
+type Entries = Vec<Vec<(Option<Uuid>, Option<i64>)>>;
+/// A refused versioned link update: attribute name, interval, entries, and
+/// what Mesh says.
+type VersionRefusal<'a> = (&'a str, Option<(i64, i64)>, Entries, Code, &'a str);
+/// An interval replaced: the interval, the new version's time and target
+/// (if any), and the versions after.
+type Replacement = (
+    (i64, i64),
+    Option<(i64, Option<Uuid>)>,
+    Vec<(Option<Uuid>, i64)>,
+);
+
 fn ts(ms: i64) -> Option<prost_types::Timestamp> {
     Some(timestamp(ms))
 }
@@ -226,11 +239,7 @@ fn versioned_links_are_replaced_inside_an_interval() {
         );
         mesh.commit(&s).await.unwrap();
         // (interval, new version's time and target, the versions after)
-        let cases: Vec<(
-            (i64, i64),
-            Option<(i64, Option<Uuid>)>,
-            Vec<(Option<Uuid>, i64)>,
-        )> = vec![
+        let cases: Vec<Replacement> = vec![
             (
                 (date(2004, 1, 1), date(2014, 1, 1)),
                 None,
@@ -358,8 +367,7 @@ fn versioned_link_updates_are_refused_in_meshs_words() {
         let s = mesh.open().await;
         let one = "ReferenceSeriesAtt";
         let (a, b) = (date(2021, 1, 1), date(2022, 1, 1));
-        type Entries = Vec<Vec<(Option<Uuid>, Option<i64>)>>;
-        let cases: Vec<(&str, Option<(i64, i64)>, Entries, Code, &str)> = vec![
+        let cases: Vec<VersionRefusal> = vec![
             (
                 one,
                 Some((b, a)),

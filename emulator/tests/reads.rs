@@ -248,24 +248,3 @@ fn a_mesh_id_with_id_and_path_is_taken_when_both_name_the_same_series() {
         assert_eq!(e.code(), tonic::Code::NotFound);
     });
 }
-
-#[test]
-fn calculated_series_say_the_calculation_engine_is_missing() {
-    let emu = emulator();
-    run(async {
-        let mut mesh = Mesh::connect(&emu).await;
-        let s = mesh.open().await;
-        for id in [
-            by_path(PLANT_TS_CALC),
-            by_path("Model/SimpleThermalTestModel/ThermalComponent/SomePowerPlant1.TsCalcAtt2"),
-            by_key(4),
-        ] {
-            let e = mesh
-                .read(&s, id.clone(), DAY_2016, DAY_2016 + HOUR)
-                .await
-                .unwrap_err();
-            assert_eq!(e.code(), tonic::Code::Unimplemented, "{id:?}");
-            assert!(e.message().contains("no calculation engine"), "{e:?}");
-        }
-    });
-}

@@ -62,7 +62,7 @@ impl TimeseriesId {
         parse_id(text, "time series id").map(TimeseriesId::Id)
     }
 
-    fn to_mesh_id(&self) -> MeshId {
+    pub(crate) fn to_mesh_id(&self) -> MeshId {
         match self {
             TimeseriesId::Key(key) => MeshId {
                 timeseries_key: Some(*key),

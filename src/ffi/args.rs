@@ -5,6 +5,10 @@ use std::ffi::{c_char, CStr};
 
 use super::{mesh_status, Failure, FfiResult};
 
+/// "No time": for an optional time or interval, pass it to mean none (both
+/// ends of an interval); as a time read back, the item has none.
+pub const MESH_NO_TIME: i64 = i64::MIN;
+
 /// A NUL-terminated UTF-8 string from C.
 ///
 /// # Safety
@@ -17,6 +21,19 @@ pub(crate) unsafe fn c_str<'a>(p: *const c_char, what: &str) -> FfiResult<&'a st
     unsafe { CStr::from_ptr(p) }
         .to_str()
         .map_err(|e| Failure::invalid_argument(format!("{what} is not valid UTF-8: {e}")))
+}
+
+/// An optional string from C: NULL is `None`.
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated string that outlives `'a`.
+pub(crate) unsafe fn optional_str<'a>(p: *const c_char, what: &str) -> FfiResult<Option<&'a str>> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: non-NULL, and NUL-terminated by the caller's promise.
+        unsafe { c_str(p, what) }.map(Some)
+    }
 }
 
 /// Checks that an out-pointer is not NULL.

@@ -5,7 +5,7 @@
 use std::ffi::c_char;
 use std::sync::LazyLock;
 
-use super::args::{c_str, out_ptr, write_out, write_text};
+use super::args::{c_str, optional_str, out_ptr, write_out, write_text};
 use super::handles::Registry;
 use super::resource::{self, mesh_timeseries_resource, MESH_CURVE_UNCHANGED};
 use super::session::{self, mesh_session};
@@ -31,19 +31,6 @@ fn resolution(n: i32) -> FfiResult<Resolution> {
             "resolution {n} is not one of the MESH_RESOLUTION_* numbers"
         ))),
         known => Ok(known),
-    }
-}
-
-/// An optional string from C: NULL is `None`.
-///
-/// # Safety
-/// `p` is NULL or a NUL-terminated string that outlives `'a`.
-unsafe fn optional_str<'a>(p: *const c_char, what: &str) -> FfiResult<Option<&'a str>> {
-    if p.is_null() {
-        Ok(None)
-    } else {
-        // SAFETY: non-NULL, and NUL-terminated by the caller's promise.
-        unsafe { c_str(p, what) }.map(Some)
     }
 }
 

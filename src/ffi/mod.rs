@@ -13,6 +13,9 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod args;
+mod calc;
+mod calc_expression;
+mod calc_functions;
 mod callback;
 mod catalog;
 mod connection;
@@ -29,7 +32,14 @@ mod options;
 mod process;
 mod resource;
 mod session;
+// The stdcall twins of every function, for 32-bit Windows hosts (VBA);
+// generated from the header by tests/header.rs.
+/// cbindgen:ignore
+#[cfg(any(all(windows, target_arch = "x86"), test))]
+#[rustfmt::skip]
+mod stdcall;
 mod timeseries;
+mod transformed;
 
 use std::cell::RefCell;
 use std::ffi::c_char;
@@ -37,6 +47,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::client::{Error, ErrorKind};
 
+pub use calc::*;
+pub use calc_expression::*;
+pub use calc_functions::*;
 pub use callback::mesh_expired_callback;
 pub use catalog::*;
 pub use connection::*;
@@ -52,6 +65,7 @@ pub use options::*;
 pub use resource::*;
 pub use session::*;
 pub use timeseries::*;
+pub use transformed::*;
 
 /// The result of every `mesh_*` function that can fail. The numbers are
 /// stable: host bindings depend on them.

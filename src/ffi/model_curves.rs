@@ -7,10 +7,11 @@
 use std::ffi::c_char;
 use std::sync::{LazyLock, Mutex};
 
+use super::args::MESH_NO_TIME;
 use super::args::{out_ptr, write_out};
 use super::handles::Registry;
 use super::model_read::target;
-use super::model_update::{optional_interval, MESH_NO_TIME};
+use super::model_update::optional_interval;
 use super::session::{self, mesh_session};
 use super::timeseries::array;
 use super::{guard, mesh_status, Failure, FfiResult};

@@ -6,7 +6,7 @@
 
 use std::ffi::c_char;
 
-use super::args::{c_str, write_out};
+use super::args::{c_str, write_out, MESH_NO_TIME};
 use super::model_handles::{mesh_object, register_object};
 use super::model_read::target;
 use super::session::{self, mesh_session};
@@ -330,10 +330,6 @@ pub(crate) fn optional_interval(start_ms: i64, end_ms: i64) -> FfiResult<Option<
         )),
     }
 }
-
-/// "No time": for an interval, pass it as both start and end to mean none;
-/// as a time read back, it means the item has none.
-pub const MESH_NO_TIME: i64 = i64::MIN;
 
 /// Versions from the caller's arrays, split into entries of the given sizes.
 ///

@@ -34,6 +34,12 @@ pub struct mesh_points {
 
 static POINTS: LazyLock<Registry<Points>> = LazyLock::new(|| Registry::new(4, "points"));
 
+/// Registers `points` and returns their handle, for any call that hands
+/// points out (reads, calculations).
+pub(crate) fn register_points(points: Points) -> *mut mesh_points {
+    POINTS.insert(points)
+}
+
 fn read(
     session: *mut mesh_session,
     id: FfiResult<TimeseriesId>,
@@ -123,13 +129,13 @@ unsafe fn write(
     Ok(())
 }
 
-fn by_path(path: *const c_char) -> FfiResult<TimeseriesId> {
+pub(crate) fn by_path(path: *const c_char) -> FfiResult<TimeseriesId> {
     // SAFETY: the caller passes NULL or a NUL-terminated string.
     let path = unsafe { c_str(path, "path") }?;
     Ok(TimeseriesId::Path(path.to_string()))
 }
 
-fn by_id(id: *const c_char) -> FfiResult<TimeseriesId> {
+pub(crate) fn by_id(id: *const c_char) -> FfiResult<TimeseriesId> {
     // SAFETY: the caller passes NULL or a NUL-terminated string.
     let id = unsafe { c_str(id, "id") }?;
     Ok(TimeseriesId::parse_id(id)?)

@@ -9,6 +9,8 @@ use std::ptr;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub mod bindings;
+pub mod calc;
 pub mod model;
 pub mod points;
 

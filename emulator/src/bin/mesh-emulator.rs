@@ -1,4 +1,4 @@
-//! `mesh-emulator --listen 127.0.0.1:0 --session-timeout 2s [--catalog FILE]`:
+//! `mesh-emulator --listen 127.0.0.1:0 --session-timeout 2s [--catalog FILE] [--time-zone ZONE]`:
 //! serves until killed; `--help` says what each option does.
 //! The first line on stdout is `mesh-emulator listening on ADDRESS`.
 
@@ -22,6 +22,9 @@ const USAGE: &str = "usage: mesh-emulator [OPTIONS]
                               points). The official tests' model and its series
                               (Resource/SimpleThermalTestResourceCatalog/..., keys 2, 3,
                               4, 9, 50) are always there; the file must not reuse them.
+  --time-zone ZONE            the server's IANA time zone, which calculations call LOCAL
+                              (with daylight saving) and STANDARD (without); default
+                              Europe/Oslo
   --tls-cert FILE             serve TLS with this PEM certificate chain (needs --tls-key)
   --tls-key FILE              the PEM private key of --tls-cert
   --token TOKEN[=NAME]        accept this access token, for the user NAME; repeatable.
@@ -53,6 +56,11 @@ fn main() -> ExitCode {
                     .ok_or_else(|| format!("--session-timeout {v}: not a duration"))
             }),
             "--server-version" => value("--server-version").map(|v| config.version = v),
+            "--time-zone" => value("--time-zone").and_then(|v| {
+                v.parse()
+                    .map(|zone| config.time_zone = zone)
+                    .map_err(|_| format!("--time-zone {v}: not an IANA time zone name"))
+            }),
             "--tls-cert" => value("--tls-cert").and_then(|v| read(&v).map(|pem| cert = Some(pem))),
             "--tls-key" => value("--tls-key").and_then(|v| read(&v).map(|pem| key = Some(pem))),
             "--token" => value("--token").map(|v| {

@@ -33,6 +33,15 @@ pub trait Host {
     /// context is not a time series or a time series attribute).
     fn context_series(&self, context: &Self::Context) -> Result<Self::SeriesRef, CalcError>;
 
+    /// `%'<path>'`: the series of the resource catalog at `path` (written
+    /// `/Catalog/.../name`), `None` when there is none. Hosts without a
+    /// catalog refuse it.
+    fn catalog_series(&self, path: &str) -> Result<Option<Self::SeriesRef>, CalcError> {
+        Err(CalcError::Unsupported(format!(
+            "references to series by catalog path (%'...'), here %'{path}'"
+        )))
+    }
+
     /// `@t('<query>')`, `@T('<query>')`: the series a search finds.
     fn search_series(
         &self,
@@ -238,6 +247,12 @@ impl<H: Host> Evaluator<'_, H> {
             Expr::Num(n) => Ok(Value::Number(*n)),
             Expr::Str(s) => Ok(Value::Text(s.clone())),
             Expr::Time(s) => Ok(Value::Time(parse_time_point(s, &self.zones)?)),
+            Expr::Catalog(path) => match self.host.catalog_series(path)? {
+                Some(series) => Ok(Value::Series(self.host.read(&series, iv)?)),
+                None => Err(CalcError::Host(format!(
+                    "time series not found: no series at %'{path}' in the resource catalog"
+                ))),
+            },
             Expr::List(items) => self.list(items, iv),
             Expr::Var(inner) => {
                 let key = (Rc::as_ptr(inner) as usize, iv);

@@ -70,7 +70,9 @@
 //! # Expressions
 //!
 //! See `parser` for statements, `functions` for the functions and `arith`
-//! for point-wise arithmetic with missing values. `@SUM` of a series is the
+//! for point-wise arithmetic with missing values. `%'/Catalog/name'` reads
+//! the resource catalog's series at that path (a virtual series' way of
+//! naming its inputs), through the host. `@SUM` of a series is the
 //! sum of the values of its points as read over the interval (a linear
 //! series' point after the interval included), NaN when there are none:
 //! the official test expects 41 for `TsRawAtt` = 1+2+3+5+6+7+8+9. A lookup

@@ -44,6 +44,8 @@ pub enum Expr {
     Str(String),
     /// A bare time literal's text.
     Time(String),
+    /// `%'<catalog path>'`: a time series of the resource catalog.
+    Catalog(String),
     /// `{a, b, ...}`.
     List(Vec<Rc<Expr>>),
     /// A variable's value; shared by every use, so computed once per
@@ -142,7 +144,7 @@ impl Parser {
     /// Makes a node, refusing one that would make the tree too tall.
     fn node(&mut self, expr: Expr) -> Result<Rc<Expr>, CalcError> {
         let children: Vec<&Rc<Expr>> = match &expr {
-            Expr::Num(_) | Expr::Str(_) | Expr::Time(_) => Vec::new(),
+            Expr::Num(_) | Expr::Str(_) | Expr::Time(_) | Expr::Catalog(_) => Vec::new(),
             Expr::List(items) | Expr::Call(_, _, items) => items.iter().collect(),
             Expr::Var(x) | Expr::Neg(x) => vec![x],
             Expr::Bin(_, a, b) => vec![a, b],
@@ -396,9 +398,13 @@ impl Parser {
                 }
                 self.node(Expr::Call(spec.func, name, args))
             }
-            Some(Tok::Percent) => Err(CalcError::Unsupported(
-                "references to series by catalog path (%'...')".to_string(),
-            )),
+            Some(Tok::Percent) => match self.next() {
+                Some(Tok::Str(path)) => self.node(Expr::Catalog(path)),
+                _ => {
+                    self.pos -= 1;
+                    Err(self.error("expected a quoted catalog path after %".to_string()))
+                }
+            },
             Some(Tok::Ident(name)) => match b.get(&name) {
                 Some(value) => Ok(value.clone()),
                 None if ["IF", "THEN", "ELSE", "ENDIF"]

@@ -40,6 +40,7 @@ impl Validity {
     }
 
     /// The intervals, in order.
+    #[cfg(test)]
     pub(crate) fn intervals(&self) -> &[(i64, i64)] {
         &self.0
     }

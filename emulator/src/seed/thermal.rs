@@ -7,8 +7,8 @@
 //!
 //! Where the tests only bound a fact (the plant has at least 32
 //! attributes; a chimney has 7), the rest is filled in here with plain,
-//! self-describing attributes, and series whose content no test fixes
-//! (key 2) start empty.
+//! self-describing attributes, series whose content no test fixes (key 2)
+//! start empty, and the Utility model owns one made-up object.
 
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -172,8 +172,10 @@ pub(crate) fn seed(b: &mut Builder) -> Result<(), String> {
         thermal_root,
         vec![def("ThermalComponentRef", Kind::Ownership(component)).cardinality(0, 100)],
     )?;
-    // The Utility model holds no objects in the tests; its relation owns
-    // thermal components so that it has somewhere to put one.
+    // The official tests name nothing in the Utility model, but their
+    // model-traversal example walks down from it to an object owned by it,
+    // so it owns one; the relation, its type and the object's name are
+    // made up here.
     b.define(
         utility_root,
         vec![def("UtilityComponentRef", Kind::Ownership(component)).cardinality(0, 100)],
@@ -283,7 +285,7 @@ pub(crate) fn seed(b: &mut Builder) -> Result<(), String> {
     )?;
 
     let thermal = b.model("SimpleThermalTestModel", thermal_root)?;
-    b.model("Utility", utility_root)?;
+    let utility = b.model("Utility", utility_root)?;
     b.object(
         THERMAL_COMPONENT,
         "ThermalComponent",
@@ -309,6 +311,12 @@ pub(crate) fn seed(b: &mut Builder) -> Result<(), String> {
         "PlantToChimneyRef",
     )?;
     b.attribute_id_is(CHIMNEY_2, "TsRawAtt", CHIMNEY_2_TS_RAW)?;
+    b.object(
+        stable_id("object/Utility/UtilityComponent"),
+        "UtilityComponent",
+        utility,
+        "UtilityComponentRef",
+    )?;
 
     let connected = |resource| Value::Timeseries {
         resource: Some(resource),

@@ -3,17 +3,20 @@
 //! token; calls that carry a session id count as its activity.
 
 mod auth;
+mod calc;
 mod config;
 mod model;
 mod model_definition;
 mod session;
 mod timeseries;
+mod transformed;
 
 use std::sync::Arc;
 
 use tonic::{Request, Status};
 
 use crate::proto::auth::authentication_service_server::AuthenticationServiceServer;
+use crate::proto::calc::calculation_service_server::CalculationServiceServer;
 use crate::proto::config::configuration_service_server::ConfigurationServiceServer;
 use crate::proto::model::model_service_server::ModelServiceServer;
 use crate::proto::model_definition::model_definition_service_server::ModelDefinitionServiceServer;
@@ -46,6 +49,11 @@ pub(crate) fn router(
         .add_service(ConfigurationServiceServer::new(svc.clone()))
         .add_service(AuthenticationServiceServer::new(svc.clone()))
         .add_service(ModelDefinitionServiceServer::new(svc.clone()))
+        .add_service(
+            CalculationServiceServer::new(svc.clone())
+                .max_decoding_message_size(TRANSPORT_DECODE_LIMIT)
+                .max_encoding_message_size(usize::MAX),
+        )
         .add_service(
             ModelServiceServer::new(svc.clone())
                 .max_decoding_message_size(TRANSPORT_DECODE_LIMIT)
@@ -80,6 +88,16 @@ impl Svc {
     fn enter(&self, session_id: Option<&Guid>) -> Result<ActivityGuard, Status> {
         let id = crate::wire::session_id(session_id)?;
         self.0.enter(id)
+    }
+
+    /// What a calculation in the guard's session needs.
+    fn scope(&self, guard: &ActivityGuard, view: View) -> crate::evaluate::Scope {
+        crate::evaluate::Scope {
+            store: self.0.store.clone(),
+            session: guard.session(),
+            view,
+            zone: self.0.config.time_zone,
+        }
     }
 
     /// The model and catalog as the guard's session sees them.

@@ -1,5 +1,7 @@
 //! `TimeseriesService`: reading and writing points of resources and of time
 //! series attributes, and the resource catalog (get, create, update).
+//! Calculated attributes and virtual series are evaluated when read
+//! (`evaluate`); transformed reads live in `transformed`.
 //!
 //! Reads follow Mesh: positions of a fixed resolution without a stored
 //! value come back as NaN flagged MISSING; PIECEWISELINEAR reads include
@@ -14,7 +16,8 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use super::{check_size, model_status, Svc};
-use crate::evaluate::{self, Calculation, RelativeTo};
+use crate::evaluate;
+use crate::evaluate::source::{self, Source};
 use crate::proto::model_definition::UnitOfMeasurement;
 use crate::proto::time_series::{
     timeseries_service_server::TimeseriesService, CreatePhysicalTimeseriesRequest,
@@ -23,32 +26,19 @@ use crate::proto::time_series::{
     UpdateTimeseriesResourceRequest, UpdateTimeseriesResourceResponse, WriteTimeseriesRequest,
     WriteTimeseriesResponse,
 };
-use crate::proto::types::{Curve, MeshId, Resolution};
+use crate::proto::types::{Curve, MeshId, Resolution, UtcInterval};
 use crate::store::catalog::{resolution, takes_time_zone};
 use crate::store::lookup::{Found, LookupError};
-use crate::store::model::{Kind, Node, Value};
-use crate::store::{points, Change, Resource, View, Write};
+use crate::store::model::Node;
+use crate::store::{points, Change, Point, Resource, View, Write};
 use crate::wire::{braced, guid_to_uuid, interval_ms, mask_paths, uuid_to_guid, Target};
 use crate::{arrow, store};
 
-type ReadTimeseriesStream = std::pin::Pin<
+pub(super) type ReadTimeseriesStream = std::pin::Pin<
     Box<dyn tokio_stream::Stream<Item = Result<ReadTimeseriesResponse, Status>> + Send>,
 >;
 
-/// Where the points of what a request names come from.
-enum Source {
-    /// A physical series: stored points.
-    Stored(Resource),
-    /// A virtual series or a calculated attribute.
-    Calculated {
-        expression: String,
-        relative_to: RelativeTo,
-        /// What is calculated, for messages.
-        what: String,
-    },
-}
-
-fn lookup_status(e: LookupError, target: &Target) -> Status {
+pub(super) fn lookup_status(e: LookupError, target: &Target) -> Status {
     match e {
         LookupError::Key(key) => Status::not_found(format!("Timeseries with key {key} not found.")),
         LookupError::Path(path) => {
@@ -65,7 +55,7 @@ fn lookup_status(e: LookupError, target: &Target) -> Status {
 }
 
 /// What `found` is as a time series, and the id a read answers with.
-fn source(view: &View, found: Found, by_key: bool) -> Result<(Source, MeshId), Status> {
+pub(super) fn source(view: &View, found: Found, by_key: bool) -> Result<(Source, MeshId), Status> {
     match found {
         Found::Resource(id) => {
             let resource = view.catalog.get(id).ok_or_else(|| {
@@ -76,51 +66,14 @@ fn source(view: &View, found: Found, by_key: bool) -> Result<(Source, MeshId), S
                 path: Some(resource.path.clone()),
                 timeseries_key: by_key.then_some(resource.key),
             };
-            Ok((resource_source(resource), mesh_id))
+            Ok((source::of_resource(resource), mesh_id))
         }
         Found::Model(Node::Attribute(id)) => {
-            let path = view.model.attribute_path(id).unwrap_or_default();
-            let (Some(attribute), Some(definition)) =
-                (view.model.attribute(id), view.model.definition_of(id))
-            else {
-                return Err(Status::not_found(format!(
-                    "attribute {} not found",
-                    braced(id)
-                )));
-            };
-            let (
-                Value::Timeseries {
-                    resource,
-                    local_expression,
-                },
-                Kind::Timeseries { template, .. },
-            ) = (&attribute.value, &definition.kind)
-            else {
-                return Err(Status::invalid_argument(format!(
-                    "Invalid type: {path} is not a time series attribute"
-                )));
-            };
+            let source = source::of_attribute(view, id).map_err(|e| e.status())?;
             let mesh_id = MeshId {
                 id: Some(uuid_to_guid(id)),
-                path: Some(path.clone()),
+                path: view.model.attribute_path(id),
                 timeseries_key: None,
-            };
-            let calculated = |expression: &str| Source::Calculated {
-                expression: expression.to_string(),
-                relative_to: RelativeTo::Attribute(id),
-                what: path.clone(),
-            };
-            // A connected resource is read; otherwise the attribute is
-            // calculated, from its local expression, else the template.
-            let source = match (resource.and_then(|r| view.catalog.get(r)), local_expression) {
-                (Some(resource), _) => resource_source(resource),
-                (None, Some(local)) => calculated(local),
-                (None, None) if !template.is_empty() => calculated(template),
-                (None, None) => {
-                    return Err(Status::not_found(format!(
-                        "time series not found: {path} has no time series resource connected and no expression"
-                    )))
-                }
             };
             Ok((source, mesh_id))
         }
@@ -132,17 +85,6 @@ fn source(view: &View, found: Found, by_key: bool) -> Result<(Source, MeshId), S
             "Invalid type: {} is an attribute definition, not a time series",
             view.model.definition_path(id).unwrap_or_default()
         ))),
-    }
-}
-
-fn resource_source(resource: &Resource) -> Source {
-    match &resource.expression {
-        Some(expression) => Source::Calculated {
-            expression: expression.clone(),
-            relative_to: RelativeTo::Resource(resource.id),
-            what: resource.path.clone(),
-        },
-        None => Source::Stored(resource.clone()),
     }
 }
 
@@ -168,6 +110,32 @@ pub(super) fn resource_message(view: &View, resource: &Resource) -> TimeseriesRe
         virtual_timeseries_expression: resource.expression.clone().unwrap_or_default(),
         time_zone: resource.time_zone.clone(),
     }
+}
+
+/// A read's answer: `points` (of `resolution`) over `interval`; a read
+/// with no points has no interval and resolution BREAKPOINT, as Mesh's.
+pub(super) fn answer(
+    id: Option<MeshId>,
+    interval: Option<UtcInterval>,
+    points: &[Point],
+    resolution: i32,
+) -> Result<ReadTimeseriesResponse, Status> {
+    let data = arrow::encode(points).map_err(Status::internal)?;
+    let empty = points.is_empty();
+    Ok(ReadTimeseriesResponse {
+        timeseries: vec![Timeseries {
+            id,
+            resolution: Some(Resolution {
+                r#type: if empty {
+                    resolution::BREAKPOINT
+                } else {
+                    resolution
+                },
+            }),
+            interval: if empty { None } else { interval },
+            data: data.into(),
+        }],
+    })
 }
 
 /// A time zone for a series of `resolution`: `""` clears it; otherwise an
@@ -209,9 +177,7 @@ impl TimeseriesService for Svc {
         &self,
         request: Request<ReadTransformedTimeseriesRequest>,
     ) -> Result<Response<Self::ReadTransformedTimeseriesStream>, Status> {
-        self.begin("ReadTransformedTimeseries", &request)?;
-        let _guard = self.enter(request.get_ref().session_id.as_ref())?;
-        Err(evaluate::unavailable("transformed reads are calculations"))
+        self.read_transformed(request).await
     }
 
     async fn read_timeseries(
@@ -248,42 +214,19 @@ impl TimeseriesService for Svc {
                 .map_err(Status::invalid_argument)?;
                 (points, resource.resolution)
             }
-            Source::Calculated {
-                expression,
-                relative_to,
-                what,
-            } => {
-                let evaluated = evaluate::evaluate(
-                    store,
-                    session,
-                    &view,
-                    &Calculation {
-                        expression: &expression,
-                        relative_to,
-                        what: &what,
-                        start,
-                        end,
-                    },
-                )?;
+            calculated => {
+                let evaluated =
+                    evaluate::read_calculated(self.scope(&guard, view), calculated, start, end)
+                        .await?;
                 (evaluated.points, evaluated.resolution)
             }
         };
-        let data = arrow::encode(&points).map_err(Status::internal)?;
-        let empty = points.is_empty();
-        Ok(Response::new(ReadTimeseriesResponse {
-            timeseries: vec![Timeseries {
-                id: Some(mesh_id),
-                resolution: Some(Resolution {
-                    r#type: if empty {
-                        resolution::BREAKPOINT
-                    } else {
-                        resolution
-                    },
-                }),
-                interval: if empty { None } else { request.interval },
-                data: data.into(),
-            }],
-        }))
+        Ok(Response::new(answer(
+            Some(mesh_id),
+            request.interval,
+            &points,
+            resolution,
+        )?))
     }
 
     async fn write_timeseries(

@@ -272,6 +272,40 @@ impl Store {
         None
     }
 
+    /// The last point of `resource` before `t` as session `session` sees
+    /// it: the value in force at `t` of a series without a grid.
+    pub(crate) fn previous_stored_point(
+        &self,
+        session: Uuid,
+        resource: Uuid,
+        t: i64,
+    ) -> Option<Point> {
+        let pending = self.pending(session, resource);
+        let first = {
+            let data = read(&self.data);
+            data.points
+                .get(&resource)
+                .and_then(|p| p.first())
+                .map_or(i64::MAX, |p| p.time)
+        };
+        // A write adds no point before its own first one.
+        let limit = pending
+            .iter()
+            .filter_map(|w| w.points.first().map(|p| p.time))
+            .fold(first, i64::min);
+        let mut to = t;
+        let mut width: i64 = 24 * 3_600_000;
+        while to > limit {
+            let from = to.saturating_sub(width);
+            if let Some(p) = self.stored_points(session, resource, from, to).last() {
+                return Some(*p);
+            }
+            to = from;
+            width = width.saturating_mul(4);
+        }
+        None
+    }
+
     /// Publishes session `session`'s changes and writes, all at once, or
     /// none when a change no longer applies to the committed state.
     pub(crate) fn commit(&self, session: Uuid) -> Result<(), String> {

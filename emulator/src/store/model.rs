@@ -138,7 +138,6 @@ pub(crate) enum Kind {
 }
 
 /// `AttributeValueType` numbers.
-#[allow(dead_code)] // ModelService (issue 9) answers with these.
 pub(crate) mod value_type {
     pub(crate) const INT: i32 = 1;
     pub(crate) const DOUBLE: i32 = 2;
@@ -174,7 +173,6 @@ impl Definition {
     }
 
     /// Mesh's `type_name` of the definition.
-    #[allow(dead_code)] // ModelService (issue 9) answers with it.
     pub(crate) fn type_name(&self) -> &'static str {
         let many = self.collection();
         match (&self.kind, many) {
@@ -201,7 +199,6 @@ impl Definition {
     }
 
     /// The `AttributeValueType` of attributes of this definition.
-    #[allow(dead_code)] // ModelService (issue 9) answers with it.
     pub(crate) fn value_type(&self) -> i32 {
         match self.kind {
             Kind::Int { .. } => value_type::INT,
@@ -331,7 +328,6 @@ impl Model {
         self.attributes.get(&id)
     }
 
-    #[allow(dead_code)] // For ModelService (issue 9).
     pub(crate) fn definition(&self, id: Uuid) -> Option<&Definition> {
         self.definitions.get(&id)
     }

@@ -371,3 +371,54 @@ fn catalog_updates_are_private_until_commit() {
     store.rollback(a);
     assert_eq!(get(a), get(b));
 }
+
+#[test]
+fn the_point_in_force_is_the_last_before_a_time_as_the_session_sees_it() {
+    const H: i64 = 3_600_000;
+    const DAY_2016: i64 = 1_451_606_400_000;
+    let store = store();
+    let (s, other) = (store.start_session(), store.start_session());
+    // Chimney 2's series: a point every hour 01:00..09:00 of 2016-01-01.
+    let resource = thermal::id_for_key(3);
+    let before = |session, t| {
+        store
+            .previous_stored_point(session, resource, t)
+            .map(|p| p.time)
+    };
+    assert_eq!(before(s, DAY_2016 + 12 * H), Some(DAY_2016 + 9 * H));
+    // Strictly before: not the point at the time itself.
+    assert_eq!(before(s, DAY_2016 + 5 * H), Some(DAY_2016 + 4 * H));
+    assert_eq!(before(s, DAY_2016 + H), None);
+    // Far away, through ever wider windows.
+    assert_eq!(before(s, DAY_2016 + 4000 * 24 * H), Some(DAY_2016 + 9 * H));
+    // The session's own writes: a delete of [05:00, 10:00), and a point a
+    // year earlier than anything committed.
+    let year_ago = DAY_2016 - 365 * 24 * H;
+    assert!(store.write_points(
+        s,
+        Write {
+            resource,
+            start: DAY_2016 + 5 * H,
+            end: DAY_2016 + 10 * H,
+            points: vec![],
+        },
+    ));
+    assert!(store.write_points(
+        s,
+        Write {
+            resource,
+            start: year_ago,
+            end: year_ago + 1,
+            points: vec![Point {
+                time: year_ago,
+                flags: 0,
+                value: 1.0,
+            }],
+        },
+    ));
+    assert_eq!(before(s, DAY_2016 + 12 * H), Some(DAY_2016 + 4 * H));
+    assert_eq!(before(s, DAY_2016 + H), Some(year_ago));
+    // Another session sees only what is committed.
+    assert_eq!(before(other, DAY_2016 + 12 * H), Some(DAY_2016 + 9 * H));
+    assert_eq!(before(other, DAY_2016 + H), None);
+}

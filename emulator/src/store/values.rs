@@ -269,3 +269,37 @@ impl Model {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: i128 = 1_000_000;
+
+    #[test]
+    fn spans_are_half_open_and_finer_than_a_millisecond() {
+        let span = Span {
+            start: 10 * MS,
+            end: 10 * MS + 1_000,
+        };
+        assert!(span.contains_ms(10));
+        assert!(!span.contains_ms(9) && !span.contains_ms(11));
+        let empty = Span {
+            start: 10 * MS,
+            end: 10 * MS,
+        };
+        assert!(!empty.contains_ms(10));
+    }
+
+    #[test]
+    fn splicing_replaces_what_begins_inside_and_keeps_time_order() {
+        let span = Span {
+            start: 20 * MS,
+            end: 40 * MS,
+        };
+        let old = [10, 20, 30, 40];
+        let spliced = splice(&old, &[35, 25], span, |t| *t);
+        assert_eq!(spliced, [10, 25, 35, 40]);
+        assert_eq!(splice(&old, &[], span, |t| *t), [10, 40]);
+    }
+}

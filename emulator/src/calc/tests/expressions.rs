@@ -261,6 +261,33 @@ fn calc_sum_of_series_lists() {
 }
 
 #[test]
+fn calc_catalog_references_read_the_series_at_a_path() {
+    let iv = sdk_interval();
+    let host = plant_host().with_catalog_path("/Catalog/raw", "raw");
+    // The virtual series of the official tests' catalog: the plant's raw
+    // series plus 3, read as the raw series is (with its point after the end).
+    let got = host.run_series("##= %'/Catalog/raw' + 3\n", iv, "raw");
+    assert_eq!(got.points.len(), 9);
+    for (i, p) in got.points.iter().enumerate() {
+        let h = i as u32 + 1;
+        assert_eq!(p.utc_ms, utc(2016, 1, 1, h));
+        // `+` leaves a missing operand out and says so.
+        if h == 4 {
+            assert_close(p.value, 3.0, "missing + 3");
+            assert_eq!(p.flags, flags::SUSPECT);
+        } else {
+            assert_close(p.value, f64::from(h) + 3.0, "raw + 3");
+            assert_eq!(p.flags, flags::OK);
+        }
+    }
+    let err = host.run("## = %'/Catalog/none'", iv, "raw").unwrap_err();
+    assert!(
+        matches!(&err, CalcError::Host(m) if m.contains("not found") && m.contains("/Catalog/none")),
+        "{err:?}"
+    );
+}
+
+#[test]
 fn calc_numbers_and_strings() {
     let host = MemHost::new()
         .with_numbers(".two", &[1.0, 2.0])
@@ -425,7 +452,8 @@ fn calc_refusals_name_what_is_wrong() {
     let table: Vec<(&str, Want)> = vec![
         ("##=@Restriction('ProductionMin[MW]', 'Proposed|Recommended', @t('.TsRawAtt'), 'Minimum')\n", Want::Unsupported("@Restriction")),
         ("## = @MEDIAN(@t())", Want::Unsupported("@MEDIAN")),
-        ("## = %'/Catalog/x'", Want::Unsupported("%'...'")),
+        ("## = %", Want::Syntax(1, "quoted catalog path")),
+        ("## = %x", Want::Syntax(1, "quoted catalog path")),
         ("## = 1 +", Want::Syntax(1, "expected a value")),
         ("x = 1\n## = y", Want::Syntax(2, "'y' is not set")),
         ("x = 1\n", Want::Invalid("does not set its result")),

@@ -80,6 +80,8 @@ pub struct MemHost {
     pub series_queries: HashMap<String, Vec<String>>,
     pub number_queries: HashMap<String, Vec<f64>>,
     pub string_queries: HashMap<String, Vec<String>>,
+    /// Catalog path (`%'...'`) -> name of the series there.
+    pub catalog: HashMap<String, String>,
     /// Reads done, in order: (name, interval).
     pub reads: RefCell<Vec<(String, Interval)>>,
 }
@@ -105,6 +107,11 @@ impl MemHost {
             query.to_string(),
             names.iter().map(|n| n.to_string()).collect(),
         );
+        self
+    }
+
+    pub fn with_catalog_path(mut self, path: &str, name: &str) -> MemHost {
+        self.catalog.insert(path.to_string(), name.to_string());
         self
     }
 
@@ -205,6 +212,10 @@ impl Host for MemHost {
 
     fn search_series(&self, _context: &String, query: &str) -> Result<Vec<String>, CalcError> {
         Ok(self.series_queries.get(query).cloned().unwrap_or_default())
+    }
+
+    fn catalog_series(&self, path: &str) -> Result<Option<String>, CalcError> {
+        Ok(self.catalog.get(path).cloned())
     }
 
     fn search_numbers(&self, _context: &String, query: &str) -> Result<Vec<f64>, CalcError> {

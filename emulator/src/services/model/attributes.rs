@@ -7,7 +7,8 @@
 use tonic::Status;
 
 use super::masks::{Mask, ATTRIBUTE_FIELDS};
-use super::{messages, resolve, stream, Call, Stream};
+use super::messages::{self, Definitions};
+use super::{resolve, stream, Call, Stream};
 use crate::proto::model::{
     attribute_value::ValueOneof, Attribute, AttributeValue, GetAttributeRequest,
     SearchAttributesRequest, UpdateSimpleAttributeRequest, UpdateTimeseriesAttributeRequest,
@@ -21,7 +22,7 @@ use crate::wire::{mask_paths, ms_of};
 pub(super) fn get_attribute(call: Call, r: GetAttributeRequest) -> Result<Attribute, Status> {
     let mask = Mask::parse(r.field_mask.as_ref(), ATTRIBUTE_FIELDS, "field_mask")?;
     let id = resolve::attribute(&call.view, r.attribute_id.as_ref(), "Attribute id")?;
-    messages::attribute(&call.view, id, &mask)
+    messages::attribute(&call.view, id, &mask, &mut Definitions::default())
         .ok_or_else(|| Status::not_found("attribute not found"))
 }
 
@@ -34,11 +35,12 @@ pub(super) fn search_attributes(
     let found = crate::search::attributes(&call.view.model, start, &r.query)
         .map_err(super::search_status)?;
     let Call { guard, view } = call;
+    let mut definitions = Definitions::default();
     Ok(stream(
         guard,
         found
             .into_iter()
-            .filter_map(move |id| messages::attribute(&view, id, &mask)),
+            .filter_map(move |id| messages::attribute(&view, id, &mask, &mut definitions)),
     ))
 }
 

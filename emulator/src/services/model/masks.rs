@@ -141,7 +141,7 @@ impl Filter {
     pub(super) fn accepts(&self, definition: &Definition) -> bool {
         match self {
             Filter::All => true,
-            Filter::Names(names) => names.iter().any(|n| *n == definition.name),
+            Filter::Names(names) => names.contains(&definition.name),
             Filter::Types(types) => types.contains(&definition.value_type()),
             Filter::Tagged { tags, namespaces } => {
                 let tagged = tags

@@ -4,6 +4,8 @@
 //! attribute filter decide what is filled in; what is left out keeps its
 //! protobuf default.
 
+use std::collections::HashMap;
+
 use uuid::Uuid;
 
 use super::masks::{Filter, Mask};
@@ -25,6 +27,21 @@ use crate::seed::stable_id;
 use crate::store::model::{Definition, Kind, Value};
 use crate::store::View;
 use crate::wire::{timestamp_of, uuid_to_guid};
+
+/// The definition messages one answer has made so far: a search answers
+/// with many attributes of few definitions, and a clone is cheaper than
+/// making one again.
+#[derive(Default)]
+pub(super) struct Definitions(HashMap<Uuid, AttributeDefinition>);
+
+impl Definitions {
+    fn get(&mut self, view: &View, d: &Definition) -> AttributeDefinition {
+        self.0
+            .entry(d.id)
+            .or_insert_with(|| definition(view, d))
+            .clone()
+    }
+}
 
 /// Object `id` as a `MeshId`, id and path.
 pub(super) fn object_ref(view: &View, id: Uuid) -> MeshId {
@@ -53,6 +70,7 @@ pub(super) fn object(
     mask: &Mask,
     filter: &Filter,
     attribute_mask: &Mask,
+    definitions: &mut Definitions,
 ) -> Option<Object> {
     let model = &view.model;
     let o = model.object(id)?;
@@ -95,11 +113,14 @@ pub(super) fn object(
             .then_some(DefinitionOneof::ObjectDefinitionId(definition_id))
     };
     if mask.has("attributes") {
+        // The object's path once, not once per attribute: searches answer
+        // with many objects of many attributes.
+        let path = model.object_path(id).unwrap_or_default();
         out.attributes = o
             .attributes
             .iter()
             .filter(|a| model.definition_of(**a).is_some_and(|d| filter.accepts(d)))
-            .filter_map(|a| attribute(view, *a, attribute_mask))
+            .filter_map(|a| attribute_of(view, *a, attribute_mask, &path, definitions))
             .collect();
     }
     Some(out)
@@ -107,7 +128,30 @@ pub(super) fn object(
 
 /// Attribute `id` with the fields `mask` keeps; `None` when there is no
 /// such attribute.
-pub(super) fn attribute(view: &View, id: Uuid, mask: &Mask) -> Option<Attribute> {
+pub(super) fn attribute(
+    view: &View,
+    id: Uuid,
+    mask: &Mask,
+    definitions: &mut Definitions,
+) -> Option<Attribute> {
+    let object = view.model.attribute(id)?.object;
+    attribute_of(
+        view,
+        id,
+        mask,
+        &view.model.object_path(object)?,
+        definitions,
+    )
+}
+
+/// Attribute `id` of the object at `object_path`.
+fn attribute_of(
+    view: &View,
+    id: Uuid,
+    mask: &Mask,
+    object_path: &str,
+    definitions: &mut Definitions,
+) -> Option<Attribute> {
     let model = &view.model;
     let a = model.attribute(id)?;
     let d = model.definition(a.definition)?;
@@ -116,13 +160,13 @@ pub(super) fn attribute(view: &View, id: Uuid, mask: &Mask) -> Option<Attribute>
         out.id = Some(uuid_to_guid(id));
     }
     if mask.has("path") {
-        out.path = model.attribute_path(id).unwrap_or_default();
+        out.path = format!("{object_path}.{}", d.name);
     }
     if mask.has("name") {
         out.name = d.name.clone();
     }
     if mask.has("definition") {
-        out.definition = Some(definition(view, d));
+        out.definition = Some(definitions.get(view, d));
     }
     if mask.has("values") {
         out.values = values(view, &a.value, d);
@@ -134,7 +178,11 @@ pub(super) fn attribute(view: &View, id: Uuid, mask: &Mask) -> Option<Attribute>
         out.value_type_collection = d.collection();
     }
     if mask.has("owner_id") {
-        out.owner_id = Some(object_ref(view, a.object));
+        out.owner_id = Some(MeshId {
+            id: Some(uuid_to_guid(a.object)),
+            path: Some(object_path.to_string()),
+            timeseries_key: None,
+        });
     }
     Some(out)
 }
@@ -249,7 +297,7 @@ fn target(view: &View, type_id: Uuid) -> (String, Option<MeshId>) {
 }
 
 /// Definition `d` as Mesh describes it.
-pub(super) fn definition(view: &View, d: &Definition) -> AttributeDefinition {
+fn definition(view: &View, d: &Definition) -> AttributeDefinition {
     let kind = match &d.kind {
         Kind::Int {
             default,

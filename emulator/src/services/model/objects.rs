@@ -6,8 +6,9 @@ use tonic::Status;
 use uuid::Uuid;
 
 use super::masks::{Filter, Mask, ATTRIBUTE_FIELDS, OBJECT_FIELDS};
+use super::messages::{self, Definitions};
 use super::resolve::{self, Owner};
-use super::{messages, stream, Call, Stream};
+use super::{stream, Call, Stream};
 use crate::proto::model::{
     CreateModelRequest, CreateObjectRequest, DeleteObjectRequest, GetObjectRequest,
     ListModelsRequest, ListModelsResponse, Object, SearchObjectsByDefinitionRequest,
@@ -49,8 +50,15 @@ impl Shape {
         }
     }
 
-    fn message(&self, view: &View, id: Uuid) -> Option<Object> {
-        messages::object(view, id, &self.object, &self.filter, &self.attribute)
+    fn message(&self, view: &View, id: Uuid, definitions: &mut Definitions) -> Option<Object> {
+        messages::object(
+            view,
+            id,
+            &self.object,
+            &self.filter,
+            &self.attribute,
+            definitions,
+        )
     }
 }
 
@@ -58,10 +66,11 @@ impl Shape {
 /// takes them.
 fn objects(call: Call, ids: Vec<Uuid>, shape: Shape) -> Stream<Object> {
     let Call { guard, view } = call;
+    let mut definitions = Definitions::default();
     stream(
         guard,
         ids.into_iter()
-            .filter_map(move |id| shape.message(&view, id)),
+            .filter_map(move |id| shape.message(&view, id, &mut definitions)),
     )
 }
 
@@ -84,7 +93,7 @@ pub(super) fn list_models(call: Call, r: ListModelsRequest) -> Result<ListModels
         .filter(|m| {
             definition.is_none_or(|d| view.model.object(**m).is_some_and(|o| o.type_id == d))
         })
-        .filter_map(|m| shape.message(view, *m))
+        .filter_map(|m| shape.message(view, *m, &mut Definitions::default()))
         .collect();
     Ok(ListModelsResponse { models })
 }
@@ -97,7 +106,7 @@ pub(super) fn get_object(call: Call, r: GetObjectRequest) -> Result<Object, Stat
     )?;
     let id = resolve::object(&call.view, r.object_id.as_ref(), "Object id")?;
     shape
-        .message(&call.view, id)
+        .message(&call.view, id, &mut Definitions::default())
         .ok_or_else(|| Status::not_found("object not found"))
 }
 
@@ -239,7 +248,7 @@ pub(super) fn create_object(
     let guard = call.change(svc, change)?;
     let view = svc.view(&guard)?;
     Shape::full()
-        .message(&view, id)
+        .message(&view, id, &mut Definitions::default())
         .ok_or_else(|| Status::internal("the new object is not in the session's view"))
 }
 
@@ -262,7 +271,7 @@ pub(super) fn create_model(svc: &Svc, call: Call, r: CreateModelRequest) -> Resu
     let guard = call.change(svc, change)?;
     let view = svc.view(&guard)?;
     Shape::full()
-        .message(&view, id)
+        .message(&view, id, &mut Definitions::default())
         .ok_or_else(|| Status::internal("the new model is not in the session's view"))
 }
 

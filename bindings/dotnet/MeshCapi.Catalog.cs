@@ -1,0 +1,165 @@
+// MeshCapi.Catalog.cs: the time series catalog in the .NET binding of
+// mesh_capi: catalog entries (TimeseriesResource), new physical series,
+// updates, and units of measurement. Entries and units are read into plain
+// objects at once and their handles freed.
+
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+
+namespace MeshCapi
+{
+    /// <summary>
+    /// A time series' catalog entry, as read: a snapshot (later updates are
+    /// not seen).
+    /// </summary>
+    public sealed class TimeseriesResource
+    {
+        internal TimeseriesResource(TimeseriesResourceHandle handle)
+        {
+            using (handle)
+            {
+                long key;
+                int curve, resolution, temporary;
+                Native.Check(Native.mesh_timeseries_resource_key(handle, out key));
+                Native.Check(Native.mesh_timeseries_resource_curve_type(handle, out curve));
+                Native.Check(Native.mesh_timeseries_resource_resolution(handle, out resolution));
+                Native.Check(Native.mesh_timeseries_resource_temporary(handle, out temporary));
+                Key = key;
+                Curve = (MeshCurve)curve;
+                Resolution = (MeshResolution)resolution;
+                Temporary = temporary != 0;
+                Path = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+                {
+                    return Native.mesh_timeseries_resource_path(handle, b, c, out l);
+                });
+                Name = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+                {
+                    return Native.mesh_timeseries_resource_name(handle, b, c, out l);
+                });
+                Unit = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+                {
+                    return Native.mesh_timeseries_resource_unit(handle, b, c, out l);
+                });
+                TimeZone = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+                {
+                    return Native.mesh_timeseries_resource_time_zone(handle, b, c, out l);
+                });
+                VirtualExpression = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+                {
+                    return Native.mesh_timeseries_resource_virtual_expression(handle, b, c, out l);
+                });
+            }
+        }
+
+        /// <summary>0 for a series created in a session that has not committed yet.</summary>
+        public long Key { get; private set; }
+        /// <summary>E.g. "Resource/Demo/Inflow".</summary>
+        public string Path { get; private set; }
+        public string Name { get; private set; }
+        /// <summary>A newer server may send a value not named in MeshCurve.</summary>
+        public MeshCurve Curve { get; private set; }
+        public MeshResolution Resolution { get; private set; }
+        /// <summary>The unit's name, e.g. "MW"; empty when there is none.</summary>
+        public string Unit { get; private set; }
+        /// <summary>An IANA name; empty when there is none.</summary>
+        public string TimeZone { get; private set; }
+        /// <summary>Empty for a physical series.</summary>
+        public string VirtualExpression { get; private set; }
+        public bool Temporary { get; private set; }
+    }
+
+    /// <summary>A unit of measurement: its id (for create and update) and name.</summary>
+    public sealed class MeshUnit
+    {
+        internal MeshUnit(Guid id, string name)
+        {
+            Id = id;
+            Name = name;
+        }
+
+        public Guid Id { get; private set; }
+        /// <summary>E.g. "MW".</summary>
+        public string Name { get; private set; }
+    }
+
+    public sealed partial class Session
+    {
+        /// <summary>The catalog entry of the series with this key (ErrorNotFound if none).</summary>
+        public TimeseriesResource GetTimeseriesResource(long key)
+        {
+            TimeseriesResourceHandle resource;
+            Native.Check(Native.mesh_timeseries_resource_get(handle, key, out resource));
+            return new TimeseriesResource(resource);
+        }
+
+        /// <summary>
+        /// A new physical series at "Resource" + path + name (path begins and
+        /// ends with '/'), seen by other sessions after Commit. Its Key is 0
+        /// until then (Mesh assigns keys at commit): address it by Path.
+        /// timeZone: an IANA name, for Day or coarser resolution, or null.
+        /// </summary>
+        public TimeseriesResource CreatePhysicalTimeseries(string path, string name, MeshCurve curve,
+            MeshResolution resolution, Guid unitId, string timeZone = null)
+        {
+            TimeseriesResourceHandle resource;
+            Native.Check(Native.mesh_timeseries_resource_create_physical(handle, Text.In(path), Text.In(name),
+                (int)curve, (int)resolution, Text.In(unitId.ToString()), Text.In(timeZone), out resource));
+            return new TimeseriesResource(resource);
+        }
+
+        /// <summary>
+        /// Changes what is given, in this session: null leaves it as it is;
+        /// timeZone "" removes the time zone.
+        /// </summary>
+        public void UpdateTimeseriesResource(long key, MeshCurve? curve = null, Guid? unitId = null, string timeZone = null)
+        {
+            Native.Check(Native.mesh_timeseries_resource_update(handle, key,
+                (int)(curve ?? MeshCurve.Unchanged),
+                unitId.HasValue ? Text.In(unitId.Value.ToString()) : null,
+                Text.In(timeZone)));
+        }
+
+        /// <summary>The units of measurement the server knows.</summary>
+        public IList<MeshUnit> ListUnits()
+        {
+            UnitsHandle units;
+            Native.Check(Native.mesh_units_list(handle, out units));
+            using (units)
+            {
+                UIntPtr count;
+                Native.Check(Native.mesh_units_count(units, out count));
+                var list = new List<MeshUnit>();
+                for (ulong i = 0; i < count.ToUInt64(); i++)
+                    list.Add(ReadUnit(units, (UIntPtr)i));
+                return new ReadOnlyCollection<MeshUnit>(list);
+            }
+        }
+
+        /// <summary>The unit named exactly this (case matters); ErrorNotFound if none.</summary>
+        public MeshUnit FindUnit(string name)
+        {
+            UnitsHandle units;
+            Native.Check(Native.mesh_units_list(handle, out units));
+            using (units)
+            {
+                UIntPtr index;
+                Native.Check(Native.mesh_units_find(units, Text.In(name), out index));
+                return ReadUnit(units, index);
+            }
+        }
+
+        static MeshUnit ReadUnit(UnitsHandle units, UIntPtr index)
+        {
+            var id = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+            {
+                return Native.mesh_units_id(units, index, b, c, out l);
+            });
+            var name = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+            {
+                return Native.mesh_units_name(units, index, b, c, out l);
+            });
+            return new MeshUnit(new Guid(id), name);
+        }
+    }
+}

@@ -1,0 +1,603 @@
+// MeshCapiTests.cs: the .NET binding tested against a running emulator, as
+// a console program (no test framework needed, so it runs on plain Mono).
+// tests/bindings_dotnet.rs builds and runs it:
+//
+//   MeshCapiTests.exe VERSION ADDRESS TLS_ADDRESS ROOT_PEM SERVER_NAME TOKEN DISPLAY_NAME SERVER_VERSION
+//
+// ADDRESS serves the emulator's demo catalog (Resource/Demo/Inflow is key
+// 101, with a week of hourly points from 2025-01-01; key 1 an empty
+// breakpoint series) and two series of the test's: 4242 (hourly, m3/s) and
+// 4243 (daily).
+//
+// Prints PASS/FAIL per test and ends with "N passed, M failed"; the exit
+// code is 0 only when nothing failed.
+
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using MeshCapi;
+
+static class MeshCapiTests
+{
+    const long Key = 4242;
+    const long DailyKey = 4243;
+    const long DemoKey = 101;
+    const long BreakpointKey = 1;
+    const long Hour = 3600000L;
+    const string SeriesPath = "Resource/Tilløp/Serie";
+    static string version, address, tlsAddress, rootPem, serverName, token, displayName, serverVersion;
+    static int passed, failed;
+
+    static int Main(string[] args)
+    {
+        if (args.Length < 8)
+        {
+            Console.WriteLine("usage: MeshCapiTests VERSION ADDRESS TLS_ADDRESS ROOT_PEM SERVER_NAME TOKEN DISPLAY_NAME SERVER_VERSION");
+            return 2;
+        }
+        version = args[0];
+        address = args[1];
+        tlsAddress = args[2];
+        rootPem = args[3];
+        serverName = args[4];
+        token = args[5];
+        displayName = args[6];
+        serverVersion = args[7];
+
+        Test("library version and status names", LibraryVersionAndStatusNames);
+        Test("connect reports the server version", ConnectReportsTheServerVersion);
+        Test("an unreachable server throws with status and message", UnreachableServerThrows);
+        Test("sessions open, commit, roll back, extend, close", SessionsOpenCommitRollbackClose);
+        Test("attach by braced upper-case id; gone after close", AttachAndNotFound);
+        Test("a malformed id is an invalid argument", MalformedIdIsInvalidArgument);
+        Test("time series round trip as arrays, isolation until commit", TimeseriesRoundTrip);
+        Test("UTF-8 both ways: non-ASCII path in, message out", Utf8BothWays);
+        Test("a disposed session throws ObjectDisposedException", DisposedSessionThrows);
+        Test("shutdown invalidates handles; the library starts again", ShutdownAndRestart);
+        Test("the expired event fires once, on a library thread", ExpiredEventFiresOnce);
+        Test("a throwing handler is contained and reported", ThrowingHandlerIsContained);
+        Test("Dispose waits for a running handler", DisposeWaitsForARunningHandler);
+        Test("a handler may dispose its own session", AHandlerMayDisposeItsOwnSession);
+        Test("token provider over TLS, identity with non-ASCII name", TokenProviderOverTls);
+        Test("a throwing token provider gives UNAUTHENTICATED", ThrowingTokenProvider);
+        Test("catalog: a demo series' resource info", ResourceInfoOfADemoSeries);
+        Test("units: listed, found by name", Units);
+        Test("catalog: create, write by path, update, commit", CreateWriteUpdateCommit);
+        Test("delete by key, path and id, seen after commit", DeleteByKeyPathAndId);
+        Test("typed constants match the header's numbers", TypedConstants);
+        Test("the dead connection timeout is an option", DeadConnectionTimeout);
+        Test("the README example runs", delegate { ReadmeExample.Run(address); });
+
+        Console.WriteLine(passed + " passed, " + failed + " failed");
+        // No MeshLibrary.Shutdown() here on purpose: callbacks ran since the
+        // last one, after which Mono hangs at exit unless the binding's
+        // ProcessExit hook shuts the library down (the caller times out).
+        return failed == 0 ? 0 : 1;
+    }
+
+    static void Test(string name, Action body)
+    {
+        try
+        {
+            body();
+            passed++;
+            Console.WriteLine("PASS " + name);
+        }
+        catch (Exception e)
+        {
+            failed++;
+            Console.WriteLine("FAIL " + name + ": " + e);
+        }
+    }
+
+    static void Check(bool condition, string what)
+    {
+        if (!condition) throw new Exception("check failed: " + what);
+    }
+
+    static void Equal<T>(T expected, T actual, string what)
+    {
+        if (!EqualityComparer<T>.Default.Equals(expected, actual))
+            throw new Exception(what + ": expected " + expected + ", got " + actual);
+    }
+
+    static MeshException Throws(MeshStatus status, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (MeshException e)
+        {
+            Equal(status, e.Status, "status (" + e.Message + ")");
+            Check(e.Message.StartsWith(MeshLibrary.StatusName(status) + ": mesh_"), "message names status and function: " + e.Message);
+            return e;
+        }
+        throw new Exception("expected a MeshException with " + status);
+    }
+
+    static bool WaitUntil(Func<bool> condition, int milliseconds)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(milliseconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition()) return true;
+            Thread.Sleep(20);
+        }
+        return condition();
+    }
+
+    /// Ends the session on the server through a second handle, so that the
+    /// first one's keep-alive finds it gone.
+    static void EndElsewhere(Connection connection, string id)
+    {
+        using (var other = connection.AttachSession(id)) other.Close();
+    }
+
+    static MeshOptions FastKeepAlive()
+    {
+        var options = new MeshOptions();
+        options.SetKeepAliveInterval(TimeSpan.FromMilliseconds(100));
+        return options;
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    static void LibraryVersionAndStatusNames()
+    {
+        Equal(version, MeshLibrary.Version, "version");
+        Equal("MESH_ERROR_SESSION_NOT_FOUND", MeshLibrary.StatusName(MeshStatus.ErrorSessionNotFound), "name");
+        Equal("MESH_STATUS_UNKNOWN", MeshLibrary.StatusName((MeshStatus)99), "unknown");
+        Equal("MESH_ERROR_SHUTDOWN", MeshLibrary.StatusName(MeshStatus.ErrorShutdown), "16");
+        Equal("MESH_ERROR_FORKED", MeshLibrary.StatusName(MeshStatus.ErrorForked), "17");
+    }
+
+    static void ConnectReportsTheServerVersion()
+    {
+        using (var connection = Connection.Connect(address))
+            Equal(serverVersion, connection.ServerVersion, "server version");
+    }
+
+    static void UnreachableServerThrows()
+    {
+        using (var options = new MeshOptions())
+        {
+            options.SetConnectTimeout(TimeSpan.FromSeconds(2));
+            var e = Throws(MeshStatus.ErrorUnavailable, delegate { Connection.Connect("127.0.0.1:1", options); });
+            Check(e.LibraryMessage.StartsWith("mesh_connect:"), e.LibraryMessage);
+        }
+    }
+
+    static void SessionsOpenCommitRollbackClose()
+    {
+        using (var connection = Connection.Connect(address))
+        {
+            var session = connection.OpenSession();
+            Equal(36, session.Id.Length, "id length");
+            session.Commit();
+            session.Rollback();
+            Check(session.Extend() > TimeSpan.Zero, "the server's timeout");
+            Check(!session.IsExpired, "not expired");
+            session.Close();
+            try
+            {
+                session.Close();
+                throw new Exception("closing twice did not throw");
+            }
+            catch (ObjectDisposedException) { }
+            session.Dispose();
+        }
+    }
+
+    static void AttachAndNotFound()
+    {
+        using (var connection = Connection.Connect(address))
+        {
+            string id;
+            using (var first = connection.OpenSession())
+            {
+                id = first.Id;
+                first.Detach();
+            }
+            using (var second = Connection.Connect(address))
+            {
+                var attached = second.AttachSession("{" + id.ToUpperInvariant() + "}");
+                Equal(id, attached.Id, "attached id");
+                attached.Close();
+                var e = Throws(MeshStatus.ErrorSessionNotFound, delegate { second.AttachSession(id); });
+                Check(e.LibraryMessage.Contains("not found"), e.LibraryMessage);
+            }
+        }
+    }
+
+    static void MalformedIdIsInvalidArgument()
+    {
+        using (var connection = Connection.Connect(address))
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { connection.AttachSession("not-a-session-id"); });
+    }
+
+    static void TimeseriesRoundTrip()
+    {
+        long start = MeshTime.ToUnixMs(new DateTime(2031, 3, 1, 0, 0, 0, DateTimeKind.Utc));
+        long end = start + 24 * 3600000L;
+        var times = new long[24];
+        var flags = new uint[24];
+        var values = new double[24];
+        for (int i = 0; i < 24; i++)
+        {
+            times[i] = start + i * 3600000L;
+            flags[i] = i == 5 ? 0x04000000u : 0u;
+            values[i] = i == 7 ? double.NaN : 100.5 + i;
+        }
+        using (var connection = Connection.Connect(address))
+        using (var writer = connection.OpenSession())
+        using (var reader = connection.OpenSession())
+        {
+            writer.WriteTimeseries(Key, start, end, new TimeseriesPoints(times, flags, values));
+            var byKey = writer.ReadTimeseries(Key, start, end);
+            var byPath = writer.ReadTimeseries(SeriesPath, MeshTime.FromUnixMs(start), MeshTime.FromUnixMs(end));
+            foreach (var points in new[] { byKey, byPath })
+            {
+                Equal(24, points.Count, "count");
+                for (int i = 0; i < 24; i++)
+                {
+                    Equal(times[i], points.Timestamps[i], "time " + i);
+                    Equal(flags[i], points.Flags[i], "flags " + i);
+                    Equal(BitConverter.DoubleToInt64Bits(values[i]), BitConverter.DoubleToInt64Bits(points.Values[i]), "value " + i);
+                }
+            }
+            Equal(new DateTime(2031, 3, 1, 1, 0, 0, DateTimeKind.Utc), byKey.TimeUtc(1), "TimeUtc");
+            // An hourly series reads as missing where nothing is committed.
+            var before = reader.ReadTimeseries(Key, start, end);
+            Equal(24, before.Count, "steps before commit");
+            for (int i = 0; i < 24; i++)
+                Check(double.IsNaN(before.Values[i]) && before.PointFlags(i).HasFlag(MeshFlags.Missing), "unseen before commit");
+            writer.Commit();
+            Equal(24, reader.ReadTimeseries(Key, start, end).Count, "seen after commit");
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { writer.ReadTimeseries(Key, end, start); });
+            Throws(MeshStatus.ErrorNotFound, delegate { writer.ReadTimeseries(Guid.NewGuid(), start, end); });
+        }
+    }
+
+    static void Utf8BothWays()
+    {
+        using (var connection = Connection.Connect(address))
+        using (var session = connection.OpenSession())
+        {
+            var e = Throws(MeshStatus.ErrorNotFound, delegate { session.ReadTimeseries("Resource/Tilløp/Mangler", 0, 1); });
+            Check(e.LibraryMessage.Contains("Tilløp/Mangler"), "the message carries the path: " + e.LibraryMessage);
+        }
+    }
+
+    static void DisposedSessionThrows()
+    {
+        using (var connection = Connection.Connect(address))
+        {
+            var session = connection.OpenSession();
+            session.Dispose();
+            session.Dispose();
+            try
+            {
+                session.Commit();
+                throw new Exception("Commit after Dispose did not throw");
+            }
+            catch (ObjectDisposedException) { }
+        }
+    }
+
+    static void ExpiredEventFiresOnce()
+    {
+        using (var options = FastKeepAlive())
+        using (var connection = Connection.Connect(address, options))
+        using (var session = connection.OpenSession())
+        {
+            string id = session.Id;
+            int calls = 0;
+            string seenId = null;
+            int seenThread = 0;
+            session.Expired += delegate(object sender, SessionExpiredEventArgs e)
+            {
+                Interlocked.Increment(ref calls);
+                seenId = e.SessionId;
+                seenThread = Thread.CurrentThread.ManagedThreadId;
+                Check(ReferenceEquals(sender, session), "sender");
+            };
+            EndElsewhere(connection, id);
+            Check(WaitUntil(delegate { return calls > 0; }, 10000), "the event fired");
+            Thread.Sleep(300);
+            Equal(1, calls, "fired once");
+            Equal(id, seenId, "with the session id");
+            Check(seenThread != Thread.CurrentThread.ManagedThreadId, "on a library thread");
+            Check(session.IsExpired, "IsExpired");
+            Throws(MeshStatus.ErrorSessionExpired, delegate { session.Commit(); });
+        }
+    }
+
+    static void ThrowingHandlerIsContained()
+    {
+        var reported = new List<Exception>();
+        EventHandler<CallbackExceptionEventArgs> report = delegate(object s, CallbackExceptionEventArgs e)
+        {
+            lock (reported) reported.Add(e.Exception);
+        };
+        MeshLibrary.CallbackException += report;
+        try
+        {
+            using (var options = FastKeepAlive())
+            using (var connection = Connection.Connect(address, options))
+            using (var session = connection.OpenSession())
+            {
+                bool secondRan = false;
+                session.Expired += delegate { throw new InvalidOperationException("handler failed"); };
+                session.Expired += delegate { secondRan = true; };
+                EndElsewhere(connection, session.Id);
+                Check(WaitUntil(delegate { lock (reported) return reported.Count > 0; }, 10000), "reported");
+                Check(reported[0] is InvalidOperationException, "the handler's exception: " + reported[0]);
+                Check(WaitUntil(delegate { return secondRan; }, 2000), "the next handler still ran");
+            }
+        }
+        finally
+        {
+            MeshLibrary.CallbackException -= report;
+        }
+    }
+
+    static void DisposeWaitsForARunningHandler()
+    {
+        using (var options = FastKeepAlive())
+        using (var connection = Connection.Connect(address, options))
+        {
+            var session = connection.OpenSession();
+            var entered = new ManualResetEvent(false);
+            var release = new ManualResetEvent(false);
+            bool finished = false, finishedBeforeDispose = false;
+            session.Expired += delegate
+            {
+                entered.Set();
+                release.WaitOne(5000);
+                Thread.Sleep(50);
+                finished = true;
+            };
+            EndElsewhere(connection, session.Id);
+            Check(entered.WaitOne(10000), "the handler started");
+            var disposer = new Thread(delegate()
+            {
+                session.Dispose();
+                finishedBeforeDispose = finished;
+            });
+            disposer.Start();
+            Check(!disposer.Join(300), "Dispose waits while the handler runs");
+            release.Set();
+            Check(disposer.Join(5000), "Dispose returns after the handler");
+            Check(finishedBeforeDispose, "the handler had finished when Dispose returned");
+        }
+    }
+
+    static void AHandlerMayDisposeItsOwnSession()
+    {
+        using (var options = FastKeepAlive())
+        using (var connection = Connection.Connect(address, options))
+        {
+            var session = connection.OpenSession();
+            var done = new ManualResetEvent(false);
+            session.Expired += delegate
+            {
+                session.Dispose();
+                done.Set();
+            };
+            EndElsewhere(connection, session.Id);
+            Check(done.WaitOne(10000), "disposed from its own handler, without a deadlock");
+            try
+            {
+                session.Commit();
+                throw new Exception("Commit after Dispose did not throw");
+            }
+            catch (ObjectDisposedException) { }
+        }
+    }
+
+    static void TokenProviderOverTls()
+    {
+        int asked = 0;
+        using (var options = new MeshOptions())
+        {
+            options.SetTlsRootCertificateFile(rootPem);
+            options.SetTlsServerName(serverName);
+            options.SetTokenProvider(delegate { Interlocked.Increment(ref asked); return token; });
+            using (var connection = Connection.Connect(tlsAddress, options))
+            {
+                Check(asked >= 1, "the provider was asked");
+                var identity = connection.GetUserIdentity();
+                Equal(displayName, identity.DisplayName, "display name");
+                using (var session = connection.OpenSession()) session.Commit();
+            }
+        }
+    }
+
+    static void ThrowingTokenProvider()
+    {
+        var reported = new List<Exception>();
+        EventHandler<CallbackExceptionEventArgs> report = delegate(object s, CallbackExceptionEventArgs e)
+        {
+            lock (reported) reported.Add(e.Exception);
+        };
+        MeshLibrary.CallbackException += report;
+        try
+        {
+            using (var options = new MeshOptions())
+            {
+                options.SetTlsRootCertificateFile(rootPem);
+                options.SetTlsServerName(serverName);
+                options.SetTokenProvider(delegate { throw new InvalidOperationException("no token today"); });
+                Throws(MeshStatus.ErrorUnauthenticated, delegate { Connection.Connect(tlsAddress, options); });
+                lock (reported) Check(reported.Count >= 1 && reported[0] is InvalidOperationException, "reported");
+            }
+        }
+        finally
+        {
+            MeshLibrary.CallbackException -= report;
+        }
+    }
+
+    static void ResourceInfoOfADemoSeries()
+    {
+        using (var connection = Connection.Connect(address))
+        {
+            TimeseriesResource r;
+            using (var session = connection.OpenSession())
+            {
+                r = session.GetTimeseriesResource(DemoKey);
+                Equal("Resource/Tilløp/Serie", session.GetTimeseriesResource(Key).Path, "UTF-8 out");
+                Throws(MeshStatus.ErrorNotFound, delegate { session.GetTimeseriesResource(987654321); });
+            }
+            Equal(DemoKey, r.Key, "key");
+            Equal("Resource/Demo/Inflow", r.Path, "path");
+            Equal("Inflow", r.Name, "name");
+            Equal(MeshCurve.Staircase, r.Curve, "curve");
+            Equal(MeshResolution.Hour, r.Resolution, "resolution");
+            Equal("m3/s", r.Unit, "unit");
+            Equal("", r.TimeZone, "time zone");
+            Equal("", r.VirtualExpression, "expression");
+            Equal(false, r.Temporary, "temporary");
+        }
+    }
+
+    static void Units()
+    {
+        using (var connection = Connection.Connect(address))
+        using (var session = connection.OpenSession())
+        {
+            var units = session.ListUnits();
+            Check(units.Count >= 3, "some units");
+            var mw = session.FindUnit("MW");
+            Equal("MW", mw.Name, "found by name");
+            int listed = 0;
+            foreach (var unit in units)
+                if (unit.Id == mw.Id) { listed++; Equal("MW", unit.Name, "listed with its name"); }
+            Equal(1, listed, "listed once");
+            Throws(MeshStatus.ErrorNotFound, delegate { session.FindUnit("mw"); });
+            Throws(MeshStatus.ErrorNotFound, delegate { session.FindUnit("furlongs per fortnight"); });
+        }
+    }
+
+    static void CreateWriteUpdateCommit()
+    {
+        var start = new DateTime(2031, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+        long startMs = MeshTime.ToUnixMs(start);
+        using (var connection = Connection.Connect(address))
+        using (var writer = connection.OpenSession())
+        using (var reader = connection.OpenSession())
+        {
+            var mw = writer.FindUnit("MW").Id;
+            // A new series has key 0 until commit: it is addressed by path.
+            var created = writer.CreatePhysicalTimeseries("/Bindings/DotNet/", "Nivå", MeshCurve.Staircase, MeshResolution.Hour, mw);
+            Equal(0L, created.Key, "key before commit");
+            Equal("Resource/Bindings/DotNet/Nivå", created.Path, "path");
+            Equal("MW", created.Unit, "unit");
+            Equal(MeshResolution.Hour, created.Resolution, "resolution");
+            writer.WriteTimeseries(created.Path, startMs, startMs + 3 * Hour, new TimeseriesPoints(
+                new[] { startMs, startMs + Hour, startMs + 2 * Hour }, null, new[] { 10.0, 11.0, 12.0 }));
+            Throws(MeshStatus.ErrorNotFound, delegate { reader.ReadTimeseries(created.Path, startMs, startMs + Hour); });
+
+            var zoned = writer.CreatePhysicalTimeseries("/Bindings/DotNet/", "Daily", MeshCurve.Staircase, MeshResolution.Day, mw, "Europe/Oslo");
+            Equal("Europe/Oslo", zoned.TimeZone, "time zone kept");
+            var refused = Throws(MeshStatus.ErrorInvalidArgument, delegate
+            {
+                writer.CreatePhysicalTimeseries("/Bindings/DotNet/", "Zoneless", MeshCurve.Staircase, MeshResolution.Day, mw, "Invalid/TimeZone");
+            });
+            Check(refused.LibraryMessage.Contains("Invalid/TimeZone"), refused.LibraryMessage);
+
+            // Updates change only what is given.
+            writer.UpdateTimeseriesResource(DailyKey, curve: MeshCurve.PiecewiseLinear, unitId: mw);
+            var updated = writer.GetTimeseriesResource(DailyKey);
+            Equal(MeshCurve.PiecewiseLinear, updated.Curve, "curve updated");
+            Equal("MW", updated.Unit, "unit updated");
+            Equal("", updated.TimeZone, "time zone left");
+            writer.UpdateTimeseriesResource(DailyKey, timeZone: "Europe/London");
+            Equal("MW", writer.GetTimeseriesResource(DailyKey).Unit, "unit left");
+            Equal("m3/s", reader.GetTimeseriesResource(DailyKey).Unit, "unseen before commit");
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { writer.UpdateTimeseriesResource(Key); });
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { writer.UpdateTimeseriesResource(Key, timeZone: "Europe/Oslo"); });
+            Throws(MeshStatus.ErrorNotFound, delegate { writer.UpdateTimeseriesResource(987654321, MeshCurve.Staircase); });
+
+            writer.Commit();
+            var got = reader.ReadTimeseries("Resource/Bindings/DotNet/Nivå", start, start.AddHours(3));
+            Equal(3, got.Count, "points of the new series after commit");
+            Equal(11.0, got.Values[1], "a value");
+            var seen = reader.GetTimeseriesResource(DailyKey);
+            Equal(MeshCurve.PiecewiseLinear, seen.Curve, "update seen after commit");
+            Equal("Europe/London", seen.TimeZone, "time zone");
+            writer.UpdateTimeseriesResource(DailyKey, timeZone: "");
+            Equal("", writer.GetTimeseriesResource(DailyKey).TimeZone, "time zone removed");
+        }
+    }
+
+    static void DeleteByKeyPathAndId()
+    {
+        var start = new DateTime(2031, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+        long startMs = MeshTime.ToUnixMs(start);
+        var times = new long[10];
+        var values = new double[10];
+        for (int i = 0; i < 10; i++) { times[i] = startMs + i * Hour; values[i] = i; }
+        using (var connection = Connection.Connect(address))
+        using (var session = connection.OpenSession())
+        using (var other = connection.OpenSession())
+        {
+            string path = session.GetTimeseriesResource(BreakpointKey).Path;
+            session.WriteTimeseries(BreakpointKey, startMs, startMs + 10 * Hour, new TimeseriesPoints(times, null, values));
+            session.Commit();
+            session.DeleteTimeseries(BreakpointKey, startMs + 2 * Hour, startMs + 4 * Hour);
+            session.DeleteTimeseries(path, start.AddHours(8), start.AddHours(10));
+            var left = session.ReadTimeseries(BreakpointKey, startMs, startMs + 10 * Hour);
+            Equal("0 1 4 5 6 7", string.Join(" ", Array.ConvertAll(left.Timestamps, t => ((t - startMs) / Hour).ToString())), "hours left");
+            Equal(10, other.ReadTimeseries(BreakpointKey, startMs, startMs + 10 * Hour).Count, "unseen before commit");
+            session.Commit();
+            Equal(6, other.ReadTimeseries(BreakpointKey, startMs, startMs + 10 * Hour).Count, "seen after commit");
+            // An hourly series reads as missing where points were deleted.
+            session.WriteTimeseries(Key, startMs, startMs + 3 * Hour, new TimeseriesPoints(
+                new[] { startMs, startMs + Hour, startMs + 2 * Hour }, null, new[] { 0.0, 1.0, 2.0 }));
+            session.DeleteTimeseries(Key, startMs + Hour, startMs + 2 * Hour);
+            var hourly = session.ReadTimeseries(Key, startMs, startMs + 3 * Hour);
+            Equal(3, hourly.Count, "hourly steps");
+            Check(double.IsNaN(hourly.Values[1]) && hourly.PointFlags(1) == MeshFlags.Missing, "the deleted step is missing");
+            Equal(2.0, hourly.Values[2], "after the deleted step");
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { session.DeleteTimeseries(Key, startMs + Hour, startMs); });
+            Throws(MeshStatus.ErrorNotFound, delegate { session.DeleteTimeseries(Guid.NewGuid(), startMs, startMs + Hour); });
+        }
+    }
+
+    static void TypedConstants()
+    {
+        Equal(0x40000000u, (uint)MeshFlags.NotOk, "MESH_FLAG_NOT_OK");
+        Equal(0x04000000u, (uint)MeshFlags.Missing, "MESH_FLAG_MISSING");
+        Equal(-1, (int)MeshCurve.Unchanged, "MESH_CURVE_UNCHANGED");
+        Equal(3, (int)MeshResolution.Hour, "MESH_RESOLUTION_HOUR");
+        Equal(65536, MeshConstants.MaxTokenBytes, "MESH_MAX_TOKEN_BYTES");
+        Equal(version, MeshConstants.CapiVersionString, "the header's version is the library's");
+    }
+
+    static void DeadConnectionTimeout()
+    {
+        using (var options = new MeshOptions())
+        {
+            options.SetDeadConnectionTimeout(TimeSpan.FromSeconds(5));
+            options.SetDeadConnectionTimeout(TimeSpan.Zero);
+            using (var connection = Connection.Connect(address, options))
+            using (var session = connection.OpenSession())
+                session.Commit();
+        }
+    }
+
+    static void ShutdownAndRestart()
+    {
+        var connection = Connection.Connect(address);
+        var session = connection.OpenSession();
+        MeshLibrary.Shutdown();
+        Throws(MeshStatus.ErrorInvalidHandle, delegate { session.Commit(); });
+        session.Dispose();
+        connection.Dispose();
+        using (var again = Connection.Connect(address))
+        using (var fresh = again.OpenSession())
+            fresh.Commit();
+    }
+}

@@ -1,0 +1,92 @@
+Attribute VB_Name = "MeshExample"
+' MeshExample.bas: reads a time series and a catalog entry from Mesh into
+' the active sheet, and watches a session for expiry by polling. Needs the
+' MeshCapi module.
+Option Explicit
+
+Private Const MeshAddress As String = "127.0.0.1:50051"
+
+Private watchedSession As LongPtr
+Private watchedConnection As LongPtr
+
+' Reads a week of Resource/Demo/Inflow into columns A:C of the active sheet.
+Public Sub ReadSeriesIntoSheet()
+    Dim connection As LongPtr
+    Dim session As LongPtr
+    Dim data As Variant
+    On Error GoTo Failed
+    connection = MeshConnect(MeshAddress)
+    session = MeshSessionOpen(connection)
+    data = MeshReadSeries(session, "Resource/Demo/Inflow", DateSerial(2025, 1, 1), DateSerial(2025, 1, 8))
+    With ActiveSheet
+        .Range("A1:C1").Value = Array("Time (UTC)", "Value", "Flags")
+        If Not IsEmpty(data) Then .Range("A2").Resize(UBound(data, 1), 3).Value = data
+        .Columns("A").NumberFormat = "yyyy-mm-dd hh:mm"
+    End With
+    MeshSessionClose session
+    MeshConnectionClose connection
+    Exit Sub
+Failed:
+    MsgBox Err.Description, vbExclamation, "Mesh"
+    If session <> 0 Then mesh_session_close session
+    If connection <> 0 Then mesh_connection_close connection
+End Sub
+
+' Writes the catalog entry of Resource/Demo/Inflow (key 101) into E1:F9 of
+' the active sheet, and the server's units of measurement from H1.
+Public Sub CatalogIntoSheet()
+    Dim connection As LongPtr
+    Dim session As LongPtr
+    Dim info As Variant
+    Dim units As Variant
+    On Error GoTo Failed
+    connection = MeshConnect(MeshAddress)
+    session = MeshSessionOpen(connection)
+    info = MeshSeriesInfo(session, 101)
+    units = MeshUnits(session)
+    With ActiveSheet
+        .Range("E1").Resize(9, 2).Value = info
+        If Not IsEmpty(units) Then .Range("H1").Resize(UBound(units, 1), 2).Value = units
+    End With
+    MeshSessionClose session
+    MeshConnectionClose connection
+    Exit Sub
+Failed:
+    MsgBox Err.Description, vbExclamation, "Mesh"
+    If session <> 0 Then mesh_session_close session
+    If connection <> 0 Then mesh_connection_close connection
+End Sub
+
+' Opens a session and checks it every minute; the library keeps it alive,
+' and VBA cannot take the library's callbacks, so it polls.
+Public Sub StartWatching()
+    watchedConnection = MeshConnect(MeshAddress)
+    watchedSession = MeshSessionOpen(watchedConnection)
+    Application.OnTime Now + TimeValue("00:01:00"), "WatchSession"
+End Sub
+
+Public Sub WatchSession()
+    If watchedSession = 0 Then Exit Sub
+    If MeshSessionIsExpired(watchedSession) Then
+        MsgBox "Mesh session " & MeshSessionId(watchedSession) & " expired", vbExclamation, "Mesh"
+        StopWatching
+    Else
+        Application.OnTime Now + TimeValue("00:01:00"), "WatchSession"
+    End If
+End Sub
+
+Public Sub StopWatching()
+    If watchedSession <> 0 Then mesh_session_close watchedSession
+    If watchedConnection <> 0 Then mesh_connection_close watchedConnection
+    watchedSession = 0
+    watchedConnection = 0
+End Sub
+
+' Call from ThisWorkbook's Workbook_BeforeClose, before Excel unloads the DLL:
+'     Private Sub Workbook_BeforeClose(Cancel As Boolean)
+'         MeshExample.CloseMesh
+'     End Sub
+Public Sub CloseMesh()
+    StopWatching
+    MeshShutdown
+End Sub

@@ -1,0 +1,367 @@
+//! The common calculations as C calls, so that no C caller writes an
+//! expression for them: transform to a resolution, sums, forecasts and
+//! historical versions, each relative to a target (id or path) with an
+//! optional search from it. The expression is built (and its search string
+//! quoted) by `client::calc::expression`; the numbers for methods and time
+//! zones are checked here.
+
+use std::ffi::c_char;
+use std::sync::Arc;
+
+use super::args::{optional_str, out_ptr, write_out};
+use super::calc::{mesh_calc_result, register_result, target};
+use super::session::{self, mesh_session, SessionHandle};
+use super::timeseries::{mesh_points, register_points};
+use super::{guard, mesh_status, Failure, FfiResult};
+use crate::client::calc::{expression, CalcResult, RelativeTo, TransformMethod, TransformZone};
+use crate::client::Resolution;
+
+/// Transformation method: Mesh's default for the series and the direction
+/// (transformed reads only).
+pub const MESH_METHOD_IMPLICIT: i32 = 1;
+/// Transformation method: the sum of the values in each period.
+pub const MESH_METHOD_SUM: i32 = 2;
+/// Transformation method: the integral over each period (value × seconds).
+pub const MESH_METHOD_SUMI: i32 = 3;
+/// Transformation method: the mean of the values in each period.
+pub const MESH_METHOD_AVG: i32 = 4;
+/// Transformation method: the time-weighted mean over each period.
+pub const MESH_METHOD_AVGI: i32 = 5;
+/// Transformation method: the first value in each period.
+pub const MESH_METHOD_FIRST: i32 = 6;
+/// Transformation method: the last value in each period.
+pub const MESH_METHOD_LAST: i32 = 7;
+/// Transformation method: the smallest value in each period.
+pub const MESH_METHOD_MIN: i32 = 8;
+/// Transformation method: the largest value in each period.
+pub const MESH_METHOD_MAX: i32 = 9;
+
+/// Time zone of a transformation's days, weeks, months and years: the
+/// default (a time-zone-aware series' own zone; otherwise the server's
+/// default calculation zone in a calculation, UTC in a transformed read).
+pub const MESH_ZONE_DEFAULT: i32 = 0;
+/// Time zone of a transformation: UTC.
+pub const MESH_ZONE_UTC: i32 = 1;
+/// Time zone of a transformation: the Mesh server's local zone, with
+/// daylight saving time.
+pub const MESH_ZONE_LOCAL: i32 = 2;
+/// Time zone of a transformation: the Mesh server's local zone without
+/// daylight saving time.
+pub const MESH_ZONE_STANDARD: i32 = 3;
+
+pub use super::args::MESH_NO_TIME;
+
+/// A resolution from C: one of the `MESH_RESOLUTION_*` numbers (the
+/// client refuses those a series cannot be transformed to).
+pub(crate) fn resolution(n: i32) -> FfiResult<Resolution> {
+    match Resolution::from_number(n) {
+        Resolution::Other(_) => Err(Failure::invalid_argument(format!(
+            "resolution {n} is not one of the MESH_RESOLUTION_* numbers"
+        ))),
+        known => Ok(known),
+    }
+}
+
+/// A transformation method from C: one of the `MESH_METHOD_*` numbers.
+pub(crate) fn method(n: i32) -> FfiResult<TransformMethod> {
+    TransformMethod::from_number(n).ok_or_else(|| {
+        Failure::invalid_argument(format!(
+            "method {n} is not one of the MESH_METHOD_* numbers"
+        ))
+    })
+}
+
+/// A time zone from C: one of the `MESH_ZONE_*` numbers, the default as
+/// `None`.
+pub(crate) fn zone(n: i32) -> FfiResult<Option<TransformZone>> {
+    if n == MESH_ZONE_DEFAULT {
+        return Ok(None);
+    }
+    TransformZone::from_number(n).map(Some).ok_or_else(|| {
+        Failure::invalid_argument(format!("zone {n} is not one of the MESH_ZONE_* numbers"))
+    })
+}
+
+/// An optional time from C: `MESH_NO_TIME` is none.
+pub(crate) fn optional_time(ms: i64) -> Option<i64> {
+    (ms != MESH_NO_TIME).then_some(ms)
+}
+
+/// A forecast window from C: both ends `MESH_NO_TIME` for none.
+pub(crate) fn window(t0_min_ms: i64, t0_max_ms: i64) -> FfiResult<Option<(i64, i64)>> {
+    match (optional_time(t0_min_ms), optional_time(t0_max_ms)) {
+        (None, None) => Ok(None),
+        (Some(min), Some(max)) => Ok(Some((min, max))),
+        _ => Err(Failure::invalid_argument(
+            "t0_min_ms and t0_max_ms must both be MESH_NO_TIME or both be times",
+        )),
+    }
+}
+
+/// What every helper starts from: the session, the target and the search.
+struct Prepared<'a> {
+    handle: Arc<SessionHandle>,
+    relative_to: RelativeTo,
+    search: Option<&'a str>,
+}
+
+/// Checks the arguments every helper has, in the order they come.
+///
+/// # Safety
+/// `target` and `search` are NULL or NUL-terminated strings that outlive `'a`.
+unsafe fn prepare<'a>(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+) -> FfiResult<Prepared<'a>> {
+    let handle = session::resolve(session)?;
+    let relative_to = self::target(target)?;
+    // SAFETY: passed on from the caller.
+    let search = unsafe { optional_str(search, "search") }?;
+    Ok(Prepared {
+        handle,
+        relative_to,
+        search,
+    })
+}
+
+impl Prepared<'_> {
+    fn run(&self, expression: &str, start_ms: i64, end_ms: i64) -> FfiResult<CalcResult> {
+        Ok(self.handle.run(self.handle.session.run_calculation(
+            &self.relative_to,
+            expression,
+            start_ms,
+            end_ms,
+        ))?)
+    }
+}
+
+/// Transforms a series to another resolution over `[start_ms, end_ms)` and
+/// writes its points to a new `*out` (free with `mesh_points_free`): the
+/// series `search` finds from `target`, or `target` itself (a time series
+/// attribute, by id or path, or a series by `Resource/...` path) when
+/// `search` is NULL or empty. For example daily sums of an hourly series:
+/// `MESH_RESOLUTION_DAY`, `MESH_METHOD_SUM`.
+///
+/// `resolution` is a fixed `MESH_RESOLUTION_*` (MIN to YEAR); `method` one
+/// of `MESH_METHOD_SUM` to `MESH_METHOD_MAX`; `zone` a `MESH_ZONE_*`, whose
+/// calendar days, weeks, months and years follow (`MESH_ZONE_DEFAULT`: a
+/// time-zone-aware series' own zone, else the server's default calculation
+/// zone). Mesh's `@TRANSFORM`; `search` is quoted by the library, so any
+/// text without a line break is safe there. A time series key is read
+/// transformed with `mesh_read_transformed_timeseries_by_key`.
+///
+/// Fails with `MESH_ERROR_INVALID_ARGUMENT` (without a request) for NULLs,
+/// a bad target, numbers out of range, `MESH_METHOD_IMPLICIT`, a
+/// resolution that is not fixed, a search with a line break or
+/// `end_ms < start_ms`; with `MESH_ERROR_SERVER` when the answer is not
+/// one series.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn mesh_calc_transform(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    resolution: i32,
+    method: i32,
+    zone: i32,
+    out: *mut *mut mesh_points,
+) -> mesh_status {
+    guard("mesh_calc_transform", || {
+        // SAFETY: the caller passes NULL or NUL-terminated strings.
+        let call = unsafe { prepare(session, target, search) }?;
+        let expression = expression::transform(
+            call.search,
+            self::resolution(resolution)?,
+            self::method(method)?,
+            self::zone(zone)?,
+        )?;
+        let out = out_ptr(out, "out")?;
+        let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
+        write_out(out, register_points(series.points));
+        Ok(())
+    })
+}
+
+/// The sum of the values of one series over `[start_ms, end_ms)`, written
+/// to `*out` (NaN when it has none): the series `search` finds from
+/// `target`, or `target` itself when `search` is NULL or empty. Mesh's
+/// `@SUM(@t(...))`. Fails as `mesh_calc_transform` does, with
+/// `MESH_ERROR_SERVER` when the answer is not one number.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_calc_sum(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    out: *mut f64,
+) -> mesh_status {
+    guard("mesh_calc_sum", || {
+        // SAFETY: the caller passes NULL or NUL-terminated strings.
+        let call = unsafe { prepare(session, target, search) }?;
+        let expression = expression::sum(call.search)?;
+        let out = out_ptr(out, "out")?;
+        let sum = call.run(&expression, start_ms, end_ms)?.into_number()?;
+        write_out(out, sum);
+        Ok(())
+    })
+}
+
+/// The point-wise sum of every series `search` finds from `target` (e.g.
+/// `"*[.Type=ChimneyElementType].TsRawAtt"`) over `[start_ms, end_ms)`, as
+/// one series written to a new `*out` (free with `mesh_points_free`).
+/// Mesh's `@SUM(@T(...))`. Fails as `mesh_calc_transform` does, with
+/// `MESH_ERROR_SERVER` when the answer is not one series.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_calc_sum_list(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    out: *mut *mut mesh_points,
+) -> mesh_status {
+    guard("mesh_calc_sum_list", || {
+        // SAFETY: the caller passes NULL or NUL-terminated strings.
+        let call = unsafe { prepare(session, target, search) }?;
+        let expression = expression::sum_list(call.search)?;
+        let out = out_ptr(out, "out")?;
+        let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
+        write_out(out, register_points(series.points));
+        Ok(())
+    })
+}
+
+/// Every forecast of a series over `[start_ms, end_ms)`, as a result of
+/// kind `MESH_CALC_SERIES` written to a new `*out` (free with
+/// `mesh_calc_result_free`; it holds no series when there are no
+/// forecasts). The series is the one `search` finds from `target`, or
+/// `target` itself when `search` is NULL or empty. Mesh's
+/// `@GetAllForecasts`. Fails as `mesh_calc_transform` does, with
+/// `MESH_ERROR_SERVER` when the answer is not series.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_calc_all_forecasts(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    out: *mut *mut mesh_calc_result,
+) -> mesh_status {
+    guard("mesh_calc_all_forecasts", || {
+        // SAFETY: the caller passes NULL or NUL-terminated strings.
+        let call = unsafe { prepare(session, target, search) }?;
+        let expression = expression::all_forecasts(call.search)?;
+        let out = out_ptr(out, "out")?;
+        let list = call
+            .run(&expression, start_ms, end_ms)?
+            .into_series_list()?;
+        write_out(out, register_result(CalcResult::Series(list)));
+        Ok(())
+    })
+}
+
+/// One forecast of a series over `[start_ms, end_ms)`, written to a new
+/// `*out` (free with `mesh_points_free`). Without a window
+/// (`t0_min_ms` and `t0_max_ms` both `MESH_NO_TIME`) the forecast for the
+/// interval's start; with one, the forecast whose start t0 lies in
+/// `(t0_min_ms, t0_max_ms]`. With `available_at_ms` (not `MESH_NO_TIME`),
+/// only forecasts written by then count. The series is the one `search`
+/// finds from `target`, or `target` itself when `search` is NULL or empty.
+/// Mesh's `@GetForecast`. Fails as `mesh_calc_transform` does, also for a
+/// window with one end only or its end before its start.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn mesh_calc_forecast(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    t0_min_ms: i64,
+    t0_max_ms: i64,
+    available_at_ms: i64,
+    out: *mut *mut mesh_points,
+) -> mesh_status {
+    guard("mesh_calc_forecast", || {
+        // SAFETY: the caller passes NULL or NUL-terminated strings.
+        let call = unsafe { prepare(session, target, search) }?;
+        let expression = expression::forecast(
+            call.search,
+            window(t0_min_ms, t0_max_ms)?,
+            optional_time(available_at_ms),
+        )?;
+        let out = out_ptr(out, "out")?;
+        let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
+        write_out(out, register_points(series.points));
+        Ok(())
+    })
+}
+
+/// Up to `max_versions` (at least 1) earlier versions of a series over
+/// `[start_ms, end_ms)`, as a result of kind `MESH_CALC_SERIES` written to
+/// a new `*out` (free with `mesh_calc_result_free`; it holds no series when
+/// the series has no history). The series is the one `search` finds from
+/// `target`, or `target` itself when `search` is NULL or empty. Mesh's
+/// `@GetTsHistoricalVersions`. Fails as `mesh_calc_transform` does.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_calc_historical_versions(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    max_versions: i32,
+    out: *mut *mut mesh_calc_result,
+) -> mesh_status {
+    guard("mesh_calc_historical_versions", || {
+        // SAFETY: the caller passes NULL or NUL-terminated strings.
+        let call = unsafe { prepare(session, target, search) }?;
+        let max = max_versions_of(max_versions)?;
+        let expression = expression::historical_versions(call.search, max)?;
+        let out = out_ptr(out, "out")?;
+        let list = call
+            .run(&expression, start_ms, end_ms)?
+            .into_series_list()?;
+        write_out(out, register_result(CalcResult::Series(list)));
+        Ok(())
+    })
+}
+
+/// A count of versions from C: at least 1.
+pub(crate) fn max_versions_of(n: i32) -> FfiResult<u32> {
+    u32::try_from(n)
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| Failure::invalid_argument(format!("max_versions {n} is not at least 1")))
+}
+
+/// A series over `[start_ms, end_ms)` as it was at `available_at_ms`,
+/// written to a new `*out` (free with `mesh_points_free`). The series is
+/// the one `search` finds from `target`, or `target` itself when `search`
+/// is NULL or empty. Mesh's `@GetTsAsOfTime`. Fails as
+/// `mesh_calc_transform` does.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn mesh_calc_as_of_time(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    available_at_ms: i64,
+    out: *mut *mut mesh_points,
+) -> mesh_status {
+    guard("mesh_calc_as_of_time", || {
+        // SAFETY: the caller passes NULL or NUL-terminated strings.
+        let call = unsafe { prepare(session, target, search) }?;
+        let expression = expression::as_of_time(call.search, available_at_ms)?;
+        let out = out_ptr(out, "out")?;
+        let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
+        write_out(out, register_points(series.points));
+        Ok(())
+    })
+}

@@ -1,0 +1,144 @@
+//! Transformed reads in the C API (`ReadTransformedTimeseries`): a stored
+//! series, or a time series attribute, read at another resolution into a
+//! `mesh_points` handle, addressed by key, path or id as plain reads are.
+
+use std::ffi::c_char;
+
+use super::args::{out_ptr, write_out};
+use super::calc_functions::{method, resolution, zone};
+use super::session::{self, mesh_session};
+use super::timeseries::{by_id, by_path, mesh_points, register_points};
+use super::{guard, mesh_status, Failure, FfiResult};
+use crate::client::calc::TransformedRead;
+use crate::client::TimeseriesId;
+
+#[allow(clippy::too_many_arguments)]
+fn read(
+    session: *mut mesh_session,
+    id: FfiResult<TimeseriesId>,
+    start_ms: i64,
+    end_ms: i64,
+    resolution: i32,
+    method: i32,
+    zone: i32,
+    out: *mut *mut mesh_points,
+) -> FfiResult {
+    let handle = session::resolve(session)?;
+    let read = TransformedRead {
+        id: id?,
+        start_ms,
+        end_ms,
+        resolution: self::resolution(resolution)?,
+        method: self::method(method)?,
+        zone: self::zone(zone)?,
+    };
+    let out = out_ptr(out, "out")?;
+    let mut series = handle.run(handle.session.read_transformed_timeseries(&[read]))?;
+    // One read asked, one answer: the client checks the count.
+    let one = series.pop().ok_or_else(|| {
+        Failure::new(
+            mesh_status::MESH_ERROR_INTERNAL,
+            "a transformed read gave no series",
+        )
+    })?;
+    write_out(out, register_points(one.points));
+    Ok(())
+}
+
+/// Reads the time series with key `key` over `[start_ms, end_ms)` (ms since
+/// the Unix epoch, UTC) transformed to `resolution` by the server, as this
+/// session sees it, into a new `*out` (free with `mesh_points_free`). For
+/// example daily sums of an hourly series: `MESH_RESOLUTION_DAY`,
+/// `MESH_METHOD_SUM`.
+///
+/// `resolution` is a fixed `MESH_RESOLUTION_*` (MIN to YEAR); `method` any
+/// `MESH_METHOD_*` (`MESH_METHOD_IMPLICIT`: Mesh's default for the series);
+/// `zone` a `MESH_ZONE_*` whose calendar days, weeks, months and years
+/// follow (`MESH_ZONE_DEFAULT` means UTC here). Mesh's
+/// `ReadTransformedTimeseries`.
+///
+/// Fails with `MESH_ERROR_INVALID_ARGUMENT` (without a request) for
+/// numbers out of range, a resolution that is not fixed or
+/// `end_ms < start_ms`; `MESH_ERROR_NOT_FOUND` for an unknown key.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn mesh_read_transformed_timeseries_by_key(
+    session: *mut mesh_session,
+    key: i64,
+    start_ms: i64,
+    end_ms: i64,
+    resolution: i32,
+    method: i32,
+    zone: i32,
+    out: *mut *mut mesh_points,
+) -> mesh_status {
+    guard("mesh_read_transformed_timeseries_by_key", || {
+        read(
+            session,
+            Ok(TimeseriesId::Key(key)),
+            start_ms,
+            end_ms,
+            resolution,
+            method,
+            zone,
+            out,
+        )
+    })
+}
+
+/// As `mesh_read_transformed_timeseries_by_key`, for the time series (or
+/// time series attribute) at `path`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn mesh_read_transformed_timeseries_by_path(
+    session: *mut mesh_session,
+    path: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    resolution: i32,
+    method: i32,
+    zone: i32,
+    out: *mut *mut mesh_points,
+) -> mesh_status {
+    guard("mesh_read_transformed_timeseries_by_path", || {
+        read(
+            session,
+            by_path(path),
+            start_ms,
+            end_ms,
+            resolution,
+            method,
+            zone,
+            out,
+        )
+    })
+}
+
+/// As `mesh_read_transformed_timeseries_by_key`, for the time series (or
+/// time series attribute) with id `id` (canonical form in any case, or
+/// braced).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn mesh_read_transformed_timeseries_by_id(
+    session: *mut mesh_session,
+    id: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    resolution: i32,
+    method: i32,
+    zone: i32,
+    out: *mut *mut mesh_points,
+) -> mesh_status {
+    guard("mesh_read_transformed_timeseries_by_id", || {
+        read(
+            session,
+            by_id(id),
+            start_ms,
+            end_ms,
+            resolution,
+            method,
+            zone,
+            out,
+        )
+    })
+}

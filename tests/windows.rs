@@ -1,0 +1,749 @@
+//! mesh_capi.dll, cross-built with mingw: the 64-bit DLL runs the C examples
+//! and a multi-threaded C host under Wine against the emulator over
+//! loopback; the 32-bit DLL (no 32-bit Wine here) is checked statically:
+//! its exports, and that the stdcall twins pop their arguments (`ret N`) as
+//! 32-bit VBA expects while the originals stay cdecl. Both carry a version
+//! resource, and the committed `.def` makes a working import library.
+//!
+//! Needs the rustup targets `x86_64-pc-windows-gnu` / `i686-pc-windows-gnu`,
+//! mingw-w64 and Wine (`.ci/run` installs them); without them the tests say
+//! SKIPPED and pass.
+
+#[path = "common/c_header.rs"]
+mod c_header;
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use c_header::{i686_arg_bytes, stdcall_name, Header};
+use common::root;
+
+const X64: &str = "x86_64-pc-windows-gnu";
+const X86: &str = "i686-pc-windows-gnu";
+
+/// The key of the series the programs write (the emulator gets its own
+/// catalog, so the tests do not depend on the default data).
+const KEY: i64 = 4242;
+
+fn mingw(target: &str) -> &'static str {
+    if target == X86 {
+        "i686-w64-mingw32"
+    } else {
+        "x86_64-w64-mingw32"
+    }
+}
+
+fn works(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Why `target` cannot be built here, if it cannot.
+fn missing_toolchain(target: &str) -> Option<String> {
+    let gcc = format!("{}-gcc", mingw(target));
+    if !works(&gcc, &["--version"]) {
+        return Some(format!(
+            "{gcc} not installed (apt-get install gcc-mingw-w64)"
+        ));
+    }
+    let libdir = Command::new("rustc")
+        .args(["--print", "target-libdir", "--target", target])
+        .output()
+        .ok()
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    let has_std = libdir.is_some_and(|d| {
+        std::fs::read_dir(d).is_ok_and(|mut entries| {
+            entries.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("libstd")))
+        })
+    });
+    if !has_std {
+        return Some(format!(
+            "the Rust standard library for {target} is not installed (rustup target add {target})"
+        ));
+    }
+    None
+}
+
+fn skip(what: &str, why: &str) {
+    eprintln!("SKIPPED: {what}: {why}");
+}
+
+fn cross_target_dir() -> PathBuf {
+    root().join("target/cross")
+}
+
+/// Builds mesh_capi.dll for `target` once per test run; returns the
+/// directory holding it and its import library.
+fn dll(target: &'static str) -> PathBuf {
+    static BUILT: OnceLock<Mutex<Vec<&'static str>>> = OnceLock::new();
+    let built = BUILT.get_or_init(Default::default);
+    let mut built = built.lock().unwrap_or_else(|p| p.into_inner());
+    let dir = cross_target_dir().join(target).join("debug");
+    if !built.contains(&target) {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let started = Instant::now();
+        let out = Command::new(cargo)
+            .current_dir(root())
+            .args(["build", "--lib", "--target", target, "--target-dir"])
+            .arg(cross_target_dir())
+            // No debug info: a quicker build, and a DLL of a tenth the size.
+            .env("CARGO_PROFILE_DEV_DEBUG", "0")
+            .output()
+            .expect("run cargo");
+        assert!(
+            out.status.success(),
+            "cargo build --target {target} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!(
+            "built mesh_capi.dll for {target} in {:.0?}",
+            started.elapsed()
+        );
+        built.push(target);
+    }
+    dir
+}
+
+/// Compiles C sources with mingw for `target` against the header; the
+/// program links with `link` (an import library or the DLL).
+fn mingw_build(target: &str, sources: &[&Path], link: &[&str], out: &Path) {
+    let gcc = format!("{}-gcc", mingw(target));
+    let output = Command::new(&gcc)
+        .args([
+            "-std=c99",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-pedantic",
+            "-O1",
+        ])
+        .arg("-I")
+        .arg(root().join("include"))
+        .args(sources)
+        .arg("-o")
+        .arg(out)
+        .args(link)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {gcc}: {e}"));
+    assert!(
+        output.status.success(),
+        "{gcc} failed for {sources:?}:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The names a PE file exports, as objdump lists them.
+fn exports(target: &str, dll: &Path) -> BTreeSet<String> {
+    let objdump = format!("{}-objdump", mingw(target));
+    let out = Command::new(&objdump)
+        .arg("-p")
+        .arg(dll)
+        .output()
+        .expect("objdump");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let table = text
+        .split("[Ordinal/Name Pointer] Table")
+        .nth(1)
+        .expect("an export table");
+    table
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split(']').nth(1).map(|n| n.trim().to_string()))
+        .collect()
+}
+
+fn header_functions(header: &Header) -> BTreeSet<String> {
+    header.functions.iter().map(|f| f.name.clone()).collect()
+}
+
+// ---------------------------------------------------------------- Wine
+
+fn wine() -> Option<PathBuf> {
+    ["/usr/lib/wine/wine64", "/usr/bin/wine64", "/usr/bin/wine"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+fn wine_prefix() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wineprefix")
+}
+
+fn wine_command(wine: &Path, exe: &Path) -> Command {
+    let mut command = Command::new(wine);
+    command
+        .arg(exe)
+        .env("WINEPREFIX", wine_prefix())
+        .env("WINEDEBUG", "-all")
+        // No Mono or Gecko installers when the prefix is made.
+        .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+        .current_dir(exe.parent().unwrap());
+    command
+}
+
+/// Makes the Wine prefix once, before programs run in parallel in it.
+fn wine_ready(wine: &Path) {
+    static READY: OnceLock<()> = OnceLock::new();
+    READY.get_or_init(|| {
+        let mut boot = Command::new(wine);
+        boot.args(["wineboot", "--init"])
+            .env("WINEPREFIX", wine_prefix())
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", "mscoree,mshtml=");
+        let out = wait_for(boot, Duration::from_secs(180));
+        assert!(out.status.success(), "wineboot failed");
+    });
+}
+
+/// Runs a command with a deadline: a program that hangs under Wine fails
+/// the test instead of hanging it.
+fn wait_for(mut command: Command, limit: Duration) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + limit;
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("wait");
+            panic!(
+                "{command:?} did not finish within {limit:?}:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("wait")
+}
+
+fn run_wine(wine: &Path, exe: &Path, args: &[&str]) -> Output {
+    let mut command = wine_command(wine, exe);
+    command.args(args);
+    let out = wait_for(command, Duration::from_secs(180));
+    eprintln!(
+        "$ wine {} {}\n{}{}",
+        exe.file_name().unwrap().to_string_lossy(),
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A directory with mesh_capi.dll, the ProcessPrng shim Wine 8 needs, and
+/// the C programs built for it.
+struct WineRun {
+    wine: PathBuf,
+    dir: PathBuf,
+}
+
+fn wine_run() -> Option<WineRun> {
+    static RUN: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
+    let (wine, dir) = RUN
+        .get_or_init(|| {
+            if let Some(why) = missing_toolchain(X64) {
+                skip("Windows x86_64 under Wine", &why);
+                return None;
+            }
+            let Some(wine) = wine() else {
+                skip(
+                    "Windows x86_64 under Wine",
+                    "wine not installed (apt-get install wine64)",
+                );
+                return None;
+            };
+            let built = dll(X64);
+            let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wine-run");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::copy(built.join("mesh_capi.dll"), dir.join("mesh_capi.dll")).unwrap();
+            // Rust's standard library imports ProcessPrng, which Wine 8 lacks;
+            // Windows 10 and later, and Wine 9, have it. Next to the program,
+            // the shim is found first.
+            mingw_shared(
+                X64,
+                &root().join("tests/windows/processprng_shim.c"),
+                &dir.join("bcryptprimitives.dll"),
+            );
+            let import_lib = built.join("libmesh_capi.dll.a");
+            for source in [
+                "examples-c/quickstart.c",
+                "examples-c/sessions.c",
+                "examples-c/timeseries.c",
+                "examples-c/detach.c",
+                "examples-c/attach.c",
+                "tests/windows/threads.c",
+            ] {
+                let source = root().join(source);
+                let exe = dir.join(source.file_stem().unwrap()).with_extension("exe");
+                mingw_build(X64, &[&source], &[import_lib.to_str().unwrap()], &exe);
+            }
+            mingw_build(
+                X64,
+                &[&root().join("tests/windows/version_info.c")],
+                &["-lversion"],
+                &dir.join("version_info.exe"),
+            );
+            wine_ready(&wine);
+            Some((wine, dir))
+        })
+        .as_ref()?;
+    Some(WineRun {
+        wine: wine.clone(),
+        dir: dir.clone(),
+    })
+}
+
+fn mingw_shared(target: &str, source: &Path, out: &Path) {
+    let gcc = format!("{}-gcc", mingw(target));
+    let output = Command::new(&gcc)
+        .args(["-O2", "-shared", "-Wall", "-Werror", "-o"])
+        .arg(out)
+        .arg(source)
+        .arg("-ladvapi32")
+        .output()
+        .expect("run mingw gcc");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+impl WineRun {
+    fn run(&self, program: &str, args: &[&str]) -> Output {
+        run_wine(&self.wine, &self.dir.join(program), args)
+    }
+}
+
+fn emulator() -> common::Emulator {
+    common::Emulator::start_local(common::Config {
+        catalog: mesh_emulator::parse_catalog(&format!(
+            "{KEY} Resource/Windows/Series STAIRCASE HOUR MW"
+        ))
+        .expect("catalog"),
+        ..Default::default()
+    })
+    .expect("start emulator")
+}
+
+fn text(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+// ---------------------------------------------------------------- x86_64
+
+#[test]
+fn x86_64_dll_exports_exactly_the_header_functions() {
+    if let Some(why) = missing_toolchain(X64) {
+        return skip("Windows x86_64 DLL", &why);
+    }
+    let names = exports(X64, &dll(X64).join("mesh_capi.dll"));
+    assert_eq!(names, header_functions(&Header::committed()));
+}
+
+#[test]
+fn c_examples_run_under_wine() {
+    let Some(run) = wine_run() else { return };
+    let emu = emulator();
+    let address = emu.addr().to_string();
+
+    let out = run.run("quickstart.exe", &[&address]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).contains("Mesh 2.21.0"), "{}", text(&out));
+    assert!(text(&out).contains("committed") && text(&out).contains("closed"));
+
+    let out = run.run("sessions.exe", &[&emu.url()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).contains("not open any more: MESH_ERROR_SESSION_NOT_FOUND"));
+
+    let out = run.run("timeseries.exe", &[&address, &KEY.to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // A session handed from one Windows process to another.
+    let out = run.run("detach.exe", &[&address]);
+    assert_eq!(out.status.code(), Some(0));
+    let id = text(&out).trim().to_string();
+    assert_eq!(id.len(), 36, "{id}");
+    let out = run.run("attach.exe", &[&address, &id, "close"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(emu.open_sessions(), 0);
+
+    // Unreachable: the status is the exit code, as on Linux.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = run.run("quickstart.exe", &[&format!("127.0.0.1:{port}")]);
+    assert_eq!(out.status.code(), Some(7), "MESH_ERROR_UNAVAILABLE");
+}
+
+#[test]
+fn a_multi_threaded_host_runs_under_wine() {
+    let Some(run) = wine_run() else { return };
+    let emu = emulator();
+    let out = run.run("threads.exe", &[&emu.addr().to_string(), &KEY.to_string()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text(&out).contains("threads: 8 threads x 4 rounds: ok"));
+    assert_eq!(emu.open_sessions(), 0);
+    assert_eq!(emu.calls("Commit"), 16);
+}
+
+#[test]
+fn the_multi_threaded_host_runs_natively_too() {
+    let exe = common::build("tests/windows/threads.c");
+    let emu = emulator();
+    let out = common::run(&exe, &[&emu.addr().to_string(), &KEY.to_string()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).contains("threads: 8 threads x 4 rounds: ok"));
+    assert_eq!(emu.open_sessions(), 0);
+}
+
+#[test]
+fn x86_64_dll_carries_its_version_as_windows_reads_it() {
+    let Some(run) = wine_run() else { return };
+    let out = run.run("version_info.exe", &["mesh_capi.dll"]);
+    assert_eq!(out.status.code(), Some(0));
+    let info = text(&out);
+    let v = env!("CARGO_PKG_VERSION");
+    assert!(info.contains(&format!("fixed {v}.0")), "{info}");
+    assert!(info.contains(&format!("FileVersion={v}")), "{info}");
+    assert!(info.contains("ProductName=mesh-capi"), "{info}");
+    assert!(info.contains("OriginalFilename=mesh_capi.dll"), "{info}");
+}
+
+#[test]
+fn the_def_file_makes_an_import_library_that_links_and_loads() {
+    let Some(run) = wine_run() else { return };
+    let def = root().join("packaging/mesh_capi.def");
+    let def_names: BTreeSet<String> = std::fs::read_to_string(&def)
+        .unwrap()
+        .lines()
+        .skip_while(|l| l.trim() != "EXPORTS")
+        .skip(1)
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(def_names, exports(X64, &run.dir.join("mesh_capi.dll")));
+    // An import library made from the .def alone, as a user without the
+    // rustc-made one would, links a program that then loads and runs.
+    let lib = run.dir.join("from_def.lib");
+    let out = Command::new("x86_64-w64-mingw32-dlltool")
+        .arg("-d")
+        .arg(&def)
+        .arg("-l")
+        .arg(&lib)
+        .args(["-D", "mesh_capi.dll"])
+        .output()
+        .expect("dlltool");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let exe = run.dir.join("quickstart_def.exe");
+    mingw_build(
+        X64,
+        &[&root().join("examples-c/quickstart.c")],
+        &[lib.to_str().unwrap()],
+        &exe,
+    );
+    let emu = emulator();
+    let out = run.run("quickstart_def.exe", &[&emu.addr().to_string()]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+// ---------------------------------------------------------------- i686
+
+/// The instructions of the function at `address` up to its first `ret`.
+fn first_return(disassembly: &str) -> Option<String> {
+    disassembly
+        .lines()
+        .map(|l| l.split('\t').next_back().unwrap_or("").trim())
+        .find(|ins| ins.starts_with("ret"))
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Export name -> address, from objdump's export tables: the address
+/// table lists `[ i] +base[ o] RVA Export RVA`, the name table `[ i] name`
+/// with the same unbiased index `i`.
+fn export_addresses(dll: &Path) -> std::collections::HashMap<String, u64> {
+    let out = Command::new("i686-w64-mingw32-objdump")
+        .arg("-p")
+        .arg(dll)
+        .output()
+        .expect("objdump");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let image_base = text
+        .lines()
+        .find_map(|l| l.strip_prefix("ImageBase"))
+        .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+        .expect("ImageBase");
+    let index = |line: &str| -> Option<(usize, String)> {
+        let (i, rest) = line.trim().strip_prefix('[')?.split_once(']')?;
+        Some((i.trim().parse().ok()?, rest.trim().to_string()))
+    };
+    let mut rva = std::collections::HashMap::new();
+    for line in text.lines().filter(|l| l.ends_with("Export RVA")) {
+        if let Some((i, rest)) = index(line) {
+            let value = rest.split_whitespace().nth(2).expect("an RVA");
+            rva.insert(i, u64::from_str_radix(value, 16).expect("hex RVA"));
+        }
+    }
+    let table = text
+        .split("[Ordinal/Name Pointer] Table")
+        .nth(1)
+        .expect("an export table");
+    table
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(index)
+        .map(|(i, name)| (name, image_base + rva[&i]))
+        .collect()
+}
+
+#[test]
+fn i686_dll_exports_cdecl_originals_and_stdcall_twins_for_vba() {
+    if let Some(why) = missing_toolchain(X86) {
+        return skip("Windows i686 DLL", &why);
+    }
+    let header = Header::committed();
+    let dll = dll(X86).join("mesh_capi.dll");
+
+    let mut expected = header_functions(&header);
+    expected.extend(header.functions.iter().map(|f| stdcall_name(&f.name)));
+    assert_eq!(exports(X86, &dll), expected);
+
+    // The calling convention, read from the code: a stdcall function pops
+    // its arguments (`ret $0xN`, N the bytes 32-bit VBA pushed), a cdecl one
+    // leaves them to the caller (`ret`). 32-bit Wine could not be
+    // installed here, so this is checked instead of run.
+    let addresses = export_addresses(&dll);
+    let mut checked = 0;
+    for f in &header.functions {
+        let bytes = i686_arg_bytes(&header, f);
+        for (name, expected) in [
+            (f.name.clone(), "ret".to_string()),
+            (
+                stdcall_name(&f.name),
+                if bytes == 0 {
+                    "ret".to_string()
+                } else {
+                    format!("ret $0x{bytes:x}")
+                },
+            ),
+        ] {
+            let address = *addresses
+                .get(&name)
+                .unwrap_or_else(|| panic!("no address for {name}"));
+            let out = Command::new("i686-w64-mingw32-objdump")
+                .args(["-d", "--no-show-raw-insn"])
+                .arg(format!("--start-address=0x{address:x}"))
+                .arg(format!("--stop-address=0x{:x}", address + 4096))
+                .arg(&dll)
+                .output()
+                .expect("objdump -d");
+            let disassembly = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                first_return(&disassembly).as_deref(),
+                Some(expected.as_str()),
+                "{name} ({} argument bytes) at 0x{address:x}",
+                bytes
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2 * header.functions.len());
+
+    // The compiler's own stdcall decoration (`_name@N`, kept in the symbol
+    // table) says the same byte counts.
+    let out = Command::new("i686-w64-mingw32-objdump")
+        .arg("-t")
+        .arg(&dll)
+        .output()
+        .expect("objdump -t");
+    let symbols = String::from_utf8_lossy(&out.stdout);
+    let decorated: std::collections::HashMap<&str, usize> = symbols
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .filter_map(|s| s.strip_prefix('_')?.split_once('@'))
+        .filter_map(|(name, n)| Some((name, n.parse().ok()?)))
+        .collect();
+    if decorated.is_empty() {
+        eprintln!("SKIPPED: no symbol table in the i686 DLL: decorations not compared");
+    }
+    for f in header.functions.iter().filter(|_| !decorated.is_empty()) {
+        assert_eq!(
+            decorated.get(stdcall_name(&f.name).as_str()),
+            Some(&i686_arg_bytes(&header, f)),
+            "{}",
+            f.name
+        );
+    }
+}
+
+#[test]
+fn i686_programs_link_against_the_dll_and_the_def_file() {
+    if let Some(why) = missing_toolchain(X86) {
+        return skip("Windows i686 DLL", &why);
+    }
+    let built = dll(X86);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("i686");
+    std::fs::create_dir_all(&dir).unwrap();
+    let import_lib = built.join("libmesh_capi.dll.a");
+    for example in ["examples-c/quickstart.c", "tests/windows/threads.c"] {
+        let source = root().join(example);
+        let exe = dir.join(source.file_stem().unwrap()).with_extension("exe");
+        mingw_build(X86, &[&source], &[import_lib.to_str().unwrap()], &exe);
+    }
+    let lib = dir.join("from_def.lib");
+    let out = Command::new("i686-w64-mingw32-dlltool")
+        .arg("-d")
+        .arg(root().join("packaging/mesh_capi.def"))
+        .arg("-l")
+        .arg(&lib)
+        .args(["-D", "mesh_capi.dll"])
+        .output()
+        .expect("dlltool");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    mingw_build(
+        X86,
+        &[&root().join("examples-c/quickstart.c")],
+        &[lib.to_str().unwrap()],
+        &dir.join("quickstart_def.exe"),
+    );
+}
+
+/// The VS_FIXEDFILEINFO of a PE file, found by its signature: file version
+/// (major, minor, patch, build).
+fn fixed_file_version(bytes: &[u8]) -> Option<(u16, u16, u16, u16)> {
+    let signature = 0xFEEF_04BDu32.to_le_bytes();
+    let at = bytes.windows(4).position(|w| w == signature)?;
+    let word = |i: usize| {
+        let b = &bytes[at + i..at + i + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    };
+    let (ms, ls) = (word(8), word(12));
+    Some(((ms >> 16) as u16, ms as u16, (ls >> 16) as u16, ls as u16))
+}
+
+fn utf16(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
+}
+
+#[test]
+fn both_dlls_carry_a_version_resource() {
+    let expected = (
+        env!("CARGO_PKG_VERSION_MAJOR").parse().unwrap(),
+        env!("CARGO_PKG_VERSION_MINOR").parse().unwrap(),
+        env!("CARGO_PKG_VERSION_PATCH").parse().unwrap(),
+        0,
+    );
+    let mut checked = 0;
+    for target in [X64, X86] {
+        if let Some(why) = missing_toolchain(target) {
+            skip(&format!("version resource of the {target} DLL"), &why);
+            continue;
+        }
+        let bytes = std::fs::read(dll(target).join("mesh_capi.dll")).unwrap();
+        assert_eq!(fixed_file_version(&bytes), Some(expected), "{target}");
+        for text in [
+            "ProductName",
+            "mesh-capi",
+            env!("CARGO_PKG_VERSION"),
+            "mesh_capi.dll",
+        ] {
+            let needle = utf16(text);
+            assert!(
+                bytes.windows(needle.len()).any(|w| w == needle),
+                "{target}: no {text:?} in the version resource"
+            );
+        }
+        checked += 1;
+    }
+    if checked == 0 {
+        eprintln!("SKIPPED: no Windows target could be built");
+    }
+}
+
+#[test]
+fn install_lays_out_a_windows_prefix_as_the_readme_says() {
+    let Some(run) = wine_run() else { return };
+    let prefix = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("win64");
+    let _ = std::fs::remove_dir_all(&prefix);
+    let out = Command::new("bash")
+        .arg(root().join("packaging/install.sh"))
+        .args(["--target", X64, "--prefix"])
+        .arg(&prefix)
+        .arg("--from")
+        .arg(dll(X64))
+        .output()
+        .expect("bash");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in [
+        "bin/mesh_capi.dll",
+        "bin/.debug/mesh_capi.dll.debug",
+        "lib/mesh_capi.lib",
+        "lib/mesh_capi.def",
+        "lib/libmesh_capi.dll.a",
+        "lib/libmesh_capi.a",
+        "include/mesh_capi.h",
+        "include/mesh_capi.hpp",
+        "lib/cmake/mesh_capi/mesh_capiConfig.cmake",
+        "lib/pkgconfig/mesh_capi.pc",
+    ] {
+        assert!(prefix.join(file).is_file(), "{file} not installed");
+    }
+    // The README's build line, then the program with the installed
+    // (stripped) DLL under Wine.
+    let bin = prefix.join("bin");
+    let exe = bin.join("app.exe");
+    let out = Command::new("x86_64-w64-mingw32-gcc")
+        .arg(format!("-I{}", prefix.join("include").display()))
+        .arg(root().join("examples-c/quickstart.c"))
+        .arg(prefix.join("lib/libmesh_capi.dll.a"))
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .expect("mingw gcc");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::copy(
+        run.dir.join("bcryptprimitives.dll"),
+        bin.join("bcryptprimitives.dll"),
+    )
+    .unwrap();
+    let emu = emulator();
+    let out = run_wine(&run.wine, &exe, &[&emu.addr().to_string()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).contains("Mesh 2.21.0"));
+}
