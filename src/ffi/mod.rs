@@ -20,6 +20,7 @@ mod callback;
 mod catalog;
 mod connection;
 mod handles;
+mod model_args;
 mod model_attribute;
 mod model_curves;
 mod model_definition;

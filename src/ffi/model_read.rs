@@ -6,14 +6,14 @@
 use std::ffi::c_char;
 
 use super::args::{c_str, out_ptr, write_out};
+use super::model_args::{attribute_view, name_filter, target, view};
 use super::model_handles::{
     mesh_attribute, mesh_attribute_list, mesh_object, mesh_object_list, register_attribute,
     register_attributes, register_object, register_objects,
 };
 use super::model_lists::{mesh_id_list, register_ids};
 use super::session::{self, mesh_session};
-use super::{guard, mesh_status, Failure, FfiResult};
-use crate::client::model::{AttributeFilter, Target, View};
+use super::{guard, mesh_status};
 
 /// View: objects with their attributes, each attribute with its definition.
 pub const MESH_VIEW_FULL: i32 = 0;
@@ -22,53 +22,6 @@ pub const MESH_VIEW_FULL: i32 = 0;
 pub const MESH_VIEW_NO_DEFINITIONS: i32 = 1;
 /// View: objects without attributes (not for attribute calls).
 pub const MESH_VIEW_NO_ATTRIBUTES: i32 = 2;
-
-/// A target from C: an id (canonical or braced) or a path.
-pub(crate) fn target(p: *const c_char, what: &str) -> FfiResult<Target> {
-    // SAFETY: the caller passes NULL or a NUL-terminated string.
-    let text = unsafe { c_str(p, what) }?;
-    Target::parse(text).map_err(|e| Failure::invalid_argument(format!("{what}: {}", e.message())))
-}
-
-pub(crate) fn view(value: i32) -> FfiResult<View> {
-    match value {
-        MESH_VIEW_FULL => Ok(View::Full),
-        MESH_VIEW_NO_DEFINITIONS => Ok(View::NoDefinitions),
-        MESH_VIEW_NO_ATTRIBUTES => Ok(View::NoAttributes),
-        other => Err(Failure::invalid_argument(format!(
-            "view {other} is none of MESH_VIEW_FULL (0), MESH_VIEW_NO_DEFINITIONS (1), MESH_VIEW_NO_ATTRIBUTES (2)"
-        ))),
-    }
-}
-
-/// An attribute-name filter from C: NULL or "" for none, else names
-/// separated by commas (spaces around them are ignored).
-pub(crate) fn name_filter(p: *const c_char) -> FfiResult<AttributeFilter> {
-    if p.is_null() {
-        return Ok(AttributeFilter::default());
-    }
-    // SAFETY: the caller passes NULL or a NUL-terminated string.
-    let text = unsafe { c_str(p, "attribute_names") }?;
-    let names: Vec<&str> = text.split(',').map(str::trim).collect();
-    if names == [""] {
-        return Ok(AttributeFilter::default());
-    }
-    if names.iter().any(|n| n.is_empty()) {
-        return Err(Failure::invalid_argument(format!(
-            "attribute_names {text:?} has an empty name: separate names by single commas"
-        )));
-    }
-    Ok(AttributeFilter::names(names))
-}
-
-fn attribute_view(value: i32) -> FfiResult<View> {
-    match view(value)? {
-        View::NoAttributes => Err(Failure::invalid_argument(
-            "MESH_VIEW_NO_ATTRIBUTES is for objects; attributes take MESH_VIEW_FULL or MESH_VIEW_NO_DEFINITIONS",
-        )),
-        v => Ok(v),
-    }
-}
 
 /// Lists every model (root object) with its attributes into a new
 /// `*out_list` (free with `mesh_object_list_free`).
@@ -232,39 +185,4 @@ pub unsafe extern "C" fn mesh_object_linked_from(
         write_out(out, register_ids(found));
         Ok(())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ok<T>(r: FfiResult<T>) -> T {
-        r.unwrap_or_else(|f| panic!("{}", f.message))
-    }
-    use std::ffi::CString;
-
-    #[test]
-    fn name_filters_split_on_commas() {
-        let f = |s: &str| name_filter(CString::new(s).unwrap().as_ptr());
-        assert_eq!(ok(f("")), AttributeFilter::default());
-        assert_eq!(
-            ok(name_filter(std::ptr::null())),
-            AttributeFilter::default()
-        );
-        assert_eq!(ok(f("A")).names, ["A"]);
-        assert_eq!(ok(f(" A , B,C ")).names, ["A", "B", "C"]);
-        for bad in ["A,,B", ",A", "A,", " , "] {
-            assert!(f(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn views_are_checked() {
-        assert_eq!(view(0).ok(), Some(View::Full));
-        assert_eq!(view(2).ok(), Some(View::NoAttributes));
-        assert!(view(3).is_err());
-        assert!(view(-1).is_err());
-        assert!(attribute_view(2).is_err());
-        assert_eq!(attribute_view(1).ok(), Some(View::NoDefinitions));
-    }
 }

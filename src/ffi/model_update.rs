@@ -6,9 +6,9 @@
 
 use std::ffi::c_char;
 
-use super::args::{c_str, write_out, MESH_NO_TIME};
+use super::args::{c_str, write_out};
+use super::model_args::{optional_interval, target};
 use super::model_handles::{mesh_object, register_object};
-use super::model_read::target;
 use super::session::{self, mesh_session};
 use super::timeseries::array;
 use super::{guard, mesh_status, Failure, FfiResult};
@@ -320,17 +320,6 @@ pub unsafe extern "C" fn mesh_attribute_set_links(
     })
 }
 
-/// `[start_ms, end_ms)`, or no interval when both are `MESH_NO_TIME`.
-pub(crate) fn optional_interval(start_ms: i64, end_ms: i64) -> FfiResult<Option<(i64, i64)>> {
-    match (start_ms == MESH_NO_TIME, end_ms == MESH_NO_TIME) {
-        (true, true) => Ok(None),
-        (false, false) => Ok(Some((start_ms, end_ms))),
-        _ => Err(Failure::invalid_argument(
-            "start_ms and end_ms must both be MESH_NO_TIME or both be times",
-        )),
-    }
-}
-
 /// Versions from the caller's arrays, split into entries of the given sizes.
 ///
 /// # Safety
@@ -566,16 +555,5 @@ mod tests {
         );
         let bad = [c"nope".as_ptr()];
         assert!(unsafe { version_entries(&[1], times.as_ptr(), bad.as_ptr(), 1) }.is_err());
-    }
-
-    #[test]
-    fn no_time_means_no_interval() {
-        assert_eq!(
-            optional_interval(MESH_NO_TIME, MESH_NO_TIME).ok(),
-            Some(None)
-        );
-        assert_eq!(optional_interval(1, 2).ok(), Some(Some((1, 2))));
-        assert!(optional_interval(MESH_NO_TIME, 2).is_err());
-        assert!(optional_interval(1, MESH_NO_TIME).is_err());
     }
 }
