@@ -92,6 +92,7 @@ struct Counts {
     ts_chunk: usize,
     model_objects: usize,
     model_repeats: usize,
+    model_rounds: usize,
     calc_repeats: usize,
 }
 
@@ -109,6 +110,7 @@ impl Counts {
                 ts_chunk: 500,
                 model_objects: 50,
                 model_repeats: 1,
+                model_rounds: 1,
                 calc_repeats: 1,
             }
         } else {
@@ -122,7 +124,8 @@ impl Counts {
                 ts_points: 1_000_000,
                 ts_chunk: 200_000,
                 model_objects: 10_000,
-                model_repeats: 5,
+                model_repeats: 3,
+                model_rounds: 5,
                 calc_repeats: 21,
             }
         }
@@ -774,6 +777,10 @@ impl Harness {
     }
 }
 
+/// One run of the model search: objects, attributes, wall s, client CPU s,
+/// resident bytes per object, emulator CPU share.
+type ModelRun = (f64, f64, f64, f64, f64, f64);
+
 /// Where the model benchmark puts its plants, and how it finds them.
 const PLANT_OWNER: &str = "Model/SimpleThermalTestModel/ThermalComponent.ThermalPowerToPlantRef";
 const PLANT_SEARCH_START: &str = "Model/SimpleThermalTestModel/ThermalComponent";
@@ -810,42 +817,53 @@ impl Harness {
         let n = self.counts.model_objects;
         add_plants(address, n)?;
         let repeats = self.counts.model_repeats;
+        let rounds = self.counts.model_rounds;
         let mut s = format!(
-            "## 5. Searching the model\n\n{n} plants added to the test model (objects of about 30 attributes each), then `SearchObjects` with `{PLANT_QUERY}` from `{PLANT_SEARCH_START}`, which streams them all back (and the model's own plant); the client reads every object's name and every attribute's name, value type and first value (through the C API: a call per item read, one borrowed handle per object and attribute). Times are medians of {repeats} search(es), from the request to the last attribute read: wall time, which the emulator's speed bounds for every client alike, and the client process's CPU time (all its threads), which is what decoding and reading cost the client. Memory is what the client's resident size grew by over the first search, while holding its results, per object found: for the C API the decoded result, for grpcio the list of protobuf messages. Views: attributes without definitions (the official client's default) and with them. Ratios: objects per wall second and per client CPU second relative to grpcio in the same view (higher is better).\n\n| client | view | objects | attributes | wall s | client CPU s | wall ratio | CPU ratio | memory per object | emulator CPU |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+            "## 5. Searching the model\n\n{n} plants added to the test model (objects of about 30 attributes each), then `SearchObjects` with `{PLANT_QUERY}` from `{PLANT_SEARCH_START}`, which streams them all back (and the model's own plant); the client reads every object's name and every attribute's name, value type and first value (through the C API: a call per item read, one borrowed handle per object and attribute). Each client runs {repeats} search(es) and reports their medians, in {rounds} round(s) alternating the clients; a row is the client's median round. Times run from the request to the last attribute read: wall time, which the emulator's speed bounds for every client alike, and the client process's CPU time (all its threads), which is what decoding and reading cost the client. Memory is what the client's resident size grew by over the first search, while holding its results, per object found: for the C API the decoded result, for grpcio the list of protobuf messages. Views: attributes without definitions (the official client's default) and with them. Ratios: objects per wall second and per client CPU second relative to grpcio in the same view (higher is better).\n\n| client | view | objects | attributes | wall s | client CPU s | wall ratio | CPU ratio | memory per object | emulator CPU |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         );
+        // Rounds that alternate the clients, so that the machine's load
+        // changing over the run hits them alike; each row is the median
+        // round of its client and view.
         let mut rows = Vec::new();
         for view in ["nodefs", "full"] {
             let mut clients = vec![self.c_api.clone()];
             clients.extend(self.python.clone());
-            for client in clients {
-                let cpu0 = emulator_cpu();
-                let t0 = Instant::now();
-                let args = [
-                    "model".to_string(),
-                    repeats.to_string(),
-                    PLANT_SEARCH_START.to_string(),
-                    PLANT_QUERY.to_string(),
-                    view.to_string(),
-                ];
-                let out = run_ok(&mut client.command(address, &args), client.name)?;
-                let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
-                let r = results(&out);
-                let row = (
-                    result(&r, "objects")?,
-                    result(&r, "attributes")?,
-                    result(&r, "seconds")?,
-                    result(&r, "cpu_seconds")?,
-                    result(&r, "rss_per_object")?,
-                    emu_share,
-                );
-                eprintln!("model {} {view}: {row:?}", client.name);
-                if row.0 < n as f64 {
-                    return Err(format!(
-                        "{} found {} objects, expected at least {n}",
-                        client.name, row.0
-                    ));
+            let mut runs: Vec<Vec<ModelRun>> = vec![Vec::new(); clients.len()];
+            for _ in 0..rounds {
+                for (client, runs) in clients.iter().zip(runs.iter_mut()) {
+                    let cpu0 = emulator_cpu();
+                    let t0 = Instant::now();
+                    let args = [
+                        "model".to_string(),
+                        repeats.to_string(),
+                        PLANT_SEARCH_START.to_string(),
+                        PLANT_QUERY.to_string(),
+                        view.to_string(),
+                    ];
+                    let out = run_ok(&mut client.command(address, &args), client.name)?;
+                    let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
+                    let r = results(&out);
+                    let run = (
+                        result(&r, "objects")?,
+                        result(&r, "attributes")?,
+                        result(&r, "seconds")?,
+                        result(&r, "cpu_seconds")?,
+                        result(&r, "rss_per_object")?,
+                        emu_share,
+                    );
+                    eprintln!("model {} {view}: {run:?}", client.name);
+                    if run.0 < n as f64 {
+                        return Err(format!(
+                            "{} found {} objects, expected at least {n}",
+                            client.name, run.0
+                        ));
+                    }
+                    runs.push(run);
                 }
-                rows.push((client.name, view, row));
+            }
+            for (client, mut runs) in clients.iter().zip(runs) {
+                runs.sort_by(|a, b| a.2.total_cmp(&b.2));
+                rows.push((client.name, view, runs[runs.len() / 2]));
             }
         }
         let python_name = self.python.as_ref().map(|p| p.name);
