@@ -8,7 +8,8 @@
 pub(crate) const REVISION_STATUSES: &[&str] = &["Planned", "Confirmed", "Cancelled"];
 
 /// Statuses of a restriction's recurrence.
-pub(crate) const RESTRICTION_STATUSES: &[&str] = &["SelfImposed", "Planned", "Confirmed", "Cancelled"];
+pub(crate) const RESTRICTION_STATUSES: &[&str] =
+    &["SelfImposed", "Planned", "Confirmed", "Cancelled"];
 
 /// What a restriction limits, with the unit of its values.
 pub(crate) const CATEGORIES: &[&str] = &[

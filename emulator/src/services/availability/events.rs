@@ -11,16 +11,15 @@ use super::{Call, Caller};
 use crate::proto::availability::{
     availability_event::EventOneof, AddRevisionRecurrenceRequest, AvailabilityEvent,
     CreateRestrictionRequest, CreateRevisionRequest, DeleteAvailabilityEventsByIdRequest,
-    DeleteAvailabilityEventsRequest, DeleteRevisionRecurrenceRequest,
-    GetAvailabilityEventRequest, Restriction, Revision, SearchAvailabilityEventsRequest,
-    SearchInstancesRequest, UpdateRestrictionRequest, UpdateRevisionRequest,
+    DeleteAvailabilityEventsRequest, DeleteRevisionRecurrenceRequest, GetAvailabilityEventRequest,
+    Restriction, Revision, SearchAvailabilityEventsRequest, SearchInstancesRequest,
+    UpdateRestrictionRequest, UpdateRevisionRequest,
 };
 use crate::proto::types::MeshId;
 use crate::services::model::resolve;
 use crate::services::{model_status, Svc};
 use crate::store::availability::{
-    missing_event, Event, EventEdit, EventKind, Instance, Record, TooMany, Update,
-    MAX_INSTANCES,
+    missing_event, Event, EventEdit, EventKind, Instance, Record, TooMany, Update, MAX_INSTANCES,
 };
 use crate::store::{Change, View};
 use crate::wire::mask_paths;
@@ -254,7 +253,10 @@ pub(super) fn instances(call: &Call, r: SearchInstancesRequest) -> Result<Vec<In
 }
 
 /// The fields a field mask names, out of `known`; at least one.
-fn fields<'a>(mask: Option<&'a prost_types::FieldMask>, known: &[&str]) -> Result<Vec<&'a str>, Status> {
+fn fields<'a>(
+    mask: Option<&'a prost_types::FieldMask>,
+    known: &[&str],
+) -> Result<Vec<&'a str>, Status> {
     let paths = mask_paths(mask);
     if paths.is_empty() {
         return Err(Status::invalid_argument("nothing is set to be updated"));
@@ -316,9 +318,7 @@ pub(super) fn update_restriction(
                 check_category(&r.new_category)?;
                 update.category = Some(r.new_category.clone());
             }
-            _ => {
-                update.pattern = Some(messages::pattern(r.new_restriction_recurrence.as_ref())?)
-            }
+            _ => update.pattern = Some(messages::pattern(r.new_restriction_recurrence.as_ref())?),
         }
     }
     let edit = EventEdit::Update {

@@ -58,10 +58,18 @@ pub(super) fn interval(
 
 /// An author and a time for a record: as the request gives them, else the
 /// caller's name (empty without authentication) and `now`.
-pub(super) fn record(author: Option<&String>, at: Option<&Timestamp>, caller: &str, now: Time) -> Result<Record, Status> {
+pub(super) fn record(
+    author: Option<&String>,
+    at: Option<&Timestamp>,
+    caller: &str,
+    now: Time,
+) -> Result<Record, Status> {
     Ok(Record {
         author: author.map_or(caller, String::as_str).to_string(),
-        at: at.map(|t| time(t, "created_timestamp")).transpose()?.unwrap_or(now),
+        at: at
+            .map(|t| time(t, "created_timestamp"))
+            .transpose()?
+            .unwrap_or(now),
     })
 }
 
@@ -76,15 +84,29 @@ fn check_listed(value: &str, list: &[&str], what: &str, rpc: &str) -> Result<(),
 }
 
 pub(super) fn check_category(category: &str) -> Result<(), Status> {
-    check_listed(category, CATEGORIES, "category", "ListAvailabilityCategories")
+    check_listed(
+        category,
+        CATEGORIES,
+        "category",
+        "ListAvailabilityCategories",
+    )
 }
 
 /// A recurrence as a request gives it; `first` is where the pattern
 /// starts, which a repeating one's `recur_until` must not be before.
-fn recurrence(r: Option<&pb::Recurrence>, revision: bool, first: Time) -> Result<Recurrence, Status> {
+fn recurrence(
+    r: Option<&pb::Recurrence>,
+    revision: bool,
+    first: Time,
+) -> Result<Recurrence, Status> {
     let r = r.ok_or_else(|| Status::invalid_argument("recurrence is missing"))?;
     if revision {
-        check_listed(&r.status, REVISION_STATUSES, "revision status", "ListRevisionStatuses")?;
+        check_listed(
+            &r.status,
+            REVISION_STATUSES,
+            "revision status",
+            "ListRevisionStatuses",
+        )?;
     } else {
         check_listed(
             &r.status,
@@ -135,7 +157,10 @@ fn recurrence(r: Option<&pb::Recurrence>, revision: bool, first: Time) -> Result
 }
 
 /// A revision's recurrence as a request gives it, numbered `id`.
-pub(super) fn revision_recurrence(r: Option<&pb::RevisionRecurrence>, id: u32) -> Result<RevisionRecurrence, Status> {
+pub(super) fn revision_recurrence(
+    r: Option<&pb::RevisionRecurrence>,
+    id: u32,
+) -> Result<RevisionRecurrence, Status> {
     let r = r.ok_or_else(|| Status::invalid_argument("revision_recurrence is missing"))?;
     let period = interval(r.period.as_ref(), "period", false)?;
     Ok(RevisionRecurrence {
@@ -253,7 +278,9 @@ pub(super) fn instance(i: &Instance) -> pb::Instance {
     pb::Instance {
         instance_oneof: Some(match i.value {
             None => InstanceOneof::RevisionInstance(pb::RevisionInstance { period }),
-            Some(value) => InstanceOneof::RestrictionInstance(pb::RestrictionInstance { period, value }),
+            Some(value) => {
+                InstanceOneof::RestrictionInstance(pb::RestrictionInstance { period, value })
+            }
         }),
     }
 }
@@ -270,7 +297,10 @@ pub(super) fn event(model: &Model, owner: Uuid, e: &Event, now: Time) -> pb::Ava
     use pb::availability_event::EventOneof;
     use pb::restriction_recurrence::RecurrenceOneof;
     let owner_id = Some(owner_id(model, owner));
-    let (created, last_changed) = (Some(record_info(&e.created)), Some(record_info(&e.last_changed)));
+    let (created, last_changed) = (
+        Some(record_info(&e.created)),
+        Some(record_info(&e.last_changed)),
+    );
     let event = match &e.kind {
         EventKind::Revision { recurrences, .. } => EventOneof::Revision(pb::Revision {
             owner_id,
@@ -335,7 +365,11 @@ pub(super) fn event(model: &Model, owner: Uuid, e: &Event, now: Time) -> pb::Ava
     }
 }
 
-pub(super) fn advanced(model: &Model, owner: Uuid, a: &AdvancedRestriction) -> pb::AdvancedRestriction {
+pub(super) fn advanced(
+    model: &Model,
+    owner: Uuid,
+    a: &AdvancedRestriction,
+) -> pb::AdvancedRestriction {
     pb::AdvancedRestriction {
         owner_id: Some(owner_id(model, owner)),
         category: a.category.clone(),

@@ -109,7 +109,9 @@ impl AvailabilityService for Svc {
     ) -> Result<Response<AddRevisionRecurrenceResponse>, Status> {
         let (call, request, caller) = self.availability_call("AddRevisionRecurrence", request)?;
         let recurrence_id = events::add_recurrence(self, call, request, caller)?;
-        Ok(Response::new(AddRevisionRecurrenceResponse { recurrence_id }))
+        Ok(Response::new(AddRevisionRecurrenceResponse {
+            recurrence_id,
+        }))
     }
 
     async fn search_availability_events(

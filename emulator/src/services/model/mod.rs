@@ -31,7 +31,8 @@ fn search_status(e: crate::search::SearchError) -> Status {
 }
 
 /// A server stream of model messages.
-pub(in crate::services) type Stream<T> = Pin<Box<dyn tokio_stream::Stream<Item = Result<T, Status>> + Send>>;
+pub(in crate::services) type Stream<T> =
+    Pin<Box<dyn tokio_stream::Stream<Item = Result<T, Status>> + Send>>;
 
 /// Streams `items`, keeping the session in use until the last is sent.
 pub(in crate::services) fn stream<T: Send + 'static>(
@@ -54,7 +55,11 @@ pub(in crate::services) struct Call {
 impl Call {
     /// Makes `change` in the call's session. The view goes first, so that
     /// the session's model is not shared when the change is applied.
-    pub(in crate::services) fn change(self, svc: &Svc, change: Change) -> Result<ActivityGuard, Status> {
+    pub(in crate::services) fn change(
+        self,
+        svc: &Svc,
+        change: Change,
+    ) -> Result<ActivityGuard, Status> {
         let Call { guard, view } = self;
         drop(view);
         svc.0

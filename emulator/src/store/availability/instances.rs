@@ -93,7 +93,7 @@ impl Event {
                 pattern.shape().overlapping(from, to, &mut out)?
             }
         }
-        out.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+        out.sort_by_key(|i| (i.start, i.end));
         Ok(out)
     }
 }
@@ -117,7 +117,8 @@ impl Shape<'_> {
             }
             Repeat::Monthly | Repeat::Yearly => {
                 let months = if r.repeat == Repeat::Monthly { 1 } else { 12 };
-                let months = u32::try_from(k.checked_mul(self.every())?.checked_mul(months)?).ok()?;
+                let months =
+                    u32::try_from(k.checked_mul(self.every())?.checked_mul(months)?).ok()?;
                 self.first.checked_add_months(Months::new(months))?
             }
         };
@@ -141,12 +142,20 @@ impl Shape<'_> {
         match self.recurrence.repeat {
             Repeat::Once => 0,
             Repeat::Daily | Repeat::Weekly => {
-                let days = if self.recurrence.repeat == Repeat::Daily { 1 } else { 7 };
+                let days = if self.recurrence.repeat == Repeat::Daily {
+                    1
+                } else {
+                    7
+                };
                 let step = every.saturating_mul(days).saturating_mul(86_400);
                 u64::try_from((t - end).num_seconds()).unwrap_or(0) / step
             }
             Repeat::Monthly | Repeat::Yearly => {
-                let months = if self.recurrence.repeat == Repeat::Monthly { 1 } else { 12 };
+                let months = if self.recurrence.repeat == Repeat::Monthly {
+                    1
+                } else {
+                    12
+                };
                 // Calendar months between, less one: a month's margin covers
                 // shorter months and days moved to a month's end.
                 let between = (i64::from(t.year()) - i64::from(end.year())) * 12

@@ -84,14 +84,6 @@ pub(crate) enum Pattern {
     },
 }
 
-impl Pattern {
-    pub(crate) fn recurrence(&self) -> &Recurrence {
-        match self {
-            Pattern::Basic { recurrence, .. } | Pattern::Complex { recurrence, .. } => recurrence,
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum EventKind {
     Revision {
@@ -257,7 +249,9 @@ impl Model {
                 recurrence,
                 changed,
             } => {
-                let found = self.event_mut(owner, event).ok_or_else(|| not_found(event))?;
+                let found = self
+                    .event_mut(owner, event)
+                    .ok_or_else(|| not_found(event))?;
                 let EventKind::Revision {
                     recurrences,
                     next_recurrence,
@@ -276,7 +270,9 @@ impl Model {
                 found.last_changed = changed.clone();
             }
             EventEdit::DeleteRecurrence { event, id, changed } => {
-                let found = self.event_mut(owner, event).ok_or_else(|| not_found(event))?;
+                let found = self
+                    .event_mut(owner, event)
+                    .ok_or_else(|| not_found(event))?;
                 let EventKind::Revision { recurrences, .. } = &mut found.kind else {
                     return Err(not_revision(event, &path));
                 };
@@ -294,7 +290,9 @@ impl Model {
                 update,
                 changed,
             } => {
-                let found = self.event_mut(owner, event).ok_or_else(|| not_found(event))?;
+                let found = self
+                    .event_mut(owner, event)
+                    .ok_or_else(|| not_found(event))?;
                 if found.is_revision() != *revision {
                     return Err(if *revision {
                         not_revision(event, &path)
