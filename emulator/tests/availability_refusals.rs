@@ -62,6 +62,20 @@ fn bad_requests_are_refused_in_mesh_words() {
                 "owner_id is missing",
             ),
             (
+                "a creation time out of protobuf's range",
+                av.create_revision(CreateRevisionRequest {
+                    created_timestamp: Some(prost_types::Timestamp {
+                        seconds: 0,
+                        nanos: 1_500_000_000,
+                    }),
+                    ..revision_request(&s, component(), "x")
+                })
+                .await
+                .map(drop),
+                Code::InvalidArgument,
+                "created_timestamp is not a valid time",
+            ),
+            (
                 "no event id",
                 av.create_revision(revision_request(&s, component(), "")).await.map(drop),
                 Code::InvalidArgument,

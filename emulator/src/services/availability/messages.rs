@@ -18,8 +18,10 @@ use crate::wire::{iso, uuid_to_guid};
 
 /// The time a timestamp names; `what` names the field in the error.
 pub(super) fn time(t: &Timestamp, what: &str) -> Result<Time, Status> {
+    // Protobuf's range of nanos; chrono would take more, as a leap second.
     u32::try_from(t.nanos)
         .ok()
+        .filter(|n| *n < 1_000_000_000)
         .and_then(|nanos| Time::from_timestamp(t.seconds, nanos))
         .ok_or_else(|| Status::invalid_argument(format!("{what} is not a valid time: {}", iso(t))))
 }
