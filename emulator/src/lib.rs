@@ -2,12 +2,13 @@
 //! without a Mesh installation. It speaks Mesh's wire protocol over real
 //! gRPC/TCP: sessions with Mesh's inactivity timeout (counted from the end
 //! of the last request that used the session), `GetVersion`, tokens, time
-//! series and their catalog, and the model (objects, attributes, relations,
-//! XY sets, rating curves), all isolated per session until commit. It starts
-//! with the model and series the official SDK's tests expect, plus a demo
-//! catalog. Tests start it in-process on an ephemeral port, stop and
-//! restart it (sessions and their uncommitted work lost, committed data
-//! kept, as when a real server restarts) and read per-RPC call counts.
+//! series and their catalog, the model (objects, attributes, relations,
+//! XY sets, rating curves) and availability events, all isolated per
+//! session until commit. It starts with the model and series the official
+//! SDK's tests expect, plus a demo catalog. Tests start it in-process on
+//! an ephemeral port, stop and restart it (sessions and their uncommitted
+//! work lost, committed data kept, as when a real server restarts) and
+//! read per-RPC call counts.
 //!
 //! Layout: `services/` has one module per Mesh service, each a thin layer
 //! over `store/` (model, catalog, points and sessions, with their private

@@ -14,6 +14,7 @@ const MESH_PROTOS: &[&str] = &[
     "volue/mesh/grpc/time_series/v1alpha/time_series.proto",
     "volue/mesh/grpc/model/v1alpha/model.proto",
     "volue/mesh/grpc/calc/v1alpha/calc.proto",
+    "volue/mesh/grpc/availability/v1alpha/availability.proto",
 ];
 
 /// Generates the stubs into OUT_DIR, for `proto/rust/mod.rs` to include.

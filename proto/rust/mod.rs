@@ -46,11 +46,17 @@ pub mod volue {
                     tonic::include_proto!("volue.mesh.grpc.calc.v1alpha");
                 }
             }
+            pub mod availability {
+                pub mod v1alpha {
+                    tonic::include_proto!("volue.mesh.grpc.availability.v1alpha");
+                }
+            }
         }
     }
 }
 
 pub use volue::mesh::grpc::auth::v1alpha as auth;
+pub use volue::mesh::grpc::availability::v1alpha as availability;
 pub use volue::mesh::grpc::calc::v1alpha as calc;
 pub use volue::mesh::grpc::config::v1alpha as config;
 pub use volue::mesh::grpc::model::v1alpha as model;

@@ -1,7 +1,9 @@
 //! What the emulator starts with: the units of measurement, the official
 //! tests' model with its resource catalog (`thermal`), and the demo
-//! catalog (`demo`, replaced by `Config::catalog`).
+//! catalog (`demo`, replaced by `Config::catalog`); and the statuses and
+//! categories of availability events (`availability`).
 
+pub(crate) mod availability;
 pub(crate) mod builder;
 pub(crate) mod demo;
 pub(crate) mod thermal;

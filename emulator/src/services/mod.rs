@@ -3,6 +3,7 @@
 //! token; calls that carry a session id count as its activity.
 
 mod auth;
+mod availability;
 mod calc;
 mod config;
 mod model;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use tonic::{Request, Status};
 
 use crate::proto::auth::authentication_service_server::AuthenticationServiceServer;
+use crate::proto::availability::availability_service_server::AvailabilityServiceServer;
 use crate::proto::calc::calculation_service_server::CalculationServiceServer;
 use crate::proto::config::configuration_service_server::ConfigurationServiceServer;
 use crate::proto::model::model_service_server::ModelServiceServer;
@@ -49,6 +51,11 @@ pub(crate) fn router(
         .add_service(ConfigurationServiceServer::new(svc.clone()))
         .add_service(AuthenticationServiceServer::new(svc.clone()))
         .add_service(ModelDefinitionServiceServer::new(svc.clone()))
+        .add_service(
+            AvailabilityServiceServer::new(svc.clone())
+                .max_decoding_message_size(TRANSPORT_DECODE_LIMIT)
+                .max_encoding_message_size(usize::MAX),
+        )
         .add_service(
             CalculationServiceServer::new(svc.clone())
                 .max_decoding_message_size(TRANSPORT_DECODE_LIMIT)

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
+use super::availability::EventEdit;
 use super::catalog::{Catalog, Resource};
 use super::model::{Model, ModelError, Value};
 use super::values::Edit;
@@ -61,6 +62,11 @@ pub(crate) enum Change {
         id: Uuid,
         description: Option<String>,
         template: Option<String>,
+    },
+    /// A change to object `owner`'s availability events.
+    Availability {
+        owner: Uuid,
+        edit: EventEdit,
     },
 }
 
@@ -173,6 +179,9 @@ impl Change {
                 description.as_deref(),
                 template.as_deref(),
             ),
+            Change::Availability { owner, edit } => {
+                Arc::make_mut(model).edit_availability(*owner, edit, stage)
+            }
         }
     }
 }

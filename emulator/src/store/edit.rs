@@ -179,6 +179,7 @@ impl Model {
                 children.retain(|c| *c != id);
             }
         }
+        self.availability.forget(&gone);
         for object in &gone {
             if let Some(object) = self.objects.remove(object) {
                 for attribute in object.attributes {

@@ -13,6 +13,7 @@
 //!
 //! Locks: `data` before `sessions` whenever both are held.
 
+pub(crate) mod availability;
 pub(crate) mod catalog;
 pub(crate) mod change;
 mod edit;

@@ -317,6 +317,8 @@ pub(crate) struct Model {
     pub(crate) definitions: HashMap<Uuid, Definition>,
     /// The models (root objects), in order.
     pub(crate) roots: Vec<Uuid>,
+    /// Objects' availability events.
+    pub(crate) availability: super::availability::Availability,
 }
 
 impl Model {

@@ -31,10 +31,11 @@ fn search_status(e: crate::search::SearchError) -> Status {
 }
 
 /// A server stream of model messages.
-type Stream<T> = Pin<Box<dyn tokio_stream::Stream<Item = Result<T, Status>> + Send>>;
+pub(in crate::services) type Stream<T> =
+    Pin<Box<dyn tokio_stream::Stream<Item = Result<T, Status>> + Send>>;
 
 /// Streams `items`, keeping the session in use until the last is sent.
-fn stream<T: Send + 'static>(
+pub(in crate::services) fn stream<T: Send + 'static>(
     guard: ActivityGuard,
     items: impl Iterator<Item = T> + Send + 'static,
 ) -> Stream<T> {
@@ -46,15 +47,19 @@ fn stream<T: Send + 'static>(
 
 /// One call's hold on its session: the guard keeps the session in use, and
 /// the view is the model and catalog as the session sees them.
-struct Call {
-    guard: ActivityGuard,
-    view: View,
+pub(in crate::services) struct Call {
+    pub(in crate::services) guard: ActivityGuard,
+    pub(in crate::services) view: View,
 }
 
 impl Call {
     /// Makes `change` in the call's session. The view goes first, so that
     /// the session's model is not shared when the change is applied.
-    fn change(self, svc: &Svc, change: Change) -> Result<ActivityGuard, Status> {
+    pub(in crate::services) fn change(
+        self,
+        svc: &Svc,
+        change: Change,
+    ) -> Result<ActivityGuard, Status> {
         let Call { guard, view } = self;
         drop(view);
         svc.0
@@ -66,7 +71,7 @@ impl Call {
 }
 
 /// Model requests carry their session in field 1.
-trait InSession {
+pub(in crate::services) trait InSession {
     fn session(&self) -> Option<&Guid>;
 }
 
@@ -102,6 +107,8 @@ in_session!(
     SearchLinkedFromRequest,
     CloneObjectRequest,
 );
+
+pub(in crate::services) use in_session;
 
 impl Svc {
     /// Counts and checks the call, then takes its session's view.

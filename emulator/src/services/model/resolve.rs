@@ -67,7 +67,11 @@ fn different(target: &Target, what: &str) -> Status {
 }
 
 /// The object `id` names.
-pub(super) fn object(view: &View, id: Option<&MeshId>, field: &str) -> Result<Uuid, Status> {
+pub(in crate::services) fn object(
+    view: &View,
+    id: Option<&MeshId>,
+    field: &str,
+) -> Result<Uuid, Status> {
     let target = Target::from_mesh_id(id, field)?;
     match node(&view.model, &target) {
         Ok(Node::Object(object)) => Ok(object),
@@ -109,7 +113,11 @@ fn attribute_or(
 }
 
 /// The attribute `id` names.
-pub(super) fn attribute(view: &View, id: Option<&MeshId>, field: &str) -> Result<Uuid, Status> {
+pub(in crate::services) fn attribute(
+    view: &View,
+    id: Option<&MeshId>,
+    field: &str,
+) -> Result<Uuid, Status> {
     attribute_or(view, id, field, "Invalid type")
 }
 
