@@ -4,6 +4,7 @@
 //!   from Rust directly.
 //! - `ffi`: the C surface (`mesh_*` functions), declared in `include/mesh_capi.h`.
 //! - `runtime`: the one global tokio runtime behind the C API, and shutdown.
+//! - `driver`: which thread drives that runtime (a C call's own, when alone).
 //! - `quiet`: keeps the library's (caught) panics off the host's stderr.
 //! - `sigpipe`: keeps SIGPIPE from a closed connection away from the host.
 //!
@@ -13,6 +14,7 @@
 //! message.
 
 pub mod client;
+mod driver;
 pub mod ffi;
 mod proto;
 mod quiet;

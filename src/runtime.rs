@@ -1,10 +1,11 @@
 //! The one global tokio runtime behind the C API, the thread that runs C
 //! callbacks, the calls in progress on them, and shutdown.
 //!
-//! The runtime is created on first use with a fixed, small number of worker
-//! threads; sessions are tasks on it, never threads. C callbacks run on one
-//! library-owned thread that is not a runtime worker, so a callback may call
-//! any blocking `mesh_*` function.
+//! The runtime is created on first use; sessions are tasks on it, never
+//! threads. It is driven by the thread of a C call that is alone, else by
+//! one library thread (see `driver`). C callbacks run on one library-owned
+//! thread that is not inside the runtime, so a callback may call any
+//! blocking `mesh_*` function.
 //!
 //! Every C call that talks to the server runs through [`Runtime::call`],
 //! which bounds the whole call by one deadline and gives up at once when
@@ -18,29 +19,24 @@
 use crate::sync::{lock, read, write};
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::Duration;
 
 use crate::client::{with_deadline, Error, ErrorKind};
+use crate::driver::Driver;
 use crate::{quiet, sigpipe};
 
-/// Worker threads of the runtime, whatever the number of cores: keep-alive
-/// and gRPC work is I/O-bound (a connection's HTTP/2 traffic is one task
-/// anyway), decoding runs on the calling thread, and hosts like Excel
-/// dislike thread swarms. One worker measured faster than two on round
-/// trips and on open-and-close from many threads (BENCHMARKS.md): fewer
-/// threads to wake per call. `MESH_CAPI_WORKER_THREADS` (1-16) overrides it.
-pub(crate) const WORKER_THREADS: usize = 1;
 /// Threads for blocking work (DNS lookups, token providers), at most.
 const MAX_BLOCKING_THREADS: usize = 2;
 /// How long shutdown waits for calls in progress to give up.
 const CALLS_WAIT: Duration = Duration::from_millis(500);
 /// How long shutdown waits for a callback still running.
 const CALLBACK_WAIT: Duration = Duration::from_secs(1);
-/// How long shutdown waits for the runtime's threads (blocking work such as
-/// a token provider included).
+/// How long shutdown waits for the runtime's threads (the runtime thread,
+/// and blocking work such as a token provider).
 const RUNTIME_WAIT: Duration = Duration::from_secs(1);
 /// How long after its deadline a call is cut off if the operation itself has
 /// not given up by then (its own requests end at the deadline; this bounds
@@ -60,44 +56,36 @@ impl CallbackSender {
     }
 }
 
-/// The thread that runs C callbacks, one job at a time. A job that panics
-/// is contained: the thread goes on with the next.
-struct CallbackThread {
-    sender: CallbackSender,
+/// A thread of the library that can be waited for with a time limit.
+struct LibraryThread {
     id: ThreadId,
     /// Disconnected when the thread has ended.
     ended: Mutex<mpsc::Receiver<()>>,
     join: Mutex<Option<JoinHandle<()>>>,
 }
 
-impl CallbackThread {
-    fn start() -> std::io::Result<CallbackThread> {
-        let (tx, rx) = mpsc::channel::<Option<Job>>();
+impl LibraryThread {
+    fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> std::io::Result<LibraryThread> {
         let (ended_tx, ended_rx) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
-            .name("mesh-callbacks".into())
+            .name(name.into())
             .spawn(move || {
                 let _ended = ended_tx;
                 library_thread_start();
-                while let Ok(Some(job)) = rx.recv() {
-                    let _ = catch_unwind(AssertUnwindSafe(job));
-                }
+                work();
             })?;
-        Ok(CallbackThread {
-            sender: CallbackSender(tx),
+        Ok(LibraryThread {
             id: thread.thread().id(),
             ended: Mutex::new(ended_rx),
             join: Mutex::new(Some(thread)),
         })
     }
 
-    /// Stops the thread after the jobs already queued and waits up to
-    /// `wait` for it. False if it is still running then (it ends by itself
-    /// once its job returns).
-    fn stop(&self, wait: Duration) -> bool {
-        let _ = self.sender.0.send(None);
+    /// Waits up to `wait` for the thread to end (told to beforehand). False
+    /// if it is still running then; true at once when called from the
+    /// thread itself, which ends once its caller returns.
+    fn join(&self, wait: Duration) -> bool {
         if std::thread::current().id() == self.id {
-            // Called from a callback: the thread ends once it returns.
             return true;
         }
         match lock(&self.ended).recv_timeout(wait) {
@@ -112,27 +100,61 @@ impl CallbackThread {
     }
 }
 
+/// The thread that runs C callbacks, one job at a time. A job that panics
+/// is contained: the thread goes on with the next.
+struct CallbackThread {
+    sender: CallbackSender,
+    thread: LibraryThread,
+}
+
+impl CallbackThread {
+    fn start() -> std::io::Result<CallbackThread> {
+        let (tx, rx) = mpsc::channel::<Option<Job>>();
+        let thread = LibraryThread::spawn("mesh-callbacks", move || {
+            while let Ok(Some(job)) = rx.recv() {
+                let _ = catch_unwind(AssertUnwindSafe(job));
+            }
+        })?;
+        Ok(CallbackThread {
+            sender: CallbackSender(tx),
+            thread,
+        })
+    }
+
+    /// Stops the thread after the jobs already queued and waits up to
+    /// `wait` for it. False if it is still running then (it ends by itself
+    /// once its job returns).
+    fn stop(&self, wait: Duration) -> bool {
+        let _ = self.sender.0.send(None);
+        self.thread.join(wait)
+    }
+}
+
 /// What every thread the library owns does first.
 fn library_thread_start() {
     quiet::library_thread();
     sigpipe::block_in_this_thread();
 }
 
-/// Calls in progress, and whether shutdown has begun.
-#[derive(Default)]
-struct Calls {
-    in_progress: usize,
-    closing: bool,
-}
-
 pub(crate) struct Runtime {
-    /// Taken out and shut down by `stop`.
-    tokio: Mutex<Option<tokio::runtime::Runtime>>,
-    handle: tokio::runtime::Handle,
-    calls: Mutex<Calls>,
+    driver: Arc<Driver>,
+    /// Drives the runtime when no call does.
+    runtime_thread: LibraryThread,
+    /// Calls in progress. Atomics rather than a lock, since every C call
+    /// passes here: shutdown sets `closing` and then reads `in_progress`,
+    /// a call raises `in_progress` and then reads `closing`, so that one of
+    /// them sees the other.
+    in_progress: AtomicUsize,
+    closing: AtomicBool,
+    /// Held while registering a handle, and by shutdown while it sets
+    /// `closing`: a handle is registered before shutdown begins or not at
+    /// all.
+    admitting: Mutex<()>,
+    /// Paired with `admitting`; notified when the last call in progress
+    /// leaves after shutdown began.
     calls_done: Condvar,
     /// Turns true when shutdown begins, waking the calls in progress.
-    closing: tokio::sync::watch::Sender<bool>,
+    closing_watch: tokio::sync::watch::Sender<bool>,
     callbacks: CallbackThread,
 }
 
@@ -156,36 +178,45 @@ struct InProgress<'a>(&'a Runtime);
 
 impl Drop for InProgress<'_> {
     fn drop(&mut self) {
-        let mut calls = lock(&self.0.calls);
-        calls.in_progress -= 1;
-        if calls.in_progress == 0 {
-            self.0.calls_done.notify_all();
+        let rt = self.0;
+        if rt.in_progress.fetch_sub(1, SeqCst) == 1 && rt.closing.load(SeqCst) {
+            let _admitting = lock(&rt.admitting);
+            rt.calls_done.notify_all();
         }
     }
 }
 
 impl Runtime {
     fn start() -> Result<Runtime, Error> {
-        let workers = std::env::var("MESH_CAPI_WORKER_THREADS")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            .filter(|n| (1..=16).contains(n))
-            .unwrap_or(WORKER_THREADS);
-        let tokio = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(workers)
+        let tokio = tokio::runtime::Builder::new_current_thread()
             .max_blocking_threads(MAX_BLOCKING_THREADS)
             .thread_name("mesh-rt")
             .on_thread_start(library_thread_start)
             .enable_all()
             .build()
             .map_err(|e| internal("tokio runtime", e))?;
-        let callbacks = CallbackThread::start().map_err(|e| internal("callback thread", e))?;
+        let driver = Arc::new(Driver::new(tokio));
+        let runtime_thread = {
+            let driver = driver.clone();
+            LibraryThread::spawn("mesh-rt", move || driver.run())
+                .map_err(|e| internal("runtime thread", e))?
+        };
+        let callbacks = match CallbackThread::start() {
+            Ok(callbacks) => callbacks,
+            Err(e) => {
+                driver.stop();
+                runtime_thread.join(RUNTIME_WAIT);
+                return Err(internal("callback thread", e));
+            }
+        };
         Ok(Runtime {
-            handle: tokio.handle().clone(),
-            tokio: Mutex::new(Some(tokio)),
-            calls: Mutex::new(Calls::default()),
+            driver,
+            runtime_thread,
+            in_progress: AtomicUsize::new(0),
+            closing: AtomicBool::new(false),
+            admitting: Mutex::new(()),
             calls_done: Condvar::new(),
-            closing: tokio::sync::watch::Sender::new(false),
+            closing_watch: tokio::sync::watch::Sender::new(false),
             callbacks,
         })
     }
@@ -204,13 +235,13 @@ impl Runtime {
             std::thread::scope(|s| {
                 s.spawn(|| {
                     library_thread_start();
-                    self.handle.block_on(fut)
+                    self.driver.block_on(fut)
                 })
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
         } else {
-            self.handle.block_on(fut)
+            self.driver.block_on(fut)
         }
     }
 
@@ -224,7 +255,7 @@ impl Runtime {
         T: Send,
     {
         let _in_progress = self.enter()?;
-        let mut closing = self.closing.subscribe();
+        let mut closing = self.closing_watch.subscribe();
         let deadline = tokio::time::Instant::now() + limit;
         self.block_on(async move {
             tokio::select! {
@@ -240,52 +271,24 @@ impl Runtime {
         })
     }
 
-    /// As [`Runtime::call`], with `operation` run as a task on the
-    /// runtime's threads rather than on the calling thread: for operations
-    /// that do socket I/O themselves, such as connecting (see `sigpipe`).
-    pub(crate) fn call_on_runtime<T, F>(&self, limit: Duration, operation: F) -> Result<T, Error>
-    where
-        F: Future<Output = Result<T, Error>> + Send + 'static,
-        T: Send + 'static,
-    {
-        /// Aborts the task when the call gives up on it.
-        struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-        impl<T> Drop for AbortOnDrop<T> {
-            fn drop(&mut self) {
-                self.0.abort();
-            }
-        }
-        let deadline = tokio::time::Instant::now() + limit;
-        let handle = self.handle.clone();
-        self.call(limit, async move {
-            let mut task = AbortOnDrop(handle.spawn(with_deadline(deadline, operation)));
-            (&mut task.0).await.unwrap_or_else(|e| {
-                Err(Error::new(
-                    ErrorKind::Internal,
-                    format!("internal error (a bug in mesh-capi): {e}"),
-                ))
-            })
-        })
-    }
-
     fn enter(&self) -> Result<InProgress<'_>, Error> {
-        let mut calls = lock(&self.calls);
-        if calls.closing {
+        self.in_progress.fetch_add(1, SeqCst);
+        let in_progress = InProgress(self);
+        if self.closing.load(SeqCst) {
             return Err(shut_down());
         }
-        calls.in_progress += 1;
-        Ok(InProgress(self))
+        Ok(in_progress)
     }
 
     /// Runs `register` (which hands out a handle) unless shutdown has
     /// begun. Shutdown ends what was registered before it began.
     pub(crate) fn admit<T>(&self, register: impl FnOnce() -> T) -> Result<T, Error> {
-        let calls = lock(&self.calls);
-        if calls.closing {
+        let admitting = lock(&self.admitting);
+        if self.closing.load(SeqCst) {
             return Err(shut_down());
         }
         let registered = register();
-        drop(calls);
+        drop(admitting);
         Ok(registered)
     }
 
@@ -297,12 +300,12 @@ impl Runtime {
     /// Begins shutdown: refuses new calls and handles, makes the calls in
     /// progress give up, and waits a little for them to leave.
     pub(crate) fn cancel_calls(&self) {
-        lock(&self.calls).closing = true;
-        self.closing.send_replace(true);
-        let calls = lock(&self.calls);
+        let admitting = lock(&self.admitting);
+        self.closing.store(true, SeqCst);
+        self.closing_watch.send_replace(true);
         let _ = self
             .calls_done
-            .wait_timeout_while(calls, CALLS_WAIT, |c| c.in_progress > 0);
+            .wait_timeout_while(admitting, CALLS_WAIT, |_| self.in_progress.load(SeqCst) > 0);
     }
 
     /// Ends shutdown: stops the callback thread and the runtime, joining
@@ -310,7 +313,9 @@ impl Runtime {
     /// still running after a while: its thread is then left to finish it.
     pub(crate) fn stop(self: Arc<Self>) -> Result<(), Error> {
         let callbacks_ended = self.callbacks.stop(CALLBACK_WAIT);
-        if let Some(tokio) = lock(&self.tokio).take() {
+        self.driver.stop();
+        self.runtime_thread.join(RUNTIME_WAIT);
+        if let Some(tokio) = self.driver.take_runtime(RUNTIME_WAIT) {
             let stop = move || tokio.shutdown_timeout(RUNTIME_WAIT);
             if tokio::runtime::Handle::try_current().is_ok() {
                 // A runtime cannot be dropped from async context (the caller's).
@@ -407,7 +412,7 @@ mod tests {
                 })
             })
         };
-        while lock(&rt.calls).in_progress == 0 {
+        while rt.in_progress.load(SeqCst) == 0 {
             std::thread::sleep(Duration::from_millis(5));
         }
         let started = std::time::Instant::now();

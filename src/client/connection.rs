@@ -142,6 +142,12 @@ impl ConnectionInner {
         F: Fn(MeshChannel) -> Fut,
         Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
     {
+        // A tonic call's future is large, and every async layer above it
+        // (the deadline, the retries, the session's bookkeeping, the C
+        // call's shutdown watch) would hold it twice over, as an argument
+        // and as the future it awaits: the C API's calls then moved tens of
+        // kilobytes per call. On the heap, each layer holds a pointer.
+        let rpc = |channel| Box::pin(rpc(channel));
         let generation = self.auth.generation();
         let mut first = rpc_once(what, limit, rpc(self.channel.clone())).await;
         if matches!(&first, Err(e) if e.unsent()) {

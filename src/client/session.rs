@@ -65,7 +65,17 @@ pub(crate) struct Shared {
     /// Whether the server has answered an `ExtendSession` yet.
     learned: AtomicBool,
     hook: Mutex<Option<ExpiredHook>>,
-    keepalive: Mutex<Option<AbortHandle>>,
+    keepalive: Mutex<Keepalive>,
+}
+
+/// The keep-alive task of a session, as far as stopping it goes.
+#[derive(Default)]
+struct Keepalive {
+    task: Option<AbortHandle>,
+    /// The task is waiting for an `ExtendSession` answer.
+    in_call: bool,
+    /// The session no longer wants keep-alive.
+    stopped: bool,
 }
 
 /// An open Mesh session. Calls take `&self`, so a session can be shared
@@ -121,10 +131,35 @@ impl Shared {
         self.last_activity.fetch_max(now_ms(), Ordering::Relaxed);
     }
 
+    /// Stops keep-alive. A task waiting in its sleep is aborted at once;
+    /// one waiting for an `ExtendSession` answer ends when the answer comes:
+    /// aborting would cancel the request in flight, which resets its HTTP/2
+    /// stream, and a connection that has reset 1024 streams of its own is
+    /// closed by the HTTP/2 layer as abusive (every call on it failing).
     fn stop_keepalive(&self) {
-        if let Some(task) = lock(&self.keepalive).take() {
-            task.abort();
+        let mut keepalive = lock(&self.keepalive);
+        keepalive.stopped = true;
+        if !keepalive.in_call {
+            if let Some(task) = keepalive.task.take() {
+                task.abort();
+            }
         }
+    }
+
+    /// Marks the keep-alive task as waiting for an answer, unless
+    /// keep-alive was stopped.
+    fn begin_keepalive_call(&self) -> bool {
+        let mut keepalive = lock(&self.keepalive);
+        keepalive.in_call = !keepalive.stopped;
+        keepalive.in_call
+    }
+
+    /// Marks the keep-alive task's call done; false if keep-alive was
+    /// stopped meanwhile, when the task must end.
+    fn end_keepalive_call(&self) -> bool {
+        let mut keepalive = lock(&self.keepalive);
+        keepalive.in_call = false;
+        !keepalive.stopped
     }
 
     /// Marks the session expired (once) and runs the hook.
@@ -151,6 +186,13 @@ impl Shared {
             )),
             _ => Err(self.expired_error()),
         }
+    }
+
+    fn stopped_error(&self) -> Error {
+        Error::new(
+            ErrorKind::Closed,
+            format!("keep-alive of session {} was stopped", self.id),
+        )
     }
 
     fn expired_error(&self) -> Error {
@@ -246,7 +288,14 @@ impl Shared {
         loop {
             let last = self.last_activity.load(Ordering::Relaxed);
             let expires_at = last + self.server_timeout.load(Ordering::Relaxed);
-            let err = match Box::pin(self.extend()).await {
+            if !self.begin_keepalive_call() {
+                return Err(self.stopped_error());
+            }
+            let result = Box::pin(self.extend()).await;
+            if !self.end_keepalive_call() {
+                return Err(self.stopped_error());
+            }
+            let err = match result {
                 Ok(_) => return Ok(()),
                 Err(e) => e,
             };
@@ -303,14 +352,19 @@ impl Session {
                 server_timeout: AtomicU64::new(timeout),
                 learned: AtomicBool::new(known > 0),
                 hook: Mutex::new(None),
-                keepalive: Mutex::new(None),
+                keepalive: Mutex::new(Keepalive::default()),
             }),
         }
     }
 
     fn start_keepalive(&self, learn_first: bool) {
         let task = tokio::spawn(keepalive_task(self.shared.clone(), learn_first));
-        *lock(&self.shared.keepalive) = Some(task.abort_handle());
+        let mut keepalive = lock(&self.shared.keepalive);
+        if keepalive.stopped && !keepalive.in_call {
+            task.abort();
+        } else {
+            keepalive.task = Some(task.abort_handle());
+        }
     }
 
     pub(crate) async fn open(conn: Arc<ConnectionInner>) -> Result<Session> {

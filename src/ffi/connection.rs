@@ -77,10 +77,7 @@ pub unsafe extern "C" fn mesh_connect(
         };
         let rt = runtime::get()?;
         let limit = options.connect_timeout;
-        let address = address.to_string();
-        let conn = rt.call_on_runtime(limit, async move {
-            Connection::connect(&address, options).await
-        })?;
+        let conn = rt.call(limit, Connection::connect(address, options))?;
         let handle = ConnectionHandle {
             conn,
             rt: rt.clone(),
