@@ -6,16 +6,15 @@
 //! thread holds it. A C call made while no other is in progress takes it and
 //! drives it on the calling thread: its request is written and its answer
 //! read by the thread that waits for them, with no hand-off to another
-//! thread and back, each of which costs a wake-up and a context switch (with
-//! a dedicated I/O thread, a round trip through the C API took two more
-//! context switches than through the Rust API, and opening and closing a
-//! session four more). A call that finds others in progress leaves the
-//! runtime to the runtime thread (`mesh-rt`), which does the I/O for all of
-//! them, so that many threads do not pass the runtime to one another on
-//! every call. While no call is in progress the runtime thread drives it
-//! too, for keep-alive and the connections' own traffic, but only after a
-//! short pause, so that calls one thread makes one after another keep the
-//! runtime between them.
+//! thread and back (each costs a wake-up and a context switch; the calls of
+//! the Rust API, made inside the caller's runtime, have none either). A call
+//! that finds others in progress leaves the runtime to the runtime thread
+//! (`mesh-rt`), which does the I/O for all of them, so that many threads do
+//! not pass the runtime to one another on every call (their requests then
+//! also leave in fewer writes). While no call is in progress the runtime
+//! thread drives it too, for keep-alive and the connections' own traffic,
+//! but only after a short pause, so that calls one thread makes one after
+//! another keep the runtime between them.
 //!
 //! Driving the runtime on a host's thread writes to sockets there, so
 //! SIGPIPE is blocked on it meanwhile (see `sigpipe`).

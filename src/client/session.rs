@@ -134,8 +134,9 @@ impl Shared {
     /// Stops keep-alive. A task waiting in its sleep is aborted at once;
     /// one waiting for an `ExtendSession` answer ends when the answer comes:
     /// aborting would cancel the request in flight, which resets its HTTP/2
-    /// stream, and a connection that has reset 1024 streams of its own is
-    /// closed by the HTTP/2 layer as abusive (every call on it failing).
+    /// stream, and servers count a connection's resets against it (the
+    /// defence against rapid-reset floods) and may close it, failing every
+    /// call on it. A session opened and closed at once would reset one.
     fn stop_keepalive(&self) {
         let mut keepalive = lock(&self.keepalive);
         keepalive.stopped = true;
