@@ -10,13 +10,17 @@
  *                                        search QUERY from START R times with VIEW
  *                                        (full|nodefs) and read every object's name and
  *                                        every attribute's name, type and first value
+ *   bench ADDRESS pathread R PATH START END
+ *                                        read the series at attribute PATH over
+ *                                        [START, END) ms R times, values read each time
  *   bench ADDRESS calc R KEY PATH START END
  *                                        daily sums (UTC) of the hourly series KEY at PATH
  *                                        over [START, END) ms, R times as a transformed
  *                                        read by key and R times as a calculation
  *                                        relative to PATH, values read each time
  *
- * Prints "RESULT key value" lines for the harness. */
+ * Prints "RESULT key value" lines for the harness; CPU times are this
+ * process's (all its threads, the library's included). */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdio.h>
@@ -62,14 +66,17 @@ static void rtt(long n) {
         if (st != MESH_OK) die("extend", st);
     }
     long long *ns = malloc(sizeof(long long) * (size_t)n);
+    double cpu0 = cpu_seconds();
     for (long i = 0; i < n; i++) {
         long long t0 = now_ns();
         st = mesh_session_extend(session, NULL);
         ns[i] = now_ns() - t0;
         if (st != MESH_OK) die("extend", st);
     }
+    double cpu = cpu_seconds() - cpu0;
     qsort(ns, (size_t)n, sizeof *ns, cmp_ll);
-    printf("RESULT median_ns %lld\nRESULT p99_ns %lld\n", ns[n / 2], ns[(n * 99) / 100]);
+    printf("RESULT median_ns %lld\nRESULT p99_ns %lld\nRESULT cpu_ns_per_call %.0f\n", ns[n / 2],
+           ns[(n * 99) / 100], cpu * 1e9 / (double)n);
     free(ns);
     mesh_session_close(session);
 }
@@ -92,6 +99,7 @@ static void open_close(long n, int threads) {
     pthread_t tid[64];
     struct job jobs[64];
     if (threads < 1 || threads > 64) threads = 1;
+    double cpu0 = cpu_seconds();
     long long t0 = now_ns();
     for (int t = 0; t < threads; t++) {
         jobs[t].count = n / threads;
@@ -99,7 +107,9 @@ static void open_close(long n, int threads) {
     }
     for (int t = 0; t < threads; t++) pthread_join(tid[t], NULL);
     double seconds = (double)(now_ns() - t0) / 1e9;
-    printf("RESULT sessions_per_s %.1f\n", (double)(n / threads * threads) / seconds);
+    double sessions = (double)(n / threads * threads);
+    printf("RESULT sessions_per_s %.1f\nRESULT cpu_ns_per_session %.0f\n", sessions / seconds,
+           (cpu_seconds() - cpu0) * 1e9 / sessions);
 }
 
 struct opener { long count; mesh_session **out; };
@@ -151,6 +161,7 @@ static void timeseries(long n, long chunk) {
         f[i] = 0;
         v[i] = (double)i * 0.5;
     }
+    double cpu0 = cpu_seconds();
     long long t0 = now_ns();
     for (long i = 0; i < n; i += chunk) {
         long m = n - i < chunk ? n - i : chunk;
@@ -158,8 +169,10 @@ static void timeseries(long n, long chunk) {
         if (st != MESH_OK) die("write", st);
     }
     double write_s = (double)(now_ns() - t0) / 1e9;
+    double write_cpu = cpu_seconds() - cpu0;
     long long sum = 0;
     long got = 0;
+    cpu0 = cpu_seconds();
     t0 = now_ns();
     for (long i = 0; i < n; i += chunk) {
         long m = n - i < chunk ? n - i : chunk;
@@ -175,12 +188,14 @@ static void timeseries(long n, long chunk) {
         mesh_points_free(points);
     }
     double read_s = (double)(now_ns() - t0) / 1e9;
+    double read_cpu = cpu_seconds() - cpu0;
     if (got != n) {
         fprintf(stderr, "read %ld points, wrote %ld\n", got, n);
         exit(14);
     }
-    printf("RESULT write_points_per_s %.0f\nRESULT read_points_per_s %.0f\nRESULT checksum %lld\n",
-           (double)n / write_s, (double)n / read_s, sum);
+    printf("RESULT write_points_per_s %.0f\nRESULT read_points_per_s %.0f\nRESULT checksum %lld\n"
+           "RESULT write_cpu_s %.6f\nRESULT read_cpu_s %.6f\n",
+           (double)n / write_s, (double)n / read_s, sum, write_cpu, read_cpu);
     mesh_session_rollback(session);
     mesh_session_close(session);
     free(t);
@@ -304,6 +319,42 @@ static double take_sum(mesh_points *points, size_t *count) {
     return sum;
 }
 
+static void path_read(int repeats, const char *path, int64_t start, int64_t end) {
+    mesh_session *session;
+    mesh_status st = mesh_session_open(connection, &session);
+    if (st != MESH_OK) die("open", st);
+    if (repeats < 1) repeats = 1;
+    double *seconds = malloc(sizeof *seconds * (size_t)repeats);
+    double *cpu = malloc(sizeof *cpu * (size_t)repeats);
+    double total = 0;
+    size_t count = 0;
+    for (int r = 0; r < repeats; r++) {
+        mesh_points *points;
+        double cpu0 = cpu_seconds();
+        long long t0 = now_ns();
+        st = mesh_read_timeseries_by_path(session, path, start, end, &points);
+        if (st != MESH_OK) die("read by path", st);
+        const double *values;
+        mesh_points_count(points, &count);
+        mesh_points_values(points, &values);
+        total = 0;
+        /* A linear series ends with a point at the interval's end, NaN
+         * when nothing follows it. */
+        for (size_t i = 0; i < count; i++)
+            if (values[i] == values[i]) total += values[i];
+        mesh_points_free(points);
+        seconds[r] = (double)(now_ns() - t0) / 1e9;
+        cpu[r] = cpu_seconds() - cpu0;
+    }
+    qsort(seconds, (size_t)repeats, sizeof *seconds, cmp_double);
+    qsort(cpu, (size_t)repeats, sizeof *cpu, cmp_double);
+    printf("RESULT seconds %.6f\nRESULT cpu_seconds %.6f\nRESULT points %zu\nRESULT total %.3f\n",
+           seconds[repeats / 2], cpu[repeats / 2], count, total);
+    free(seconds);
+    free(cpu);
+    mesh_session_close(session);
+}
+
 static void calculations(int repeats, int64_t key, const char *path, int64_t start, int64_t end) {
     mesh_session *session;
     mesh_status st = mesh_session_open(connection, &session);
@@ -342,7 +393,7 @@ int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr,
                 "usage: %s ADDRESS rtt N | openclose N THREADS | idle N | ts N CHUNK RECV_MB | model R START QUERY VIEW"
-                " | calc R KEY PATH START END\n",
+                " | pathread R PATH START END | calc R KEY PATH START END\n",
                 argv[0]);
         return 1;
     }
@@ -367,6 +418,8 @@ int main(int argc, char **argv) {
         timeseries(n, atol(argv[4]));
     } else if (strcmp(argv[2], "model") == 0 && argc > 6) {
         model((int)n, argv[4], argv[5], argv[6]);
+    } else if (strcmp(argv[2], "pathread") == 0 && argc > 6) {
+        path_read((int)n, argv[4], atoll(argv[5]), atoll(argv[6]));
     } else if (strcmp(argv[2], "calc") == 0 && argc > 7) {
         calculations((int)n, atoll(argv[4]), argv[5], atoll(argv[6]), atoll(argv[7]));
     } else {

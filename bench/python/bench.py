@@ -12,6 +12,9 @@ from this project's proto/ by grpc_tools.protoc into STUBS_DIR.
                                            search QUERY from START R times with VIEW
                                            (full|nodefs), read every object's name and
                                            every attribute's name, type and first value
+  bench.py STUBS_DIR ADDRESS pathread R PATH START END
+                                           read the series at attribute PATH over
+                                           [START, END) ms R times, decoded with pyarrow
   bench.py STUBS_DIR ADDRESS calc R KEY PATH START END
                                            daily sums (UTC) of the hourly series KEY at
                                            PATH over [START, END) ms, R times with
@@ -21,7 +24,8 @@ from this project's proto/ by grpc_tools.protoc into STUBS_DIR.
                                            per open session; prints "baseline",
                                            waits for a line, opens, prints "ready",
                                            waits for EOF
-Prints "RESULT key value" lines for the harness.
+Prints "RESULT key value" lines for the harness; CPU times are this
+process's (all its threads, grpcio's own included).
 """
 import sys
 import threading
@@ -61,6 +65,7 @@ def timeseries(channel, stub, n, chunk):
 
     mesh_id = resources_pb2.MeshId(timeseries_key=1)
     step = min(chunk, SERVER_MAX_POINTS)
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     for i in range(0, n, step):
         j = min(n, i + step)
@@ -80,7 +85,9 @@ def timeseries(channel, stub, n, chunk):
             )
         )
     write_s = time.perf_counter() - t0
+    write_cpu = time.process_time() - cpu0
     got = 0
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     for i in range(0, n, chunk):
         j = min(n, i + chunk)
@@ -93,9 +100,11 @@ def timeseries(channel, stub, n, chunk):
             table = pa.ipc.open_stream(series.data).read_all()
             got += table.num_rows
     read_s = time.perf_counter() - t0
+    read_cpu = time.process_time() - cpu0
     if got != n:
         sys.exit(f"read {got} points, wrote {n}")
     print(f"RESULT write_points_per_s {n / write_s:.0f}\nRESULT read_points_per_s {n / read_s:.0f}")
+    print(f"RESULT write_cpu_s {write_cpu:.6f}\nRESULT read_cpu_s {read_cpu:.6f}")
     stub.Rollback(sid)
     stub.EndSession(sid)
 
@@ -167,6 +176,45 @@ def model(channel, stub, repeats, start, query, view):
     print(f"RESULT objects {objects}\nRESULT attributes {attributes}\nRESULT seconds {seconds[repeats // 2]:.6f}")
     print(f"RESULT cpu_seconds {cpu[repeats // 2]:.6f}")
     print(f"RESULT rss_per_object {rss_per_object}\nRESULT checksum {total:.0f}")
+    stub.EndSession(sid)
+
+
+def path_read(channel, stub, repeats, path, start, end):
+    import numpy as np
+    import pyarrow as pa
+    from google.protobuf import timestamp_pb2
+    from volue.mesh.grpc.time_series.v1alpha import time_series_pb2, time_series_pb2_grpc
+    from volue.mesh.grpc.type import resources_pb2
+
+    ts = time_series_pb2_grpc.TimeseriesServiceStub(channel)
+    sid = stub.StartSession(empty_pb2.Empty()).session_id
+    s = timestamp_pb2.Timestamp()
+    s.FromMilliseconds(start)
+    e = timestamp_pb2.Timestamp()
+    e.FromMilliseconds(end)
+    request = time_series_pb2.ReadTimeseriesRequest(
+        session_id=sid,
+        timeseries_id=resources_pb2.MeshId(path=path),
+        interval=resources_pb2.UtcInterval(start_time=s, end_time=e),
+    )
+    seconds, cpu = [], []
+    points, total = 0, 0.0
+    for _ in range(repeats):
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        points, total = 0, 0.0
+        for series in ts.ReadTimeseries(request).timeseries:
+            table = pa.ipc.open_stream(series.data).read_all()
+            points += table.num_rows
+            # A linear series ends with a point at the interval's end, NaN
+            # when nothing follows it.
+            total += float(np.nansum(table.column("value").to_numpy()))
+        seconds.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - cpu0)
+    seconds.sort()
+    cpu.sort()
+    print(f"RESULT seconds {seconds[repeats // 2]:.6f}\nRESULT cpu_seconds {cpu[repeats // 2]:.6f}")
+    print(f"RESULT points {points}\nRESULT total {total:.3f}")
     stub.EndSession(sid)
 
 
@@ -246,12 +294,15 @@ def main():
         for _ in range(n // 10 + 10):
             stub.ExtendSession(sid)
         ns = []
+        cpu0 = time.process_time()
         for _ in range(n):
             t0 = time.perf_counter_ns()
             stub.ExtendSession(sid)
             ns.append(time.perf_counter_ns() - t0)
+        cpu = time.process_time() - cpu0
         ns.sort()
         print(f"RESULT median_ns {ns[n // 2]}\nRESULT p99_ns {ns[n * 99 // 100]}")
+        print(f"RESULT cpu_ns_per_call {cpu * 1e9 / n:.0f}")
         stub.EndSession(sid)
     elif mode == "openclose":
         threads = max(1, int(sys.argv[5]))
@@ -261,6 +312,7 @@ def main():
             for _ in range(per):
                 stub.EndSession(stub.StartSession(empty_pb2.Empty()).session_id)
 
+        cpu0 = time.process_time()
         t0 = time.perf_counter()
         pool = [threading.Thread(target=work) for _ in range(threads)]
         for t in pool:
@@ -268,10 +320,13 @@ def main():
         for t in pool:
             t.join()
         print(f"RESULT sessions_per_s {per * threads / (time.perf_counter() - t0):.1f}")
+        print(f"RESULT cpu_ns_per_session {(time.process_time() - cpu0) * 1e9 / (per * threads):.0f}")
     elif mode == "ts":
         timeseries(channel, stub, n, int(sys.argv[5]))
     elif mode == "model":
         model(channel, stub, n, sys.argv[5], sys.argv[6], sys.argv[7])
+    elif mode == "pathread":
+        path_read(channel, stub, n, sys.argv[5], int(sys.argv[6]), int(sys.argv[7]))
     elif mode == "calc":
         calculations(channel, stub, n, int(sys.argv[5]), sys.argv[6], int(sys.argv[7]), int(sys.argv[8]))
     elif mode == "threads":

@@ -13,13 +13,13 @@ use super::{emulator_cpu, result, results, run_ok, Harness, Result};
 const KEY: i64 = 101;
 const PATH: &str = "Resource/Demo/Inflow";
 /// 2026-01-01T00:00Z: a year clear of the demo week (2025-01-01).
-const YEAR_START: i64 = 1_767_225_600_000;
-const HOURS: i64 = 8_760;
-const HOUR_MS: i64 = 3_600_000;
+pub(super) const YEAR_START: i64 = 1_767_225_600_000;
+pub(super) const HOURS: i64 = 8_760;
+pub(super) const HOUR_MS: i64 = 3_600_000;
 
-/// Writes a year of hourly values to the series through the Rust client, as
-/// any client could, and commits them; returns their sum.
-fn write_year(address: &str) -> Result<f64> {
+/// Writes a year of hourly values to series `key` through the Rust client,
+/// as any client could, and commits them; returns their sum.
+pub(super) fn write_year(address: &str, key: i64) -> Result<f64> {
     use mesh_capi::client::{ConnectOptions, Connection, Points, TimeseriesId};
     let times: Vec<i64> = (0..HOURS).map(|h| YEAR_START + h * HOUR_MS).collect();
     // Exact in binary, so every client's sums agree to the last bit.
@@ -37,7 +37,7 @@ fn write_year(address: &str) -> Result<f64> {
         let session = conn.open_session().await?;
         let end = YEAR_START + HOURS * HOUR_MS;
         session
-            .write_timeseries(&TimeseriesId::Key(KEY), YEAR_START, end, &points)
+            .write_timeseries(&TimeseriesId::Key(key), YEAR_START, end, &points)
             .await?;
         session.commit().await?;
         session.close().await
@@ -48,7 +48,7 @@ fn write_year(address: &str) -> Result<f64> {
 
 impl Harness {
     pub(super) fn calculations(&mut self, address: &str) -> Result<String> {
-        let total = write_year(address)?;
+        let total = write_year(address, KEY)?;
         let repeats = self.counts.calc_repeats;
         let end = YEAR_START + HOURS * HOUR_MS;
         let mut s = format!(

@@ -10,9 +10,12 @@
 //! the test suite.
 
 mod calc;
+mod pathread;
 mod peer;
 #[path = "../../proto/rust/mod.rs"]
 mod proto;
+mod proxy;
+mod sessions;
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
@@ -204,13 +207,15 @@ fn pin_emulator() {
 }
 
 /// The measurements, by the names `--only` takes, in report order.
-const SECTIONS: [&str; 6] = [
+const SECTIONS: [&str; 8] = [
     "rtt",
     "openclose",
     "idle",
     "timeseries",
     "model",
     "calculations",
+    "pathread",
+    "latency",
 ];
 
 struct Harness {
@@ -498,19 +503,21 @@ impl Harness {
                 .as_ref()
                 .is_none_or(|o| o.iter().any(|n| n == name))
         };
-        let (rtt, openclose, idle, timeseries, model, calculations) = (
+        let (rtt, openclose, idle, timeseries, model, calculations, pathread, latency) = (
             wanted("rtt"),
             wanted("openclose"),
             wanted("idle"),
             wanted("timeseries"),
             wanted("model"),
             wanted("calculations"),
+            wanted("pathread"),
+            wanted("latency"),
         );
         if rtt {
             report.push_str(&self.round_trip(&address)?);
         }
         if openclose {
-            report.push_str(&self.open_close(&address)?);
+            report.push_str(&self.open_close(&emu)?);
         }
         if idle {
             report.push_str(&self.idle(&emu)?);
@@ -524,6 +531,12 @@ impl Harness {
         if calculations {
             report.push_str(&self.calculations(&address)?);
         }
+        if pathread {
+            report.push_str(&self.path_read(&address)?);
+        }
+        if latency {
+            report.push_str(&self.latency(&emu)?);
+        }
         if !self.notes.is_empty() {
             let _ = writeln!(report, "## Notes\n");
             for n in &self.notes {
@@ -531,99 +544,6 @@ impl Harness {
             }
         }
         Ok(report)
-    }
-
-    fn round_trip(&mut self, address: &str) -> Result<String> {
-        let n = self.counts.rtt_calls;
-        // Rounds over all clients, so that drift in the machine's load hits
-        // every client alike; each client's row is its run with the median
-        // median.
-        let clients = self.clients();
-        let mut runs: Vec<Vec<(f64, f64, f64)>> = vec![Vec::new(); clients.len()];
-        for _ in 0..self.counts.rtt_repeats {
-            for (client, runs) in clients.iter().zip(runs.iter_mut()) {
-                let cpu0 = emulator_cpu();
-                let t0 = Instant::now();
-                let out = run_ok(
-                    &mut client.command(address, &["rtt".into(), n.to_string()]),
-                    client.name,
-                )?;
-                let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
-                let r = results(&out);
-                runs.push((result(&r, "median_ns")?, result(&r, "p99_ns")?, emu_share));
-            }
-        }
-        let mut rows = Vec::new();
-        for (client, mut runs) in clients.iter().zip(runs) {
-            runs.sort_by(|a, b| a.0.total_cmp(&b.0));
-            rows.push((client.name, runs[runs.len() / 2]));
-            eprintln!("rtt {}: {:?}", client.name, runs[runs.len() / 2]);
-        }
-        let base = rows
-            .iter()
-            .find(|(name, _)| *name == self.tonic.name)
-            .map(|(_, r)| *r)
-            .ok_or("no baseline")?;
-        let mut s = format!(
-            "## 1. Round trip of one session call (`ExtendSession`)\n\n{n} calls on one session after {} warm-up calls, in {} rounds over all clients; each row is the client's round with the median median. Ratio: time relative to the bare tonic baseline (lower is better).\n\n| client | median µs | p99 µs | median ratio | p99 ratio | emulator CPU |\n|---|---:|---:|---:|---:|---:|\n",
-            n / 10 + 10,
-            self.counts.rtt_repeats
-        );
-        for (name, (median, p99, emu)) in rows {
-            let _ = writeln!(
-                s,
-                "| {name} | {:.1} | {:.1} | {:.2}× | {:.2}× | {:.0}% |",
-                median / 1e3,
-                p99 / 1e3,
-                median / base.0,
-                p99 / base.1,
-                emu * 100.0
-            );
-        }
-        s.push('\n');
-        Ok(s)
-    }
-
-    fn open_close(&mut self, address: &str) -> Result<String> {
-        let n = self.counts.open_close;
-        let mut s = format!(
-            "## 2. Open-and-close throughput\n\n`StartSession` then `EndSession` ({}), {n} sessions per run, from 1 and from 8 threads (8 tasks for the async Rust clients). Ratio: throughput relative to the bare tonic baseline (higher is better).\n\n| client | threads | sessions/s | ratio | emulator CPU |\n|---|---:|---:|---:|---:|\n",
-            "the library learns the server's timeout with one background `ExtendSession` from the first session of a connection; later sessions make 2 calls, as the peers do"
-        );
-        for threads in [1usize, 8] {
-            let mut rows = Vec::new();
-            for client in self.clients() {
-                let count = if threads == 1 { n / 2 } else { n };
-                let cpu0 = emulator_cpu();
-                let t0 = Instant::now();
-                let out = run_ok(
-                    &mut client.command(
-                        address,
-                        &["openclose".into(), count.to_string(), threads.to_string()],
-                    ),
-                    client.name,
-                )?;
-                let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
-                let rate = result(&results(&out), "sessions_per_s")?;
-                eprintln!("openclose {} x{threads}: {rate:.0}/s", client.name);
-                rows.push((client.name, rate, emu_share));
-            }
-            let base = rows
-                .iter()
-                .find(|(name, ..)| *name == self.tonic.name)
-                .map(|r| r.1)
-                .ok_or("no baseline")?;
-            for (name, rate, emu) in rows {
-                let _ = writeln!(
-                    s,
-                    "| {name} | {threads} | {rate:.0} | {:.2}× | {:.0}% |",
-                    rate / base,
-                    emu * 100.0
-                );
-            }
-        }
-        s.push('\n');
-        Ok(s)
     }
 
     fn idle(&mut self, main_emu: &Emulator) -> Result<String> {
@@ -702,11 +622,22 @@ impl Harness {
     }
 }
 
+/// One time series run: points per second written and read, client CPU
+/// seconds per million points written and read, emulator CPU share.
+#[derive(Debug)]
+struct TsRun {
+    write: f64,
+    read: f64,
+    write_cpu: f64,
+    read_cpu: f64,
+    emu: f64,
+}
+
 impl Harness {
     fn timeseries(&mut self, address: &str) -> Result<String> {
         let (n, chunk) = (self.counts.ts_points, self.counts.ts_chunk);
         let mut s = format!(
-            "## 4. Time series\n\n{n} points written to one series in a session, then read back, then rolled back; points per second, the median of {} run(s). Shapes: requests of {chunk} points (Mesh takes at most 4 MB, about 200,000 points, per request); and all {n} points in one call, where the library chunks writes itself and splits reads that are over its receive limit, while with grpcio the caller must chunk writes (done here in {chunk}-point requests) and raise the receive limit to read in one request. Ratio: C API relative to grpcio with pyarrow in the same shape (higher is better).\n\n| client | shape | receive limit | write points/s | read points/s | write ratio | read ratio | emulator CPU |\n|---|---|---:|---:|---:|---:|---:|---:|\n",
+            "## 4. Time series\n\n{n} points written to one series in a session, then read back, then rolled back; points per second, the median of {} run(s). Shapes: requests of {chunk} points (Mesh takes at most 4 MB, about 200,000 points, per request); and all {n} points in one call, where the library chunks writes itself and splits reads that are over its receive limit, while with grpcio the caller must chunk writes (done here in {chunk}-point requests) and raise the receive limit to read in one request. Ratio: C API relative to grpcio with pyarrow in the same shape (higher is better). Client CPU: the client process's CPU time (all its threads) per million points written or read.\n\n| client | shape | receive limit | write points/s | read points/s | write ratio | read ratio | client CPU s per million written | per million read | emulator CPU |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
             self.counts.rtt_repeats
         );
         let shapes: [(&str, usize, u32); 3] = [
@@ -738,38 +669,51 @@ impl Harness {
                     let out = run_ok(&mut client.command(address, &args), client.name)?;
                     let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
                     let r = results(&out);
-                    runs.push((
-                        result(&r, "write_points_per_s")?,
-                        result(&r, "read_points_per_s")?,
-                        emu_share,
-                    ));
+                    let per_million = 1e6 / n as f64;
+                    runs.push(TsRun {
+                        write: result(&r, "write_points_per_s")?,
+                        read: result(&r, "read_points_per_s")?,
+                        write_cpu: result(&r, "write_cpu_s")? * per_million,
+                        read_cpu: result(&r, "read_cpu_s")? * per_million,
+                        emu: emu_share,
+                    });
                 }
-                let mid = |f: fn(&(f64, f64, f64)) -> f64| {
+                let mid = |f: fn(&TsRun) -> f64| {
                     let mut v: Vec<f64> = runs.iter().map(f).collect();
                     v.sort_by(f64::total_cmp);
                     v[v.len() / 2]
                 };
-                let row = (mid(|r| r.0), mid(|r| r.1), mid(|r| r.2));
+                let row = TsRun {
+                    write: mid(|r| r.write),
+                    read: mid(|r| r.read),
+                    write_cpu: mid(|r| r.write_cpu),
+                    read_cpu: mid(|r| r.read_cpu),
+                    emu: mid(|r| r.emu),
+                };
                 eprintln!("timeseries {} {label} {recv_mb} MiB: {row:?}", client.name);
                 rows.push((client.name, label.clone(), recv_mb, row));
             }
         }
         let python_name = self.python.as_ref().map(|p| p.name);
-        for (name, label, recv_mb, (w, r, emu)) in &rows {
+        for (name, label, recv_mb, row) in &rows {
             let base = rows
                 .iter()
                 .find(|(n2, l2, m2, _)| Some(*n2) == python_name && l2 == label && m2 == recv_mb)
-                .map(|(.., b)| *b);
+                .map(|(.., b)| (b.write, b.read));
             let ratio = |x: f64, b: Option<f64>| {
                 b.map(|b| format!("{:.2}×", x / b))
                     .unwrap_or_else(|| "n/a".into())
             };
             let _ = writeln!(
                 s,
-                "| {name} | {label} | {recv_mb} MiB | {w:.0} | {r:.0} | {} | {} | {:.0}% |",
-                ratio(*w, base.map(|b| b.0)),
-                ratio(*r, base.map(|b| b.1)),
-                emu * 100.0
+                "| {name} | {label} | {recv_mb} MiB | {:.0} | {:.0} | {} | {} | {:.3} | {:.3} | {:.0}% |",
+                row.write,
+                row.read,
+                ratio(row.write, base.map(|b| b.0)),
+                ratio(row.read, base.map(|b| b.1)),
+                row.write_cpu,
+                row.read_cpu,
+                row.emu * 100.0
             );
         }
         s.push('\n');

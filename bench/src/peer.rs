@@ -4,6 +4,8 @@
 //!
 //!   mesh-bench peer rust|tonic ADDRESS rtt N
 //!   mesh-bench peer rust|tonic ADDRESS openclose N TASKS
+//!
+//! CPU times are the process's (all its threads, the runtime's included).
 
 use std::time::Instant;
 
@@ -40,12 +42,13 @@ pub fn run(args: &[String]) -> Result<()> {
                     session.extend().await?;
                 }
                 let mut ns = Vec::with_capacity(n);
+                let cpu0 = cpu_seconds();
                 for _ in 0..n {
                     let t = Instant::now();
                     session.extend().await?;
                     ns.push(t.elapsed().as_nanos() as u64);
                 }
-                print_latency(ns);
+                print_latency(ns, cpu_seconds() - cpu0);
                 session.close().await?;
             }
             ("tonic", "rtt") => {
@@ -64,17 +67,19 @@ pub fn run(args: &[String]) -> Result<()> {
                     client.extend_session(id.clone()).await?;
                 }
                 let mut ns = Vec::with_capacity(n);
+                let cpu0 = cpu_seconds();
                 for _ in 0..n {
                     let t = Instant::now();
                     client.extend_session(id.clone()).await?;
                     ns.push(t.elapsed().as_nanos() as u64);
                 }
-                print_latency(ns);
+                print_latency(ns, cpu_seconds() - cpu0);
                 client.end_session(id).await?;
             }
             ("rust", "openclose") => {
                 let conn = Connection::connect(&url, ConnectOptions::default()).await?;
                 let per = n / tasks;
+                let cpu0 = cpu_seconds();
                 let t = Instant::now();
                 let mut set = tokio::task::JoinSet::new();
                 for _ in 0..tasks {
@@ -89,10 +94,7 @@ pub fn run(args: &[String]) -> Result<()> {
                 while let Some(r) = set.join_next().await {
                     r??;
                 }
-                println!(
-                    "RESULT sessions_per_s {:.1}",
-                    (per * tasks) as f64 / t.elapsed().as_secs_f64()
-                );
+                print_rate(per * tasks, t, cpu0);
             }
             ("tonic", "openclose") => {
                 let channel = Endpoint::from_shared(url)?
@@ -100,6 +102,7 @@ pub fn run(args: &[String]) -> Result<()> {
                     .connect()
                     .await?;
                 let per = n / tasks;
+                let cpu0 = cpu_seconds();
                 let t = Instant::now();
                 let mut set = tokio::task::JoinSet::new();
                 for _ in 0..tasks {
@@ -120,10 +123,7 @@ pub fn run(args: &[String]) -> Result<()> {
                 while let Some(r) = set.join_next().await {
                     r??;
                 }
-                println!(
-                    "RESULT sessions_per_s {:.1}",
-                    (per * tasks) as f64 / t.elapsed().as_secs_f64()
-                );
+                print_rate(per * tasks, t, cpu0);
             }
             _ => return Err(format!("unknown peer {kind} {mode}").into()),
         }
@@ -131,12 +131,35 @@ pub fn run(args: &[String]) -> Result<()> {
     })
 }
 
-fn print_latency(mut ns: Vec<u64>) {
+fn print_latency(mut ns: Vec<u64>, cpu: f64) {
     ns.sort_unstable();
     let n = ns.len();
     println!(
-        "RESULT median_ns {}\nRESULT p99_ns {}",
+        "RESULT median_ns {}\nRESULT p99_ns {}\nRESULT cpu_ns_per_call {:.0}",
         ns[n / 2],
-        ns[n * 99 / 100]
+        ns[n * 99 / 100],
+        cpu * 1e9 / n as f64
     );
+}
+
+fn print_rate(sessions: usize, started: Instant, cpu0: f64) {
+    let sessions = sessions as f64;
+    println!(
+        "RESULT sessions_per_s {:.1}\nRESULT cpu_ns_per_session {:.0}",
+        sessions / started.elapsed().as_secs_f64(),
+        (cpu_seconds() - cpu0) * 1e9 / sessions
+    );
+}
+
+/// CPU time of this process so far, all threads.
+pub(crate) fn cpu_seconds() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the local timespec.
+    unsafe {
+        libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts);
+    }
+    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
 }

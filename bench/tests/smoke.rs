@@ -21,6 +21,8 @@ fn the_harness_runs_every_measurement_and_writes_the_report() {
         "## 4. Time series",
         "## 5. Searching the model",
         "## 6. Calculations",
+        "## 7. Reading a series by attribute path",
+        "## 8. At a LAN's latency",
     ] {
         assert!(report.contains(section), "missing {section:?}:\n{report}");
     }
