@@ -30,10 +30,15 @@ use crate::sigpipe;
 use crate::sync::{lock, read};
 
 /// How long the runtime thread leaves the runtime to the threads making
-/// calls after the last call ended. Keep-alive and a connection's own
-/// traffic (pings, a server going away) wait at most this long; calls
-/// a thread makes one after another within it need no hand-off.
+/// calls after the last call ended, during which keep-alive and a
+/// connection's own traffic (pings, a server going away) wait; calls a
+/// thread makes one after another within it need no hand-off.
 const LINGER: Duration = Duration::from_millis(2);
+/// How often the runtime thread looks whether the call that drives the
+/// runtime by itself has ended (its end wakes no one, so that calls one
+/// thread makes one after another cost no wake-up each). Keep-alive and a
+/// connection's own traffic wait at most this and `LINGER` after a call.
+const RECHECK: Duration = Duration::from_millis(10);
 
 /// Nanoseconds on a monotonic clock shared by all threads.
 fn now_ns() -> u64 {
@@ -181,7 +186,7 @@ impl Driver {
             }
             // A call that is alone drives the runtime itself; look again
             // after a while, since its end wakes no one.
-            let wait = if calls == 0 { LINGER - idle } else { LINGER };
+            let wait = if calls == 0 { LINGER - idle } else { RECHECK };
             wake = self
                 .woken
                 .wait_timeout(wake, wait)
