@@ -1,11 +1,13 @@
 //! The Rust client API used directly, inside the caller's own tokio runtime.
 
 mod common;
+mod support;
 
 use std::time::Duration;
 
 use common::{emulator, wait_until};
 use mesh_capi::client::{parse_session_id, ConnectOptions, Connection, ErrorKind};
+use support::proxy::{Fault, FaultProxy};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -128,4 +130,40 @@ fn errors_carry_kind_message_and_code() {
             .contains("{00112233-4455-6677-8899-AABBCCDDEEFF}"),
         "{e}"
     );
+}
+
+#[test]
+fn closing_a_session_lets_its_keepalive_call_in_flight_finish() {
+    // A connection's first session asks for the server's timeout in the
+    // background right after opening. Closed while that call is on a slow
+    // path, the session must let it finish rather than cancel it (a
+    // cancelled request resets its HTTP/2 stream, which servers count
+    // against the connection): the connection then knows the timeout, and
+    // the next session starts from it instead of the 5-minute default.
+    let timeout = Duration::from_secs(7);
+    let emu = emulator(timeout);
+    let proxy = FaultProxy::start(emu.addr());
+    let rt = runtime();
+    rt.block_on(async {
+        let conn = Connection::connect(
+            &format!("http://{}", proxy.addr()),
+            ConnectOptions::default(),
+        )
+        .await
+        .unwrap();
+        proxy.set(Fault::Slow(Duration::from_millis(150)));
+        let first = conn.open_session().await.unwrap();
+        // The server has the question; its answer is on its way back.
+        assert!(wait_until(Duration::from_secs(5), || emu
+            .calls("ExtendSession")
+            == 1));
+        first.close().await.unwrap();
+        // Whatever else is on the way arrives.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        proxy.set(Fault::Pass);
+        let later = conn.open_session().await.unwrap();
+        assert_eq!(later.server_timeout(), timeout);
+        later.close().await.unwrap();
+    });
+    assert_eq!(emu.calls("ExtendSession"), 1);
 }
