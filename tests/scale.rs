@@ -47,7 +47,7 @@ fn ten_thousand_sessions_keep_a_fixed_thread_count() {
         open_time.as_secs_f64(),
         thread_count()
     );
-    // One worker, at most two blocking threads, one callback thread.
+    // The runtime thread, at most two blocking threads, one callback thread.
     assert!(threads <= 5, "{threads} library threads");
 
     // Idle through three intervals: about one extension per session per

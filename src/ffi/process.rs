@@ -1,7 +1,7 @@
 //! The process the library's state belongs to, and `fork()`.
 //!
 //! After `fork()` a child has a copy of the library's memory but none of its
-//! threads: the runtime's workers, the callback thread and the connections'
+//! threads: the runtime thread, the callback thread and the connections'
 //! I/O are gone, locks may be held forever by threads that do not exist, and
 //! the epoll instance and sockets are shared with the parent, so using them
 //! from the child can disturb the parent's connections. So the library
