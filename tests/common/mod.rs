@@ -9,6 +9,7 @@ use std::ptr;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub mod bad_input;
 pub mod bindings;
 pub mod calc;
 pub mod model;
