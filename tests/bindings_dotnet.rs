@@ -183,8 +183,20 @@ fn the_pinvoke_layer_follows_the_header() {
         };
         assert_eq!(count, f.params.len(), "{}: {declaration}", f.name);
         // Library-owned text is never `string` (the marshaler would free it),
-        // and no runtime's default string marshaling is used.
-        assert!(!declaration.contains("string"), "{declaration}");
+        // and no runtime's default string marshaling is used: no parameter
+        // or return type is a `string` or `StringBuilder` (names may say
+        // "string", e.g. mesh_attribute_value_string).
+        let (head, _) = declaration.split_once('(').unwrap();
+        let types = params
+            .split(',')
+            .filter_map(|p| p.split_whitespace().rev().nth(1))
+            .chain(head.split_whitespace().rev().nth(1));
+        for ty in types {
+            assert!(
+                !["string", "String", "StringBuilder"].contains(&ty),
+                "{declaration}"
+            );
+        }
         if f.ret.pointers > 0 {
             assert!(
                 declaration.contains("static extern IntPtr "),

@@ -89,6 +89,10 @@ fn param_type(header: &Header, f: &Function, p: &Param) -> String {
         return match ty.pointers {
             1 if header.is_destructor(f) => "IntPtr".to_string(),
             1 => handle_class(&ty.base),
+            // A borrow (valid while its owner is) must never reach a
+            // SafeHandle that frees it: the wrapper wraps it in a
+            // non-owning handle (the class's IntPtr constructor).
+            2 if p.is_out() && returns_borrow(f) => "out IntPtr".to_string(),
             2 if p.is_out() => format!("out {}", handle_class(&ty.base)),
             _ => panic!("no .NET type for {} {}", ty.spelled(), p.name),
         };
@@ -116,6 +120,16 @@ fn param_type(header: &Header, f: &Function, p: &Param) -> String {
         Some(n) if ty.pointers == 1 => format!("{n}[]"),
         _ => panic!("no .NET type for {} {}", ty.spelled(), p.name),
     }
+}
+
+/// The function hands out a borrowed handle: its doc says "a borrow".
+fn returns_borrow(f: &Function) -> bool {
+    f.doc
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .contains("a borrow")
 }
 
 fn return_type(header: &Header, ty: &CType) -> String {
@@ -220,6 +234,8 @@ pub fn generate(header: &Header) -> String {
             "    // A {s} handle, released with {d}.\n    \
              public sealed class {class} : SafeHandleZeroOrMinusOneIsInvalid\n    {{\n        \
              public {class}() : base(true) {{ }}\n\n        \
+             // A borrowed handle, never freed here: its owner frees it.\n        \
+             internal {class}(IntPtr borrowed) : base(false) {{ SetHandle(borrowed); }}\n\n        \
              // The handle is gone whatever the status (a handle made invalid by\n        \
              // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.\n        \
              protected override bool ReleaseHandle()\n        {{\n            \
