@@ -932,9 +932,18 @@ static class MeshCapiTests
                 Equal(expected, calc.Values[i], "calculated " + i);
                 if (!double.IsNaN(raw.Values[i])) rawSum += raw.Values[i];
             }
-            var run = session.RunCalculation(PlantId, "## = @t('.TsCalcAtt')\n", start, end);
+            // (The VBA example's expression: no line end after the last line.)
+            var run = session.RunCalculation(PlantId, "## = @t('.TsCalcAtt')", start, end);
             Equal(calc.Count, run.Series[0].Count, "run points");
             for (int i = 0; i < calc.Count; i++) Equal(calc.Values[i], run.Series[0].Values[i], "run " + i);
+
+            // Daily sums over the week the VBA example shows: the first day's
+            // is the raw values' sum, the others have no values.
+            var days = session.CalcTransform(Plant, ".TsRawAtt", Day2016, Day2016 + 7 * 24 * Hour,
+                MeshResolution.Day, MeshTransformMethod.Sum, MeshTransformZone.Utc);
+            Equal(7, days.Count, "days");
+            Equal(rawSum, days.Values[0], "first day's sum");
+            for (int d = 1; d < 7; d++) Check(double.IsNaN(days.Values[d]), "day " + d + ": " + days.Values[d]);
 
             var number = session.RunCalculation(Plant, MeshCalc.Sum(".TsRawAtt"), start, end);
             Equal(MeshCalcResult.Numbers, number.Kind, "number kind");
