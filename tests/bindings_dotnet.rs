@@ -46,15 +46,16 @@ fn have(program: &str) -> bool {
         .is_ok()
 }
 
-/// The first ```csharp block of the README.
-pub fn readme_snippet() -> String {
+/// The README's ```csharp blocks, in order.
+pub fn readme_snippets() -> Vec<String> {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let start = readme
-        .find("```csharp\n")
-        .expect("a C# snippet in the README")
-        + 10;
-    let end = start + readme[start..].find("```").unwrap();
-    readme[start..end].to_string()
+    let snippets: Vec<String> = readme
+        .split("```csharp\n")
+        .skip(1)
+        .map(|block| block[..block.find("```").expect("a closed C# block")].to_string())
+        .collect();
+    assert!(!snippets.is_empty(), "a C# snippet in the README");
+    snippets
 }
 
 /// The binding's files: `MeshCapi.cs`, one file per area of the API
@@ -79,8 +80,17 @@ fn the_dotnet_binding_passes_its_tests_on_mono() {
     }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dotnet");
     std::fs::create_dir_all(&dir).unwrap();
-    let snippet = dir.join("ReadmeExample.cs");
-    std::fs::write(&snippet, readme_snippet()).unwrap();
+    // Every snippet is compiled with the test program, which runs each
+    // (ReadmeExample, ReadmeModelExample, ...).
+    let snippets: Vec<PathBuf> = readme_snippets()
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let file = dir.join(format!("ReadmeExample{i}.cs"));
+            std::fs::write(&file, text).unwrap();
+            file
+        })
+        .collect();
     let exe = dir.join("MeshCapiTests.exe");
     let sources = root().join("bindings/dotnet");
     // C# 6: what the binding promises (also .NET Framework projects).
@@ -89,7 +99,7 @@ fn the_dotnet_binding_passes_its_tests_on_mono() {
         .arg(format!("-out:{}", exe.display()))
         .args(binding_sources())
         .arg(sources.join("tests/MeshCapiTests.cs"))
-        .arg(&snippet)
+        .args(&snippets)
         .output()
         .expect("run mcs");
     assert!(

@@ -74,6 +74,7 @@ static class MeshCapiTests
         Test("calc: DAY/SUM transforms match sums computed here", TransformToDaySum);
         Test("calc: a calculated attribute, numbers and quoted strings", CalculatedAttributeNumbersStrings);
         Test("the README example runs", delegate { ReadmeExample.Run(address); });
+        Test("the README model and calculation example runs", delegate { ReadmeModelExample.Run(address); });
 
         Console.WriteLine(passed + " passed, " + failed + " failed");
         // No MeshLibrary.Shutdown() here on purpose: callbacks ran since the
