@@ -177,6 +177,7 @@ fn the_pinvoke_layer_follows_the_header() {
     // rules a hand edit could break are checked on the committed file.
     let header = c_header::Header::committed();
     let cs = std::fs::read_to_string(root().join("bindings/dotnet/MeshCapi.Native.g.cs")).unwrap();
+    let mut borrowed = Vec::new();
     for f in &header.functions {
         let declaration = cs
             .lines()
@@ -213,12 +214,27 @@ fn the_pinvoke_layer_follows_the_header() {
                 "{declaration}"
             );
         }
+        // A borrowed handle written out must not land in a SafeHandle,
+        // which would free it.
+        let borrows = f
+            .doc
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("a borrow");
         for (p, text) in f.params.iter().zip(params.split(',')) {
             if p.ty.base == "size_t" && p.ty.pointers == 0 {
                 assert!(text.trim().starts_with("UIntPtr"), "{declaration}");
             }
+            if borrows && p.is_out() && p.ty.pointers == 2 {
+                assert!(text.trim().starts_with("out IntPtr "), "{declaration}");
+                borrowed.push(f.name.as_str());
+            }
         }
     }
+    // Objects from lists, attributes from objects and lists.
+    assert!(borrowed.len() >= 4, "{borrowed:?}");
     let imports = cs.matches("[DllImport(").count();
     assert_eq!(imports, header.functions.len());
     assert_eq!(

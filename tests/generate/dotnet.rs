@@ -8,7 +8,9 @@
 //! `byte[]` holding NUL-terminated UTF-8 (an array of strings is `IntPtr[]`
 //! the wrapper fills) and text out a `byte[]` buffer, so no runtime's
 //! default string encoding is ever involved; `size_t` is `UIntPtr`; handles are `SafeHandle`s, except in their destructors, which
-//! `ReleaseHandle` calls with the raw value; out-parameters are `out`;
+//! `ReleaseHandle` calls with the raw value, and borrowed handles written
+//! out (the doc says "a borrow"), which are `out IntPtr` for the wrapper to
+//! put in a non-owning `SafeHandle`; out-parameters are `out`;
 //! other pointers to numbers are arrays; everything is `Cdecl`. The
 //! header's `MESH_*` constants become typed enums by the families listed in
 //! `CONSTANT_GROUPS` (`MeshCurve`, `MeshResolution`, `[Flags] MeshFlags`),

@@ -73,6 +73,7 @@ static class MeshCapiTests
         Test("model: XY sets and rating curves round trip", XySetsAndRatingCurves);
         Test("calc: DAY/SUM transforms match sums computed here", TransformToDaySum);
         Test("calc: a calculated attribute, numbers and quoted strings", CalculatedAttributeNumbersStrings);
+        Test("model and calc: bad input gives exact statuses", ModelAndCalcBadInput);
         Test("the README example runs", delegate { ReadmeExample.Run(address); });
         Test("the README model and calculation example runs", delegate { ReadmeModelExample.Run(address); });
 
@@ -1005,6 +1006,44 @@ static class MeshCapiTests
             var e = Throws(MeshStatus.ErrorInvalidArgument, delegate { session.RunCalculation(Plant, "## = 1\n## = @t('.TsRawAtt') *\n", start, end); });
             Check(e.LibraryMessage.Contains("line 2"), e.LibraryMessage);
         }
+    }
+
+    static void ModelAndCalcBadInput()
+    {
+        long start = Day2016, end = Day2016 + 24 * Hour;
+        using (var connection = Connection.Connect(address))
+        using (var session = connection.OpenSession())
+        {
+            var rows = new List<KeyValuePair<MeshStatus, Action>>
+            {
+                Row(MeshStatus.ErrorInvalidArgument, () => session.GetObject(null)),
+                Row(MeshStatus.ErrorInvalidArgument, () => session.GetObject("no id, no path")),
+                Row(MeshStatus.ErrorInvalidArgument, () => session.GetObject(PlantId, (MeshView)7)),
+                Row(MeshStatus.ErrorInvalidArgument, () => session.GetAttribute(Plant + ".DblAtt", MeshView.NoAttributes)),
+                Row(MeshStatus.ErrorInvalidArgument, () => session.SearchObjects(PlantId, null)),
+                Row(MeshStatus.ErrorNotFound, () => session.GetObject(Plant + "/NoSuchObject")),
+                Row(MeshStatus.ErrorNotFound, () => session.RunCalculation(Plant + "/NoSuchObject", "## = 1\n", start, end)),
+                Row(MeshStatus.ErrorInvalidArgument, () => session.CalcTransform(Plant, ".TsRawAtt", end, start,
+                    MeshResolution.Day, MeshTransformMethod.Sum)),
+                Row(MeshStatus.ErrorInvalidArgument, () => session.CalcTransform(Plant, ".TsRawAtt", start, end,
+                    MeshResolution.Breakpoint, MeshTransformMethod.Sum)),
+                Row(MeshStatus.ErrorInvalidArgument, () => session.CalcTransform(Plant, ".TsRawAtt\n", start, end,
+                    MeshResolution.Day, MeshTransformMethod.Sum)),
+                Row(MeshStatus.ErrorInvalidArgument, () => session.ReadTransformedTimeseries(Key, start, end,
+                    MeshResolution.Breakpoint)),
+                Row(MeshStatus.ErrorNotFound, () => session.ReadTransformedTimeseries(999999L, start, end,
+                    MeshResolution.Day)),
+                Row(MeshStatus.ErrorInvalidArgument, () => MeshCalc.Transform("a\nb", MeshResolution.Day, MeshTransformMethod.Sum)),
+            };
+            foreach (var row in rows) Throws(row.Key, row.Value);
+            // The session is still fine.
+            using (var plant = session.GetObject(PlantId, MeshView.NoAttributes)) Equal("SomePowerPlant1", plant.Name, "after the bad calls");
+        }
+    }
+
+    static KeyValuePair<MeshStatus, Action> Row(MeshStatus status, Action call)
+    {
+        return new KeyValuePair<MeshStatus, Action>(status, call);
     }
 
     static void TypedConstants()
