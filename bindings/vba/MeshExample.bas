@@ -60,9 +60,9 @@ End Sub
 ' The plant of the official tests' model (the emulator holds a copy).
 Private Const PlantPath As String = "Model/SimpleThermalTestModel/ThermalComponent/SomePowerPlant1"
 
-' Sets the plant's DblAtt to the number in K2 when there is one (and
-' commits), then writes its attribute values into J1:K5 of the active
-' sheet and its chimneys' names and paths from J7.
+' Sets the plant's DblAtt to the number typed into L2, if any (commits and
+' clears L2), then writes attribute values of the plant into J1:K5 of the
+' active sheet and its chimneys' names and paths from J7.
 Public Sub ModelIntoSheet()
     Dim connection As LongPtr
     Dim session As LongPtr
@@ -71,9 +71,10 @@ Public Sub ModelIntoSheet()
     connection = MeshConnect(MeshAddress)
     session = MeshSessionOpen(connection)
     With ActiveSheet
-        If IsNumeric(.Range("K2").Value) And Not IsEmpty(.Range("K2").Value) Then
-            MeshSetAttributeDouble session, PlantPath & ".DblAtt", CDbl(.Range("K2").Value)
+        If Not IsEmpty(.Range("L2").Value) Then
+            MeshSetAttributeDouble session, PlantPath & ".DblAtt", CDbl(.Range("L2").Value)
             MeshCommit session
+            .Range("L2").ClearContents
         End If
         .Range("J1:K1").Value = Array("StringAtt", MeshAttributeString(session, PlantPath & ".StringAtt"))
         .Range("J2:K2").Value = Array("DblAtt", MeshAttributeDouble(session, PlantPath & ".DblAtt"))
