@@ -582,6 +582,12 @@ static partial class MeshCapiTests
         Equal(-1, (int)MeshCurve.Unchanged, "MESH_CURVE_UNCHANGED");
         Equal(3, (int)MeshResolution.Hour, "MESH_RESOLUTION_HOUR");
         Equal(65536, MeshConstants.MaxTokenBytes, "MESH_MAX_TOKEN_BYTES");
+        Equal(2, (int)MeshValueType.Double, "MESH_VALUE_TYPE_DOUBLE");
+        Equal(2, (int)MeshView.NoAttributes, "MESH_VIEW_NO_ATTRIBUTES");
+        Equal(3, (int)MeshCalcResult.Strings, "MESH_CALC_STRINGS");
+        Equal(2, (int)MeshTransformMethod.Sum, "MESH_METHOD_SUM");
+        Equal(1, (int)MeshTransformZone.Utc, "MESH_ZONE_UTC");
+        Equal(long.MinValue, MeshConstants.NoTime, "MESH_NO_TIME");
         Equal(version, MeshConstants.CapiVersionString, "the header's version is the library's");
     }
 
