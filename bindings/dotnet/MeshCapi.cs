@@ -8,7 +8,8 @@
 // Connection and Session are IDisposable; their native handles are
 // SafeHandles, so a forgotten Dispose is cleaned up by the finalizer.
 // Each area of the API has its file: MeshCapi.Catalog.cs the catalog,
-// MeshCapi.Model.cs the model, MeshCapi.Calc.cs calculations.
+// MeshCapi.Model.cs, .Definition.cs, .ModelUpdate.cs and .Curves.cs the
+// model, MeshCapi.Calc.cs calculations.
 // Text crosses as UTF-8 on every runtime (never the platform's ANSI code
 // page), and the library's own strings are read from IntPtr, never freed.
 
