@@ -1,5 +1,5 @@
 //! The C++ header (`bindings/cpp/mesh_capi.hpp`): its test program, with the
-//! README's C++ snippet, compiled as C++14, C++17 and C++20 with
+//! README's C++ snippets, compiled as C++14, C++17 and C++20 with
 //! `-Wall -Wextra -Werror -pedantic` and run against two emulators (plain,
 //! and TLS with tokens); and every C function is wrapped or listed here as
 //! deliberately not.
@@ -24,15 +24,19 @@ fn cxx() -> String {
     std::env::var("CXX").unwrap_or_else(|_| "c++".into())
 }
 
-/// The first ```cpp block of the README.
+/// The README's ```cpp blocks, one after another.
 fn readme_snippet() -> String {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let start = readme
-        .find("```cpp\n")
-        .expect("a C++ snippet in the README")
-        + 7;
-    let end = start + readme[start..].find("```").unwrap();
-    readme[start..end].to_string()
+    let blocks: Vec<&str> = readme
+        .split("```cpp\n")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("```").expect("a closed C++ block")])
+        .collect();
+    assert!(
+        blocks.len() >= 2,
+        "the README's C++ snippets (connection, model)"
+    );
+    blocks.concat()
 }
 
 #[test]
