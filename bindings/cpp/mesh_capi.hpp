@@ -597,21 +597,21 @@ class attribute;
 /** The definition an attribute was read with (MESH_VIEW_FULL): a view of the attribute. */
 class attribute_definition {
 public:
-    std::string id() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_definition_id(h_.get(), b, c, l); }); }
+    std::string id() const { return text(mesh_attribute_definition_id); }
     /** "Repository/...". */
-    std::string path() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_definition_path(h_.get(), b, c, l); }); }
-    std::string description() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_definition_description(h_.get(), b, c, l); }); }
-    std::string name_space() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_definition_namespace(h_.get(), b, c, l); }); }
+    std::string path() const { return text(mesh_attribute_definition_path); }
+    std::string description() const { return text(mesh_attribute_definition_description); }
+    std::string name_space() const { return text(mesh_attribute_definition_namespace); }
     /** E.g. "DoubleAttributeDefinition". */
-    std::string type_name() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_definition_type_name(h_.get(), b, c, l); }); }
-    std::string unit() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_definition_unit(h_.get(), b, c, l); }); }
-    std::string template_expression() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_definition_template_expression(h_.get(), b, c, l); }); }
+    std::string type_name() const { return text(mesh_attribute_definition_type_name); }
+    std::string unit() const { return text(mesh_attribute_definition_unit); }
+    std::string template_expression() const { return text(mesh_attribute_definition_template_expression); }
     /** Of a string or UTC time definition, as Mesh sends it. */
-    std::string default_string() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_definition_default_string(h_.get(), b, c, l); }); }
-    std::string minimum_string() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_definition_minimum_string(h_.get(), b, c, l); }); }
-    std::string maximum_string() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_definition_maximum_string(h_.get(), b, c, l); }); }
+    std::string default_string() const { return text(mesh_attribute_definition_default_string); }
+    std::string minimum_string() const { return text(mesh_attribute_definition_minimum_string); }
+    std::string maximum_string() const { return text(mesh_attribute_definition_maximum_string); }
     /** The object type a relation points at. */
-    std::string target_type_name() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_definition_target_type_name(h_.get(), b, c, l); }); }
+    std::string target_type_name() const { return text(mesh_attribute_definition_target_type_name); }
     std::vector<std::string> tags() const {
         std::size_t n = 0;
         detail::check(mesh_attribute_definition_tag_count(h_.get(), &n));
@@ -622,23 +622,32 @@ public:
             }));
         return out;
     }
-    std::int64_t minimum_cardinality() const { return number<std::int64_t>([this](std::int64_t *o) { return mesh_attribute_definition_minimum_cardinality(h_.get(), o); }); }
-    std::int64_t maximum_cardinality() const { return number<std::int64_t>([this](std::int64_t *o) { return mesh_attribute_definition_maximum_cardinality(h_.get(), o); }); }
-    std::int64_t default_int() const { return number<std::int64_t>([this](std::int64_t *o) { return mesh_attribute_definition_default_int(h_.get(), o); }); }
-    std::int64_t minimum_int() const { return number<std::int64_t>([this](std::int64_t *o) { return mesh_attribute_definition_minimum_int(h_.get(), o); }); }
-    std::int64_t maximum_int() const { return number<std::int64_t>([this](std::int64_t *o) { return mesh_attribute_definition_maximum_int(h_.get(), o); }); }
-    double default_double() const { return number<double>([this](double *o) { return mesh_attribute_definition_default_double(h_.get(), o); }); }
-    double minimum_double() const { return number<double>([this](double *o) { return mesh_attribute_definition_minimum_double(h_.get(), o); }); }
-    double maximum_double() const { return number<double>([this](double *o) { return mesh_attribute_definition_maximum_double(h_.get(), o); }); }
-    bool default_bool() const { return number<std::int32_t>([this](std::int32_t *o) { return mesh_attribute_definition_default_bool(h_.get(), o); }) != 0; }
+    std::int64_t minimum_cardinality() const {
+        return number<std::int64_t>(mesh_attribute_definition_minimum_cardinality);
+    }
+    std::int64_t maximum_cardinality() const {
+        return number<std::int64_t>(mesh_attribute_definition_maximum_cardinality);
+    }
+    std::int64_t default_int() const { return number<std::int64_t>(mesh_attribute_definition_default_int); }
+    std::int64_t minimum_int() const { return number<std::int64_t>(mesh_attribute_definition_minimum_int); }
+    std::int64_t maximum_int() const { return number<std::int64_t>(mesh_attribute_definition_maximum_int); }
+    double default_double() const { return number<double>(mesh_attribute_definition_default_double); }
+    double minimum_double() const { return number<double>(mesh_attribute_definition_minimum_double); }
+    double maximum_double() const { return number<double>(mesh_attribute_definition_maximum_double); }
+    bool default_bool() const { return number<std::int32_t>(mesh_attribute_definition_default_bool) != 0; }
 
 private:
     friend class attribute;
     explicit attribute_definition(std::shared_ptr<mesh_attribute> h) : h_(std::move(h)) {}
+    template <class F>
+    std::string text(F f) const {
+        return detail::read_text(
+            [this, f](char *b, std::size_t c, std::size_t *l) { return f(h_.get(), b, c, l); });
+    }
     template <class T, class F>
-    static T number(F f) {
+    T number(F f) const {
         T out = T();
-        detail::check(f(&out));
+        detail::check(f(h_.get(), &out));
         return out;
     }
     std::shared_ptr<mesh_attribute> h_;
@@ -658,27 +667,27 @@ struct link_version {
  */
 class attribute {
 public:
-    std::string id() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_id(h_.get(), b, c, l); }); }
-    std::string path() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_path(h_.get(), b, c, l); }); }
-    std::string name() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_name(h_.get(), b, c, l); }); }
+    std::string id() const { return text(mesh_attribute_id); }
+    std::string path() const { return text(mesh_attribute_path); }
+    std::string name() const { return text(mesh_attribute_name); }
     /** "" when the server did not say. */
-    std::string owner_id() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_owner_id(h_.get(), b, c, l); }); }
+    std::string owner_id() const { return text(mesh_attribute_owner_id); }
     /** A MESH_VALUE_TYPE_* number. */
-    std::int32_t value_type() const { return number<std::int32_t>([this](std::int32_t *o) { return mesh_attribute_value_type(h_.get(), o); }); }
-    bool is_collection() const { return number<std::int32_t>([this](std::int32_t *o) { return mesh_attribute_is_collection(h_.get(), o); }) != 0; }
+    std::int32_t value_type() const { return number<std::int32_t>(mesh_attribute_value_type); }
+    bool is_collection() const { return number<std::int32_t>(mesh_attribute_is_collection) != 0; }
     /** 1 for a single value; one per element or relation target; 0 for XY sets and rating curves. */
-    std::size_t value_count() const { return number<std::size_t>([this](std::size_t *o) { return mesh_attribute_value_count(h_.get(), o); }); }
+    std::size_t value_count() const { return number<std::size_t>(mesh_attribute_value_count); }
 
-    std::int64_t as_int(std::size_t i = 0) const { return number<std::int64_t>([this, i](std::int64_t *o) { return mesh_attribute_value_int(h_.get(), i, o); }); }
-    double as_double(std::size_t i = 0) const { return number<double>([this, i](double *o) { return mesh_attribute_value_double(h_.get(), i, o); }); }
-    bool as_bool(std::size_t i = 0) const { return number<std::int32_t>([this, i](std::int32_t *o) { return mesh_attribute_value_bool(h_.get(), i, o); }) != 0; }
+    std::int64_t as_int(std::size_t i = 0) const { return value<std::int64_t>(mesh_attribute_value_int, i); }
+    double as_double(std::size_t i = 0) const { return value<double>(mesh_attribute_value_double, i); }
+    bool as_bool(std::size_t i = 0) const { return value<std::int32_t>(mesh_attribute_value_bool, i) != 0; }
     /** ms since the Unix epoch, UTC. */
     std::int64_t as_utc_time(std::size_t i = 0) const {
-        return number<std::int64_t>([this, i](std::int64_t *o) { return mesh_attribute_value_utc_time(h_.get(), i, o); });
+        return value<std::int64_t>(mesh_attribute_value_utc_time, i);
     }
-    std::string as_string(std::size_t i = 0) const { return detail::read_text([this, i](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_value_string(h_.get(), i, b, c, l); }); }
+    std::string as_string(std::size_t i = 0) const { return indexed_text(mesh_attribute_value_string, i); }
     /** The object a relation value points at; "" for none. */
-    std::string target_id(std::size_t i = 0) const { return detail::read_text([this, i](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_value_target_id(h_.get(), i, b, c, l); }); }
+    std::string target_id(std::size_t i = 0) const { return indexed_text(mesh_attribute_value_target_id, i); }
 
     /** Every value of a collection (or the one value of a single attribute). */
     std::vector<std::int64_t> ints() const { return all([this](std::size_t i) { return as_int(i); }); }
@@ -693,7 +702,7 @@ public:
     std::vector<std::string> target_ids() const { return all([this](std::size_t i) { return target_id(i); }); }
 
     /** Of a time series attribute: 0 when none is connected (see connected_resource). */
-    std::int64_t timeseries_key() const { return number<std::int64_t>([this](std::int64_t *o) { return mesh_attribute_timeseries_key(h_.get(), o); }); }
+    std::int64_t timeseries_key() const { return number<std::int64_t>(mesh_attribute_timeseries_key); }
     /** The connected series' catalog entry, or nullptr when none is connected. */
     std::unique_ptr<timeseries_resource> connected_resource() const {
         mesh_timeseries_resource *r = nullptr;
@@ -701,9 +710,9 @@ public:
         return r == nullptr ? nullptr : std::unique_ptr<timeseries_resource>(new timeseries_resource(r));
     }
     /** Its local expression, or the definition's template when it has none. */
-    std::string timeseries_expression() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_attribute_timeseries_expression(h_.get(), b, c, l); }); }
+    std::string timeseries_expression() const { return text(mesh_attribute_timeseries_expression); }
     bool has_local_expression() const {
-        return number<std::int32_t>([this](std::int32_t *o) { return mesh_attribute_timeseries_is_local_expression(h_.get(), o); }) != 0;
+        return number<std::int32_t>(mesh_attribute_timeseries_is_local_expression) != 0;
     }
     /** The versions of versioned link value i, in time order. */
     std::vector<link_version> versions(std::size_t i = 0) const {
@@ -721,7 +730,7 @@ public:
         return out;
     }
 
-    bool has_definition() const { return number<std::int32_t>([this](std::int32_t *o) { return mesh_attribute_has_definition(h_.get(), o); }) != 0; }
+    bool has_definition() const { return number<std::int32_t>(mesh_attribute_has_definition) != 0; }
     /** Throws MESH_ERROR_INVALID_ARGUMENT (on use) when read without definitions. */
     attribute_definition definition() const { return attribute_definition(h_); }
 
@@ -736,10 +745,26 @@ private:
     static attribute owned(mesh_attribute *a) {
         return attribute(std::shared_ptr<mesh_attribute>(a, [](mesh_attribute *p) { mesh_attribute_free(p); }));
     }
+    template <class F>
+    std::string text(F f) const {
+        return detail::read_text(
+            [this, f](char *b, std::size_t c, std::size_t *l) { return f(h_.get(), b, c, l); });
+    }
+    template <class F>
+    std::string indexed_text(F f, std::size_t i) const {
+        return detail::read_text(
+            [this, f, i](char *b, std::size_t c, std::size_t *l) { return f(h_.get(), i, b, c, l); });
+    }
     template <class T, class F>
-    static T number(F f) {
+    T number(F f) const {
         T out = T();
-        detail::check(f(&out));
+        detail::check(f(h_.get(), &out));
+        return out;
+    }
+    template <class T, class F>
+    T value(F f, std::size_t i) const {
+        T out = T();
+        detail::check(f(h_.get(), i, &out));
         return out;
     }
     template <class F>
@@ -785,14 +810,14 @@ private:
  */
 class object {
 public:
-    std::string id() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_object_id(h_.get(), b, c, l); }); }
-    std::string path() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_object_path(h_.get(), b, c, l); }); }
-    std::string name() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_object_name(h_.get(), b, c, l); }); }
+    std::string id() const { return text(mesh_object_id); }
+    std::string path() const { return text(mesh_object_path); }
+    std::string name() const { return text(mesh_object_name); }
     /** Its object (or model) definition's name. */
-    std::string type_name() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_object_type_name(h_.get(), b, c, l); }); }
+    std::string type_name() const { return text(mesh_object_type_name); }
     /** The owning ownership attribute; "" for a model. */
-    std::string owner_id() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_object_owner_id(h_.get(), b, c, l); }); }
-    std::string owner_path() const { return detail::read_text([this](char *b, std::size_t c, std::size_t *l) { return mesh_object_owner_path(h_.get(), b, c, l); }); }
+    std::string owner_id() const { return text(mesh_object_owner_id); }
+    std::string owner_path() const { return text(mesh_object_owner_path); }
     std::size_t attribute_count() const {
         std::size_t n = 0;
         detail::check(mesh_object_attribute_count(h_.get(), &n));
@@ -823,6 +848,11 @@ private:
     explicit object(std::shared_ptr<mesh_object> h) : h_(std::move(h)) {}
     static object owned(mesh_object *o) {
         return object(std::shared_ptr<mesh_object>(o, [](mesh_object *p) { mesh_object_free(p); }));
+    }
+    template <class F>
+    std::string text(F f) const {
+        return detail::read_text(
+            [this, f](char *b, std::size_t c, std::size_t *l) { return f(h_.get(), b, c, l); });
     }
     std::shared_ptr<mesh_object> h_;
 };
@@ -1071,7 +1101,8 @@ inline std::string quote(const std::string &text) {
 }
 /** E.g. "UTC20160105174811123". */
 inline std::string time_literal(std::int64_t ms) {
-    return mesh::detail::read_text([ms](char *b, std::size_t c, std::size_t *l) { return mesh_calc_time_literal(ms, b, c, l); });
+    return mesh::detail::read_text(
+        [ms](char *b, std::size_t c, std::size_t *l) { return mesh_calc_time_literal(ms, b, c, l); });
 }
 /** The expressions session::calc_* run. */
 inline std::string transform_expression(const std::string &search, std::int32_t resolution, std::int32_t method,
@@ -1410,7 +1441,8 @@ public:
                                                        ids.data(), versions.size()));
     }
     /** Every entry of a one-to-many versioned link, replaced by these (each its versions). */
-    void set_link_version_entries(const std::string &target, const std::vector<std::vector<link_version>> &entries) {
+    void set_link_version_entries(const std::string &target,
+                                  const std::vector<std::vector<link_version>> &entries) {
         std::vector<std::size_t> sizes;
         std::vector<std::int64_t> from;
         std::vector<const char *> ids;
@@ -1459,7 +1491,8 @@ public:
         detail::check(mesh_xy_sets_get(handle_, target.c_str(), start_ms, end_ms, versions_only ? 1 : 0, &s));
         return xy_sets(s);
     }
-    void update_xy_sets(const std::string &target, std::int64_t start_ms, std::int64_t end_ms, const xy_sets &sets) {
+    void update_xy_sets(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
+                        const xy_sets &sets) {
         detail::check(mesh_xy_sets_update(handle_, target.c_str(), start_ms, end_ms, sets.get()));
     }
     rating_curve get_rating_curve(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
