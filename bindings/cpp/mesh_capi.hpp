@@ -106,6 +106,20 @@ std::string read_text(F f) {
     return text;
 }
 
+/** Text of a handle, read by f(handle, buf, cap, &len). */
+template <class H, class F>
+std::string text_of(const H *h, F f) {
+    return read_text([h, f](char *b, std::size_t c, std::size_t *l) { return f(h, b, c, l); });
+}
+
+/** A number of a handle, written by f(handle, &out). */
+template <class T, class H, class F>
+T number_of(const H *h, F f) {
+    T out = T();
+    check(f(h, &out));
+    return out;
+}
+
 /* Where exceptions thrown by callbacks go. */
 inline std::mutex &callback_error_mutex() {
     static std::mutex m;
@@ -641,14 +655,11 @@ private:
     explicit attribute_definition(std::shared_ptr<mesh_attribute> h) : h_(std::move(h)) {}
     template <class F>
     std::string text(F f) const {
-        return detail::read_text(
-            [this, f](char *b, std::size_t c, std::size_t *l) { return f(h_.get(), b, c, l); });
+        return detail::text_of(h_.get(), f);
     }
     template <class T, class F>
     T number(F f) const {
-        T out = T();
-        detail::check(f(h_.get(), &out));
-        return out;
+        return detail::number_of<T>(h_.get(), f);
     }
     std::shared_ptr<mesh_attribute> h_;
 };
@@ -707,7 +718,9 @@ public:
     std::unique_ptr<timeseries_resource> connected_resource() const {
         mesh_timeseries_resource *r = nullptr;
         detail::check(mesh_attribute_timeseries_resource(h_.get(), &r));
-        return r == nullptr ? nullptr : std::unique_ptr<timeseries_resource>(new timeseries_resource(r));
+        if (r == nullptr) return nullptr;
+        timeseries_resource owned(r); /* freed if the allocation below fails */
+        return std::unique_ptr<timeseries_resource>(new timeseries_resource(std::move(owned)));
     }
     /** Its local expression, or the definition's template when it has none. */
     std::string timeseries_expression() const { return text(mesh_attribute_timeseries_expression); }
@@ -747,8 +760,7 @@ private:
     }
     template <class F>
     std::string text(F f) const {
-        return detail::read_text(
-            [this, f](char *b, std::size_t c, std::size_t *l) { return f(h_.get(), b, c, l); });
+        return detail::text_of(h_.get(), f);
     }
     template <class F>
     std::string indexed_text(F f, std::size_t i) const {
@@ -757,9 +769,7 @@ private:
     }
     template <class T, class F>
     T number(F f) const {
-        T out = T();
-        detail::check(f(h_.get(), &out));
-        return out;
+        return detail::number_of<T>(h_.get(), f);
     }
     template <class T, class F>
     T value(F f, std::size_t i) const {
@@ -851,8 +861,7 @@ private:
     }
     template <class F>
     std::string text(F f) const {
-        return detail::read_text(
-            [this, f](char *b, std::size_t c, std::size_t *l) { return f(h_.get(), b, c, l); });
+        return detail::text_of(h_.get(), f);
     }
     std::shared_ptr<mesh_object> h_;
 };
