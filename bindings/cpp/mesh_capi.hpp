@@ -41,6 +41,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -119,6 +120,35 @@ T number_of(const H *h, F f) {
     check(f(h, &out));
     return out;
 }
+
+/** Walks a list by index, making each item as the list's operator[] does. */
+template <class List, class Item>
+class list_iterator {
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Item;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Item;
+
+    list_iterator(const List *list, std::size_t index) : list_(list), index_(index) {}
+    Item operator*() const { return (*list_)[index_]; }
+    list_iterator &operator++() {
+        ++index_;
+        return *this;
+    }
+    list_iterator operator++(int) {
+        list_iterator before = *this;
+        ++index_;
+        return before;
+    }
+    bool operator==(const list_iterator &other) const { return list_ == other.list_ && index_ == other.index_; }
+    bool operator!=(const list_iterator &other) const { return !(*this == other); }
+
+private:
+    const List *list_;
+    std::size_t index_;
+};
 
 /* Where exceptions thrown by callbacks go. */
 inline std::mutex &callback_error_mutex() {
@@ -796,11 +826,10 @@ public:
         detail::check(mesh_attribute_list_get(h_.get(), i, &a));
         return attribute(std::shared_ptr<mesh_attribute>(h_, a));
     }
-    std::vector<attribute> to_vector() const {
-        std::vector<attribute> out;
-        for (std::size_t i = 0; i < size_; i++) out.push_back((*this)[i]);
-        return out;
-    }
+    std::vector<attribute> to_vector() const { return std::vector<attribute>(begin(), end()); }
+    using const_iterator = detail::list_iterator<attribute_list, attribute>;
+    const_iterator begin() const { return const_iterator(this, 0); }
+    const_iterator end() const { return const_iterator(this, size_); }
     const mesh_attribute_list *get() const noexcept { return h_.get(); }
 
 private:
@@ -876,11 +905,10 @@ public:
         detail::check(mesh_object_list_get(h_.get(), i, &o));
         return object(std::shared_ptr<mesh_object>(h_, o));
     }
-    std::vector<object> to_vector() const {
-        std::vector<object> out;
-        for (std::size_t i = 0; i < size_; i++) out.push_back((*this)[i]);
-        return out;
-    }
+    std::vector<object> to_vector() const { return std::vector<object>(begin(), end()); }
+    using const_iterator = detail::list_iterator<object_list, object>;
+    const_iterator begin() const { return const_iterator(this, 0); }
+    const_iterator end() const { return const_iterator(this, size_); }
     const mesh_object_list *get() const noexcept { return h_.get(); }
 
 private:

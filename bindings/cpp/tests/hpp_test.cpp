@@ -565,6 +565,10 @@ void model_objects_get_and_search() {
     same(std::string("SomePowerPlantChimney1"), found[0], "chimney 1");
     same(std::string("SomePowerPlantChimney2"), found[1], "chimney 2");
     same(std::size_t(7), chimneys[0].attribute_count(), "a chimney's attributes");
+    std::vector<std::string> iterated;
+    for (const mesh::object &chimney : chimneys) iterated.push_back(chimney.id());
+    same(std::size_t(2), iterated.size(), "iterated");
+    same(chimneys[0].id() + chimneys[1].id(), iterated[0] + iterated[1], "in list order");
     same(std::size_t(0), s.search_objects(plant, "*[.Type=NoSuchType]").size(), "finding nothing");
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { chimneys[2]; });
     mesh::object_list by_definition = s.search_objects_by_definition(
@@ -575,7 +579,7 @@ void model_objects_get_and_search() {
     mesh::attribute_list raws = s.search_attributes(component_id, "{*}.TsRawAtt", MESH_VIEW_NO_DEFINITIONS);
     same(std::size_t(3), raws.size(), "the plant's and both chimneys' TsRawAtt");
     bool plants = false;
-    for (const auto &a : raws.to_vector()) {
+    for (const mesh::attribute &a : raws) {
         same(std::string("TsRawAtt"), a.name(), "attribute name");
         plants = plants || a.path() == plant_attr("TsRawAtt");
     }
