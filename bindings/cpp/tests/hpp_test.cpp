@@ -497,7 +497,6 @@ void shutdown_and_restart() {
     again.open_session().commit();
 }
 
-
 /* ------------------------------------------------- the model and calculations
  * The emulator's default model: the official tests' SimpleThermalTestModel. */
 
@@ -520,12 +519,20 @@ bool same_bits(double a, double b) {
     return x == y;
 }
 
+/* "a, b, c", sorted: a list compared in one check. */
+std::string sorted_joined(std::vector<std::string> texts) {
+    std::sort(texts.begin(), texts.end());
+    std::string out;
+    for (const auto &t : texts) out += (out.empty() ? "" : ", ") + t;
+    return out;
+}
+
+/* The names of objects or attributes, sorted and joined. */
 template <class T>
-std::vector<std::string> names_of(const T &objects) {
+std::string names_of(const T &items) {
     std::vector<std::string> names;
-    for (const auto &o : objects) names.push_back(o.name());
-    std::sort(names.begin(), names.end());
-    return names;
+    for (const auto &item : items) names.push_back(item.name());
+    return sorted_joined(names);
 }
 
 void model_objects_get_and_search() {
@@ -533,8 +540,7 @@ void model_objects_get_and_search() {
     auto s = c.open_session();
     mesh::object_list models = s.list_models();
     same(std::size_t(2), models.size(), "models");
-    same(std::string("SimpleThermalTestModel, Utility"), names_of(models.to_vector())[0] + ", " + names_of(models.to_vector())[1],
-         "model names");
+    same(std::string("SimpleThermalTestModel, Utility"), names_of(models), "model names");
     same(std::string(""), models[0].owner_id(), "a model has no owner");
 
     for (const std::string &target : {plant, plant_full, plant_id, "{" + plant_id + "}"}) {
@@ -551,19 +557,13 @@ void model_objects_get_and_search() {
         same(1000.0, o.attribute_named("DblAtt").as_double(), "DblAtt");
     }
     mesh::object filtered = s.get_object(plant, MESH_VIEW_NO_DEFINITIONS, "StringAtt,BoolArrayAtt");
-    std::vector<std::string> filtered_names;
-    for (const auto &a : filtered.attributes()) filtered_names.push_back(a.name());
-    std::sort(filtered_names.begin(), filtered_names.end());
-    same(std::string("BoolArrayAtt StringAtt"), filtered_names.at(0) + " " + filtered_names.at(1), "name filter");
-    same(std::size_t(2), filtered_names.size(), "two attributes");
+    same(std::string("BoolArrayAtt, StringAtt"), names_of(filtered.attributes()), "name filter");
     same(std::size_t(0), s.get_object(plant, MESH_VIEW_NO_ATTRIBUTES).attribute_count(), "no attributes");
     throws(MESH_ERROR_NOT_FOUND, [&] { filtered.attribute_named("DblAtt"); });
 
     mesh::object_list chimneys = s.search_objects(plant, "*[.Type=ChimneyElementType]");
     same(std::size_t(2), chimneys.size(), "chimneys");
-    std::vector<std::string> found = names_of(chimneys.to_vector());
-    same(std::string("SomePowerPlantChimney1"), found[0], "chimney 1");
-    same(std::string("SomePowerPlantChimney2"), found[1], "chimney 2");
+    same(std::string("SomePowerPlantChimney1, SomePowerPlantChimney2"), names_of(chimneys), "chimney names");
     same(std::size_t(7), chimneys[0].attribute_count(), "a chimney's attributes");
     std::vector<std::string> iterated;
     for (const mesh::object &chimney : chimneys) iterated.push_back(chimney.id());
@@ -573,8 +573,7 @@ void model_objects_get_and_search() {
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { chimneys[2]; });
     mesh::object_list by_definition = s.search_objects_by_definition(
         "Repository/SimpleThermalTestRepository/ChimneyElementType", MESH_VIEW_NO_ATTRIBUTES);
-    same(found[0] + found[1], names_of(by_definition.to_vector())[0] + names_of(by_definition.to_vector())[1],
-         "by definition");
+    same(names_of(chimneys), names_of(by_definition), "by definition");
 
     mesh::attribute_list raws = s.search_attributes(component_id, "{*}.TsRawAtt", MESH_VIEW_NO_DEFINITIONS);
     same(std::size_t(3), raws.size(), "the plant's and both chimneys' TsRawAtt");
@@ -640,9 +639,8 @@ void model_values_by_type_and_definitions() {
     std::vector<bool> expected_bools = {false, true, false, true, false};
     check(bools.bools() == expected_bools, "BoolArrayAtt");
 
-    std::vector<std::string> owned = p.attribute_named("PlantToChimneyRef").target_ids();
-    std::sort(owned.begin(), owned.end());
-    same(chimney1_id + " " + chimney2_id, owned.at(0) + " " + owned.at(1), "owned chimneys");
+    same(chimney1_id + ", " + chimney2_id, sorted_joined(p.attribute_named("PlantToChimneyRef").target_ids()),
+         "owned chimneys");
     same(chimney2_id, p.attribute_named("SimpleReference").target_id(), "link");
     std::vector<mesh::link_version> versions = p.attribute_named("ReferenceSeriesAtt").versions();
     same(std::size_t(3), versions.size(), "versions");
@@ -668,9 +666,7 @@ void model_values_by_type_and_definitions() {
     same(std::size_t(36), def.id().size(), "definition id");
     same(std::string(""), def.unit(), "no unit");
     same(std::string(""), def.description(), "no description");
-    std::vector<std::string> tags = def.tags();
-    same(std::size_t(2), tags.size(), "tags");
-    same(std::string("Tag1 Tag3"), tags[0] + " " + tags[1], "tag names");
+    same(std::string("Tag1, Tag3"), sorted_joined(def.tags()), "tags");
     same(1000.0, def.default_double(), "default");
     same(-1.7976931348623157e308, def.minimum_double(), "minimum");
     same(1.7976931348623157e308, def.maximum_double(), "maximum");
@@ -749,6 +745,12 @@ void model_updates_seen_after_commit() {
     /* Links, a new object, renamed, moved and deleted: all rolled back. */
     writer.set_links(plant_attr("SimpleReference"), {chimney1_id});
     same(chimney1_id, writer.get_attribute(plant_attr("SimpleReference")).target_id(), "link replaced");
+    const std::string many = plant_attr("PlantToChimneyRefCollection");
+    writer.set_links(many, {});
+    same(std::size_t(0), writer.get_attribute(many).value_count(), "links cleared");
+    writer.set_links(many, {chimney2_id}, true);
+    writer.set_links(many, {chimney1_id}, true);
+    same(chimney1_id + ", " + chimney2_id, sorted_joined(writer.get_attribute(many).target_ids()), "links appended");
     writer.set_link_versions(plant_attr("ReferenceSeriesAtt"), MESH_NO_TIME, MESH_NO_TIME,
                              {{1109721600000LL, chimney1_id}});
     same(std::size_t(1), writer.get_attribute(plant_attr("ReferenceSeriesAtt")).versions().size(), "one version");
@@ -892,6 +894,20 @@ void a_calculated_attribute_and_each_kind_of_result() {
         }
     }
     check(with_values >= 8, "raw values");
+
+    /* A time series attribute read transformed by its id and by its path. */
+    const std::string raw_id = s.get_attribute(raw_path, MESH_VIEW_NO_DEFINITIONS).id();
+    mesh::points by_id = s.read_transformed_timeseries_by_id(raw_id, day_2016, day_2016 + 24 * hour,
+                                                             MESH_RESOLUTION_DAY, MESH_METHOD_MAX, MESH_ZONE_UTC);
+    mesh::points by_path = s.read_transformed_timeseries_by_path(raw_path, day_2016, day_2016 + 24 * hour,
+                                                                 MESH_RESOLUTION_DAY, MESH_METHOD_MAX, MESH_ZONE_UTC);
+    same(std::size_t(1), by_id.size(), "one day");
+    mesh::points day = s.read_timeseries_by_path(raw_path, day_2016, day_2016 + 24 * hour);
+    double max = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < day.size(); i++)
+        if (!std::isnan(day[i].value) && day[i].value > max) max = day[i].value;
+    same(max, by_id[0].value, "the day's maximum, by id");
+    same(max, by_path[0].value, "the day's maximum, by path");
 
     mesh::calc_result run = s.run_calculation(plant, "## = @t('.TsCalcAtt')\n", start_2016, end_2016);
     same(std::int32_t(MESH_CALC_SERIES), run.kind(), "series");
