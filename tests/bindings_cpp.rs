@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use common::bindings::{self, HOW_TO};
-use common::{lib_dir, root};
+use common::{link_args, root};
 
 /// C functions the C++ header does not wrap, and why.
 const NOT_WRAPPED: &[(&str, &str)] = &[(
@@ -56,7 +56,6 @@ fn the_cpp_header_passes_its_tests_as_cpp14_17_and_20() {
         format!("#include \"mesh_capi.hpp\"\n{}", readme_snippet()),
     )
     .unwrap();
-    let lib = lib_dir();
     let source = root().join("bindings/cpp/tests/hpp_test.cpp");
     let tests = std::fs::read_to_string(&source)
         .unwrap()
@@ -82,10 +81,7 @@ fn the_cpp_header_passes_its_tests_as_cpp14_17_and_20() {
             .arg(&snippet)
             .arg("-o")
             .arg(&exe)
-            .arg("-L")
-            .arg(&lib)
-            .arg("-lmesh_capi")
-            .arg(format!("-Wl,-rpath,{}", lib.display()))
+            .args(link_args())
             .output()
             .expect("run the C++ compiler");
         assert!(
