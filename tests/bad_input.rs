@@ -9,15 +9,9 @@ use std::ffi::c_char;
 use std::ptr;
 use std::time::Duration;
 
+use common::bad_input::*;
 use common::*;
 use mesh_status::*;
-
-/// A sentinel an out-pointer starts with, to see it was not written.
-const UNTOUCHED: usize = 0xdead_beef;
-
-fn sentinel<T>() -> *mut T {
-    std::ptr::without_provenance_mut(UNTOUCHED)
-}
 
 #[test]
 fn bad_input_table() {
@@ -59,7 +53,6 @@ fn bad_input_table() {
     let len = &raw mut len_cell;
     let flag = &raw mut flag_cell;
 
-    type Row<'a> = (&'a str, Box<dyn Fn() -> mesh_status + 'a>, mesh_status);
     let rows: Vec<Row> = vec![
         // NULLs
         (
@@ -502,32 +495,7 @@ fn bad_input_table() {
         ),
     ];
 
-    let prime = c("primed");
-    let mut failures = Vec::new();
-    for (name, call, expected) in &rows {
-        // A distinct message first, to see each failure sets its own.
-        let _ = unsafe { mesh_session_attach(conn, prime.as_ptr(), &mut sentinel()) };
-        let status = call();
-        if status != *expected {
-            failures.push(format!(
-                "{name}: got {status:?}, expected {expected:?} ({})",
-                last_error()
-            ));
-        } else if status != MESH_OK && last_error().contains("primed") {
-            failures.push(format!("{name}: no message of its own"));
-        } else if status == MESH_OK && !last_error().contains("primed") {
-            // Destructors given NULL (and every success) leave the last
-            // error alone, so cleanup code never hides the real failure.
-            failures.push(format!("{name}: succeeded but changed the last error"));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} rows wrong:\n{}",
-        failures.len(),
-        rows.len(),
-        failures.join("\n")
-    );
+    check_rows(conn, &rows);
     drop(rows);
 
     // Out-pointers passed above still hold nothing (they were temporaries);

@@ -46,21 +46,36 @@ fn have(program: &str) -> bool {
         .is_ok()
 }
 
-/// The first ```csharp block of the README.
-pub fn readme_snippet() -> String {
+/// The README's ```csharp blocks, in order.
+pub fn readme_snippets() -> Vec<String> {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let start = readme
-        .find("```csharp\n")
-        .expect("a C# snippet in the README")
-        + 10;
-    let end = start + readme[start..].find("```").unwrap();
-    readme[start..end].to_string()
+    let snippets: Vec<String> = readme
+        .split("```csharp\n")
+        .skip(1)
+        .map(|block| block[..block.find("```").expect("a closed C# block")].to_string())
+        .collect();
+    assert!(!snippets.is_empty(), "a C# snippet in the README");
+    snippets
 }
 
 /// The binding's files: `MeshCapi.cs`, one file per area of the API
 /// (`MeshCapi.Catalog.cs`, ...) and the generated `MeshCapi.Native.g.cs`.
 fn binding_sources() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("bindings/dotnet"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cs"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    files
+}
+
+/// The test program: `tests/MeshCapiTests.cs` (its `Main` registers every
+/// test) and the files of more tests (`MeshCapiModelTests.cs`, ...).
+fn test_sources() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("bindings/dotnet/tests"))
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.path())
@@ -79,8 +94,17 @@ fn the_dotnet_binding_passes_its_tests_on_mono() {
     }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dotnet");
     std::fs::create_dir_all(&dir).unwrap();
-    let snippet = dir.join("ReadmeExample.cs");
-    std::fs::write(&snippet, readme_snippet()).unwrap();
+    // Every snippet is compiled with the test program, which runs each
+    // (ReadmeExample, ReadmeModelExample, ...).
+    let snippets: Vec<PathBuf> = readme_snippets()
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let file = dir.join(format!("ReadmeExample{i}.cs"));
+            std::fs::write(&file, text).unwrap();
+            file
+        })
+        .collect();
     let exe = dir.join("MeshCapiTests.exe");
     let sources = root().join("bindings/dotnet");
     // C# 6: what the binding promises (also .NET Framework projects).
@@ -88,8 +112,8 @@ fn the_dotnet_binding_passes_its_tests_on_mono() {
         .args(["-nologo", "-langversion:6", "-warnaserror+", "-warn:4"])
         .arg(format!("-out:{}", exe.display()))
         .args(binding_sources())
-        .arg(sources.join("tests/MeshCapiTests.cs"))
-        .arg(&snippet)
+        .args(test_sources())
+        .args(&snippets)
         .output()
         .expect("run mcs");
     assert!(
@@ -167,6 +191,7 @@ fn the_pinvoke_layer_follows_the_header() {
     // rules a hand edit could break are checked on the committed file.
     let header = c_header::Header::committed();
     let cs = std::fs::read_to_string(root().join("bindings/dotnet/MeshCapi.Native.g.cs")).unwrap();
+    let mut borrowed = Vec::new();
     for f in &header.functions {
         let declaration = cs
             .lines()
@@ -183,20 +208,47 @@ fn the_pinvoke_layer_follows_the_header() {
         };
         assert_eq!(count, f.params.len(), "{}: {declaration}", f.name);
         // Library-owned text is never `string` (the marshaler would free it),
-        // and no runtime's default string marshaling is used.
-        assert!(!declaration.contains("string"), "{declaration}");
+        // and no runtime's default string marshaling is used: no parameter
+        // or return type is a `string` or `StringBuilder` (names may say
+        // "string", e.g. mesh_attribute_value_string).
+        let (head, _) = declaration.split_once('(').unwrap();
+        let types = params
+            .split(',')
+            .filter_map(|p| p.split_whitespace().rev().nth(1))
+            .chain(head.split_whitespace().rev().nth(1));
+        for ty in types {
+            assert!(
+                !["string", "String", "StringBuilder"].contains(&ty),
+                "{declaration}"
+            );
+        }
         if f.ret.pointers > 0 {
             assert!(
                 declaration.contains("static extern IntPtr "),
                 "{declaration}"
             );
         }
+        // A borrowed handle written out must not land in a SafeHandle,
+        // which would free it.
+        let borrows = f
+            .doc
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("a borrow");
         for (p, text) in f.params.iter().zip(params.split(',')) {
             if p.ty.base == "size_t" && p.ty.pointers == 0 {
                 assert!(text.trim().starts_with("UIntPtr"), "{declaration}");
             }
+            if borrows && p.is_out() && p.ty.pointers == 2 {
+                assert!(text.trim().starts_with("out IntPtr "), "{declaration}");
+                borrowed.push(f.name.as_str());
+            }
         }
     }
+    // Objects from lists, attributes from objects and lists.
+    assert!(borrowed.len() >= 4, "{borrowed:?}");
     let imports = cs.matches("[DllImport(").count();
     assert_eq!(imports, header.functions.len());
     assert_eq!(

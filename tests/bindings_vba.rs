@@ -467,17 +467,19 @@ fn declared_names(code: &str) -> Vec<String> {
 }
 
 #[test]
-fn the_readme_snippet_is_the_example_macro() {
+fn the_readme_snippets_are_the_example_macros() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let start = readme
-        .find("```vba\n")
-        .expect("a VBA snippet in the README")
-        + 7;
-    let end = start + readme[start..].find("```").unwrap();
-    let snippet = readme[start..end].replace('\n', "\r\n");
     let example = std::fs::read_to_string(root().join("bindings/vba/MeshExample.bas")).unwrap();
-    assert!(
-        example.contains(&snippet),
-        "the README's VBA snippet is not in bindings/vba/MeshExample.bas"
-    );
+    let snippets: Vec<&str> = readme
+        .split("```vba\n")
+        .skip(1)
+        .map(|block| &block[..block.find("```").expect("a closed VBA block")])
+        .collect();
+    assert!(!snippets.is_empty(), "a VBA snippet in the README");
+    for snippet in snippets {
+        assert!(
+            example.contains(&snippet.replace('\n', "\r\n")),
+            "this VBA snippet of the README is not in bindings/vba/MeshExample.bas:\n{snippet}"
+        );
+    }
 }

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{emulator, lib_dir, root, stdout};
+use common::{emulator, link_args, root, stdout};
 
 /// One checked run at a time: each is heavy, and the machine may be small.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -35,7 +35,6 @@ fn build_asan(source: &str) -> Option<PathBuf> {
     std::fs::create_dir_all(&out_dir).unwrap();
     let exe = out_dir.join(Path::new(source).file_stem().unwrap());
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
-    let lib = lib_dir();
     let output = Command::new(&cc)
         .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
         .args(["-fsanitize=address,undefined", "-fno-omit-frame-pointer"])
@@ -45,13 +44,7 @@ fn build_asan(source: &str) -> Option<PathBuf> {
         .arg(root().join(source))
         .arg("-o")
         .arg(&exe)
-        .arg("-L")
-        .arg(&lib)
-        .arg("-lmesh_capi")
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
-        // DT_RPATH, searched before LD_LIBRARY_PATH: cargo puts target/debug
-        // there, where a stale library from an earlier `cargo build` may be.
-        .arg("-Wl,--disable-new-dtags")
+        .args(link_args())
         .output()
         .ok()?;
     if !output.status.success() {

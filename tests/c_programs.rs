@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -104,31 +103,8 @@ fn a_session_crosses_processes() {
 
 #[test]
 fn tls_token_connects_with_a_root_certificate_and_a_token() {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_pem = ca_params.self_signed(&ca_key).unwrap().pem();
-    let ca = Issuer::new(ca_params, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec!["mesh.example".to_string()])
-        .unwrap()
-        .signed_by(&key, &ca)
-        .unwrap();
-    let emu = common::Emulator::start_local(common::Config {
-        tls: Some(mesh_emulator::TlsIdentity {
-            cert_pem: cert.pem(),
-            key_pem: key.serialize_pem(),
-        }),
-        tokens: Some(std::collections::HashMap::from([(
-            "demo-token".to_string(),
-            mesh_emulator::Identity::named("Demo User"),
-        )])),
-        ..Default::default()
-    })
-    .unwrap();
-    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tls_token_root.pem");
-    std::fs::write(&root, ca_pem).unwrap();
+    let (emu, root) =
+        common::bindings::tls_emulator(&["demo-token"], "Demo User", "tls_token_root.pem");
     let exe = build("examples-c/tls_token.c");
     let address = format!("https://{}", emu.addr());
     let root = root.to_str().unwrap();

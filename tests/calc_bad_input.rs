@@ -9,15 +9,10 @@ use std::ffi::c_char;
 use std::ptr;
 use std::time::Duration;
 
+use common::bad_input::*;
 use common::calc::*;
 use common::*;
 use mesh_status::*;
-
-const UNTOUCHED: usize = 0xdead_beef;
-
-fn sentinel<T>() -> *mut T {
-    std::ptr::without_provenance_mut(UNTOUCHED)
-}
 
 /// A result handle of each kind, made by the server.
 fn result_of(session: *mut mesh_session, expression: &str) -> *mut mesh_calc_result {
@@ -86,7 +81,6 @@ fn bad_calculation_input_table() {
     let utc = MESH_ZONE_UTC;
     let none = MESH_NO_TIME;
 
-    type Row<'a> = (&'a str, Box<dyn Fn() -> mesh_status + 'a>, mesh_status);
     let rows: Vec<Row> = vec![
         // mesh_calculation_run
         (
@@ -688,30 +682,7 @@ fn bad_calculation_input_table() {
         emu.calls("RunCalculation"),
         emu.calls("ReadTransformedTimeseries"),
     );
-    let prime = c("primed");
-    let mut failures = Vec::new();
-    for (name, call, expected) in &rows {
-        // A distinct message first, to see each failure sets its own.
-        let _ = unsafe { mesh_session_attach(conn, prime.as_ptr(), &mut sentinel()) };
-        let status = call();
-        if status != *expected {
-            failures.push(format!(
-                "{name}: got {status:?}, expected {expected:?} ({})",
-                last_error()
-            ));
-        } else if status != MESH_OK && last_error().contains("primed") {
-            failures.push(format!("{name}: no message of its own"));
-        } else if status == MESH_OK && !last_error().contains("primed") {
-            failures.push(format!("{name}: succeeded but changed the last error"));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} rows wrong:\n{}",
-        failures.len(),
-        rows.len(),
-        failures.join("\n")
-    );
+    check_rows(conn, &rows);
     drop(rows);
     assert_eq!(
         (

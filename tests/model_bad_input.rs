@@ -9,16 +9,10 @@ use std::ffi::c_char;
 use std::ptr;
 use std::time::Duration;
 
+use common::bad_input::*;
 use common::model::*;
 use common::*;
 use mesh_status::*;
-
-/// A sentinel an out-pointer starts with, to see it was not written.
-const UNTOUCHED: usize = 0xdead_beef;
-
-fn sentinel<T>() -> *mut T {
-    std::ptr::without_provenance_mut(UNTOUCHED)
-}
 
 #[test]
 fn bad_model_input_table() {
@@ -113,7 +107,6 @@ fn bad_model_input_table() {
     use MESH_ERROR_BUFFER_TOO_SMALL as SMALL;
     use MESH_ERROR_INVALID_ARGUMENT as ARG;
     use MESH_ERROR_INVALID_HANDLE as HANDLE;
-    type Row<'a> = (&'a str, Box<dyn Fn() -> mesh_status + 'a>, mesh_status);
     let rows: Vec<Row> = vec![
         // Session calls: sessions, targets, views, filters, out-pointers.
         (
@@ -726,30 +719,7 @@ fn bad_model_input_table() {
         ),
     ];
 
-    let prime = c("primed");
-    let mut failures = Vec::new();
-    for (name, call, expected) in &rows {
-        // A distinct message first, to see each failure sets its own.
-        let _ = unsafe { mesh_session_attach(conn, prime.as_ptr(), &mut sentinel()) };
-        let status = call();
-        if status != *expected {
-            failures.push(format!(
-                "{name}: got {status:?}, expected {expected:?} ({})",
-                last_error()
-            ));
-        } else if status != MESH_OK && last_error().contains("primed") {
-            failures.push(format!("{name}: no message of its own"));
-        } else if status == MESH_OK && !last_error().contains("primed") {
-            failures.push(format!("{name}: a NULL destructor touched the last error"));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} rows wrong:\n{}",
-        failures.len(),
-        rows.len(),
-        failures.join("\n")
-    );
+    check_rows(conn, &rows);
     drop(rows);
     assert_eq!(out_object.addr(), UNTOUCHED);
     assert_eq!(out_list.addr(), UNTOUCHED);

@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use c_header::Header;
-use common::{emulator, lib_dir, root};
+use common::{emulator, lib_dir, link_args, root};
 
 /// Names a header may carry without the prefix: the Arrow C Data Interface
 /// structs and macros, which the Arrow project names.
@@ -75,7 +75,6 @@ fn compile_c(name: &str, source: &str) -> PathBuf {
     let path = dir.join(format!("{name}.c"));
     std::fs::write(&path, source).unwrap();
     let exe = dir.join(name);
-    let lib = lib_dir();
     let out = Command::new("cc")
         .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"])
         .arg("-I")
@@ -83,10 +82,7 @@ fn compile_c(name: &str, source: &str) -> PathBuf {
         .arg(&path)
         .arg("-o")
         .arg(&exe)
-        .arg("-L")
-        .arg(&lib)
-        .arg("-lmesh_capi")
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .args(link_args())
         .output()
         .expect("cc");
     assert!(

@@ -264,13 +264,20 @@ fn result(results: &[(String, String)], key: &str) -> Result<f64> {
         .ok_or_else(|| format!("no RESULT {key}"))
 }
 
-/// The directory holding libmesh_capi.so for this build profile.
+/// The directory holding libmesh_capi.so for this build profile: the newer
+/// of the profile directory and its `deps/` (`cargo test` refreshes only
+/// `deps/`, so the other copy may be left from an older `cargo build`).
 fn lib_dir() -> Result<PathBuf> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let dir = exe.parent().ok_or("no exe dir")?;
     [dir.to_path_buf(), dir.join("deps")]
         .into_iter()
-        .find(|d| d.join("libmesh_capi.so").exists())
+        .filter_map(|d| {
+            let modified = d.join("libmesh_capi.so").metadata().ok()?.modified().ok()?;
+            Some((modified, d))
+        })
+        .max_by_key(|(modified, _)| *modified)
+        .map(|(_, d)| d)
         .ok_or_else(|| {
             format!(
                 "libmesh_capi.so not found next to {}: build it first (cargo build -p mesh-capi, with the same profile)",
@@ -307,7 +314,10 @@ impl Harness {
                 .arg("-L")
                 .arg(&lib)
                 .args(["-lmesh_capi", "-lpthread"])
-                .arg(format!("-Wl,-rpath,{}", lib.display())),
+                .arg(format!("-Wl,-rpath,{}", lib.display()))
+                // DT_RPATH, searched before LD_LIBRARY_PATH, where cargo puts
+                // the profile directory and so possibly a stale library.
+                .arg("-Wl,--disable-new-dtags"),
             "compiling bench/c/bench.c",
         )?;
         let peer = |kind: &str| vec!["peer".to_string(), kind.to_string()];

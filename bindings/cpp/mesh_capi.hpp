@@ -2,8 +2,14 @@
  * mesh_capi.hpp: a header-only C++ wrapper of mesh_capi.h (C++14 or later).
  *
  * - RAII: mesh::options, mesh::connection, mesh::session, mesh::points,
- *   mesh::timeseries_resource and mesh::units own their handles and free
+ *   mesh::timeseries_resource, mesh::units, mesh::xy_sets,
+ *   mesh::rating_curve and mesh::calc_result own their handles and free
  *   them in their destructors; they move, never copy.
+ * - Model results are views that copy: mesh::object_list,
+ *   mesh::attribute_list, mesh::object, mesh::attribute and
+ *   mesh::attribute_definition share their owner (the list, or the object
+ *   or attribute read alone), which is freed when the last view of it
+ *   goes; a view stays valid after its session is closed.
  * - Errors: every failure throws mesh::error, carrying the mesh_status and
  *   the library's message.
  * - Text: std::string in and out, UTF-8.
@@ -18,8 +24,9 @@
  *   the library: they go to the handler set with
  *   mesh::set_callback_error_handler, or are dropped.
  * - Numbers the C API defines as macros (MESH_CURVE_*, MESH_RESOLUTION_*,
- *   MESH_FLAG_*) are used as they are: a server may send values newer than
- *   this header.
+ *   MESH_FLAG_*, MESH_VALUE_TYPE_*, MESH_VIEW_*, MESH_CALC_*, MESH_METHOD_*,
+ *   MESH_ZONE_*, MESH_NO_TIME) are used as they are: a server may send
+ *   values newer than this header.
  *
  * Every class is as thread-safe as the C API: any thread may use any object,
  * except that moving or destroying one must not race with its use.
@@ -34,6 +41,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -98,6 +106,49 @@ std::string read_text(F f) {
     text.resize(len);
     return text;
 }
+
+/** Text of a handle, read by f(handle, buf, cap, &len). */
+template <class H, class F>
+std::string text_of(const H *h, F f) {
+    return read_text([h, f](char *b, std::size_t c, std::size_t *l) { return f(h, b, c, l); });
+}
+
+/** A number of a handle, written by f(handle, &out). */
+template <class T, class H, class F>
+T number_of(const H *h, F f) {
+    T out = T();
+    check(f(h, &out));
+    return out;
+}
+
+/** Walks a list by index, making each item as the list's operator[] does. */
+template <class List, class Item>
+class list_iterator {
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Item;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Item;
+
+    list_iterator(const List *list, std::size_t index) : list_(list), index_(index) {}
+    Item operator*() const { return (*list_)[index_]; }
+    list_iterator &operator++() {
+        ++index_;
+        return *this;
+    }
+    list_iterator operator++(int) {
+        list_iterator before = *this;
+        ++index_;
+        return before;
+    }
+    bool operator==(const list_iterator &other) const { return list_ == other.list_ && index_ == other.index_; }
+    bool operator!=(const list_iterator &other) const { return !(*this == other); }
+
+private:
+    const List *list_;
+    std::size_t index_;
+};
 
 /* Where exceptions thrown by callbacks go. */
 inline std::mutex &callback_error_mutex() {
@@ -575,6 +626,564 @@ private:
     bool set_unit_ = false, set_time_zone_ = false;
 };
 
+/* ------------------------------------------------------------------- model */
+
+/*
+ * Model results come from the library as one owner (a list, or an object or
+ * attribute read alone) lending out item handles that are valid until the
+ * owner is freed. Here every item is a copyable view holding a shared_ptr
+ * that aliases its owner's: a view keeps its owner alive, so no view can
+ * outlive the data it reads, whatever order the host drops them in.
+ */
+
+class attribute;
+
+/** The definition an attribute was read with (MESH_VIEW_FULL): a view of the attribute. */
+class attribute_definition {
+public:
+    std::string id() const { return text(mesh_attribute_definition_id); }
+    /** "Repository/...". */
+    std::string path() const { return text(mesh_attribute_definition_path); }
+    std::string description() const { return text(mesh_attribute_definition_description); }
+    std::string name_space() const { return text(mesh_attribute_definition_namespace); }
+    /** E.g. "DoubleAttributeDefinition". */
+    std::string type_name() const { return text(mesh_attribute_definition_type_name); }
+    std::string unit() const { return text(mesh_attribute_definition_unit); }
+    std::string template_expression() const { return text(mesh_attribute_definition_template_expression); }
+    /** Of a string or UTC time definition, as Mesh sends it. */
+    std::string default_string() const { return text(mesh_attribute_definition_default_string); }
+    std::string minimum_string() const { return text(mesh_attribute_definition_minimum_string); }
+    std::string maximum_string() const { return text(mesh_attribute_definition_maximum_string); }
+    /** The object type a relation points at. */
+    std::string target_type_name() const { return text(mesh_attribute_definition_target_type_name); }
+    std::vector<std::string> tags() const {
+        std::size_t n = 0;
+        detail::check(mesh_attribute_definition_tag_count(h_.get(), &n));
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < n; i++)
+            out.push_back(detail::read_text([this, i](char *b, std::size_t c, std::size_t *l) {
+                return mesh_attribute_definition_tag(h_.get(), i, b, c, l);
+            }));
+        return out;
+    }
+    std::int64_t minimum_cardinality() const {
+        return number<std::int64_t>(mesh_attribute_definition_minimum_cardinality);
+    }
+    std::int64_t maximum_cardinality() const {
+        return number<std::int64_t>(mesh_attribute_definition_maximum_cardinality);
+    }
+    std::int64_t default_int() const { return number<std::int64_t>(mesh_attribute_definition_default_int); }
+    std::int64_t minimum_int() const { return number<std::int64_t>(mesh_attribute_definition_minimum_int); }
+    std::int64_t maximum_int() const { return number<std::int64_t>(mesh_attribute_definition_maximum_int); }
+    double default_double() const { return number<double>(mesh_attribute_definition_default_double); }
+    double minimum_double() const { return number<double>(mesh_attribute_definition_minimum_double); }
+    double maximum_double() const { return number<double>(mesh_attribute_definition_maximum_double); }
+    bool default_bool() const { return number<std::int32_t>(mesh_attribute_definition_default_bool) != 0; }
+
+private:
+    friend class attribute;
+    explicit attribute_definition(std::shared_ptr<mesh_attribute> h) : h_(std::move(h)) {}
+    template <class F>
+    std::string text(F f) const {
+        return detail::text_of(h_.get(), f);
+    }
+    template <class T, class F>
+    T number(F f) const {
+        return detail::number_of<T>(h_.get(), f);
+    }
+    std::shared_ptr<mesh_attribute> h_;
+};
+
+/** One version of a versioned link: from when, to which object ("" for none). */
+struct link_version {
+    std::int64_t valid_from_ms;
+    std::string target_id;
+};
+
+/**
+ * An attribute: read alone (session::get_attribute) or a view into an object
+ * or attribute list, which it keeps alive. Values by index and type; a
+ * value of another type, or an index out of range, throws
+ * MESH_ERROR_INVALID_ARGUMENT.
+ */
+class attribute {
+public:
+    std::string id() const { return text(mesh_attribute_id); }
+    std::string path() const { return text(mesh_attribute_path); }
+    std::string name() const { return text(mesh_attribute_name); }
+    /** "" when the server did not say. */
+    std::string owner_id() const { return text(mesh_attribute_owner_id); }
+    /** A MESH_VALUE_TYPE_* number. */
+    std::int32_t value_type() const { return number<std::int32_t>(mesh_attribute_value_type); }
+    bool is_collection() const { return number<std::int32_t>(mesh_attribute_is_collection) != 0; }
+    /** 1 for a single value; one per element or relation target; 0 for XY sets and rating curves. */
+    std::size_t value_count() const { return number<std::size_t>(mesh_attribute_value_count); }
+
+    std::int64_t as_int(std::size_t i = 0) const { return value<std::int64_t>(mesh_attribute_value_int, i); }
+    double as_double(std::size_t i = 0) const { return value<double>(mesh_attribute_value_double, i); }
+    bool as_bool(std::size_t i = 0) const { return value<std::int32_t>(mesh_attribute_value_bool, i) != 0; }
+    /** ms since the Unix epoch, UTC. */
+    std::int64_t as_utc_time(std::size_t i = 0) const {
+        return value<std::int64_t>(mesh_attribute_value_utc_time, i);
+    }
+    std::string as_string(std::size_t i = 0) const { return indexed_text(mesh_attribute_value_string, i); }
+    /** The object a relation value points at; "" for none. */
+    std::string target_id(std::size_t i = 0) const { return indexed_text(mesh_attribute_value_target_id, i); }
+
+    /** Every value of a collection (or the one value of a single attribute). */
+    std::vector<std::int64_t> ints() const { return all([this](std::size_t i) { return as_int(i); }); }
+    std::vector<double> doubles() const { return all([this](std::size_t i) { return as_double(i); }); }
+    std::vector<bool> bools() const {
+        std::vector<bool> out;
+        for (std::size_t i = 0, n = value_count(); i < n; i++) out.push_back(as_bool(i));
+        return out;
+    }
+    std::vector<std::int64_t> utc_times() const { return all([this](std::size_t i) { return as_utc_time(i); }); }
+    std::vector<std::string> strings() const { return all([this](std::size_t i) { return as_string(i); }); }
+    std::vector<std::string> target_ids() const { return all([this](std::size_t i) { return target_id(i); }); }
+
+    /** Of a time series attribute: 0 when none is connected (see connected_resource). */
+    std::int64_t timeseries_key() const { return number<std::int64_t>(mesh_attribute_timeseries_key); }
+    /** The connected series' catalog entry, or nullptr when none is connected. */
+    std::unique_ptr<timeseries_resource> connected_resource() const {
+        mesh_timeseries_resource *r = nullptr;
+        detail::check(mesh_attribute_timeseries_resource(h_.get(), &r));
+        if (r == nullptr) return nullptr;
+        timeseries_resource owned(r); /* freed if the allocation below fails */
+        return std::unique_ptr<timeseries_resource>(new timeseries_resource(std::move(owned)));
+    }
+    /** Its local expression, or the definition's template when it has none. */
+    std::string timeseries_expression() const { return text(mesh_attribute_timeseries_expression); }
+    bool has_local_expression() const {
+        return number<std::int32_t>(mesh_attribute_timeseries_is_local_expression) != 0;
+    }
+    /** The versions of versioned link value i, in time order. */
+    std::vector<link_version> versions(std::size_t i = 0) const {
+        std::size_t n = 0;
+        detail::check(mesh_attribute_version_count(h_.get(), i, &n));
+        std::vector<link_version> out;
+        for (std::size_t v = 0; v < n; v++) {
+            link_version lv;
+            detail::check(mesh_attribute_version_valid_from(h_.get(), i, v, &lv.valid_from_ms));
+            lv.target_id = detail::read_text([this, i, v](char *b, std::size_t c, std::size_t *l) {
+                return mesh_attribute_version_target_id(h_.get(), i, v, b, c, l);
+            });
+            out.push_back(lv);
+        }
+        return out;
+    }
+
+    bool has_definition() const { return number<std::int32_t>(mesh_attribute_has_definition) != 0; }
+    /** Throws MESH_ERROR_INVALID_ARGUMENT (on use) when read without definitions. */
+    attribute_definition definition() const { return attribute_definition(h_); }
+
+    const mesh_attribute *get() const noexcept { return h_.get(); }
+
+private:
+    friend class object;
+    friend class attribute_list;
+    friend class session;
+    explicit attribute(std::shared_ptr<mesh_attribute> h) : h_(std::move(h)) {}
+    /** Owns what mesh_attribute_get returned. */
+    static attribute owned(mesh_attribute *a) {
+        return attribute(std::shared_ptr<mesh_attribute>(a, [](mesh_attribute *p) { mesh_attribute_free(p); }));
+    }
+    template <class F>
+    std::string text(F f) const {
+        return detail::text_of(h_.get(), f);
+    }
+    template <class F>
+    std::string indexed_text(F f, std::size_t i) const {
+        return detail::read_text(
+            [this, f, i](char *b, std::size_t c, std::size_t *l) { return f(h_.get(), i, b, c, l); });
+    }
+    template <class T, class F>
+    T number(F f) const {
+        return detail::number_of<T>(h_.get(), f);
+    }
+    template <class T, class F>
+    T value(F f, std::size_t i) const {
+        T out = T();
+        detail::check(f(h_.get(), i, &out));
+        return out;
+    }
+    template <class F>
+    auto all(F f) const -> std::vector<decltype(f(0))> {
+        std::vector<decltype(f(0))> out;
+        for (std::size_t i = 0, n = value_count(); i < n; i++) out.push_back(f(i));
+        return out;
+    }
+    std::shared_ptr<mesh_attribute> h_;
+};
+
+/** Attributes a search found; attribute views keep the list alive. */
+class attribute_list {
+public:
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    attribute operator[](std::size_t i) const {
+        mesh_attribute *a = nullptr;
+        detail::check(mesh_attribute_list_get(h_.get(), i, &a));
+        return attribute(std::shared_ptr<mesh_attribute>(h_, a));
+    }
+    std::vector<attribute> to_vector() const { return std::vector<attribute>(begin(), end()); }
+    using const_iterator = detail::list_iterator<attribute_list, attribute>;
+    const_iterator begin() const { return const_iterator(this, 0); }
+    const_iterator end() const { return const_iterator(this, size_); }
+    const mesh_attribute_list *get() const noexcept { return h_.get(); }
+
+private:
+    friend class session;
+    explicit attribute_list(mesh_attribute_list *l)
+        : h_(l, [](mesh_attribute_list *p) { mesh_attribute_list_free(p); }) {
+        detail::check(mesh_attribute_list_count(l, &size_));
+    }
+    std::shared_ptr<mesh_attribute_list> h_;
+    std::size_t size_ = 0;
+};
+
+/**
+ * An object (or model): read alone, created, or a view into an object list,
+ * which it keeps alive. Its attributes are those it was read with (see the
+ * view and name filter of the call).
+ */
+class object {
+public:
+    std::string id() const { return text(mesh_object_id); }
+    std::string path() const { return text(mesh_object_path); }
+    std::string name() const { return text(mesh_object_name); }
+    /** Its object (or model) definition's name. */
+    std::string type_name() const { return text(mesh_object_type_name); }
+    /** The owning ownership attribute; "" for a model. */
+    std::string owner_id() const { return text(mesh_object_owner_id); }
+    std::string owner_path() const { return text(mesh_object_owner_path); }
+    std::size_t attribute_count() const {
+        std::size_t n = 0;
+        detail::check(mesh_object_attribute_count(h_.get(), &n));
+        return n;
+    }
+    /** Attribute i, in the server's order. */
+    attribute attribute_at(std::size_t i) const {
+        mesh_attribute *a = nullptr;
+        detail::check(mesh_object_attribute(h_.get(), i, &a));
+        return attribute(std::shared_ptr<mesh_attribute>(h_, a));
+    }
+    /** By name; MESH_ERROR_NOT_FOUND when it was not read. */
+    attribute attribute_named(const std::string &name) const {
+        mesh_attribute *a = nullptr;
+        detail::check(mesh_object_attribute_by_name(h_.get(), name.c_str(), &a));
+        return attribute(std::shared_ptr<mesh_attribute>(h_, a));
+    }
+    std::vector<attribute> attributes() const {
+        std::vector<attribute> out;
+        for (std::size_t i = 0, n = attribute_count(); i < n; i++) out.push_back(attribute_at(i));
+        return out;
+    }
+    const mesh_object *get() const noexcept { return h_.get(); }
+
+private:
+    friend class object_list;
+    friend class session;
+    explicit object(std::shared_ptr<mesh_object> h) : h_(std::move(h)) {}
+    static object owned(mesh_object *o) {
+        return object(std::shared_ptr<mesh_object>(o, [](mesh_object *p) { mesh_object_free(p); }));
+    }
+    template <class F>
+    std::string text(F f) const {
+        return detail::text_of(h_.get(), f);
+    }
+    std::shared_ptr<mesh_object> h_;
+};
+
+/** Objects a search or the model list found; object views keep the list alive. */
+class object_list {
+public:
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    object operator[](std::size_t i) const {
+        mesh_object *o = nullptr;
+        detail::check(mesh_object_list_get(h_.get(), i, &o));
+        return object(std::shared_ptr<mesh_object>(h_, o));
+    }
+    std::vector<object> to_vector() const { return std::vector<object>(begin(), end()); }
+    using const_iterator = detail::list_iterator<object_list, object>;
+    const_iterator begin() const { return const_iterator(this, 0); }
+    const_iterator end() const { return const_iterator(this, size_); }
+    const mesh_object_list *get() const noexcept { return h_.get(); }
+
+private:
+    friend class session;
+    explicit object_list(mesh_object_list *l) : h_(l, [](mesh_object_list *p) { mesh_object_list_free(p); }) {
+        detail::check(mesh_object_list_count(l, &size_));
+    }
+    std::shared_ptr<mesh_object_list> h_;
+    std::size_t size_ = 0;
+};
+
+/** Id and path of a model thing (session::linked_from). */
+struct model_ref {
+    std::string id;
+    std::string path;
+};
+
+/* ------------------------------------------------------ XY sets and curves */
+
+/** One curve of an XY set: reference value z and points (x[i], y[i]). */
+struct xy_curve {
+    double reference_value;
+    std::vector<double> x;
+    std::vector<double> y;
+};
+
+/** XY sets as read (session::get_xy_sets) or built here to send (session::update_xy_sets). */
+class xy_sets {
+public:
+    xy_sets() {
+        mesh_xy_sets *s = nullptr;
+        detail::check(mesh_xy_sets_new(&s));
+        h_.reset(s);
+    }
+    /** Adds an empty set; MESH_NO_TIME for the one set of an unversioned attribute. */
+    xy_sets &add_set(std::int64_t valid_from_ms) {
+        detail::check(mesh_xy_sets_add_set(h_.get(), valid_from_ms));
+        return *this;
+    }
+    /** Adds a curve to the last set added; x and y of equal length. */
+    xy_sets &add_curve(double reference_value, const std::vector<double> &x, const std::vector<double> &y) {
+        if (x.size() != y.size())
+            throw error(MESH_ERROR_INVALID_ARGUMENT, "mesh::xy_sets::add_curve: x and y differ in length");
+        detail::check(mesh_xy_sets_add_curve(h_.get(), reference_value, x.data(), y.data(), x.size()));
+        return *this;
+    }
+    std::size_t size() const {
+        std::size_t n = 0;
+        detail::check(mesh_xy_sets_count(h_.get(), &n));
+        return n;
+    }
+    /** MESH_NO_TIME for the set of an unversioned attribute. */
+    std::int64_t valid_from(std::size_t set) const {
+        std::int64_t ms = 0;
+        detail::check(mesh_xy_sets_valid_from(h_.get(), set, &ms));
+        return ms;
+    }
+    std::vector<xy_curve> curves(std::size_t set) const {
+        std::size_t n = 0;
+        detail::check(mesh_xy_sets_curve_count(h_.get(), set, &n));
+        std::vector<xy_curve> out;
+        for (std::size_t c = 0; c < n; c++) {
+            xy_curve curve;
+            detail::check(mesh_xy_sets_curve_reference_value(h_.get(), set, c, &curve.reference_value));
+            std::size_t points = 0;
+            detail::check(mesh_xy_sets_curve_point_count(h_.get(), set, c, &points));
+            curve.x.resize(points);
+            curve.y.resize(points);
+            detail::check(mesh_xy_sets_curve_points(h_.get(), set, c, curve.x.data(), curve.y.data(), points));
+            out.push_back(std::move(curve));
+        }
+        return out;
+    }
+    const mesh_xy_sets *get() const noexcept { return h_.get(); }
+
+private:
+    friend class session;
+    explicit xy_sets(mesh_xy_sets *s) : h_(s) {}
+    struct free_sets {
+        void operator()(mesh_xy_sets *s) const noexcept { mesh_xy_sets_free(s); }
+    };
+    std::unique_ptr<mesh_xy_sets, free_sets> h_;
+};
+
+/** A rating curve segment: up to x_range_until, with factors a, b, c. */
+struct rating_segment {
+    double x_range_until;
+    double factor_a;
+    double factor_b;
+    double factor_c;
+};
+
+/** Rating curve versions as read (session::get_rating_curve) or built to send. */
+class rating_curve {
+public:
+    rating_curve() {
+        mesh_rating_curve *c = nullptr;
+        detail::check(mesh_rating_curve_new(&c));
+        h_.reset(c);
+    }
+    rating_curve &add_version(std::int64_t valid_from_ms, double x_range_from,
+                              const std::vector<rating_segment> &segments) {
+        std::vector<double> until, a, b, c;
+        for (const auto &s : segments) {
+            until.push_back(s.x_range_until);
+            a.push_back(s.factor_a);
+            b.push_back(s.factor_b);
+            c.push_back(s.factor_c);
+        }
+        detail::check(mesh_rating_curve_add_version(h_.get(), valid_from_ms, x_range_from, until.data(), a.data(),
+                                                    b.data(), c.data(), segments.size()));
+        return *this;
+    }
+    std::size_t size() const {
+        std::size_t n = 0;
+        detail::check(mesh_rating_curve_version_count(h_.get(), &n));
+        return n;
+    }
+    std::int64_t valid_from(std::size_t version) const {
+        std::int64_t ms = 0;
+        detail::check(mesh_rating_curve_valid_from(h_.get(), version, &ms));
+        return ms;
+    }
+    double x_range_from(std::size_t version) const {
+        double x = 0;
+        detail::check(mesh_rating_curve_x_range_from(h_.get(), version, &x));
+        return x;
+    }
+    std::vector<rating_segment> segments(std::size_t version) const {
+        std::size_t n = 0;
+        detail::check(mesh_rating_curve_segment_count(h_.get(), version, &n));
+        std::vector<double> until(n), a(n), b(n), c(n);
+        detail::check(
+            mesh_rating_curve_segments(h_.get(), version, until.data(), a.data(), b.data(), c.data(), n));
+        std::vector<rating_segment> out;
+        for (std::size_t i = 0; i < n; i++) out.push_back(rating_segment{until[i], a[i], b[i], c[i]});
+        return out;
+    }
+    const mesh_rating_curve *get() const noexcept { return h_.get(); }
+
+private:
+    friend class session;
+    explicit rating_curve(mesh_rating_curve *c) : h_(c) {}
+    struct free_curve {
+        void operator()(mesh_rating_curve *c) const noexcept { mesh_rating_curve_free(c); }
+    };
+    std::unique_ptr<mesh_rating_curve, free_curve> h_;
+};
+
+/* ------------------------------------------------------------ calculations */
+
+/**
+ * What a calculation gave: series, numbers or strings (kind()), by index. It
+ * holds its data itself: valid after its session is closed.
+ */
+class calc_result {
+public:
+    /** MESH_CALC_SERIES, _NUMBERS, _STRINGS, or MESH_CALC_NONE. */
+    std::int32_t kind() const {
+        std::int32_t k = 0;
+        detail::check(mesh_calc_result_kind(h_.get(), &k));
+        return k;
+    }
+    std::size_t size() const {
+        std::size_t n = 0;
+        detail::check(mesh_calc_result_count(h_.get(), &n));
+        return n;
+    }
+    /** Series i (of a MESH_CALC_SERIES result); the points outlive this result. */
+    points series(std::size_t i) const {
+        mesh_points *p = nullptr;
+        detail::check(mesh_calc_result_series(h_.get(), i, &p));
+        return points(p);
+    }
+    /** A MESH_RESOLUTION_* number. */
+    std::int32_t resolution(std::size_t i) const {
+        std::int32_t r = 0;
+        detail::check(mesh_calc_result_resolution(h_.get(), i, &r));
+        return r;
+    }
+    /** Number i (NaN where Mesh found no value). */
+    double number(std::size_t i) const {
+        double v = 0;
+        detail::check(mesh_calc_result_number(h_.get(), i, &v));
+        return v;
+    }
+    std::string string(std::size_t i) const {
+        return detail::read_text([this, i](char *b, std::size_t c, std::size_t *l) {
+            return mesh_calc_result_string(h_.get(), i, b, c, l);
+        });
+    }
+    std::vector<double> numbers() const {
+        std::vector<double> out;
+        for (std::size_t i = 0, n = size(); i < n; i++) out.push_back(number(i));
+        return out;
+    }
+    std::vector<std::string> strings() const {
+        std::vector<std::string> out;
+        for (std::size_t i = 0, n = size(); i < n; i++) out.push_back(string(i));
+        return out;
+    }
+    const mesh_calc_result *get() const noexcept { return h_.get(); }
+
+private:
+    friend class session;
+    explicit calc_result(mesh_calc_result *r) : h_(r) {}
+    struct free_result {
+        void operator()(mesh_calc_result *r) const noexcept { mesh_calc_result_free(r); }
+    };
+    std::unique_ptr<mesh_calc_result, free_result> h_;
+};
+
+/**
+ * Text of Mesh's calculation language, built by the library. A search
+ * string "" means the series the calculation is relative to.
+ */
+namespace calc {
+
+namespace detail {
+inline const char *search_or_null(const std::string &search) { return search.empty() ? nullptr : search.c_str(); }
+} // namespace detail
+
+/** text as a string literal ('O''Neil'): the one safe way to put user text into an expression. */
+inline std::string quote(const std::string &text) {
+    return mesh::detail::read_text(
+        [&](char *b, std::size_t c, std::size_t *l) { return mesh_calc_quote(text.c_str(), b, c, l); });
+}
+/** E.g. "UTC20160105174811123". */
+inline std::string time_literal(std::int64_t ms) {
+    return mesh::detail::read_text(
+        [ms](char *b, std::size_t c, std::size_t *l) { return mesh_calc_time_literal(ms, b, c, l); });
+}
+/** The expressions session::calc_* run. */
+inline std::string transform_expression(const std::string &search, std::int32_t resolution, std::int32_t method,
+                                        std::int32_t zone) {
+    return mesh::detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
+        return mesh_calc_expression_transform(detail::search_or_null(search), resolution, method, zone, b, c, l);
+    });
+}
+inline std::string sum_expression(const std::string &search) {
+    return mesh::detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
+        return mesh_calc_expression_sum(detail::search_or_null(search), b, c, l);
+    });
+}
+inline std::string sum_list_expression(const std::string &search) {
+    return mesh::detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
+        return mesh_calc_expression_sum_list(detail::search_or_null(search), b, c, l);
+    });
+}
+inline std::string all_forecasts_expression(const std::string &search) {
+    return mesh::detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
+        return mesh_calc_expression_all_forecasts(detail::search_or_null(search), b, c, l);
+    });
+}
+inline std::string forecast_expression(const std::string &search, std::int64_t t0_min_ms = MESH_NO_TIME,
+                                       std::int64_t t0_max_ms = MESH_NO_TIME,
+                                       std::int64_t available_at_ms = MESH_NO_TIME) {
+    return mesh::detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
+        return mesh_calc_expression_forecast(detail::search_or_null(search), t0_min_ms, t0_max_ms, available_at_ms,
+                                             b, c, l);
+    });
+}
+inline std::string historical_versions_expression(const std::string &search, std::int32_t max_versions) {
+    return mesh::detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
+        return mesh_calc_expression_historical_versions(detail::search_or_null(search), max_versions, b, c, l);
+    });
+}
+inline std::string as_of_time_expression(const std::string &search, std::int64_t available_at_ms) {
+    return mesh::detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
+        return mesh_calc_expression_as_of_time(detail::search_or_null(search), available_at_ms, b, c, l);
+    });
+}
+
+} // namespace calc
+
 /* ----------------------------------------------------------------- session */
 
 /**
@@ -740,12 +1349,316 @@ public:
         return units(u);
     }
 
+    /* --- model: reading. view is a MESH_VIEW_* number; attribute_names ""
+     * for all attributes, or names separated by commas. */
+
+    /** Every model (root object) with its attributes. */
+    object_list list_models() {
+        mesh_object_list *l = nullptr;
+        detail::check(mesh_model_list(handle_, &l));
+        return object_list(l);
+    }
+    /** By id or path; MESH_ERROR_NOT_FOUND when there is none. */
+    object get_object(const std::string &target, std::int32_t view = MESH_VIEW_FULL,
+                      const std::string &attribute_names = std::string()) {
+        mesh_object *o = nullptr;
+        detail::check(mesh_object_get(handle_, target.c_str(), view, names_or_null(attribute_names), &o));
+        return object::owned(o);
+    }
+    /** Runs a query of Mesh's search language (e.g. "*[.Type=ChimneyElementType]") from start. */
+    object_list search_objects(const std::string &start, const std::string &query,
+                               std::int32_t view = MESH_VIEW_FULL,
+                               const std::string &attribute_names = std::string()) {
+        mesh_object_list *l = nullptr;
+        detail::check(mesh_object_search(handle_, start.c_str(), query.c_str(), view,
+                                         names_or_null(attribute_names), &l));
+        return object_list(l);
+    }
+    /** Every object of an object definition (id or "Repository/..." path). */
+    object_list search_objects_by_definition(const std::string &definition, std::int32_t view = MESH_VIEW_FULL,
+                                             const std::string &attribute_names = std::string()) {
+        mesh_object_list *l = nullptr;
+        detail::check(mesh_object_search_by_definition(handle_, definition.c_str(), view,
+                                                       names_or_null(attribute_names), &l));
+        return object_list(l);
+    }
+    /** By id or path ("Model/.../Plant.DblAtt"); view MESH_VIEW_FULL or MESH_VIEW_NO_DEFINITIONS. */
+    attribute get_attribute(const std::string &target, std::int32_t view = MESH_VIEW_FULL) {
+        mesh_attribute *a = nullptr;
+        detail::check(mesh_attribute_get(handle_, target.c_str(), view, &a));
+        return attribute::owned(a);
+    }
+    /** A query ending in ".Name" or ".A,B,C", e.g. "{*}.DblAtt". */
+    attribute_list search_attributes(const std::string &start, const std::string &query,
+                                     std::int32_t view = MESH_VIEW_FULL) {
+        mesh_attribute_list *l = nullptr;
+        detail::check(mesh_attribute_search(handle_, start.c_str(), query.c_str(), view, &l));
+        return attribute_list(l);
+    }
+    /** The link relation attributes that point at target. */
+    std::vector<model_ref> linked_from(const std::string &target) {
+        mesh_id_list *raw = nullptr;
+        detail::check(mesh_object_linked_from(handle_, target.c_str(), &raw));
+        std::unique_ptr<mesh_id_list, free_id_list> list(raw);
+        std::size_t n = 0;
+        detail::check(mesh_id_list_count(list.get(), &n));
+        std::vector<model_ref> out;
+        for (std::size_t i = 0; i < n; i++) {
+            model_ref r;
+            r.id = detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
+                return mesh_id_list_id(list.get(), i, b, c, l);
+            });
+            r.path = detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
+                return mesh_id_list_path(list.get(), i, b, c, l);
+            });
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+
+    /* --- model: changes, in this session (others see them after commit). */
+
+    void set_int(const std::string &target, std::int64_t value) {
+        detail::check(mesh_attribute_set_int(handle_, target.c_str(), value));
+    }
+    void set_double(const std::string &target, double value) {
+        detail::check(mesh_attribute_set_double(handle_, target.c_str(), value));
+    }
+    void set_bool(const std::string &target, bool value) {
+        detail::check(mesh_attribute_set_bool(handle_, target.c_str(), value ? 1 : 0));
+    }
+    void set_string(const std::string &target, const std::string &value) {
+        detail::check(mesh_attribute_set_string(handle_, target.c_str(), value.c_str()));
+    }
+    void set_utc_time(const std::string &target, std::int64_t value_ms) {
+        detail::check(mesh_attribute_set_utc_time(handle_, target.c_str(), value_ms));
+    }
+    /** Collections: replace every element (an empty vector empties it). */
+    void set_ints(const std::string &target, const std::vector<std::int64_t> &values) {
+        detail::check(mesh_attribute_set_ints(handle_, target.c_str(), values.data(), values.size()));
+    }
+    void set_doubles(const std::string &target, const std::vector<double> &values) {
+        detail::check(mesh_attribute_set_doubles(handle_, target.c_str(), values.data(), values.size()));
+    }
+    void set_bools(const std::string &target, const std::vector<bool> &values) {
+        std::vector<std::int32_t> ints;
+        for (bool b : values) ints.push_back(b ? 1 : 0);
+        detail::check(mesh_attribute_set_bools(handle_, target.c_str(), ints.data(), ints.size()));
+    }
+    void set_utc_times(const std::string &target, const std::vector<std::int64_t> &values_ms) {
+        detail::check(mesh_attribute_set_utc_times(handle_, target.c_str(), values_ms.data(), values_ms.size()));
+    }
+    void set_strings(const std::string &target, const std::vector<std::string> &values) {
+        std::vector<const char *> texts = c_strings(values);
+        detail::check(mesh_attribute_set_strings(handle_, target.c_str(), texts.data(), texts.size()));
+    }
+    /** Connects the series with this key to a time series attribute; 0 disconnects it. */
+    void set_timeseries_key(const std::string &target, std::int64_t key) {
+        detail::check(mesh_attribute_set_timeseries_key(handle_, target.c_str(), key));
+    }
+    /** A time series attribute's local expression; "" goes back to the definition's template. */
+    void set_expression(const std::string &target, const std::string &expression) {
+        detail::check(mesh_attribute_set_expression(handle_, target.c_str(), expression.c_str()));
+    }
+    /** A link relation's targets (object ids), replaced, or added to with append. */
+    void set_links(const std::string &target, const std::vector<std::string> &target_ids, bool append = false) {
+        std::vector<const char *> ids = c_strings(target_ids);
+        detail::check(mesh_attribute_set_links(handle_, target.c_str(), ids.data(), ids.size(), append ? 1 : 0));
+    }
+    /** A one-to-one versioned link's versions in [start_ms, end_ms) (MESH_NO_TIME both: all time). */
+    void set_link_versions(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
+                           const std::vector<link_version> &versions) {
+        std::vector<std::int64_t> from;
+        std::vector<const char *> ids;
+        for (const auto &v : versions) {
+            from.push_back(v.valid_from_ms);
+            ids.push_back(v.target_id.c_str());
+        }
+        detail::check(mesh_attribute_set_link_versions(handle_, target.c_str(), start_ms, end_ms, from.data(),
+                                                       ids.data(), versions.size()));
+    }
+    /** Every entry of a one-to-many versioned link, replaced by these (each its versions). */
+    void set_link_version_entries(const std::string &target,
+                                  const std::vector<std::vector<link_version>> &entries) {
+        std::vector<std::size_t> sizes;
+        std::vector<std::int64_t> from;
+        std::vector<const char *> ids;
+        for (const auto &entry : entries) {
+            sizes.push_back(entry.size());
+            for (const auto &v : entry) {
+                from.push_back(v.valid_from_ms);
+                ids.push_back(v.target_id.c_str());
+            }
+        }
+        detail::check(mesh_attribute_set_link_version_entries(handle_, target.c_str(), sizes.data(), sizes.size(),
+                                                              from.data(), ids.data(), ids.size()));
+    }
+    /**
+     * A new object named name under owner (an ownership attribute); for a
+     * first-level object owner names the model and definition the object
+     * definition, otherwise definition is "".
+     */
+    object create_object(const std::string &owner, const std::string &name,
+                         const std::string &definition = std::string()) {
+        mesh_object *o = nullptr;
+        detail::check(mesh_object_create(handle_, owner.c_str(), name.c_str(),
+                                         definition.empty() ? nullptr : definition.c_str(), &o));
+        return object::owned(o);
+    }
+    object create_model(const std::string &name, const std::string &definition) {
+        mesh_object *o = nullptr;
+        detail::check(mesh_model_create(handle_, name.c_str(), definition.c_str(), &o));
+        return object::owned(o);
+    }
+    void rename_object(const std::string &target, const std::string &new_name) {
+        detail::check(mesh_object_rename(handle_, target.c_str(), new_name.c_str()));
+    }
+    void move_object(const std::string &target, const std::string &new_owner) {
+        detail::check(mesh_object_move(handle_, target.c_str(), new_owner.c_str()));
+    }
+    /** An object owning others is deleted, with them, only when recursive. */
+    void delete_object(const std::string &target, bool recursive = false) {
+        detail::check(mesh_object_delete(handle_, target.c_str(), recursive ? 1 : 0));
+    }
+
+    /** Of an XY set attribute: the sets valid in [start_ms, end_ms), or (both MESH_NO_TIME) its one set. */
+    xy_sets get_xy_sets(const std::string &target, std::int64_t start_ms = MESH_NO_TIME,
+                        std::int64_t end_ms = MESH_NO_TIME, bool versions_only = false) {
+        mesh_xy_sets *s = nullptr;
+        detail::check(mesh_xy_sets_get(handle_, target.c_str(), start_ms, end_ms, versions_only ? 1 : 0, &s));
+        return xy_sets(s);
+    }
+    void update_xy_sets(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
+                        const xy_sets &sets) {
+        detail::check(mesh_xy_sets_update(handle_, target.c_str(), start_ms, end_ms, sets.get()));
+    }
+    rating_curve get_rating_curve(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
+                                  bool versions_only = false) {
+        mesh_rating_curve *c = nullptr;
+        detail::check(mesh_rating_curve_get(handle_, target.c_str(), start_ms, end_ms, versions_only ? 1 : 0, &c));
+        return rating_curve(c);
+    }
+    /** Replaces the versions in [start_ms, end_ms) with those of curve. */
+    void update_rating_curve(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
+                             const rating_curve &curve) {
+        detail::check(mesh_rating_curve_update(handle_, target.c_str(), start_ms, end_ms, curve.get()));
+    }
+
+    /* --- calculations over [start_ms, end_ms). target: the object,
+     * attribute or series (id or path) the expression is relative to;
+     * search "": target itself. */
+
+    /** Runs an expression of Mesh's calculation language ("## = ..."); user text only through calc::quote. */
+    calc_result run_calculation(const std::string &target, const std::string &expression, std::int64_t start_ms,
+                                std::int64_t end_ms) {
+        mesh_calc_result *r = nullptr;
+        detail::check(mesh_calculation_run(handle_, target.c_str(), expression.c_str(), start_ms, end_ms, &r));
+        return calc_result(r);
+    }
+    calc_result run_calculation_by_key(std::int64_t key, const std::string &expression, std::int64_t start_ms,
+                                       std::int64_t end_ms) {
+        mesh_calc_result *r = nullptr;
+        detail::check(mesh_calculation_run_by_key(handle_, key, expression.c_str(), start_ms, end_ms, &r));
+        return calc_result(r);
+    }
+    /** A series at another resolution: MESH_RESOLUTION_*, MESH_METHOD_* (not IMPLICIT), MESH_ZONE_*. */
+    points calc_transform(const std::string &target, const std::string &search, std::int64_t start_ms,
+                          std::int64_t end_ms, std::int32_t resolution, std::int32_t method,
+                          std::int32_t zone = MESH_ZONE_DEFAULT) {
+        mesh_points *p = nullptr;
+        detail::check(mesh_calc_transform(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms,
+                                          end_ms, resolution, method, zone, &p));
+        return points(p);
+    }
+    /** The sum of one series' values (NaN when it has none). */
+    double calc_sum(const std::string &target, const std::string &search, std::int64_t start_ms,
+                    std::int64_t end_ms) {
+        double out = 0;
+        detail::check(
+            mesh_calc_sum(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms, end_ms, &out));
+        return out;
+    }
+    /** The point-wise sum of every series search finds. */
+    points calc_sum_list(const std::string &target, const std::string &search, std::int64_t start_ms,
+                         std::int64_t end_ms) {
+        mesh_points *p = nullptr;
+        detail::check(mesh_calc_sum_list(handle_, target.c_str(), search.c_str(), start_ms, end_ms, &p));
+        return points(p);
+    }
+    calc_result calc_all_forecasts(const std::string &target, const std::string &search, std::int64_t start_ms,
+                                   std::int64_t end_ms) {
+        mesh_calc_result *r = nullptr;
+        detail::check(mesh_calc_all_forecasts(handle_, target.c_str(), calc::detail::search_or_null(search),
+                                              start_ms, end_ms, &r));
+        return calc_result(r);
+    }
+    /** One forecast: for the interval's start, or the one whose t0 is in (t0_min_ms, t0_max_ms]. */
+    points calc_forecast(const std::string &target, const std::string &search, std::int64_t start_ms,
+                         std::int64_t end_ms, std::int64_t t0_min_ms = MESH_NO_TIME,
+                         std::int64_t t0_max_ms = MESH_NO_TIME, std::int64_t available_at_ms = MESH_NO_TIME) {
+        mesh_points *p = nullptr;
+        detail::check(mesh_calc_forecast(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms,
+                                         end_ms, t0_min_ms, t0_max_ms, available_at_ms, &p));
+        return points(p);
+    }
+    calc_result calc_historical_versions(const std::string &target, const std::string &search,
+                                         std::int64_t start_ms, std::int64_t end_ms, std::int32_t max_versions) {
+        mesh_calc_result *r = nullptr;
+        detail::check(mesh_calc_historical_versions(handle_, target.c_str(), calc::detail::search_or_null(search),
+                                                    start_ms, end_ms, max_versions, &r));
+        return calc_result(r);
+    }
+    /** The series as it was at available_at_ms. */
+    points calc_as_of_time(const std::string &target, const std::string &search, std::int64_t start_ms,
+                           std::int64_t end_ms, std::int64_t available_at_ms) {
+        mesh_points *p = nullptr;
+        detail::check(mesh_calc_as_of_time(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms,
+                                           end_ms, available_at_ms, &p));
+        return points(p);
+    }
+
+    /** Transformed by the server (MESH_METHOD_IMPLICIT allowed; MESH_ZONE_DEFAULT is UTC here). */
+    points read_transformed_timeseries_by_key(std::int64_t key, std::int64_t start_ms, std::int64_t end_ms,
+                                              std::int32_t resolution, std::int32_t method,
+                                              std::int32_t zone = MESH_ZONE_DEFAULT) {
+        mesh_points *p = nullptr;
+        detail::check(
+            mesh_read_transformed_timeseries_by_key(handle_, key, start_ms, end_ms, resolution, method, zone, &p));
+        return points(p);
+    }
+    points read_transformed_timeseries_by_path(const std::string &path, std::int64_t start_ms, std::int64_t end_ms,
+                                               std::int32_t resolution, std::int32_t method,
+                                               std::int32_t zone = MESH_ZONE_DEFAULT) {
+        mesh_points *p = nullptr;
+        detail::check(mesh_read_transformed_timeseries_by_path(handle_, path.c_str(), start_ms, end_ms, resolution,
+                                                               method, zone, &p));
+        return points(p);
+    }
+    points read_transformed_timeseries_by_id(const std::string &id, std::int64_t start_ms, std::int64_t end_ms,
+                                             std::int32_t resolution, std::int32_t method,
+                                             std::int32_t zone = MESH_ZONE_DEFAULT) {
+        mesh_points *p = nullptr;
+        detail::check(mesh_read_transformed_timeseries_by_id(handle_, id.c_str(), start_ms, end_ms, resolution,
+                                                             method, zone, &p));
+        return points(p);
+    }
+
     mesh_session *get() const noexcept { return handle_; }
 
 private:
     friend class connection;
     session(mesh_session *h, std::shared_ptr<detail::token_slot> tokens)
         : handle_(h), tokens_(std::move(tokens)) {}
+
+    struct free_id_list {
+        void operator()(mesh_id_list *l) const noexcept { mesh_id_list_free(l); }
+    };
+    static const char *names_or_null(const std::string &names) { return names.empty() ? nullptr : names.c_str(); }
+    static std::vector<const char *> c_strings(const std::vector<std::string> &texts) {
+        std::vector<const char *> out;
+        for (const auto &t : texts) out.push_back(t.c_str());
+        return out;
+    }
 
     struct columns {
         std::vector<std::int64_t> t;

@@ -239,6 +239,9 @@ namespace MeshCapi
     {
         public AttributeHandle() : base(true) { }
 
+        // A borrowed handle, never freed here: its owner frees it.
+        internal AttributeHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
         protected override bool ReleaseHandle()
@@ -252,6 +255,9 @@ namespace MeshCapi
     public sealed class AttributeListHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
         public AttributeListHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal AttributeListHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
 
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
@@ -267,6 +273,9 @@ namespace MeshCapi
     {
         public CalcResultHandle() : base(true) { }
 
+        // A borrowed handle, never freed here: its owner frees it.
+        internal CalcResultHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
         protected override bool ReleaseHandle()
@@ -280,6 +289,9 @@ namespace MeshCapi
     public sealed class ConnectionHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
         public ConnectionHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal ConnectionHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
 
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
@@ -295,6 +307,9 @@ namespace MeshCapi
     {
         public IdListHandle() : base(true) { }
 
+        // A borrowed handle, never freed here: its owner frees it.
+        internal IdListHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
         protected override bool ReleaseHandle()
@@ -308,6 +323,9 @@ namespace MeshCapi
     public sealed class IdentityHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
         public IdentityHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal IdentityHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
 
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
@@ -323,6 +341,9 @@ namespace MeshCapi
     {
         public ObjectHandle() : base(true) { }
 
+        // A borrowed handle, never freed here: its owner frees it.
+        internal ObjectHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
         protected override bool ReleaseHandle()
@@ -336,6 +357,9 @@ namespace MeshCapi
     public sealed class ObjectListHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
         public ObjectListHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal ObjectListHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
 
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
@@ -351,6 +375,9 @@ namespace MeshCapi
     {
         public OptionsHandle() : base(true) { }
 
+        // A borrowed handle, never freed here: its owner frees it.
+        internal OptionsHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
         protected override bool ReleaseHandle()
@@ -364,6 +391,9 @@ namespace MeshCapi
     public sealed class PointsHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
         public PointsHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal PointsHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
 
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
@@ -379,6 +409,9 @@ namespace MeshCapi
     {
         public RatingCurveHandle() : base(true) { }
 
+        // A borrowed handle, never freed here: its owner frees it.
+        internal RatingCurveHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
         protected override bool ReleaseHandle()
@@ -392,6 +425,9 @@ namespace MeshCapi
     public sealed class SessionHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
         public SessionHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal SessionHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
 
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
@@ -407,6 +443,9 @@ namespace MeshCapi
     {
         public TimeseriesResourceHandle() : base(true) { }
 
+        // A borrowed handle, never freed here: its owner frees it.
+        internal TimeseriesResourceHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
         protected override bool ReleaseHandle()
@@ -421,6 +460,9 @@ namespace MeshCapi
     {
         public UnitsHandle() : base(true) { }
 
+        // A borrowed handle, never freed here: its owner frees it.
+        internal UnitsHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
         protected override bool ReleaseHandle()
@@ -434,6 +476,9 @@ namespace MeshCapi
     public sealed class XySetsHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
         public XySetsHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal XySetsHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
 
         // The handle is gone whatever the status (a handle made invalid by
         // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
@@ -1160,7 +1205,7 @@ namespace MeshCapi
         // on it does nothing). An index past the end gives
         // `MESH_ERROR_INVALID_ARGUMENT`.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern MeshStatus mesh_object_list_get(ObjectListHandle list, UIntPtr index, out ObjectHandle out_object);
+        internal static extern MeshStatus mesh_object_list_get(ObjectListHandle list, UIntPtr index, out IntPtr out_object);
 
         // Frees a list and everything borrowed from it (its objects and their
         // attributes). NULL is a no-op. Freeing twice gives
@@ -1175,7 +1220,7 @@ namespace MeshCapi
         // Writes attribute `index` (from 0) of `list` to `*out_attribute`: a
         // borrow, valid until the list is freed.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern MeshStatus mesh_attribute_list_get(AttributeListHandle list, UIntPtr index, out AttributeHandle out_attribute);
+        internal static extern MeshStatus mesh_attribute_list_get(AttributeListHandle list, UIntPtr index, out IntPtr out_attribute);
 
         // Frees a list of attributes and every attribute borrowed from it. NULL
         // is a no-op.
@@ -1239,13 +1284,13 @@ namespace MeshCapi
         // came from) is freed, with nothing to free. An index past the end gives
         // `MESH_ERROR_INVALID_ARGUMENT`.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern MeshStatus mesh_object_attribute(ObjectHandle @object, UIntPtr index, out AttributeHandle out_attribute);
+        internal static extern MeshStatus mesh_object_attribute(ObjectHandle @object, UIntPtr index, out IntPtr out_attribute);
 
         // Writes the object's attribute named `name` to `*out_attribute` (a
         // borrow, as from `mesh_object_attribute`). No attribute of that name
         // among those read gives `MESH_ERROR_NOT_FOUND`.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern MeshStatus mesh_object_attribute_by_name(ObjectHandle @object, byte[] name, out AttributeHandle out_attribute);
+        internal static extern MeshStatus mesh_object_attribute_by_name(ObjectHandle @object, byte[] name, out IntPtr out_attribute);
 
         // Frees an object that a session call returned (`mesh_object_get`,
         // `mesh_object_create`, `mesh_model_create`), and the attributes borrowed

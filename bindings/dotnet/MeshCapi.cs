@@ -7,7 +7,9 @@
 // Every failure is a MeshException with the library's status and message.
 // Connection and Session are IDisposable; their native handles are
 // SafeHandles, so a forgotten Dispose is cleaned up by the finalizer.
-// Each area of the API has its file: MeshCapi.Catalog.cs the catalog.
+// Each area of the API has its file: MeshCapi.Catalog.cs the catalog,
+// MeshCapi.Model.cs, .Definition.cs, .ModelUpdate.cs and .Curves.cs the
+// model, MeshCapi.Calc.cs calculations.
 // Text crosses as UTF-8 on every runtime (never the platform's ANSI code
 // page), and the library's own strings are read from IntPtr, never freed.
 
@@ -686,7 +688,7 @@ namespace MeshCapi
             return ReadTimeseries(id, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
         }
 
-        static TimeseriesPoints Take(PointsHandle points)
+        internal static TimeseriesPoints Take(PointsHandle points)
         {
             using (points)
             {

@@ -7,6 +7,10 @@ Attribute VB_Name = "MeshCapi"
 ' (mesh_..._stdcall), and passes 64-bit integers as Currency, which holds the
 ' same 8 bytes (its value is the integer / 10000).
 '
+' The model (attribute values by path, searches) and calculations
+' (transforms, expressions) have Mesh* functions too; every other C
+' function is declared for direct calls.
+'
 ' Text is converted here between VBA's UTF-16 and the library's UTF-8
 ' (MeshUtf8, LibraryText), so names like "Tilløp" arrive intact. Keys are
 ' Doubles here (as cells hold them, exact up to 2^53). Failures
@@ -724,6 +728,14 @@ End Sub
 Public Function MeshReadSeries(ByVal session As LongPtr, ByVal path As String, ByVal startUtc As Date, ByVal endUtc As Date) As Variant
     Dim p() As Byte
     Dim points As LongPtr
+    p = MeshUtf8(path)
+    MeshCheck mesh_read_timeseries_by_path(session, VarPtr(p(0)), MeshMs(startUtc), MeshMs(endUtc), points)
+    MeshReadSeries = TakePoints(points)
+End Function
+
+' The points of a mesh_points handle, which this frees: a 2-D array (1 To
+' n, 1 To 3) of time (Date, UTC), value and flags; Empty when there are none.
+Private Function TakePoints(ByVal points As LongPtr) As Variant
     Dim n As LongPtr
     Dim i As Long
     Dim result() As Variant
@@ -734,8 +746,6 @@ Public Function MeshReadSeries(ByVal session As LongPtr, ByVal path As String, B
 #End If
     Dim flags() As Long
     Dim values() As Double
-    p = MeshUtf8(path)
-    MeshCheck mesh_read_timeseries_by_path(session, VarPtr(p(0)), MeshMs(startUtc), MeshMs(endUtc), points)
     On Error GoTo Done
     MeshCheck mesh_points_count(points, n)
     If n > 0 Then
@@ -749,7 +759,7 @@ Public Function MeshReadSeries(ByVal session As LongPtr, ByVal path As String, B
             result(i + 1, 2) = values(i)
             result(i + 1, 3) = flags(i)
         Next i
-        MeshReadSeries = result
+        TakePoints = result
     End If
 Done:
     mesh_points_free points
@@ -991,3 +1001,198 @@ Public Sub MeshUpdateSeries(ByVal session As LongPtr, ByVal key As Double, Optio
     End If
     MeshCheck mesh_timeseries_resource_update(session, Int64Of(key), curve, unit, zone)
 End Sub
+
+' ------------------------------------------------------------------ model
+
+' Text `which` of a model handle, by the buffer convention (a second call
+' when it did not fit): 1 an object's name, 2 an object's path, 3 string
+' value `index` of an attribute, 4 string `index` of a calculation result.
+Private Function ModelText(ByVal which As Long, ByVal handle As LongPtr, Optional ByVal index As Long = 0) As String
+    Dim buf() As Byte
+    Dim n As LongPtr
+    Dim status As Long
+    Dim attempt As Long
+    ReDim buf(255)
+    For attempt = 1 To 2
+        Select Case which
+        Case 1: status = mesh_object_name(handle, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 2: status = mesh_object_path(handle, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 3: status = mesh_attribute_value_string(handle, index, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case Else: status = mesh_calc_result_string(handle, index, VarPtr(buf(0)), UBound(buf) + 1, n)
+        End Select
+        If status <> MESH_ERROR_BUFFER_TOO_SMALL Then Exit For
+        ReDim buf(CLng(n))
+    Next attempt
+    MeshCheck status
+    ModelText = FromUtf8(VarPtr(buf(0)), CLng(n))
+End Function
+
+' Value `index` of the attribute at path, read as type `wanted` (a
+' MESH_VALUE_TYPE_* number; -1: the attribute's own type). An attribute of
+' another type raises MESH_ERROR_INVALID_ARGUMENT (the library's check).
+Private Function AttributeRead(ByVal session As LongPtr, ByVal path As String, ByVal index As Long, ByVal wanted As Long) As Variant
+    Dim p() As Byte
+    Dim attribute As LongPtr
+    Dim d As Double
+    Dim b As Long
+#If Win64 Then
+    Dim i64 As LongLong
+#Else
+    Dim i64 As Currency
+#End If
+    p = MeshUtf8(path)
+    MeshCheck mesh_attribute_get(session, VarPtr(p(0)), MESH_VIEW_NO_DEFINITIONS, attribute)
+    On Error GoTo Done
+    If wanted = -1 Then MeshCheck mesh_attribute_value_type(attribute, wanted)
+    Select Case wanted
+    Case MESH_VALUE_TYPE_INT
+        MeshCheck mesh_attribute_value_int(attribute, index, i64)
+        AttributeRead = DoubleOf(i64)
+    Case MESH_VALUE_TYPE_DOUBLE
+        MeshCheck mesh_attribute_value_double(attribute, index, d)
+        AttributeRead = d
+    Case MESH_VALUE_TYPE_BOOL
+        MeshCheck mesh_attribute_value_bool(attribute, index, b)
+        AttributeRead = (b <> 0)
+    Case MESH_VALUE_TYPE_STRING
+        AttributeRead = ModelText(3, attribute, index)
+    Case MESH_VALUE_TYPE_UTC_TIME
+        MeshCheck mesh_attribute_value_utc_time(attribute, index, i64)
+        AttributeRead = MeshDate(i64)
+    Case Else
+        Err.Raise vbObjectError + MESH_ERROR_BASE + MESH_ERROR_INVALID_ARGUMENT, "mesh_capi", "MESH_ERROR_INVALID_ARGUMENT: " & path & " holds no int, double, bool, string or UTC time (read a time series with MeshReadSeries)"
+    End Select
+Done:
+    mesh_attribute_free attribute
+    If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
+End Function
+
+' Value `index` (from 0; more than one in a collection) of the attribute at
+' path, e.g. "Model/M/Component/Plant.DblAtt", as its type gives it: a
+' Double for int and double attributes, a Boolean, a String, or a Date
+' (UTC) for a UTC time.
+Public Function MeshAttributeValue(ByVal session As LongPtr, ByVal path As String, Optional ByVal index As Long = 0) As Variant
+    MeshAttributeValue = AttributeRead(session, path, index, -1)
+End Function
+
+Public Function MeshAttributeDouble(ByVal session As LongPtr, ByVal path As String, Optional ByVal index As Long = 0) As Double
+    MeshAttributeDouble = AttributeRead(session, path, index, MESH_VALUE_TYPE_DOUBLE)
+End Function
+
+' An int attribute's value, as a Double (exact up to 2^53, as cells hold it).
+Public Function MeshAttributeInt(ByVal session As LongPtr, ByVal path As String, Optional ByVal index As Long = 0) As Double
+    MeshAttributeInt = AttributeRead(session, path, index, MESH_VALUE_TYPE_INT)
+End Function
+
+Public Function MeshAttributeString(ByVal session As LongPtr, ByVal path As String, Optional ByVal index As Long = 0) As String
+    MeshAttributeString = AttributeRead(session, path, index, MESH_VALUE_TYPE_STRING)
+End Function
+
+' A UTC time attribute's value, as a Date (UTC).
+Public Function MeshAttributeTime(ByVal session As LongPtr, ByVal path As String, Optional ByVal index As Long = 0) As Date
+    MeshAttributeTime = AttributeRead(session, path, index, MESH_VALUE_TYPE_UTC_TIME)
+End Function
+
+' Sets the double attribute at path, in this session (others see it after
+' MeshCommit).
+Public Sub MeshSetAttributeDouble(ByVal session As LongPtr, ByVal path As String, ByVal value As Double)
+    Dim p() As Byte
+    p = MeshUtf8(path)
+    MeshCheck mesh_attribute_set_double(session, VarPtr(p(0)), value)
+End Sub
+
+' The objects query finds from the object start (id or path), e.g.
+' MeshSearchObjects(session, plantPath, "*[.Type=ChimneyElementType]"): a
+' 2-D array (1 To n, 1 To 2) of names and paths, ready for Range.Value;
+' Empty when it finds none.
+Public Function MeshSearchObjects(ByVal session As LongPtr, ByVal start As String, ByVal query As String) As Variant
+    Dim s() As Byte
+    Dim q() As Byte
+    Dim list As LongPtr
+    Dim item As LongPtr
+    Dim n As LongPtr
+    Dim i As Long
+    Dim result() As Variant
+    s = MeshUtf8(start)
+    q = MeshUtf8(query)
+    MeshCheck mesh_object_search(session, VarPtr(s(0)), VarPtr(q(0)), MESH_VIEW_NO_ATTRIBUTES, 0, list)
+    On Error GoTo Done
+    MeshCheck mesh_object_list_count(list, n)
+    If n > 0 Then
+        ReDim result(1 To CLng(n), 1 To 2)
+        For i = 0 To CLng(n) - 1
+            ' A borrow: the list frees it.
+            MeshCheck mesh_object_list_get(list, i, item)
+            result(i + 1, 1) = ModelText(1, item)
+            result(i + 1, 2) = ModelText(2, item)
+        Next i
+        MeshSearchObjects = result
+    End If
+Done:
+    mesh_object_list_free list
+    If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
+End Function
+
+' ------------------------------------------------------------------ calculations
+
+' The series search finds from target (or target itself when search is
+' ""), transformed on the server to resolution (MESH_RESOLUTION_DAY ...) by
+' method (MESH_METHOD_SUM ...) over [startUtc, endUtc), with days in zone
+' (MESH_ZONE_*): a 2-D array as MeshReadSeries gives, e.g. the daily sums
+' of an hourly series for a sheet.
+Public Function MeshTransformSeries(ByVal session As LongPtr, ByVal target As String, ByVal search As String, ByVal startUtc As Date, ByVal endUtc As Date, ByVal resolution As Long, ByVal method As Long, Optional ByVal zone As Long = MESH_ZONE_DEFAULT) As Variant
+    Dim t() As Byte
+    Dim s() As Byte
+    Dim searchPtr As LongPtr
+    Dim points As LongPtr
+    t = MeshUtf8(target)
+    s = MeshUtf8(search)
+    If Len(search) > 0 Then searchPtr = VarPtr(s(0))
+    MeshCheck mesh_calc_transform(session, VarPtr(t(0)), searchPtr, MeshMs(startUtc), MeshMs(endUtc), resolution, method, zone, points)
+    MeshTransformSeries = TakePoints(points)
+End Function
+
+' Runs expression (Mesh's calculation language, the answer set by "## =")
+' over [startUtc, endUtc) relative to target (an object, attribute or
+' series, by id or path), in this session. A series answer comes as
+' MeshReadSeries gives it (its first series), numbers and strings as a 2-D
+' array (1 To n, 1 To 1); Empty for none. A calculated attribute reads
+' with MeshReadSeries and its path too.
+Public Function MeshCalculate(ByVal session As LongPtr, ByVal target As String, ByVal expression As String, ByVal startUtc As Date, ByVal endUtc As Date) As Variant
+    Dim t() As Byte
+    Dim e() As Byte
+    Dim result As LongPtr
+    Dim points As LongPtr
+    Dim kind As Long
+    Dim n As LongPtr
+    Dim i As Long
+    Dim d As Double
+    Dim answer() As Variant
+    t = MeshUtf8(target)
+    e = MeshUtf8(expression)
+    MeshCheck mesh_calculation_run(session, VarPtr(t(0)), VarPtr(e(0)), MeshMs(startUtc), MeshMs(endUtc), result)
+    On Error GoTo Done
+    MeshCheck mesh_calc_result_kind(result, kind)
+    MeshCheck mesh_calc_result_count(result, n)
+    If n > 0 Then
+        Select Case kind
+        Case MESH_CALC_SERIES
+            MeshCheck mesh_calc_result_series(result, 0, points)
+            MeshCalculate = TakePoints(points)
+        Case MESH_CALC_NUMBERS, MESH_CALC_STRINGS
+            ReDim answer(1 To CLng(n), 1 To 1)
+            For i = 0 To CLng(n) - 1
+                If kind = MESH_CALC_NUMBERS Then
+                    MeshCheck mesh_calc_result_number(result, i, d)
+                    answer(i + 1, 1) = d
+                Else
+                    answer(i + 1, 1) = ModelText(4, result, i)
+                End If
+            Next i
+            MeshCalculate = answer
+        End Select
+    End If
+Done:
+    mesh_calc_result_free result
+    If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
+End Function

@@ -1,7 +1,7 @@
 Attribute VB_Name = "MeshExample"
-' MeshExample.bas: reads a time series and a catalog entry from Mesh into
-' the active sheet, and watches a session for expiry by polling. Needs the
-' MeshCapi module.
+' MeshExample.bas: reads a time series, a catalog entry, model attributes
+' and calculations from Mesh into the active sheet, and watches a session
+' for expiry by polling. Needs the MeshCapi module.
 Option Explicit
 
 Private Const MeshAddress As String = "127.0.0.1:50051"
@@ -47,6 +47,72 @@ Public Sub CatalogIntoSheet()
     With ActiveSheet
         .Range("E1").Resize(9, 2).Value = info
         If Not IsEmpty(units) Then .Range("H1").Resize(UBound(units, 1), 2).Value = units
+    End With
+    MeshSessionClose session
+    MeshConnectionClose connection
+    Exit Sub
+Failed:
+    MsgBox Err.Description, vbExclamation, "Mesh"
+    If session <> 0 Then mesh_session_close session
+    If connection <> 0 Then mesh_connection_close connection
+End Sub
+
+' The plant of the official tests' model (the emulator holds a copy).
+Private Const PlantPath As String = "Model/SimpleThermalTestModel/ThermalComponent/SomePowerPlant1"
+
+' Sets the plant's DblAtt to the number typed into L2, if any (commits and
+' clears L2), then writes attribute values of the plant into J1:K5 of the
+' active sheet and its chimneys' names and paths from J7.
+Public Sub ModelIntoSheet()
+    Dim connection As LongPtr
+    Dim session As LongPtr
+    Dim chimneys As Variant
+    On Error GoTo Failed
+    connection = MeshConnect(MeshAddress)
+    session = MeshSessionOpen(connection)
+    With ActiveSheet
+        If Not IsEmpty(.Range("L2").Value) Then
+            MeshSetAttributeDouble session, PlantPath & ".DblAtt", CDbl(.Range("L2").Value)
+            MeshCommit session
+            .Range("L2").ClearContents
+        End If
+        .Range("J1:K1").Value = Array("StringAtt", MeshAttributeString(session, PlantPath & ".StringAtt"))
+        .Range("J2:K2").Value = Array("DblAtt", MeshAttributeDouble(session, PlantPath & ".DblAtt"))
+        .Range("J3:K3").Value = Array("Int64Att", MeshAttributeInt(session, PlantPath & ".Int64Att"))
+        .Range("J4:K4").Value = Array("UtcDateTimeAtt", MeshAttributeTime(session, PlantPath & ".UtcDateTimeAtt"))
+        .Range("J5:K5").Value = Array("BoolAtt", MeshAttributeValue(session, PlantPath & ".BoolAtt"))
+        chimneys = MeshSearchObjects(session, PlantPath, "*[.Type=ChimneyElementType]")
+        If Not IsEmpty(chimneys) Then .Range("J7").Resize(UBound(chimneys, 1), 2).Value = chimneys
+    End With
+    MeshSessionClose session
+    MeshConnectionClose connection
+    Exit Sub
+Failed:
+    MsgBox Err.Description, vbExclamation, "Mesh"
+    If session <> 0 Then mesh_session_close session
+    If connection <> 0 Then mesh_connection_close connection
+End Sub
+
+' Writes the daily sums of the plant's hourly TsRawAtt for the first week
+' of 2016 into M1:O8 of the active sheet, and its calculated attribute
+' TsCalcAtt for 2016-01-01 from Q1.
+Public Sub CalculationIntoSheet()
+    Dim connection As LongPtr
+    Dim session As LongPtr
+    Dim days As Variant
+    Dim calculated As Variant
+    On Error GoTo Failed
+    connection = MeshConnect(MeshAddress)
+    session = MeshSessionOpen(connection)
+    days = MeshTransformSeries(session, PlantPath, ".TsRawAtt", DateSerial(2016, 1, 1), DateSerial(2016, 1, 8), MESH_RESOLUTION_DAY, MESH_METHOD_SUM, MESH_ZONE_UTC)
+    calculated = MeshCalculate(session, PlantPath, "## = @t('.TsCalcAtt')", DateSerial(2016, 1, 1), DateSerial(2016, 1, 2))
+    With ActiveSheet
+        .Range("M1:O1").Value = Array("Day (UTC)", "Sum", "Flags")
+        If Not IsEmpty(days) Then .Range("M2").Resize(UBound(days, 1), 3).Value = days
+        .Range("Q1:S1").Value = Array("Time (UTC)", "TsCalcAtt", "Flags")
+        If Not IsEmpty(calculated) Then .Range("Q2").Resize(UBound(calculated, 1), 3).Value = calculated
+        .Columns("M").NumberFormat = "yyyy-mm-dd"
+        .Columns("Q").NumberFormat = "yyyy-mm-dd hh:mm"
     End With
     MeshSessionClose session
     MeshConnectionClose connection

@@ -9,6 +9,7 @@ use std::ptr;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub mod bad_input;
 pub mod bindings;
 pub mod calc;
 pub mod model;
@@ -175,6 +176,20 @@ pub fn lib_dir() -> PathBuf {
     dir
 }
 
+/// The linker arguments for a program using the library under test. The
+/// search path is a DT_RPATH, searched before LD_LIBRARY_PATH: cargo puts
+/// the profile directory there, where a stale library from an earlier
+/// `cargo build` may be (`cargo test` refreshes only `deps/`).
+pub fn link_args() -> Vec<String> {
+    let lib = lib_dir();
+    vec![
+        format!("-L{}", lib.display()),
+        "-lmesh_capi".into(),
+        format!("-Wl,-rpath,{}", lib.display()),
+        "-Wl,--disable-new-dtags".into(),
+    ]
+}
+
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -188,7 +203,6 @@ pub fn build(source: &str) -> PathBuf {
     let name = Path::new(source).file_stem().unwrap();
     let exe = out_dir.join(name);
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
-    let lib = lib_dir();
     let output = Command::new(&cc)
         .args([
             "-std=c99",
@@ -203,13 +217,7 @@ pub fn build(source: &str) -> PathBuf {
         .arg(root().join(source))
         .arg("-o")
         .arg(&exe)
-        .arg("-L")
-        .arg(&lib)
-        .arg("-lmesh_capi")
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
-        // DT_RPATH, searched before LD_LIBRARY_PATH: cargo puts target/debug
-        // there, where a stale library from an earlier `cargo build` may be.
-        .arg("-Wl,--disable-new-dtags")
+        .args(link_args())
         .output()
         .unwrap_or_else(|e| panic!("cannot run the C compiler {cc:?}: {e}"));
     assert!(

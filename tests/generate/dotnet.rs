@@ -8,7 +8,9 @@
 //! `byte[]` holding NUL-terminated UTF-8 (an array of strings is `IntPtr[]`
 //! the wrapper fills) and text out a `byte[]` buffer, so no runtime's
 //! default string encoding is ever involved; `size_t` is `UIntPtr`; handles are `SafeHandle`s, except in their destructors, which
-//! `ReleaseHandle` calls with the raw value; out-parameters are `out`;
+//! `ReleaseHandle` calls with the raw value, and borrowed handles written
+//! out (the doc says "a borrow"), which are `out IntPtr` for the wrapper to
+//! put in a non-owning `SafeHandle`; out-parameters are `out`;
 //! other pointers to numbers are arrays; everything is `Cdecl`. The
 //! header's `MESH_*` constants become typed enums by the families listed in
 //! `CONSTANT_GROUPS` (`MeshCurve`, `MeshResolution`, `[Flags] MeshFlags`),
@@ -89,6 +91,10 @@ fn param_type(header: &Header, f: &Function, p: &Param) -> String {
         return match ty.pointers {
             1 if header.is_destructor(f) => "IntPtr".to_string(),
             1 => handle_class(&ty.base),
+            // A borrow (valid while its owner is) must never reach a
+            // SafeHandle that frees it: the wrapper wraps it in a
+            // non-owning handle (the class's IntPtr constructor).
+            2 if p.is_out() && returns_borrow(f) => "out IntPtr".to_string(),
             2 if p.is_out() => format!("out {}", handle_class(&ty.base)),
             _ => panic!("no .NET type for {} {}", ty.spelled(), p.name),
         };
@@ -116,6 +122,16 @@ fn param_type(header: &Header, f: &Function, p: &Param) -> String {
         Some(n) if ty.pointers == 1 => format!("{n}[]"),
         _ => panic!("no .NET type for {} {}", ty.spelled(), p.name),
     }
+}
+
+/// The function hands out a borrowed handle: its doc says "a borrow".
+fn returns_borrow(f: &Function) -> bool {
+    f.doc
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .contains("a borrow")
 }
 
 fn return_type(header: &Header, ty: &CType) -> String {
@@ -220,6 +236,8 @@ pub fn generate(header: &Header) -> String {
             "    // A {s} handle, released with {d}.\n    \
              public sealed class {class} : SafeHandleZeroOrMinusOneIsInvalid\n    {{\n        \
              public {class}() : base(true) {{ }}\n\n        \
+             // A borrowed handle, never freed here: its owner frees it.\n        \
+             internal {class}(IntPtr borrowed) : base(false) {{ SetHandle(borrowed); }}\n\n        \
              // The handle is gone whatever the status (a handle made invalid by\n        \
              // mesh_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.\n        \
              protected override bool ReleaseHandle()\n        {{\n            \

@@ -8,21 +8,26 @@
  * ADDRESS serves the emulator's demo catalog (Resource/Demo/Inflow is key
  * 101, with a week of hourly points from 2025-01-01; key 1 an empty
  * breakpoint series) and two series of the test's: 4242 (hourly, m3/s) and
- * 4243 (daily).
+ * 4243 (daily), besides the emulator's model (the official tests'
+ * SimpleThermalTestModel, with its 2016-01-01 series) for the model and
+ * calculation tests.
  *
  * Prints PASS/FAIL per test and ends with "N passed, M failed"; exits 0
  * only when nothing failed.
  */
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstring>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include "mesh_capi.hpp"
 
 void readme_example(const std::string &address);
+void readme_model_example(const std::string &address);
 
 namespace {
 
@@ -62,6 +67,18 @@ mesh::error throws(mesh_status status, F f) {
         return e;
     }
     throw check_failed("expected a mesh::error with " + mesh::status_name(status));
+}
+
+/* A failure whose message says why (the status is the server's, or the wrapper's own). */
+template <class F>
+void fails_with(const std::string &why, F f) {
+    try {
+        f();
+    } catch (const mesh::error &e) {
+        check(e.library_message().find(why) != std::string::npos, e.what());
+        return;
+    }
+    throw check_failed("expected a refusal: " + why);
 }
 
 template <class F>
@@ -480,6 +497,503 @@ void shutdown_and_restart() {
     again.open_session().commit();
 }
 
+/* ------------------------------------------------- the model and calculations
+ * The emulator's default model: the official tests' SimpleThermalTestModel. */
+
+const std::string model_path = "Model/SimpleThermalTestModel";
+const std::string component_id = "0000000b-0001-0000-0000-000000000000";
+const std::string plant = "Model/SimpleThermalTestModel/ThermalComponent/SomePowerPlant1";
+const std::string plant_full = "Model/SimpleThermalTestModel/ThermalComponent.ThermalPowerToPlantRef/SomePowerPlant1";
+const std::string plant_id = "0000000a-0001-0000-0000-000000000000";
+const std::string chimney1_id = "0000000a-0004-0000-0000-000000000000";
+const std::string chimney2_id = "0000000a-0005-0000-0000-000000000000";
+const std::int64_t day_2016 = 1451606400000LL; /* 2016-01-01T00:00Z: the model's series have data then */
+const std::int64_t start_2016 = day_2016 + hour, end_2016 = day_2016 + 9 * hour;
+
+std::string plant_attr(const std::string &name) { return plant_full + "." + name; }
+
+bool same_bits(double a, double b) {
+    std::uint64_t x, y;
+    std::memcpy(&x, &a, 8);
+    std::memcpy(&y, &b, 8);
+    return x == y;
+}
+
+/* The same times, flags and value bits (NaN included). */
+bool same_points(const mesh::points &a, const mesh::points &b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); i++)
+        if (a[i].time_ms != b[i].time_ms || a[i].flags != b[i].flags || !same_bits(a[i].value, b[i].value))
+            return false;
+    return true;
+}
+
+/* "a, b, c", sorted: a list compared in one check. */
+std::string sorted_joined(std::vector<std::string> texts) {
+    std::sort(texts.begin(), texts.end());
+    std::string out;
+    for (const auto &t : texts) out += (out.empty() ? "" : ", ") + t;
+    return out;
+}
+
+/* The names of objects or attributes, sorted and joined. */
+template <class T>
+std::string names_of(const T &items) {
+    std::vector<std::string> names;
+    for (const auto &item : items) names.push_back(item.name());
+    return sorted_joined(names);
+}
+
+void model_objects_get_and_search() {
+    auto c = mesh::connection::connect(address);
+    auto s = c.open_session();
+    mesh::object_list models = s.list_models();
+    same(std::size_t(2), models.size(), "models");
+    same(std::string("SimpleThermalTestModel, Utility"), names_of(models), "model names");
+    same(std::string(""), models[0].owner_id(), "a model has no owner");
+
+    for (const std::string &target : {plant, plant_full, plant_id, "{" + plant_id + "}"}) {
+        mesh::object o = s.get_object(target, MESH_VIEW_NO_DEFINITIONS);
+        same(std::string("SomePowerPlant1"), o.name(), "name by " + target);
+        same(plant_full, o.path(), "path");
+        same(plant_id, o.id(), "id");
+        same(std::string("PlantElementType"), o.type_name(), "type");
+        same(std::string("Model/SimpleThermalTestModel/ThermalComponent.ThermalPowerToPlantRef"), o.owner_path(),
+             "owner path");
+        same(std::size_t(36), o.owner_id().size(), "owner id");
+        check(o.attribute_count() >= 32, "the plant's attributes");
+        for (const mesh::attribute &a : o.attributes()) same(plant_attr(a.name()), a.path(), "attribute path");
+        same(1000.0, o.attribute_named("DblAtt").as_double(), "DblAtt");
+    }
+    mesh::object filtered = s.get_object(plant, MESH_VIEW_NO_DEFINITIONS, "StringAtt,BoolArrayAtt");
+    same(std::string("BoolArrayAtt, StringAtt"), names_of(filtered.attributes()), "name filter");
+    same(std::size_t(0), s.get_object(plant, MESH_VIEW_NO_ATTRIBUTES).attribute_count(), "no attributes");
+    throws(MESH_ERROR_NOT_FOUND, [&] { filtered.attribute_named("DblAtt"); });
+
+    mesh::object_list chimneys = s.search_objects(plant, "*[.Type=ChimneyElementType]");
+    same(std::size_t(2), chimneys.size(), "chimneys");
+    same(std::string("SomePowerPlantChimney1, SomePowerPlantChimney2"), names_of(chimneys), "chimney names");
+    same(std::size_t(7), chimneys[0].attribute_count(), "a chimney's attributes");
+    std::vector<std::string> iterated;
+    for (const mesh::object &chimney : chimneys) iterated.push_back(chimney.id());
+    same(std::size_t(2), iterated.size(), "iterated");
+    same(chimneys[0].id() + chimneys[1].id(), iterated[0] + iterated[1], "in list order");
+    same(std::size_t(0), s.search_objects(plant, "*[.Type=NoSuchType]").size(), "finding nothing");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { chimneys[2]; });
+    mesh::object_list by_definition = s.search_objects_by_definition(
+        "Repository/SimpleThermalTestRepository/ChimneyElementType", MESH_VIEW_NO_ATTRIBUTES);
+    same(names_of(chimneys), names_of(by_definition), "by definition");
+
+    mesh::attribute_list raws = s.search_attributes(component_id, "{*}.TsRawAtt", MESH_VIEW_NO_DEFINITIONS);
+    same(std::size_t(3), raws.size(), "the plant's and both chimneys' TsRawAtt");
+    bool plants = false;
+    for (const mesh::attribute &a : raws) {
+        same(std::string("TsRawAtt"), a.name(), "attribute name");
+        plants = plants || a.path() == plant_attr("TsRawAtt");
+    }
+    check(plants, "the plant's TsRawAtt among them");
+
+    const std::string reference_id = s.get_attribute(plant_attr("SimpleReference")).id();
+    bool linked = false;
+    for (const auto &r : s.linked_from(chimney2_id)) linked = linked || (r.id == reference_id && !r.path.empty());
+    check(linked, "SimpleReference links to chimney 2");
+
+    auto e = throws(MESH_ERROR_NOT_FOUND, [&] { s.get_object(model_path + "/NoSuchComponent"); });
+    check(!e.library_message().empty(), "a message");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { s.get_object("neither id nor path"); });
+}
+
+void model_views_keep_their_owner_alive() {
+    auto c = mesh::connection::connect(address);
+    auto s = c.open_session();
+    std::vector<mesh::attribute> kept;
+    std::string kept_path;
+    mesh::object chimney = [&] {
+        mesh::object_list chimneys = s.search_objects(plant, "*[.Type=ChimneyElementType]");
+        kept.push_back(chimneys[0].attribute_named("DblAtt"));
+        kept_path = chimneys[0].path() + ".DblAtt";
+        return chimneys[1];
+    }(); /* the list variable is gone: the views hold it */
+    check(chimney.name().find("SomePowerPlantChimney") == 0, "an object of a dropped list");
+    same(std::int32_t(MESH_VALUE_TYPE_DOUBLE), kept[0].value_type(), "an attribute of a dropped list");
+    mesh::attribute dbl = s.get_object(plant).attribute_named("DblAtt"); /* of an object dropped */
+    same(1000.0, dbl.as_double(), "an attribute of a dropped object");
+    mesh::attribute_definition def = dbl.definition();
+    dbl = s.get_attribute(plant_attr("Int64Att"));
+    same(std::string("DoubleAttributeDefinition"), def.type_name(), "a definition of a dropped attribute");
+    s.close();
+    same(std::int64_t(64), dbl.as_int(), "valid after its session is closed");
+    same(kept_path, kept[0].path(), "still readable");
+    auto again = c.open_session();
+    same(again.get_attribute(kept_path).as_double(), kept[0].as_double(), "the value it was read with");
+}
+
+void model_values_by_type_and_definitions() {
+    auto c = mesh::connection::connect(address);
+    auto s = c.open_session();
+    mesh::object p = s.get_object(plant);
+    mesh::attribute dbl = p.attribute_named("DblAtt");
+    same(std::int32_t(MESH_VALUE_TYPE_DOUBLE), dbl.value_type(), "double type");
+    check(!dbl.is_collection(), "single");
+    same(std::size_t(1), dbl.value_count(), "one value");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { dbl.as_int(); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { dbl.as_double(1); });
+    same(std::int64_t(64), p.attribute_named("Int64Att").as_int(), "Int64Att");
+    same(std::int32_t(MESH_VALUE_TYPE_INT), p.attribute_named("Int64Att").value_type(), "int type");
+    check(p.attribute_named("BoolAtt").as_bool(), "BoolAtt");
+    same(std::string("Default string value"), p.attribute_named("StringAtt").as_string(), "StringAtt");
+    same(std::int64_t(1652167455000LL), p.attribute_named("UtcDateTimeAtt").as_utc_time(), "2022-05-10T07:24:15Z");
+    mesh::attribute bools = p.attribute_named("BoolArrayAtt");
+    check(bools.is_collection(), "a collection");
+    std::vector<bool> expected_bools = {false, true, false, true, false};
+    check(bools.bools() == expected_bools, "BoolArrayAtt");
+
+    same(chimney1_id + ", " + chimney2_id, sorted_joined(p.attribute_named("PlantToChimneyRef").target_ids()),
+         "owned chimneys");
+    same(chimney2_id, p.attribute_named("SimpleReference").target_id(), "link");
+    std::vector<mesh::link_version> versions = p.attribute_named("ReferenceSeriesAtt").versions();
+    same(std::size_t(3), versions.size(), "versions");
+    same(std::int64_t(1109721600000LL), versions[0].valid_from_ms, "2005-03-02");
+    same(chimney2_id, versions[0].target_id, "to chimney 2");
+    same(chimney1_id, versions[1].target_id, "then chimney 1");
+
+    mesh::attribute raw = p.attribute_named("TsRawAtt");
+    same(std::int32_t(MESH_VALUE_TYPE_TIMESERIES), raw.value_type(), "series type");
+    std::unique_ptr<mesh::timeseries_resource> resource = raw.connected_resource();
+    check(resource != nullptr, "a connected series");
+    same(raw.timeseries_key(), resource->key(), "its key");
+    same(std::int32_t(MESH_RESOLUTION_HOUR), resource->resolution(), "hourly");
+    mesh::attribute calc = p.attribute_named("TsCalcAtt");
+    check(calc.has_local_expression(), "a local expression");
+    check(calc.timeseries_expression().find("DblAtt") != std::string::npos, calc.timeseries_expression());
+    check(calc.connected_resource() == nullptr, "a calculated attribute has no series");
+
+    check(dbl.has_definition(), "read with definitions");
+    mesh::attribute_definition def = dbl.definition();
+    same(std::string("Repository/SimpleThermalTestRepository/PlantElementType/DblAtt"), def.path(), "definition path");
+    same(std::string("SimpleThermalTestRepository"), def.name_space(), "namespace");
+    same(std::size_t(36), def.id().size(), "definition id");
+    same(std::string(""), def.unit(), "no unit");
+    same(std::string(""), def.description(), "no description");
+    same(std::string("Tag1, Tag3"), sorted_joined(def.tags()), "tags");
+    same(1000.0, def.default_double(), "default");
+    same(-1.7976931348623157e308, def.minimum_double(), "minimum");
+    same(1.7976931348623157e308, def.maximum_double(), "maximum");
+    same(std::int64_t(1), def.minimum_cardinality(), "cardinality");
+    same(std::int64_t(1), def.maximum_cardinality(), "cardinality");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { def.default_int(); });
+    mesh::attribute_definition int_def = p.attribute_named("Int64Att").definition();
+    same(std::int64_t(64), int_def.default_int(), "int default");
+    same(std::numeric_limits<std::int64_t>::min(), int_def.minimum_int(), "int minimum");
+    same(std::numeric_limits<std::int64_t>::max(), int_def.maximum_int(), "int maximum");
+    same(std::int64_t(10), bools.definition().maximum_cardinality(), "BoolArrayAtt up to 10");
+    check(p.attribute_named("BoolAtt").definition().default_bool(), "bool default");
+    same(std::string("BooleanArrayAttributeDefinition"), bools.definition().type_name(), "bools definition");
+    same(std::string("Array of bools"), bools.definition().description(), "description");
+    same(std::string("Default string value"), p.attribute_named("StringAtt").definition().default_string(),
+         "string default");
+    mesh::attribute_definition time_def = p.attribute_named("UtcDateTimeAtt").definition();
+    same(std::string("UTC20220510072415"), time_def.default_string(), "time default, as Mesh sends it");
+    same(std::string(""), time_def.minimum_string(), "no minimum");
+    same(std::string(""), time_def.maximum_string(), "no maximum");
+    same(std::string("ChimneyElementType"), p.attribute_named("SimpleReference").definition().target_type_name(),
+         "relation target type");
+    check(!p.attribute_named("TsCalcAtt2").definition().template_expression().empty(), "a template");
+
+    mesh::attribute bare = s.get_attribute(plant_attr("DblAtt"), MESH_VIEW_NO_DEFINITIONS);
+    check(!bare.has_definition(), "read without definitions");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { bare.definition().path(); });
+
+    mesh::rating_curve curve = s.get_rating_curve(plant_attr("RatingCurveAtt"), 631152000000LL /* 1990 */,
+                                                  1893456000000LL /* 2030 */);
+    same(std::size_t(2), curve.size(), "rating curve versions");
+    same(std::int64_t(946684800000LL), curve.valid_from(0), "from 2000-01-01");
+    same(2.0, curve.x_range_from(0), "x range from");
+    same(4.0, curve.x_range_from(1), "x range from");
+    std::vector<mesh::rating_segment> segments = curve.segments(0);
+    check(!segments.empty(), "segments");
+    for (std::size_t i = 0; i < segments.size(); i++) {
+        same((i + 1.0) * 10.0, segments[i].x_range_until, "bound");
+        same(3.0 * i + 1, segments[i].factor_a, "a");
+        same(3.0 * i + 3, segments[i].factor_c, "c");
+    }
+    mesh::xy_sets sets = s.get_xy_sets(plant_attr("XYSetAtt"));
+    same(std::size_t(1), sets.size(), "one unversioned set");
+    same(std::int64_t(MESH_NO_TIME), sets.valid_from(0), "no time");
+    same(std::size_t(0), sets.curves(0).size(), "empty");
+}
+
+void model_updates_seen_after_commit() {
+    auto c = mesh::connection::connect(address);
+    auto writer = c.open_session();
+    auto reader = c.open_session();
+    const std::string dbl = plant_attr("DblAtt");
+    const double before = reader.get_attribute(dbl).as_double();
+    writer.set_double(dbl, 1234.5);
+    writer.set_int(plant_attr("Int64Att"), 65);
+    writer.set_bool(plant_attr("BoolAtt"), false);
+    writer.set_string(plant_attr("StringAtt"), "Tilløp ÆØÅ");
+    writer.set_utc_time(plant_attr("UtcDateTimeAtt"), 1930003200000LL);
+    writer.set_bools(plant_attr("BoolArrayAtt"), {true, true});
+    same(1234.5, writer.get_attribute(dbl).as_double(), "seen in its session");
+    same(before, reader.get_attribute(dbl).as_double(), "unseen elsewhere before commit");
+    writer.commit();
+    mesh::object p = reader.get_object(plant, MESH_VIEW_NO_DEFINITIONS);
+    same(1234.5, p.attribute_named("DblAtt").as_double(), "double after commit");
+    same(std::int64_t(65), p.attribute_named("Int64Att").as_int(), "int");
+    check(!p.attribute_named("BoolAtt").as_bool(), "bool");
+    same(std::string("Tilløp ÆØÅ"), p.attribute_named("StringAtt").as_string(), "string, UTF-8 both ways");
+    same(std::int64_t(1930003200000LL), p.attribute_named("UtcDateTimeAtt").as_utc_time(), "time");
+    same(std::size_t(2), p.attribute_named("BoolArrayAtt").value_count(), "bools");
+    writer.set_bools(plant_attr("BoolArrayAtt"), {});
+    same(std::size_t(0), writer.get_attribute(plant_attr("BoolArrayAtt")).value_count(), "emptied");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { writer.set_string(dbl, "not a number"); });
+    writer.set_double(dbl, before); /* leave the model as the other tests expect */
+    writer.commit();
+
+    /* Links, a new object, renamed, moved and deleted: all rolled back. */
+    writer.set_links(plant_attr("SimpleReference"), {chimney1_id});
+    same(chimney1_id, writer.get_attribute(plant_attr("SimpleReference")).target_id(), "link replaced");
+    const std::string many = plant_attr("PlantToChimneyRefCollection");
+    writer.set_links(many, {});
+    same(std::size_t(0), writer.get_attribute(many).value_count(), "links cleared");
+    writer.set_links(many, {chimney2_id}, true);
+    writer.set_links(many, {chimney1_id}, true);
+    same(chimney1_id + ", " + chimney2_id, sorted_joined(writer.get_attribute(many).target_ids()), "links appended");
+    writer.set_link_versions(plant_attr("ReferenceSeriesAtt"), MESH_NO_TIME, MESH_NO_TIME,
+                             {{1109721600000LL, chimney1_id}});
+    same(std::size_t(1), writer.get_attribute(plant_attr("ReferenceSeriesAtt")).versions().size(), "one version");
+    writer.set_link_version_entries(plant_attr("ReferenceSeriesCollectionAtt"),
+                                    {{{946684800000LL, chimney1_id}}, {{946771200000LL, chimney2_id}}});
+    same(std::size_t(2), writer.get_attribute(plant_attr("ReferenceSeriesCollectionAtt")).value_count(), "entries");
+    mesh::object created = writer.create_object(plant_attr("PlantToChimneyRef"), "CppChimney");
+    same(std::string("ChimneyElementType"), created.type_name(), "created type");
+    same(plant_attr("PlantToChimneyRef") + "/CppChimney", created.path(), "created path");
+    same(std::size_t(3), writer.search_objects(plant, "*[.Type=ChimneyElementType]").size(), "three chimneys");
+    same(std::size_t(2), reader.search_objects(plant, "*[.Type=ChimneyElementType]").size(), "two elsewhere");
+    writer.rename_object(created.id(), "Renamed");
+    const std::string new_owner = plant_attr("PlantToChimneyRef") + "/SomePowerPlantChimney1.ChimneyToChimneyRef";
+    writer.move_object(created.id(), new_owner);
+    same(created.id(), writer.get_object(new_owner + "/Renamed").id(), "renamed and moved");
+    writer.delete_object(created.id());
+    throws(MESH_ERROR_NOT_FOUND, [&] { writer.get_object(created.id()); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { writer.delete_object(plant); });
+    writer.set_expression(plant_attr("TsCalcAtt2"), "## = 1\n");
+    check(writer.get_attribute(plant_attr("TsCalcAtt2")).has_local_expression(), "a local expression");
+    writer.set_timeseries_key(plant_attr("TsRawAtt"), 0);
+    same(std::int64_t(0), writer.get_attribute(plant_attr("TsRawAtt")).timeseries_key(), "disconnected");
+    writer.set_ints(plant_attr("Int64ArrayAtt"), {1, -2, 3});
+    writer.set_doubles(plant_attr("DblArrayAtt"), {1.5, -0.25});
+    writer.set_utc_times(plant_attr("UtcDateTimeArrayAtt"), {1930003200000LL, 1930003200123LL});
+    writer.set_strings(plant_attr("StringArrayAtt"), {"a", "Ærø", ""});
+    mesh::object arrays = writer.get_object(plant, MESH_VIEW_NO_DEFINITIONS,
+                                            "Int64ArrayAtt,DblArrayAtt,UtcDateTimeArrayAtt,StringArrayAtt");
+    check(arrays.attribute_named("Int64ArrayAtt").ints() == std::vector<std::int64_t>({1, -2, 3}), "ints");
+    check(arrays.attribute_named("DblArrayAtt").doubles() == std::vector<double>({1.5, -0.25}), "doubles");
+    check(arrays.attribute_named("UtcDateTimeArrayAtt").utc_times() ==
+              std::vector<std::int64_t>({1930003200000LL, 1930003200123LL}),
+          "times");
+    check(arrays.attribute_named("StringArrayAtt").strings() == std::vector<std::string>({"a", "Ærø", ""}),
+          "strings");
+    fails_with("singular value/collection", [&] { writer.set_ints(plant_attr("Int64Att"), {1, 2}); });
+    writer.rollback();
+    same(chimney2_id, writer.get_attribute(plant_attr("SimpleReference")).target_id(), "rolled back");
+
+    /* XY sets and rating curves, built here and read back. */
+    mesh::xy_sets sets;
+    sets.add_set(MESH_NO_TIME).add_curve(5.0, {1, 2, 3}, {10, 20, 30}).add_curve(6.0, {}, {});
+    fails_with("x and y differ in length", [&] { sets.add_curve(1.0, {1}, {}); });
+    writer.update_xy_sets(plant_attr("XYSetAtt"), MESH_NO_TIME, MESH_NO_TIME, sets);
+    mesh::xy_sets got = writer.get_xy_sets(plant_attr("XYSetAtt"));
+    std::vector<mesh::xy_curve> curves = got.curves(0);
+    same(std::size_t(2), curves.size(), "curves");
+    same(5.0, curves[0].reference_value, "z");
+    same(3.0, curves[0].x.at(2), "x");
+    same(30.0, curves[0].y.at(2), "y");
+    same(std::size_t(0), curves[1].x.size(), "an empty curve");
+    const std::int64_t y2001 = 978307200000LL, y2002 = 1009843200000LL;
+    mesh::rating_curve rc;
+    rc.add_version(y2001, 1.5, {{10, 1, 2, 3}, {20, 4, 5, 6}});
+    writer.update_rating_curve(plant_attr("RatingCurveAtt"), y2001, y2002, rc);
+    mesh::rating_curve rc_got = writer.get_rating_curve(plant_attr("RatingCurveAtt"), y2001, y2002);
+    same(std::size_t(1), rc_got.size(), "one version");
+    same(1.5, rc_got.x_range_from(0), "x range from");
+    same(6.0, rc_got.segments(0).at(1).factor_c, "factor c");
+    writer.rollback();
+    same(std::size_t(0), writer.get_xy_sets(plant_attr("XYSetAtt")).curves(0).size(), "rolled back");
+}
+
+/* Two days of hourly values, all different, exact in binary so any order of addition gives the same sums. */
+std::vector<mesh::point> two_days(std::int64_t start) {
+    std::vector<mesh::point> pts;
+    for (int i = 0; i < 48; i++)
+        pts.push_back(mesh::point{start + i * hour, MESH_FLAG_OK, 10.0 + (i % 24) * 0.5 - (i / 24) * 3.25 + (i * 7) % 5});
+    return pts;
+}
+
+void transform_to_day_sum() {
+    const std::int64_t start = 1956528000000LL; /* 2032-01-01T00:00Z */
+    const std::int64_t end = start + 48 * hour;
+    auto c = mesh::connection::connect(address);
+    auto s = c.open_session();
+    std::vector<mesh::point> pts = two_days(start);
+    s.write_timeseries_by_key(key, start, end, pts); /* uncommitted: calculations see the session's own */
+    double sums[2] = {0, 0};
+    for (std::size_t i = 0; i < pts.size(); i++) sums[i / 24] += pts[i].value;
+    auto days = [&](const mesh::points &got, const std::string &what) {
+        same(std::size_t(2), got.size(), what + ": days");
+        for (std::size_t d = 0; d < 2; d++) {
+            same(start + std::int64_t(d) * 24 * hour, got[d].time_ms, what + ": day start");
+            same(sums[d], got[d].value, what + ": sum");
+            same(std::uint32_t(0), got[d].flags, what + ": flags");
+        }
+    };
+    days(s.calc_transform(series_path, "", start, end, MESH_RESOLUTION_DAY, MESH_METHOD_SUM, MESH_ZONE_UTC),
+         "@TRANSFORM");
+    days(s.read_transformed_timeseries_by_key(key, start, end, MESH_RESOLUTION_DAY, MESH_METHOD_SUM, MESH_ZONE_UTC),
+         "transformed read by key");
+    days(s.read_transformed_timeseries_by_path(series_path, start, end, MESH_RESOLUTION_DAY, MESH_METHOD_SUM,
+                                               MESH_ZONE_UTC),
+         "transformed read by path");
+    mesh::calc_result by_key = s.run_calculation_by_key(
+        key, mesh::calc::transform_expression("", MESH_RESOLUTION_DAY, MESH_METHOD_SUM, MESH_ZONE_UTC), start, end);
+    same(std::int32_t(MESH_CALC_SERIES), by_key.kind(), "a series");
+    same(std::size_t(1), by_key.size(), "one");
+    same(std::int32_t(MESH_RESOLUTION_DAY), by_key.resolution(0), "daily");
+    days(by_key.series(0), "the library's expression, by key");
+    double total = s.calc_sum(series_path, "", start, end);
+    same(sums[0] + sums[1], total, "sum of the series");
+
+    /* Another session does not see the points. */
+    auto other = c.open_session();
+    mesh::points unseen =
+        other.calc_transform(series_path, "", start, end, MESH_RESOLUTION_DAY, MESH_METHOD_SUM, MESH_ZONE_UTC);
+    same(std::size_t(2), unseen.size(), "days elsewhere");
+    check(std::isnan(unseen[0].value) && std::isnan(unseen[1].value), "no values elsewhere");
+
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] {
+        s.calc_transform(series_path, "", start, end, MESH_RESOLUTION_DAY, MESH_METHOD_IMPLICIT, MESH_ZONE_UTC);
+    });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] {
+        s.read_transformed_timeseries_by_key(key, end, start, MESH_RESOLUTION_DAY, MESH_METHOD_SUM);
+    });
+    throws(MESH_ERROR_NOT_FOUND, [&] {
+        s.read_transformed_timeseries_by_id("6f1c7b2e-0d4c-4f5e-9a43-2b1d8c9e7f60", start, end, MESH_RESOLUTION_DAY,
+                                            MESH_METHOD_SUM);
+    });
+}
+
+void a_calculated_attribute_and_each_kind_of_result() {
+    auto c = mesh::connection::connect(address);
+    auto s = c.open_session();
+    const std::string raw_path = plant_attr("TsRawAtt");
+    mesh::points raw = s.read_timeseries_by_path(raw_path, start_2016, end_2016);
+    mesh::points calc = s.read_timeseries_by_path(plant + ".TsCalcAtt", start_2016, end_2016);
+    const double dbl = s.get_attribute(plant_attr("DblAtt")).as_double();
+    same(raw.size(), calc.size(), "as many points");
+    int with_values = 0;
+    double raw_sum = 0;
+    for (std::size_t i = 0; i < raw.size(); i++) {
+        same(raw[i].time_ms, calc[i].time_ms, "time");
+        /* TsCalcAtt adds DblAtt (and nothing for no linked plants) to TsRawAtt; a missing raw value is left out. */
+        same(std::isnan(raw[i].value) ? dbl : raw[i].value + dbl, calc[i].value, "calculated value");
+        if (!std::isnan(raw[i].value)) {
+            with_values++;
+            raw_sum += raw[i].value;
+        }
+    }
+    check(with_values >= 8, "raw values");
+
+    /* A time series attribute read transformed by its id and by its path. */
+    const std::string raw_id = s.get_attribute(raw_path, MESH_VIEW_NO_DEFINITIONS).id();
+    mesh::points by_id = s.read_transformed_timeseries_by_id(raw_id, day_2016, day_2016 + 24 * hour,
+                                                             MESH_RESOLUTION_DAY, MESH_METHOD_MAX, MESH_ZONE_UTC);
+    mesh::points by_path = s.read_transformed_timeseries_by_path(raw_path, day_2016, day_2016 + 24 * hour,
+                                                                 MESH_RESOLUTION_DAY, MESH_METHOD_MAX, MESH_ZONE_UTC);
+    same(std::size_t(1), by_id.size(), "one day");
+    mesh::points day = s.read_timeseries_by_path(raw_path, day_2016, day_2016 + 24 * hour);
+    double max = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < day.size(); i++)
+        if (!std::isnan(day[i].value) && day[i].value > max) max = day[i].value;
+    same(max, by_id[0].value, "the day's maximum, by id");
+    same(max, by_path[0].value, "the day's maximum, by path");
+
+    mesh::calc_result run = s.run_calculation(plant, "## = @t('.TsCalcAtt')\n", start_2016, end_2016);
+    same(std::int32_t(MESH_CALC_SERIES), run.kind(), "series");
+    mesh::points ran = run.series(0);
+    run = s.run_calculation(plant_id, "## = 1 + 2\n", start_2016, end_2016); /* the points outlive their result */
+    same(calc.size(), ran.size(), "the expression run directly");
+    check(same_points(calc, ran), "the same points");
+
+    same(std::int32_t(MESH_CALC_NUMBERS), run.kind(), "numbers");
+    same(3.0, run.numbers().at(0), "1 + 2");
+    same(raw_sum, s.calc_sum(raw_path, "", start_2016, end_2016), "sum of the raw series");
+    mesh::calc_result summed = s.run_calculation(plant, mesh::calc::sum_expression(".TsRawAtt"), start_2016, end_2016);
+    same(raw_sum, summed.number(0), "sum through the library's expression");
+
+    const std::string text = "O'Neil's \"plant\" ; ## Ærø";
+    mesh::calc_result strings =
+        s.run_calculation(plant, "## = " + mesh::calc::quote(text) + "\n", start_2016, end_2016);
+    same(std::int32_t(MESH_CALC_STRINGS), strings.kind(), "strings");
+    same(text, strings.strings().at(0), "quoted text read back whole");
+    same(text, strings.string(0), "string");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { mesh::calc::quote("two\nlines"); });
+    same(std::string("UTC20160101010000000"), mesh::calc::time_literal(start_2016), "time literal");
+
+    /* The chimneys' series summed point by point. */
+    mesh::points c1 = s.read_timeseries_by_path(plant + "/SomePowerPlantChimney1.TsRawAtt", start_2016, end_2016);
+    mesh::points c2 = s.read_timeseries_by_path(plant + "/SomePowerPlantChimney2.TsRawAtt", start_2016, end_2016);
+    mesh::points sum = s.calc_sum_list(plant, "PlantToChimneyRef/*.TsRawAtt", start_2016, end_2016);
+    int compared = 0;
+    for (std::size_t i = 0; i < sum.size(); i++) {
+        double expected = 0;
+        bool any = false;
+        for (const mesh::points *r : {&c1, &c2})
+            for (std::size_t j = 0; j < r->size(); j++)
+                if ((*r)[j].time_ms == sum[i].time_ms && !std::isnan((*r)[j].value)) {
+                    expected += (*r)[j].value;
+                    any = true;
+                }
+        if (any) {
+            same(expected, sum[i].value, "point-wise sum");
+            compared++;
+        }
+    }
+    check(compared >= 8, "sums compared");
+    mesh::points listed =
+        s.run_calculation(plant, mesh::calc::sum_list_expression("PlantToChimneyRef/*.TsRawAtt"), start_2016, end_2016)
+            .series(0);
+    check(same_points(sum, listed), "the same sum through the library's expression");
+
+    /* No forecasts and no history in this model: empty lists, and the series as it is. */
+    same(std::size_t(0), s.calc_all_forecasts(raw_path, "", start_2016, end_2016).size(), "no forecasts");
+    same(std::size_t(0), s.calc_historical_versions(raw_path, "", start_2016, end_2016, 2).size(), "no history");
+    /* A forecast through the call and through the library's expression, without and with a window. */
+    const std::int64_t t0_min = day_2016 + 24 * hour, t0_max = day_2016 + 48 * hour, at = day_2016 + 5 * hour;
+    mesh::points forecasts[2] = {s.calc_forecast(raw_path, "", start_2016, end_2016),
+                                 s.calc_forecast(raw_path, "", start_2016, end_2016, t0_min, t0_max, at)};
+    mesh::calc_result forecast_runs[2] = {
+        s.run_calculation(plant, mesh::calc::forecast_expression(".TsRawAtt"), start_2016, end_2016),
+        s.run_calculation(plant, mesh::calc::forecast_expression(".TsRawAtt", t0_min, t0_max, at), start_2016,
+                          end_2016)};
+    for (int i = 0; i < 2; i++)
+        check(same_points(forecasts[i], forecast_runs[i].series(0)), "the same forecast through the expression");
+    mesh::points as_of = s.calc_as_of_time(raw_path, "", start_2016, end_2016, at);
+    check(same_points(raw, as_of), "as of a time: as it is");
+    for (const std::string &e :
+         {mesh::calc::all_forecasts_expression(".TsRawAtt"), mesh::calc::historical_versions_expression(".TsRawAtt", 2)}) {
+        same(std::size_t(0), s.run_calculation(plant, e, start_2016, end_2016).size(), e);
+    }
+    mesh::points run_as_of =
+        s.run_calculation(plant, mesh::calc::as_of_time_expression(".TsRawAtt", at), start_2016, end_2016).series(0);
+    check(same_points(raw, run_as_of), "as of a time, through the library's expression");
+
+    auto refused =
+        throws(MESH_ERROR_INVALID_ARGUMENT, [&] { s.run_calculation(plant, "## = (1 +\n", start_2016, end_2016); });
+    check(refused.library_message().find("line 1") != std::string::npos, refused.library_message());
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { s.run_calculation(plant, "## = 1\n", end_2016, start_2016); });
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -515,8 +1029,15 @@ int main(int argc, char **argv) {
     test("catalog: create, write by path, update, commit", create_write_update_commit);
     test("delete by key and path, seen after commit", delete_by_key_and_path);
     test("the dead connection timeout is an option", dead_connection_timeout_is_an_option);
+    test("model: objects by path and id, searches, attribute searches, links", model_objects_get_and_search);
+    test("model: views keep their list, object or attribute alive", model_views_keep_their_owner_alive);
+    test("model: values by type, relations, series, definitions, curves", model_values_by_type_and_definitions);
+    test("model: updates seen after commit; objects, links, XY sets, curves", model_updates_seen_after_commit);
+    test("calculations: a transform to DAY/SUM matches sums of the hours", transform_to_day_sum);
+    test("calculations: a calculated attribute, numbers, strings, helpers", a_calculated_attribute_and_each_kind_of_result);
     test("shutdown and restart", shutdown_and_restart);
     test("the README example runs", [] { readme_example(address); });
+    test("the README model and calculation example runs", [] { readme_model_example(address); });
 
     std::cout << passed << " passed, " << failed << " failed" << std::endl;
     mesh_shutdown();

@@ -17,7 +17,7 @@ using System.Collections.Generic;
 using System.Threading;
 using MeshCapi;
 
-static class MeshCapiTests
+static partial class MeshCapiTests
 {
     const long Key = 4242;
     const long DailyKey = 4243;
@@ -66,7 +66,16 @@ static class MeshCapiTests
         Test("delete by key, path and id, seen after commit", DeleteByKeyPathAndId);
         Test("typed constants match the header's numbers", TypedConstants);
         Test("the dead connection timeout is an option", DeadConnectionTimeout);
+        Test("model: an object, its attributes' values and a definition", ObjectValuesAndDefinition);
+        Test("model: searches; a disposed list invalidates its items", SearchesAndBorrowedItems);
+        Test("model: an update is seen by another session after commit", UpdateSeenAfterCommit);
+        Test("model: create, rename, delete; links and link versions", CreateRenameDeleteAndLinks);
+        Test("model: XY sets and rating curves round trip", XySetsAndRatingCurves);
+        Test("calc: DAY/SUM transforms match sums computed here", TransformToDaySum);
+        Test("calc: a calculated attribute, numbers and quoted strings", CalculatedAttributeNumbersStrings);
+        Test("model and calc: bad input gives exact statuses", ModelAndCalcBadInput);
         Test("the README example runs", delegate { ReadmeExample.Run(address); });
+        Test("the README model and calculation example runs", delegate { ReadmeModelExample.Run(address); });
 
         Console.WriteLine(passed + " passed, " + failed + " failed");
         // No MeshLibrary.Shutdown() here on purpose: callbacks ran since the
@@ -573,6 +582,12 @@ static class MeshCapiTests
         Equal(-1, (int)MeshCurve.Unchanged, "MESH_CURVE_UNCHANGED");
         Equal(3, (int)MeshResolution.Hour, "MESH_RESOLUTION_HOUR");
         Equal(65536, MeshConstants.MaxTokenBytes, "MESH_MAX_TOKEN_BYTES");
+        Equal(2, (int)MeshValueType.Double, "MESH_VALUE_TYPE_DOUBLE");
+        Equal(2, (int)MeshView.NoAttributes, "MESH_VIEW_NO_ATTRIBUTES");
+        Equal(3, (int)MeshCalcResult.Strings, "MESH_CALC_STRINGS");
+        Equal(2, (int)MeshTransformMethod.Sum, "MESH_METHOD_SUM");
+        Equal(1, (int)MeshTransformZone.Utc, "MESH_ZONE_UTC");
+        Equal(long.MinValue, MeshConstants.NoTime, "MESH_NO_TIME");
         Equal(version, MeshConstants.CapiVersionString, "the header's version is the library's");
     }
 

@@ -4,7 +4,7 @@
 
 use uuid::Uuid;
 
-use super::model::{Attribute, Definition, Kind, Model, ModelError, Object, Value};
+use super::model::{Attribute, Definition, Kind, Model, ModelError, Object, ObjectType, Value};
 
 impl Model {
     /// Creates object `id` named `name` as a target of ownership attribute
@@ -41,6 +41,24 @@ impl Model {
             .types
             .get(&type_id)
             .ok_or_else(|| ModelError::NotFound(format!("object type {type_id} not found")))?;
+        let attributes = self.initial_attributes(id, name, "object", object_type, attribute_ids)?;
+        // Everything is checked: from here on nothing fails.
+        self.insert_object(id, name, type_id, Some(owner), attributes);
+        self.push_child(owner, id);
+        Ok(())
+    }
+
+    /// The attributes of new object `id` (`what`: "object" or "model") of
+    /// type `object_type` at their initial values, one per definition, or
+    /// why it cannot be made; changes nothing.
+    fn initial_attributes(
+        &self,
+        id: Uuid,
+        name: &str,
+        what: &str,
+        object_type: &ObjectType,
+        attribute_ids: &[Uuid],
+    ) -> Result<Vec<Attribute>, ModelError> {
         if object_type.definitions.len() != attribute_ids.len() {
             return Err(ModelError::Invalid(format!(
                 "{} attribute ids for {} definitions",
@@ -53,25 +71,39 @@ impl Model {
                 .iter()
                 .any(|a| self.attributes.contains_key(a))
         {
-            return Err(ModelError::Invalid(format!("id of object {name} is taken")));
+            return Err(ModelError::Invalid(format!("id of {what} {name} is taken")));
         }
-        let mut attributes = Vec::with_capacity(attribute_ids.len());
-        for (attribute, definition) in attribute_ids.iter().zip(&object_type.definitions) {
-            let value = self
-                .definitions
-                .get(definition)
-                .map(Definition::initial_value)
-                .ok_or_else(|| {
-                    ModelError::NotFound(format!("definition {definition} not found"))
-                })?;
-            attributes.push(Attribute {
-                id: *attribute,
-                object: id,
-                definition: *definition,
-                value,
-            });
-        }
-        // Everything is checked: from here on nothing fails.
+        attribute_ids
+            .iter()
+            .zip(&object_type.definitions)
+            .map(|(attribute, definition)| {
+                let value = self
+                    .definitions
+                    .get(definition)
+                    .map(Definition::initial_value)
+                    .ok_or_else(|| {
+                        ModelError::NotFound(format!("definition {definition} not found"))
+                    })?;
+                Ok(Attribute {
+                    id: *attribute,
+                    object: id,
+                    definition: *definition,
+                    value,
+                })
+            })
+            .collect()
+    }
+
+    /// Inserts a checked new object and its attributes.
+    fn insert_object(
+        &mut self,
+        id: Uuid,
+        name: &str,
+        type_id: Uuid,
+        owner: Option<Uuid>,
+        attributes: Vec<Attribute>,
+    ) {
+        let attribute_ids = attributes.iter().map(|a| a.id).collect();
         for attribute in attributes {
             self.attributes.insert(attribute.id, attribute);
         }
@@ -81,12 +113,10 @@ impl Model {
                 id,
                 name: name.to_string(),
                 type_id,
-                owner: Some(owner),
-                attributes: attribute_ids.to_vec(),
+                owner,
+                attributes: attribute_ids,
             },
         );
-        self.push_child(owner, id);
-        Ok(())
     }
 
     /// Mesh refuses two objects of one name in one ownership attribute.
@@ -339,49 +369,8 @@ impl Model {
                 crate::wire::braced(type_id)
             ))
         })?;
-        if object_type.definitions.len() != attribute_ids.len() {
-            return Err(ModelError::Invalid(format!(
-                "{} attribute ids for {} definitions",
-                attribute_ids.len(),
-                object_type.definitions.len()
-            )));
-        }
-        if self.objects.contains_key(&id)
-            || attribute_ids
-                .iter()
-                .any(|a| self.attributes.contains_key(a))
-        {
-            return Err(ModelError::Invalid(format!("id of model {name} is taken")));
-        }
-        let mut attributes = Vec::with_capacity(attribute_ids.len());
-        for (attribute, definition) in attribute_ids.iter().zip(&object_type.definitions) {
-            let value = self
-                .definitions
-                .get(definition)
-                .map(Definition::initial_value)
-                .ok_or_else(|| {
-                    ModelError::NotFound(format!("definition {definition} not found"))
-                })?;
-            attributes.push(Attribute {
-                id: *attribute,
-                object: id,
-                definition: *definition,
-                value,
-            });
-        }
-        for attribute in attributes {
-            self.attributes.insert(attribute.id, attribute);
-        }
-        self.objects.insert(
-            id,
-            Object {
-                id,
-                name: name.to_string(),
-                type_id,
-                owner: None,
-                attributes: attribute_ids.to_vec(),
-            },
-        );
+        let attributes = self.initial_attributes(id, name, "model", object_type, attribute_ids)?;
+        self.insert_object(id, name, type_id, None, attributes);
         self.roots.push(id);
         Ok(())
     }
