@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds mesh_capi in release mode and installs it under a prefix the way C
-# libraries are installed: the shared library under its versioned name with
-# the SONAME and development links, the static library, the headers (C and
-# C++), a pkg-config file, a CMake package, the .NET and VBA bindings, and
-# the debug info split off into lib/.debug/ (where gdb looks for it).
+# Builds mesh_capi (the `dist` profile: release with link-time optimisation)
+# and installs it under a prefix the way C libraries are installed: the
+# shared library under its versioned name with the SONAME and development
+# links, the static library, the headers (C and C++), a pkg-config file, a
+# CMake package, the .NET and VBA bindings, and the debug info split off
+# into lib/.debug/ (where gdb looks for it).
 #
 #   bash packaging/install.sh --prefix /usr/local
 #
@@ -57,11 +58,11 @@ esac
 
 if [ -z "$from" ]; then
     if [ -n "$zig_glibc" ]; then
-        cargo zigbuild --release --lib --target "$target.$zig_glibc"
+        cargo zigbuild --profile dist --lib --target "$target.$zig_glibc"
     else
-        cargo build --release --lib --target "$target"
+        cargo build --profile dist --lib --target "$target"
     fi
-    from=target/$target/release
+    from=target/$target/dist
 fi
 
 install -d "$libdir" "$prefix/include" "$libdir/pkgconfig" "$libdir/cmake/mesh_capi" \
@@ -70,10 +71,12 @@ install -m 644 include/mesh_capi.h bindings/cpp/mesh_capi.hpp "$prefix/include/"
 install -m 644 bindings/dotnet/*.cs "$prefix/share/mesh_capi/dotnet/"
 install -m 644 bindings/vba/*.bas "$prefix/share/mesh_capi/vba/"
 
-# Strips debug info from a static library; mingw's strip refuses some
-# archives (members without sections), which then stay as they are.
+# Strips debug info from a static library, and the LLVM bitcode that
+# link-time optimisation leaves next to the machine code (only rustc's own
+# LTO reads it); mingw's strip refuses some archives (members without
+# sections), which then stay as they are.
 strip_static() {
-    "${tools}strip" --strip-debug "$1" 2>/dev/null ||
+    "${tools}strip" --strip-debug --remove-section=.llvmbc --remove-section=.llvmcmd "$1" 2>/dev/null ||
         echo "install.sh: note: ${tools}strip could not strip $1; installed with its debug info" >&2
 }
 
