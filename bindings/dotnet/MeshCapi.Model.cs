@@ -470,16 +470,29 @@ namespace MeshCapi
         }
     }
 
-    /// <summary>Objects a search found: a snapshot; Dispose frees it and every object taken from it.</summary>
-    public sealed class MeshObjectList : IDisposable
+    /// <summary>
+    /// A list of borrowed items (objects or attributes) a call returned: a
+    /// snapshot that owns its items; Dispose frees it and every item taken
+    /// from it.
+    /// </summary>
+    public abstract class MeshItemList<THandle, TItem> : IDisposable where THandle : SafeHandle
     {
-        readonly ObjectListHandle handle;
-        readonly Owner owner;
+        internal delegate MeshStatus CountCall(THandle list, out UIntPtr count);
+        internal delegate MeshStatus GetCall(THandle list, UIntPtr index, out IntPtr item);
 
-        internal MeshObjectList(ObjectListHandle handle)
+        readonly THandle handle;
+        readonly Owner owner;
+        readonly CountCall count;
+        readonly GetCall get;
+        readonly Func<IntPtr, Owner, TItem> wrap;
+
+        internal MeshItemList(THandle handle, CountCall count, GetCall get, Func<IntPtr, Owner, TItem> wrap)
         {
             this.handle = handle;
             owner = new Owner(handle);
+            this.count = count;
+            this.get = get;
+            this.wrap = wrap;
         }
 
         public int Count
@@ -488,15 +501,15 @@ namespace MeshCapi
             {
                 return owner.Use(() =>
                 {
-                    UIntPtr count;
-                    Native.Check(Native.mesh_object_list_count(handle, out count));
-                    return checked((int)count.ToUInt64());
+                    UIntPtr n;
+                    Native.Check(count(handle, out n));
+                    return checked((int)n.ToUInt64());
                 });
             }
         }
 
-        /// <summary>Object `index`, borrowed: valid until this list is disposed.</summary>
-        public MeshObject this[int index]
+        /// <summary>Item `index`, borrowed: valid until this list is disposed.</summary>
+        public TItem this[int index]
         {
             get
             {
@@ -504,13 +517,13 @@ namespace MeshCapi
                 return owner.Use(() =>
                 {
                     IntPtr item;
-                    Native.Check(Native.mesh_object_list_get(handle, (UIntPtr)(uint)index, out item));
-                    return new MeshObject(item, owner);
+                    Native.Check(get(handle, (UIntPtr)(uint)index, out item));
+                    return wrap(item, owner);
                 });
             }
         }
 
-        public IEnumerable<MeshObject> Items
+        public IEnumerable<TItem> Items
         {
             get
             {
@@ -522,56 +535,24 @@ namespace MeshCapi
         public void Dispose() { handle.Dispose(); }
     }
 
-    /// <summary>Attributes a search found: Dispose frees it and every attribute taken from it.</summary>
-    public sealed class MeshAttributeList : IDisposable
+    /// <summary>Objects a search found: a snapshot; Dispose frees it and every object taken from it.</summary>
+    public sealed class MeshObjectList : MeshItemList<ObjectListHandle, MeshObject>
     {
-        readonly AttributeListHandle handle;
-        readonly Owner owner;
+        internal MeshObjectList(ObjectListHandle handle)
+            : base(handle, Native.mesh_object_list_count, Native.mesh_object_list_get,
+                   (item, owner) => new MeshObject(item, owner))
+        {
+        }
+    }
 
+    /// <summary>Attributes a search found: Dispose frees it and every attribute taken from it.</summary>
+    public sealed class MeshAttributeList : MeshItemList<AttributeListHandle, MeshAttribute>
+    {
         internal MeshAttributeList(AttributeListHandle handle)
+            : base(handle, Native.mesh_attribute_list_count, Native.mesh_attribute_list_get,
+                   (item, owner) => new MeshAttribute(item, owner))
         {
-            this.handle = handle;
-            owner = new Owner(handle);
         }
-
-        public int Count
-        {
-            get
-            {
-                return owner.Use(() =>
-                {
-                    UIntPtr count;
-                    Native.Check(Native.mesh_attribute_list_count(handle, out count));
-                    return checked((int)count.ToUInt64());
-                });
-            }
-        }
-
-        /// <summary>Attribute `index`, borrowed: valid until this list is disposed.</summary>
-        public MeshAttribute this[int index]
-        {
-            get
-            {
-                if (index < 0) throw new ArgumentOutOfRangeException("index");
-                return owner.Use(() =>
-                {
-                    IntPtr item;
-                    Native.Check(Native.mesh_attribute_list_get(handle, (UIntPtr)(uint)index, out item));
-                    return new MeshAttribute(item, owner);
-                });
-            }
-        }
-
-        public IEnumerable<MeshAttribute> Items
-        {
-            get
-            {
-                int n = Count;
-                for (int i = 0; i < n; i++) yield return this[i];
-            }
-        }
-
-        public void Dispose() { handle.Dispose(); }
     }
 
     /// <summary>A model thing by id and path (as mesh_object_linked_from lists them).</summary>
