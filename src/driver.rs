@@ -16,8 +16,8 @@
 //! but only after a short pause, so that calls one thread makes one after
 //! another keep the runtime between them.
 //!
-//! Driving the runtime on a host's thread writes to sockets there, so
-//! SIGPIPE is blocked on it meanwhile (see `sigpipe`).
+//! Driving the runtime on a host's thread writes to sockets there; those
+//! writes never raise SIGPIPE (see `client::transport`).
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
@@ -26,7 +26,6 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use crate::sigpipe;
 use crate::sync::{lock, read};
 
 /// How long the runtime thread leaves the runtime to the threads making
@@ -112,10 +111,6 @@ impl Driver {
     /// inside a runtime: driving the runtime when no other call is in
     /// progress, else leaving that to whoever drives it.
     pub(crate) fn block_on<F: Future>(&self, fut: F) -> F::Output {
-        // Both ways below may write to a socket on this thread: driving the
-        // runtime runs the connections' tasks, and the future polled here
-        // may do I/O itself (connecting does).
-        let _no_sigpipe = sigpipe::HostThread::enter();
         let alone = self.calls.fetch_add(1, SeqCst) == 0;
         let _inside = Inside {
             driver: self,

@@ -6,7 +6,7 @@
 //! - `runtime`: the one global tokio runtime behind the C API, and shutdown.
 //! - `driver`: which thread drives that runtime (a C call's own, when alone).
 //! - `quiet`: keeps the library's (caught) panics off the host's stderr.
-//! - `sigpipe`: keeps SIGPIPE from a closed connection away from the host.
+//! - `sigpipe`: blocks SIGPIPE in the library's own threads.
 //!
 //! A C call enters `ffi`, which checks its arguments, resolves the handle,
 //! runs one `client` operation on the global runtime with a deadline, and

@@ -17,6 +17,7 @@ use super::auth::{Auth, AuthInterceptor, MeshChannel, TokenProvider};
 use super::deadline;
 use super::error::{error_chain, tls_problem, Error, ErrorKind, Result};
 use super::session::Session;
+use super::transport::Connector;
 use crate::proto::auth::authentication_service_client::AuthenticationServiceClient;
 use crate::proto::config::configuration_service_client::ConfigurationServiceClient;
 
@@ -325,8 +326,9 @@ impl Connection {
         }
         let mut endpoint = Endpoint::from_shared(url.clone())
             .map_err(|e| Error::invalid_argument(format!("{address:?}: {e}")))?
-            .connect_timeout(options.connect_timeout)
-            .tcp_nodelay(true);
+            // Bounds each connect, a reconnect's included, TLS handshake and
+            // all; `Connector` sets the TCP options.
+            .connect_timeout(options.connect_timeout);
         if let Some(dead) = options.dead_connection_timeout {
             // hyper pings once nothing has been read for the interval while
             // calls wait, and closes the connection when the ping is not
@@ -347,7 +349,8 @@ impl Connection {
             })?;
         }
         let limit = options.connect_timeout;
-        let channel = match endpoint.connect().await {
+        let connector = Connector::new(options.connect_timeout);
+        let channel = match endpoint.connect_with_connector(connector).await {
             Err(e) => {
                 return Err(match tls_problem(&e) {
                     Some(problem) => Error::new(

@@ -12,6 +12,7 @@ mod id;
 pub mod model;
 mod session;
 mod timeseries;
+mod transport;
 
 pub use auth::TokenProvider;
 pub use catalog::{

@@ -1,0 +1,180 @@
+//! The TCP connections under a channel: hyper's connector, whose streams
+//! write without raising SIGPIPE.
+//!
+//! Writing to a connection the server has closed raises SIGPIPE in the
+//! writing thread on Unix, and its default action ends the process: a C host
+//! that has not ignored SIGPIPE (Rust, Python and .NET programs do; C
+//! programs usually do not) would die when a server restarts. The library's
+//! writes happen on the host's threads too (a C call that is alone drives
+//! the runtime on its own thread, see `driver`), and tokio writes with
+//! `writev`, which cannot be told not to signal. So the streams here write
+//! with `send`/`sendmsg` and `MSG_NOSIGNAL`: a write to a closed connection
+//! fails with EPIPE instead, without touching any thread's signal mask.
+//! TLS, which tonic layers over these streams, writes through them too.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use hyper::rt::{Read, ReadBufCursor, Write};
+use hyper::Uri;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+/// Makes the TCP connections of one channel (a reconnect included).
+#[derive(Clone)]
+pub(crate) struct Connector(HttpConnector);
+
+impl Connector {
+    /// Plain TCP to the URI's host and port (TLS is tonic's layer above),
+    /// with Nagle's algorithm off, each attempt bounded by `timeout`.
+    pub(crate) fn new(timeout: Duration) -> Connector {
+        let mut http = HttpConnector::new();
+        // The URIs are `https` too: TLS is added over this connection.
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(timeout));
+        Connector(http)
+    }
+}
+
+type Connecting =
+    Pin<Box<dyn Future<Output = Result<Stream, Box<dyn std::error::Error + Send + Sync>>> + Send>>;
+
+impl tower_service::Service<Uri> for Connector {
+    type Response = Stream;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+    type Future = Connecting;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, uri: Uri) -> Connecting {
+        let connecting = self.0.call(uri);
+        Box::pin(async move { Ok(Stream(connecting.await?)) })
+    }
+}
+
+/// One TCP connection: reads as tokio does, writes without SIGPIPE.
+pub(crate) struct Stream(TokioIo<TcpStream>);
+
+impl Read for Stream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: ReadBufCursor<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+#[cfg(unix)]
+impl Stream {
+    /// Runs `send` (one non-blocking write of the socket, by file
+    /// descriptor) once the socket is writable, until it does not find it
+    /// full.
+    fn poll_send(
+        &self,
+        cx: &mut Context<'_>,
+        send: impl Fn(std::os::fd::RawFd) -> isize,
+    ) -> Poll<std::io::Result<usize>> {
+        use std::os::fd::AsRawFd;
+        let tcp = self.0.inner();
+        loop {
+            std::task::ready!(tcp.poll_write_ready(cx))?;
+            let sent = tcp.try_io(tokio::io::Interest::WRITABLE, || {
+                match send(tcp.as_raw_fd()) {
+                    n if n < 0 => Err(std::io::Error::last_os_error()),
+                    n => Ok(n as usize),
+                }
+            });
+            match sent {
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                other => return Poll::Ready(other),
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+impl Write for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        self.poll_send(cx, |fd| {
+            // SAFETY: `buf` is valid for reads of its length; the socket is
+            // non-blocking.
+            unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) }
+        })
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        // At most IOV_MAX (1024 on Linux) buffers a call; the rest go in
+        // the next write, as with `writev`.
+        let count = bufs.len().min(1024);
+        self.poll_send(cx, |fd| {
+            // SAFETY: an all-zero msghdr is valid (no address, no control
+            // data); IoSlice is ABI-compatible with iovec on Unix, and the
+            // slices outlive the call, which only reads them.
+            unsafe {
+                let mut msg: libc::msghdr = std::mem::zeroed();
+                msg.msg_iov = bufs.as_ptr() as *mut libc::iovec;
+                msg.msg_iovlen = count as _;
+                libc::sendmsg(fd, &msg, libc::MSG_NOSIGNAL)
+            }
+        })
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+}
+
+/// No SIGPIPE elsewhere: tokio's own writes.
+#[cfg(not(unix))]
+impl Write for Stream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.0.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+}
