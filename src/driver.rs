@@ -11,8 +11,7 @@
 //! that finds others in progress leaves the runtime to the runtime thread
 //! (`mesh-rt`), which does the I/O for all of them, so that many threads do
 //! not pass the runtime to one another on every call (their requests then
-//! also leave in fewer writes); it runs such a call as a task and wakes
-//! the waiting thread once, when the call has ended. While no call is in progress the runtime
+//! also leave in fewer writes). While no call is in progress the runtime
 //! thread drives it too, for keep-alive and the connections' own traffic,
 //! but only after a short pause, so that calls one thread makes one after
 //! another keep the runtime between them.
@@ -21,12 +20,8 @@
 //! writes never raise SIGPIPE (see `client::transport`).
 
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
-use std::sync::mpsc::SyncSender;
 use std::sync::{Condvar, Mutex, OnceLock, RwLock};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
@@ -96,42 +91,6 @@ impl Drop for Inside<'_> {
     }
 }
 
-/// A call run as a task for a thread that waits (see [`Driver::ride`]).
-struct Ride<F: Future> {
-    fut: Option<Pin<Box<F>>>,
-    /// The output, or the panic that ended the call.
-    tx: SyncSender<std::thread::Result<F::Output>>,
-}
-
-impl<F: Future> Future for Ride<F> {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        // Unpin: both fields are.
-        let this = self.get_mut();
-        let Some(fut) = this.fut.as_mut() else {
-            return Poll::Ready(());
-        };
-        let result = match catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(cx))) {
-            Ok(Poll::Pending) => return Poll::Pending,
-            Ok(Poll::Ready(output)) => Ok(output),
-            Err(panic) => Err(panic),
-        };
-        // Ends the borrow of the caller's frame before the caller can go.
-        this.fut = None;
-        let _ = this.tx.try_send(result);
-        Poll::Ready(())
-    }
-}
-
-impl<F: Future> Drop for Ride<F> {
-    fn drop(&mut self) {
-        // `fut` first, then `tx` (whose drop lets the caller go), whatever
-        // the field order.
-        self.fut = None;
-    }
-}
-
 impl Driver {
     pub(crate) fn new(tokio: tokio::runtime::Runtime) -> Driver {
         Driver {
@@ -151,11 +110,7 @@ impl Driver {
     /// Runs `fut` to completion on the calling thread, which must not be
     /// inside a runtime: driving the runtime when no other call is in
     /// progress, else leaving that to whoever drives it.
-    pub(crate) fn block_on<F>(&self, fut: F) -> F::Output
-    where
-        F: Future + Send,
-        F::Output: Send,
-    {
+    pub(crate) fn block_on<F: Future>(&self, fut: F) -> F::Output {
         let alone = self.calls.fetch_add(1, SeqCst) == 0;
         let _inside = Inside {
             driver: self,
@@ -180,39 +135,8 @@ impl Driver {
                 if !self.holding.load(SeqCst) {
                     self.wake_thread();
                 }
-                self.ride(fut)
+                self.handle.block_on(fut)
             }
-        }
-    }
-
-    /// Runs `fut` as a task of the runtime, driven by whoever drives it, and
-    /// waits for its output: the calling thread sleeps until the call has
-    /// ended, woken once (a call's future is woken several times, as its
-    /// request is sent and its answer's parts arrive, and each time would
-    /// wake a thread that polled it itself).
-    fn ride<F>(&self, fut: F) -> F::Output
-    where
-        F: Future + Send,
-        F::Output: Send,
-    {
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let task: Pin<Box<dyn Future<Output = ()> + Send + '_>> = Box::pin(Ride {
-            fut: Some(Box::pin(fut)),
-            tx,
-        });
-        // SAFETY: the task borrows from the caller's frame only through
-        // `fut`, which it drops before it sends the output, or, when the
-        // task is dropped unfinished (the runtime shutting down), before it
-        // drops `tx`. This thread returns only after `recv` has seen one of
-        // the two, so the borrow ends before the frame does; only the
-        // lifetime is erased.
-        let task: Pin<Box<dyn Future<Output = ()> + Send + 'static>> =
-            unsafe { std::mem::transmute(task) };
-        drop(self.handle.spawn(task));
-        match rx.recv() {
-            Ok(Ok(output)) => output,
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            Err(_) => panic!("the runtime ended before the call did"),
         }
     }
 
