@@ -2,8 +2,11 @@
  * (ending the process), writing large time series while the connection is
  * reset under it. The library must not let SIGPIPE reach it.
  *
- *   sigpipe ADDRESS SECONDS
+ *   sigpipe ADDRESS SECONDS [ROOT_PEM_FILE TOKEN]
  *
+ * With a root certificate the connection is TLS (ADDRESS https://..., the
+ * server named mesh.example, TOKEN its access token), whose writes go
+ * through the same sockets.
  * Prints the statuses seen; exits 0 when it survived with documented ones. */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
@@ -45,6 +48,10 @@ int main(int argc, char **argv) {
     }
     mesh_options_new(&options);
     mesh_options_set_call_timeout_ms(options, 2000);
+    if (argc > 4 && (mesh_options_set_tls_root_certificate_file(options, argv[3]) != MESH_OK ||
+                     mesh_options_set_tls_server_name(options, "mesh.example") != MESH_OK ||
+                     mesh_options_set_access_token(options, argv[4]) != MESH_OK))
+        return 1;
     if (mesh_connect(address, options, &connection) != MESH_OK) return 1;
     mesh_options_free(options);
     while (now_s() < until) {
