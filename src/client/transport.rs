@@ -74,8 +74,8 @@ impl Read for Stream {
 #[cfg(unix)]
 impl Stream {
     /// Runs `send` (one non-blocking write of the socket, by file
-    /// descriptor) once the socket is writable, until it does not find it
-    /// full.
+    /// descriptor) once the socket is writable, until it neither finds it
+    /// full nor is interrupted.
     fn poll_send(
         &self,
         cx: &mut Context<'_>,
@@ -92,7 +92,16 @@ impl Stream {
                 }
             });
             match sent {
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                // Full (readiness is cleared: the next round waits), or
+                // interrupted by a signal before anything was sent.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+                    ) =>
+                {
+                    continue
+                }
                 other => return Poll::Ready(other),
             }
         }
