@@ -5,9 +5,8 @@
 //! values read by the client.
 
 use std::fmt::Write as _;
-use std::time::Instant;
 
-use super::{emulator_cpu, result, results, run_ok, Harness, Result};
+use super::{result, Harness, Result};
 
 /// The hourly series of the emulator's demo catalog that gets the year.
 const KEY: i64 = 101;
@@ -66,11 +65,7 @@ impl Harness {
                 YEAR_START.to_string(),
                 end.to_string(),
             ];
-            let cpu0 = emulator_cpu();
-            let t0 = Instant::now();
-            let out = run_ok(&mut client.command(address, &args), client.name)?;
-            let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
-            let r = results(&out);
+            let (r, emu_share) = client.measure(address, &args)?;
             for call in ["read", "calc"] {
                 let days = result(&r, &format!("{call}_days"))?;
                 let sum = result(&r, &format!("{call}_total"))?;

@@ -144,6 +144,17 @@ struct Client {
 }
 
 impl Client {
+    /// Runs this client with `args` against `address`: its `RESULT`
+    /// lines, and the emulator's CPU share over the run (CPU time over
+    /// wall time).
+    fn measure(&self, address: &str, args: &[String]) -> Result<(Vec<(String, String)>, f64)> {
+        let cpu0 = emulator_cpu();
+        let t0 = Instant::now();
+        let out = run_ok(&mut self.command(address, args), self.name)?;
+        let share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
+        Ok((results(&out), share))
+    }
+
     fn command(&self, address: &str, args: &[String]) -> Command {
         let mut cmd = Command::new(&self.program);
         cmd.args(&self.prefix).arg(address).args(args);
@@ -668,17 +679,13 @@ impl Harness {
             for client in clients {
                 let mut runs = Vec::new();
                 for _ in 0..self.counts.rtt_repeats {
-                    let cpu0 = emulator_cpu();
-                    let t0 = Instant::now();
                     let args = [
                         "ts".to_string(),
                         n.to_string(),
                         per_call.to_string(),
                         recv_mb.to_string(),
                     ];
-                    let out = run_ok(&mut client.command(address, &args), client.name)?;
-                    let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
-                    let r = results(&out);
+                    let (r, emu_share) = client.measure(address, &args)?;
                     let per_million = 1e6 / n as f64;
                     runs.push(TsRun {
                         write: result(&r, "write_points_per_s")?,
@@ -785,8 +792,6 @@ impl Harness {
             let mut runs: Vec<Vec<ModelRun>> = vec![Vec::new(); clients.len()];
             for _ in 0..rounds {
                 for (client, runs) in clients.iter().zip(runs.iter_mut()) {
-                    let cpu0 = emulator_cpu();
-                    let t0 = Instant::now();
                     let args = [
                         "model".to_string(),
                         repeats.to_string(),
@@ -794,9 +799,7 @@ impl Harness {
                         PLANT_QUERY.to_string(),
                         view.to_string(),
                     ];
-                    let out = run_ok(&mut client.command(address, &args), client.name)?;
-                    let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
-                    let r = results(&out);
+                    let (r, emu_share) = client.measure(address, &args)?;
                     let run = (
                         result(&r, "objects")?,
                         result(&r, "attributes")?,

@@ -4,10 +4,9 @@
 //! client, through the C API and through grpcio.
 
 use std::fmt::Write as _;
-use std::time::Instant;
 
 use super::calc::{write_year, HOURS, HOUR_MS, YEAR_START};
-use super::{emulator_cpu, result, results, run_ok, Harness, Result};
+use super::{result, Harness, Result};
 
 /// The series `TsRawAtt` of chimney 1 is connected to.
 const KEY: i64 = 2;
@@ -32,11 +31,7 @@ impl Harness {
                 YEAR_START.to_string(),
                 end.to_string(),
             ];
-            let cpu0 = emulator_cpu();
-            let t0 = Instant::now();
-            let out = run_ok(&mut client.command(address, &args), client.name)?;
-            let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
-            let r = results(&out);
+            let (r, emu_share) = client.measure(address, &args)?;
             let points = result(&r, "points")?;
             let sum = result(&r, "total")?;
             // The series is linear: it may end with a point at the end of

@@ -5,12 +5,12 @@
 //! by the emulator's speed.
 
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mesh_emulator::Emulator;
 
 use super::proxy::DelayProxy;
-use super::{emulator_cpu, result, results, run_ok, Harness, Result};
+use super::{result, Harness, Result};
 
 /// What the latency proxy adds each way (a LAN's round trip of 1 ms).
 const LAN_DELAY: Duration = Duration::from_micros(500);
@@ -63,14 +63,7 @@ impl Harness {
         let mut runs: Vec<Vec<Rtt>> = vec![Vec::new(); clients.len()];
         for _ in 0..rounds {
             for (client, runs) in clients.iter().zip(runs.iter_mut()) {
-                let cpu0 = emulator_cpu();
-                let t0 = Instant::now();
-                let out = run_ok(
-                    &mut client.command(address, &["rtt".into(), calls.to_string()]),
-                    client.name,
-                )?;
-                let emu = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
-                let r = results(&out);
+                let (r, emu) = client.measure(address, &["rtt".into(), calls.to_string()])?;
                 runs.push(Rtt {
                     median: result(&r, "median_ns")?,
                     p99: result(&r, "p99_ns")?,
@@ -105,18 +98,9 @@ impl Harness {
         let mut runs: Vec<Vec<OpenClose>> = vec![Vec::new(); clients.len()];
         for _ in 0..rounds {
             for (client, runs) in clients.iter().zip(runs.iter_mut()) {
-                let cpu0 = emulator_cpu();
                 let calls0 = session_calls(emu);
-                let t0 = Instant::now();
-                let out = run_ok(
-                    &mut client.command(
-                        address,
-                        &["openclose".into(), count.to_string(), threads.to_string()],
-                    ),
-                    client.name,
-                )?;
-                let emu_share = (emulator_cpu() - cpu0) / t0.elapsed().as_secs_f64();
-                let r = results(&out);
+                let args = ["openclose".into(), count.to_string(), threads.to_string()];
+                let (r, emu_share) = client.measure(address, &args)?;
                 runs.push(OpenClose {
                     rate: result(&r, "sessions_per_s")?,
                     calls: (session_calls(emu) - calls0) as f64 / count as f64,
@@ -183,12 +167,27 @@ impl Harness {
             n / 2,
             self.counts.rtt_repeats
         );
+        let rounds = self.counts.rtt_repeats;
+        let per_thread_count = |threads| if threads == 1 { n / 2 } else { n };
+        self.open_close_tables(&mut s, emu, &address, per_thread_count, rounds)?;
+        Ok(s)
+    }
+
+    /// The open-and-close rows from 1 and from 8 threads (`count(threads)`
+    /// sessions a run, `rounds` runs a client), appended to `s` with the
+    /// summary line that compares the C API with its peers.
+    fn open_close_tables(
+        &mut self,
+        s: &mut String,
+        emu: &Emulator,
+        address: &str,
+        count: impl Fn(usize) -> usize,
+        rounds: usize,
+    ) -> Result<()> {
         let mut summary = Vec::new();
         for threads in [1usize, 8] {
-            let count = if threads == 1 { n / 2 } else { n };
-            let rows =
-                self.open_close_rows(emu, &address, threads, count, self.counts.rtt_repeats)?;
-            write_open_close(&mut s, threads, &rows, self.baseline(&rows)?);
+            let rows = self.open_close_rows(emu, address, threads, count(threads), rounds)?;
+            write_open_close(s, threads, &rows, self.baseline(&rows)?);
             summary.push(self.open_close_summary(threads, &rows));
         }
         let _ = writeln!(
@@ -197,7 +196,7 @@ impl Harness {
             summary.join("; ")
         );
         s.push('\n');
-        Ok(s)
+        Ok(())
     }
 
     /// The C API's open-and-close rate against the Rust client API and
@@ -253,18 +252,7 @@ impl Harness {
         s.push_str(
             "\n| client | threads | sessions/s | ratio | calls per session | client CPU µs per session | CPU ratio | emulator CPU |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
         );
-        let mut summary = Vec::new();
-        for threads in [1usize, 8] {
-            let rows = self.open_close_rows(emu, &address, threads, sessions, rounds)?;
-            write_open_close(&mut s, threads, &rows, self.baseline(&rows)?);
-            summary.push(self.open_close_summary(threads, &rows));
-        }
-        let _ = writeln!(
-            s,
-            "\nThe C API's sessions per second (higher is better) {}.",
-            summary.join("; ")
-        );
-        s.push('\n');
+        self.open_close_tables(&mut s, emu, &address, |_| sessions, rounds)?;
         drop(proxy);
         Ok(s)
     }
