@@ -61,21 +61,19 @@ pub fn readme_snippets() -> Vec<String> {
 /// The binding's files: `MeshCapi.cs`, one file per area of the API
 /// (`MeshCapi.Catalog.cs`, ...) and the generated `MeshCapi.Native.g.cs`.
 fn binding_sources() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("bindings/dotnet"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "cs"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 2, "{files:?}");
-    files
+    cs_files("bindings/dotnet")
 }
 
 /// The test program: `tests/MeshCapiTests.cs` (its `Main` registers every
 /// test) and the files of more tests (`MeshCapiModelTests.cs`, ...).
 fn test_sources() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("bindings/dotnet/tests"))
+    cs_files("bindings/dotnet/tests")
+}
+
+/// The `.cs` files directly in `dir` (relative to the repository), sorted;
+/// at least two.
+fn cs_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.path())
