@@ -870,13 +870,13 @@ Public Function MeshSeriesInfo(ByVal session As LongPtr, ByVal key As Double) As
     MeshCheck mesh_timeseries_resource_resolution(resource, resolution)
     MeshCheck mesh_timeseries_resource_temporary(resource, temporary)
     info(1, 1) = "Key": info(1, 2) = DoubleOf(k)
-    info(2, 1) = "Path": info(2, 2) = ResourceText(resource, 1)
-    info(3, 1) = "Name": info(3, 2) = ResourceText(resource, 2)
+    info(2, 1) = "Path": info(2, 2) = HandleText(1, resource)
+    info(3, 1) = "Name": info(3, 2) = HandleText(2, resource)
     info(4, 1) = "Curve": info(4, 2) = curve
     info(5, 1) = "Resolution": info(5, 2) = resolution
-    info(6, 1) = "Unit": info(6, 2) = ResourceText(resource, 3)
-    info(7, 1) = "Time zone": info(7, 2) = ResourceText(resource, 4)
-    info(8, 1) = "Expression": info(8, 2) = ResourceText(resource, 5)
+    info(6, 1) = "Unit": info(6, 2) = HandleText(3, resource)
+    info(7, 1) = "Time zone": info(7, 2) = HandleText(4, resource)
+    info(8, 1) = "Expression": info(8, 2) = HandleText(5, resource)
     info(9, 1) = "Temporary": info(9, 2) = (temporary <> 0)
     MeshSeriesInfo = info
 Done:
@@ -884,9 +884,11 @@ Done:
     If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
 End Function
 
-' Text `which` of a resource (1 path, 2 name, 3 unit, 4 time zone, 5
-' expression), by the buffer convention: a second call when it did not fit.
-Private Function ResourceText(ByVal resource As LongPtr, ByVal which As Long) As String
+' Text `which` of a handle, by the buffer convention (a second call when it
+' did not fit): of a resource 1 its path, 2 name, 3 unit, 4 time zone, 5
+' expression; 6 an object's name, 7 an object's path, 8 string value
+' `index` of an attribute, 9 string `index` of a calculation result.
+Private Function HandleText(ByVal which As Long, ByVal handle As LongPtr, Optional ByVal index As Long = 0) As String
     Dim buf() As Byte
     Dim n As LongPtr
     Dim status As Long
@@ -894,17 +896,21 @@ Private Function ResourceText(ByVal resource As LongPtr, ByVal which As Long) As
     ReDim buf(255)
     For attempt = 1 To 2
         Select Case which
-        Case 1: status = mesh_timeseries_resource_path(resource, VarPtr(buf(0)), UBound(buf) + 1, n)
-        Case 2: status = mesh_timeseries_resource_name(resource, VarPtr(buf(0)), UBound(buf) + 1, n)
-        Case 3: status = mesh_timeseries_resource_unit(resource, VarPtr(buf(0)), UBound(buf) + 1, n)
-        Case 4: status = mesh_timeseries_resource_time_zone(resource, VarPtr(buf(0)), UBound(buf) + 1, n)
-        Case Else: status = mesh_timeseries_resource_virtual_expression(resource, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 1: status = mesh_timeseries_resource_path(handle, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 2: status = mesh_timeseries_resource_name(handle, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 3: status = mesh_timeseries_resource_unit(handle, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 4: status = mesh_timeseries_resource_time_zone(handle, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 5: status = mesh_timeseries_resource_virtual_expression(handle, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 6: status = mesh_object_name(handle, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 7: status = mesh_object_path(handle, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 8: status = mesh_attribute_value_string(handle, index, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case Else: status = mesh_calc_result_string(handle, index, VarPtr(buf(0)), UBound(buf) + 1, n)
         End Select
         If status <> MESH_ERROR_BUFFER_TOO_SMALL Then Exit For
         ReDim buf(CLng(n))
     Next attempt
     MeshCheck status
-    ResourceText = FromUtf8(VarPtr(buf(0)), CLng(n))
+    HandleText = FromUtf8(VarPtr(buf(0)), CLng(n))
 End Function
 
 ' The id (isId True) or name of unit index, as MeshUnits lists them.
@@ -977,7 +983,7 @@ Public Function MeshCreateSeries(ByVal session As LongPtr, ByVal path As String,
     If Len(timeZone) > 0 Then zone = VarPtr(z(0))
     MeshCheck mesh_timeseries_resource_create_physical(session, VarPtr(p(0)), VarPtr(n(0)), curve, resolution, VarPtr(u(0)), zone, resource)
     On Error GoTo Done
-    MeshCreateSeries = ResourceText(resource, 1)
+    MeshCreateSeries = HandleText(1, resource)
 Done:
     mesh_timeseries_resource_free resource
     If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
@@ -1003,29 +1009,6 @@ Public Sub MeshUpdateSeries(ByVal session As LongPtr, ByVal key As Double, Optio
 End Sub
 
 ' ------------------------------------------------------------------ model
-
-' Text `which` of a model handle, by the buffer convention (a second call
-' when it did not fit): 1 an object's name, 2 an object's path, 3 string
-' value `index` of an attribute, 4 string `index` of a calculation result.
-Private Function ModelText(ByVal which As Long, ByVal handle As LongPtr, Optional ByVal index As Long = 0) As String
-    Dim buf() As Byte
-    Dim n As LongPtr
-    Dim status As Long
-    Dim attempt As Long
-    ReDim buf(255)
-    For attempt = 1 To 2
-        Select Case which
-        Case 1: status = mesh_object_name(handle, VarPtr(buf(0)), UBound(buf) + 1, n)
-        Case 2: status = mesh_object_path(handle, VarPtr(buf(0)), UBound(buf) + 1, n)
-        Case 3: status = mesh_attribute_value_string(handle, index, VarPtr(buf(0)), UBound(buf) + 1, n)
-        Case Else: status = mesh_calc_result_string(handle, index, VarPtr(buf(0)), UBound(buf) + 1, n)
-        End Select
-        If status <> MESH_ERROR_BUFFER_TOO_SMALL Then Exit For
-        ReDim buf(CLng(n))
-    Next attempt
-    MeshCheck status
-    ModelText = FromUtf8(VarPtr(buf(0)), CLng(n))
-End Function
 
 ' Value `index` of the attribute at path, read as type `wanted` (a
 ' MESH_VALUE_TYPE_* number; -1: the attribute's own type). An attribute of
@@ -1055,7 +1038,7 @@ Private Function AttributeRead(ByVal session As LongPtr, ByVal path As String, B
         MeshCheck mesh_attribute_value_bool(attribute, index, b)
         AttributeRead = (b <> 0)
     Case MESH_VALUE_TYPE_STRING
-        AttributeRead = ModelText(3, attribute, index)
+        AttributeRead = HandleText(8, attribute, index)
     Case MESH_VALUE_TYPE_UTC_TIME
         MeshCheck mesh_attribute_value_utc_time(attribute, index, i64)
         AttributeRead = MeshDate(i64)
@@ -1123,8 +1106,8 @@ Public Function MeshSearchObjects(ByVal session As LongPtr, ByVal start As Strin
         For i = 0 To CLng(n) - 1
             ' A borrow: the list frees it.
             MeshCheck mesh_object_list_get(list, i, item)
-            result(i + 1, 1) = ModelText(1, item)
-            result(i + 1, 2) = ModelText(2, item)
+            result(i + 1, 1) = HandleText(6, item)
+            result(i + 1, 2) = HandleText(7, item)
         Next i
         MeshSearchObjects = result
     End If
@@ -1186,7 +1169,7 @@ Public Function MeshCalculate(ByVal session As LongPtr, ByVal target As String, 
                     MeshCheck mesh_calc_result_number(result, i, d)
                     answer(i + 1, 1) = d
                 Else
-                    answer(i + 1, 1) = ModelText(4, result, i)
+                    answer(i + 1, 1) = HandleText(9, result, i)
                 End If
             Next i
             MeshCalculate = answer
