@@ -185,6 +185,65 @@ fn the_time_zone_argument_reaches_the_server() {
 }
 
 #[test]
+fn local_and_standard_days_part_in_summer() {
+    // 2025-07-01 00:00 UTC: the server's zone (Europe/Oslo) is UTC+2 with
+    // daylight saving (LOCAL) and UTC+1 without it (STANDARD), so their
+    // days start at 22:00 and 23:00 UTC.
+    const SUMMER: i64 = 1_751_328_000_000;
+    let (_emu, conn, session) = setup();
+    let hours = two_days();
+    let shifted = Cols::new(
+        hours.t.iter().map(|t| t - T0 + SUMMER).collect(),
+        hours.f.clone(),
+        hours.values().to_vec(),
+    );
+    let end = SUMMER + 48 * HOUR;
+    write_ok(session, HOURLY_KEY, SUMMER, end, &shifted);
+    let sum = |from: usize, to: usize| -> f64 { hours.values()[from..to].iter().sum() };
+    for (zone, offset) in [(MESH_ZONE_LOCAL, 2), (MESH_ZONE_STANDARD, 1)] {
+        let calculated = transform(
+            session,
+            HOURLY_PATH,
+            None,
+            SUMMER,
+            end,
+            MESH_RESOLUTION_DAY,
+            MESH_METHOD_SUM,
+            zone,
+        )
+        .unwrap_or_else(|s| panic!("zone {zone}: {s:?}: {}", last_error()));
+        let read = read_transformed(
+            session,
+            HOURLY_KEY,
+            SUMMER,
+            end,
+            MESH_RESOLUTION_DAY,
+            MESH_METHOD_SUM,
+            zone,
+        )
+        .unwrap_or_else(|s| panic!("zone {zone}: {s:?}: {}", last_error()));
+        for got in [&calculated, &read] {
+            let starts: Vec<i64> = (0..3).map(|d| SUMMER + (24 * d - offset) * HOUR).collect();
+            assert_eq!(got.t, starts, "zone {zone}: {got:?}");
+            // The whole day in the middle, and the hours of the last day
+            // that were written.
+            let middle = (24 - offset) as usize;
+            let last = (48 - offset) as usize;
+            let values = got.values();
+            assert!(
+                (values[1] - sum(middle, last)).abs() < 1e-9,
+                "zone {zone}: {got:?}"
+            );
+            assert!(
+                (values[2] - sum(last, 48)).abs() < 1e-9,
+                "zone {zone}: {got:?}"
+            );
+        }
+    }
+    teardown(conn, session);
+}
+
+#[test]
 fn a_calculated_attribute_reads_as_its_expression_computes() {
     let (_emu, conn, session) = setup();
     let raw = read_path_ok(session, RAW, START_2016, END_2016);
