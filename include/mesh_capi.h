@@ -425,8 +425,10 @@ size_t mesh_last_error_message(char *buf, size_t cap);
 // the others (options, points, resources, model results) stay valid. Any
 // later call starts the library afresh. Idempotent.
 //
-// It is bounded in time (a few seconds at most) whatever other threads and
-// callbacks do. Calls in progress on other threads are cancelled and give
+// It is bounded in time whatever other threads and callbacks do: 6.5 s at
+// the very most (0.5 s for calls in progress to give up, 2 s to end open
+// sessions, 1 s for a running callback, 3 s for the library's threads to
+// stop), milliseconds when nothing is stuck. Calls in progress on other threads are cancelled and give
 // `MESH_ERROR_SHUTDOWN`; a connection or session such a call was making is
 // not handed out (a session it was opening or closing is left to the
 // server's inactivity timeout). Expired callbacks queued are dropped; one running
@@ -787,7 +789,8 @@ enum mesh_status mesh_units_find(const struct mesh_units *units,
                                  const char *name,
                                  size_t *out_index);
 
-// Frees units. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+// Frees units. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`; NULL is a
+// no-op that returns `MESH_OK` and leaves the last error alone.
 enum mesh_status mesh_units_free(struct mesh_units *units);
 
 // Connects to a Mesh server at `address` (`host:port`, `http://host:port`
@@ -1733,7 +1736,8 @@ enum mesh_status mesh_timeseries_resource_virtual_expression(const struct mesh_t
 enum mesh_status mesh_timeseries_resource_temporary(const struct mesh_timeseries_resource *resource,
                                                     int32_t *out);
 
-// Frees a resource handle. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+// Frees a resource handle. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`;
+// NULL is a no-op that returns `MESH_OK` and leaves the last error alone.
 enum mesh_status mesh_timeseries_resource_free(struct mesh_timeseries_resource *resource);
 
 // Starts a new session on the server. It is kept alive in the background

@@ -531,3 +531,113 @@ fn bad_input_table() {
     check(mesh_connection_close(conn), MESH_OK);
     check(mesh_options_free(options), MESH_OK);
 }
+
+/// Every destructor the header declares, given NULL: `MESH_OK`, last error
+/// left alone. The list is checked against the header, so a destructor added
+/// later cannot be left out.
+#[test]
+fn every_destructor_takes_null_as_a_no_op() {
+    let emu = emulator(Duration::from_secs(300));
+    let conn = connect(&emu.addr().to_string());
+    let rows: Vec<Row> = vec![
+        (
+            "mesh_attribute_free",
+            Box::new(|| mesh_attribute_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_attribute_list_free",
+            Box::new(|| mesh_attribute_list_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_calc_result_free",
+            Box::new(|| mesh_calc_result_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_connection_close",
+            Box::new(|| mesh_connection_close(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_id_list_free",
+            Box::new(|| mesh_id_list_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_identity_free",
+            Box::new(|| mesh_identity_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_object_free",
+            Box::new(|| mesh_object_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_object_list_free",
+            Box::new(|| mesh_object_list_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_options_free",
+            Box::new(|| mesh_options_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_points_free",
+            Box::new(|| mesh_points_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_rating_curve_free",
+            Box::new(|| mesh_rating_curve_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_session_close",
+            Box::new(|| mesh_session_close(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_session_detach",
+            Box::new(|| mesh_session_detach(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_timeseries_resource_free",
+            Box::new(|| mesh_timeseries_resource_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_units_free",
+            Box::new(|| mesh_units_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_xy_sets_free",
+            Box::new(|| mesh_xy_sets_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+    ];
+    let header = std::fs::read_to_string(root().join("include/mesh_capi.h")).unwrap();
+    let mut declared: Vec<&str> = header
+        .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+        .filter(|word| {
+            word.starts_with("mesh_")
+                && (word.ends_with("_free")
+                    || word.ends_with("_close")
+                    || word.ends_with("_detach"))
+        })
+        .collect();
+    declared.sort_unstable();
+    declared.dedup();
+    let tested: Vec<&str> = rows.iter().map(|(name, _, _)| *name).collect();
+    assert_eq!(
+        tested, declared,
+        "destructors in the header and in this test"
+    );
+    check_rows(conn, &rows);
+    check(mesh_connection_close(conn), MESH_OK);
+}

@@ -780,11 +780,6 @@ fn bad_input_gives_exact_statuses_without_a_request() {
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
-            "free: NULL resource",
-            mesh_timeseries_resource_free(ptr::null_mut()),
-            MESH_ERROR_INVALID_ARGUMENT,
-        ),
-        (
             "free: session as resource",
             mesh_timeseries_resource_free(session.cast()),
             MESH_ERROR_INVALID_HANDLE,

@@ -522,8 +522,10 @@ namespace MeshCapi
         // the others (options, points, resources, model results) stay valid. Any
         // later call starts the library afresh. Idempotent.
         //
-        // It is bounded in time (a few seconds at most) whatever other threads and
-        // callbacks do. Calls in progress on other threads are cancelled and give
+        // It is bounded in time whatever other threads and callbacks do: 6.5 s at
+        // the very most (0.5 s for calls in progress to give up, 2 s to end open
+        // sessions, 1 s for a running callback, 3 s for the library's threads to
+        // stop), milliseconds when nothing is stuck. Calls in progress on other threads are cancelled and give
         // `MESH_ERROR_SHUTDOWN`; a connection or session such a call was making is
         // not handed out (a session it was opening or closing is left to the
         // server's inactivity timeout). Expired callbacks queued are dropped; one running
@@ -803,7 +805,8 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_units_find(UnitsHandle units, byte[] name, out UIntPtr out_index);
 
-        // Frees units. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+        // Frees units. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`; NULL is a
+        // no-op that returns `MESH_OK` and leaves the last error alone.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_units_free(IntPtr units);
 
@@ -1586,7 +1589,8 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_timeseries_resource_temporary(TimeseriesResourceHandle resource, out int @out);
 
-        // Frees a resource handle. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+        // Frees a resource handle. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`;
+        // NULL is a no-op that returns `MESH_OK` and leaves the last error alone.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_timeseries_resource_free(IntPtr resource);
 

@@ -256,8 +256,12 @@ pub unsafe extern "C" fn mesh_units_find(
     })
 }
 
-/// Frees units. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+/// Frees units. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`; NULL is a
+/// no-op that returns `MESH_OK` and leaves the last error alone.
 #[no_mangle]
 pub extern "C" fn mesh_units_free(units: *mut mesh_units) -> mesh_status {
+    if units.is_null() {
+        return mesh_status::MESH_OK;
+    }
     guard("mesh_units_free", || UNITS.remove(units).map(drop))
 }

@@ -317,8 +317,10 @@ pub unsafe extern "C" fn mesh_last_error_message(buf: *mut c_char, cap: usize) -
 /// the others (options, points, resources, model results) stay valid. Any
 /// later call starts the library afresh. Idempotent.
 ///
-/// It is bounded in time (a few seconds at most) whatever other threads and
-/// callbacks do. Calls in progress on other threads are cancelled and give
+/// It is bounded in time whatever other threads and callbacks do: 6.5 s at
+/// the very most (0.5 s for calls in progress to give up, 2 s to end open
+/// sessions, 1 s for a running callback, 3 s for the library's threads to
+/// stop), milliseconds when nothing is stuck. Calls in progress on other threads are cancelled and give
 /// `MESH_ERROR_SHUTDOWN`; a connection or session such a call was making is
 /// not handed out (a session it was opening or closing is left to the
 /// server's inactivity timeout). Expired callbacks queued are dropped; one running

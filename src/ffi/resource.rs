@@ -225,11 +225,15 @@ pub unsafe extern "C" fn mesh_timeseries_resource_temporary(
     })
 }
 
-/// Frees a resource handle. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+/// Frees a resource handle. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`;
+/// NULL is a no-op that returns `MESH_OK` and leaves the last error alone.
 #[no_mangle]
 pub extern "C" fn mesh_timeseries_resource_free(
     resource: *mut mesh_timeseries_resource,
 ) -> mesh_status {
+    if resource.is_null() {
+        return mesh_status::MESH_OK;
+    }
     guard("mesh_timeseries_resource_free", || {
         RESOURCES.remove(resource).map(drop)
     })
