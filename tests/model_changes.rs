@@ -125,7 +125,7 @@ fn simple_values_and_collections_are_set() {
     assert_eq!(value_count(array), 0);
     free_attribute(array);
     let status = unsafe { mesh_attribute_set_bool(s, path("BoolArrayAtt").as_ptr(), 1) };
-    assert_ne!(status, MESH_OK);
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
     assert!(
         last_error()
             .contains("Check if you correctly applied the singular value/collection values"),
@@ -223,15 +223,33 @@ fn link_relations_are_replaced_appended_and_checked() {
     free_attribute(a);
     // Mesh's rules for one-to-one relations.
     let status = unsafe { mesh_attribute_set_links(f.a, one.as_ptr(), ptr::null(), 0, 1) };
-    assert_ne!(status, MESH_OK);
-    assert!(last_error().contains("'append' must be false for one-to-one link relation"));
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
+    assert!(
+        last_error_quotes("'append' must be false for one-to-one link relation SimpleReference"),
+        "{}",
+        last_error()
+    );
     let both = [
         c(CHIMNEY1_ID),
         c(&format!("{{{}}}", CHIMNEY2_ID.to_uppercase())),
     ];
     let status = unsafe { mesh_attribute_set_links(f.a, one.as_ptr(), ptrs(&both).as_ptr(), 2, 0) };
-    assert_ne!(status, MESH_OK);
-    assert!(last_error().contains("multiple target object IDs set"));
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
+    assert!(
+        last_error_quotes(
+            "multiple target object IDs set (2) for one-to-one link relation SimpleReference"
+        ),
+        "{}",
+        last_error()
+    );
+    // Neither refusal changed the target.
+    let a = attribute(
+        f.a,
+        &plant_attr("SimpleReference"),
+        MESH_VIEW_NO_DEFINITIONS,
+    );
+    assert_eq!(targets(a), [CHIMNEY1_ID]);
+    free_attribute(a);
 
     let many = c(&plant_attr("PlantToChimneyRefCollection"));
     check(
@@ -257,8 +275,14 @@ fn link_relations_are_replaced_appended_and_checked() {
     assert_eq!(got, [CHIMNEY1_ID, CHIMNEY2_ID]);
     free_attribute(a);
     let status = unsafe { mesh_attribute_set_links(f.a, many.as_ptr(), ptr::null(), 0, 1) };
-    assert_ne!(status, MESH_OK);
-    assert!(last_error().contains("'append' is set to true, but no target objects are set"));
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
+    assert!(
+        last_error_quotes(
+            "'append' is set to true, but no target objects are set for PlantToChimneyRefCollection"
+        ),
+        "{}",
+        last_error()
+    );
 }
 
 #[test]
@@ -561,8 +585,14 @@ fn xy_sets_are_replaced() {
     let mut empty = ptr::null_mut();
     check(unsafe { mesh_xy_sets_new(&mut empty) }, MESH_OK);
     let status = unsafe { mesh_xy_sets_update(f.a, unversioned.as_ptr(), start, end, empty) };
-    assert_ne!(status, MESH_OK);
-    assert!(last_error().contains("interval must be empty when updating XYSetAttribute"));
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
+    assert!(
+        last_error_quotes(
+            "interval must be empty when updating XYSetAttribute (it is unversioned)"
+        ),
+        "{}",
+        last_error()
+    );
     check(mesh_xy_sets_free(empty), MESH_OK);
 }
 
