@@ -158,6 +158,30 @@ static void print_value(mesh_attribute *attribute, int32_t type, size_t i) {
     }
 }
 
+/* Prints the series connected to a time series attribute by its catalog
+ * path: Mesh may report key 0 for a connected series (the plant's TsRawAtt
+ * here), so the key alone cannot say which series it is, or whether there
+ * is one. */
+static void print_resource(const mesh_attribute *attribute) {
+    mesh_timeseries_resource *resource = NULL;
+    char path[512];
+    int64_t key = 0;
+    if (mesh_attribute_timeseries_resource(attribute, &resource) != MESH_OK) {
+        printf(", resource unreadable");
+        return;
+    }
+    if (resource == NULL) {
+        printf(", no resource connected");
+        return;
+    }
+    if (mesh_timeseries_resource_path(resource, path, sizeof path, NULL) != MESH_OK)
+        strcpy(path, "(long path)");
+    mesh_timeseries_resource_key(resource, &key);
+    printf(" -> %s", path);
+    if (key != 0) printf(" (key %lld)", (long long)key);
+    mesh_timeseries_resource_free(resource);
+}
+
 static mesh_status print_attributes(mesh_session *session) {
     mesh_object *plant = NULL;
     size_t count = 0, i, j, values = 0;
@@ -169,7 +193,6 @@ static mesh_status print_attributes(mesh_session *session) {
         mesh_attribute *attribute = NULL;
         char name[128], expression[256];
         int32_t type = 0, collection = 0, local = 0;
-        int64_t key = 0;
         mesh_object_attribute(plant, i, &attribute);
         mesh_attribute_name(attribute, name, sizeof name, NULL);
         mesh_attribute_value_type(attribute, &type);
@@ -177,7 +200,6 @@ static mesh_status print_attributes(mesh_session *session) {
         mesh_attribute_value_count(attribute, &values);
         printf("  %-32s %s%s", name, type_name(type), collection ? " collection" : "");
         if (type == MESH_VALUE_TYPE_TIMESERIES) {
-            mesh_attribute_timeseries_key(attribute, &key);
             mesh_attribute_timeseries_is_local_expression(attribute, &local);
             if (mesh_attribute_timeseries_expression(attribute, expression, sizeof expression,
                                                      NULL) != MESH_OK)
@@ -193,7 +215,7 @@ static mesh_status print_attributes(mesh_session *session) {
                 printf(" = %s expression: %s", local ? "local" : "template", expression);
             }
             else
-                printf(", key %lld", (long long)key);
+                print_resource(attribute);
         } else if (values > 0) {
             printf(" =");
             for (j = 0; j < values; j++) {

@@ -135,12 +135,17 @@ fn model_walks_searches_and_shows_isolation() {
         "  DblAtt                           double = 1000\n",
         "  BoolArrayAtt                     bool collection = false, true, false, true, false\n",
         "  UtcDateTimeAtt                   UTC time = 2022-05-10T07:24:15Z\n",
+        // A connected series by its path, whatever key Mesh reports for it.
+        "  TsRawAtt                         time series -> Resource/SimpleThermalTestResourceCatalog/plantTimeSeriesRaw\n",
+        "  VtsAtt                           time series -> Resource/SimpleThermalTestResourceCatalog/simpleVtsTimeseries (key 4)\n",
+        "  TsAttWithoutResource             time series, no resource connected\n",
         "first session reads DblAtt = 1234.5\n",
         "second session before commit reads DblAtt = 1000\n",
         "second session after commit reads DblAtt = 1234.5\n",
     ] {
         assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
     }
+    assert!(!text.contains("key 0"), "{text}");
     // The change and the restore.
     assert_eq!(emu.calls("Commit"), 2);
     assert_eq!(emu.open_sessions(), 0);

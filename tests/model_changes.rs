@@ -1,8 +1,8 @@
 //! Changing the model through the C API against the emulator: simple
 //! values, collections, time series attributes, link relations plain and
-//! versioned, objects, XY sets and rating curves; and isolation: a change
-//! is visible in its own session at once, in another only after commit,
-//! and rollback discards it.
+//! versioned, objects and models, XY sets and rating curves; and
+//! isolation: a change is visible in its own session at once, in another
+//! only after commit, and rollback discards it.
 
 mod common;
 
@@ -125,7 +125,7 @@ fn simple_values_and_collections_are_set() {
     assert_eq!(value_count(array), 0);
     free_attribute(array);
     let status = unsafe { mesh_attribute_set_bool(s, path("BoolArrayAtt").as_ptr(), 1) };
-    assert_ne!(status, MESH_OK);
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
     assert!(
         last_error()
             .contains("Check if you correctly applied the singular value/collection values"),
@@ -137,6 +137,92 @@ fn simple_values_and_collections_are_set() {
     assert_eq!(int_at(attribute_named(plant, "Int64Att"), 0), 64);
     assert_eq!(value_count(attribute_named(plant, "BoolArrayAtt")), 5);
     free_object(plant);
+}
+
+#[test]
+fn collections_of_every_kind_are_set_and_seen_elsewhere_only_after_commit() {
+    let f = Fixture::new();
+    let path = |n: &str| c(&plant_attr(n));
+    let ints = [1i64, -2, i64::MAX, i64::MIN];
+    check(
+        unsafe { mesh_attribute_set_ints(f.a, path("Int64ArrayAtt").as_ptr(), ints.as_ptr(), 4) },
+        MESH_OK,
+    );
+    let doubles = [0.5, -1e300, f64::MIN_POSITIVE];
+    check(
+        unsafe {
+            mesh_attribute_set_doubles(f.a, path("DblArrayAtt").as_ptr(), doubles.as_ptr(), 3)
+        },
+        MESH_OK,
+    );
+    let strings = [c("first"), c(""), c("tre \u{00e5}r")];
+    check(
+        unsafe {
+            mesh_attribute_set_strings(
+                f.a,
+                path("StringArrayAtt").as_ptr(),
+                ptrs(&strings).as_ptr(),
+                3,
+            )
+        },
+        MESH_OK,
+    );
+    let times = [
+        utc_ms(2024, 2, 29, 23, 59, 59),
+        utc_ms(1969, 7, 20, 20, 17, 40),
+    ];
+    check(
+        unsafe {
+            mesh_attribute_set_utc_times(
+                f.a,
+                path("UtcDateTimeArrayAtt").as_ptr(),
+                times.as_ptr(),
+                2,
+            )
+        },
+        MESH_OK,
+    );
+
+    // Read back in the same session, in the order given.
+    let seen = |s| {
+        let plant = object(s, PLANT, MESH_VIEW_NO_DEFINITIONS);
+        let at = |name| attribute_named(plant, name);
+        for (name, kind) in [
+            ("Int64ArrayAtt", MESH_VALUE_TYPE_INT),
+            ("DblArrayAtt", MESH_VALUE_TYPE_DOUBLE),
+            ("StringArrayAtt", MESH_VALUE_TYPE_STRING),
+            ("UtcDateTimeArrayAtt", MESH_VALUE_TYPE_UTC_TIME),
+        ] {
+            assert_eq!(value_type(at(name)), kind, "{name}");
+            assert!(is_collection(at(name)), "{name}");
+        }
+        let a = at("Int64ArrayAtt");
+        let ints: Vec<i64> = (0..value_count(a)).map(|i| int_at(a, i)).collect();
+        let a = at("DblArrayAtt");
+        let doubles: Vec<f64> = (0..value_count(a)).map(|i| double_at(a, i)).collect();
+        let a = at("StringArrayAtt");
+        let strings: Vec<String> = (0..value_count(a)).map(|i| string_at(a, i)).collect();
+        let a = at("UtcDateTimeArrayAtt");
+        let times: Vec<i64> = (0..value_count(a)).map(|i| time_at(a, i)).collect();
+        free_object(plant);
+        (ints, doubles, strings, times)
+    };
+    let expected = (
+        ints.to_vec(),
+        doubles.to_vec(),
+        vec![
+            "first".to_string(),
+            String::new(),
+            "tre \u{00e5}r".to_string(),
+        ],
+        times.to_vec(),
+    );
+    assert_eq!(seen(f.a), expected);
+    // The seeded model leaves these collections empty.
+    let empty = (vec![], vec![], vec![], vec![]);
+    assert_eq!(seen(f.b), empty);
+    check(mesh_session_commit(f.a), MESH_OK);
+    assert_eq!(seen(f.b), expected);
 }
 
 #[test]
@@ -223,15 +309,33 @@ fn link_relations_are_replaced_appended_and_checked() {
     free_attribute(a);
     // Mesh's rules for one-to-one relations.
     let status = unsafe { mesh_attribute_set_links(f.a, one.as_ptr(), ptr::null(), 0, 1) };
-    assert_ne!(status, MESH_OK);
-    assert!(last_error().contains("'append' must be false for one-to-one link relation"));
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
+    assert!(
+        last_error_quotes("'append' must be false for one-to-one link relation SimpleReference"),
+        "{}",
+        last_error()
+    );
     let both = [
         c(CHIMNEY1_ID),
         c(&format!("{{{}}}", CHIMNEY2_ID.to_uppercase())),
     ];
     let status = unsafe { mesh_attribute_set_links(f.a, one.as_ptr(), ptrs(&both).as_ptr(), 2, 0) };
-    assert_ne!(status, MESH_OK);
-    assert!(last_error().contains("multiple target object IDs set"));
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
+    assert!(
+        last_error_quotes(
+            "multiple target object IDs set (2) for one-to-one link relation SimpleReference"
+        ),
+        "{}",
+        last_error()
+    );
+    // Neither refusal changed the target.
+    let a = attribute(
+        f.a,
+        &plant_attr("SimpleReference"),
+        MESH_VIEW_NO_DEFINITIONS,
+    );
+    assert_eq!(targets(a), [CHIMNEY1_ID]);
+    free_attribute(a);
 
     let many = c(&plant_attr("PlantToChimneyRefCollection"));
     check(
@@ -257,8 +361,14 @@ fn link_relations_are_replaced_appended_and_checked() {
     assert_eq!(got, [CHIMNEY1_ID, CHIMNEY2_ID]);
     free_attribute(a);
     let status = unsafe { mesh_attribute_set_links(f.a, many.as_ptr(), ptr::null(), 0, 1) };
-    assert_ne!(status, MESH_OK);
-    assert!(last_error().contains("'append' is set to true, but no target objects are set"));
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
+    assert!(
+        last_error_quotes(
+            "'append' is set to true, but no target objects are set for PlantToChimneyRefCollection"
+        ),
+        "{}",
+        last_error()
+    );
 }
 
 #[test]
@@ -469,6 +579,135 @@ fn objects_are_created_renamed_moved_and_deleted() {
 }
 
 #[test]
+fn a_model_is_created_and_objects_under_it() {
+    let f = Fixture::new();
+    let mut model = ptr::null_mut();
+    check(
+        unsafe {
+            mesh_model_create(
+                f.a,
+                c("NewModel").as_ptr(),
+                c("Repository/UtilityRepository").as_ptr(),
+                &mut model,
+            )
+        },
+        MESH_OK,
+    );
+    assert_eq!(object_name(model), "NewModel");
+    assert_eq!(object_path(model), "Model/NewModel");
+    assert_eq!(
+        text(|b, n, l| unsafe { mesh_object_type_name(model, b, n, l) }),
+        "UtilityRepository"
+    );
+    assert_eq!(
+        text(|b, n, l| unsafe { mesh_object_owner_path(model, b, n, l) }),
+        ""
+    );
+    let relations: Vec<String> = attributes(model).into_iter().map(attr_name).collect();
+    assert_eq!(relations, ["UtilityComponentRef"]);
+    let model_id = object_id(model);
+    free_object(model);
+    assert_eq!(
+        get_object(f.b, "Model/NewModel", MESH_VIEW_NO_ATTRIBUTES, None),
+        Err(MESH_ERROR_NOT_FOUND)
+    );
+
+    // Under a model, the object definition says which relation owns it.
+    let mut component = ptr::null_mut();
+    check(
+        unsafe {
+            mesh_object_create(
+                f.a,
+                c(&model_id).as_ptr(),
+                c("Component").as_ptr(),
+                c("Repository/SimpleThermalTestRepository/ThermalComponentType").as_ptr(),
+                &mut component,
+            )
+        },
+        MESH_OK,
+    );
+    assert_eq!(object_name(component), "Component");
+    assert_eq!(object_path(component), "Model/NewModel/Component");
+    assert_eq!(
+        text(|b, n, l| unsafe { mesh_object_type_name(component, b, n, l) }),
+        "ThermalComponentType"
+    );
+    assert_eq!(
+        text(|b, n, l| unsafe { mesh_object_owner_path(component, b, n, l) }),
+        "Model/NewModel"
+    );
+    assert_eq!(
+        text(|b, n, l| unsafe { mesh_object_owner_id(component, b, n, l) }),
+        model_id,
+        "a first-level object is owned by its model"
+    );
+    free_object(component);
+    let status = unsafe {
+        mesh_object_create(
+            f.a,
+            c("Model/NewModel").as_ptr(),
+            c("NoDefinition").as_ptr(),
+            ptr::null(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
+    assert!(
+        last_error_quotes("object_definition_id is required when the owner is a model"),
+        "{}",
+        last_error()
+    );
+
+    // Deeper down, through an ownership attribute; a new plant starts with
+    // its definitions' defaults.
+    let mut plant = ptr::null_mut();
+    check(
+        unsafe {
+            mesh_object_create(
+                f.a,
+                c("Model/NewModel/Component.ThermalPowerToPlantRef").as_ptr(),
+                c("Plant").as_ptr(),
+                ptr::null(),
+                &mut plant,
+            )
+        },
+        MESH_OK,
+    );
+    assert_eq!(
+        object_path(plant),
+        "Model/NewModel/Component.ThermalPowerToPlantRef/Plant"
+    );
+    assert_eq!(int_at(attribute_named(plant, "Int64Att"), 0), 64);
+    assert_eq!(double_at(attribute_named(plant, "DblAtt"), 0), 1000.0);
+    free_object(plant);
+
+    let model_names = |s| {
+        let mut models = ptr::null_mut();
+        check(unsafe { mesh_model_list(s, &mut models) }, MESH_OK);
+        let mut names: Vec<String> = list_items(models).into_iter().map(object_name).collect();
+        free_list(models);
+        names.sort();
+        names
+    };
+    assert_eq!(
+        model_names(f.a),
+        ["NewModel", "SimpleThermalTestModel", "Utility"]
+    );
+    assert_eq!(model_names(f.b), ["SimpleThermalTestModel", "Utility"]);
+    check(mesh_session_commit(f.a), MESH_OK);
+    assert_eq!(
+        model_names(f.b),
+        ["NewModel", "SimpleThermalTestModel", "Utility"]
+    );
+    let plant = object(
+        f.b,
+        "Model/NewModel/Component/Plant",
+        MESH_VIEW_NO_ATTRIBUTES,
+    );
+    free_object(plant);
+}
+
+#[test]
 fn xy_sets_are_replaced() {
     let f = Fixture::new();
     let unversioned = c(&plant_attr("XYSetAtt"));
@@ -561,8 +800,14 @@ fn xy_sets_are_replaced() {
     let mut empty = ptr::null_mut();
     check(unsafe { mesh_xy_sets_new(&mut empty) }, MESH_OK);
     let status = unsafe { mesh_xy_sets_update(f.a, unversioned.as_ptr(), start, end, empty) };
-    assert_ne!(status, MESH_OK);
-    assert!(last_error().contains("interval must be empty when updating XYSetAttribute"));
+    assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
+    assert!(
+        last_error_quotes(
+            "interval must be empty when updating XYSetAttribute (it is unversioned)"
+        ),
+        "{}",
+        last_error()
+    );
     check(mesh_xy_sets_free(empty), MESH_OK);
 }
 

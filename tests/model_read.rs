@@ -421,6 +421,96 @@ fn definitions_read_back() {
 }
 
 #[test]
+fn int_and_time_definitions_read_back() {
+    let f = Fixture::new();
+    let plant = object(f.session, PLANT, MESH_VIEW_FULL);
+    let bounds = |name| {
+        let a = attribute_named(plant, name);
+        let (mut default, mut min, mut max) = (0, 0, 0);
+        check(
+            unsafe { mesh_attribute_definition_default_int(a, &mut default) },
+            MESH_OK,
+        );
+        check(
+            unsafe { mesh_attribute_definition_minimum_int(a, &mut min) },
+            MESH_OK,
+        );
+        check(
+            unsafe { mesh_attribute_definition_maximum_int(a, &mut max) },
+            MESH_OK,
+        );
+        (default, min, max)
+    };
+    assert_eq!(bounds("Int64AttWithUnit"), (10, 0, 1000));
+    assert_eq!(bounds("Int64Att"), (64, i64::MIN, i64::MAX));
+    let unit = attribute_named(plant, "Int64AttWithUnit");
+    assert_eq!(
+        text(|b, n, l| unsafe { mesh_attribute_definition_unit(unit, b, n, l) }),
+        "cm"
+    );
+
+    // The seeded UTC time definitions leave their limits empty, and Mesh
+    // sends the texts as they are.
+    let time = attribute_named(plant, "UtcDateTimeAtt");
+    assert_eq!(
+        text(|b, n, l| unsafe { mesh_attribute_definition_minimum_string(time, b, n, l) }),
+        ""
+    );
+    assert_eq!(
+        text(|b, n, l| unsafe { mesh_attribute_definition_maximum_string(time, b, n, l) }),
+        ""
+    );
+    // Only UTC time definitions have them: a string definition has none.
+    let string = attribute_named(plant, "StringAtt");
+    let mut buf = [0 as std::ffi::c_char; 8];
+    let mut len = 0;
+    for f in [
+        mesh_attribute_definition_minimum_string,
+        mesh_attribute_definition_maximum_string,
+    ] {
+        check(
+            unsafe { f(string, buf.as_mut_ptr(), buf.len(), &mut len) },
+            MESH_ERROR_INVALID_ARGUMENT,
+        );
+    }
+    free_object(plant);
+}
+
+#[test]
+fn definition_ids_are_canonical_and_shared_by_the_attributes_of_one_definition() {
+    let f = Fixture::new();
+    let id = |a| text(|b, n, l| unsafe { mesh_attribute_definition_id(a, b, n, l) });
+    let plant = object(f.session, PLANT, MESH_VIEW_FULL);
+    let plant_dbl = id(attribute_named(plant, "DblAtt"));
+    assert_eq!(plant_dbl.len(), 36, "{plant_dbl}");
+    assert_eq!(plant_dbl, plant_dbl.to_lowercase());
+    assert_eq!(
+        plant_dbl
+            .match_indices('-')
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>(),
+        [8, 13, 18, 23]
+    );
+    assert_ne!(id(attribute_named(plant, "Int64Att")), plant_dbl);
+    // The same attribute read alone has the same definition.
+    let alone = attribute(f.session, &plant_attr("DblAtt"), MESH_VIEW_FULL);
+    assert_eq!(id(alone), plant_dbl);
+    free_attribute(alone);
+
+    // Both chimneys' DblAtt share one definition, not the plant's.
+    let chimney = |target| {
+        let o = object(f.session, target, MESH_VIEW_FULL);
+        let d = id(attribute_named(o, "DblAtt"));
+        free_object(o);
+        d
+    };
+    let (one, two) = (chimney(CHIMNEY1_ID), chimney(CHIMNEY2_ID));
+    assert_eq!(one, two);
+    assert_ne!(one, plant_dbl);
+    free_object(plant);
+}
+
+#[test]
 fn attributes_are_searched_and_links_found_from_their_target() {
     let f = Fixture::new();
     let mut list = ptr::null_mut();

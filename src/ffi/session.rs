@@ -147,7 +147,18 @@ pub unsafe extern "C" fn mesh_session_id(
     })
 }
 
-/// Publishes the session's changes to other sessions.
+/// Publishes the session's changes to other sessions, all of them or none.
+///
+/// A commit that meets a change another session committed first (both
+/// created an object of the same name, say) publishes nothing and fails with
+/// the status of the server's gRPC code (`MESH_ERROR_SERVER` from the
+/// emulator, which answers `FAILED_PRECONDITION`); the last error quotes
+/// Mesh's `session <id> is corrupt due to changes done by some other
+/// session, rollback your changes to fix your session`. So does, with
+/// `Missing owner`, a commit of an object created under an owner another
+/// session has deleted meanwhile. The session then fails every commit until
+/// `mesh_session_rollback`, which discards its uncommitted changes and shows
+/// it what the others committed: roll back, make the changes again, commit.
 #[no_mangle]
 pub extern "C" fn mesh_session_commit(session: *mut mesh_session) -> mesh_status {
     guard("mesh_session_commit", || {

@@ -304,3 +304,9 @@ pub fn read_double(session: *mut mesh_session, target: &str) -> f64 {
     free_attribute(a);
     v
 }
+
+/// Whether this thread's last error quotes `text`, a server's message,
+/// whole: the library puts it between "<RPC> failed: " and " (gRPC status".
+pub fn last_error_quotes(text: &str) -> bool {
+    last_error().contains(&format!("failed: {text} (gRPC status "))
+}
