@@ -465,7 +465,8 @@ fn forecasts_and_history_of_a_model_without_them() {
     let (_emu, conn, session) = setup();
     let target = c(RAW);
     let none = ptr::null();
-    // No forecasts and no history: empty lists, not errors.
+    // No forecasts, and no versions of a series no commit wrote while the
+    // emulator ran: empty lists, not errors.
     let mut result = ptr::null_mut();
     check(
         unsafe {
@@ -498,7 +499,13 @@ fn forecasts_and_history_of_a_model_without_them() {
     );
     assert_eq!(take_result(result), Answer::Series(vec![]));
 
-    // One series each, whatever the optional arguments.
+    // With no forecast in the window, one series each, whatever the
+    // optional arguments: NaN flagged MISSING on the grid of the argument,
+    // an hourly linear series, over [01:00, 09:00): 01:00 to 08:00 and the
+    // point at the end that a linear read carries.
+    let hours: Vec<i64> = (1..=9).map(|h| DAY_2016 + h * HOUR_MS).collect();
+    let raw = read_path_ok(session, RAW, START_2016, END_2016);
+    assert_eq!(raw.t, hours, "the argument's own grid");
     let window_start = DAY_2016 + 24 * HOUR_MS;
     for (t0_min, t0_max, available_at) in [
         (MESH_NO_TIME, MESH_NO_TIME, MESH_NO_TIME),
@@ -523,9 +530,14 @@ fn forecasts_and_history_of_a_model_without_them() {
             },
             MESH_OK,
         );
-        take_points(points);
+        let got = take_points(points);
+        let what = format!("forecast of {t0_min}, {t0_max}, {available_at}");
+        assert_eq!(got.t, hours, "{what}: timestamps");
+        assert_eq!(got.f, vec![MISSING; 9], "{what}: flags");
+        assert!(got.values().iter().all(|v| v.is_nan()), "{what}: {got:?}");
     }
-    // With no history, the series as of any time is the series as it is.
+    // Never written while the emulator ran, the series as of any time is
+    // the series as it is.
     let mut points = ptr::null_mut();
     check(
         unsafe {
@@ -542,7 +554,6 @@ fn forecasts_and_history_of_a_model_without_them() {
         MESH_OK,
     );
     let as_of = take_points(points);
-    let raw = read_path_ok(session, RAW, START_2016, END_2016);
     assert_eq!(as_of.t, raw.t);
     assert_eq!(as_of.v, raw.v);
     teardown(conn, session);

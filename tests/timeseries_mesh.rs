@@ -121,12 +121,27 @@ fn deletes_by_key_path_and_id() {
     let all = day(3.0);
     write_ok(session, KEY, T0, DAY_END, &all);
     check(mesh_session_commit(session), MESH_OK);
+    // Every delete is one write whose payload has no bytes at all, as Mesh
+    // expects it; an empty Arrow stream, which the emulator also takes as
+    // a delete, would not do for Mesh.
+    let written = emu.write_payload_sizes();
+    assert!(
+        matches!(written.as_slice(), [n] if *n > 0),
+        "the points written: {written:?}"
+    );
+    let mut seen = written.len();
+    let mut assert_sent_zero_bytes = |what: &str| {
+        let sizes = emu.write_payload_sizes();
+        assert_eq!(sizes[seen..], [0], "{what}: payload sizes sent");
+        seen = sizes.len();
+    };
 
     // By key: [2h, 4h) goes, in this session only until commit.
     check(
         unsafe { mesh_delete_timeseries_by_key(session, KEY, T0 + 2 * HOUR, T0 + 4 * HOUR) },
         MESH_OK,
     );
+    assert_sent_zero_bytes("delete by key");
     let mut kept: Vec<usize> = (0..24).filter(|i| !(2..4).contains(i)).collect();
     assert_eq!(read_ok(session, KEY, T0, DAY_END), all.pick(&kept));
     assert_eq!(read_ok(other, KEY, T0, DAY_END), all);
@@ -143,6 +158,7 @@ fn deletes_by_key_path_and_id() {
         },
         MESH_OK,
     );
+    assert_sent_zero_bytes("delete by path");
     kept.retain(|i| !(10..=12).contains(i));
     // By id, braced: the last hour.
     let id = c(&format!("{{{}}}", id_of_key(KEY).to_uppercase()));
@@ -150,6 +166,7 @@ fn deletes_by_key_path_and_id() {
         unsafe { mesh_delete_timeseries_by_id(session, id.as_ptr(), T0 + 23 * HOUR, DAY_END) },
         MESH_OK,
     );
+    assert_sent_zero_bytes("delete by id");
     kept.retain(|&i| i != 23);
     assert_eq!(read_ok(session, KEY, T0, DAY_END), all.pick(&kept));
     check(mesh_session_commit(session), MESH_OK);

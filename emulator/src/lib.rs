@@ -8,7 +8,7 @@
 //! SDK's tests expect, plus a demo catalog. Tests start it in-process on
 //! an ephemeral port, stop and restart it (sessions and their uncommitted
 //! work lost, committed data kept, as when a real server restarts) and
-//! read per-RPC call counts.
+//! read per-RPC call counts and the sizes of write payloads.
 //!
 //! Layout: `services/` has one module per Mesh service, each a thin layer
 //! over `store/` (model, catalog, points and sessions, with their private
@@ -241,6 +241,16 @@ impl Emulator {
     pub fn calls(&self, method: &str) -> u64 {
         let state = lock(&self.state).clone();
         state.calls(method)
+    }
+
+    /// The payload size in bytes (the Arrow data) of every
+    /// `WriteTimeseries` request that carried a series since the last
+    /// (re)start, in the order received: how a test tells a delete sent as
+    /// Mesh expects it (no bytes at all) from one sent as an empty Arrow
+    /// stream, which the emulator accepts too.
+    pub fn write_payload_sizes(&self) -> Vec<usize> {
+        let state = lock(&self.state).clone();
+        state.write_payloads()
     }
 
     /// Sessions open now (expired ones not counted).

@@ -1,6 +1,6 @@
 //! What the services share for one run of the server: the configuration,
-//! the store, per-RPC call counts, revoked tokens and injected failures. A
-//! restart makes a new one around the same store.
+//! the store, per-RPC call counts and write payload sizes, revoked tokens
+//! and injected failures. A restart makes a new one around the same store.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -16,6 +16,9 @@ pub(crate) struct State {
     pub(crate) config: Config,
     pub(crate) store: Arc<Store>,
     calls: Mutex<HashMap<&'static str, u64>>,
+    /// The size of each `WriteTimeseries` payload (the Arrow bytes), in
+    /// the order received.
+    write_payloads: Mutex<Vec<usize>>,
     revoked: Mutex<HashSet<String>>,
     /// Injected failures: method -> (code, how many calls still to fail).
     faults: Mutex<HashMap<String, (tonic::Code, u64)>>,
@@ -27,6 +30,7 @@ impl State {
             config,
             store,
             calls: Mutex::new(HashMap::new()),
+            write_payloads: Mutex::new(Vec::new()),
             revoked: Mutex::new(HashSet::new()),
             faults: Mutex::new(HashMap::new()),
         }
@@ -69,6 +73,14 @@ impl State {
 
     pub(crate) fn calls(&self, method: &str) -> u64 {
         lock(&self.calls).get(method).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn note_write_payload(&self, bytes: usize) {
+        lock(&self.write_payloads).push(bytes);
+    }
+
+    pub(crate) fn write_payloads(&self) -> Vec<usize> {
+        lock(&self.write_payloads).clone()
     }
 
     pub(crate) fn inject(&self, method: &str, code: tonic::Code, count: u64) {

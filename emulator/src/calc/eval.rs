@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 
 use super::arith::{binary, negate, pointwise, Operand};
 use super::error::CalcError;
+use super::history::Changes;
 use super::parser::{parse, Expr};
 use super::series::{flags, Interval, Series};
 use super::time::{parse_time_point, Zone, Zones};
@@ -70,6 +71,15 @@ pub trait Host {
     /// relative to its own attribute; `evaluate` counts the nesting and
     /// refuses a cycle.
     fn read(&self, series: &Self::SeriesRef, interval: Interval) -> Result<Series, CalcError>;
+
+    /// Runs `f` and tells, with its result, when the points of the stored
+    /// series `read` read meanwhile (through calculated series too) last
+    /// changed: what `@GetTsAsOfTime` and `@GetTsHistoricalVersions` need
+    /// to know whether the current points answer them. A host that keeps
+    /// no record of changes reports none.
+    fn watch_changes<T>(&self, f: impl FnOnce() -> T) -> (T, Changes) {
+        (f(), Changes::default())
+    }
 
     /// The server's local zone (LOCAL is it with daylight saving, STANDARD
     /// without).
@@ -237,6 +247,24 @@ pub(crate) struct Evaluator<'a, H: Host> {
 }
 
 impl<H: Host> Evaluator<'_, H> {
+    /// Evaluates `expr` and tells when the stored points it read last
+    /// changed. It starts without remembered variables, so that every
+    /// series it depends on is read, and seen, again.
+    pub(crate) fn eval_watched(
+        &self,
+        expr: &Rc<Expr>,
+        iv: Interval,
+    ) -> Result<(Value, Changes), CalcError> {
+        let fresh = Evaluator {
+            host: self.host,
+            context: self.context,
+            zones: self.zones,
+            memo: RefCell::new(HashMap::new()),
+        };
+        let (value, changes) = self.host.watch_changes(|| fresh.eval(expr, iv));
+        Ok((value?, changes))
+    }
+
     pub(crate) fn eval(&self, expr: &Rc<Expr>, iv: Interval) -> Result<Value, CalcError> {
         let _depth = Nesting::enter(&EVAL_DEPTH, MAX_EVAL_DEPTH, || {
             CalcError::TooLarge(format!(

@@ -2,11 +2,14 @@
 //! (checked while parsing, so an unsupported function is refused before
 //! anything is read) and what each computes.
 //!
-//! The model keeps no forecasts and no history: `@GetAllForecasts` and
-//! `@GetTsHistoricalVersions` give empty lists, `@GetForecast` a series of
-//! NaN shaped like its argument (Mesh's answer when no forecast starts in
-//! the window), and `@GetTsAsOfTime` the series as it is (with no history,
-//! every time sees the current version).
+//! The model keeps no forecasts: `@GetAllForecasts` gives an empty list
+//! and `@GetForecast` a series of NaN shaped like its argument (Mesh's
+//! answer when no forecast starts in the window). Nor does the host keep
+//! history, only when a series' points last changed (see `history`):
+//! `@GetTsAsOfTime` gives the series as it is when it has not changed
+//! since the as-of time, and `@GetTsHistoricalVersions` an empty list when
+//! it never changed while the server ran; otherwise both are refused as
+//! unsupported, never answered with the current points.
 
 use std::ops::RangeInclusive;
 use std::rc::Rc;
@@ -15,6 +18,7 @@ use super::arith::{map_values, sum_series};
 use super::curve::own_calendar;
 use super::error::CalcError;
 use super::eval::{Evaluator, Host, Value};
+use super::history::{check_as_of, check_versions};
 use super::parser::Expr;
 use super::series::{flags, Curve, Interval, Point, Resolution, Series};
 use super::time::{parse_time_point, ticks_to_ms, Calendar};
@@ -253,8 +257,8 @@ impl<H: Host> Evaluator<'_, H> {
                 Ok(Value::Series(nan_like(&series, iv, &self.zones)?))
             }
             Func::GetTsHistoricalVersions => {
-                self.eval(&args[0], iv)?
-                    .into_series("@GetTsHistoricalVersions' first argument")?;
+                let (series, changes) = self.eval_watched(&args[0], iv)?;
+                series.into_series("@GetTsHistoricalVersions' first argument")?;
                 match self.eval(&args[1], iv)? {
                     Value::Number(n) if n >= 0.0 && n.fract() == 0.0 => {}
                     other => {
@@ -267,6 +271,7 @@ impl<H: Host> Evaluator<'_, H> {
                         )))
                     }
                 }
+                check_versions(changes)?;
                 Ok(Value::SeriesList(Vec::new()))
             }
             Func::GetTsAsOfTime => {
@@ -276,28 +281,33 @@ impl<H: Host> Evaluator<'_, H> {
                             .to_string(),
                     ));
                 }
-                let series = self
-                    .eval(&args[0], iv)?
-                    .into_series("@GetTsAsOfTime's first argument")?;
+                let (series, changes) = self.eval_watched(&args[0], iv)?;
+                let series = series.into_series("@GetTsAsOfTime's first argument")?;
                 let what = "@GetTsAsOfTime's second argument";
-                match self.eval(&args[1], iv)? {
-                    Value::Numbers(xs) => {
-                        for x in &xs {
-                            ticks_to_ms(*x)?;
-                        }
-                        Ok(Value::SeriesList(vec![series; xs.len()]))
-                    }
-                    Value::Texts(texts) => {
-                        for t in &texts {
-                            parse_time_point(t, &self.zones)?;
-                        }
-                        Ok(Value::SeriesList(vec![series; texts.len()]))
-                    }
-                    v => {
-                        self.time_value(v, what)?;
-                        Ok(Value::Series(series))
-                    }
+                let (times, list) = match self.eval(&args[1], iv)? {
+                    Value::Numbers(xs) => (
+                        xs.iter()
+                            .map(|x| ticks_to_ms(*x))
+                            .collect::<Result<Vec<_>, _>>()?,
+                        true,
+                    ),
+                    Value::Texts(texts) => (
+                        texts
+                            .iter()
+                            .map(|t| parse_time_point(t, &self.zones))
+                            .collect::<Result<Vec<_>, _>>()?,
+                        true,
+                    ),
+                    v => (vec![self.time_value(v, what)?], false),
+                };
+                for t in &times {
+                    check_as_of(changes, *t)?;
                 }
+                Ok(if list {
+                    Value::SeriesList(vec![series; times.len()])
+                } else {
+                    Value::Series(series)
+                })
             }
             Func::PdLog => Ok(Value::Nothing),
         }

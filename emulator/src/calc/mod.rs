@@ -85,6 +85,7 @@ mod curve;
 mod error;
 mod eval;
 mod functions;
+mod history;
 mod lexer;
 mod parser;
 mod series;
@@ -96,6 +97,7 @@ mod tests;
 
 pub use error::CalcError;
 pub use eval::{evaluate, read_transformed, CalcResult, Host, MAX_DEPTH};
+pub use history::Changes;
 pub use series::{flags, Curve, Interval, Point, Resolution, Series};
 pub use time::{parse_time_point, Calendar, Zone, Zones};
 pub use transform::{source_interval, transform, Method, TransformSpec, TransformZone};

@@ -3,6 +3,11 @@
 //! that session sees them (its uncommitted writes included), and
 //! calculated series are evaluated where they are read.
 //!
+//! The host also tells the engine when the series it read last changed
+//! (the store's record of commits that wrote them, and the session's own
+//! pending writes), for the history functions to refuse what only kept
+//! history could answer.
+//!
 //! Reads are shaped as the engine expects: a fixed-resolution series with
 //! every position of its grid (NaN where nothing is stored), a linear one
 //! with the first point at or after the end, a series without a grid with
@@ -20,12 +25,14 @@ use tonic::Status;
 use uuid::Uuid;
 
 use super::source::{self, NoSource, RelativeTo, Source};
-use crate::calc::{self, flags, CalcError, CalcResult, Curve, Interval, Resolution, Series};
+use crate::calc::{
+    self, flags, CalcError, CalcResult, Changes, Curve, Interval, Resolution, Series,
+};
 use crate::search::{self, Validity};
 use crate::store::grid::{self, Grid};
 use crate::store::lookup::Found;
 use crate::store::model::{Node, Value};
-use crate::store::{points, Point, Resource, Store, View};
+use crate::store::{now_ms, points, Point, Resource, Store, View};
 
 /// A series a search or `relative_to` found.
 #[derive(Clone, Debug)]
@@ -62,6 +69,9 @@ pub(crate) struct StoreHost {
     /// The first failure this host reported, with the gRPC code it
     /// deserves (the engine keeps only its text).
     failure: RefCell<Option<Status>>,
+    /// One entry per `watch_changes` under way, innermost last: the
+    /// changes of what each has read so far.
+    watching: RefCell<Vec<Changes>>,
 }
 
 impl StoreHost {
@@ -72,6 +82,7 @@ impl StoreHost {
             view,
             zone,
             failure: RefCell::new(None),
+            watching: RefCell::new(Vec::new()),
         }
     }
 
@@ -157,6 +168,7 @@ impl StoreHost {
             ))));
         }
         let (store, session) = (&self.store, self.session);
+        self.note_read(resource.id);
         let mut stored = points::shape(
             resource,
             iv.start,
@@ -181,6 +193,25 @@ impl StoreHost {
                 .unwrap_or(Resolution::Breakpoint),
             time_zone: resource.time_zone.as_deref().and_then(grid::time_zone),
         })
+    }
+
+    /// Tells every watch under way when the points of `resource`, as this
+    /// session sees them, last changed.
+    fn note_read(&self, resource: Uuid) {
+        let mut watching = self.watching.borrow_mut();
+        if watching.is_empty() {
+            return;
+        }
+        let changes = Changes {
+            committed: self.store.last_written(resource),
+            uncommitted: self
+                .store
+                .has_pending_writes(self.session, resource)
+                .then(now_ms),
+        };
+        for w in watching.iter_mut() {
+            *w = w.merge(changes);
+        }
     }
 
     /// Evaluates a calculated series (a virtual resource, a calculated
@@ -407,6 +438,13 @@ impl calc::Host for StoreHost {
                 Ok(stitch(parts, reads))
             }
         }
+    }
+
+    fn watch_changes<T>(&self, f: impl FnOnce() -> T) -> (T, Changes) {
+        self.watching.borrow_mut().push(Changes::default());
+        let out = f();
+        let changes = self.watching.borrow_mut().pop().unwrap_or_default();
+        (out, changes)
     }
 
     fn local_zone(&self) -> Tz {

@@ -234,6 +234,9 @@ impl TimeseriesService for Svc {
         request: Request<WriteTimeseriesRequest>,
     ) -> Result<Response<WriteTimeseriesResponse>, Status> {
         self.begin("WriteTimeseries", &request)?;
+        if let Some(series) = &request.get_ref().timeseries {
+            self.0.note_write_payload(series.data.len());
+        }
         check_size(&request)?;
         let request = request.into_inner();
         let guard = self.enter(request.session_id.as_ref())?;

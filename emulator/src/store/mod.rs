@@ -11,6 +11,9 @@
 //! model and catalog as the session's view, and replayed on them at
 //! commit, where an operation that no longer applies fails the commit.
 //!
+//! No history: a commit overwrites points, and the store remembers only
+//! when each series' points were last written by one.
+//!
 //! Locks: `data` before `sessions` whenever both are held.
 
 pub(crate) mod availability;
@@ -59,6 +62,11 @@ struct Data {
     /// One lock for all series: a commit applies all its writes under it,
     /// so others see all of a commit or none of it.
     points: HashMap<Uuid, Vec<Point>>,
+    /// When a commit last wrote (or deleted) points of each resource, UTC
+    /// ms. Seeded points have no entry: they were always there. The store
+    /// keeps no older versions, so this is what lets calculations about
+    /// the past refuse what they cannot answer.
+    written: HashMap<Uuid, i64>,
 }
 
 /// The model and catalog as one session sees them: the committed ones with
@@ -117,6 +125,7 @@ impl Store {
                 catalog: Arc::new(seed.catalog),
                 units: seed.units.into(),
                 points: seed.points,
+                written: HashMap::new(),
             }),
             sessions: Mutex::new(HashMap::new()),
             session_timeout,
@@ -307,6 +316,19 @@ impl Store {
         None
     }
 
+    /// When a commit last wrote points of `resource` (UTC ms); `None` when
+    /// none did since the store started (its points are as seeded).
+    pub(crate) fn last_written(&self, resource: Uuid) -> Option<i64> {
+        read(&self.data).written.get(&resource).copied()
+    }
+
+    /// Whether session `session` has uncommitted writes to `resource`.
+    pub(crate) fn has_pending_writes(&self, session: Uuid, resource: Uuid) -> bool {
+        lock(&self.sessions)
+            .get(&session)
+            .is_some_and(|s| s.writes.iter().any(|w| w.resource == resource))
+    }
+
     /// Publishes session `session`'s changes and writes, all at once, or
     /// none when a change no longer applies to the committed state.
     pub(crate) fn commit(&self, session: Uuid) -> Result<(), String> {
@@ -329,6 +351,7 @@ impl Store {
             data.catalog = catalog;
             data.version += 1;
         }
+        let now = now_ms();
         for write in &writes {
             if data.catalog.get(write.resource).is_some() {
                 points::apply(
@@ -337,6 +360,10 @@ impl Store {
                     i64::MIN,
                     i64::MAX,
                 );
+                // Any write counts, even one that left the points as they
+                // were: saying a series changed when it did not can only
+                // make a question about its past refused, never wrong.
+                data.written.insert(write.resource, now);
             }
         }
         // Still under the data lock, so the session's reads see its writes
@@ -357,6 +384,13 @@ impl Store {
             s.view = None;
         }
     }
+}
+
+/// The wall clock, UTC ms since the epoch.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
