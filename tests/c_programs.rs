@@ -7,6 +7,7 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
+use common::tools::{have, skip};
 use common::{build, emulator, root, run, stdout};
 
 #[test]
@@ -17,7 +18,9 @@ fn header_compiles_as_c_and_cpp() {
             .arg(root().join("include/mesh_capi.h"))
             .output()
         else {
-            eprintln!("SKIPPED: {compiler} not found");
+            skip(&format!(
+                "{compiler} not found: the header was not compiled as {lang}"
+            ));
             continue;
         };
         assert!(
@@ -180,11 +183,8 @@ fn calculations_sum_days_and_read_a_calculated_attribute() {
 
 #[test]
 fn c_examples_are_clean_under_valgrind() {
-    if Command::new("valgrind").arg("--version").output().is_err() {
-        eprintln!(
-            "SKIPPED: valgrind not installed: the C examples were not checked for memory errors"
-        );
-        return;
+    if !have("valgrind") {
+        return skip("valgrind not installed: the C examples were not checked for memory errors");
     }
     let emu = emulator(Duration::from_secs(300));
     let address = emu.addr().to_string();

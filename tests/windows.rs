@@ -7,7 +7,8 @@
 //!
 //! Needs the rustup targets `x86_64-pc-windows-gnu` / `i686-pc-windows-gnu`,
 //! mingw-w64 and Wine (`.ci/run` installs them); without them the tests say
-//! SKIPPED and pass.
+//! SKIPPED and pass, or fail where `MESH_REQUIRE_TOOLS` is set
+//! (`tests/common/tools.rs`).
 
 #[path = "common/c_header.rs"]
 mod c_header;
@@ -20,7 +21,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use c_header::{i686_arg_bytes, stdcall_name, Header};
-use common::root;
+use common::{root, tools};
 
 const X64: &str = "x86_64-pc-windows-gnu";
 const X86: &str = "i686-pc-windows-gnu";
@@ -73,7 +74,7 @@ fn missing_toolchain(target: &str) -> Option<String> {
 }
 
 fn skip(what: &str, why: &str) {
-    eprintln!("SKIPPED: {what}: {why}");
+    tools::skip(&format!("{what}: {why}"));
 }
 
 fn cross_target_dir() -> PathBuf {
@@ -249,60 +250,60 @@ struct WineRun {
     dir: PathBuf,
 }
 
+/// The Wine run directory, or `None` after noting why there is none (every
+/// test that asks notes it, so each skip shows).
 fn wine_run() -> Option<WineRun> {
-    static RUN: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
-    let (wine, dir) = RUN
-        .get_or_init(|| {
-            if let Some(why) = missing_toolchain(X64) {
-                skip("Windows x86_64 under Wine", &why);
-                return None;
-            }
-            let Some(wine) = wine() else {
-                skip(
-                    "Windows x86_64 under Wine",
-                    "wine not installed (apt-get install wine64)",
-                );
-                return None;
-            };
-            let built = dll(X64);
-            let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wine-run");
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::copy(built.join("mesh_capi.dll"), dir.join("mesh_capi.dll")).unwrap();
-            // Rust's standard library imports ProcessPrng, which Wine 8 lacks;
-            // Windows 10 and later, and Wine 9, have it. Next to the program,
-            // the shim is found first.
-            mingw_shared(
-                X64,
-                &root().join("tests/windows/processprng_shim.c"),
-                &dir.join("bcryptprimitives.dll"),
-            );
-            let import_lib = built.join("libmesh_capi.dll.a");
-            for source in [
-                "examples-c/quickstart.c",
-                "examples-c/sessions.c",
-                "examples-c/timeseries.c",
-                "examples-c/detach.c",
-                "examples-c/attach.c",
-                "tests/windows/threads.c",
-            ] {
-                let source = root().join(source);
-                let exe = dir.join(source.file_stem().unwrap()).with_extension("exe");
-                mingw_build(X64, &[&source], &[import_lib.to_str().unwrap()], &exe);
-            }
-            mingw_build(
-                X64,
-                &[&root().join("tests/windows/version_info.c")],
-                &["-lversion"],
-                &dir.join("version_info.exe"),
-            );
-            wine_ready(&wine);
-            Some((wine, dir))
-        })
-        .as_ref()?;
-    Some(WineRun {
-        wine: wine.clone(),
-        dir: dir.clone(),
-    })
+    static RUN: OnceLock<Result<(PathBuf, PathBuf), String>> = OnceLock::new();
+    match RUN.get_or_init(prepare_wine_run) {
+        Ok((wine, dir)) => Some(WineRun {
+            wine: wine.clone(),
+            dir: dir.clone(),
+        }),
+        Err(why) => {
+            skip("Windows x86_64 under Wine", why);
+            None
+        }
+    }
+}
+
+fn prepare_wine_run() -> Result<(PathBuf, PathBuf), String> {
+    if let Some(why) = missing_toolchain(X64) {
+        return Err(why);
+    }
+    let wine = wine().ok_or("wine not installed (apt-get install wine64)")?;
+    let built = dll(X64);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wine-run");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(built.join("mesh_capi.dll"), dir.join("mesh_capi.dll")).unwrap();
+    // Rust's standard library imports ProcessPrng, which Wine 8 lacks;
+    // Windows 10 and later, and Wine 9, have it. Next to the program,
+    // the shim is found first.
+    mingw_shared(
+        X64,
+        &root().join("tests/windows/processprng_shim.c"),
+        &dir.join("bcryptprimitives.dll"),
+    );
+    let import_lib = built.join("libmesh_capi.dll.a");
+    for source in [
+        "examples-c/quickstart.c",
+        "examples-c/sessions.c",
+        "examples-c/timeseries.c",
+        "examples-c/detach.c",
+        "examples-c/attach.c",
+        "tests/windows/threads.c",
+    ] {
+        let source = root().join(source);
+        let exe = dir.join(source.file_stem().unwrap()).with_extension("exe");
+        mingw_build(X64, &[&source], &[import_lib.to_str().unwrap()], &exe);
+    }
+    mingw_build(
+        X64,
+        &[&root().join("tests/windows/version_info.c")],
+        &["-lversion"],
+        &dir.join("version_info.exe"),
+    );
+    wine_ready(&wine);
+    Ok((wine, dir))
 }
 
 fn mingw_shared(target: &str, source: &Path, out: &Path) {
@@ -588,7 +589,7 @@ fn i686_dll_exports_cdecl_originals_and_stdcall_twins_for_vba() {
         .filter_map(|(name, n)| Some((name, n.parse().ok()?)))
         .collect();
     if decorated.is_empty() {
-        eprintln!("SKIPPED: no symbol table in the i686 DLL: decorations not compared");
+        tools::skip("no symbol table in the i686 DLL: stdcall decorations not compared");
     }
     for f in header.functions.iter().filter(|_| !decorated.is_empty()) {
         assert_eq!(
@@ -661,7 +662,6 @@ fn both_dlls_carry_a_version_resource() {
         env!("CARGO_PKG_VERSION_PATCH").parse().unwrap(),
         0,
     );
-    let mut checked = 0;
     for target in [X64, X86] {
         if let Some(why) = missing_toolchain(target) {
             skip(&format!("version resource of the {target} DLL"), &why);
@@ -681,10 +681,6 @@ fn both_dlls_carry_a_version_resource() {
                 "{target}: no {text:?} in the version resource"
             );
         }
-        checked += 1;
-    }
-    if checked == 0 {
-        eprintln!("SKIPPED: no Windows target could be built");
     }
 }
 

@@ -14,6 +14,7 @@ pub mod bindings;
 pub mod calc;
 pub mod model;
 pub mod points;
+pub mod tools;
 
 pub use mesh_capi::ffi::*;
 pub use mesh_emulator::{Config, Emulator};
