@@ -21,6 +21,9 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use c_header::{i686_arg_bytes, stdcall_name, Header};
+use common::examples::{
+    assert_prints, check_tls_token, CALCULATIONS_PRINTS, MODEL_PRINTS, TLS_TOKEN, TLS_USER,
+};
 use common::{root, tools};
 
 const X64: &str = "x86_64-pc-windows-gnu";
@@ -290,6 +293,9 @@ fn prepare_wine_run() -> Result<(PathBuf, PathBuf), String> {
         "examples-c/timeseries.c",
         "examples-c/detach.c",
         "examples-c/attach.c",
+        "examples-c/model.c",
+        "examples-c/calculations.c",
+        "examples-c/tls_token.c",
         "tests/windows/threads.c",
     ] {
         let source = root().join(source);
@@ -339,8 +345,10 @@ fn emulator() -> common::Emulator {
     .expect("start emulator")
 }
 
+/// A program's stdout, with Windows' `\r\n` line ends (the C runtime's
+/// text mode) as `\n`.
 fn text(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
 }
 
 // ---------------------------------------------------------------- x86_64
@@ -405,6 +413,51 @@ fn a_multi_threaded_host_runs_under_wine() {
     assert!(text(&out).contains("threads: 8 threads x 4 rounds: ok"));
     assert_eq!(emu.open_sessions(), 0);
     assert_eq!(emu.calls("Commit"), 16);
+}
+
+#[test]
+fn model_and_calculations_examples_run_under_wine() {
+    let Some(run) = wine_run() else { return };
+    // The default model and data, which these examples read.
+    let emu = common::emulator(Duration::from_secs(300));
+    let address = emu.addr().to_string();
+
+    let out = run.run("model.exe", &[&address]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_prints(&text(&out), MODEL_PRINTS);
+    assert_eq!(emu.calls("Commit"), 2, "the change and the restore");
+
+    let out = run.run("calculations.exe", &[&address]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_prints(&text(&out), CALCULATIONS_PRINTS);
+    assert_eq!(emu.calls("ReadTransformedTimeseries"), 1);
+    assert_eq!(emu.open_sessions(), 0);
+}
+
+/// rustls on Windows: a root certificate read from a Windows path, a token,
+/// and the certificate checks; and the system's roots (read from the
+/// Windows certificate store) which do not hold the emulator's root.
+#[test]
+fn tls_token_example_runs_under_wine() {
+    let Some(run) = wine_run() else { return };
+    let (emu, root) =
+        common::bindings::tls_emulator(&[TLS_TOKEN], TLS_USER, "tls_token_root_wine.pem");
+    // Wine's drive Z: is the Unix root.
+    let windows_root = format!("Z:{}", root.display()).replace('/', "\\");
+    let address = format!("https://{}", emu.addr());
+    check_tls_token(
+        |args| run.run("tls_token.exe", args),
+        &address,
+        &windows_root,
+    );
+
+    let out = run.run("tls_token.exe", &[&address, "-", TLS_TOKEN, "mesh.example"]);
+    assert_eq!(
+        out.status.code(),
+        Some(12),
+        "MESH_ERROR_TLS: an unknown root"
+    );
+    assert_eq!(emu.open_sessions(), 0);
 }
 
 #[test]

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 pub mod bad_input;
 pub mod bindings;
 pub mod calc;
+pub mod examples;
 pub mod model;
 pub mod points;
 pub mod tools;
