@@ -737,15 +737,66 @@ fn both_dlls_carry_a_version_resource() {
     }
 }
 
+/// The README's Windows section: its first ```sh block as commands (words,
+/// comments dropped), and the paragraph saying what the prefix holds.
+fn readme_windows_install() -> (Vec<Vec<String>>, String) {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Windows\n")
+        .nth(1)
+        .expect("a ## Windows section in the README");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a ```sh block in the README's Windows section");
+    let commands = block
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or(""))
+        .map(|line| line.split_whitespace().map(str::to_string).collect())
+        .filter(|words: &Vec<String>| !words.is_empty())
+        .collect();
+    let holds = section
+        .split("\n\n")
+        .find(|p| p.starts_with("The prefix holds"))
+        .expect("the README's paragraph on what the Windows prefix holds")
+        .to_string();
+    (commands, holds)
+}
+
 #[test]
 fn install_lays_out_a_windows_prefix_as_the_readme_says() {
     let Some(run) = wine_run() else { return };
-    let prefix = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("win64");
-    let _ = std::fs::remove_dir_all(&prefix);
+    let (commands, holds) = readme_windows_install();
+    let command = |program: &str| {
+        commands
+            .iter()
+            .find(|words| words[0] == program)
+            .unwrap_or_else(|| panic!("no {program} line in the README's Windows snippet"))
+            .clone()
+    };
+    assert_eq!(command("rustup")[1..], ["target", "add", X64]);
+
+    // The README's install line, into a prefix of the test's own, from the
+    // DLL built here (the README's builds a release first).
+    let readme_prefix = "dist/win64";
+    let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("win64");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    let prefix = work.join(readme_prefix);
+    let install = command("bash");
+    assert_eq!(install[1], "packaging/install.sh");
+    assert!(install.contains(&X64.to_string()), "{install:?}");
+    assert!(install.contains(&readme_prefix.to_string()), "{install:?}");
     let out = Command::new("bash")
-        .arg(root().join("packaging/install.sh"))
-        .args(["--target", X64, "--prefix"])
-        .arg(&prefix)
+        .current_dir(root())
+        .args(install[1..].iter().map(|word| {
+            if word == readme_prefix {
+                prefix.as_os_str()
+            } else {
+                std::ffi::OsStr::new(word)
+            }
+        }))
         .arg("--from")
         .arg(dll(X64))
         .output()
@@ -755,13 +806,21 @@ fn install_lays_out_a_windows_prefix_as_the_readme_says() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+
+    // What the README says the prefix holds, and what the other sections
+    // rely on.
+    let stated: Vec<&str> = holds
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|p| p.starts_with("bin/") || p.starts_with("lib/"))
+        .collect();
+    assert!(stated.len() >= 5, "{stated:?}");
+    for path in stated {
+        assert!(prefix.join(path).exists(), "{path} not installed");
+    }
     for file in [
-        "bin/mesh_capi.dll",
         "bin/.debug/mesh_capi.dll.debug",
-        "lib/mesh_capi.lib",
-        "lib/mesh_capi.def",
-        "lib/libmesh_capi.dll.a",
-        "lib/libmesh_capi.a",
         "include/mesh_capi.h",
         "include/mesh_capi.hpp",
         "lib/cmake/mesh_capi/mesh_capiConfig.cmake",
@@ -769,30 +828,31 @@ fn install_lays_out_a_windows_prefix_as_the_readme_says() {
     ] {
         assert!(prefix.join(file).is_file(), "{file} not installed");
     }
-    // The README's build line, then the program with the installed
+
+    // The README's build line, run from the directory holding the prefix
+    // with quickstart.c as app.c, then the program with the installed
     // (stripped) DLL under Wine.
-    let bin = prefix.join("bin");
-    let exe = bin.join("app.exe");
-    let out = Command::new("x86_64-w64-mingw32-gcc")
-        .arg(format!("-I{}", prefix.join("include").display()))
-        .arg(root().join("examples-c/quickstart.c"))
-        .arg(prefix.join("lib/libmesh_capi.dll.a"))
-        .arg("-o")
-        .arg(&exe)
+    let build = command(&format!("{}-gcc", mingw(X64)));
+    std::fs::copy(root().join("examples-c/quickstart.c"), work.join("app.c")).unwrap();
+    let out = Command::new(&build[0])
+        .current_dir(&work)
+        .args(&build[1..])
         .output()
         .expect("mingw gcc");
     assert!(
         out.status.success(),
-        "{}",
+        "{build:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let bin = prefix.join("bin");
+    std::fs::rename(work.join("app.exe"), bin.join("app.exe")).unwrap();
     std::fs::copy(
         run.dir.join("bcryptprimitives.dll"),
         bin.join("bcryptprimitives.dll"),
     )
     .unwrap();
     let emu = emulator();
-    let out = run_wine(&run.wine, &exe, &[&emu.addr().to_string()]);
+    let out = run_wine(&run.wine, &bin.join("app.exe"), &[&emu.addr().to_string()]);
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out).contains("Mesh 2.21.0"));
 }
