@@ -13,6 +13,7 @@ use std::ptr;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::{Array, Float64Array, StructArray, TimestampMillisecondArray, UInt32Array};
 use common::points::*;
+use common::tools;
 use common::*;
 use mesh_capi::client::{points_schema, ErrorKind, Points};
 use mesh_status::*;
@@ -141,10 +142,9 @@ def show(utc_time, flags, value):
 #[test]
 fn pyarrow_reads_the_library_arrow_stream() {
     if let Err(why) = pyarrow() {
-        note(&format!(
-            "SKIPPED: {why}: the library's Arrow stream was not checked with pyarrow"
+        return tools::skip(&format!(
+            "{why}: the library's Arrow stream was not checked with pyarrow"
         ));
-        return;
     }
     let cols = sample();
     let points = Points::new(cols.t.clone(), cols.f.clone(), cols.values()).unwrap();
@@ -169,10 +169,9 @@ show(*[table.column(i).chunk(0) for i in range(3)])
 #[test]
 fn pyarrow_imports_the_c_data_interface_export() {
     if let Err(why) = pyarrow() {
-        note(&format!(
-            "SKIPPED: {why}: the Arrow C Data Interface export was not checked with pyarrow"
+        return tools::skip(&format!(
+            "{why}: the Arrow C Data Interface export was not checked with pyarrow"
         ));
-        return;
     }
     let lib = lib_dir().join("libmesh_capi.so");
     let emu = ts_emulator(MINUTES_5);

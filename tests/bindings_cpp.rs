@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use common::bindings::{self, HOW_TO};
+use common::tools::{have, skip};
 use common::{link_args, root};
 
 /// C functions the C++ header does not wrap, and why.
@@ -41,12 +42,11 @@ fn readme_snippet() -> String {
 
 #[test]
 fn the_cpp_header_passes_its_tests_as_cpp14_17_and_20() {
-    if Command::new(cxx()).arg("--version").output().is_err() {
-        eprintln!(
-            "SKIPPED: no C++ compiler ({}): mesh_capi.hpp was not tested",
+    if !have(&cxx()) {
+        return skip(&format!(
+            "no C++ compiler ({}): mesh_capi.hpp was not tested",
             cxx()
-        );
-        return;
+        ));
     }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cpp");
     std::fs::create_dir_all(&dir).unwrap();

@@ -4,7 +4,8 @@
 //! generated P/Invoke layer against the header.
 //!
 //! Needs `mcs` and `mono` (`.ci/run` installs mono-mcs and mono-runtime);
-//! without them the tests say SKIPPED and pass.
+//! without them the tests say SKIPPED and pass, or fail where
+//! `MESH_REQUIRE_TOOLS` is set (`tests/common/tools.rs`).
 
 #[path = "common/c_header.rs"]
 mod c_header;
@@ -15,6 +16,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::bindings::{self, HOW_TO};
+use common::tools::{have, skip};
 use common::{lib_dir, root};
 
 /// C functions the .NET binding (`MeshCapi*.cs`) does not call, and why.
@@ -36,15 +38,6 @@ const NOT_WRAPPED: &[(&str, &str)] = &[
         "the Arrow C Data Interface has no .NET consumer in the binding",
     ),
 ];
-
-fn have(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
-}
 
 /// The README's ```csharp blocks, in order.
 pub fn readme_snippets() -> Vec<String> {
@@ -87,8 +80,7 @@ fn cs_files(dir: &str) -> Vec<PathBuf> {
 #[test]
 fn the_dotnet_binding_passes_its_tests_on_mono() {
     if !have("mcs") || !have("mono") {
-        eprintln!("SKIPPED: the .NET binding was not tested: mcs or mono not installed (apt-get install mono-mcs mono-runtime)");
-        return;
+        return skip("mcs or mono not installed (apt-get install mono-mcs mono-runtime): the .NET binding was not tested");
     }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dotnet");
     std::fs::create_dir_all(&dir).unwrap();

@@ -13,20 +13,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::tools::{have, skip};
 use common::{emulator, link_args, root, stdout};
 
 /// One checked run at a time: each is heavy, and the machine may be small.
 static SERIAL: Mutex<()> = Mutex::new(());
-
-/// A checker missing here is a skip, unless `MESH_REQUIRE_CHECKERS` is set
-/// (as CI does), where it is a failure.
-fn skip(why: &str) {
-    assert!(
-        std::env::var_os("MESH_REQUIRE_CHECKERS").is_none(),
-        "MESH_REQUIRE_CHECKERS is set but {why}"
-    );
-    eprintln!("SKIPPED: {why}");
-}
 
 /// Compiles `source` with AddressSanitizer and UndefinedBehaviorSanitizer,
 /// or `None` when the compiler cannot.
@@ -49,7 +40,8 @@ fn build_asan(source: &str) -> Option<PathBuf> {
         .ok()?;
     if !output.status.success() {
         let text = String::from_utf8_lossy(&output.stderr);
-        // A compiler without the sanitizer runtimes is a skip, not a failure.
+        // A compiler without the sanitizer runtimes is a skip (a failure where
+        // MESH_REQUIRE_TOOLS is set), not a compile error.
         assert!(
             text.contains("asan") || text.contains("ubsan") || text.contains("sanitize"),
             "{source} did not compile:\n{text}"
@@ -126,7 +118,7 @@ fn the_threaded_host_is_clean_under_address_sanitizer() {
 #[test]
 fn the_threaded_host_is_clean_under_valgrind() {
     let _serial = SERIAL.lock();
-    if Command::new("valgrind").arg("--version").output().is_err() {
+    if !have("valgrind") {
         return skip("valgrind is not installed: the threaded host was not checked");
     }
     let exe = common::build("tests/c/threads.c");

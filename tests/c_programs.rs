@@ -7,6 +7,10 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
+use common::examples::{
+    assert_prints, check_tls_token, CALCULATIONS_PRINTS, MODEL_PRINTS, TLS_TOKEN, TLS_USER,
+};
+use common::tools::{have, skip};
 use common::{build, emulator, root, run, stdout};
 
 #[test]
@@ -17,7 +21,9 @@ fn header_compiles_as_c_and_cpp() {
             .arg(root().join("include/mesh_capi.h"))
             .output()
         else {
-            eprintln!("SKIPPED: {compiler} not found");
+            skip(&format!(
+                "{compiler} not found: the header was not compiled as {lang}"
+            ));
             continue;
         };
         assert!(
@@ -103,19 +109,10 @@ fn a_session_crosses_processes() {
 
 #[test]
 fn tls_token_connects_with_a_root_certificate_and_a_token() {
-    let (emu, root) =
-        common::bindings::tls_emulator(&["demo-token"], "Demo User", "tls_token_root.pem");
+    let (emu, root) = common::bindings::tls_emulator(&[TLS_TOKEN], TLS_USER, "tls_token_root.pem");
     let exe = build("examples-c/tls_token.c");
     let address = format!("https://{}", emu.addr());
-    let root = root.to_str().unwrap();
-    let out = run(&exe, &[&address, root, "demo-token", "mesh.example"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("connected over TLS as Demo User"));
-    assert!(stdout(&out).contains("closed"));
-    let out = run(&exe, &[&address, root, "wrong-token", "mesh.example"]);
-    assert_eq!(out.status.code(), Some(9), "MESH_ERROR_UNAUTHENTICATED");
-    let out = run(&exe, &[&address, root, "demo-token"]);
-    assert_eq!(out.status.code(), Some(12), "MESH_ERROR_TLS: name mismatch");
+    check_tls_token(|args| run(&exe, args), &address, root.to_str().unwrap());
 }
 
 #[test]
@@ -124,27 +121,7 @@ fn model_walks_searches_and_shows_isolation() {
     let out = run(&build("examples-c/model.c"), &[&emu.addr().to_string()]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    for expected in [
-        "2 models:",
-        "  SimpleThermalTestModel (SimpleThermalTestRepository)",
-        "      SomePowerPlant1 (PlantElementType)",
-        "        SomePowerPlantChimney1 (ChimneyElementType)",
-        "        SomePowerPlantChimney2 (ChimneyElementType)",
-        "search *[.Type=ChimneyElementType] from Model/SimpleThermalTestModel/ThermalComponent: 2 objects",
-        "SomePowerPlant1.PlantToChimneyRef/SomePowerPlantChimney2\n",
-        "  DblAtt                           double = 1000\n",
-        "  BoolArrayAtt                     bool collection = false, true, false, true, false\n",
-        "  UtcDateTimeAtt                   UTC time = 2022-05-10T07:24:15Z\n",
-        // A connected series by its path, whatever key Mesh reports for it.
-        "  TsRawAtt                         time series -> Resource/SimpleThermalTestResourceCatalog/plantTimeSeriesRaw\n",
-        "  VtsAtt                           time series -> Resource/SimpleThermalTestResourceCatalog/simpleVtsTimeseries (key 4)\n",
-        "  TsAttWithoutResource             time series, no resource connected\n",
-        "first session reads DblAtt = 1234.5\n",
-        "second session before commit reads DblAtt = 1000\n",
-        "second session after commit reads DblAtt = 1234.5\n",
-    ] {
-        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
-    }
+    assert_prints(&text, MODEL_PRINTS);
     assert!(!text.contains("key 0"), "{text}");
     // The change and the restore.
     assert_eq!(emu.calls("Commit"), 2);
@@ -160,36 +137,15 @@ fn calculations_sum_days_and_read_a_calculated_attribute() {
     );
     // 100: a daily sum differed from the sum of its hours.
     assert_eq!(out.status.code(), Some(0));
-    let text = stdout(&out);
-    for expected in [
-        "daily sums of Resource/Demo/Inflow, calculated (@TRANSFORM): 7 days\n",
-        "daily sums of Resource/Demo/Inflow, transformed read by key: 2 days\n",
-        "  2025-01-01 00:00 ",
-        "  2025-01-07 00:00 ",
-        "SomePowerPlant1.TsCalcAtt (calculated when read):\n",
-        "  2016-01-01 01:00    1001.000\n",
-        "  2016-01-01 09:00    1009.000\n",
-        "sum of SomePowerPlant1.TsRawAtt = 41\n",
-        "running ## = @t('.TsRawAtt') * 2 + @d('.DblAtt')\n",
-        "  2016-01-01 03:00    1006.000\n",
-        "done\n",
-    ] {
-        assert!(
-            text.contains(expected),
-            "{expected:?} missing from:\n{text}"
-        );
-    }
+    assert_prints(&stdout(&out), CALCULATIONS_PRINTS);
     assert_eq!(emu.calls("ReadTransformedTimeseries"), 1);
     assert_eq!(emu.open_sessions(), 0);
 }
 
 #[test]
 fn c_examples_are_clean_under_valgrind() {
-    if Command::new("valgrind").arg("--version").output().is_err() {
-        eprintln!(
-            "SKIPPED: valgrind not installed: the C examples were not checked for memory errors"
-        );
-        return;
+    if !have("valgrind") {
+        return skip("valgrind not installed: the C examples were not checked for memory errors");
     }
     let emu = emulator(Duration::from_secs(300));
     let address = emu.addr().to_string();

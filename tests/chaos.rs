@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use common::tools::note;
 use common::*;
 use mesh_status::*;
 use support::proxy::{Fault, FaultProxy};
@@ -31,11 +32,6 @@ const SLACK: Duration = Duration::from_millis(1000);
 /// 2030-01-01T00:00:00Z in ms.
 const T0: i64 = 1_893_456_000_000;
 const HOUR: i64 = 3_600_000;
-
-fn note(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
-}
 
 /// A fixed-seed generator, so every run injects the same faults.
 struct Lcg(u64);

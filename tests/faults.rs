@@ -14,16 +14,10 @@ use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::tools::note;
 use common::*;
 use mesh_status::*;
 use support::proxy::{Fault, FaultProxy};
-
-/// Writes a line past the test harness's capture, so measured figures show
-/// in a plain `cargo test` run.
-fn note(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
-}
 
 /// Slack for a loaded machine on top of the bounds the tests check.
 const SCHEDULING: Duration = Duration::from_millis(1000);

@@ -14,6 +14,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use c_header::Header;
+use common::tools::{have, skip};
 use common::{emulator, lib_dir, link_args, root};
 
 /// Names a header may carry without the prefix: the Arrow C Data Interface
@@ -134,10 +135,6 @@ fn readelf(args: &[&str], file: &Path) -> String {
     sh(Command::new("readelf").args(args).arg(file))
 }
 
-fn have(program: &str) -> bool {
-    Command::new(program).arg("--version").output().is_ok()
-}
-
 const HPP_EXAMPLE: &str = r#"#include <iostream>
 #include "mesh_capi.hpp"
 int main(int argc, char **argv) {
@@ -228,13 +225,12 @@ fn install_lays_out_a_prefix_that_pkg_config_and_cmake_builds_use() {
         assert_eq!(out.status.code(), Some(0), "{out:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("closed"));
     } else {
-        eprintln!("SKIPPED: pkg-config not installed: the pkg-config build was not tried");
+        skip("pkg-config not installed: the pkg-config build was not tried");
     }
 
     // CMake, from a moved copy of the prefix: the package is relocatable.
     if !have("cmake") {
-        eprintln!("SKIPPED: cmake not installed: find_package(mesh_capi) was not tried");
-        return;
+        return skip("cmake not installed: find_package(mesh_capi) was not tried");
     }
     let moved = work.join("moved");
     std::fs::rename(&prefix, &moved).unwrap();

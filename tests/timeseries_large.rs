@@ -9,6 +9,7 @@ use std::ptr;
 use std::time::Instant;
 
 use common::points::*;
+use common::tools::note;
 use common::*;
 use mesh_capi::client::{Connection, Points, TimeseriesId};
 use mesh_status::*;

@@ -7,7 +7,8 @@
 //!
 //! Needs the rustup targets `x86_64-pc-windows-gnu` / `i686-pc-windows-gnu`,
 //! mingw-w64 and Wine (`.ci/run` installs them); without them the tests say
-//! SKIPPED and pass.
+//! SKIPPED and pass, or fail where `MESH_REQUIRE_TOOLS` is set
+//! (`tests/common/tools.rs`).
 
 #[path = "common/c_header.rs"]
 mod c_header;
@@ -20,7 +21,10 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use c_header::{i686_arg_bytes, stdcall_name, Header};
-use common::root;
+use common::examples::{
+    assert_prints, check_tls_token, CALCULATIONS_PRINTS, MODEL_PRINTS, TLS_TOKEN, TLS_USER,
+};
+use common::{root, tools};
 
 const X64: &str = "x86_64-pc-windows-gnu";
 const X86: &str = "i686-pc-windows-gnu";
@@ -73,7 +77,7 @@ fn missing_toolchain(target: &str) -> Option<String> {
 }
 
 fn skip(what: &str, why: &str) {
-    eprintln!("SKIPPED: {what}: {why}");
+    tools::skip(&format!("{what}: {why}"));
 }
 
 fn cross_target_dir() -> PathBuf {
@@ -249,60 +253,63 @@ struct WineRun {
     dir: PathBuf,
 }
 
+/// The Wine run directory, or `None` after noting why there is none (every
+/// test that asks notes it, so each skip shows).
 fn wine_run() -> Option<WineRun> {
-    static RUN: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
-    let (wine, dir) = RUN
-        .get_or_init(|| {
-            if let Some(why) = missing_toolchain(X64) {
-                skip("Windows x86_64 under Wine", &why);
-                return None;
-            }
-            let Some(wine) = wine() else {
-                skip(
-                    "Windows x86_64 under Wine",
-                    "wine not installed (apt-get install wine64)",
-                );
-                return None;
-            };
-            let built = dll(X64);
-            let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wine-run");
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::copy(built.join("mesh_capi.dll"), dir.join("mesh_capi.dll")).unwrap();
-            // Rust's standard library imports ProcessPrng, which Wine 8 lacks;
-            // Windows 10 and later, and Wine 9, have it. Next to the program,
-            // the shim is found first.
-            mingw_shared(
-                X64,
-                &root().join("tests/windows/processprng_shim.c"),
-                &dir.join("bcryptprimitives.dll"),
-            );
-            let import_lib = built.join("libmesh_capi.dll.a");
-            for source in [
-                "examples-c/quickstart.c",
-                "examples-c/sessions.c",
-                "examples-c/timeseries.c",
-                "examples-c/detach.c",
-                "examples-c/attach.c",
-                "tests/windows/threads.c",
-            ] {
-                let source = root().join(source);
-                let exe = dir.join(source.file_stem().unwrap()).with_extension("exe");
-                mingw_build(X64, &[&source], &[import_lib.to_str().unwrap()], &exe);
-            }
-            mingw_build(
-                X64,
-                &[&root().join("tests/windows/version_info.c")],
-                &["-lversion"],
-                &dir.join("version_info.exe"),
-            );
-            wine_ready(&wine);
-            Some((wine, dir))
-        })
-        .as_ref()?;
-    Some(WineRun {
-        wine: wine.clone(),
-        dir: dir.clone(),
-    })
+    static RUN: OnceLock<Result<(PathBuf, PathBuf), String>> = OnceLock::new();
+    match RUN.get_or_init(prepare_wine_run) {
+        Ok((wine, dir)) => Some(WineRun {
+            wine: wine.clone(),
+            dir: dir.clone(),
+        }),
+        Err(why) => {
+            skip("Windows x86_64 under Wine", why);
+            None
+        }
+    }
+}
+
+fn prepare_wine_run() -> Result<(PathBuf, PathBuf), String> {
+    if let Some(why) = missing_toolchain(X64) {
+        return Err(why);
+    }
+    let wine = wine().ok_or("wine not installed (apt-get install wine64)")?;
+    let built = dll(X64);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wine-run");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(built.join("mesh_capi.dll"), dir.join("mesh_capi.dll")).unwrap();
+    // Rust's standard library imports ProcessPrng, which Wine 8 lacks;
+    // Windows 10 and later, and Wine 9, have it. Next to the program,
+    // the shim is found first.
+    mingw_shared(
+        X64,
+        &root().join("tests/windows/processprng_shim.c"),
+        &dir.join("bcryptprimitives.dll"),
+    );
+    let import_lib = built.join("libmesh_capi.dll.a");
+    for source in [
+        "examples-c/quickstart.c",
+        "examples-c/sessions.c",
+        "examples-c/timeseries.c",
+        "examples-c/detach.c",
+        "examples-c/attach.c",
+        "examples-c/model.c",
+        "examples-c/calculations.c",
+        "examples-c/tls_token.c",
+        "tests/windows/threads.c",
+    ] {
+        let source = root().join(source);
+        let exe = dir.join(source.file_stem().unwrap()).with_extension("exe");
+        mingw_build(X64, &[&source], &[import_lib.to_str().unwrap()], &exe);
+    }
+    mingw_build(
+        X64,
+        &[&root().join("tests/windows/version_info.c")],
+        &["-lversion"],
+        &dir.join("version_info.exe"),
+    );
+    wine_ready(&wine);
+    Ok((wine, dir))
 }
 
 fn mingw_shared(target: &str, source: &Path, out: &Path) {
@@ -338,8 +345,10 @@ fn emulator() -> common::Emulator {
     .expect("start emulator")
 }
 
+/// A program's stdout, with Windows' `\r\n` line ends (the C runtime's
+/// text mode) as `\n`.
 fn text(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
 }
 
 // ---------------------------------------------------------------- x86_64
@@ -404,6 +413,51 @@ fn a_multi_threaded_host_runs_under_wine() {
     assert!(text(&out).contains("threads: 8 threads x 4 rounds: ok"));
     assert_eq!(emu.open_sessions(), 0);
     assert_eq!(emu.calls("Commit"), 16);
+}
+
+#[test]
+fn model_and_calculations_examples_run_under_wine() {
+    let Some(run) = wine_run() else { return };
+    // The default model and data, which these examples read.
+    let emu = common::emulator(Duration::from_secs(300));
+    let address = emu.addr().to_string();
+
+    let out = run.run("model.exe", &[&address]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_prints(&text(&out), MODEL_PRINTS);
+    assert_eq!(emu.calls("Commit"), 2, "the change and the restore");
+
+    let out = run.run("calculations.exe", &[&address]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_prints(&text(&out), CALCULATIONS_PRINTS);
+    assert_eq!(emu.calls("ReadTransformedTimeseries"), 1);
+    assert_eq!(emu.open_sessions(), 0);
+}
+
+/// rustls on Windows: a root certificate read from a Windows path, a token,
+/// and the certificate checks; and the system's roots (read from the
+/// Windows certificate store) which do not hold the emulator's root.
+#[test]
+fn tls_token_example_runs_under_wine() {
+    let Some(run) = wine_run() else { return };
+    let (emu, root) =
+        common::bindings::tls_emulator(&[TLS_TOKEN], TLS_USER, "tls_token_root_wine.pem");
+    // Wine's drive Z: is the Unix root.
+    let windows_root = format!("Z:{}", root.display()).replace('/', "\\");
+    let address = format!("https://{}", emu.addr());
+    check_tls_token(
+        |args| run.run("tls_token.exe", args),
+        &address,
+        &windows_root,
+    );
+
+    let out = run.run("tls_token.exe", &[&address, "-", TLS_TOKEN, "mesh.example"]);
+    assert_eq!(
+        out.status.code(),
+        Some(12),
+        "MESH_ERROR_TLS: an unknown root"
+    );
+    assert_eq!(emu.open_sessions(), 0);
 }
 
 #[test]
@@ -588,7 +642,7 @@ fn i686_dll_exports_cdecl_originals_and_stdcall_twins_for_vba() {
         .filter_map(|(name, n)| Some((name, n.parse().ok()?)))
         .collect();
     if decorated.is_empty() {
-        eprintln!("SKIPPED: no symbol table in the i686 DLL: decorations not compared");
+        tools::skip("no symbol table in the i686 DLL: stdcall decorations not compared");
     }
     for f in header.functions.iter().filter(|_| !decorated.is_empty()) {
         assert_eq!(
@@ -661,7 +715,6 @@ fn both_dlls_carry_a_version_resource() {
         env!("CARGO_PKG_VERSION_PATCH").parse().unwrap(),
         0,
     );
-    let mut checked = 0;
     for target in [X64, X86] {
         if let Some(why) = missing_toolchain(target) {
             skip(&format!("version resource of the {target} DLL"), &why);
@@ -681,22 +734,69 @@ fn both_dlls_carry_a_version_resource() {
                 "{target}: no {text:?} in the version resource"
             );
         }
-        checked += 1;
     }
-    if checked == 0 {
-        eprintln!("SKIPPED: no Windows target could be built");
-    }
+}
+
+/// The README's Windows section: its first ```sh block as commands (words,
+/// comments dropped), and the paragraph saying what the prefix holds.
+fn readme_windows_install() -> (Vec<Vec<String>>, String) {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Windows\n")
+        .nth(1)
+        .expect("a ## Windows section in the README");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a ```sh block in the README's Windows section");
+    let commands = block
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or(""))
+        .map(|line| line.split_whitespace().map(str::to_string).collect())
+        .filter(|words: &Vec<String>| !words.is_empty())
+        .collect();
+    let holds = section
+        .split("\n\n")
+        .find(|p| p.starts_with("The prefix holds"))
+        .expect("the README's paragraph on what the Windows prefix holds")
+        .to_string();
+    (commands, holds)
 }
 
 #[test]
 fn install_lays_out_a_windows_prefix_as_the_readme_says() {
     let Some(run) = wine_run() else { return };
-    let prefix = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("win64");
-    let _ = std::fs::remove_dir_all(&prefix);
+    let (commands, holds) = readme_windows_install();
+    let command = |program: &str| {
+        commands
+            .iter()
+            .find(|words| words[0] == program)
+            .unwrap_or_else(|| panic!("no {program} line in the README's Windows snippet"))
+            .clone()
+    };
+    assert_eq!(command("rustup")[1..], ["target", "add", X64]);
+
+    // The README's install line, into a prefix of the test's own, from the
+    // DLL built here (the README's builds a release first).
+    let readme_prefix = "dist/win64";
+    let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("win64");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    let prefix = work.join(readme_prefix);
+    let install = command("bash");
+    assert_eq!(install[1], "packaging/install.sh");
+    assert!(install.contains(&X64.to_string()), "{install:?}");
+    assert!(install.contains(&readme_prefix.to_string()), "{install:?}");
     let out = Command::new("bash")
-        .arg(root().join("packaging/install.sh"))
-        .args(["--target", X64, "--prefix"])
-        .arg(&prefix)
+        .current_dir(root())
+        .args(install[1..].iter().map(|word| {
+            if word == readme_prefix {
+                prefix.as_os_str()
+            } else {
+                std::ffi::OsStr::new(word)
+            }
+        }))
         .arg("--from")
         .arg(dll(X64))
         .output()
@@ -706,13 +806,21 @@ fn install_lays_out_a_windows_prefix_as_the_readme_says() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+
+    // What the README says the prefix holds, and what the other sections
+    // rely on.
+    let stated: Vec<&str> = holds
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|p| p.starts_with("bin/") || p.starts_with("lib/"))
+        .collect();
+    assert!(stated.len() >= 5, "{stated:?}");
+    for path in stated {
+        assert!(prefix.join(path).exists(), "{path} not installed");
+    }
     for file in [
-        "bin/mesh_capi.dll",
         "bin/.debug/mesh_capi.dll.debug",
-        "lib/mesh_capi.lib",
-        "lib/mesh_capi.def",
-        "lib/libmesh_capi.dll.a",
-        "lib/libmesh_capi.a",
         "include/mesh_capi.h",
         "include/mesh_capi.hpp",
         "lib/cmake/mesh_capi/mesh_capiConfig.cmake",
@@ -720,30 +828,31 @@ fn install_lays_out_a_windows_prefix_as_the_readme_says() {
     ] {
         assert!(prefix.join(file).is_file(), "{file} not installed");
     }
-    // The README's build line, then the program with the installed
+
+    // The README's build line, run from the directory holding the prefix
+    // with quickstart.c as app.c, then the program with the installed
     // (stripped) DLL under Wine.
-    let bin = prefix.join("bin");
-    let exe = bin.join("app.exe");
-    let out = Command::new("x86_64-w64-mingw32-gcc")
-        .arg(format!("-I{}", prefix.join("include").display()))
-        .arg(root().join("examples-c/quickstart.c"))
-        .arg(prefix.join("lib/libmesh_capi.dll.a"))
-        .arg("-o")
-        .arg(&exe)
+    let build = command(&format!("{}-gcc", mingw(X64)));
+    std::fs::copy(root().join("examples-c/quickstart.c"), work.join("app.c")).unwrap();
+    let out = Command::new(&build[0])
+        .current_dir(&work)
+        .args(&build[1..])
         .output()
         .expect("mingw gcc");
     assert!(
         out.status.success(),
-        "{}",
+        "{build:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let bin = prefix.join("bin");
+    std::fs::rename(work.join("app.exe"), bin.join("app.exe")).unwrap();
     std::fs::copy(
         run.dir.join("bcryptprimitives.dll"),
         bin.join("bcryptprimitives.dll"),
     )
     .unwrap();
     let emu = emulator();
-    let out = run_wine(&run.wine, &exe, &[&emu.addr().to_string()]);
+    let out = run_wine(&run.wine, &bin.join("app.exe"), &[&emu.addr().to_string()]);
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out).contains("Mesh 2.21.0"));
 }

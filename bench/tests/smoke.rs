@@ -1,6 +1,9 @@
 //! The benchmark harness in smoke mode (tiny counts), so it never rots. The
 //! numbers mean nothing here; the full run is `bash bench/run.sh`.
 
+#[path = "../../tests/common/tools.rs"]
+mod tools;
+
 use std::process::Command;
 
 #[test]
@@ -43,7 +46,9 @@ fn the_harness_runs_every_measurement_and_writes_the_report() {
             "neither {row:?} nor {note:?}:\n{report}"
         );
         if report.contains(note) {
-            eprintln!("SKIPPED in the smoke run: {note} (run bench/install-peers.sh)");
+            tools::skip(&format!(
+                "in the smoke run, {note} (run bench/install-peers.sh)"
+            ));
         }
     }
 }

@@ -1,7 +1,7 @@
 // MeshCapi.cs: the .NET binding of mesh_capi (Volue Mesh sessions over
 // gRPC). Add this file and MeshCapi.Native.g.cs to a project (C# 6 or
-// later; .NET Framework 4.x, Mono, .NET Core / .NET 5+) and put
-// mesh_capi.dll (Windows) or libmesh_capi.so (Linux) where the runtime
+// later; tested on Mono 6.8 only, not on .NET Framework or .NET 6+) and
+// put mesh_capi.dll (Windows) or libmesh_capi.so (Linux) where the runtime
 // finds native libraries.
 //
 // Every failure is a MeshException with the library's status and message.

@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 pub mod bad_input;
 pub mod bindings;
 pub mod calc;
+pub mod examples;
 pub mod model;
 pub mod points;
+pub mod tools;
 
 pub use mesh_capi::ffi::*;
 pub use mesh_emulator::{Config, Emulator};

@@ -34,13 +34,6 @@ pub const MISSING: u32 = MESH_FLAG_MISSING;
 pub const SUSPECT: u32 = MESH_FLAG_SUSPECT;
 pub const NOT_OK: u32 = MESH_FLAG_NOT_OK;
 
-/// Writes a line to the process's stderr past the test harness's capture,
-/// so skips and measured rates show in a plain `cargo test` run.
-pub fn note(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
-}
-
 /// The emulator's default series plus the tests' own.
 pub fn catalog() -> Vec<SeriesSpec> {
     let mut specs = default_catalog();
