@@ -1,17 +1,23 @@
 //! A bounded chaos run: threads work in their sessions through a fault
-//! proxy that drops, resets, stalls, slows, freezes and half-opens
-//! connections at random (a fixed seed) for a few seconds. Every call must
-//! return within the call timeout (plus scheduling slack) with a status from
-//! the documented set; afterwards everything recovers without user action,
-//! and no session is reported expired while the server still has it. The
-//! figures (calls, longest call, statuses, sessions lost) are printed.
+//! proxy while it drops, resets, stalls, slows, freezes and half-opens
+//! connections, first briefly at random (a fixed seed), then in outages
+//! close to but below the server's timeout, which every session must
+//! survive. Every call returns within the call timeout plus stated slack
+//! with a status from the documented set, and everything recovers without
+//! user action. Whenever the client first reports a session expired (a
+//! call's `MESH_ERROR_SESSION_EXPIRED` or the expired callback), the server
+//! is asked at once, past the proxy, whether it still has that session. A
+//! second run (ignored: it fails today) makes an outage longer than the
+//! server's timeout, so that every session is reported expired and checked.
+//! The figures are printed.
 
 mod common;
 mod support;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::ffi::{c_char, c_void, CStr};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -21,12 +27,21 @@ use mesh_status::*;
 use support::proxy::{Fault, FaultProxy};
 
 const THREADS: usize = 8;
-const CHAOS: Duration = Duration::from_secs(6);
+/// How long the short random faults go on.
+const SHORT_CHAOS: Duration = Duration::from_secs(3);
 const CALL_TIMEOUT_MS: u32 = 800;
 const DEAD_CONNECTION_MS: u32 = 400;
-/// Longer than any run of faults below, so the server keeps every session
-/// that the client keeps alive.
-const SERVER_TIMEOUT: Duration = Duration::from_secs(4);
+const SERVER_TIMEOUT: Duration = Duration::from_secs(3);
+/// Outages a session must survive: below the server's timeout by more than
+/// one call timeout, the longest a call can take to end once the path is
+/// back (plus room for a loaded machine).
+const NEAR_OUTAGE: Duration = Duration::from_millis(1900);
+/// An outage no session can survive, with time to spare for the client to
+/// find out while it lasts.
+const LONG_OUTAGE: Duration = Duration::from_millis(3800);
+/// Fault-free time before the first outage, so that every session has just
+/// been used, and after each, for every session to be used again.
+const QUIET: Duration = Duration::from_millis(800);
 /// Scheduling on a loaded machine, on top of the call timeout.
 const SLACK: Duration = Duration::from_millis(1000);
 /// 2030-01-01T00:00:00Z in ms.
@@ -53,6 +68,10 @@ struct Figures {
     longest_call: &'static str,
     statuses: BTreeMap<String, usize>,
     unexpected: Vec<String>,
+    /// For each session the client reported expired: ms from the end of
+    /// the last call the server answered to the end of the first that
+    /// failed after it (when the server may have seen that one last).
+    lags: BTreeMap<String, u128>,
 }
 
 impl Figures {
@@ -71,12 +90,87 @@ impl Figures {
             self.unexpected
                 .push(format!("{call}: {status:?}: {}", last_error()));
         }
-        if took > Duration::from_millis(CALL_TIMEOUT_MS.into()) + SLACK {
-            self.unexpected.push(format!(
-                "{call} took {took:?}: {status:?}: {}",
-                last_error()
-            ));
+    }
+}
+
+/// Asks the server, past the proxy, about each session the client reports
+/// expired, the first time it is reported.
+struct Audit {
+    /// A connection straight to the emulator.
+    direct: *mut mesh_connection,
+    checked: Mutex<HashSet<String>>,
+    /// Reported expired by the client while the server still had them.
+    held_by_server: Mutex<Vec<String>>,
+    /// Questions that got no answer (collected, not panicked on: a panic
+    /// must not leave the expired callback).
+    unanswered: Mutex<Vec<String>>,
+    by_callback: AtomicUsize,
+}
+
+// SAFETY: the connection handle is only passed to the C API, which takes
+// handles from any thread.
+unsafe impl Sync for Audit {}
+
+impl Audit {
+    /// Checks session `id` on the server, unless it was checked before.
+    fn reported(&self, id: String) {
+        if !self.checked.lock().unwrap().insert(id.clone()) {
+            return;
         }
+        // Attaching is the one way to ask the server about an id: it fails
+        // with SESSION_NOT_FOUND for an id it no longer has.
+        match attach(self.direct, &id) {
+            Ok(again) => {
+                if mesh_session_detach(again) != MESH_OK {
+                    self.unanswered
+                        .lock()
+                        .unwrap()
+                        .push(format!("detaching {id}: {}", last_error()));
+                }
+                self.held_by_server.lock().unwrap().push(id);
+            }
+            Err(MESH_ERROR_SESSION_NOT_FOUND) => {}
+            Err(status) => self
+                .unanswered
+                .lock()
+                .unwrap()
+                .push(format!("asking about {id}: {status:?}: {}", last_error())),
+        }
+    }
+
+    fn checked(&self) -> usize {
+        self.checked.lock().unwrap().len()
+    }
+}
+
+/// The expired callback: the earliest moment the client reports expiry.
+unsafe extern "C" fn on_expired(id: *const c_char, audit: *mut c_void) {
+    // SAFETY: `audit` is the `Audit` given with the callback, which outlives
+    // every session (they are closed before it goes); `id` is a valid C
+    // string during the call.
+    let (audit, id) = unsafe { (&*(audit as *const Audit), CStr::from_ptr(id)) };
+    audit.by_callback.fetch_add(1, Ordering::SeqCst);
+    audit.reported(id.to_string_lossy().into_owned());
+}
+
+fn open_audited(
+    conn: *mut mesh_connection,
+    audit: &Audit,
+) -> Result<*mut mesh_session, mesh_status> {
+    let mut session = ptr::null_mut();
+    match unsafe { mesh_session_open(conn, &mut session) } {
+        MESH_OK => {
+            check(
+                mesh_session_set_expired_callback(
+                    session,
+                    Some(on_expired),
+                    audit as *const Audit as *mut c_void,
+                ),
+                MESH_OK,
+            );
+            Ok(session)
+        }
+        status => Err(status),
     }
 }
 
@@ -140,8 +234,140 @@ fn random_call(
     }
 }
 
-#[test]
-fn chaos_every_call_bounded_full_recovery_no_session_lost() {
+/// Sessions the threads are working in now (handles as addresses).
+fn current(slots: &[AtomicUsize]) -> Vec<*mut mesh_session> {
+    slots
+        .iter()
+        .map(|s| ptr::with_exposed_provenance_mut(s.load(Ordering::SeqCst)))
+        .collect()
+}
+
+/// The short faults: one, then a pass, again and again; every kind of fault
+/// once a round, in an order of the generator's choosing.
+fn short_faults(proxy: &FaultProxy, applied: &mut BTreeMap<String, usize>) {
+    let mut rng = Lcg(0x5eed);
+    let until = Instant::now() + SHORT_CHAOS;
+    let mut kinds = [
+        Fault::Drop,
+        Fault::Reset,
+        Fault::Stall,
+        Fault::Slow(Duration::from_millis(40)),
+        Fault::Freeze,
+        Fault::HalfOpen,
+    ];
+    loop {
+        for i in (1..kinds.len()).rev() {
+            kinds.swap(i, rng.next(i as u64 + 1) as usize);
+        }
+        for fault in kinds {
+            if Instant::now() >= until {
+                return;
+            }
+            *applied.entry(format!("{fault:?}")).or_default() += 1;
+            proxy.set(fault);
+            std::thread::sleep(Duration::from_millis(100 + rng.next(250)));
+            proxy.set(Fault::Pass);
+            std::thread::sleep(Duration::from_millis(150 + rng.next(200)));
+        }
+    }
+}
+
+/// A total outage of `length` made by `fault`, then quiet.
+fn outage(
+    proxy: &FaultProxy,
+    fault: Fault,
+    length: Duration,
+    applied: &mut BTreeMap<String, usize>,
+) {
+    *applied
+        .entry(format!("{fault:?} for {} ms", length.as_millis()))
+        .or_default() += 1;
+    proxy.set(fault);
+    std::thread::sleep(length);
+    proxy.set(Fault::Pass);
+    std::thread::sleep(QUIET);
+}
+
+/// What the main thread does to the proxy while the threads work: the
+/// sessions in use before and after each outage it makes, as (fault, still
+/// open after, open before).
+type Acts =
+    fn(&FaultProxy, &[AtomicUsize], &mut BTreeMap<String, usize>) -> Vec<(Fault, usize, usize)>;
+
+/// What a run saw.
+struct Outcome {
+    figures: Figures,
+    applied: BTreeMap<String, usize>,
+    survived: Vec<(Fault, usize, usize)>,
+    opened: usize,
+    /// Sessions the client reported expired, and of them those the server
+    /// still had when asked.
+    reported: usize,
+    held: Vec<String>,
+    callbacks: usize,
+    kept: usize,
+    recovery: Duration,
+}
+
+impl Outcome {
+    fn print(&self, what: &str) {
+        let f = &self.figures;
+        note(&format!(
+            "chaos ({what}): {} calls from {THREADS} threads, faults {:?}; longest call {} ms ({}; call timeout {CALL_TIMEOUT_MS} ms); statuses {:?}; outages (server timeout {} ms) survived by {:?} (fault, alive after, open before); sessions: {} opened, {} reported expired by the client ({} expired callbacks), {} of them still on the server when reported; {} kept and recovered in {} ms",
+            f.calls,
+            self.applied,
+            f.longest.as_millis(),
+            f.longest_call,
+            f.statuses,
+            SERVER_TIMEOUT.as_millis(),
+            self.survived,
+            self.opened,
+            self.reported,
+            self.callbacks,
+            self.held.len(),
+            self.kept,
+            self.recovery.as_millis(),
+        ));
+        if !f.lags.is_empty() {
+            let lag = |in_held: bool| -> Vec<u128> {
+                f.lags
+                    .iter()
+                    .filter(|(id, _)| in_held == self.held.contains(id))
+                    .map(|(_, ms)| *ms)
+                    .collect()
+            };
+            note(&format!(
+                "chaos ({what}): ms from a reported session's last answered call to its first failed one: {:?} for those the server still had, {:?} for the others",
+                lag(true),
+                lag(false)
+            ));
+        }
+    }
+
+    /// What holds in every run: calls bounded, documented statuses, and
+    /// every session the client kept working again.
+    fn check_calls(&self) {
+        let f = &self.figures;
+        assert!(f.unexpected.is_empty(), "{:#?}", f.unexpected);
+        assert!(
+            f.longest <= Duration::from_millis(CALL_TIMEOUT_MS.into()) + SLACK,
+            "a {} took {:?}; the bound is the call timeout ({CALL_TIMEOUT_MS} ms) plus {SLACK:?}",
+            f.longest_call,
+            f.longest
+        );
+        assert!(f.calls > 100, "too few calls: {}", f.calls);
+        assert!(f.statuses.contains_key("MESH_OK"));
+        assert!(
+            f.statuses.contains_key("MESH_ERROR_UNAVAILABLE"),
+            "the faults made no call fail: {:?}",
+            f.statuses
+        );
+    }
+}
+
+/// Threads work in their sessions through a fault proxy while `acts` runs;
+/// then every session the client kept must work again.
+fn run(acts: Acts) -> Outcome {
     let emu = emulator(SERVER_TIMEOUT);
     let proxy = FaultProxy::start(emu.addr());
     let conn = connect_with(&proxy.addr().to_string(), |o| {
@@ -154,23 +380,40 @@ fn chaos_every_call_bounded_full_recovery_no_session_lost() {
             MESH_OK,
         );
     });
+    let audit = Audit {
+        direct: connect(&emu.addr().to_string()),
+        checked: Mutex::new(HashSet::new()),
+        held_by_server: Mutex::new(Vec::new()),
+        unanswered: Mutex::new(Vec::new()),
+        by_callback: AtomicUsize::new(0),
+    };
     let figures = Mutex::new(Figures::default());
-    // Every session the threads had (handles as addresses, to share them).
+    // Every session the threads had (handles as addresses, to close them).
     let sessions = Mutex::new(Vec::<usize>::new());
+    let slots: Vec<AtomicUsize> = (0..THREADS).map(|_| AtomicUsize::new(0)).collect();
     let running = AtomicBool::new(true);
-    let faults_applied = Mutex::new(BTreeMap::<String, usize>::new());
-    let conn_addr = conn.addr();
+    let mut applied = BTreeMap::<String, usize>::new();
+    let conn_addr = conn.expose_provenance();
     let address = proxy.addr().to_string();
 
-    std::thread::scope(|s| {
+    let survived = std::thread::scope(|s| {
         for slot in 0..THREADS {
-            let (figures, sessions, running, address) =
-                (&figures, &sessions, &running, address.as_str());
+            let (figures, sessions, slots, running, address, audit) = (
+                &figures,
+                &sessions,
+                &slots,
+                &running,
+                address.as_str(),
+                &audit,
+            );
             s.spawn(move || {
                 let conn: *mut mesh_connection = ptr::with_exposed_provenance_mut(conn_addr);
                 let mut rng = Lcg(slot as u64 + 1);
-                let mut session = open(conn);
-                let mut given_up = false;
+                let mut session = open_audited(conn, audit).expect("open before the faults");
+                sessions.lock().unwrap().push(session.expose_provenance());
+                slots[slot].store(session.expose_provenance(), Ordering::SeqCst);
+                let mut answered = Instant::now();
+                let mut failed = None;
                 while running.load(Ordering::SeqCst) {
                     let began = Instant::now();
                     let (call, status) = random_call(session, address, slot as i64, &mut rng);
@@ -178,67 +421,60 @@ fn chaos_every_call_bounded_full_recovery_no_session_lost() {
                         .lock()
                         .unwrap()
                         .record(call, status, began.elapsed());
-                    if status != MESH_ERROR_SESSION_EXPIRED {
-                        continue;
+                    if call != "connect" {
+                        if status == MESH_OK {
+                            answered = Instant::now();
+                            failed = None;
+                        } else {
+                            failed.get_or_insert_with(Instant::now);
+                        }
                     }
-                    // Lost; whether the server lost it too is checked at
-                    // the end. Carry on in a new one.
-                    if !given_up {
-                        sessions.lock().unwrap().push(session.expose_provenance());
-                        given_up = true;
+                    match status {
+                        MESH_ERROR_SESSION_EXPIRED => {}
+                        // Down: a real client would pause before trying again.
+                        MESH_ERROR_UNAVAILABLE => {
+                            std::thread::sleep(Duration::from_millis(5));
+                            continue;
+                        }
+                        _ => continue,
                     }
-                    let mut fresh = ptr::null_mut();
+                    let id = id_of(session);
+                    if let Some(failed) = failed {
+                        figures
+                            .lock()
+                            .unwrap()
+                            .lags
+                            .insert(id.clone(), (failed - answered).as_millis());
+                    }
+                    audit.reported(id);
+                    answered = Instant::now();
+                    failed = None;
+                    // Carry on in a new session.
                     let began = Instant::now();
-                    let status = unsafe { mesh_session_open(conn, &mut fresh) };
-                    figures
-                        .lock()
-                        .unwrap()
-                        .record("open", status, began.elapsed());
-                    if status == MESH_OK {
-                        session = fresh;
-                        given_up = false;
+                    let opened = open_audited(conn, audit);
+                    figures.lock().unwrap().record(
+                        "open",
+                        opened.err().unwrap_or(MESH_OK),
+                        began.elapsed(),
+                    );
+                    match opened {
+                        Ok(fresh) => {
+                            session = fresh;
+                            sessions.lock().unwrap().push(session.expose_provenance());
+                            slots[slot].store(session.expose_provenance(), Ordering::SeqCst);
+                        }
+                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
                     }
-                }
-                if !given_up {
-                    sessions.lock().unwrap().push(session.expose_provenance());
                 }
             });
         }
-        // The chaos: a fault, then a pass, again and again; every kind of
-        // fault once a round, in an order of the generator's choosing.
-        let mut rng = Lcg(0x5eed);
-        let until = Instant::now() + CHAOS;
-        let mut kinds = [
-            Fault::Drop,
-            Fault::Reset,
-            Fault::Stall,
-            Fault::Slow(Duration::from_millis(40)),
-            Fault::Freeze,
-            Fault::HalfOpen,
-        ];
-        'chaos: loop {
-            for i in (1..kinds.len()).rev() {
-                kinds.swap(i, rng.next(i as u64 + 1) as usize);
-            }
-            for fault in kinds {
-                if Instant::now() >= until {
-                    break 'chaos;
-                }
-                *faults_applied
-                    .lock()
-                    .unwrap()
-                    .entry(format!("{fault:?}"))
-                    .or_default() += 1;
-                proxy.set(fault);
-                std::thread::sleep(Duration::from_millis(100 + rng.next(250)));
-                proxy.set(Fault::Pass);
-                std::thread::sleep(Duration::from_millis(150 + rng.next(200)));
-            }
-        }
+
+        let survived = acts(&proxy, &slots, &mut applied);
         running.store(false, Ordering::SeqCst);
+        survived
     });
 
-    // Recovery: every session the client kept works again, by itself.
+    // Recovery: every session the client still calls open works again.
     proxy.set(Fault::Pass);
     let sessions: Vec<*mut mesh_session> = sessions
         .into_inner()
@@ -248,61 +484,125 @@ fn chaos_every_call_bounded_full_recovery_no_session_lost() {
         .collect();
     let recovery_began = Instant::now();
     let mut kept = 0;
-    let mut expired_by_client = Vec::new();
     for &session in &sessions {
-        let id = id_of(session);
         if is_expired(session) {
-            expired_by_client.push(id);
             continue;
         }
         kept += 1;
         assert!(
             wait_until(Duration::from_secs(5), || mesh_session_commit(session)
                 == MESH_OK),
-            "session {id} did not recover: {}",
+            "session {} did not recover: {}",
+            id_of(session),
             last_error()
         );
     }
     let recovery = recovery_began.elapsed();
-    // No session the client gave up is still open on the server.
-    let direct = connect(&emu.addr().to_string());
-    let mut lost_while_kept = 0;
-    for id in &expired_by_client {
-        if let Ok(again) = attach(direct, id) {
-            lost_while_kept += 1;
-            check(mesh_session_detach(again), MESH_OK);
-        }
-    }
-    let figures = figures.into_inner().unwrap();
-    note(&format!(
-        "chaos: {} calls from {THREADS} threads in {} s of faults {:?}; longest call {} ms ({}; call timeout {CALL_TIMEOUT_MS} ms); statuses {:?}; sessions: {} kept and recovered in {} ms, {} expired by the client, {} of them still on the server",
-        figures.calls,
-        CHAOS.as_secs(),
-        faults_applied.into_inner().unwrap(),
-        figures.longest.as_millis(),
-        figures.longest_call,
-        figures.statuses,
-        kept,
-        recovery.as_millis(),
-        expired_by_client.len(),
-        lost_while_kept,
-    ));
-    assert!(figures.unexpected.is_empty(), "{:#?}", figures.unexpected);
-    assert_eq!(
-        lost_while_kept, 0,
-        "sessions lost while the server kept them"
-    );
-    assert!(figures.calls > 100, "too few calls: {}", figures.calls);
-    assert!(figures.statuses.contains_key("MESH_OK"));
-    assert!(
-        figures.statuses.len() > 1,
-        "the faults made no call fail: {:?}",
-        figures.statuses
-    );
+    // Once closed, no session's callback runs or is running.
     for &session in &sessions {
         let status = mesh_session_close(session);
         assert!(matches!(status, MESH_OK | MESH_ERROR_SESSION_EXPIRED));
     }
+    let unanswered = audit.unanswered.lock().unwrap().clone();
+    assert!(unanswered.is_empty(), "{unanswered:#?}");
+    let outcome = Outcome {
+        figures: figures.into_inner().unwrap(),
+        applied,
+        survived,
+        opened: sessions.len(),
+        reported: audit.checked(),
+        held: audit.held_by_server.lock().unwrap().clone(),
+        callbacks: audit.by_callback.load(Ordering::SeqCst),
+        kept,
+        recovery,
+    };
     check(mesh_connection_close(conn), MESH_OK);
-    check(mesh_connection_close(direct), MESH_OK);
+    check(mesh_connection_close(audit.direct), MESH_OK);
+    outcome
+}
+
+/// Short faults, then outages close to the server's timeout: the sessions
+/// in use when each begins are all still open after it.
+fn short_faults_and_near_outages(
+    proxy: &FaultProxy,
+    slots: &[AtomicUsize],
+    applied: &mut BTreeMap<String, usize>,
+) -> Vec<(Fault, usize, usize)> {
+    short_faults(proxy, applied);
+    proxy.set(Fault::Pass);
+    std::thread::sleep(QUIET);
+    let mut survived = Vec::new();
+    for fault in [Fault::Freeze, Fault::Reset] {
+        let before: Vec<_> = current(slots)
+            .into_iter()
+            .filter(|&s| !is_expired(s))
+            .collect();
+        outage(proxy, fault, NEAR_OUTAGE, applied);
+        let alive = before.iter().filter(|&&s| !is_expired(s)).count();
+        survived.push((fault, alive, before.len()));
+    }
+    survived
+}
+
+/// An outage longer than the server's timeout, after quiet.
+fn long_outage(
+    proxy: &FaultProxy,
+    _: &[AtomicUsize],
+    applied: &mut BTreeMap<String, usize>,
+) -> Vec<(Fault, usize, usize)> {
+    std::thread::sleep(QUIET);
+    outage(proxy, Fault::Drop, LONG_OUTAGE, applied);
+    Vec::new()
+}
+
+#[test]
+fn chaos_every_call_bounded_full_recovery_no_session_lost() {
+    let outcome = run(short_faults_and_near_outages);
+    outcome.print("short faults, outages below the server timeout");
+    outcome.check_calls();
+    for (fault, alive, before) in &outcome.survived {
+        assert!(*before > 0);
+        assert_eq!(
+            alive, before,
+            "sessions lost in a {fault:?} outage of {NEAR_OUTAGE:?} (server timeout {SERVER_TIMEOUT:?})"
+        );
+    }
+    // No fault lasted as long as the server's timeout: the client reports
+    // no session expired at all (had it, each would have been checked on
+    // the server as it was reported).
+    assert_eq!(
+        outcome.reported, 0,
+        "sessions reported expired though no outage reached the server's timeout ({} still on the server when reported)",
+        outcome.held.len()
+    );
+    assert!(outcome.kept >= THREADS);
+}
+
+/// The client finds out about the sessions the outage outlasted, and
+/// reports none of them expired while the server still has it.
+#[test]
+#[ignore = "fails today in some runs (4 of 15 here, when other tests load the machine): the client reports a session expired a few ms before the server drops it, as the client counts the server timeout from the last answer it got and the server from the end of the last request it handled, which the outage may have cut off later"]
+fn an_outage_past_the_server_timeout_no_session_reported_expired_while_the_server_has_it() {
+    let outcome = run(long_outage);
+    outcome.print("an outage past the server timeout");
+    outcome.check_calls();
+    assert!(
+        outcome
+            .figures
+            .statuses
+            .contains_key("MESH_ERROR_SESSION_EXPIRED"),
+        "{:?}",
+        outcome.figures.statuses
+    );
+    // Every session in use was reported expired, so each was checked.
+    assert!(
+        outcome.reported >= THREADS,
+        "{} sessions reported expired",
+        outcome.reported
+    );
+    assert!(
+        outcome.held.is_empty(),
+        "reported expired while the server still had them: {:?}",
+        outcome.held
+    );
 }

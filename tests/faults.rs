@@ -1,7 +1,8 @@
 //! Faults between the library and the server, through a TCP fault proxy:
 //! transport failures give `MESH_ERROR_UNAVAILABLE` and do not keep a
 //! session the server dropped looking alive; a half-open connection is
-//! noticed and replaced; a black-holed connect, a frozen and a slow server;
+//! noticed and replaced, whether calls wait longer than it takes or not; a
+//! black-holed connect, a frozen and a slow server;
 //! the call timeout bounds a whole chunked call; a killed server restarted
 //! on the same port; a hostile server echoing tokens and sending malformed
 //! Arrow data.
@@ -149,6 +150,122 @@ fn a_half_open_connection_is_noticed_and_replaced() {
     assert_eq!(status, MESH_OK, "{}", last_error());
     assert!(took < Duration::from_secs(2), "{took:?}");
     assert!(proxy.connections() > connections);
+    assert!(!is_expired(session));
+    check(mesh_session_close(session), MESH_OK);
+    check(mesh_connection_close(conn), MESH_OK);
+}
+
+/// The call timeout shorter than the dead-connection timeout: calls on the
+/// dead connection end at their own timeout with `MESH_ERROR_TIMEOUT`; the
+/// one waiting when the connection is given up gets `UNAVAILABLE`, and the
+/// calls after it succeed on a new connection. The ping goes out once half
+/// the dead-connection timeout has passed with nothing heard while a call
+/// waits (or, if none waits then, when the next call starts), and the
+/// connection is given up when the other half passes without an answer,
+/// whether a call waits then or not.
+#[test]
+fn a_half_open_connection_under_a_short_call_timeout() {
+    let dead_after = Duration::from_millis(2000);
+    let call_timeout = Duration::from_millis(400);
+    let emu = emulator(Duration::from_secs(300));
+    let proxy = FaultProxy::start(emu.addr());
+    let conn = connect_with(&proxy.addr().to_string(), |o| {
+        check(
+            mesh_options_set_call_timeout_ms(o, call_timeout.as_millis() as u32),
+            MESH_OK,
+        );
+        check(
+            mesh_options_set_dead_connection_timeout_ms(o, dead_after.as_millis() as u32),
+            MESH_OK,
+        );
+    });
+    let session = open(conn);
+    check(mesh_session_commit(session), MESH_OK);
+    let connections = proxy.connections();
+
+    proxy.set(Fault::HalfOpen);
+    let died = Instant::now();
+    // A caller that keeps calling. (status, began ms after the path died,
+    // took ms), until a call succeeds.
+    let mut calls = Vec::new();
+    while died.elapsed() < Duration::from_secs(10) {
+        let began = died.elapsed();
+        let (status, took) = timed(|| mesh_session_commit(session));
+        calls.push((status, began.as_millis(), took.as_millis()));
+        if status == MESH_OK {
+            break;
+        }
+    }
+    let replaced = calls.last().map(|c| c.1);
+    note(&format!(
+        "faults: half-open with a call timeout ({} ms) shorter than the dead-connection timeout ({} ms): calls (status, began ms after the path died, took ms): {:?}",
+        call_timeout.as_millis(),
+        dead_after.as_millis(),
+        calls
+            .iter()
+            .map(|(s, b, t)| (status_name(*s), b, t))
+            .collect::<Vec<_>>()
+    ));
+    let (last, failed) = calls.split_last().expect("calls were made");
+    assert_eq!(last.0, MESH_OK, "no call succeeded within 10 s: {calls:?}");
+    assert!(proxy.connections() > connections, "no new connection");
+    // Every call on the dead connection ended at its own timeout.
+    for &(status, began, took) in failed {
+        assert!(
+            matches!(status, MESH_ERROR_TIMEOUT | MESH_ERROR_UNAVAILABLE),
+            "{status:?} at {began} ms"
+        );
+        assert!(
+            Duration::from_millis(took as u64) < call_timeout + SCHEDULING,
+            "a call took {took} ms"
+        );
+    }
+    let timeouts = failed.iter().filter(|c| c.0 == MESH_ERROR_TIMEOUT).count();
+    assert!(timeouts >= 2, "{calls:?}");
+    // Replaced about one dead-connection timeout after the path died, not
+    // before: the library cannot tell a silent connection from a slow
+    // answer sooner.
+    let replaced = Duration::from_millis(replaced.unwrap_or(0) as u64);
+    assert!(
+        replaced >= dead_after - call_timeout && replaced < dead_after + call_timeout + SCHEDULING,
+        "replaced {replaced:?} after the path died: {calls:?}"
+    );
+
+    // A caller that calls now and then: the path dies while no call waits.
+    // The first call after half the dead-connection timeout of silence
+    // sends the ping; it times out, and the connection is given up the
+    // other half later whether or not a call waits then.
+    proxy.set(Fault::Pass);
+    check(mesh_session_commit(session), MESH_OK);
+    let connections = proxy.connections();
+    proxy.set(Fault::HalfOpen);
+    std::thread::sleep(dead_after);
+    let (status, took) = timed(|| mesh_session_commit(session));
+    let pinged = Instant::now();
+    std::thread::sleep(dead_after / 2 + Duration::from_millis(200));
+    let mut later = Vec::new();
+    while pinged.elapsed() < Duration::from_secs(10) {
+        let began = pinged.elapsed();
+        let (status, took) = timed(|| mesh_session_commit(session));
+        later.push((status_name(status), began.as_millis(), took.as_millis()));
+        if status == MESH_OK {
+            break;
+        }
+    }
+    note(&format!(
+        "faults: half-open, calls now and then: a call after {} ms of silence gave {} in {} ms; then (status, began ms after it, took ms): {later:?}",
+        dead_after.as_millis(),
+        status_name(status),
+        took.as_millis()
+    ));
+    assert_eq!(status, MESH_ERROR_TIMEOUT, "{}", last_error());
+    assert!(took < call_timeout + SCHEDULING, "{took:?}");
+    assert_eq!(
+        later.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+        ["MESH_OK"],
+        "the connection was not given up half the dead-connection timeout after the ping"
+    );
+    assert!(proxy.connections() > connections, "no new connection");
     assert!(!is_expired(session));
     check(mesh_session_close(session), MESH_OK);
     check(mesh_connection_close(conn), MESH_OK);
