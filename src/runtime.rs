@@ -29,11 +29,13 @@ use crate::client::{with_deadline, Error, ErrorKind};
 use crate::driver::Driver;
 use crate::{quiet, sigpipe};
 
-/// Threads for blocking work (DNS lookups, token providers), at most.
+/// Threads for blocking work (name lookups), at most; token providers run
+/// on threads of their own (`client::provider`).
 const MAX_BLOCKING_THREADS: usize = 2;
 /// How long shutdown waits for calls in progress to give up.
 const CALLS_WAIT: Duration = Duration::from_millis(500);
-/// How long shutdown waits for a callback still running.
+/// How long shutdown waits for a callback or a token provider still
+/// running.
 const CALLBACK_WAIT: Duration = Duration::from_secs(1);
 /// How long shutdown waits for the runtime's threads (the runtime thread,
 /// and blocking work such as a token provider).
@@ -312,7 +314,12 @@ impl Runtime {
     /// their threads. Fails with `ErrorKind::Timeout` when a callback was
     /// still running after a while: its thread is then left to finish it.
     pub(crate) fn stop(self: Arc<Self>) -> Result<(), Error> {
+        let waited = std::time::Instant::now();
         let callbacks_ended = self.callbacks.stop(CALLBACK_WAIT);
+        // Providers get what is left of the same wait.
+        let providers_ended = crate::client::provider::wait_until_none_running(
+            CALLBACK_WAIT.saturating_sub(waited.elapsed()),
+        );
         self.driver.stop();
         self.runtime_thread.join(RUNTIME_WAIT);
         if let Some(tokio) = self.driver.take_runtime(RUNTIME_WAIT) {
@@ -326,17 +333,19 @@ impl Runtime {
                 stop();
             }
         }
-        if callbacks_ended {
-            Ok(())
-        } else {
-            Err(Error::new(
-                ErrorKind::Timeout,
-                format!(
-                    "an expired callback was still running after {} ms; its thread was left to finish it: do not free what it uses or unload the library until it returns",
-                    CALLBACK_WAIT.as_millis()
-                ),
-            ))
-        }
+        let still_running = match (callbacks_ended, providers_ended) {
+            (true, true) => return Ok(()),
+            (false, true) => "an expired callback was",
+            (true, false) => "a token provider was",
+            (false, false) => "an expired callback and a token provider were",
+        };
+        Err(Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "{still_running} still running after {} ms; its thread was left to finish it: do not free what it uses or unload the library until it returns",
+                CALLBACK_WAIT.as_millis()
+            ),
+        ))
     }
 }
 

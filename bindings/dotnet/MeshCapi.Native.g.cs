@@ -524,16 +524,17 @@ namespace MeshCapi
         //
         // It is bounded in time whatever other threads and callbacks do: 6.5 s at
         // the very most (0.5 s for calls in progress to give up, 2 s to end open
-        // sessions, 1 s for a running callback, 3 s for the library's threads to
-        // stop), milliseconds when nothing is stuck. Calls in progress on other threads are cancelled and give
-        // `MESH_ERROR_SHUTDOWN`; a connection or session such a call was making is
-        // not handed out (a session it was opening or closing is left to the
-        // server's inactivity timeout). Expired callbacks queued are dropped; one running
-        // is waited for about a second: if it is still running then (say it waits
-        // for the thread calling this), this returns `MESH_ERROR_TIMEOUT` and the
-        // callback's thread is left to finish it, so its `user_data` must stay
-        // valid and the library loaded until it returns. It may be called from an
-        // expired callback.
+        // sessions, 1 s for a running callback or token provider, 3 s for the
+        // library's threads to stop), milliseconds when nothing is stuck. Calls in
+        // progress on other threads are cancelled and give `MESH_ERROR_SHUTDOWN`;
+        // a connection or session such a call was making is not handed out (a
+        // session it was opening or closing is left to the server's inactivity
+        // timeout). Expired callbacks queued are dropped; a callback or token
+        // provider running is waited for about a second: if one is still running
+        // then (say it waits for the thread calling this), this returns
+        // `MESH_ERROR_TIMEOUT` naming which, and its thread is left to finish it,
+        // so its `user_data` must stay valid and the library loaded until it
+        // returns. It may be called from an expired callback.
         //
         // After `fork()`, the child cannot use the library the parent was using:
         // every call there, this one included, fails at once with
@@ -1538,6 +1539,11 @@ namespace MeshCapi
         // after which it retries the rejected call once with the new token. So a
         // host that gets tokens from Kerberos or OAuth plugs in without the library
         // knowing how. Tokens travel only over TLS.
+        //
+        // It runs on a library thread of its own for each call and may block; the
+        // call waiting for it gives up at its timeout (the connect timeout for
+        // `mesh_connect`), and a provider that is still running then keeps its
+        // thread until it returns, holding up nothing else.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_options_set_token_provider(OptionsHandle options, MeshTokenProvider provider, IntPtr user_data);
 

@@ -12,11 +12,13 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::service::Interceptor;
 use tonic::transport::Channel;
 
-use super::error::{Error, ErrorKind, Result};
+use super::error::{Error, Result};
 
 /// Supplies access tokens on demand (from Kerberos, OAuth, a file...). Called
-/// on a library-owned thread that may block: when a connection is made
-/// without a token, and when the server has rejected the current one.
+/// on a library-owned thread of its own that may block: when a connection is
+/// made without a token, and when the server has rejected the current one.
+/// A call that waits longer than its timeout gives up; the provider keeps
+/// its thread until it returns, stopping nothing else.
 pub trait TokenProvider: Send + Sync {
     /// A fresh token, without the `Bearer ` prefix.
     fn token(&self) -> Result<String>;
@@ -110,14 +112,7 @@ impl Auth {
         if self.generation() != seen {
             return Ok(());
         }
-        let token = tokio::task::spawn_blocking(move || provider.token())
-            .await
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::Unauthenticated,
-                    format!("the token provider failed: {e}"),
-                )
-            })??;
+        let token = super::provider::ask(provider).await?;
         self.set_token(Some(&token))
     }
 }
@@ -151,6 +146,7 @@ impl Interceptor for AuthInterceptor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::ErrorKind;
 
     #[test]
     fn tokens_are_checked_and_never_shown() {

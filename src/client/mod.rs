@@ -10,6 +10,7 @@ mod deadline;
 mod error;
 mod id;
 pub mod model;
+pub(crate) mod provider;
 mod session;
 mod timeseries;
 mod transport;

@@ -297,6 +297,11 @@ impl TokenProvider for CTokenProvider {
 /// after which it retries the rejected call once with the new token. So a
 /// host that gets tokens from Kerberos or OAuth plugs in without the library
 /// knowing how. Tokens travel only over TLS.
+///
+/// It runs on a library thread of its own for each call and may block; the
+/// call waiting for it gives up at its timeout (the connect timeout for
+/// `mesh_connect`), and a provider that is still running then keeps its
+/// thread until it returns, holding up nothing else.
 #[no_mangle]
 pub extern "C" fn mesh_options_set_token_provider(
     options: *mut mesh_options,
