@@ -60,6 +60,12 @@ pub(crate) struct Shared {
     state: AtomicU8,
     /// When a call through the session last finished at the server (now_ms).
     last_activity: AtomicU64,
+    /// When the first request after `last_activity` that failed without an
+    /// answer ended (now_ms), if it did after it: the server may have
+    /// handled that one (its answer lost), and then counts its timeout from
+    /// it. Later unanswered requests of the same outage do not move it, so
+    /// that an outage cannot keep a session the server dropped looking alive.
+    maybe_seen: AtomicU64,
     /// The server's inactivity timeout, in ms.
     server_timeout: AtomicU64,
     /// Whether the server has answered an `ExtendSession` yet.
@@ -129,6 +135,21 @@ impl Shared {
 
     fn touch(&self) {
         self.last_activity.fetch_max(now_ms(), Ordering::Relaxed);
+    }
+
+    /// After a request that failed without an answer (see `maybe_seen`).
+    fn unanswered(&self) {
+        if self.maybe_seen.load(Ordering::Relaxed) <= self.last_activity.load(Ordering::Relaxed) {
+            self.maybe_seen.fetch_max(now_ms(), Ordering::Relaxed);
+        }
+    }
+
+    /// The latest time the server may have seen the session in use: it
+    /// drops the session a timeout after it.
+    fn last_seen(&self) -> u64 {
+        self.last_activity
+            .load(Ordering::Relaxed)
+            .max(self.maybe_seen.load(Ordering::Relaxed))
     }
 
     /// Stops keep-alive. A task waiting in its sleep is aborted at once;
@@ -227,7 +248,9 @@ impl Shared {
     /// the server no longer knows the session. A failure of the connection
     /// or a timeout is no activity: the server may never have seen the
     /// request, and counting it would keep a session the server dropped
-    /// looking alive.
+    /// looking alive. But it may have (the answer, not the request, lost),
+    /// so the first such failure after the last answer puts off declaring
+    /// the session expired until a timeout after it.
     fn settle<T>(&self, result: Result<T>) -> Result<T> {
         match &result {
             Ok(_) => self.touch(),
@@ -236,6 +259,7 @@ impl Shared {
                 return Err(e.clone().with_kind(ErrorKind::SessionExpired));
             }
             Err(e) if e.server_answered() => self.touch(),
+            Err(e) if !e.unsent() => self.unanswered(),
             Err(_) => {}
         }
         result
@@ -287,8 +311,7 @@ impl Shared {
             (FIRST_RETRY_PAUSE_UNLEARNED, MAX_RETRY_PAUSE_UNLEARNED)
         };
         loop {
-            let last = self.last_activity.load(Ordering::Relaxed);
-            let expires_at = last + self.server_timeout.load(Ordering::Relaxed);
+            let expires_at = self.last_seen() + self.server_timeout.load(Ordering::Relaxed);
             if !self.begin_keepalive_call() {
                 return Err(self.stopped_error());
             }
@@ -350,6 +373,7 @@ impl Session {
                 conn,
                 state: AtomicU8::new(OPEN),
                 last_activity: AtomicU64::new(now_ms()),
+                maybe_seen: AtomicU64::new(0),
                 server_timeout: AtomicU64::new(timeout),
                 learned: AtomicBool::new(known > 0),
                 hook: Mutex::new(None),
