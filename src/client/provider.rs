@@ -105,7 +105,9 @@ mod tests {
 
     #[test]
     fn a_panicking_provider_gives_an_error_and_its_thread_ends() {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let error = rt.block_on(ask(Arc::new(Panics))).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Unauthenticated);
         assert!(error.message().contains("panicked"), "{error}");
