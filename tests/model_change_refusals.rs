@@ -7,37 +7,10 @@ mod common;
 
 use std::ffi::CString;
 use std::ptr;
-use std::time::Duration;
 
 use common::model::*;
 use common::*;
 use mesh_status::*;
-
-struct Fixture {
-    _emu: Emulator,
-    conn: *mut mesh_connection,
-    session: *mut mesh_session,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        let emu = emulator(Duration::from_secs(300));
-        let conn = connect(&emu.addr().to_string());
-        let session = open(conn);
-        Fixture {
-            _emu: emu,
-            conn,
-            session,
-        }
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        mesh_session_close(self.session);
-        mesh_connection_close(self.conn);
-    }
-}
 
 /// One refusal: a name for the report, the call, its status, and Mesh's
 /// text, which the last error quotes whole between the library's
@@ -153,7 +126,7 @@ fn rating_curve_versions(session: *mut mesh_session) -> Vec<i64> {
 
 #[test]
 fn rating_curves_that_break_meshs_rules_are_refused_and_change_nothing() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let s = f.session;
     let target = plant_attr("RatingCurveAtt");
     let (start, end) = (utc_ms(1990, 1, 1, 0, 0, 0), utc_ms(2030, 1, 1, 0, 0, 0));
@@ -299,7 +272,7 @@ fn set_entries(session: *mut mesh_session, target: &str, versions: &[(i64, &str)
 
 #[test]
 fn versioned_links_that_break_meshs_rules_are_refused_and_change_nothing() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let s = f.session;
     let one = plant_attr("ReferenceSeriesAtt");
     let many = plant_attr("ReferenceSeriesCollectionAtt");

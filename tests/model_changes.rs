@@ -8,41 +8,10 @@ mod common;
 
 use std::ffi::CString;
 use std::ptr;
-use std::time::Duration;
 
 use common::model::*;
 use common::*;
 use mesh_status::*;
-
-struct Fixture {
-    _emu: Emulator,
-    conn: *mut mesh_connection,
-    a: *mut mesh_session,
-    b: *mut mesh_session,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        let emu = emulator(Duration::from_secs(300));
-        let conn = connect(&emu.addr().to_string());
-        let a = open(conn);
-        let b = open(conn);
-        Fixture {
-            _emu: emu,
-            conn,
-            a,
-            b,
-        }
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        mesh_session_close(self.a);
-        mesh_session_close(self.b);
-        mesh_connection_close(self.conn);
-    }
-}
 
 fn ptrs(strings: &[CString]) -> Vec<*const std::ffi::c_char> {
     strings.iter().map(|s| s.as_ptr()).collect()
@@ -50,7 +19,7 @@ fn ptrs(strings: &[CString]) -> Vec<*const std::ffi::c_char> {
 
 #[test]
 fn a_change_is_seen_elsewhere_only_after_commit_and_rollback_discards() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     let dbl = plant_attr("DblAtt");
     check(
         unsafe { mesh_attribute_set_double(f.a, c(&dbl).as_ptr(), 1234.5) },
@@ -76,7 +45,7 @@ fn a_change_is_seen_elsewhere_only_after_commit_and_rollback_discards() {
 
 #[test]
 fn simple_values_and_collections_are_set() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     let s = f.a;
     let path = |n: &str| c(&plant_attr(n));
     check(
@@ -141,7 +110,7 @@ fn simple_values_and_collections_are_set() {
 
 #[test]
 fn collections_of_every_kind_are_set_and_seen_elsewhere_only_after_commit() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     let path = |n: &str| c(&plant_attr(n));
     let ints = [1i64, -2, i64::MAX, i64::MIN];
     check(
@@ -227,7 +196,7 @@ fn collections_of_every_kind_are_set_and_seen_elsewhere_only_after_commit() {
 
 #[test]
 fn time_series_attributes_take_an_expression_or_a_resource() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     let target = c(&plant_attr("TsCalcAtt2"));
     let expression = "## = @t('.TsRawAtt') * 2\n";
     check(
@@ -293,7 +262,7 @@ fn time_series_attributes_take_an_expression_or_a_resource() {
 
 #[test]
 fn link_relations_are_replaced_appended_and_checked() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     let one = c(&plant_attr("SimpleReference"));
     let chimney1 = [c(CHIMNEY1_ID)];
     check(
@@ -373,7 +342,7 @@ fn link_relations_are_replaced_appended_and_checked() {
 
 #[test]
 fn versioned_links_are_replaced_over_an_interval() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     let target = c(&plant_attr("ReferenceSeriesAtt"));
     // Removing 2004..2014 takes out the version of 2005-03-02.
     check(
@@ -495,7 +464,7 @@ fn versioned_links_are_replaced_over_an_interval() {
 
 #[test]
 fn objects_are_created_renamed_moved_and_deleted() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     let owner = plant_attr("PlantToChimneyRef");
     let mut created = ptr::null_mut();
     check(
@@ -580,7 +549,7 @@ fn objects_are_created_renamed_moved_and_deleted() {
 
 #[test]
 fn a_model_is_created_and_objects_under_it() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     let mut model = ptr::null_mut();
     check(
         unsafe {
@@ -709,7 +678,7 @@ fn a_model_is_created_and_objects_under_it() {
 
 #[test]
 fn xy_sets_are_replaced() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     let unversioned = c(&plant_attr("XYSetAtt"));
     let mut sets = ptr::null_mut();
     check(unsafe { mesh_xy_sets_new(&mut sets) }, MESH_OK);
@@ -813,7 +782,7 @@ fn xy_sets_are_replaced() {
 
 #[test]
 fn rating_curves_are_replaced() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     let target = c(&plant_attr("RatingCurveAtt"));
     let (start, end) = (utc_ms(1990, 1, 1, 0, 0, 0), utc_ms(2030, 1, 1, 0, 0, 0));
     let mut curve = ptr::null_mut();

@@ -7,41 +7,10 @@
 mod common;
 
 use std::ptr;
-use std::time::Duration;
 
 use common::model::*;
 use common::*;
 use mesh_status::*;
-
-struct Fixture {
-    _emu: Emulator,
-    conn: *mut mesh_connection,
-    a: *mut mesh_session,
-    b: *mut mesh_session,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        let emu = emulator(Duration::from_secs(300));
-        let conn = connect(&emu.addr().to_string());
-        let a = open(conn);
-        let b = open(conn);
-        Fixture {
-            _emu: emu,
-            conn,
-            a,
-            b,
-        }
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        mesh_session_close(self.a);
-        mesh_session_close(self.b);
-        mesh_connection_close(self.conn);
-    }
-}
 
 /// The ownership relation that holds the component's plants.
 fn plants() -> String {
@@ -85,7 +54,7 @@ fn plant_names(session: *mut mesh_session) -> Vec<String> {
 
 #[test]
 fn a_conflicting_commit_is_refused_until_the_session_is_rolled_back() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     create(f.a, &plants(), "TestPlant");
     create(f.b, &plants(), "TestPlant");
     // Another change of b's, to see that none of them is published.
@@ -145,7 +114,7 @@ fn a_conflicting_commit_is_refused_until_the_session_is_rolled_back() {
 
 #[test]
 fn a_child_of_an_owner_deleted_meanwhile_fails_to_commit_with_missing_owner() {
-    let f = Fixture::new();
+    let f = TwoSessions::new();
     let parent = create(f.a, &plants(), "Parent");
     check(mesh_session_commit(f.a), MESH_OK);
     let owner = format!("{}/Parent.SimpleOwnershipAtt", plants());

@@ -6,37 +6,10 @@
 mod common;
 
 use std::ptr;
-use std::time::Duration;
 
 use common::model::*;
 use common::*;
 use mesh_status::*;
-
-struct Fixture {
-    _emu: Emulator,
-    conn: *mut mesh_connection,
-    session: *mut mesh_session,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        let emu = emulator(Duration::from_secs(300));
-        let conn = connect(&emu.addr().to_string());
-        let session = open(conn);
-        Fixture {
-            _emu: emu,
-            conn,
-            session,
-        }
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        mesh_session_close(self.session);
-        mesh_connection_close(self.conn);
-    }
-}
 
 #[test]
 fn the_date_helper_agrees_with_a_known_instant() {
@@ -46,7 +19,7 @@ fn the_date_helper_agrees_with_a_known_instant() {
 
 #[test]
 fn models_are_listed_each_with_one_ownership_attribute() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let mut models = ptr::null_mut();
     check(unsafe { mesh_model_list(f.session, &mut models) }, MESH_OK);
     let mut names: Vec<String> = list_items(models).into_iter().map(object_name).collect();
@@ -72,7 +45,7 @@ fn models_are_listed_each_with_one_ownership_attribute() {
 
 #[test]
 fn an_object_reads_the_same_by_path_short_path_and_id_in_any_form() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let braced_upper = format!("{{{}}}", PLANT_ID.to_uppercase());
     for target in [PLANT, PLANT_SHORT, PLANT_ID, braced_upper.as_str()] {
         let o = object(f.session, target, MESH_VIEW_NO_DEFINITIONS);
@@ -114,7 +87,7 @@ fn an_object_reads_the_same_by_path_short_path_and_id_in_any_form() {
 
 #[test]
 fn views_and_name_filters_choose_what_comes_back() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let full = object(f.session, PLANT, MESH_VIEW_FULL);
     let n = attribute_count(full);
     assert!(attributes(full).into_iter().all(has_definition));
@@ -148,7 +121,7 @@ fn views_and_name_filters_choose_what_comes_back() {
 
 #[test]
 fn a_search_finds_the_chimneys_and_finding_nothing_is_an_empty_list() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     for start in [COMPONENT, COMPONENT_ID] {
         let list = search(
             f.session,
@@ -171,7 +144,7 @@ fn a_search_finds_the_chimneys_and_finding_nothing_is_an_empty_list() {
 
 #[test]
 fn simple_values_read_back_as_their_kind() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let plant = object(f.session, PLANT, MESH_VIEW_NO_DEFINITIONS);
     let dbl = attribute_named(plant, "DblAtt");
     assert_eq!(value_type(dbl), MESH_VALUE_TYPE_DOUBLE);
@@ -200,7 +173,7 @@ fn simple_values_read_back_as_their_kind() {
 
 #[test]
 fn relations_read_back_with_their_targets() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let plant = object(f.session, PLANT_ID, MESH_VIEW_NO_DEFINITIONS);
     let owner = attribute_named(plant, "PlantToChimneyRef");
     assert_eq!(value_type(owner), MESH_VALUE_TYPE_OWNERSHIP_RELATION);
@@ -247,7 +220,7 @@ fn relations_read_back_with_their_targets() {
 
 #[test]
 fn time_series_attributes_show_their_resource_and_expression() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let raw = attribute(f.session, &plant_attr("TsRawAtt"), MESH_VIEW_FULL);
     assert_eq!(value_type(raw), MESH_VALUE_TYPE_TIMESERIES);
     assert_eq!(value_count(raw), 1);
@@ -316,7 +289,7 @@ fn time_series_attributes_show_their_resource_and_expression() {
 
 #[test]
 fn definitions_read_back() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let plant = object(f.session, PLANT, MESH_VIEW_FULL);
     let dbl = attribute_named(plant, "DblAtt");
     assert!(has_definition(dbl));
@@ -422,7 +395,7 @@ fn definitions_read_back() {
 
 #[test]
 fn int_and_time_definitions_read_back() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let plant = object(f.session, PLANT, MESH_VIEW_FULL);
     let bounds = |name| {
         let a = attribute_named(plant, name);
@@ -478,7 +451,7 @@ fn int_and_time_definitions_read_back() {
 
 #[test]
 fn definition_ids_are_canonical_and_shared_by_the_attributes_of_one_definition() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let id = |a| text(|b, n, l| unsafe { mesh_attribute_definition_id(a, b, n, l) });
     let plant = object(f.session, PLANT, MESH_VIEW_FULL);
     let plant_dbl = id(attribute_named(plant, "DblAtt"));
@@ -512,7 +485,7 @@ fn definition_ids_are_canonical_and_shared_by_the_attributes_of_one_definition()
 
 #[test]
 fn attributes_are_searched_and_links_found_from_their_target() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let mut list = ptr::null_mut();
     check(
         unsafe {
@@ -584,7 +557,7 @@ fn attributes_are_searched_and_links_found_from_their_target() {
 
 #[test]
 fn objects_are_found_by_their_definition() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let mut list = ptr::null_mut();
     check(
         unsafe {
@@ -606,7 +579,7 @@ fn objects_are_found_by_their_definition() {
 
 #[test]
 fn xy_sets_and_rating_curves_read_back() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     // An unversioned XY set attribute has one set, with no time.
     let mut sets = ptr::null_mut();
     check(
@@ -730,7 +703,7 @@ fn xy_sets_and_rating_curves_read_back() {
 
 #[test]
 fn unknown_targets_are_not_found() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let unknown_id = "00000000-0000-0000-0000-0000000000ff";
     for target in ["Model/SimpleThermalTestModel/NoSuchObject", unknown_id] {
         assert_eq!(
@@ -753,7 +726,7 @@ fn unknown_targets_are_not_found() {
 
 #[test]
 fn items_borrowed_from_a_result_die_with_it() {
-    let f = Fixture::new();
+    let f = OneSession::new();
     let list = search(
         f.session,
         COMPONENT,

@@ -4,6 +4,7 @@
 
 use std::ffi::c_char;
 use std::ptr;
+use std::time::Duration;
 
 use super::*;
 use mesh_status::{MESH_ERROR_BUFFER_TOO_SMALL, MESH_OK};
@@ -309,4 +310,64 @@ pub fn read_double(session: *mut mesh_session, target: &str) -> f64 {
 /// whole: the library puts it between "<RPC> failed: " and " (gRPC status".
 pub fn last_error_quotes(text: &str) -> bool {
     last_error().contains(&format!("failed: {text} (gRPC status "))
+}
+
+/// An emulator with the test model, a connection and one session, closed
+/// when dropped.
+pub struct OneSession {
+    _emu: Emulator,
+    pub conn: *mut mesh_connection,
+    pub session: *mut mesh_session,
+}
+
+impl OneSession {
+    pub fn new() -> OneSession {
+        let emu = emulator(Duration::from_secs(300));
+        let conn = connect(&emu.addr().to_string());
+        let session = open(conn);
+        OneSession {
+            _emu: emu,
+            conn,
+            session,
+        }
+    }
+}
+
+impl Drop for OneSession {
+    fn drop(&mut self) {
+        mesh_session_close(self.session);
+        mesh_connection_close(self.conn);
+    }
+}
+
+/// As [`OneSession`], with two sessions on the connection, to see what
+/// one of them shows the other.
+pub struct TwoSessions {
+    _emu: Emulator,
+    pub conn: *mut mesh_connection,
+    pub a: *mut mesh_session,
+    pub b: *mut mesh_session,
+}
+
+impl TwoSessions {
+    pub fn new() -> TwoSessions {
+        let emu = emulator(Duration::from_secs(300));
+        let conn = connect(&emu.addr().to_string());
+        let a = open(conn);
+        let b = open(conn);
+        TwoSessions {
+            _emu: emu,
+            conn,
+            a,
+            b,
+        }
+    }
+}
+
+impl Drop for TwoSessions {
+    fn drop(&mut self) {
+        mesh_session_close(self.a);
+        mesh_session_close(self.b);
+        mesh_connection_close(self.conn);
+    }
 }
