@@ -116,18 +116,31 @@ fn a_server_going_away_gives_unavailable_and_coming_back_works() {
     check(mesh_connection_close(conn), MESH_OK);
 }
 
+/// Connects through `proxy` with this call timeout and dead connection
+/// timeout.
+fn connect_with_timeouts(
+    proxy: &FaultProxy,
+    call_timeout: Duration,
+    dead_after: Duration,
+) -> *mut mesh_connection {
+    connect_with(&proxy.addr().to_string(), |o| {
+        check(
+            mesh_options_set_call_timeout_ms(o, call_timeout.as_millis() as u32),
+            MESH_OK,
+        );
+        check(
+            mesh_options_set_dead_connection_timeout_ms(o, dead_after.as_millis() as u32),
+            MESH_OK,
+        );
+    })
+}
+
 #[test]
 fn a_half_open_connection_is_noticed_and_replaced() {
     let dead_after = Duration::from_millis(1000);
     let emu = emulator(Duration::from_secs(300));
     let proxy = FaultProxy::start(emu.addr());
-    let conn = connect_with(&proxy.addr().to_string(), |o| {
-        check(mesh_options_set_call_timeout_ms(o, 10_000), MESH_OK);
-        check(
-            mesh_options_set_dead_connection_timeout_ms(o, dead_after.as_millis() as u32),
-            MESH_OK,
-        );
-    });
+    let conn = connect_with_timeouts(&proxy, Duration::from_millis(10_000), dead_after);
     let session = open(conn);
     check(mesh_session_commit(session), MESH_OK);
     let connections = proxy.connections();
@@ -169,16 +182,7 @@ fn a_half_open_connection_under_a_short_call_timeout() {
     let call_timeout = Duration::from_millis(400);
     let emu = emulator(Duration::from_secs(300));
     let proxy = FaultProxy::start(emu.addr());
-    let conn = connect_with(&proxy.addr().to_string(), |o| {
-        check(
-            mesh_options_set_call_timeout_ms(o, call_timeout.as_millis() as u32),
-            MESH_OK,
-        );
-        check(
-            mesh_options_set_dead_connection_timeout_ms(o, dead_after.as_millis() as u32),
-            MESH_OK,
-        );
-    });
+    let conn = connect_with_timeouts(&proxy, call_timeout, dead_after);
     let session = open(conn);
     check(mesh_session_commit(session), MESH_OK);
     let connections = proxy.connections();
