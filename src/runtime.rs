@@ -38,7 +38,7 @@ const CALLS_WAIT: Duration = Duration::from_millis(500);
 /// running.
 const CALLBACK_WAIT: Duration = Duration::from_secs(1);
 /// How long shutdown waits for the runtime's threads (the runtime thread,
-/// and blocking work such as a token provider).
+/// and blocking work such as a name lookup).
 const RUNTIME_WAIT: Duration = Duration::from_secs(1);
 /// How long after its deadline a call is cut off if the operation itself has
 /// not given up by then (its own requests end at the deadline; this bounds
@@ -311,8 +311,9 @@ impl Runtime {
     }
 
     /// Ends shutdown: stops the callback thread and the runtime, joining
-    /// their threads. Fails with `ErrorKind::Timeout` when a callback was
-    /// still running after a while: its thread is then left to finish it.
+    /// their threads. Fails with `ErrorKind::Timeout` when a callback or a
+    /// token provider was still running after a while: its thread is then
+    /// left to finish it.
     pub(crate) fn stop(self: Arc<Self>) -> Result<(), Error> {
         let waited = std::time::Instant::now();
         let callbacks_ended = self.callbacks.stop(CALLBACK_WAIT);
@@ -333,16 +334,19 @@ impl Runtime {
                 stop();
             }
         }
-        let still_running = match (callbacks_ended, providers_ended) {
+        let (still_running, threads) = match (callbacks_ended, providers_ended) {
             (true, true) => return Ok(()),
-            (false, true) => "an expired callback was",
-            (true, false) => "a token provider was",
-            (false, false) => "an expired callback and a token provider were",
+            (false, true) => ("an expired callback was", "its thread was"),
+            (true, false) => ("a token provider was", "its thread was"),
+            (false, false) => (
+                "an expired callback and a token provider were",
+                "their threads were",
+            ),
         };
         Err(Error::new(
             ErrorKind::Timeout,
             format!(
-                "{still_running} still running after {} ms; its thread was left to finish it: do not free what it uses or unload the library until it returns",
+                "{still_running} still running after {} ms; {threads} left to finish: do not free what they use or unload the library until they return",
                 CALLBACK_WAIT.as_millis()
             ),
         ))
