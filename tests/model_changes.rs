@@ -481,10 +481,7 @@ fn objects_are_created_renamed_moved_and_deleted() {
     );
     assert_eq!(object_name(created), "NewChimney");
     assert_eq!(object_path(created), format!("{owner}/NewChimney"));
-    assert_eq!(
-        text(|b, n, l| unsafe { mesh_object_type_name(created, b, n, l) }),
-        "ChimneyElementType"
-    );
+    assert_eq!(object_type_name(created), "ChimneyElementType");
     let id = object_id(created);
     free_object(created);
     // Seen in its session, not in the other.
@@ -510,10 +507,7 @@ fn objects_are_created_renamed_moved_and_deleted() {
         MESH_VIEW_NO_ATTRIBUTES,
     );
     assert_eq!(object_id(moved), id);
-    assert_eq!(
-        text(|b, n, l| unsafe { mesh_object_owner_path(moved, b, n, l) }),
-        new_owner
-    );
+    assert_eq!(object_owner_path(moved), new_owner);
     free_object(moved);
 
     check(
@@ -564,14 +558,8 @@ fn a_model_is_created_and_objects_under_it() {
     );
     assert_eq!(object_name(model), "NewModel");
     assert_eq!(object_path(model), "Model/NewModel");
-    assert_eq!(
-        text(|b, n, l| unsafe { mesh_object_type_name(model, b, n, l) }),
-        "UtilityRepository"
-    );
-    assert_eq!(
-        text(|b, n, l| unsafe { mesh_object_owner_path(model, b, n, l) }),
-        ""
-    );
+    assert_eq!(object_type_name(model), "UtilityRepository");
+    assert_eq!(object_owner_path(model), "");
     let relations: Vec<String> = attributes(model).into_iter().map(attr_name).collect();
     assert_eq!(relations, ["UtilityComponentRef"]);
     let model_id = object_id(model);
@@ -597,16 +585,10 @@ fn a_model_is_created_and_objects_under_it() {
     );
     assert_eq!(object_name(component), "Component");
     assert_eq!(object_path(component), "Model/NewModel/Component");
+    assert_eq!(object_type_name(component), "ThermalComponentType");
+    assert_eq!(object_owner_path(component), "Model/NewModel");
     assert_eq!(
-        text(|b, n, l| unsafe { mesh_object_type_name(component, b, n, l) }),
-        "ThermalComponentType"
-    );
-    assert_eq!(
-        text(|b, n, l| unsafe { mesh_object_owner_path(component, b, n, l) }),
-        "Model/NewModel"
-    );
-    assert_eq!(
-        text(|b, n, l| unsafe { mesh_object_owner_id(component, b, n, l) }),
+        object_owner_id(component),
         model_id,
         "a first-level object is owned by its model"
     );

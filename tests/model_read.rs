@@ -30,14 +30,8 @@ fn models_are_listed_each_with_one_ownership_attribute() {
         assert_eq!(attrs.len(), 1, "{}", object_name(model));
         assert_eq!(value_type(attrs[0]), MESH_VALUE_TYPE_OWNERSHIP_RELATION);
         // A model has no owner.
-        assert_eq!(
-            text(|b, n, l| unsafe { mesh_object_owner_id(model, b, n, l) }),
-            ""
-        );
-        assert_eq!(
-            text(|b, n, l| unsafe { mesh_object_owner_path(model, b, n, l) }),
-            ""
-        );
+        assert_eq!(object_owner_id(model), "");
+        assert_eq!(object_owner_path(model), "");
         assert_eq!(object_id(model).len(), 36);
     }
     free_list(models);
@@ -53,12 +47,9 @@ fn an_object_reads_the_same_by_path_short_path_and_id_in_any_form() {
         assert_eq!(object_path(o), PLANT);
         // Ids come out canonical and lower case whatever went in.
         assert_eq!(object_id(o), PLANT_ID);
+        assert_eq!(object_type_name(o), "PlantElementType");
         assert_eq!(
-            text(|b, n, l| unsafe { mesh_object_type_name(o, b, n, l) }),
-            "PlantElementType"
-        );
-        assert_eq!(
-            text(|b, n, l| unsafe { mesh_object_owner_path(o, b, n, l) }),
+            object_owner_path(o),
             "Model/SimpleThermalTestModel/ThermalComponent.ThermalPowerToPlantRef"
         );
         assert!(attribute_count(o) >= 32);
@@ -77,10 +68,7 @@ fn an_object_reads_the_same_by_path_short_path_and_id_in_any_form() {
     // The model object itself.
     let model = object(f.session, MODEL, MESH_VIEW_FULL);
     assert_eq!(object_name(model), "SimpleThermalTestModel");
-    assert_eq!(
-        text(|b, n, l| unsafe { mesh_object_type_name(model, b, n, l) }),
-        "SimpleThermalTestRepository"
-    );
+    assert_eq!(object_type_name(model), "SimpleThermalTestRepository");
     assert_eq!(attribute_count(model), 1);
     free_object(model);
 }

@@ -145,6 +145,18 @@ pub fn object_id(o: *mut mesh_object) -> String {
     text(|b, n, l| unsafe { mesh_object_id(o, b, n, l) })
 }
 
+pub fn object_type_name(o: *mut mesh_object) -> String {
+    text(|b, n, l| unsafe { mesh_object_type_name(o, b, n, l) })
+}
+
+pub fn object_owner_path(o: *mut mesh_object) -> String {
+    text(|b, n, l| unsafe { mesh_object_owner_path(o, b, n, l) })
+}
+
+pub fn object_owner_id(o: *mut mesh_object) -> String {
+    text(|b, n, l| unsafe { mesh_object_owner_id(o, b, n, l) })
+}
+
 pub fn attribute_count(o: *mut mesh_object) -> usize {
     let mut n = usize::MAX;
     check(unsafe { mesh_object_attribute_count(o, &mut n) }, MESH_OK);
