@@ -17,12 +17,12 @@
 //! resolutions) is refused rather than guessed. An empty lookup result (a
 //! breakpoint series without values) takes the other operand's shape.
 
+use super::ast::BinOp;
 use super::curve::{missing_flags, CurveView};
 use super::error::CalcError;
-use super::eval::Value;
-use super::parser::BinOp;
 use super::series::{flags, Curve, Point, Resolution, Series};
 use super::time::Zones;
+use super::value::Value;
 
 /// One operand of a point-wise operation.
 #[derive(Clone, Copy, Debug)]

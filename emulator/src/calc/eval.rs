@@ -10,11 +10,13 @@ use std::rc::Rc;
 use chrono_tz::Tz;
 
 use super::arith::{binary, negate, pointwise, Operand};
+use super::ast::Expr;
 use super::error::CalcError;
 use super::history::Changes;
-use super::parser::{parse, Expr};
+use super::parser::parse;
 use super::series::{flags, Interval, Series};
 use super::time::{parse_time_point, Zone, Zones};
+use super::value::Value;
 
 /// What the engine needs from the server around it. The emulator implements
 /// it over its model store and sessions; tests over a few series in memory.
@@ -99,56 +101,6 @@ pub enum CalcResult {
     Series(Vec<Series>),
     Numbers(Vec<f64>),
     Strings(Vec<String>),
-}
-
-/// A value inside an expression.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Value {
-    Number(f64),
-    Numbers(Vec<f64>),
-    Text(String),
-    Texts(Vec<String>),
-    /// A time point, UTC ms.
-    Time(i64),
-    Series(Series),
-    SeriesList(Vec<Series>),
-    /// What a call made for its side effect gives.
-    Nothing,
-}
-
-impl Value {
-    pub(crate) fn kind(&self) -> &'static str {
-        match self {
-            Value::Number(_) => "a number",
-            Value::Numbers(_) => "a list of numbers",
-            Value::Text(_) => "a string",
-            Value::Texts(_) => "a list of strings",
-            Value::Time(_) => "a time point",
-            Value::Series(_) => "a time series",
-            Value::SeriesList(_) => "a list of time series",
-            Value::Nothing => "no value",
-        }
-    }
-
-    pub(crate) fn into_series(self, what: &str) -> Result<Series, CalcError> {
-        match self {
-            Value::Series(s) => Ok(s),
-            other => Err(CalcError::Type(format!(
-                "{what} must be a time series, not {}",
-                other.kind()
-            ))),
-        }
-    }
-
-    pub(crate) fn into_text(self, what: &str) -> Result<String, CalcError> {
-        match self {
-            Value::Text(s) => Ok(s),
-            other => Err(CalcError::Type(format!(
-                "{what} must be a string, not {}",
-                other.kind()
-            ))),
-        }
-    }
 }
 
 /// How deep calculations may nest through calculated series.

@@ -1,6 +1,6 @@
-//! The functions expressions may call: their names and argument counts
-//! (checked while parsing, so an unsupported function is refused before
-//! anything is read) and what each computes.
+//! What each function an expression may call computes. Their names and
+//! argument counts are in `ast`, checked while parsing, so that an
+//! unsupported function is refused before anything is read.
 //!
 //! The model keeps no forecasts: `@GetAllForecasts` gives an empty list
 //! and `@GetForecast` a series of NaN shaped like its argument (Mesh's
@@ -11,85 +11,18 @@
 //! it never changed while the server ran; otherwise both are refused as
 //! unsupported, never answered with the current points.
 
-use std::ops::RangeInclusive;
 use std::rc::Rc;
 
 use super::arith::{map_values, sum_series};
+use super::ast::{Expr, Func};
 use super::curve::own_calendar;
 use super::error::CalcError;
-use super::eval::{Evaluator, Host, Value};
+use super::eval::{Evaluator, Host};
 use super::history::{check_as_of, check_versions};
-use super::parser::Expr;
 use super::series::{flags, Curve, Interval, Point, Resolution, Series};
 use super::time::{parse_time_point, ticks_to_ms, Calendar};
 use super::transform::{period_grid, transform_with, Method, TransformSpec, TransformZone};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Func {
-    /// `@t`
-    SeriesOne,
-    /// `@T`
-    SeriesMany,
-    /// `@d`
-    NumberOne,
-    /// `@D`
-    NumberMany,
-    /// `@s`
-    StringOne,
-    /// `@S`
-    StringMany,
-    Sum,
-    Transform,
-    Ts,
-    Abs,
-    GetAllForecasts,
-    GetForecast,
-    GetTsHistoricalVersions,
-    GetTsAsOfTime,
-    PdLog,
-}
-
-pub struct FuncSpec {
-    pub func: Func,
-    pub arity: RangeInclusive<usize>,
-}
-
-impl FuncSpec {
-    pub fn arity_text(&self) -> String {
-        let (lo, hi) = (self.arity.start(), self.arity.end());
-        if lo == hi {
-            lo.to_string()
-        } else {
-            format!("{lo} to {hi}")
-        }
-    }
-}
-
-/// The function called `name` (after `@`). The lookups are one letter and
-/// case-sensitive (`@t` one series, `@T` a list); the others are not.
-pub fn lookup(name: &str) -> Option<FuncSpec> {
-    let (func, arity) = match name {
-        "t" => (Func::SeriesOne, 0..=2),
-        "T" => (Func::SeriesMany, 0..=2),
-        "d" => (Func::NumberOne, 1..=2),
-        "D" => (Func::NumberMany, 1..=2),
-        "s" => (Func::StringOne, 1..=2),
-        "S" => (Func::StringMany, 1..=2),
-        _ => match name.to_ascii_uppercase().as_str() {
-            "SUM" => (Func::Sum, 1..=1),
-            "TRANSFORM" => (Func::Transform, 3..=4),
-            "TS" => (Func::Ts, 1..=3),
-            "ABS" => (Func::Abs, 1..=1),
-            "GETALLFORECASTS" => (Func::GetAllForecasts, 1..=1),
-            "GETFORECAST" => (Func::GetForecast, 1..=4),
-            "GETTSHISTORICALVERSIONS" => (Func::GetTsHistoricalVersions, 2..=2),
-            "GETTSASOFTIME" => (Func::GetTsAsOfTime, 2..=3),
-            "PDLOG" => (Func::PdLog, 0..=4),
-            _ => return None,
-        },
-    };
-    Some(FuncSpec { func, arity })
-}
+use super::value::Value;
 
 /// NaN points shaped like `shape` over `iv`: its own grid for a fixed
 /// resolution, one point at the start for breakpoint.

@@ -81,6 +81,7 @@
 //! Anything outside the subset is refused with an error naming it.
 
 mod arith;
+mod ast;
 mod curve;
 mod error;
 mod eval;
@@ -91,6 +92,7 @@ mod parser;
 mod series;
 mod time;
 mod transform;
+mod value;
 
 #[cfg(test)]
 mod tests;

@@ -13,8 +13,8 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::ast::{lookup, BinOp, Expr};
 use super::error::CalcError;
-use super::functions::{lookup, Func};
 use super::lexer::{tokenize, Tok, Token};
 
 /// How deep the text may nest (parentheses, calls, IF blocks).
@@ -23,46 +23,6 @@ const MAX_NESTING: usize = 64;
 /// How tall the expression tree of `##` may grow, variables and chains of
 /// operators included: evaluating it (and dropping it) recurses that deep.
 pub const MAX_HEIGHT: usize = 200;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BinOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-#[derive(Debug)]
-pub enum Expr {
-    Num(f64),
-    Str(String),
-    /// A bare time literal's text.
-    Time(String),
-    /// `%'<catalog path>'`: a time series of the resource catalog.
-    Catalog(String),
-    /// `{a, b, ...}`.
-    List(Vec<Rc<Expr>>),
-    /// A variable's value; shared by every use, so computed once per
-    /// interval.
-    Var(Rc<Expr>),
-    Neg(Rc<Expr>),
-    Bin(BinOp, Rc<Expr>, Rc<Expr>),
-    Call(Func, String, Vec<Rc<Expr>>),
-    /// `name` after an IF: `then` where `cond` holds, else `otherwise`
-    /// (`None`: the name had no value there).
-    Select {
-        name: String,
-        cond: Rc<Expr>,
-        then: Option<Rc<Expr>>,
-        otherwise: Option<Rc<Expr>>,
-    },
-}
 
 /// The result name.
 pub const RESULT: &str = "##";

@@ -4,15 +4,14 @@
 //! list described, unknown keys, units, created series' paths, refused
 //! paths).
 
-mod common;
-
-use common::*;
 use mesh_emulator::proto::model_definition::ListUnitsOfMeasurementRequest;
 use mesh_emulator::proto::time_series::{
     CreatePhysicalTimeseriesRequest, GetTimeseriesResourceRequest,
 };
 use mesh_emulator::proto::types::{Curve, Resolution};
 use mesh_emulator::{default_catalog, SeriesSpec};
+
+use crate::common::*;
 
 /// 2025-01-01T00:00:00Z in ms.
 const T0: i64 = 1_735_689_600_000;

@@ -4,10 +4,6 @@
 //! relative to a value (appended links, a time series attribute's resource
 //! or expression alone) replay on what another session committed.
 
-mod common;
-
-use common::model::*;
-use common::*;
 use mesh_emulator::proto::model::{
     attribute_value::ValueOneof, UpdateLinkRelationAttributeRequest,
     UpdateTimeseriesAttributeRequest, UpdateXySetsRequest, XyCurve, XySet,
@@ -16,6 +12,9 @@ use mesh_emulator::proto::types::Guid;
 use prost_types::FieldMask;
 use tonic::Code;
 use uuid::Uuid;
+
+use crate::common::model::*;
+use crate::common::*;
 
 /// What a session sees of the things the changes below touch.
 #[derive(Debug, PartialEq)]

@@ -3,10 +3,9 @@
 //! filled, empty reads, addressing by key, path (both forms) and id, and
 //! which reply carries the key.
 
-mod common;
-
-use common::*;
 use mesh_emulator::proto::types::MeshId;
+
+use crate::common::*;
 
 #[test]
 fn replies_declare_the_arrow_fields_nullable() {

@@ -2,9 +2,7 @@
 //! client: zero-byte deletes, timestamps that must increase, writes through
 //! attributes, calculated series refused, isolation until commit.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn a_zero_byte_payload_with_an_interval_deletes_that_intervals_points() {

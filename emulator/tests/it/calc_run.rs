@@ -5,15 +5,13 @@
 //! server's time zone, and the refusals. Every expected value is worked out
 //! in the test from the official tests' data or the points the test wrote.
 
-mod calc_common;
-mod common;
-
-use calc_common::*;
-use common::*;
 use mesh_emulator::proto::model::UpdateSimpleAttributeRequest;
 use mesh_emulator::proto::model::{attribute_value::ValueOneof, AttributeValue};
 use mesh_emulator::proto::types::MeshId;
 use tonic::Code;
+
+use crate::calc_common::*;
+use crate::common::*;
 
 /// The official tests' interval: 2016-01-01 `[01:00, 09:00)`.
 const SDK_INTERVAL: (i64, i64) = (DAY_2016 + HOUR, DAY_2016 + 9 * HOUR);

@@ -3,16 +3,15 @@
 //! an interval (the one in effect at its start and those beginning in it)
 //! and replaced inside one, and Mesh's refusals.
 
-mod common;
-
-use common::model::*;
-use common::*;
 use mesh_emulator::proto::model::{
     GetRatingCurveVersionsRequest, GetXySetsRequest, RatingCurveSegment, RatingCurveVersion,
     UpdateRatingCurveVersionsRequest, UpdateXySetsRequest, XyCurve, XySet,
 };
 use mesh_emulator::proto::types::{Guid, MeshId, UtcInterval};
 use tonic::Code;
+
+use crate::common::model::*;
+use crate::common::*;
 
 /// `[start, end)` in ms, or none.
 type Span = Option<(i64, i64)>;

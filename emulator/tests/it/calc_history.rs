@@ -6,13 +6,11 @@
 //! UNIMPLEMENTED once it would not be. Expected points are the official
 //! tests' data, or that data with the test's own write.
 
-mod calc_common;
-mod common;
-
-use calc_common::*;
-use common::*;
 use mesh_emulator::proto::types::{Guid, MeshId};
 use tonic::Code;
+
+use crate::calc_common::*;
+use crate::common::*;
 
 /// The official tests' interval: 2016-01-01 `[01:00, 09:00)`.
 const IV: (i64, i64) = (DAY_2016 + HOUR, DAY_2016 + 9 * HOUR);

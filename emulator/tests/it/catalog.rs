@@ -2,14 +2,13 @@
 //! the tests' series, creating series (key 0 until commit, time zones) and
 //! updating curve type, unit and time zone inside a session.
 
-mod common;
-
-use common::*;
 use mesh_emulator::proto::time_series::{
     CreatePhysicalTimeseriesRequest, GetTimeseriesResourceRequest, TimeseriesResource,
     UpdateTimeseriesResourceRequest,
 };
 use mesh_emulator::proto::types::{Curve, Guid, Resolution};
+
+use crate::common::*;
 
 const LINEAR: i32 = 2;
 const STAIRCASE: i32 = 3;

@@ -4,17 +4,15 @@
 //! going with their object, advanced restrictions, and the lists of
 //! statuses and categories.
 
-mod availability_common;
-mod common;
-
 use std::collections::HashMap;
 
-use availability_common::*;
-use common::model::*;
-use common::*;
 use mesh_emulator::proto::availability::*;
 use mesh_emulator::Identity;
 use tonic::Code;
+
+use crate::availability_common::*;
+use crate::common::model::*;
+use crate::common::*;
 
 #[test]
 fn a_revision_lives_through_its_calls() {

@@ -2,7 +2,6 @@
 //! a catalog of series the tests fill themselves, and the expected answers
 //! worked out here with chrono and plain arithmetic, never with the
 //! emulator's calculation engine.
-#![allow(dead_code)]
 
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
@@ -15,7 +14,7 @@ use mesh_emulator::proto::types::{Guid, MeshId};
 use mesh_emulator::{Config, Emulator, SeriesSpec};
 use tonic::transport::Channel;
 
-use super::common::{decode, interval, Mesh, P};
+use crate::common::{decode, interval, Mesh, P};
 
 pub const SUSPECT: u32 = 0x0200_0000;
 
@@ -127,7 +126,7 @@ impl Calc {
         self.model
             .update_timeseries_attribute(UpdateTimeseriesAttributeRequest {
                 session_id: Some(session.clone()),
-                attribute_id: Some(super::common::by_path(path)),
+                attribute_id: Some(crate::common::by_path(path)),
                 field_mask: Some(prost_types::FieldMask {
                     paths: vec!["new_local_expression".to_string()],
                 }),

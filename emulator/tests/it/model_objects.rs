@@ -3,10 +3,6 @@
 //! creating, renaming, moving and deleting objects with Mesh's refusals,
 //! searching by query and by definition, new models.
 
-mod common;
-
-use common::model::*;
-use common::*;
 use mesh_emulator::proto::model::{
     AttributesMasks, CloneObjectRequest, CreateModelRequest, CreateObjectRequest, GetObjectRequest,
     ListModelsRequest, Object, SearchObjectsByDefinitionRequest, UpdateObjectRequest,
@@ -14,6 +10,9 @@ use mesh_emulator::proto::model::{
 use mesh_emulator::proto::types::{Guid, MeshId};
 use prost_types::FieldMask;
 use tonic::Code;
+
+use crate::common::model::*;
+use crate::common::*;
 
 fn mask(paths: &[&str]) -> Option<FieldMask> {
     Some(FieldMask {

@@ -3,14 +3,12 @@
 //! with a calendar of the test's own), restriction values and step curves,
 //! and the instance in force now, else the next.
 
-mod availability_common;
-mod common;
-
-use availability_common::*;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
-use common::model::*;
-use common::*;
 use mesh_emulator::proto::availability::{restriction_recurrence::RecurrenceOneof, *};
+
+use crate::availability_common::*;
+use crate::common::model::*;
+use crate::common::*;
 
 fn plus_months(first: i64, n: u32) -> i64 {
     let t = Utc.timestamp_millis_opt(first).single().expect("a time");

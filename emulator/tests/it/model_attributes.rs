@@ -3,10 +3,6 @@
 //! attribute updates (which follow the field mask), attribute definition
 //! updates, and attribute searches.
 
-mod common;
-
-use common::model::*;
-use common::*;
 use mesh_emulator::proto::model::{
     attribute_value::ValueOneof, AttributeValue, GetAttributeRequest, UpdateSimpleAttributeRequest,
     UpdateTimeseriesAttributeRequest,
@@ -17,6 +13,9 @@ use mesh_emulator::proto::model_definition::{
 use mesh_emulator::proto::types::{Guid, MeshId};
 use prost_types::FieldMask;
 use tonic::Code;
+
+use crate::common::model::*;
+use crate::common::*;
 
 fn mask(paths: &[&str]) -> Option<FieldMask> {
     Some(FieldMask {

@@ -5,17 +5,15 @@
 //! `ReadTransformedTimeseries`. Expected values are worked out here from
 //! the official tests' data and the points the tests write.
 
-mod calc_common;
-mod common;
-
-use calc_common::*;
-use common::*;
 use mesh_emulator::proto::time_series::{
     ReadTransformedTimeseriesRequest, ReadTransformedTimeseriesSingleRequest,
 };
 use mesh_emulator::proto::types::{MeshId, Resolution};
 use tokio_stream::StreamExt;
 use tonic::Code;
+
+use crate::calc_common::*;
+use crate::common::*;
 
 const SDK_INTERVAL: (i64, i64) = (DAY_2016 + HOUR, DAY_2016 + 9 * HOUR);
 

@@ -2,12 +2,10 @@
 //! `--catalog FILE` replaces the demo series and keeps the tests' model;
 //! `--time-zone ZONE` is the zone calculations call LOCAL.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use common::*;
+use crate::common::*;
 
 /// Starts the binary with `args` on a free port; returns it and its address.
 fn spawn(args: &[&str]) -> (Child, std::net::SocketAddr) {

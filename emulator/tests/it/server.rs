@@ -1,12 +1,11 @@
 //! Server-wide answers over TCP with the generated client: the version as
 //! Mesh gives it, and Kerberos reachable without a token.
 
-mod common;
-
 use std::collections::HashMap;
 
-use common::*;
 use mesh_emulator::Identity;
+
+use crate::common::*;
 
 #[test]
 fn get_version_names_mesh_and_has_a_build_suffix() {

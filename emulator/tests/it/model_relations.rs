@@ -3,10 +3,6 @@
 //! inside an interval; Mesh's refusals; and the link relations that point
 //! at an object.
 
-mod common;
-
-use common::model::*;
-use common::*;
 use mesh_emulator::proto::model::{
     LinkRelationVersion, SearchLinkedFromRequest, UpdateLinkRelationAttributeRequest,
     UpdateVersionedLinkRelationAttributeRequest, VersionedLinkRelationAttributeValue,
@@ -14,6 +10,9 @@ use mesh_emulator::proto::model::{
 use mesh_emulator::proto::types::{Guid, MeshId, UtcInterval};
 use tonic::Code;
 use uuid::Uuid;
+
+use crate::common::model::*;
+use crate::common::*;
 
 async fn link(
     mesh: &mut Mesh,

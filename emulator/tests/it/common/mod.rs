@@ -1,7 +1,6 @@
 //! Helpers for the emulator's protocol tests: an emulator on 127.0.0.1,
 //! the generated Mesh clients on one channel to it, and the Arrow payloads
 //! of time series decoded independently of the emulator's own codec.
-#![allow(dead_code)]
 
 pub mod model;
 

@@ -1,7 +1,6 @@
 //! What the availability tests share: the availability client (with the
 //! token a request carries, if any) and the model clients, and builders of
 //! the requests and readers of the answers they use most.
-#![allow(dead_code)]
 
 use mesh_emulator::proto::availability::availability_service_client::AvailabilityServiceClient;
 use mesh_emulator::proto::availability::{
@@ -13,8 +12,8 @@ use prost_types::{FieldMask, Timestamp};
 use tonic::transport::Channel;
 use tonic::{Request, Status};
 
-use super::common::model::{date, timestamp};
-use super::common::{interval, Emulator, Mesh, HOUR};
+use crate::common::model::{date, timestamp};
+use crate::common::{interval, Emulator, Mesh, HOUR};
 
 pub const DAY: i64 = 24 * HOUR;
 pub const CORRUPT: &str = "is corrupt due to changes done by some other session";

@@ -2,15 +2,13 @@
 //! exact gRPC code and Mesh's words (or the emulator's, where Mesh's are
 //! not known), and none of them changing anything.
 
-mod availability_common;
-mod common;
-
-use availability_common::*;
-use common::model::*;
-use common::*;
 use mesh_emulator::proto::availability::*;
 use mesh_emulator::proto::types::Guid;
 use tonic::{Code, Status};
+
+use crate::availability_common::*;
+use crate::common::model::*;
+use crate::common::*;
 
 #[test]
 fn bad_requests_are_refused_in_mesh_words() {
