@@ -35,7 +35,7 @@ pub enum ErrorKind {
     Closed,
     /// A bug in this library.
     Internal,
-    /// The library's runtime was shut down (`mesh_shutdown`) while the call
+    /// The library's runtime was shut down (`mesh_library_shutdown`) while the call
     /// was in progress; whatever the call would have made was undone.
     ShutDown,
 }

@@ -10,6 +10,7 @@ mod deadline;
 mod error;
 mod id;
 pub mod model;
+mod points;
 pub(crate) mod provider;
 mod session;
 mod timeseries;
@@ -27,6 +28,7 @@ pub use connection::{
 pub use deadline::with_deadline;
 pub use error::{Error, ErrorKind, Result};
 pub use id::{parse_id, parse_session_id};
+pub use points::{points_schema, Points};
 pub use session::{ExpiredHook, Session};
-pub use timeseries::{points_schema, Points, TimeseriesId, WRITE_CHUNK_POINTS};
+pub use timeseries::{TimeseriesId, WRITE_CHUNK_POINTS};
 pub use uuid::Uuid;
