@@ -28,8 +28,8 @@ int main(int argc, char **argv) {
     mesh_session *session = NULL;
     char id[37];
 
-    mesh_status status = mesh_connect(argv[1], NULL, &connection);
-    if (status != MESH_OK) return report("mesh_connect", status);
+    mesh_status status = mesh_connection_open(argv[1], NULL, &connection);
+    if (status != MESH_OK) return report("mesh_connection_open", status);
 
     status = mesh_session_attach(connection, argv[2], &session);
     if (status != MESH_OK) return report("mesh_session_attach", status);
@@ -42,6 +42,6 @@ int main(int argc, char **argv) {
     printf("%s %s\n", detach ? "detached" : "closed", id);
 
     mesh_connection_close(connection);
-    mesh_shutdown();
+    mesh_library_shutdown();
     return 0;
 }

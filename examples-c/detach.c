@@ -18,7 +18,7 @@ int main(int argc, char **argv) {
     mesh_connection *connection = NULL;
     mesh_session *session = NULL;
     char id[37];
-    mesh_status status = mesh_connect(argv[1], NULL, &connection);
+    mesh_status status = mesh_connection_open(argv[1], NULL, &connection);
     if (status == MESH_OK) status = mesh_session_open(connection, &session);
     if (status == MESH_OK) status = mesh_session_id(session, id, sizeof id, NULL);
     if (status == MESH_OK) status = mesh_session_detach(session);
@@ -30,6 +30,6 @@ int main(int argc, char **argv) {
     }
     printf("%s\n", id);
     mesh_connection_close(connection);
-    mesh_shutdown();
+    mesh_library_shutdown();
     return 0;
 }

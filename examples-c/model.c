@@ -1,4 +1,4 @@
-/* model.c: the Mesh model from C. Walks every model from mesh_model_list
+/* model.c: the Mesh model from C. Walks every model from mesh_model_list_read
  * down through the ownership relations and prints it as a tree, searches for
  * the chimneys, prints a plant's attributes with their types and values, and
  * changes the plant's DblAtt in one session to show that a second session
@@ -29,17 +29,17 @@ static int fail(const char *what, mesh_status status) {
 
 static const char *type_name(int32_t type) {
     switch (type) {
-    case MESH_VALUE_TYPE_INT: return "int";
-    case MESH_VALUE_TYPE_DOUBLE: return "double";
-    case MESH_VALUE_TYPE_BOOL: return "bool";
-    case MESH_VALUE_TYPE_STRING: return "string";
-    case MESH_VALUE_TYPE_UTC_TIME: return "UTC time";
-    case MESH_VALUE_TYPE_TIMESERIES: return "time series";
-    case MESH_VALUE_TYPE_OWNERSHIP_RELATION: return "ownership";
-    case MESH_VALUE_TYPE_LINK_RELATION: return "link";
-    case MESH_VALUE_TYPE_VERSIONED_LINK_RELATION: return "versioned link";
-    case MESH_VALUE_TYPE_RATING_CURVE: return "rating curve";
-    case MESH_VALUE_TYPE_XY_SET: return "XY set";
+    case MESH_ATTRIBUTE_VALUE_TYPE_INT: return "int";
+    case MESH_ATTRIBUTE_VALUE_TYPE_DOUBLE: return "double";
+    case MESH_ATTRIBUTE_VALUE_TYPE_BOOL: return "bool";
+    case MESH_ATTRIBUTE_VALUE_TYPE_STRING: return "string";
+    case MESH_ATTRIBUTE_VALUE_TYPE_UTC_TIME: return "UTC time";
+    case MESH_ATTRIBUTE_VALUE_TYPE_TIMESERIES: return "time series";
+    case MESH_ATTRIBUTE_VALUE_TYPE_OWNERSHIP_RELATION: return "ownership";
+    case MESH_ATTRIBUTE_VALUE_TYPE_LINK_RELATION: return "link";
+    case MESH_ATTRIBUTE_VALUE_TYPE_VERSIONED_LINK_RELATION: return "versioned link";
+    case MESH_ATTRIBUTE_VALUE_TYPE_RATING_CURVE: return "rating curve";
+    case MESH_ATTRIBUTE_VALUE_TYPE_XY_SET: return "XY set";
     default: return "unspecified";
     }
 }
@@ -52,7 +52,7 @@ static mesh_status print_tree(mesh_session *session, const char *target, int dep
     char name[256], type[256], child[37];
     size_t count = 0, i, j, values = 0;
     int32_t value_type = 0;
-    mesh_status status = mesh_object_get(session, target, MESH_VIEW_NO_DEFINITIONS, NULL, &object);
+    mesh_status status = mesh_object_read(session, target, MESH_MODEL_VIEW_NO_DEFINITIONS, NULL, &object);
     if (status != MESH_OK) return status;
     mesh_object_name(object, name, sizeof name, NULL);
     mesh_object_type_name(object, type, sizeof type, NULL);
@@ -60,12 +60,12 @@ static mesh_status print_tree(mesh_session *session, const char *target, int dep
     mesh_object_attribute_count(object, &count);
     for (i = 0; i < count && status == MESH_OK; i++) {
         mesh_attribute *attribute = NULL;
-        mesh_object_attribute(object, i, &attribute);
+        mesh_object_attribute_at(object, i, &attribute);
         mesh_attribute_value_type(attribute, &value_type);
-        if (value_type != MESH_VALUE_TYPE_OWNERSHIP_RELATION) continue;
+        if (value_type != MESH_ATTRIBUTE_VALUE_TYPE_OWNERSHIP_RELATION) continue;
         mesh_attribute_value_count(attribute, &values);
         for (j = 0; j < values && status == MESH_OK; j++) {
-            status = mesh_attribute_value_target_id(attribute, j, child, sizeof child, NULL);
+            status = mesh_attribute_value_target_id_at(attribute, j, child, sizeof child, NULL);
             if (status == MESH_OK && child[0] != '\0')
                 status = print_tree(session, child, depth + 1);
         }
@@ -78,13 +78,13 @@ static mesh_status print_models(mesh_session *session) {
     mesh_object_list *models = NULL;
     size_t count = 0, i;
     char id[37];
-    mesh_status status = mesh_model_list(session, &models);
+    mesh_status status = mesh_model_list_read(session, &models);
     if (status != MESH_OK) return status;
     mesh_object_list_count(models, &count);
     printf("%zu models:\n", count);
     for (i = 0; i < count && status == MESH_OK; i++) {
         mesh_object *model = NULL;
-        mesh_object_list_get(models, i, &model); /* borrowed from the list */
+        mesh_object_list_at(models, i, &model); /* borrowed from the list */
         mesh_object_id(model, id, sizeof id, NULL);
         status = print_tree(session, id, 1);
     }
@@ -97,13 +97,13 @@ static mesh_status print_chimneys(mesh_session *session) {
     size_t count = 0, i;
     char path[512];
     mesh_status status = mesh_object_search(session, COMPONENT, "*[.Type=ChimneyElementType]",
-                                            MESH_VIEW_NO_ATTRIBUTES, NULL, &found);
+                                            MESH_MODEL_VIEW_NO_ATTRIBUTES, NULL, &found);
     if (status != MESH_OK) return status;
     mesh_object_list_count(found, &count);
     printf("search *[.Type=ChimneyElementType] from %s: %zu objects\n", COMPONENT, count);
     for (i = 0; i < count; i++) {
         mesh_object *chimney = NULL;
-        mesh_object_list_get(found, i, &chimney);
+        mesh_object_list_at(found, i, &chimney);
         mesh_object_path(chimney, path, sizeof path, NULL);
         printf("  %s\n", path);
     }
@@ -120,37 +120,37 @@ static void print_value(mesh_attribute *attribute, int32_t type, size_t i) {
     char text[256], when[32];
     time_t seconds;
     switch (type) {
-    case MESH_VALUE_TYPE_INT:
-        mesh_attribute_value_int(attribute, i, &n);
+    case MESH_ATTRIBUTE_VALUE_TYPE_INT:
+        mesh_attribute_value_int_at(attribute, i, &n);
         printf("%lld", (long long)n);
         break;
-    case MESH_VALUE_TYPE_DOUBLE:
-        mesh_attribute_value_double(attribute, i, &d);
+    case MESH_ATTRIBUTE_VALUE_TYPE_DOUBLE:
+        mesh_attribute_value_double_at(attribute, i, &d);
         printf("%g", d);
         break;
-    case MESH_VALUE_TYPE_BOOL:
-        mesh_attribute_value_bool(attribute, i, &b);
+    case MESH_ATTRIBUTE_VALUE_TYPE_BOOL:
+        mesh_attribute_value_bool_at(attribute, i, &b);
         printf("%s", b ? "true" : "false");
         break;
-    case MESH_VALUE_TYPE_STRING:
-        if (mesh_attribute_value_string(attribute, i, text, sizeof text, NULL) == MESH_OK)
+    case MESH_ATTRIBUTE_VALUE_TYPE_STRING:
+        if (mesh_attribute_value_string_at(attribute, i, text, sizeof text, NULL) == MESH_OK)
             printf("\"%s\"", text);
         else
             printf("(longer than %zu bytes)", sizeof text);
         break;
-    case MESH_VALUE_TYPE_UTC_TIME:
-        mesh_attribute_value_utc_time(attribute, i, &n);
+    case MESH_ATTRIBUTE_VALUE_TYPE_UTC_TIME:
+        mesh_attribute_value_utc_time_at(attribute, i, &n);
         seconds = (time_t)(n / 1000);
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&seconds));
         printf("%s", when);
         break;
-    case MESH_VALUE_TYPE_OWNERSHIP_RELATION:
-    case MESH_VALUE_TYPE_LINK_RELATION:
-        mesh_attribute_value_target_id(attribute, i, text, sizeof text, NULL);
+    case MESH_ATTRIBUTE_VALUE_TYPE_OWNERSHIP_RELATION:
+    case MESH_ATTRIBUTE_VALUE_TYPE_LINK_RELATION:
+        mesh_attribute_value_target_id_at(attribute, i, text, sizeof text, NULL);
         printf("-> %s", text[0] ? text : "(nothing)");
         break;
-    case MESH_VALUE_TYPE_VERSIONED_LINK_RELATION:
-        mesh_attribute_version_count(attribute, i, &versions);
+    case MESH_ATTRIBUTE_VALUE_TYPE_VERSIONED_LINK_RELATION:
+        mesh_attribute_version_count_at(attribute, i, &versions);
         printf("%zu versions", versions);
         break;
     default:
@@ -185,7 +185,7 @@ static void print_resource(const mesh_attribute *attribute) {
 static mesh_status print_attributes(mesh_session *session) {
     mesh_object *plant = NULL;
     size_t count = 0, i, j, values = 0;
-    mesh_status status = mesh_object_get(session, PLANT, MESH_VIEW_NO_DEFINITIONS, NULL, &plant);
+    mesh_status status = mesh_object_read(session, PLANT, MESH_MODEL_VIEW_NO_DEFINITIONS, NULL, &plant);
     if (status != MESH_OK) return status;
     mesh_object_attribute_count(plant, &count);
     printf("%s has %zu attributes:\n", PLANT, count);
@@ -193,13 +193,13 @@ static mesh_status print_attributes(mesh_session *session) {
         mesh_attribute *attribute = NULL;
         char name[128], expression[256];
         int32_t type = 0, collection = 0, local = 0;
-        mesh_object_attribute(plant, i, &attribute);
+        mesh_object_attribute_at(plant, i, &attribute);
         mesh_attribute_name(attribute, name, sizeof name, NULL);
         mesh_attribute_value_type(attribute, &type);
         mesh_attribute_is_collection(attribute, &collection);
         mesh_attribute_value_count(attribute, &values);
         printf("  %-32s %s%s", name, type_name(type), collection ? " collection" : "");
-        if (type == MESH_VALUE_TYPE_TIMESERIES) {
+        if (type == MESH_ATTRIBUTE_VALUE_TYPE_TIMESERIES) {
             mesh_attribute_timeseries_is_local_expression(attribute, &local);
             if (mesh_attribute_timeseries_expression(attribute, expression, sizeof expression,
                                                      NULL) != MESH_OK)
@@ -231,9 +231,9 @@ static mesh_status print_attributes(mesh_session *session) {
 
 static mesh_status read_double(mesh_session *session, const char *target, double *out) {
     mesh_attribute *attribute = NULL;
-    mesh_status status = mesh_attribute_get(session, target, MESH_VIEW_NO_DEFINITIONS, &attribute);
+    mesh_status status = mesh_attribute_read(session, target, MESH_MODEL_VIEW_NO_DEFINITIONS, &attribute);
     if (status != MESH_OK) return status;
-    status = mesh_attribute_value_double(attribute, 0, out);
+    status = mesh_attribute_value_double_at(attribute, 0, out);
     mesh_attribute_free(attribute);
     return status;
 }
@@ -245,8 +245,8 @@ int main(int argc, char **argv) {
     double before = 0, value = 0;
     mesh_status status;
 
-    status = mesh_connect(address, NULL, &connection);
-    if (status != MESH_OK) return fail("mesh_connect", status);
+    status = mesh_connection_open(address, NULL, &connection);
+    if (status != MESH_OK) return fail("mesh_connection_open", status);
     status = mesh_session_open(connection, &writer);
     if (status != MESH_OK) return fail("mesh_session_open", status);
     status = mesh_session_open(connection, &reader);
@@ -264,8 +264,8 @@ int main(int argc, char **argv) {
 
     status = read_double(writer, DBL_ATT, &before);
     if (status != MESH_OK) return fail("reading DblAtt", status);
-    status = mesh_attribute_set_double(writer, DBL_ATT, before + 234.5);
-    if (status != MESH_OK) return fail("mesh_attribute_set_double", status);
+    status = mesh_attribute_update_double(writer, DBL_ATT, before + 234.5);
+    if (status != MESH_OK) return fail("mesh_attribute_update_double", status);
     printf("DblAtt was %g; set to %g in the first session\n", before, before + 234.5);
     if ((status = read_double(writer, DBL_ATT, &value)) != MESH_OK)
         return fail("reading DblAtt", status);
@@ -281,13 +281,13 @@ int main(int argc, char **argv) {
     printf("second session after commit reads DblAtt = %g\n", value);
 
     /* Put the old value back, for the next run. */
-    status = mesh_attribute_set_double(writer, DBL_ATT, before);
+    status = mesh_attribute_update_double(writer, DBL_ATT, before);
     if (status == MESH_OK) status = mesh_session_commit(writer);
     if (status != MESH_OK) return fail("restoring DblAtt", status);
 
     mesh_session_close(reader);
     mesh_session_close(writer);
     mesh_connection_close(connection);
-    mesh_shutdown();
+    mesh_library_shutdown();
     return 0;
 }

@@ -21,8 +21,12 @@ int main(int argc, char **argv) {
     char text[64];
     mesh_status status;
 
-    status = mesh_connect(address, NULL, &connection);
-    if (status != MESH_OK) return fail("mesh_connect", status);
+    /* The library loaded must serve the header this was compiled with. */
+    status = MESH_LIBRARY_CHECK_VERSION();
+    if (status != MESH_OK) return fail("mesh_library_check_version", status);
+
+    status = mesh_connection_open(address, NULL, &connection);
+    if (status != MESH_OK) return fail("mesh_connection_open", status);
 
     status = mesh_connection_server_version(connection, text, sizeof text, NULL);
     if (status != MESH_OK) return fail("mesh_connection_server_version", status);
@@ -44,6 +48,6 @@ int main(int argc, char **argv) {
     printf("closed\n");
 
     mesh_connection_close(connection);
-    mesh_shutdown();
+    mesh_library_shutdown();
     return 0;
 }

@@ -48,8 +48,8 @@ int main(int argc, char **argv) {
     char closed_id[37];
     mesh_status status;
 
-    status = mesh_connect(address, NULL, &connection);
-    if (status != MESH_OK) return report("mesh_connect", status);
+    status = mesh_connection_open(address, NULL, &connection);
+    if (status != MESH_OK) return report("mesh_connection_open", status);
 
     /* 1. Open and close. */
     printf("1. open and close\n");
@@ -81,6 +81,6 @@ int main(int argc, char **argv) {
     }
 
     mesh_connection_close(connection);
-    mesh_shutdown();
+    mesh_library_shutdown();
     return 0;
 }

@@ -32,27 +32,27 @@ static int fail(const char *what, mesh_status status) {
  * the first few when `show` is set. */
 static mesh_status read_count(mesh_session *session, int64_t key, int64_t start, int64_t end,
                               int show, size_t *count, size_t *with_values) {
-    mesh_points *points = NULL;
+    mesh_point_list *points = NULL;
     const int64_t *times;
     const uint32_t *flags;
     const double *values;
     size_t i;
-    mesh_status status = mesh_read_timeseries_by_key(session, key, start, end, &points);
+    mesh_status status = mesh_timeseries_read_by_key(session, key, start, end, &points);
     if (status != MESH_OK) return status;
-    mesh_points_count(points, count);
-    mesh_points_timestamps(points, &times);
-    mesh_points_flags(points, &flags);
-    mesh_points_values(points, &values);
+    mesh_point_list_count(points, count);
+    mesh_point_list_timestamps(points, &times);
+    mesh_point_list_flags(points, &flags);
+    mesh_point_list_values(points, &values);
     *with_values = 0;
     for (i = 0; i < *count; i++) {
         /* Linear series add one point at or after `end`; fixed resolutions
          * give NaN flagged MISSING where nothing is stored. */
-        if (times[i] < end && !(flags[i] & MESH_FLAG_MISSING)) (*with_values)++;
+        if (times[i] < end && !(flags[i] & MESH_POINT_FLAG_MISSING)) (*with_values)++;
         if (show && i < 3)
             printf("  %lld ms  flags 0x%08x  value %g\n", (long long)times[i],
                    (unsigned)flags[i], values[i]);
     }
-    mesh_points_free(points);
+    mesh_point_list_free(points);
     return MESH_OK;
 }
 
@@ -61,7 +61,7 @@ static mesh_status describe(mesh_session *session, int64_t key, char *unit, size
     mesh_timeseries_resource *resource = NULL;
     char path[256], zone[64];
     int32_t curve = 0, resolution = 0;
-    mesh_status status = mesh_timeseries_resource_get(session, key, &resource);
+    mesh_status status = mesh_timeseries_resource_read(session, key, &resource);
     if (status != MESH_OK) return status;
     /* Texts go into the caller's buffers; too small a buffer is an error. */
     if ((status = mesh_timeseries_resource_path(resource, path, sizeof path, NULL)) == MESH_OK &&
@@ -71,8 +71,8 @@ static mesh_status describe(mesh_session *session, int64_t key, char *unit, size
         mesh_timeseries_resource_resolution(resource, &resolution);
         printf("time series %lld is %s: curve %s, resolution %s, unit %s%s%s\n",
                (long long)key, path,
-               curve == MESH_CURVE_PIECEWISE_LINEAR ? "linear"
-               : curve == MESH_CURVE_STAIRCASE      ? "staircase"
+               curve == MESH_CURVE_TYPE_PIECEWISE_LINEAR ? "linear"
+               : curve == MESH_CURVE_TYPE_STAIRCASE      ? "staircase"
                                                     : "other",
                resolution == MESH_RESOLUTION_HOUR         ? "hour"
                : resolution == MESH_RESOLUTION_BREAKPOINT ? "breakpoint"
@@ -87,26 +87,26 @@ static mesh_status describe(mesh_session *session, int64_t key, char *unit, size
  * without commit, which discards the series. */
 static mesh_status create_and_discard(mesh_connection *connection, const char *unit) {
     mesh_session *session = NULL;
-    mesh_units *units = NULL;
+    mesh_unit_list *units = NULL;
     mesh_timeseries_resource *created = NULL;
     size_t count = 0, index = 0;
     char unit_id[37], path[256];
     int64_t key = -1;
     mesh_status status = mesh_session_open(connection, &session);
     if (status != MESH_OK) return status;
-    status = mesh_units_list(session, &units);
+    status = mesh_unit_list_read(session, &units);
     if (status == MESH_OK) {
-        mesh_units_count(units, &count);
+        mesh_unit_list_count(units, &count);
         /* The unit of the series above, else the server's first. */
-        if (mesh_units_find(units, unit, &index) != MESH_OK) index = 0;
-        status = count > 0 ? mesh_units_id(units, index, unit_id, sizeof unit_id, NULL)
+        if (mesh_unit_list_find(units, unit, &index) != MESH_OK) index = 0;
+        status = count > 0 ? mesh_unit_list_id_at(units, index, unit_id, sizeof unit_id, NULL)
                            : MESH_ERROR_NOT_FOUND;
         printf("the server knows %zu units of measurement\n", count);
-        mesh_units_free(units);
+        mesh_unit_list_free(units);
     }
     if (status == MESH_OK)
         status = mesh_timeseries_resource_create_physical(
-            session, "/Examples/", "Created_Series", MESH_CURVE_STAIRCASE, MESH_RESOLUTION_HOUR,
+            session, "/Examples/", "Created_Series", MESH_CURVE_TYPE_STAIRCASE, MESH_RESOLUTION_HOUR,
             unit_id, NULL, &created);
     if (status == MESH_OK) {
         mesh_timeseries_resource_path(created, path, sizeof path, NULL);
@@ -137,31 +137,31 @@ int main(int argc, char **argv) {
 
     for (i = 0; i < POINTS; i++) {
         times[i] = start + i * HOUR_MS;
-        flags[i] = MESH_FLAG_OK;
+        flags[i] = MESH_POINT_FLAG_OK;
         values[i] = 100.0 + i * 2.5;
     }
 
-    status = mesh_connect(address, NULL, &connection);
-    if (status != MESH_OK) return fail("mesh_connect", status);
+    status = mesh_connection_open(address, NULL, &connection);
+    if (status != MESH_OK) return fail("mesh_connection_open", status);
     status = mesh_session_open(connection, &writer);
     if (status != MESH_OK) return fail("mesh_session_open", status);
     status = mesh_session_open(connection, &reader);
     if (status != MESH_OK) return fail("mesh_session_open", status);
 
     status = describe(writer, key, unit, sizeof unit);
-    if (status != MESH_OK) return fail("mesh_timeseries_resource_get", status);
+    if (status != MESH_OK) return fail("mesh_timeseries_resource_read", status);
 
     /* Replaces whatever was in [start, end) in the writer's session. */
-    status = mesh_write_timeseries_by_key(writer, key, start, end, times, flags, values, POINTS);
-    if (status != MESH_OK) return fail("mesh_write_timeseries_by_key", status);
+    status = mesh_timeseries_write_by_key(writer, key, start, end, times, flags, values, POINTS);
+    if (status != MESH_OK) return fail("mesh_timeseries_write_by_key", status);
     printf("wrote %d hourly points to time series %lld\n", POINTS, (long long)key);
 
     status = read_count(writer, key, start, end, 1, &count, &with_values);
-    if (status != MESH_OK) return fail("mesh_read_timeseries_by_key", status);
+    if (status != MESH_OK) return fail("mesh_timeseries_read_by_key", status);
     printf("writing session reads back: %zu points\n", with_values);
 
     status = read_count(reader, key, start, end, 0, &count, &with_values);
-    if (status != MESH_OK) return fail("mesh_read_timeseries_by_key", status);
+    if (status != MESH_OK) return fail("mesh_timeseries_read_by_key", status);
     printf("second session before commit: %zu points\n", with_values);
 
     status = mesh_session_commit(writer);
@@ -169,14 +169,14 @@ int main(int argc, char **argv) {
     printf("committed\n");
 
     status = read_count(reader, key, start, end, 0, &count, &with_values);
-    if (status != MESH_OK) return fail("mesh_read_timeseries_by_key", status);
+    if (status != MESH_OK) return fail("mesh_timeseries_read_by_key", status);
     printf("second session after commit: %zu points\n", with_values);
 
     /* A delete, undone by rollback. */
-    status = mesh_delete_timeseries_by_key(writer, key, start, start + 12 * HOUR_MS);
-    if (status != MESH_OK) return fail("mesh_delete_timeseries_by_key", status);
+    status = mesh_timeseries_delete_by_key(writer, key, start, start + 12 * HOUR_MS);
+    if (status != MESH_OK) return fail("mesh_timeseries_delete_by_key", status);
     status = read_count(writer, key, start, end, 0, &count, &with_values);
-    if (status != MESH_OK) return fail("mesh_read_timeseries_by_key", status);
+    if (status != MESH_OK) return fail("mesh_timeseries_read_by_key", status);
     printf("after deleting 12 hours: %zu points with values\n", with_values);
     status = mesh_session_rollback(writer);
     if (status != MESH_OK) return fail("mesh_session_rollback", status);
@@ -187,6 +187,6 @@ int main(int argc, char **argv) {
     mesh_session_close(reader);
     mesh_session_close(writer);
     mesh_connection_close(connection);
-    mesh_shutdown();
+    mesh_library_shutdown();
     return 0;
 }

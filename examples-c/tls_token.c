@@ -46,12 +46,12 @@ int main(int argc, char **argv) {
     status = mesh_options_set_access_token(options, argv[3]);
     if (status != MESH_OK) return fail("mesh_options_set_access_token", status);
 
-    status = mesh_connect(argv[1], options, &connection);
+    status = mesh_connection_open(argv[1], options, &connection);
     mesh_options_free(options);
-    if (status != MESH_OK) return fail("mesh_connect", status);
+    if (status != MESH_OK) return fail("mesh_connection_open", status);
 
-    status = mesh_connection_user_identity(connection, &identity);
-    if (status != MESH_OK) return fail("mesh_connection_user_identity", status);
+    status = mesh_identity_read(connection, &identity);
+    if (status != MESH_OK) return fail("mesh_identity_read", status);
     status = mesh_identity_display_name(identity, text, sizeof text, NULL);
     if (status != MESH_OK) return fail("mesh_identity_display_name", status);
     printf("connected over TLS as %s\n", text);
@@ -67,6 +67,6 @@ int main(int argc, char **argv) {
     printf("closed\n");
 
     mesh_connection_close(connection);
-    mesh_shutdown();
+    mesh_library_shutdown();
     return 0;
 }

@@ -229,7 +229,7 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // Normally taken out and shut down by `mesh_shutdown`. If it is
+        // Normally taken out and shut down by `mesh_library_shutdown`. If it is
         // still here, it may be dropped in async context, where only this
         // way of ending a runtime does not panic.
         let tokio = match self.tokio.get_mut() {

@@ -10,7 +10,7 @@
 //! Every C call that talks to the server runs through [`Runtime::call`],
 //! which bounds the whole call by one deadline and gives up at once when
 //! shutdown begins; handles are registered through [`Runtime::admit`], which
-//! refuses once shutdown has begun. So a call racing `mesh_shutdown` either
+//! refuses once shutdown has begun. So a call racing `mesh_library_shutdown` either
 //! finishes before it (and its handle is then ended by the shutdown) or
 //! fails: it never hands out a handle on a runtime that is gone. Shutdown is
 //! bounded in time whatever callbacks do: a callback still running after a
@@ -171,7 +171,7 @@ fn internal(what: &str, e: std::io::Error) -> Error {
 fn shut_down() -> Error {
     Error::new(
         ErrorKind::ShutDown,
-        "mesh_shutdown ran while this call was in progress: it was cancelled and made nothing",
+        "mesh_library_shutdown ran while this call was in progress: it was cancelled and made nothing",
     )
 }
 

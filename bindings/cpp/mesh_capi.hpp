@@ -23,9 +23,9 @@
  *   of it that is running. Exceptions thrown by callbacks never cross into
  *   the library: they go to the handler set with
  *   mesh::set_callback_error_handler, or are dropped.
- * - Numbers the C API defines as macros (MESH_CURVE_*, MESH_RESOLUTION_*,
- *   MESH_FLAG_*, MESH_VALUE_TYPE_*, MESH_VIEW_*, MESH_CALC_*, MESH_METHOD_*,
- *   MESH_ZONE_*, MESH_NO_TIME) are used as they are: a server may send
+ * - Numbers the C API defines as macros (MESH_CURVE_TYPE_*, MESH_RESOLUTION_*,
+ *   MESH_POINT_FLAG_*, MESH_ATTRIBUTE_VALUE_TYPE_*, MESH_MODEL_VIEW_*, MESH_CALC_RESULT_KIND_*, MESH_TRANSFORM_METHOD_*,
+ *   MESH_TRANSFORM_ZONE_*, MESH_TIME_NONE) are used as they are: a server may send
  *   values newer than this header.
  *
  * Every class is as thread-safe as the C API: any thread may use any object,
@@ -77,6 +77,16 @@ inline std::string status_name(mesh_status status) { return mesh_status_name(sta
 
 /** The library's version, e.g. "0.1.0" (MESH_CAPI_VERSION_STRING is the header's). */
 inline std::string library_version() { return mesh_library_version(); }
+
+namespace detail {
+inline void check(mesh_status status);
+}  // namespace detail
+
+/** Throws mesh::error (MESH_ERROR_VERSION_MISMATCH) when the library loaded
+ *  cannot serve a program compiled with this header. Call it once at start. */
+inline void check_library_version() {
+    detail::check(mesh_library_check_version(MESH_CAPI_VERSION_NUMBER));
+}
 
 namespace detail {
 
@@ -178,7 +188,7 @@ inline void report(std::exception_ptr e) noexcept {
  * of freed memory, and a call that is running holds a shared_ptr to its
  * state, so a handler that closes its own session (the library does not
  * wait for a callback from inside it), or one still running after a
- * mesh_shutdown that timed out, keeps its std::function alive until it
+ * mesh_library_shutdown that timed out, keeps its std::function alive until it
  * returns.
  *
  * Expiry handlers need no waiting of their own: once
@@ -349,10 +359,10 @@ inline void set_callback_error_handler(std::function<void(std::exception_ptr)> h
 
 /**
  * Ends every open session, stops keep-alive and joins the library's threads
- * (mesh_shutdown). Objects from before then fail with
+ * (mesh_library_shutdown). Objects from before then fail with
  * MESH_ERROR_INVALID_HANDLE; their destructors are harmless.
  */
-inline void shutdown() { detail::check(mesh_shutdown()); }
+inline void shutdown() { detail::check(mesh_library_shutdown()); }
 
 /* ----------------------------------------------------------------- options */
 
@@ -445,18 +455,18 @@ private:
 
 struct point {
     std::int64_t time_ms; /* since the Unix epoch, UTC */
-    std::uint32_t flags;  /* MESH_FLAG_*: OK, NOT_OK, MISSING, SUSPECT */
+    std::uint32_t flags;  /* MESH_POINT_FLAG_*: OK, NOT_OK, MISSING, SUSPECT */
     double value;
 };
 
 /** Points as read, without copying: the arrays live as long as this object. */
 class points {
 public:
-    explicit points(mesh_points *p) : handle_(p) {
-        detail::check(mesh_points_count(p, &size_));
-        detail::check(mesh_points_timestamps(p, &times_));
-        detail::check(mesh_points_flags(p, &flags_));
-        detail::check(mesh_points_values(p, &values_));
+    explicit points(mesh_point_list *p) : handle_(p) {
+        detail::check(mesh_point_list_count(p, &size_));
+        detail::check(mesh_point_list_timestamps(p, &times_));
+        detail::check(mesh_point_list_flags(p, &flags_));
+        detail::check(mesh_point_list_values(p, &values_));
     }
 
     std::size_t size() const noexcept { return size_; }
@@ -475,17 +485,17 @@ public:
         for (std::size_t i = 0; i < size_; i++) v.push_back((*this)[i]);
         return v;
     }
-    /** Through the Arrow C Data Interface; see mesh_points_export_arrow. */
+    /** Through the Arrow C Data Interface; see mesh_point_list_export_arrow. */
     void export_arrow(struct ArrowSchema *schema, struct ArrowArray *array) const {
-        detail::check(mesh_points_export_arrow(handle_.get(), schema, array));
+        detail::check(mesh_point_list_export_arrow(handle_.get(), schema, array));
     }
-    const mesh_points *get() const noexcept { return handle_.get(); }
+    const mesh_point_list *get() const noexcept { return handle_.get(); }
 
 private:
     struct free_points {
-        void operator()(mesh_points *p) const noexcept { mesh_points_free(p); }
+        void operator()(mesh_point_list *p) const noexcept { mesh_point_list_free(p); }
     };
-    std::unique_ptr<mesh_points, free_points> handle_;
+    std::unique_ptr<mesh_point_list, free_points> handle_;
     std::size_t size_ = 0;
     const std::int64_t *times_ = nullptr;
     const std::uint32_t *flags_ = nullptr;
@@ -519,7 +529,7 @@ public:
             return mesh_timeseries_resource_name(handle_.get(), b, c, l);
         });
     }
-    /** A MESH_CURVE_* number. */
+    /** A MESH_CURVE_TYPE_* number. */
     std::int32_t curve_type() const {
         std::int32_t out = 0;
         detail::check(mesh_timeseries_resource_curve_type(handle_.get(), &out));
@@ -551,7 +561,7 @@ public:
     }
     bool temporary() const {
         std::int32_t out = 0;
-        detail::check(mesh_timeseries_resource_temporary(handle_.get(), &out));
+        detail::check(mesh_timeseries_resource_is_temporary(handle_.get(), &out));
         return out != 0;
     }
     const mesh_timeseries_resource *get() const noexcept { return handle_.get(); }
@@ -566,42 +576,42 @@ private:
 /** The units of measurement a server knows: ids (for create and update) and names. */
 class units {
 public:
-    explicit units(mesh_units *u) : handle_(u) { detail::check(mesh_units_count(u, &size_)); }
+    explicit units(mesh_unit_list *u) : handle_(u) { detail::check(mesh_unit_list_count(u, &size_)); }
 
     std::size_t size() const noexcept { return size_; }
     /** Canonical lower-case id of unit i. */
     std::string id(std::size_t i) const {
         return detail::read_text([this, i](char *b, std::size_t c, std::size_t *l) {
-            return mesh_units_id(handle_.get(), i, b, c, l);
+            return mesh_unit_list_id_at(handle_.get(), i, b, c, l);
         });
     }
     std::string name(std::size_t i) const {
         return detail::read_text([this, i](char *b, std::size_t c, std::size_t *l) {
-            return mesh_units_name(handle_.get(), i, b, c, l);
+            return mesh_unit_list_name_at(handle_.get(), i, b, c, l);
         });
     }
     /** The index of the unit named exactly this; throws MESH_ERROR_NOT_FOUND. */
     std::size_t find(const std::string &unit_name) const {
         std::size_t index = 0;
-        detail::check(mesh_units_find(handle_.get(), unit_name.c_str(), &index));
+        detail::check(mesh_unit_list_find(handle_.get(), unit_name.c_str(), &index));
         return index;
     }
     /** The id of the unit named exactly this; throws MESH_ERROR_NOT_FOUND. */
     std::string id_of(const std::string &unit_name) const { return id(find(unit_name)); }
-    const mesh_units *get() const noexcept { return handle_.get(); }
+    const mesh_unit_list *get() const noexcept { return handle_.get(); }
 
 private:
     struct free_units {
-        void operator()(mesh_units *u) const noexcept { mesh_units_free(u); }
+        void operator()(mesh_unit_list *u) const noexcept { mesh_unit_list_free(u); }
     };
-    std::unique_ptr<mesh_units, free_units> handle_;
+    std::unique_ptr<mesh_unit_list, free_units> handle_;
     std::size_t size_ = 0;
 };
 
 /** What session::update_timeseries_resource changes: only what is set here. */
 class resource_update {
 public:
-    /** A MESH_CURVE_* number. */
+    /** A MESH_CURVE_TYPE_* number. */
     resource_update &curve_type(std::int32_t curve) {
         curve_ = curve;
         return *this;
@@ -621,7 +631,7 @@ public:
 
 private:
     friend class session;
-    std::int32_t curve_ = MESH_CURVE_UNCHANGED;
+    std::int32_t curve_ = MESH_TIMESERIES_RESOURCE_CURVE_TYPE_UNCHANGED;
     std::string unit_id_, time_zone_;
     bool set_unit_ = false, set_time_zone_ = false;
 };
@@ -638,7 +648,7 @@ private:
 
 class attribute;
 
-/** The definition an attribute was read with (MESH_VIEW_FULL): a view of the attribute. */
+/** The definition an attribute was read with (MESH_MODEL_VIEW_FULL): a view of the attribute. */
 class attribute_definition {
 public:
     std::string id() const { return text(mesh_attribute_definition_id); }
@@ -662,7 +672,7 @@ public:
         std::vector<std::string> out;
         for (std::size_t i = 0; i < n; i++)
             out.push_back(detail::read_text([this, i](char *b, std::size_t c, std::size_t *l) {
-                return mesh_attribute_definition_tag(h_.get(), i, b, c, l);
+                return mesh_attribute_definition_tag_at(h_.get(), i, b, c, l);
             }));
         return out;
     }
@@ -713,22 +723,22 @@ public:
     std::string name() const { return text(mesh_attribute_name); }
     /** "" when the server did not say. */
     std::string owner_id() const { return text(mesh_attribute_owner_id); }
-    /** A MESH_VALUE_TYPE_* number. */
+    /** A MESH_ATTRIBUTE_VALUE_TYPE_* number. */
     std::int32_t value_type() const { return number<std::int32_t>(mesh_attribute_value_type); }
     bool is_collection() const { return number<std::int32_t>(mesh_attribute_is_collection) != 0; }
     /** 1 for a single value; one per element or relation target; 0 for XY sets and rating curves. */
     std::size_t value_count() const { return number<std::size_t>(mesh_attribute_value_count); }
 
-    std::int64_t as_int(std::size_t i = 0) const { return value<std::int64_t>(mesh_attribute_value_int, i); }
-    double as_double(std::size_t i = 0) const { return value<double>(mesh_attribute_value_double, i); }
-    bool as_bool(std::size_t i = 0) const { return value<std::int32_t>(mesh_attribute_value_bool, i) != 0; }
+    std::int64_t as_int(std::size_t i = 0) const { return value<std::int64_t>(mesh_attribute_value_int_at, i); }
+    double as_double(std::size_t i = 0) const { return value<double>(mesh_attribute_value_double_at, i); }
+    bool as_bool(std::size_t i = 0) const { return value<std::int32_t>(mesh_attribute_value_bool_at, i) != 0; }
     /** ms since the Unix epoch, UTC. */
     std::int64_t as_utc_time(std::size_t i = 0) const {
-        return value<std::int64_t>(mesh_attribute_value_utc_time, i);
+        return value<std::int64_t>(mesh_attribute_value_utc_time_at, i);
     }
-    std::string as_string(std::size_t i = 0) const { return indexed_text(mesh_attribute_value_string, i); }
+    std::string as_string(std::size_t i = 0) const { return indexed_text(mesh_attribute_value_string_at, i); }
     /** The object a relation value points at; "" for none. */
-    std::string target_id(std::size_t i = 0) const { return indexed_text(mesh_attribute_value_target_id, i); }
+    std::string target_id(std::size_t i = 0) const { return indexed_text(mesh_attribute_value_target_id_at, i); }
 
     /** Every value of a collection (or the one value of a single attribute). */
     std::vector<std::int64_t> ints() const { return all([this](std::size_t i) { return as_int(i); }); }
@@ -760,13 +770,13 @@ public:
     /** The versions of versioned link value i, in time order. */
     std::vector<link_version> versions(std::size_t i = 0) const {
         std::size_t n = 0;
-        detail::check(mesh_attribute_version_count(h_.get(), i, &n));
+        detail::check(mesh_attribute_version_count_at(h_.get(), i, &n));
         std::vector<link_version> out;
         for (std::size_t v = 0; v < n; v++) {
             link_version lv;
-            detail::check(mesh_attribute_version_valid_from(h_.get(), i, v, &lv.valid_from_ms));
+            detail::check(mesh_attribute_version_valid_from_at(h_.get(), i, v, &lv.valid_from_ms));
             lv.target_id = detail::read_text([this, i, v](char *b, std::size_t c, std::size_t *l) {
-                return mesh_attribute_version_target_id(h_.get(), i, v, b, c, l);
+                return mesh_attribute_version_target_id_at(h_.get(), i, v, b, c, l);
             });
             out.push_back(lv);
         }
@@ -784,7 +794,7 @@ private:
     friend class attribute_list;
     friend class session;
     explicit attribute(std::shared_ptr<mesh_attribute> h) : h_(std::move(h)) {}
-    /** Owns what mesh_attribute_get returned. */
+    /** Owns what mesh_attribute_read returned. */
     static attribute owned(mesh_attribute *a) {
         return attribute(std::shared_ptr<mesh_attribute>(a, [](mesh_attribute *p) { mesh_attribute_free(p); }));
     }
@@ -823,7 +833,7 @@ public:
     bool empty() const noexcept { return size_ == 0; }
     attribute operator[](std::size_t i) const {
         mesh_attribute *a = nullptr;
-        detail::check(mesh_attribute_list_get(h_.get(), i, &a));
+        detail::check(mesh_attribute_list_at(h_.get(), i, &a));
         return attribute(std::shared_ptr<mesh_attribute>(h_, a));
     }
     std::vector<attribute> to_vector() const { return std::vector<attribute>(begin(), end()); }
@@ -865,7 +875,7 @@ public:
     /** Attribute i, in the server's order. */
     attribute attribute_at(std::size_t i) const {
         mesh_attribute *a = nullptr;
-        detail::check(mesh_object_attribute(h_.get(), i, &a));
+        detail::check(mesh_object_attribute_at(h_.get(), i, &a));
         return attribute(std::shared_ptr<mesh_attribute>(h_, a));
     }
     /** By name; MESH_ERROR_NOT_FOUND when it was not read. */
@@ -902,7 +912,7 @@ public:
     bool empty() const noexcept { return size_ == 0; }
     object operator[](std::size_t i) const {
         mesh_object *o = nullptr;
-        detail::check(mesh_object_list_get(h_.get(), i, &o));
+        detail::check(mesh_object_list_at(h_.get(), i, &o));
         return object(std::shared_ptr<mesh_object>(h_, o));
     }
     std::vector<object> to_vector() const { return std::vector<object>(begin(), end()); }
@@ -939,58 +949,58 @@ struct xy_curve {
 class xy_sets {
 public:
     xy_sets() {
-        mesh_xy_sets *s = nullptr;
-        detail::check(mesh_xy_sets_new(&s));
+        mesh_xy_set_list *s = nullptr;
+        detail::check(mesh_xy_set_list_new(&s));
         h_.reset(s);
     }
-    /** Adds an empty set; MESH_NO_TIME for the one set of an unversioned attribute. */
+    /** Adds an empty set; MESH_TIME_NONE for the one set of an unversioned attribute. */
     xy_sets &add_set(std::int64_t valid_from_ms) {
-        detail::check(mesh_xy_sets_add_set(h_.get(), valid_from_ms));
+        detail::check(mesh_xy_set_list_add_set(h_.get(), valid_from_ms));
         return *this;
     }
     /** Adds a curve to the last set added; x and y of equal length. */
     xy_sets &add_curve(double reference_value, const std::vector<double> &x, const std::vector<double> &y) {
         if (x.size() != y.size())
             throw error(MESH_ERROR_INVALID_ARGUMENT, "mesh::xy_sets::add_curve: x and y differ in length");
-        detail::check(mesh_xy_sets_add_curve(h_.get(), reference_value, x.data(), y.data(), x.size()));
+        detail::check(mesh_xy_set_list_add_curve(h_.get(), reference_value, x.data(), y.data(), x.size()));
         return *this;
     }
     std::size_t size() const {
         std::size_t n = 0;
-        detail::check(mesh_xy_sets_count(h_.get(), &n));
+        detail::check(mesh_xy_set_list_count(h_.get(), &n));
         return n;
     }
-    /** MESH_NO_TIME for the set of an unversioned attribute. */
+    /** MESH_TIME_NONE for the set of an unversioned attribute. */
     std::int64_t valid_from(std::size_t set) const {
         std::int64_t ms = 0;
-        detail::check(mesh_xy_sets_valid_from(h_.get(), set, &ms));
+        detail::check(mesh_xy_set_list_valid_from_at(h_.get(), set, &ms));
         return ms;
     }
     std::vector<xy_curve> curves(std::size_t set) const {
         std::size_t n = 0;
-        detail::check(mesh_xy_sets_curve_count(h_.get(), set, &n));
+        detail::check(mesh_xy_set_list_curve_count_at(h_.get(), set, &n));
         std::vector<xy_curve> out;
         for (std::size_t c = 0; c < n; c++) {
             xy_curve curve;
-            detail::check(mesh_xy_sets_curve_reference_value(h_.get(), set, c, &curve.reference_value));
+            detail::check(mesh_xy_set_list_curve_reference_value_at(h_.get(), set, c, &curve.reference_value));
             std::size_t points = 0;
-            detail::check(mesh_xy_sets_curve_point_count(h_.get(), set, c, &points));
+            detail::check(mesh_xy_set_list_curve_point_count_at(h_.get(), set, c, &points));
             curve.x.resize(points);
             curve.y.resize(points);
-            detail::check(mesh_xy_sets_curve_points(h_.get(), set, c, curve.x.data(), curve.y.data(), points));
+            detail::check(mesh_xy_set_list_curve_points_at(h_.get(), set, c, curve.x.data(), curve.y.data(), points));
             out.push_back(std::move(curve));
         }
         return out;
     }
-    const mesh_xy_sets *get() const noexcept { return h_.get(); }
+    const mesh_xy_set_list *get() const noexcept { return h_.get(); }
 
 private:
     friend class session;
-    explicit xy_sets(mesh_xy_sets *s) : h_(s) {}
+    explicit xy_sets(mesh_xy_set_list *s) : h_(s) {}
     struct free_sets {
-        void operator()(mesh_xy_sets *s) const noexcept { mesh_xy_sets_free(s); }
+        void operator()(mesh_xy_set_list *s) const noexcept { mesh_xy_set_list_free(s); }
     };
-    std::unique_ptr<mesh_xy_sets, free_sets> h_;
+    std::unique_ptr<mesh_xy_set_list, free_sets> h_;
 };
 
 /** A rating curve segment: up to x_range_until, with factors a, b, c. */
@@ -1029,20 +1039,20 @@ public:
     }
     std::int64_t valid_from(std::size_t version) const {
         std::int64_t ms = 0;
-        detail::check(mesh_rating_curve_valid_from(h_.get(), version, &ms));
+        detail::check(mesh_rating_curve_valid_from_at(h_.get(), version, &ms));
         return ms;
     }
     double x_range_from(std::size_t version) const {
         double x = 0;
-        detail::check(mesh_rating_curve_x_range_from(h_.get(), version, &x));
+        detail::check(mesh_rating_curve_x_range_from_at(h_.get(), version, &x));
         return x;
     }
     std::vector<rating_segment> segments(std::size_t version) const {
         std::size_t n = 0;
-        detail::check(mesh_rating_curve_segment_count(h_.get(), version, &n));
+        detail::check(mesh_rating_curve_segment_count_at(h_.get(), version, &n));
         std::vector<double> until(n), a(n), b(n), c(n);
         detail::check(
-            mesh_rating_curve_segments(h_.get(), version, until.data(), a.data(), b.data(), c.data(), n));
+            mesh_rating_curve_segments_at(h_.get(), version, until.data(), a.data(), b.data(), c.data(), n));
         std::vector<rating_segment> out;
         for (std::size_t i = 0; i < n; i++) out.push_back(rating_segment{until[i], a[i], b[i], c[i]});
         return out;
@@ -1066,7 +1076,7 @@ private:
  */
 class calc_result {
 public:
-    /** MESH_CALC_SERIES, _NUMBERS, _STRINGS, or MESH_CALC_NONE. */
+    /** MESH_CALC_RESULT_KIND_SERIES, _NUMBERS, _STRINGS, or MESH_CALC_RESULT_KIND_NONE. */
     std::int32_t kind() const {
         std::int32_t k = 0;
         detail::check(mesh_calc_result_kind(h_.get(), &k));
@@ -1077,27 +1087,27 @@ public:
         detail::check(mesh_calc_result_count(h_.get(), &n));
         return n;
     }
-    /** Series i (of a MESH_CALC_SERIES result); the points outlive this result. */
+    /** Series i (of a MESH_CALC_RESULT_KIND_SERIES result); the points outlive this result. */
     points series(std::size_t i) const {
-        mesh_points *p = nullptr;
-        detail::check(mesh_calc_result_series(h_.get(), i, &p));
+        mesh_point_list *p = nullptr;
+        detail::check(mesh_calc_result_series_at(h_.get(), i, &p));
         return points(p);
     }
     /** A MESH_RESOLUTION_* number. */
     std::int32_t resolution(std::size_t i) const {
         std::int32_t r = 0;
-        detail::check(mesh_calc_result_resolution(h_.get(), i, &r));
+        detail::check(mesh_calc_result_resolution_at(h_.get(), i, &r));
         return r;
     }
     /** Number i (NaN where Mesh found no value). */
     double number(std::size_t i) const {
         double v = 0;
-        detail::check(mesh_calc_result_number(h_.get(), i, &v));
+        detail::check(mesh_calc_result_number_at(h_.get(), i, &v));
         return v;
     }
     std::string string(std::size_t i) const {
         return detail::read_text([this, i](char *b, std::size_t c, std::size_t *l) {
-            return mesh_calc_result_string(h_.get(), i, b, c, l);
+            return mesh_calc_result_string_at(h_.get(), i, b, c, l);
         });
     }
     std::vector<double> numbers() const {
@@ -1134,12 +1144,12 @@ inline const char *search_or_null(const std::string &search) { return search.emp
 /** text as a string literal ('O''Neil'): the one safe way to put user text into an expression. */
 inline std::string quote(const std::string &text) {
     return mesh::detail::read_text(
-        [&](char *b, std::size_t c, std::size_t *l) { return mesh_calc_quote(text.c_str(), b, c, l); });
+        [&](char *b, std::size_t c, std::size_t *l) { return mesh_calc_expression_quote(text.c_str(), b, c, l); });
 }
 /** E.g. "UTC20160105174811123". */
 inline std::string time_literal(std::int64_t ms) {
     return mesh::detail::read_text(
-        [ms](char *b, std::size_t c, std::size_t *l) { return mesh_calc_time_literal(ms, b, c, l); });
+        [ms](char *b, std::size_t c, std::size_t *l) { return mesh_calc_expression_time_literal(ms, b, c, l); });
 }
 /** The expressions session::calc_* run. */
 inline std::string transform_expression(const std::string &search, std::int32_t resolution, std::int32_t method,
@@ -1163,9 +1173,9 @@ inline std::string all_forecasts_expression(const std::string &search) {
         return mesh_calc_expression_all_forecasts(detail::search_or_null(search), b, c, l);
     });
 }
-inline std::string forecast_expression(const std::string &search, std::int64_t t0_min_ms = MESH_NO_TIME,
-                                       std::int64_t t0_max_ms = MESH_NO_TIME,
-                                       std::int64_t available_at_ms = MESH_NO_TIME) {
+inline std::string forecast_expression(const std::string &search, std::int64_t t0_min_ms = MESH_TIME_NONE,
+                                       std::int64_t t0_max_ms = MESH_TIME_NONE,
+                                       std::int64_t available_at_ms = MESH_TIME_NONE) {
     return mesh::detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
         return mesh_calc_expression_forecast(detail::search_or_null(search), t0_min_ms, t0_max_ms, available_at_ms,
                                              b, c, l);
@@ -1268,19 +1278,19 @@ public:
     }
 
     points read_timeseries_by_key(std::int64_t key, std::int64_t start_ms, std::int64_t end_ms) {
-        mesh_points *p = nullptr;
-        detail::check(mesh_read_timeseries_by_key(handle_, key, start_ms, end_ms, &p));
+        mesh_point_list *p = nullptr;
+        detail::check(mesh_timeseries_read_by_key(handle_, key, start_ms, end_ms, &p));
         return points(p);
     }
     points read_timeseries_by_path(const std::string &path, std::int64_t start_ms,
                                    std::int64_t end_ms) {
-        mesh_points *p = nullptr;
-        detail::check(mesh_read_timeseries_by_path(handle_, path.c_str(), start_ms, end_ms, &p));
+        mesh_point_list *p = nullptr;
+        detail::check(mesh_timeseries_read_by_path(handle_, path.c_str(), start_ms, end_ms, &p));
         return points(p);
     }
     points read_timeseries_by_id(const std::string &id, std::int64_t start_ms, std::int64_t end_ms) {
-        mesh_points *p = nullptr;
-        detail::check(mesh_read_timeseries_by_id(handle_, id.c_str(), start_ms, end_ms, &p));
+        mesh_point_list *p = nullptr;
+        detail::check(mesh_timeseries_read_by_id(handle_, id.c_str(), start_ms, end_ms, &p));
         return points(p);
     }
 
@@ -1288,37 +1298,37 @@ public:
     void write_timeseries_by_key(std::int64_t key, std::int64_t start_ms, std::int64_t end_ms,
                                  const std::vector<point> &pts) {
         columns c(pts);
-        detail::check(mesh_write_timeseries_by_key(handle_, key, start_ms, end_ms, c.t.data(),
+        detail::check(mesh_timeseries_write_by_key(handle_, key, start_ms, end_ms, c.t.data(),
                                                    c.f.data(), c.v.data(), pts.size()));
     }
     void write_timeseries_by_path(const std::string &path, std::int64_t start_ms,
                                   std::int64_t end_ms, const std::vector<point> &pts) {
         columns c(pts);
-        detail::check(mesh_write_timeseries_by_path(handle_, path.c_str(), start_ms, end_ms,
+        detail::check(mesh_timeseries_write_by_path(handle_, path.c_str(), start_ms, end_ms,
                                                     c.t.data(), c.f.data(), c.v.data(), pts.size()));
     }
     void write_timeseries_by_id(const std::string &id, std::int64_t start_ms, std::int64_t end_ms,
                                 const std::vector<point> &pts) {
         columns c(pts);
-        detail::check(mesh_write_timeseries_by_id(handle_, id.c_str(), start_ms, end_ms, c.t.data(),
+        detail::check(mesh_timeseries_write_by_id(handle_, id.c_str(), start_ms, end_ms, c.t.data(),
                                                   c.f.data(), c.v.data(), pts.size()));
     }
 
     /** Deletes the points in [start_ms, end_ms), in this session. */
     void delete_timeseries_by_key(std::int64_t key, std::int64_t start_ms, std::int64_t end_ms) {
-        detail::check(mesh_delete_timeseries_by_key(handle_, key, start_ms, end_ms));
+        detail::check(mesh_timeseries_delete_by_key(handle_, key, start_ms, end_ms));
     }
     void delete_timeseries_by_path(const std::string &path, std::int64_t start_ms, std::int64_t end_ms) {
-        detail::check(mesh_delete_timeseries_by_path(handle_, path.c_str(), start_ms, end_ms));
+        detail::check(mesh_timeseries_delete_by_path(handle_, path.c_str(), start_ms, end_ms));
     }
     void delete_timeseries_by_id(const std::string &id, std::int64_t start_ms, std::int64_t end_ms) {
-        detail::check(mesh_delete_timeseries_by_id(handle_, id.c_str(), start_ms, end_ms));
+        detail::check(mesh_timeseries_delete_by_id(handle_, id.c_str(), start_ms, end_ms));
     }
 
     /** The catalog entry of the series with this key; MESH_ERROR_NOT_FOUND if none. */
     timeseries_resource get_timeseries_resource(std::int64_t key) {
         mesh_timeseries_resource *r = nullptr;
-        detail::check(mesh_timeseries_resource_get(handle_, key, &r));
+        detail::check(mesh_timeseries_resource_read(handle_, key, &r));
         return timeseries_resource(r);
     }
     /**
@@ -1344,30 +1354,30 @@ public:
             update.set_time_zone_ ? update.time_zone_.c_str() : nullptr));
     }
     units list_units() {
-        mesh_units *u = nullptr;
-        detail::check(mesh_units_list(handle_, &u));
+        mesh_unit_list *u = nullptr;
+        detail::check(mesh_unit_list_read(handle_, &u));
         return units(u);
     }
 
-    /* --- model: reading. view is a MESH_VIEW_* number; attribute_names ""
+    /* --- model: reading. view is a MESH_MODEL_VIEW_* number; attribute_names ""
      * for all attributes, or names separated by commas. */
 
     /** Every model (root object) with its attributes. */
     object_list list_models() {
         mesh_object_list *l = nullptr;
-        detail::check(mesh_model_list(handle_, &l));
+        detail::check(mesh_model_list_read(handle_, &l));
         return object_list(l);
     }
     /** By id or path; MESH_ERROR_NOT_FOUND when there is none. */
-    object get_object(const std::string &target, std::int32_t view = MESH_VIEW_FULL,
+    object get_object(const std::string &target, std::int32_t view = MESH_MODEL_VIEW_FULL,
                       const std::string &attribute_names = std::string()) {
         mesh_object *o = nullptr;
-        detail::check(mesh_object_get(handle_, target.c_str(), view, names_or_null(attribute_names), &o));
+        detail::check(mesh_object_read(handle_, target.c_str(), view, names_or_null(attribute_names), &o));
         return object::owned(o);
     }
     /** Runs a query of Mesh's search language (e.g. "*[.Type=ChimneyElementType]") from start. */
     object_list search_objects(const std::string &start, const std::string &query,
-                               std::int32_t view = MESH_VIEW_FULL,
+                               std::int32_t view = MESH_MODEL_VIEW_FULL,
                                const std::string &attribute_names = std::string()) {
         mesh_object_list *l = nullptr;
         detail::check(mesh_object_search(handle_, start.c_str(), query.c_str(), view,
@@ -1375,22 +1385,22 @@ public:
         return object_list(l);
     }
     /** Every object of an object definition (id or "Repository/..." path). */
-    object_list search_objects_by_definition(const std::string &definition, std::int32_t view = MESH_VIEW_FULL,
+    object_list search_objects_by_definition(const std::string &definition, std::int32_t view = MESH_MODEL_VIEW_FULL,
                                              const std::string &attribute_names = std::string()) {
         mesh_object_list *l = nullptr;
         detail::check(mesh_object_search_by_definition(handle_, definition.c_str(), view,
                                                        names_or_null(attribute_names), &l));
         return object_list(l);
     }
-    /** By id or path ("Model/.../Plant.DblAtt"); view MESH_VIEW_FULL or MESH_VIEW_NO_DEFINITIONS. */
-    attribute get_attribute(const std::string &target, std::int32_t view = MESH_VIEW_FULL) {
+    /** By id or path ("Model/.../Plant.DblAtt"); view MESH_MODEL_VIEW_FULL or MESH_MODEL_VIEW_NO_DEFINITIONS. */
+    attribute get_attribute(const std::string &target, std::int32_t view = MESH_MODEL_VIEW_FULL) {
         mesh_attribute *a = nullptr;
-        detail::check(mesh_attribute_get(handle_, target.c_str(), view, &a));
+        detail::check(mesh_attribute_read(handle_, target.c_str(), view, &a));
         return attribute::owned(a);
     }
     /** A query ending in ".Name" or ".A,B,C", e.g. "{*}.DblAtt". */
     attribute_list search_attributes(const std::string &start, const std::string &query,
-                                     std::int32_t view = MESH_VIEW_FULL) {
+                                     std::int32_t view = MESH_MODEL_VIEW_FULL) {
         mesh_attribute_list *l = nullptr;
         detail::check(mesh_attribute_search(handle_, start.c_str(), query.c_str(), view, &l));
         return attribute_list(l);
@@ -1398,7 +1408,7 @@ public:
     /** The link relation attributes that point at target. */
     std::vector<model_ref> linked_from(const std::string &target) {
         mesh_id_list *raw = nullptr;
-        detail::check(mesh_object_linked_from(handle_, target.c_str(), &raw));
+        detail::check(mesh_object_read_linked_from(handle_, target.c_str(), &raw));
         std::unique_ptr<mesh_id_list, free_id_list> list(raw);
         std::size_t n = 0;
         detail::check(mesh_id_list_count(list.get(), &n));
@@ -1406,10 +1416,10 @@ public:
         for (std::size_t i = 0; i < n; i++) {
             model_ref r;
             r.id = detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
-                return mesh_id_list_id(list.get(), i, b, c, l);
+                return mesh_id_list_id_at(list.get(), i, b, c, l);
             });
             r.path = detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
-                return mesh_id_list_path(list.get(), i, b, c, l);
+                return mesh_id_list_path_at(list.get(), i, b, c, l);
             });
             out.push_back(std::move(r));
         }
@@ -1419,53 +1429,53 @@ public:
     /* --- model: changes, in this session (others see them after commit). */
 
     void set_int(const std::string &target, std::int64_t value) {
-        detail::check(mesh_attribute_set_int(handle_, target.c_str(), value));
+        detail::check(mesh_attribute_update_int(handle_, target.c_str(), value));
     }
     void set_double(const std::string &target, double value) {
-        detail::check(mesh_attribute_set_double(handle_, target.c_str(), value));
+        detail::check(mesh_attribute_update_double(handle_, target.c_str(), value));
     }
     void set_bool(const std::string &target, bool value) {
-        detail::check(mesh_attribute_set_bool(handle_, target.c_str(), value ? 1 : 0));
+        detail::check(mesh_attribute_update_bool(handle_, target.c_str(), value ? 1 : 0));
     }
     void set_string(const std::string &target, const std::string &value) {
-        detail::check(mesh_attribute_set_string(handle_, target.c_str(), value.c_str()));
+        detail::check(mesh_attribute_update_string(handle_, target.c_str(), value.c_str()));
     }
     void set_utc_time(const std::string &target, std::int64_t value_ms) {
-        detail::check(mesh_attribute_set_utc_time(handle_, target.c_str(), value_ms));
+        detail::check(mesh_attribute_update_utc_time(handle_, target.c_str(), value_ms));
     }
     /** Collections: replace every element (an empty vector empties it). */
     void set_ints(const std::string &target, const std::vector<std::int64_t> &values) {
-        detail::check(mesh_attribute_set_ints(handle_, target.c_str(), values.data(), values.size()));
+        detail::check(mesh_attribute_update_ints(handle_, target.c_str(), values.data(), values.size()));
     }
     void set_doubles(const std::string &target, const std::vector<double> &values) {
-        detail::check(mesh_attribute_set_doubles(handle_, target.c_str(), values.data(), values.size()));
+        detail::check(mesh_attribute_update_doubles(handle_, target.c_str(), values.data(), values.size()));
     }
     void set_bools(const std::string &target, const std::vector<bool> &values) {
         std::vector<std::int32_t> ints;
         for (bool b : values) ints.push_back(b ? 1 : 0);
-        detail::check(mesh_attribute_set_bools(handle_, target.c_str(), ints.data(), ints.size()));
+        detail::check(mesh_attribute_update_bools(handle_, target.c_str(), ints.data(), ints.size()));
     }
     void set_utc_times(const std::string &target, const std::vector<std::int64_t> &values_ms) {
-        detail::check(mesh_attribute_set_utc_times(handle_, target.c_str(), values_ms.data(), values_ms.size()));
+        detail::check(mesh_attribute_update_utc_times(handle_, target.c_str(), values_ms.data(), values_ms.size()));
     }
     void set_strings(const std::string &target, const std::vector<std::string> &values) {
         std::vector<const char *> texts = c_strings(values);
-        detail::check(mesh_attribute_set_strings(handle_, target.c_str(), texts.data(), texts.size()));
+        detail::check(mesh_attribute_update_strings(handle_, target.c_str(), texts.data(), texts.size()));
     }
     /** Connects the series with this key to a time series attribute; 0 disconnects it. */
     void set_timeseries_key(const std::string &target, std::int64_t key) {
-        detail::check(mesh_attribute_set_timeseries_key(handle_, target.c_str(), key));
+        detail::check(mesh_attribute_update_timeseries_key(handle_, target.c_str(), key));
     }
     /** A time series attribute's local expression; "" goes back to the definition's template. */
     void set_expression(const std::string &target, const std::string &expression) {
-        detail::check(mesh_attribute_set_expression(handle_, target.c_str(), expression.c_str()));
+        detail::check(mesh_attribute_update_expression(handle_, target.c_str(), expression.c_str()));
     }
     /** A link relation's targets (object ids), replaced, or added to with append. */
     void set_links(const std::string &target, const std::vector<std::string> &target_ids, bool append = false) {
         std::vector<const char *> ids = c_strings(target_ids);
-        detail::check(mesh_attribute_set_links(handle_, target.c_str(), ids.data(), ids.size(), append ? 1 : 0));
+        detail::check(mesh_attribute_update_links(handle_, target.c_str(), ids.data(), ids.size(), append ? 1 : 0));
     }
-    /** A one-to-one versioned link's versions in [start_ms, end_ms) (MESH_NO_TIME both: all time). */
+    /** A one-to-one versioned link's versions in [start_ms, end_ms) (MESH_TIME_NONE both: all time). */
     void set_link_versions(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
                            const std::vector<link_version> &versions) {
         std::vector<std::int64_t> from;
@@ -1474,7 +1484,7 @@ public:
             from.push_back(v.valid_from_ms);
             ids.push_back(v.target_id.c_str());
         }
-        detail::check(mesh_attribute_set_link_versions(handle_, target.c_str(), start_ms, end_ms, from.data(),
+        detail::check(mesh_attribute_update_link_versions(handle_, target.c_str(), start_ms, end_ms, from.data(),
                                                        ids.data(), versions.size()));
     }
     /** Every entry of a one-to-many versioned link, replaced by these (each its versions). */
@@ -1490,7 +1500,7 @@ public:
                 ids.push_back(v.target_id.c_str());
             }
         }
-        detail::check(mesh_attribute_set_link_version_entries(handle_, target.c_str(), sizes.data(), sizes.size(),
+        detail::check(mesh_attribute_update_link_version_entries(handle_, target.c_str(), sizes.data(), sizes.size(),
                                                               from.data(), ids.data(), ids.size()));
     }
     /**
@@ -1521,21 +1531,21 @@ public:
         detail::check(mesh_object_delete(handle_, target.c_str(), recursive ? 1 : 0));
     }
 
-    /** Of an XY set attribute: the sets valid in [start_ms, end_ms), or (both MESH_NO_TIME) its one set. */
-    xy_sets get_xy_sets(const std::string &target, std::int64_t start_ms = MESH_NO_TIME,
-                        std::int64_t end_ms = MESH_NO_TIME, bool versions_only = false) {
-        mesh_xy_sets *s = nullptr;
-        detail::check(mesh_xy_sets_get(handle_, target.c_str(), start_ms, end_ms, versions_only ? 1 : 0, &s));
+    /** Of an XY set attribute: the sets valid in [start_ms, end_ms), or (both MESH_TIME_NONE) its one set. */
+    xy_sets get_xy_sets(const std::string &target, std::int64_t start_ms = MESH_TIME_NONE,
+                        std::int64_t end_ms = MESH_TIME_NONE, bool versions_only = false) {
+        mesh_xy_set_list *s = nullptr;
+        detail::check(mesh_xy_set_list_read(handle_, target.c_str(), start_ms, end_ms, versions_only ? 1 : 0, &s));
         return xy_sets(s);
     }
     void update_xy_sets(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
                         const xy_sets &sets) {
-        detail::check(mesh_xy_sets_update(handle_, target.c_str(), start_ms, end_ms, sets.get()));
+        detail::check(mesh_xy_set_list_update(handle_, target.c_str(), start_ms, end_ms, sets.get()));
     }
     rating_curve get_rating_curve(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
                                   bool versions_only = false) {
         mesh_rating_curve *c = nullptr;
-        detail::check(mesh_rating_curve_get(handle_, target.c_str(), start_ms, end_ms, versions_only ? 1 : 0, &c));
+        detail::check(mesh_rating_curve_read(handle_, target.c_str(), start_ms, end_ms, versions_only ? 1 : 0, &c));
         return rating_curve(c);
     }
     /** Replaces the versions in [start_ms, end_ms) with those of curve. */
@@ -1552,21 +1562,21 @@ public:
     calc_result run_calculation(const std::string &target, const std::string &expression, std::int64_t start_ms,
                                 std::int64_t end_ms) {
         mesh_calc_result *r = nullptr;
-        detail::check(mesh_calculation_run(handle_, target.c_str(), expression.c_str(), start_ms, end_ms, &r));
+        detail::check(mesh_calc_run(handle_, target.c_str(), expression.c_str(), start_ms, end_ms, &r));
         return calc_result(r);
     }
     calc_result run_calculation_by_key(std::int64_t key, const std::string &expression, std::int64_t start_ms,
                                        std::int64_t end_ms) {
         mesh_calc_result *r = nullptr;
-        detail::check(mesh_calculation_run_by_key(handle_, key, expression.c_str(), start_ms, end_ms, &r));
+        detail::check(mesh_calc_run_by_key(handle_, key, expression.c_str(), start_ms, end_ms, &r));
         return calc_result(r);
     }
-    /** A series at another resolution: MESH_RESOLUTION_*, MESH_METHOD_* (not IMPLICIT), MESH_ZONE_*. */
+    /** A series at another resolution: MESH_RESOLUTION_*, MESH_TRANSFORM_METHOD_* (not IMPLICIT), MESH_TRANSFORM_ZONE_*. */
     points calc_transform(const std::string &target, const std::string &search, std::int64_t start_ms,
                           std::int64_t end_ms, std::int32_t resolution, std::int32_t method,
-                          std::int32_t zone = MESH_ZONE_DEFAULT) {
-        mesh_points *p = nullptr;
-        detail::check(mesh_calc_transform(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms,
+                          std::int32_t zone = MESH_TRANSFORM_ZONE_DEFAULT) {
+        mesh_point_list *p = nullptr;
+        detail::check(mesh_calc_run_transform(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms,
                                           end_ms, resolution, method, zone, &p));
         return points(p);
     }
@@ -1575,70 +1585,70 @@ public:
                     std::int64_t end_ms) {
         double out = 0;
         detail::check(
-            mesh_calc_sum(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms, end_ms, &out));
+            mesh_calc_run_sum(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms, end_ms, &out));
         return out;
     }
     /** The point-wise sum of every series search finds. */
     points calc_sum_list(const std::string &target, const std::string &search, std::int64_t start_ms,
                          std::int64_t end_ms) {
-        mesh_points *p = nullptr;
-        detail::check(mesh_calc_sum_list(handle_, target.c_str(), search.c_str(), start_ms, end_ms, &p));
+        mesh_point_list *p = nullptr;
+        detail::check(mesh_calc_run_sum_list(handle_, target.c_str(), search.c_str(), start_ms, end_ms, &p));
         return points(p);
     }
     calc_result calc_all_forecasts(const std::string &target, const std::string &search, std::int64_t start_ms,
                                    std::int64_t end_ms) {
         mesh_calc_result *r = nullptr;
-        detail::check(mesh_calc_all_forecasts(handle_, target.c_str(), calc::detail::search_or_null(search),
+        detail::check(mesh_calc_run_all_forecasts(handle_, target.c_str(), calc::detail::search_or_null(search),
                                               start_ms, end_ms, &r));
         return calc_result(r);
     }
     /** One forecast: for the interval's start, or the one whose t0 is in (t0_min_ms, t0_max_ms]. */
     points calc_forecast(const std::string &target, const std::string &search, std::int64_t start_ms,
-                         std::int64_t end_ms, std::int64_t t0_min_ms = MESH_NO_TIME,
-                         std::int64_t t0_max_ms = MESH_NO_TIME, std::int64_t available_at_ms = MESH_NO_TIME) {
-        mesh_points *p = nullptr;
-        detail::check(mesh_calc_forecast(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms,
+                         std::int64_t end_ms, std::int64_t t0_min_ms = MESH_TIME_NONE,
+                         std::int64_t t0_max_ms = MESH_TIME_NONE, std::int64_t available_at_ms = MESH_TIME_NONE) {
+        mesh_point_list *p = nullptr;
+        detail::check(mesh_calc_run_forecast(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms,
                                          end_ms, t0_min_ms, t0_max_ms, available_at_ms, &p));
         return points(p);
     }
     calc_result calc_historical_versions(const std::string &target, const std::string &search,
                                          std::int64_t start_ms, std::int64_t end_ms, std::int32_t max_versions) {
         mesh_calc_result *r = nullptr;
-        detail::check(mesh_calc_historical_versions(handle_, target.c_str(), calc::detail::search_or_null(search),
+        detail::check(mesh_calc_run_historical_versions(handle_, target.c_str(), calc::detail::search_or_null(search),
                                                     start_ms, end_ms, max_versions, &r));
         return calc_result(r);
     }
     /** The series as it was at available_at_ms. */
     points calc_as_of_time(const std::string &target, const std::string &search, std::int64_t start_ms,
                            std::int64_t end_ms, std::int64_t available_at_ms) {
-        mesh_points *p = nullptr;
-        detail::check(mesh_calc_as_of_time(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms,
+        mesh_point_list *p = nullptr;
+        detail::check(mesh_calc_run_as_of_time(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms,
                                            end_ms, available_at_ms, &p));
         return points(p);
     }
 
-    /** Transformed by the server (MESH_METHOD_IMPLICIT allowed; MESH_ZONE_DEFAULT is UTC here). */
+    /** Transformed by the server (MESH_TRANSFORM_METHOD_IMPLICIT allowed; MESH_TRANSFORM_ZONE_DEFAULT is UTC here). */
     points read_transformed_timeseries_by_key(std::int64_t key, std::int64_t start_ms, std::int64_t end_ms,
                                               std::int32_t resolution, std::int32_t method,
-                                              std::int32_t zone = MESH_ZONE_DEFAULT) {
-        mesh_points *p = nullptr;
+                                              std::int32_t zone = MESH_TRANSFORM_ZONE_DEFAULT) {
+        mesh_point_list *p = nullptr;
         detail::check(
-            mesh_read_transformed_timeseries_by_key(handle_, key, start_ms, end_ms, resolution, method, zone, &p));
+            mesh_timeseries_read_transformed_by_key(handle_, key, start_ms, end_ms, resolution, method, zone, &p));
         return points(p);
     }
     points read_transformed_timeseries_by_path(const std::string &path, std::int64_t start_ms, std::int64_t end_ms,
                                                std::int32_t resolution, std::int32_t method,
-                                               std::int32_t zone = MESH_ZONE_DEFAULT) {
-        mesh_points *p = nullptr;
-        detail::check(mesh_read_transformed_timeseries_by_path(handle_, path.c_str(), start_ms, end_ms, resolution,
+                                               std::int32_t zone = MESH_TRANSFORM_ZONE_DEFAULT) {
+        mesh_point_list *p = nullptr;
+        detail::check(mesh_timeseries_read_transformed_by_path(handle_, path.c_str(), start_ms, end_ms, resolution,
                                                                method, zone, &p));
         return points(p);
     }
     points read_transformed_timeseries_by_id(const std::string &id, std::int64_t start_ms, std::int64_t end_ms,
                                              std::int32_t resolution, std::int32_t method,
-                                             std::int32_t zone = MESH_ZONE_DEFAULT) {
-        mesh_points *p = nullptr;
-        detail::check(mesh_read_transformed_timeseries_by_id(handle_, id.c_str(), start_ms, end_ms, resolution,
+                                             std::int32_t zone = MESH_TRANSFORM_ZONE_DEFAULT) {
+        mesh_point_list *p = nullptr;
+        detail::check(mesh_timeseries_read_transformed_by_id(handle_, id.c_str(), start_ms, end_ms, resolution,
                                                              method, zone, &p));
         return points(p);
     }
@@ -1704,12 +1714,12 @@ public:
     /** "host:port", "http://host:port" or "https://host:port"; checks the server's version. */
     static connection connect(const std::string &address) {
         mesh_connection *c = nullptr;
-        detail::check(mesh_connect(address.c_str(), nullptr, &c));
+        detail::check(mesh_connection_open(address.c_str(), nullptr, &c));
         return connection(c, nullptr);
     }
     static connection connect(const std::string &address, const options &o) {
         mesh_connection *c = nullptr;
-        detail::check(mesh_connect(address.c_str(), o.get(), &c));
+        detail::check(mesh_connection_open(address.c_str(), o.get(), &c));
         return connection(c, o.tokens_);
     }
 
@@ -1752,7 +1762,7 @@ public:
     }
     identity user_identity() {
         mesh_identity *raw = nullptr;
-        detail::check(mesh_connection_user_identity(handle_, &raw));
+        detail::check(mesh_identity_read(handle_, &raw));
         std::unique_ptr<mesh_identity, free_identity> id(raw);
         identity out;
         out.display_name = detail::read_text([&](char *b, std::size_t c, std::size_t *l) {

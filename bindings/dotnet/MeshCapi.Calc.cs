@@ -36,20 +36,20 @@ namespace MeshCapi
                     switch (Kind)
                     {
                         case MeshCalcResult.Series:
-                            PointsHandle points;
+                            PointListHandle points;
                             int resolution;
-                            Native.Check(Native.mesh_calc_result_series(handle, index, out points));
-                            Native.Check(Native.mesh_calc_result_resolution(handle, index, out resolution));
+                            Native.Check(Native.mesh_calc_result_series_at(handle, index, out points));
+                            Native.Check(Native.mesh_calc_result_resolution_at(handle, index, out resolution));
                             series.Add(Session.Take(points));
                             resolutions.Add((MeshResolution)resolution);
                             break;
                         case MeshCalcResult.Numbers:
-                            Native.Check(Native.mesh_calc_result_number(handle, index, out numbers[i]));
+                            Native.Check(Native.mesh_calc_result_number_at(handle, index, out numbers[i]));
                             break;
                         case MeshCalcResult.Strings:
                             strings.Add(Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
                             {
-                                return Native.mesh_calc_result_string(handle, index, b, c, out l);
+                                return Native.mesh_calc_result_string_at(handle, index, b, c, out l);
                             }));
                             break;
                     }
@@ -81,7 +81,7 @@ namespace MeshCapi
         {
             return Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
             {
-                return Native.mesh_calc_quote(Text.In(text), b, c, out l);
+                return Native.mesh_calc_expression_quote(Text.In(text), b, c, out l);
             });
         }
 
@@ -90,7 +90,7 @@ namespace MeshCapi
         {
             return Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
             {
-                return Native.mesh_calc_time_literal(ms, b, c, out l);
+                return Native.mesh_calc_expression_time_literal(ms, b, c, out l);
             });
         }
 
@@ -127,9 +127,9 @@ namespace MeshCapi
             });
         }
 
-        /// <summary>Times as for Session.CalcForecast (MeshConstants.NoTime for none).</summary>
-        public static string Forecast(string search, long t0MinMs = MeshConstants.NoTime,
-            long t0MaxMs = MeshConstants.NoTime, long availableAtMs = MeshConstants.NoTime)
+        /// <summary>Times as for Session.CalcForecast (MeshConstants.TimeNone for none).</summary>
+        public static string Forecast(string search, long t0MinMs = MeshConstants.TimeNone,
+            long t0MaxMs = MeshConstants.TimeNone, long availableAtMs = MeshConstants.TimeNone)
         {
             return Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
             {
@@ -165,7 +165,7 @@ namespace MeshCapi
         public CalcResult RunCalculation(string target, string expression, long startMs, long endMs)
         {
             CalcResultHandle result;
-            Native.Check(Native.mesh_calculation_run(handle, Text.In(target), Text.In(expression), startMs, endMs, out result));
+            Native.Check(Native.mesh_calc_run(handle, Text.In(target), Text.In(expression), startMs, endMs, out result));
             return new CalcResult(result);
         }
 
@@ -173,7 +173,7 @@ namespace MeshCapi
         public CalcResult RunCalculation(long key, string expression, long startMs, long endMs)
         {
             CalcResultHandle result;
-            Native.Check(Native.mesh_calculation_run_by_key(handle, key, Text.In(expression), startMs, endMs, out result));
+            Native.Check(Native.mesh_calc_run_by_key(handle, key, Text.In(expression), startMs, endMs, out result));
             return new CalcResult(result);
         }
 
@@ -185,8 +185,8 @@ namespace MeshCapi
         public TimeseriesPoints CalcTransform(string target, string search, long startMs, long endMs,
             MeshResolution resolution, MeshTransformMethod method, MeshTransformZone zone = MeshTransformZone.Default)
         {
-            PointsHandle points;
-            Native.Check(Native.mesh_calc_transform(handle, Text.In(target), Text.In(search), startMs, endMs,
+            PointListHandle points;
+            Native.Check(Native.mesh_calc_run_transform(handle, Text.In(target), Text.In(search), startMs, endMs,
                 (int)resolution, (int)method, (int)zone, out points));
             return Take(points);
         }
@@ -195,35 +195,35 @@ namespace MeshCapi
         public double CalcSum(string target, string search, long startMs, long endMs)
         {
             double sum;
-            Native.Check(Native.mesh_calc_sum(handle, Text.In(target), Text.In(search), startMs, endMs, out sum));
+            Native.Check(Native.mesh_calc_run_sum(handle, Text.In(target), Text.In(search), startMs, endMs, out sum));
             return sum;
         }
 
         /// <summary>The point-by-point sum of the series `search` finds.</summary>
         public TimeseriesPoints CalcSumList(string target, string search, long startMs, long endMs)
         {
-            PointsHandle points;
-            Native.Check(Native.mesh_calc_sum_list(handle, Text.In(target), Text.In(search), startMs, endMs, out points));
+            PointListHandle points;
+            Native.Check(Native.mesh_calc_run_sum_list(handle, Text.In(target), Text.In(search), startMs, endMs, out points));
             return Take(points);
         }
 
         public CalcResult CalcAllForecasts(string target, string search, long startMs, long endMs)
         {
             CalcResultHandle result;
-            Native.Check(Native.mesh_calc_all_forecasts(handle, Text.In(target), Text.In(search), startMs, endMs, out result));
+            Native.Check(Native.mesh_calc_run_all_forecasts(handle, Text.In(target), Text.In(search), startMs, endMs, out result));
             return new CalcResult(result);
         }
 
         /// <summary>
-        /// One forecast: the latest (t0 bounds both NoTime) or the one whose
+        /// One forecast: the latest (t0 bounds both TimeNone) or the one whose
         /// t0 is in (t0MinMs, t0MaxMs]; availableAtMs: as known then.
         /// </summary>
         public TimeseriesPoints CalcForecast(string target, string search, long startMs, long endMs,
-            long t0MinMs = MeshConstants.NoTime, long t0MaxMs = MeshConstants.NoTime,
-            long availableAtMs = MeshConstants.NoTime)
+            long t0MinMs = MeshConstants.TimeNone, long t0MaxMs = MeshConstants.TimeNone,
+            long availableAtMs = MeshConstants.TimeNone)
         {
-            PointsHandle points;
-            Native.Check(Native.mesh_calc_forecast(handle, Text.In(target), Text.In(search), startMs, endMs,
+            PointListHandle points;
+            Native.Check(Native.mesh_calc_run_forecast(handle, Text.In(target), Text.In(search), startMs, endMs,
                 t0MinMs, t0MaxMs, availableAtMs, out points));
             return Take(points);
         }
@@ -231,7 +231,7 @@ namespace MeshCapi
         public CalcResult CalcHistoricalVersions(string target, string search, long startMs, long endMs, int maxVersions)
         {
             CalcResultHandle result;
-            Native.Check(Native.mesh_calc_historical_versions(handle, Text.In(target), Text.In(search), startMs, endMs,
+            Native.Check(Native.mesh_calc_run_historical_versions(handle, Text.In(target), Text.In(search), startMs, endMs,
                 maxVersions, out result));
             return new CalcResult(result);
         }
@@ -239,8 +239,8 @@ namespace MeshCapi
         /// <summary>The series as it was at availableAtMs.</summary>
         public TimeseriesPoints CalcAsOfTime(string target, string search, long startMs, long endMs, long availableAtMs)
         {
-            PointsHandle points;
-            Native.Check(Native.mesh_calc_as_of_time(handle, Text.In(target), Text.In(search), startMs, endMs,
+            PointListHandle points;
+            Native.Check(Native.mesh_calc_run_as_of_time(handle, Text.In(target), Text.In(search), startMs, endMs,
                 availableAtMs, out points));
             return Take(points);
         }
@@ -251,8 +251,8 @@ namespace MeshCapi
         public TimeseriesPoints ReadTransformedTimeseries(long key, long startMs, long endMs, MeshResolution resolution,
             MeshTransformMethod method = MeshTransformMethod.Implicit, MeshTransformZone zone = MeshTransformZone.Default)
         {
-            PointsHandle points;
-            Native.Check(Native.mesh_read_transformed_timeseries_by_key(handle, key, startMs, endMs,
+            PointListHandle points;
+            Native.Check(Native.mesh_timeseries_read_transformed_by_key(handle, key, startMs, endMs,
                 (int)resolution, (int)method, (int)zone, out points));
             return Take(points);
         }
@@ -260,8 +260,8 @@ namespace MeshCapi
         public TimeseriesPoints ReadTransformedTimeseries(string path, long startMs, long endMs, MeshResolution resolution,
             MeshTransformMethod method = MeshTransformMethod.Implicit, MeshTransformZone zone = MeshTransformZone.Default)
         {
-            PointsHandle points;
-            Native.Check(Native.mesh_read_transformed_timeseries_by_path(handle, Text.In(path), startMs, endMs,
+            PointListHandle points;
+            Native.Check(Native.mesh_timeseries_read_transformed_by_path(handle, Text.In(path), startMs, endMs,
                 (int)resolution, (int)method, (int)zone, out points));
             return Take(points);
         }
@@ -269,8 +269,8 @@ namespace MeshCapi
         public TimeseriesPoints ReadTransformedTimeseries(Guid id, long startMs, long endMs, MeshResolution resolution,
             MeshTransformMethod method = MeshTransformMethod.Implicit, MeshTransformZone zone = MeshTransformZone.Default)
         {
-            PointsHandle points;
-            Native.Check(Native.mesh_read_transformed_timeseries_by_id(handle, Text.In(id.ToString()), startMs, endMs,
+            PointListHandle points;
+            Native.Check(Native.mesh_timeseries_read_transformed_by_id(handle, Text.In(id.ToString()), startMs, endMs,
                 (int)resolution, (int)method, (int)zone, out points));
             return Take(points);
         }

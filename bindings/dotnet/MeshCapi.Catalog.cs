@@ -24,7 +24,7 @@ namespace MeshCapi
                 Native.Check(Native.mesh_timeseries_resource_key(handle, out key));
                 Native.Check(Native.mesh_timeseries_resource_curve_type(handle, out curve));
                 Native.Check(Native.mesh_timeseries_resource_resolution(handle, out resolution));
-                Native.Check(Native.mesh_timeseries_resource_temporary(handle, out temporary));
+                Native.Check(Native.mesh_timeseries_resource_is_temporary(handle, out temporary));
                 Key = key;
                 Curve = (MeshCurve)curve;
                 Resolution = (MeshResolution)resolution;
@@ -89,7 +89,7 @@ namespace MeshCapi
         public TimeseriesResource GetTimeseriesResource(long key)
         {
             TimeseriesResourceHandle resource;
-            Native.Check(Native.mesh_timeseries_resource_get(handle, key, out resource));
+            Native.Check(Native.mesh_timeseries_resource_read(handle, key, out resource));
             return new TimeseriesResource(resource);
         }
 
@@ -115,7 +115,7 @@ namespace MeshCapi
         public void UpdateTimeseriesResource(long key, MeshCurve? curve = null, Guid? unitId = null, string timeZone = null)
         {
             Native.Check(Native.mesh_timeseries_resource_update(handle, key,
-                (int)(curve ?? MeshCurve.Unchanged),
+                curve.HasValue ? (int)curve.Value : MeshConstants.TimeseriesResourceCurveTypeUnchanged,
                 unitId.HasValue ? Text.In(unitId.Value.ToString()) : null,
                 Text.In(timeZone)));
         }
@@ -123,12 +123,12 @@ namespace MeshCapi
         /// <summary>The units of measurement the server knows.</summary>
         public IList<MeshUnit> ListUnits()
         {
-            UnitsHandle units;
-            Native.Check(Native.mesh_units_list(handle, out units));
+            UnitListHandle units;
+            Native.Check(Native.mesh_unit_list_read(handle, out units));
             using (units)
             {
                 UIntPtr count;
-                Native.Check(Native.mesh_units_count(units, out count));
+                Native.Check(Native.mesh_unit_list_count(units, out count));
                 var list = new List<MeshUnit>();
                 for (ulong i = 0; i < count.ToUInt64(); i++)
                     list.Add(ReadUnit(units, (UIntPtr)i));
@@ -139,25 +139,25 @@ namespace MeshCapi
         /// <summary>The unit named exactly this (case matters); ErrorNotFound if none.</summary>
         public MeshUnit FindUnit(string name)
         {
-            UnitsHandle units;
-            Native.Check(Native.mesh_units_list(handle, out units));
+            UnitListHandle units;
+            Native.Check(Native.mesh_unit_list_read(handle, out units));
             using (units)
             {
                 UIntPtr index;
-                Native.Check(Native.mesh_units_find(units, Text.In(name), out index));
+                Native.Check(Native.mesh_unit_list_find(units, Text.In(name), out index));
                 return ReadUnit(units, index);
             }
         }
 
-        static MeshUnit ReadUnit(UnitsHandle units, UIntPtr index)
+        static MeshUnit ReadUnit(UnitListHandle units, UIntPtr index)
         {
             var id = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
             {
-                return Native.mesh_units_id(units, index, b, c, out l);
+                return Native.mesh_unit_list_id_at(units, index, b, c, out l);
             });
             var name = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
             {
-                return Native.mesh_units_name(units, index, b, c, out l);
+                return Native.mesh_unit_list_name_at(units, index, b, c, out l);
             });
             return new MeshUnit(new Guid(id), name);
         }

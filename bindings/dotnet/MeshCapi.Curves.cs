@@ -25,7 +25,7 @@ namespace MeshCapi
         public double[] Y { get; private set; }
     }
 
-    /// <summary>One XY set: when it starts (MeshConstants.NoTime: unversioned) and its curves.</summary>
+    /// <summary>One XY set: when it starts (MeshConstants.TimeNone: unversioned) and its curves.</summary>
     public sealed class XySet
     {
         public XySet(long validFromMs, IList<XyCurve> curves)
@@ -71,37 +71,37 @@ namespace MeshCapi
 
         /// <summary>
         /// The XY sets of `target` valid in [startMs, endMs) (both
-        /// MeshConstants.NoTime for an unversioned attribute); versionsOnly:
+        /// MeshConstants.TimeNone for an unversioned attribute); versionsOnly:
         /// only when each starts, without curves.
         /// </summary>
         public IList<XySet> GetXySets(string target, long startMs, long endMs, bool versionsOnly = false)
         {
-            XySetsHandle sets;
-            Native.Check(Native.mesh_xy_sets_get(handle, Text.In(target), startMs, endMs, versionsOnly ? 1 : 0, out sets));
+            XySetListHandle sets;
+            Native.Check(Native.mesh_xy_set_list_read(handle, Text.In(target), startMs, endMs, versionsOnly ? 1 : 0, out sets));
             using (sets)
             {
                 UIntPtr count;
-                Native.Check(Native.mesh_xy_sets_count(sets, out count));
+                Native.Check(Native.mesh_xy_set_list_count(sets, out count));
                 var result = new List<XySet>();
                 for (ulong s = 0; s < count.ToUInt64(); s++)
                 {
                     var set = (UIntPtr)s;
                     long from;
                     UIntPtr curveCount;
-                    Native.Check(Native.mesh_xy_sets_valid_from(sets, set, out from));
-                    Native.Check(Native.mesh_xy_sets_curve_count(sets, set, out curveCount));
+                    Native.Check(Native.mesh_xy_set_list_valid_from_at(sets, set, out from));
+                    Native.Check(Native.mesh_xy_set_list_curve_count_at(sets, set, out curveCount));
                     var curves = new List<XyCurve>();
                     for (ulong c = 0; c < curveCount.ToUInt64(); c++)
                     {
                         var curve = (UIntPtr)c;
                         double reference;
                         UIntPtr points;
-                        Native.Check(Native.mesh_xy_sets_curve_reference_value(sets, set, curve, out reference));
-                        Native.Check(Native.mesh_xy_sets_curve_point_count(sets, set, curve, out points));
+                        Native.Check(Native.mesh_xy_set_list_curve_reference_value_at(sets, set, curve, out reference));
+                        Native.Check(Native.mesh_xy_set_list_curve_point_count_at(sets, set, curve, out points));
                         int n = checked((int)points.ToUInt64());
                         var x = new double[n];
                         var y = new double[n];
-                        if (n > 0) Native.Check(Native.mesh_xy_sets_curve_points(sets, set, curve, x, y, points));
+                        if (n > 0) Native.Check(Native.mesh_xy_set_list_curve_points_at(sets, set, curve, x, y, points));
                         curves.Add(new XyCurve(reference, x, y));
                     }
                     result.Add(new XySet(from, curves));
@@ -112,23 +112,23 @@ namespace MeshCapi
 
         /// <summary>
         /// Replaces the XY sets of `target` in [startMs, endMs) with these;
-        /// both NoTime (and one set valid from NoTime) for an unversioned one.
+        /// both TimeNone (and one set valid from TimeNone) for an unversioned one.
         /// </summary>
         public void UpdateXySets(string target, long startMs, long endMs, IList<XySet> sets)
         {
             if (sets == null) throw new ArgumentNullException("sets");
-            XySetsHandle built;
-            Native.Check(Native.mesh_xy_sets_new(out built));
+            XySetListHandle built;
+            Native.Check(Native.mesh_xy_set_list_new(out built));
             using (built)
             {
                 foreach (var set in sets)
                 {
-                    Native.Check(Native.mesh_xy_sets_add_set(built, set.ValidFromMs));
+                    Native.Check(Native.mesh_xy_set_list_add_set(built, set.ValidFromMs));
                     foreach (var curve in set.Curves)
-                        Native.Check(Native.mesh_xy_sets_add_curve(built, curve.ReferenceValue, curve.X, curve.Y,
+                        Native.Check(Native.mesh_xy_set_list_add_curve(built, curve.ReferenceValue, curve.X, curve.Y,
                             Count(curve.X)));
                 }
-                Native.Check(Native.mesh_xy_sets_update(handle, Text.In(target), startMs, endMs, built));
+                Native.Check(Native.mesh_xy_set_list_update(handle, Text.In(target), startMs, endMs, built));
             }
         }
 
@@ -136,7 +136,7 @@ namespace MeshCapi
         public IList<RatingCurveVersion> GetRatingCurve(string target, long startMs, long endMs, bool versionsOnly = false)
         {
             RatingCurveHandle curve;
-            Native.Check(Native.mesh_rating_curve_get(handle, Text.In(target), startMs, endMs, versionsOnly ? 1 : 0, out curve));
+            Native.Check(Native.mesh_rating_curve_read(handle, Text.In(target), startMs, endMs, versionsOnly ? 1 : 0, out curve));
             using (curve)
             {
                 UIntPtr count;
@@ -148,15 +148,15 @@ namespace MeshCapi
                     long from;
                     double xFrom;
                     UIntPtr segments;
-                    Native.Check(Native.mesh_rating_curve_valid_from(curve, version, out from));
-                    Native.Check(Native.mesh_rating_curve_x_range_from(curve, version, out xFrom));
-                    Native.Check(Native.mesh_rating_curve_segment_count(curve, version, out segments));
+                    Native.Check(Native.mesh_rating_curve_valid_from_at(curve, version, out from));
+                    Native.Check(Native.mesh_rating_curve_x_range_from_at(curve, version, out xFrom));
+                    Native.Check(Native.mesh_rating_curve_segment_count_at(curve, version, out segments));
                     int n = checked((int)segments.ToUInt64());
                     var until = new double[n];
                     var a = new double[n];
                     var b = new double[n];
                     var c = new double[n];
-                    if (n > 0) Native.Check(Native.mesh_rating_curve_segments(curve, version, until, a, b, c, segments));
+                    if (n > 0) Native.Check(Native.mesh_rating_curve_segments_at(curve, version, until, a, b, c, segments));
                     versions.Add(new RatingCurveVersion(from, xFrom, until, a, b, c));
                 }
                 return new ReadOnlyCollection<RatingCurveVersion>(versions);

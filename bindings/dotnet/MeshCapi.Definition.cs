@@ -100,7 +100,7 @@ namespace MeshCapi
                         var index = (UIntPtr)i;
                         tags.Add(MeshCapi.Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
                         {
-                            return Native.mesh_attribute_definition_tag(handle, index, b, c, out l);
+                            return Native.mesh_attribute_definition_tag_at(handle, index, b, c, out l);
                         }));
                     }
                     return (IList<string>)new ReadOnlyCollection<string>(tags);

@@ -178,7 +178,7 @@ namespace MeshCapi
             return owner.Use(() =>
             {
                 long v;
-                Native.Check(Native.mesh_attribute_value_int(handle, Index(index), out v));
+                Native.Check(Native.mesh_attribute_value_int_at(handle, Index(index), out v));
                 return v;
             });
         }
@@ -188,7 +188,7 @@ namespace MeshCapi
             return owner.Use(() =>
             {
                 double v;
-                Native.Check(Native.mesh_attribute_value_double(handle, Index(index), out v));
+                Native.Check(Native.mesh_attribute_value_double_at(handle, Index(index), out v));
                 return v;
             });
         }
@@ -198,7 +198,7 @@ namespace MeshCapi
             return owner.Use(() =>
             {
                 int v;
-                Native.Check(Native.mesh_attribute_value_bool(handle, Index(index), out v));
+                Native.Check(Native.mesh_attribute_value_bool_at(handle, Index(index), out v));
                 return v != 0;
             });
         }
@@ -209,7 +209,7 @@ namespace MeshCapi
             return owner.Use(() =>
             {
                 long v;
-                Native.Check(Native.mesh_attribute_value_utc_time(handle, Index(index), out v));
+                Native.Check(Native.mesh_attribute_value_utc_time_at(handle, Index(index), out v));
                 return v;
             });
         }
@@ -223,7 +223,7 @@ namespace MeshCapi
         {
             return owner.Text(delegate(byte[] b, UIntPtr c, out UIntPtr l)
             {
-                return Native.mesh_attribute_value_string(handle, Index(index), b, c, out l);
+                return Native.mesh_attribute_value_string_at(handle, Index(index), b, c, out l);
             });
         }
 
@@ -232,7 +232,7 @@ namespace MeshCapi
         {
             return owner.Text(delegate(byte[] b, UIntPtr c, out UIntPtr l)
             {
-                return Native.mesh_attribute_value_target_id(handle, Index(index), b, c, out l);
+                return Native.mesh_attribute_value_target_id_at(handle, Index(index), b, c, out l);
             });
         }
 
@@ -325,16 +325,16 @@ namespace MeshCapi
             return owner.Use(() =>
             {
                 UIntPtr count;
-                Native.Check(Native.mesh_attribute_version_count(handle, Index(index), out count));
+                Native.Check(Native.mesh_attribute_version_count_at(handle, Index(index), out count));
                 var versions = new List<LinkVersion>();
                 for (ulong v = 0; v < count.ToUInt64(); v++)
                 {
                     var version = (UIntPtr)v;
                     long from;
-                    Native.Check(Native.mesh_attribute_version_valid_from(handle, Index(index), version, out from));
+                    Native.Check(Native.mesh_attribute_version_valid_from_at(handle, Index(index), version, out from));
                     var target = MeshCapi.Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
                     {
-                        return Native.mesh_attribute_version_target_id(handle, Index(index), version, b, c, out l);
+                        return Native.mesh_attribute_version_target_id_at(handle, Index(index), version, b, c, out l);
                     });
                     versions.Add(new LinkVersion(from, target));
                 }
@@ -450,7 +450,7 @@ namespace MeshCapi
                     for (ulong i = 0; i < count.ToUInt64(); i++)
                     {
                         IntPtr attribute;
-                        Native.Check(Native.mesh_object_attribute(handle, (UIntPtr)i, out attribute));
+                        Native.Check(Native.mesh_object_attribute_at(handle, (UIntPtr)i, out attribute));
                         list.Add(new MeshAttribute(attribute, owner));
                     }
                     return (IList<MeshAttribute>)new ReadOnlyCollection<MeshAttribute>(list);
@@ -539,7 +539,7 @@ namespace MeshCapi
     public sealed class MeshObjectList : MeshItemList<ObjectListHandle, MeshObject>
     {
         internal MeshObjectList(ObjectListHandle handle)
-            : base(handle, Native.mesh_object_list_count, Native.mesh_object_list_get,
+            : base(handle, Native.mesh_object_list_count, Native.mesh_object_list_at,
                    (item, owner) => new MeshObject(item, owner))
         {
         }
@@ -549,13 +549,13 @@ namespace MeshCapi
     public sealed class MeshAttributeList : MeshItemList<AttributeListHandle, MeshAttribute>
     {
         internal MeshAttributeList(AttributeListHandle handle)
-            : base(handle, Native.mesh_attribute_list_count, Native.mesh_attribute_list_get,
+            : base(handle, Native.mesh_attribute_list_count, Native.mesh_attribute_list_at,
                    (item, owner) => new MeshAttribute(item, owner))
         {
         }
     }
 
-    /// <summary>A model thing by id and path (as mesh_object_linked_from lists them).</summary>
+    /// <summary>A model thing by id and path (as mesh_object_read_linked_from lists them).</summary>
     public sealed class ModelReference
     {
         internal ModelReference(string id, string path)
@@ -576,7 +576,7 @@ namespace MeshCapi
         public MeshObjectList ListModels()
         {
             ObjectListHandle list;
-            Native.Check(Native.mesh_model_list(handle, out list));
+            Native.Check(Native.mesh_model_list_read(handle, out list));
             return new MeshObjectList(list);
         }
 
@@ -587,7 +587,7 @@ namespace MeshCapi
         public MeshObject GetObject(string target, MeshView view = MeshView.Full, string attributeNames = null)
         {
             ObjectHandle obj;
-            Native.Check(Native.mesh_object_get(handle, Text.In(target), (int)view, Text.In(attributeNames), out obj));
+            Native.Check(Native.mesh_object_read(handle, Text.In(target), (int)view, Text.In(attributeNames), out obj));
             return new MeshObject(obj);
         }
 
@@ -613,7 +613,7 @@ namespace MeshCapi
         public MeshAttribute GetAttribute(string target, MeshView view = MeshView.Full)
         {
             AttributeHandle attribute;
-            Native.Check(Native.mesh_attribute_get(handle, Text.In(target), (int)view, out attribute));
+            Native.Check(Native.mesh_attribute_read(handle, Text.In(target), (int)view, out attribute));
             return new MeshAttribute(attribute);
         }
 
@@ -629,7 +629,7 @@ namespace MeshCapi
         public IList<ModelReference> LinkedFrom(string target)
         {
             IdListHandle ids;
-            Native.Check(Native.mesh_object_linked_from(handle, Text.In(target), out ids));
+            Native.Check(Native.mesh_object_read_linked_from(handle, Text.In(target), out ids));
             using (ids)
             {
                 UIntPtr count;
@@ -640,11 +640,11 @@ namespace MeshCapi
                     var index = (UIntPtr)i;
                     var id = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
                     {
-                        return Native.mesh_id_list_id(ids, index, b, c, out l);
+                        return Native.mesh_id_list_id_at(ids, index, b, c, out l);
                     });
                     var path = Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
                     {
-                        return Native.mesh_id_list_path(ids, index, b, c, out l);
+                        return Native.mesh_id_list_path_at(ids, index, b, c, out l);
                     });
                     list.Add(new ModelReference(id, path));
                 }

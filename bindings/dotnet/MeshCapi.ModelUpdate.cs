@@ -51,22 +51,22 @@ namespace MeshCapi
 
         public void SetAttribute(string target, long value)
         {
-            Native.Check(Native.mesh_attribute_set_int(handle, Text.In(target), value));
+            Native.Check(Native.mesh_attribute_update_int(handle, Text.In(target), value));
         }
 
         public void SetAttribute(string target, double value)
         {
-            Native.Check(Native.mesh_attribute_set_double(handle, Text.In(target), value));
+            Native.Check(Native.mesh_attribute_update_double(handle, Text.In(target), value));
         }
 
         public void SetAttribute(string target, bool value)
         {
-            Native.Check(Native.mesh_attribute_set_bool(handle, Text.In(target), value ? 1 : 0));
+            Native.Check(Native.mesh_attribute_update_bool(handle, Text.In(target), value ? 1 : 0));
         }
 
         public void SetAttribute(string target, string value)
         {
-            Native.Check(Native.mesh_attribute_set_string(handle, Text.In(target), Text.In(value)));
+            Native.Check(Native.mesh_attribute_update_string(handle, Text.In(target), Text.In(value)));
         }
 
         public void SetAttribute(string target, DateTime value)
@@ -77,17 +77,17 @@ namespace MeshCapi
         /// <summary>A UTC time attribute, in ms since the Unix epoch.</summary>
         public void SetAttributeUtcTime(string target, long valueMs)
         {
-            Native.Check(Native.mesh_attribute_set_utc_time(handle, Text.In(target), valueMs));
+            Native.Check(Native.mesh_attribute_update_utc_time(handle, Text.In(target), valueMs));
         }
 
         public void SetAttribute(string target, long[] values)
         {
-            Native.Check(Native.mesh_attribute_set_ints(handle, Text.In(target), values, Count(values)));
+            Native.Check(Native.mesh_attribute_update_ints(handle, Text.In(target), values, Count(values)));
         }
 
         public void SetAttribute(string target, double[] values)
         {
-            Native.Check(Native.mesh_attribute_set_doubles(handle, Text.In(target), values, Count(values)));
+            Native.Check(Native.mesh_attribute_update_doubles(handle, Text.In(target), values, Count(values)));
         }
 
         public void SetAttribute(string target, bool[] values)
@@ -95,32 +95,32 @@ namespace MeshCapi
             if (values == null) throw new ArgumentNullException("values");
             var numbers = new int[values.Length];
             for (int i = 0; i < values.Length; i++) numbers[i] = values[i] ? 1 : 0;
-            Native.Check(Native.mesh_attribute_set_bools(handle, Text.In(target), numbers, Count(values)));
+            Native.Check(Native.mesh_attribute_update_bools(handle, Text.In(target), numbers, Count(values)));
         }
 
         public void SetAttribute(string target, string[] values)
         {
             if (values == null) throw new ArgumentNullException("values");
             using (var texts = new TextArray(values))
-                Native.Check(Native.mesh_attribute_set_strings(handle, Text.In(target), texts.Pointers, Count(values)));
+                Native.Check(Native.mesh_attribute_update_strings(handle, Text.In(target), texts.Pointers, Count(values)));
         }
 
         /// <summary>A UTC time collection, in ms since the Unix epoch.</summary>
         public void SetAttributeUtcTimes(string target, long[] valuesMs)
         {
-            Native.Check(Native.mesh_attribute_set_utc_times(handle, Text.In(target), valuesMs, Count(valuesMs)));
+            Native.Check(Native.mesh_attribute_update_utc_times(handle, Text.In(target), valuesMs, Count(valuesMs)));
         }
 
         /// <summary>Connects a time series attribute to the series with this key.</summary>
         public void SetTimeseriesKey(string target, long key)
         {
-            Native.Check(Native.mesh_attribute_set_timeseries_key(handle, Text.In(target), key));
+            Native.Check(Native.mesh_attribute_update_timeseries_key(handle, Text.In(target), key));
         }
 
         /// <summary>Sets a time series attribute's local expression.</summary>
         public void SetExpression(string target, string expression)
         {
-            Native.Check(Native.mesh_attribute_set_expression(handle, Text.In(target), Text.In(expression)));
+            Native.Check(Native.mesh_attribute_update_expression(handle, Text.In(target), Text.In(expression)));
         }
 
         /// <summary>Replaces (or, append: adds to) the targets of a link relation.</summary>
@@ -128,13 +128,13 @@ namespace MeshCapi
         {
             if (targetIds == null) throw new ArgumentNullException("targetIds");
             using (var ids = new TextArray(targetIds))
-                Native.Check(Native.mesh_attribute_set_links(handle, Text.In(target), ids.Pointers,
+                Native.Check(Native.mesh_attribute_update_links(handle, Text.In(target), ids.Pointers,
                     (UIntPtr)(uint)targetIds.Count, append ? 1 : 0));
         }
 
         /// <summary>
         /// Replaces the versions of a one-to-one versioned link in
-        /// [startMs, endMs) (both MeshConstants.NoTime: all time).
+        /// [startMs, endMs) (both MeshConstants.TimeNone: all time).
         /// </summary>
         public void SetLinkVersions(string target, long startMs, long endMs, IList<LinkVersion> versions)
         {
@@ -147,7 +147,7 @@ namespace MeshCapi
                 ids[i] = versions[i].TargetId;
             }
             using (var texts = new TextArray(ids))
-                Native.Check(Native.mesh_attribute_set_link_versions(handle, Text.In(target), startMs, endMs,
+                Native.Check(Native.mesh_attribute_update_link_versions(handle, Text.In(target), startMs, endMs,
                     from, texts.Pointers, Count(from)));
         }
 
@@ -168,7 +168,7 @@ namespace MeshCapi
                 }
             }
             using (var texts = new TextArray(ids))
-                Native.Check(Native.mesh_attribute_set_link_version_entries(handle, Text.In(target), sizes,
+                Native.Check(Native.mesh_attribute_update_link_version_entries(handle, Text.In(target), sizes,
                     (UIntPtr)(uint)sizes.Length, from.ToArray(), texts.Pointers, (UIntPtr)(uint)from.Count));
         }
 

@@ -46,7 +46,7 @@ namespace MeshCapi
             // Ends the library's threads before the runtime goes: Mono hangs
             // at exit after any callback otherwise, and a host that unloads
             // the DLL must not leave its threads running.
-            AppDomain.CurrentDomain.ProcessExit += delegate { Native.mesh_shutdown(); };
+            AppDomain.CurrentDomain.ProcessExit += delegate { Native.mesh_library_shutdown(); };
         }
 
         /// <summary>Runs the static constructor (once).</summary>
@@ -58,6 +58,18 @@ namespace MeshCapi
             get { Touch(); return Text.FromLibrary(Native.mesh_library_version()); }
         }
 
+        /// <summary>
+        /// Throws MeshException (MESH_ERROR_VERSION_MISMATCH) when the native
+        /// library loaded cannot serve this binding, which was generated from
+        /// the header of version MeshConstants.CapiVersionString. Call it once
+        /// at start.
+        /// </summary>
+        public static void CheckVersion()
+        {
+            Touch();
+            Native.Check(Native.mesh_library_check_version((uint)MeshConstants.CapiVersionNumber));
+        }
+
         /// <summary>"MESH_ERROR_SESSION_NOT_FOUND" and so on.</summary>
         public static string StatusName(MeshStatus status)
         {
@@ -66,12 +78,12 @@ namespace MeshCapi
 
         /// <summary>
         /// Ends every open session, stops keep-alive and joins the library's
-        /// threads (mesh_shutdown); connections and sessions from before are
+        /// threads (mesh_library_shutdown); connections and sessions from before are
         /// invalid afterwards. Runs by itself at process exit.
         /// </summary>
         public static void Shutdown()
         {
-            Native.Check(Native.mesh_shutdown());
+            Native.Check(Native.mesh_library_shutdown());
         }
 
         /// <summary>
@@ -383,7 +395,7 @@ namespace MeshCapi
             MeshLibrary.Touch();
             ConnectionHandle handle;
             var optionsHandle = options != null ? options.Handle : new OptionsHandle();
-            Native.Check(Native.mesh_connect(Text.In(address), optionsHandle, out handle));
+            Native.Check(Native.mesh_connection_open(Text.In(address), optionsHandle, out handle));
             return new Connection(handle, options != null ? options.Tokens : null);
         }
 
@@ -426,7 +438,7 @@ namespace MeshCapi
         public UserIdentity GetUserIdentity()
         {
             IdentityHandle identity;
-            Native.Check(Native.mesh_connection_user_identity(handle, out identity));
+            Native.Check(Native.mesh_identity_read(handle, out identity));
             using (identity)
             {
                 return new UserIdentity
@@ -654,22 +666,22 @@ namespace MeshCapi
 
         public TimeseriesPoints ReadTimeseries(long key, long startMs, long endMs)
         {
-            PointsHandle points;
-            Native.Check(Native.mesh_read_timeseries_by_key(handle, key, startMs, endMs, out points));
+            PointListHandle points;
+            Native.Check(Native.mesh_timeseries_read_by_key(handle, key, startMs, endMs, out points));
             return Take(points);
         }
 
         public TimeseriesPoints ReadTimeseries(string path, long startMs, long endMs)
         {
-            PointsHandle points;
-            Native.Check(Native.mesh_read_timeseries_by_path(handle, Text.In(path), startMs, endMs, out points));
+            PointListHandle points;
+            Native.Check(Native.mesh_timeseries_read_by_path(handle, Text.In(path), startMs, endMs, out points));
             return Take(points);
         }
 
         public TimeseriesPoints ReadTimeseries(Guid id, long startMs, long endMs)
         {
-            PointsHandle points;
-            Native.Check(Native.mesh_read_timeseries_by_id(handle, Text.In(id.ToString()), startMs, endMs, out points));
+            PointListHandle points;
+            Native.Check(Native.mesh_timeseries_read_by_id(handle, Text.In(id.ToString()), startMs, endMs, out points));
             return Take(points);
         }
 
@@ -688,17 +700,17 @@ namespace MeshCapi
             return ReadTimeseries(id, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
         }
 
-        internal static TimeseriesPoints Take(PointsHandle points)
+        internal static TimeseriesPoints Take(PointListHandle points)
         {
             using (points)
             {
                 UIntPtr count;
-                Native.Check(Native.mesh_points_count(points, out count));
+                Native.Check(Native.mesh_point_list_count(points, out count));
                 int n = checked((int)count.ToUInt64());
                 var timestamps = new long[n];
                 var flags = new uint[n];
                 var values = new double[n];
-                if (n > 0) Native.Check(Native.mesh_points_copy(points, timestamps, flags, values, count));
+                if (n > 0) Native.Check(Native.mesh_point_list_copy(points, timestamps, flags, values, count));
                 return new TimeseriesPoints(timestamps, flags, values);
             }
         }
@@ -706,36 +718,36 @@ namespace MeshCapi
         /// <summary>Replaces [startMs, endMs) with the points, in this session.</summary>
         public void WriteTimeseries(long key, long startMs, long endMs, TimeseriesPoints points)
         {
-            Native.Check(Native.mesh_write_timeseries_by_key(handle, key, startMs, endMs,
+            Native.Check(Native.mesh_timeseries_write_by_key(handle, key, startMs, endMs,
                 points.Timestamps, points.Flags, points.Values, (UIntPtr)points.Count));
         }
 
         public void WriteTimeseries(string path, long startMs, long endMs, TimeseriesPoints points)
         {
-            Native.Check(Native.mesh_write_timeseries_by_path(handle, Text.In(path), startMs, endMs,
+            Native.Check(Native.mesh_timeseries_write_by_path(handle, Text.In(path), startMs, endMs,
                 points.Timestamps, points.Flags, points.Values, (UIntPtr)points.Count));
         }
 
         public void WriteTimeseries(Guid id, long startMs, long endMs, TimeseriesPoints points)
         {
-            Native.Check(Native.mesh_write_timeseries_by_id(handle, Text.In(id.ToString()), startMs, endMs,
+            Native.Check(Native.mesh_timeseries_write_by_id(handle, Text.In(id.ToString()), startMs, endMs,
                 points.Timestamps, points.Flags, points.Values, (UIntPtr)points.Count));
         }
 
         /// <summary>Deletes the points in [startMs, endMs), in this session.</summary>
         public void DeleteTimeseries(long key, long startMs, long endMs)
         {
-            Native.Check(Native.mesh_delete_timeseries_by_key(handle, key, startMs, endMs));
+            Native.Check(Native.mesh_timeseries_delete_by_key(handle, key, startMs, endMs));
         }
 
         public void DeleteTimeseries(string path, long startMs, long endMs)
         {
-            Native.Check(Native.mesh_delete_timeseries_by_path(handle, Text.In(path), startMs, endMs));
+            Native.Check(Native.mesh_timeseries_delete_by_path(handle, Text.In(path), startMs, endMs));
         }
 
         public void DeleteTimeseries(Guid id, long startMs, long endMs)
         {
-            Native.Check(Native.mesh_delete_timeseries_by_id(handle, Text.In(id.ToString()), startMs, endMs));
+            Native.Check(Native.mesh_timeseries_delete_by_id(handle, Text.In(id.ToString()), startMs, endMs));
         }
 
         public void DeleteTimeseries(long key, DateTime start, DateTime end)

@@ -104,7 +104,7 @@ Public Sub CalculationIntoSheet()
     On Error GoTo Failed
     connection = MeshConnect(MeshAddress)
     session = MeshSessionOpen(connection)
-    days = MeshTransformSeries(session, PlantPath, ".TsRawAtt", DateSerial(2016, 1, 1), DateSerial(2016, 1, 8), MESH_RESOLUTION_DAY, MESH_METHOD_SUM, MESH_ZONE_UTC)
+    days = MeshTransformSeries(session, PlantPath, ".TsRawAtt", DateSerial(2016, 1, 1), DateSerial(2016, 1, 8), MESH_RESOLUTION_DAY, MESH_TRANSFORM_METHOD_SUM, MESH_TRANSFORM_ZONE_UTC)
     calculated = MeshCalculate(session, PlantPath, "## = @t('.TsCalcAtt')", DateSerial(2016, 1, 1), DateSerial(2016, 1, 2))
     With ActiveSheet
         .Range("M1:O1").Value = Array("Day (UTC)", "Sum", "Flags")

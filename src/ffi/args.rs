@@ -3,11 +3,11 @@
 
 use std::ffi::{c_char, CStr};
 
-use super::{mesh_status, Failure, FfiResult};
+use crate::ffi::{mesh_status, Failure, FfiResult};
 
 /// "No time": for an optional time or interval, pass it to mean none (both
 /// ends of an interval); as a time read back, the item has none.
-pub const MESH_NO_TIME: i64 = i64::MIN;
+pub const MESH_TIME_NONE: i64 = i64::MIN;
 
 /// A NUL-terminated UTF-8 string from C.
 ///
@@ -84,4 +84,29 @@ pub(crate) unsafe fn write_text(
         *buf.add(len) = 0;
     }
     Ok(())
+}
+
+/// A caller's array of `count` items, or an empty one for `count` 0.
+///
+/// # Safety
+/// `p` is NULL or points to `count` readable items.
+pub(crate) unsafe fn array<'a, T>(p: *const T, count: usize, what: &str) -> FfiResult<&'a [T]> {
+    if count == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(Failure::invalid_argument(format!(
+            "{what} is NULL but count is {count}"
+        )));
+    }
+    if !p.is_aligned() {
+        return Err(Failure::invalid_argument(format!("{what} is misaligned")));
+    }
+    if count > isize::MAX as usize / std::mem::size_of::<T>() {
+        return Err(Failure::invalid_argument(format!(
+            "count {count} is too large"
+        )));
+    }
+    // SAFETY: non-NULL, aligned, and by the caller's promise `count` items.
+    Ok(unsafe { std::slice::from_raw_parts(p, count) })
 }

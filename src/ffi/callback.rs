@@ -18,12 +18,17 @@ use crate::sync::lock;
 /// It runs on a thread the library owns that is not a runtime worker (one
 /// thread for all sessions, so callbacks run one at a time). It may call any
 /// `mesh_*` function, `mesh_session_close` on its own session and
-/// `mesh_shutdown` included. It must return normally: not throw a C++ or
+/// `mesh_library_shutdown` included. It must return normally: not throw a C++ or
 /// .NET exception through the library, nor `longjmp` out of it. It should
 /// return soon, since other sessions' callbacks wait for it, and it must not
 /// wait for a thread that may be closing or detaching its session or
 /// changing its callback, since those wait for it: in .NET, post to the UI
 /// thread with `BeginInvoke`, not `Invoke`.
+///
+/// @param session_id The expired session's id, canonical form (UTF-8,
+///   NUL-terminated); valid only during the call.
+/// @param user_data The `user_data` given to
+///   `mesh_session_set_expired_callback` with this callback.
 pub type mesh_expired_callback =
     Option<unsafe extern "C" fn(session_id: *const c_char, user_data: *mut c_void)>;
 

@@ -4,14 +4,14 @@ use std::ffi::c_char;
 use std::future::Future;
 use std::sync::{Arc, LazyLock};
 
-use super::args::{c_str, out_ptr, write_out, write_text};
-use super::handles::Registry;
-use super::mesh_options;
-use super::{guard, mesh_status, options, FfiResult};
 use crate::client::{ConnectOptions, Connection, UserIdentity};
+use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
+use crate::ffi::handles::{HandleKind, Registry};
+use crate::ffi::mesh_options;
+use crate::ffi::{guard, mesh_status, options, FfiResult};
 use crate::runtime::{self, Runtime};
 
-/// A connection to one Mesh server (`mesh_connect` / `mesh_connection_close`).
+/// A connection to one Mesh server (`mesh_connection_open` / `mesh_connection_close`).
 pub struct mesh_connection {
     _private: [u8; 0],
 }
@@ -24,7 +24,7 @@ pub(crate) struct ConnectionHandle {
 
 impl ConnectionHandle {
     /// Runs one C call's `operation` through this connection: bounded as a
-    /// whole by the call timeout, cancelled by `mesh_shutdown`.
+    /// whole by the call timeout, cancelled by `mesh_library_shutdown`.
     pub(crate) fn run<T: Send>(
         &self,
         operation: impl Future<Output = crate::client::Result<T>> + Send,
@@ -34,13 +34,13 @@ impl ConnectionHandle {
 }
 
 static CONNECTIONS: LazyLock<Registry<ConnectionHandle>> =
-    LazyLock::new(|| Registry::new(2, "connection"));
+    LazyLock::new(|| Registry::new(HandleKind::Connection, "connection"));
 
 pub(crate) fn resolve(connection: *const mesh_connection) -> FfiResult<Arc<ConnectionHandle>> {
     CONNECTIONS.get(connection)
 }
 
-/// Frees every connection handle made on runtime `rt` (for `mesh_shutdown`).
+/// Frees every connection handle made on runtime `rt` (for `mesh_library_shutdown`).
 pub(crate) fn free_all(rt: &Arc<Runtime>) {
     CONNECTIONS.drain_where(|h| Arc::ptr_eq(&h.rt, rt));
 }
@@ -60,13 +60,25 @@ pub(crate) fn free_all(rt: &Arc<Runtime>) {
 /// `MESH_ERROR_UNAUTHENTICATED` when the server rejects the token, and
 /// `MESH_ERROR_INVALID_ARGUMENT` for a malformed address or a token over
 /// plain HTTP/2.
+///
+/// @param address The server's address, `host:port`, `http://host:port` or
+///   `https://host:port` (UTF-8, NUL-terminated); not NULL.
+/// @param options The connection settings (copied), or NULL for the defaults.
+/// @param out Receives the new connection handle on success (free with
+///   `mesh_connection_close`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `address` or
+///   `out`, a malformed address or a token over plain HTTP/2;
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up `options`;
+///   `MESH_ERROR_UNAVAILABLE`, `MESH_ERROR_INCOMPATIBLE_SERVER`,
+///   `MESH_ERROR_TLS` or `MESH_ERROR_UNAUTHENTICATED` as above; or
+///   `MESH_ERROR_SHUTDOWN` when `mesh_library_shutdown` runs meanwhile.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_connect(
+pub unsafe extern "C" fn mesh_connection_open(
     address: *const c_char,
     options: *const mesh_options,
     out: *mut *mut mesh_connection,
 ) -> mesh_status {
-    guard("mesh_connect", || {
+    guard("mesh_connection_open", || {
         // SAFETY: the caller passes NULL or a NUL-terminated string.
         let address = unsafe { c_str(address, "address") }?;
         let out = out_ptr(out, "out")?;
@@ -82,13 +94,24 @@ pub unsafe extern "C" fn mesh_connect(
             conn,
             rt: rt.clone(),
         };
-        write_out(out, rt.admit(|| CONNECTIONS.insert(handle))?);
+        write_out(out, rt.admit(|| CONNECTIONS.insert(handle))??);
         Ok(())
     })
 }
 
 /// Writes the version the server reported (e.g. `"2.21.0"`) into `buf`.
 /// See the buffer convention in the header's introduction.
+///
+/// @param connection The connection to the server.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may
+///   be NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `connection`
+///   (or a NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a
+///   closed or made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`. Makes no
+///   request: the version is the one read when connecting.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_connection_server_version(
     connection: *mut mesh_connection,
@@ -107,6 +130,10 @@ pub unsafe extern "C" fn mesh_connection_server_version(
 /// keep working until each is closed or detached; the channel to the server
 /// goes when the last of them does (as `sqlite3_close_v2` does). NULL is a
 /// no-op that returns `MESH_OK` and leaves the last error alone.
+///
+/// @param connection The connection handle to free; NULL is a no-op.
+/// @return `MESH_OK`, or `MESH_ERROR_INVALID_HANDLE` for a handle already
+///   closed or made up.
 #[no_mangle]
 pub extern "C" fn mesh_connection_close(connection: *mut mesh_connection) -> mesh_status {
     if connection.is_null() {
@@ -121,6 +148,14 @@ pub extern "C" fn mesh_connection_close(connection: *mut mesh_connection) -> mes
 /// every later call through it and its sessions, keep-alive included, sends
 /// the new token, so sessions outlive a token's expiry. Refused with
 /// `MESH_ERROR_INVALID_ARGUMENT` on a plain HTTP/2 connection.
+///
+/// @param connection The connection whose token to replace.
+/// @param token The new access token, without the `Bearer ` prefix (UTF-8,
+///   NUL-terminated), or NULL to send none.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `connection`,
+///   a token that is not UTF-8 or a plain HTTP/2 connection;
+///   `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle. Makes no
+///   request.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_connection_set_access_token(
     connection: *mut mesh_connection,
@@ -140,6 +175,12 @@ pub unsafe extern "C" fn mesh_connection_set_access_token(
 
 /// Asks the server to revoke `token` (for example the one being replaced):
 /// calls with it are refused from then on.
+///
+/// @param connection The connection to send the request through.
+/// @param token The access token to revoke (UTF-8, NUL-terminated); not NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL or malformed
+///   argument; `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle; or
+///   a status of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_connection_revoke_access_token(
     connection: *mut mesh_connection,
@@ -153,7 +194,7 @@ pub unsafe extern "C" fn mesh_connection_revoke_access_token(
     })
 }
 
-/// Who the server says the caller is (`mesh_connection_user_identity`);
+/// Who the server says the caller is (`mesh_identity_read`);
 /// read with `mesh_identity_display_name`, `_source`, `_identifier`; free
 /// with `mesh_identity_free`.
 pub struct mesh_identity {
@@ -161,19 +202,26 @@ pub struct mesh_identity {
 }
 
 static IDENTITIES: LazyLock<Registry<UserIdentity>> =
-    LazyLock::new(|| Registry::new(5, "identity"));
+    LazyLock::new(|| Registry::new(HandleKind::Identity, "identity"));
 
 /// Asks the server who the caller is (by the access token, if any).
+///
+/// @param connection The connection to ask through.
+/// @param out Receives the new identity handle on success (free with
+///   `mesh_identity_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument;
+///   `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle; or a status
+///   of the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_connection_user_identity(
+pub unsafe extern "C" fn mesh_identity_read(
     connection: *mut mesh_connection,
     out: *mut *mut mesh_identity,
 ) -> mesh_status {
-    guard("mesh_connection_user_identity", || {
+    guard("mesh_identity_read", || {
         let connection = resolve(connection)?;
         let out = out_ptr(out, "out")?;
         let identity = connection.run(connection.conn.user_identity())?;
-        write_out(out, IDENTITIES.insert(identity));
+        write_out(out, IDENTITIES.insert(identity)?);
         Ok(())
     })
 }
@@ -191,6 +239,16 @@ fn identity_text(
 }
 
 /// The identity's display name. See the buffer convention.
+///
+/// @param identity The identity, from `mesh_identity_read`.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may
+///   be NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `identity`
+///   (or a NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a
+///   freed or made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_identity_display_name(
     identity: *const mesh_identity,
@@ -204,6 +262,16 @@ pub unsafe extern "C" fn mesh_identity_display_name(
 }
 
 /// Where the identity comes from. See the buffer convention.
+///
+/// @param identity The identity, from `mesh_identity_read`.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may
+///   be NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `identity`
+///   (or a NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a
+///   freed or made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_identity_source(
     identity: *const mesh_identity,
@@ -217,6 +285,16 @@ pub unsafe extern "C" fn mesh_identity_source(
 }
 
 /// The identity's identifier at its source. See the buffer convention.
+///
+/// @param identity The identity, from `mesh_identity_read`.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may
+///   be NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `identity`
+///   (or a NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a
+///   freed or made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_identity_identifier(
     identity: *const mesh_identity,
@@ -231,6 +309,10 @@ pub unsafe extern "C" fn mesh_identity_identifier(
 
 /// Frees an identity. NULL is a no-op that returns `MESH_OK` and leaves the
 /// last error alone.
+///
+/// @param identity The identity to free; NULL is a no-op.
+/// @return `MESH_OK`, or `MESH_ERROR_INVALID_HANDLE` for a handle already
+///   freed or made up.
 #[no_mangle]
 pub extern "C" fn mesh_identity_free(identity: *mut mesh_identity) -> mesh_status {
     if identity.is_null() {

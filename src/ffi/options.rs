@@ -6,10 +6,10 @@ use std::ffi::{c_char, c_void};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
-use super::args::{c_str, out_ptr, write_out};
-use super::handles::Registry;
-use super::{guard, mesh_status, mesh_status_code, status_from_int, Failure, FfiResult};
 use crate::client::{ConnectOptions, Error, ErrorKind, RootCertificate, TokenProvider};
+use crate::ffi::args::{c_str, out_ptr, write_out};
+use crate::ffi::handles::{HandleKind, Registry};
+use crate::ffi::{guard, mesh_status, mesh_status_code, status_from_int, Failure, FfiResult};
 
 /// Connection settings (`mesh_options_new` / `mesh_options_free`).
 pub struct mesh_options {
@@ -17,7 +17,7 @@ pub struct mesh_options {
 }
 
 static OPTIONS: LazyLock<Registry<Mutex<ConnectOptions>>> =
-    LazyLock::new(|| Registry::new(1, "options"));
+    LazyLock::new(|| Registry::new(HandleKind::Options, "options"));
 
 /// The settings behind a handle, copied.
 pub(crate) fn resolve(options: *const mesh_options) -> FfiResult<ConnectOptions> {
@@ -44,17 +44,25 @@ fn positive_ms(ms: u32, what: &str) -> FfiResult<Duration> {
 /// Creates options with the defaults: connect timeout 10 s, call timeout
 /// 30 s, automatic keep-alive interval, receive limit 4 MiB, dead
 /// connection timeout 20 s. Free with `mesh_options_free`.
+///
+/// @param out Receives the new options handle on success (free with
+///   `mesh_options_free`); untouched on failure.
+/// @return `MESH_OK`, or `MESH_ERROR_INVALID_ARGUMENT` for a NULL `out`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_options_new(out: *mut *mut mesh_options) -> mesh_status {
     guard("mesh_options_new", || {
         let out = out_ptr(out, "out")?;
-        write_out(out, OPTIONS.insert(Mutex::new(ConnectOptions::default())));
+        write_out(out, OPTIONS.insert(Mutex::new(ConnectOptions::default()))?);
         Ok(())
     })
 }
 
 /// Frees options. Connections made with them keep their own copy. NULL is a
 /// no-op that returns `MESH_OK` and leaves the last error alone.
+///
+/// @param options The options to free; NULL is a no-op.
+/// @return `MESH_OK`, or `MESH_ERROR_INVALID_HANDLE` for a handle already
+///   freed or made up.
 #[no_mangle]
 pub extern "C" fn mesh_options_free(options: *mut mesh_options) -> mesh_status {
     if options.is_null() {
@@ -63,8 +71,13 @@ pub extern "C" fn mesh_options_free(options: *mut mesh_options) -> mesh_status {
     guard("mesh_options_free", || OPTIONS.remove(options).map(drop))
 }
 
-/// How long `mesh_connect` waits for the server to accept the connection
+/// How long `mesh_connection_open` waits for the server to accept the connection
 /// and answer its version check. 0 is invalid.
+///
+/// @param options The options to change.
+/// @param ms The connect timeout in milliseconds; more than 0.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options` or
+///   `ms` 0; or `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
 pub extern "C" fn mesh_options_set_connect_timeout_ms(
     options: *mut mesh_options,
@@ -80,6 +93,11 @@ pub extern "C" fn mesh_options_set_connect_timeout_ms(
 /// whole call, however many requests it takes (a chunked write or a split
 /// read included), returns within it, with `MESH_ERROR_TIMEOUT` if the
 /// server has not answered by then. 0 is invalid.
+///
+/// @param options The options to change.
+/// @param ms The call timeout in milliseconds; more than 0.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options` or
+///   `ms` 0; or `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
 pub extern "C" fn mesh_options_set_call_timeout_ms(
     options: *mut mesh_options,
@@ -95,6 +113,11 @@ pub extern "C" fn mesh_options_set_call_timeout_ms(
 /// means automatic: half the server's inactivity timeout, learned from the
 /// server. A value above 90% of the server's timeout is lowered to that, so
 /// an idle session cannot expire between two extensions.
+///
+/// @param options The options to change.
+/// @param ms The keep-alive interval in milliseconds, or 0 for automatic.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options`; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
 pub extern "C" fn mesh_options_set_keepalive_interval_ms(
     options: *mut mesh_options,
@@ -115,6 +138,12 @@ pub extern "C" fn mesh_options_set_keepalive_interval_ms(
 /// dropped is noticed within this time of the first call that needs it,
 /// instead of the many minutes the operating system keeps retrying. Pings
 /// are sent only while calls wait, as gRPC servers expect. 0 sends none.
+///
+/// @param options The options to change.
+/// @param ms The dead connection timeout in milliseconds, or 0 to send no
+///   pings.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options`; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
 pub extern "C" fn mesh_options_set_dead_connection_timeout_ms(
     options: *mut mesh_options,
@@ -148,6 +177,13 @@ unsafe fn optional_text(p: *const c_char, what: &str) -> FfiResult<Option<String
 /// instead of the operating system's trusted roots, as a server with a
 /// self-signed certificate needs. NULL goes back to the system's roots.
 /// Setting it makes a bare `host:port` address use TLS.
+///
+/// @param options The options to change.
+/// @param pem The root certificate(s) as PEM text (NUL-terminated, not
+///   empty), or NULL for the system's roots.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options`, or
+///   a `pem` that is empty or not UTF-8; or `MESH_ERROR_INVALID_HANDLE` for a
+///   freed or made-up handle. The PEM is checked when connecting.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_options_set_tls_root_certificate_pem(
     options: *mut mesh_options,
@@ -164,6 +200,13 @@ pub unsafe extern "C" fn mesh_options_set_tls_root_certificate_pem(
 
 /// Like `mesh_options_set_tls_root_certificate_pem`, with the PEM read from
 /// the file at `path` when connecting. NULL goes back to the system's roots.
+///
+/// @param options The options to change.
+/// @param path The path of the PEM file (UTF-8, NUL-terminated, not empty),
+///   or NULL for the system's roots.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options`, or
+///   a `path` that is empty or not UTF-8; or `MESH_ERROR_INVALID_HANDLE` for a
+///   freed or made-up handle. The file is read when connecting.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_options_set_tls_root_certificate_file(
     options: *mut mesh_options,
@@ -181,6 +224,13 @@ pub unsafe extern "C" fn mesh_options_set_tls_root_certificate_file(
 /// Check the server's certificate for `name` instead of the host in the
 /// address (for example when connecting by IP address). NULL clears it.
 /// Setting it makes a bare `host:port` address use TLS.
+///
+/// @param options The options to change.
+/// @param name The name to check the server's certificate for (UTF-8,
+///   NUL-terminated, not empty), or NULL to clear it.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options`, or
+///   a `name` that is empty or not UTF-8; or `MESH_ERROR_INVALID_HANDLE` for a
+///   freed or made-up handle.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_options_set_tls_server_name(
     options: *mut mesh_options,
@@ -195,9 +245,16 @@ pub unsafe extern "C" fn mesh_options_set_tls_server_name(
 
 /// The access token to send as `authorization: Bearer <token>` on every
 /// call, keep-alive included (without the `Bearer ` prefix). NULL clears
-/// it. Tokens travel only over TLS: `mesh_connect` refuses a plain address
+/// it. Tokens travel only over TLS: `mesh_connection_open` refuses a plain address
 /// with `MESH_ERROR_INVALID_ARGUMENT`. Replace it on a live connection with
 /// `mesh_connection_set_access_token`. The token never appears in messages.
+///
+/// @param options The options to change.
+/// @param token The access token, without the `Bearer ` prefix (UTF-8,
+///   NUL-terminated, not empty), or NULL to clear it.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options`, or
+///   a `token` that is empty or not UTF-8; or `MESH_ERROR_INVALID_HANDLE` for
+///   a freed or made-up handle.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_options_set_access_token(
     options: *mut mesh_options,
@@ -214,12 +271,21 @@ pub unsafe extern "C" fn mesh_options_set_access_token(
 /// and a NUL into `buf` (room for `cap` bytes), its length into `*len_out`,
 /// and return `MESH_OK`; if `cap` is too small, set `*len_out` to the length
 /// and return `MESH_ERROR_BUFFER_TOO_SMALL` to be called again with a buffer
-/// that fits. Tokens are at most `MESH_MAX_TOKEN_BYTES` long; a longer one,
+/// that fits. Tokens are at most `MESH_ACCESS_TOKEN_MAX_BYTES` long; a longer one,
 /// and any other status, means no token (`MESH_ERROR_UNAUTHENTICATED`).
 /// Runs on a library-owned thread that may block (for a Kerberos or OAuth
 /// round trip), within the timeout of the call that needed the token, and
 /// may call `mesh_*` functions. It must return normally (no exception or
 /// `longjmp` through the library).
+///
+/// @param user_data The `user_data` given to `mesh_options_set_token_provider`
+///   with this provider.
+/// @param buf The library's buffer for the token and a NUL.
+/// @param cap The size of buf in bytes.
+/// @param len_out Where to write the token's length without the NUL (also
+///   with `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); never NULL.
+/// @return `MESH_OK` with the token written; `MESH_ERROR_BUFFER_TOO_SMALL`
+///   with the length needed in `*len_out`; any other status for no token.
 pub type mesh_token_provider = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,
@@ -241,7 +307,7 @@ const FIRST_TOKEN_BUFFER: usize = 4096;
 /// The longest access token a token provider may give, in bytes (without
 /// the NUL): far above what Kerberos or OAuth tokens take, and a bound on
 /// what a faulty provider can make the library allocate.
-pub const MESH_MAX_TOKEN_BYTES: usize = 65536;
+pub const MESH_ACCESS_TOKEN_MAX_BYTES: usize = 65536;
 
 impl TokenProvider for CTokenProvider {
     fn token(&self) -> crate::client::Result<String> {
@@ -279,9 +345,9 @@ impl TokenProvider for CTokenProvider {
                             .into(),
                     ))
                 }
-                Some(mesh_status::MESH_ERROR_BUFFER_TOO_SMALL) if len > MESH_MAX_TOKEN_BYTES => {
+                Some(mesh_status::MESH_ERROR_BUFFER_TOO_SMALL) if len > MESH_ACCESS_TOKEN_MAX_BYTES => {
                     return Err(failed(format!(
-                        "it asked for a buffer for {len} bytes; tokens are at most {MESH_MAX_TOKEN_BYTES} bytes"
+                        "it asked for a buffer for {len} bytes; tokens are at most {MESH_ACCESS_TOKEN_MAX_BYTES} bytes"
                     )))
                 }
                 Some(mesh_status::MESH_ERROR_BUFFER_TOO_SMALL) if len >= cap => cap = len + 1,
@@ -300,8 +366,14 @@ impl TokenProvider for CTokenProvider {
 ///
 /// It runs on a library thread of its own for each call and may block; the
 /// call waiting for it gives up at its timeout (the connect timeout for
-/// `mesh_connect`), and a provider that is still running then keeps its
+/// `mesh_connection_open`), and a provider that is still running then keeps its
 /// thread until it returns, holding up nothing else.
+///
+/// @param options The options to change.
+/// @param provider The function that supplies tokens, or NULL to clear it.
+/// @param user_data Passed back to `provider` as it is; may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options`; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
 pub extern "C" fn mesh_options_set_token_provider(
     options: *mut mesh_options,
@@ -322,6 +394,11 @@ pub extern "C" fn mesh_options_set_token_provider(
 /// The largest message the client takes from the server, in bytes (default
 /// 4 MiB, as gRPC's). Reads whose answer would be larger are split by time
 /// and merged, so raising it only saves requests. 0 is invalid.
+///
+/// @param options The options to change.
+/// @param bytes The receive limit in bytes; more than 0.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options` or
+///   `bytes` 0; or `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
 pub extern "C" fn mesh_options_set_max_receive_message_bytes(
     options: *mut mesh_options,

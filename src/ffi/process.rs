@@ -24,7 +24,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use super::{mesh_status, Failure, FfiResult};
+use crate::ffi::{mesh_status, Failure, FfiResult};
 
 /// The process that uses the library; 0 until its first call.
 static OWNER: AtomicU32 = AtomicU32::new(0);

@@ -6,11 +6,11 @@ use std::future::Future;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use super::args::{c_str, out_ptr, write_out, write_text};
-use super::callback::{mesh_expired_callback, CallbackSlot};
-use super::handles::Registry;
-use super::{connection, guard, mesh_connection, mesh_status, FfiResult};
 use crate::client::{parse_session_id, Session};
+use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
+use crate::ffi::callback::{mesh_expired_callback, CallbackSlot};
+use crate::ffi::handles::{HandleKind, Registry};
+use crate::ffi::{connection, guard, mesh_connection, mesh_status, FfiResult};
 use crate::runtime::Runtime;
 
 /// An open Mesh session (`mesh_session_open` or `mesh_session_attach`, then
@@ -28,7 +28,7 @@ pub(crate) struct SessionHandle {
 
 impl SessionHandle {
     /// Runs one C call's `operation` through this session: bounded as a
-    /// whole by the call timeout, cancelled by `mesh_shutdown`.
+    /// whole by the call timeout, cancelled by `mesh_library_shutdown`.
     pub(crate) fn run<T: Send>(
         &self,
         operation: impl Future<Output = crate::client::Result<T>> + Send,
@@ -38,9 +38,10 @@ impl SessionHandle {
     }
 }
 
-static SESSIONS: LazyLock<Registry<SessionHandle>> = LazyLock::new(|| Registry::new(3, "session"));
+static SESSIONS: LazyLock<Registry<SessionHandle>> =
+    LazyLock::new(|| Registry::new(HandleKind::Session, "session"));
 
-/// How long `mesh_shutdown` waits for open sessions to end.
+/// How long `mesh_library_shutdown` waits for open sessions to end.
 const SHUTDOWN_CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 pub(crate) fn resolve(session: *const mesh_session) -> FfiResult<Arc<SessionHandle>> {
@@ -66,10 +67,10 @@ fn register(rt: &Arc<Runtime>, session: Session) -> FfiResult<*mut mesh_session>
         callback,
         rt: rt.clone(),
     };
-    Ok(rt.admit(|| SESSIONS.insert(handle))?)
+    rt.admit(|| SESSIONS.insert(handle))?
 }
 
-/// Ends every session opened on runtime `rt` (for `mesh_shutdown`), within
+/// Ends every session opened on runtime `rt` (for `mesh_library_shutdown`), within
 /// a bounded time. Their callbacks are cleared first.
 pub(crate) fn close_all(rt: &Arc<Runtime>) {
     let handles = SESSIONS.drain_where(|h| Arc::ptr_eq(&h.rt, rt));
@@ -93,6 +94,13 @@ pub(crate) fn close_all(rt: &Arc<Runtime>) {
 
 /// Starts a new session on the server. It is kept alive in the background
 /// until closed or detached.
+///
+/// @param connection The connection to open the session through.
+/// @param out Receives the new session handle on success (end it with
+///   `mesh_session_close` or `mesh_session_detach`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument;
+///   `MESH_ERROR_INVALID_HANDLE` for a closed or made-up connection; or a
+///   status of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_session_open(
     connection: *mut mesh_connection,
@@ -112,6 +120,16 @@ pub unsafe extern "C" fn mesh_session_open(
 /// braced (`{...}`). A malformed id gives `MESH_ERROR_INVALID_ARGUMENT`
 /// without a request; an id the server does not know (never existed, ended,
 /// timed out) gives `MESH_ERROR_SESSION_NOT_FOUND`.
+///
+/// @param connection The connection to attach through.
+/// @param session_id The id of the open session (UTF-8, NUL-terminated); not
+///   NULL.
+/// @param out Receives the new session handle on success (end it with
+///   `mesh_session_close` or `mesh_session_detach`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument or a
+///   malformed id; `MESH_ERROR_INVALID_HANDLE` for a closed or made-up
+///   connection; `MESH_ERROR_SESSION_NOT_FOUND` when the server does not know
+///   the id; or another status of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_session_attach(
     connection: *mut mesh_connection,
@@ -132,6 +150,16 @@ pub unsafe extern "C" fn mesh_session_attach(
 
 /// Writes the session id in canonical lower-case form (36 characters, so a
 /// buffer of 37 bytes always fits). See the buffer convention.
+///
+/// @param session The session.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may
+///   be NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `session` (or
+///   a NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a
+///   closed, detached or made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_session_id(
     session: *const mesh_session,
@@ -159,6 +187,12 @@ pub unsafe extern "C" fn mesh_session_id(
 /// session has deleted meanwhile. The session then fails every commit until
 /// `mesh_session_rollback`, which discards its uncommitted changes and shows
 /// it what the others committed: roll back, make the changes again, commit.
+///
+/// @param session The session whose changes to publish.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `session`;
+///   `MESH_ERROR_INVALID_HANDLE` for a closed, detached or made-up handle; or
+///   a status of the call to the server (see `mesh_status`), such as the one
+///   for a conflicting change described above.
 #[no_mangle]
 pub extern "C" fn mesh_session_commit(session: *mut mesh_session) -> mesh_status {
     guard("mesh_session_commit", || {
@@ -169,6 +203,11 @@ pub extern "C" fn mesh_session_commit(session: *mut mesh_session) -> mesh_status
 }
 
 /// Discards the session's uncommitted changes; committed ones stay.
+///
+/// @param session The session whose uncommitted changes to discard.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `session`;
+///   `MESH_ERROR_INVALID_HANDLE` for a closed, detached or made-up handle; or
+///   a status of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub extern "C" fn mesh_session_rollback(session: *mut mesh_session) -> mesh_status {
     guard("mesh_session_rollback", || {
@@ -181,6 +220,13 @@ pub extern "C" fn mesh_session_rollback(session: *mut mesh_session) -> mesh_stat
 /// Extends the session now. Keep-alive does this by itself; call it to learn
 /// the server's inactivity timeout, written in milliseconds to
 /// `*expires_in_ms_out` (which may be NULL).
+///
+/// @param session The session to extend.
+/// @param expires_in_ms_out Receives the server's inactivity timeout in
+///   milliseconds on success; may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `session`;
+///   `MESH_ERROR_INVALID_HANDLE` for a closed, detached or made-up handle; or
+///   a status of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_session_extend(
     session: *mut mesh_session,
@@ -202,6 +248,12 @@ pub unsafe extern "C" fn mesh_session_extend(
 /// Writes 1 to `*out` if the session has expired (the server said it is
 /// gone, or could not be reached before its timeout ran out), else 0. Asks
 /// the server nothing.
+///
+/// @param session The session.
+/// @param out Receives 1 when the session has expired, else 0, on success;
+///   untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument; or
+///   `MESH_ERROR_INVALID_HANDLE` for a closed, detached or made-up handle.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_session_is_expired(
     session: *const mesh_session,
@@ -223,6 +275,13 @@ pub unsafe extern "C" fn mesh_session_is_expired(
 /// nor will it run, so its `user_data` may be freed: a call of it already
 /// queued is dropped, and one running is waited for, except when this is
 /// called from inside that callback.
+///
+/// @param session The session to watch.
+/// @param callback The function to run once when the session is found
+///   expired, or NULL to clear the one set.
+/// @param user_data Passed back to `callback` as it is; may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `session`; or
+///   `MESH_ERROR_INVALID_HANDLE` for a closed, detached or made-up handle.
 #[no_mangle]
 pub extern "C" fn mesh_session_set_expired_callback(
     session: *mut mesh_session,
@@ -243,6 +302,10 @@ pub extern "C" fn mesh_session_set_expired_callback(
 /// When this returns, the session's expired callback is neither running nor
 /// will it run (as after `mesh_session_set_expired_callback` with NULL).
 /// NULL is a no-op that returns `MESH_OK` and leaves the last error alone.
+///
+/// @param session The session handle to free; NULL is a no-op.
+/// @return `MESH_OK`, or `MESH_ERROR_INVALID_HANDLE` for a handle already
+///   closed or detached, or made up.
 #[no_mangle]
 pub extern "C" fn mesh_session_detach(session: *mut mesh_session) -> mesh_status {
     if session.is_null() {
@@ -265,6 +328,12 @@ pub extern "C" fn mesh_session_detach(session: *mut mesh_session) -> mesh_status
 /// When this returns, the session's expired callback is neither running nor
 /// will it run (as after `mesh_session_set_expired_callback` with NULL).
 /// NULL is a no-op that returns `MESH_OK` and leaves the last error alone.
+///
+/// @param session The session to end; NULL is a no-op.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_HANDLE` for a handle already closed
+///   or detached, or made up; or a status of the call to the server (see
+///   `mesh_status`), such as `MESH_ERROR_SESSION_EXPIRED`; the handle is freed
+///   in every case but the invalid handle.
 #[no_mangle]
 pub extern "C" fn mesh_session_close(session: *mut mesh_session) -> mesh_status {
     if session.is_null() {

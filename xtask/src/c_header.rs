@@ -1,7 +1,7 @@
 //! Reads `include/mesh_capi.h` as cbindgen writes it: function prototypes,
 //! callback typedefs, enums, structs and macros. The host bindings are
-//! generated from it (`tests/header.rs`) and checked against it
-//! (`tests/bindings_*.rs`, `tests/windows.rs`), so the header stays their
+//! generated from it (`xtask`) and checked against it
+//! (`tests/it/bindings_*.rs`, `tests/it/windows.rs`), so the header stays their
 //! one source and a new C function reaches every binding mechanically.
 #![allow(dead_code)]
 
@@ -43,7 +43,7 @@ impl CType {
         self.base == "void" && self.pointers == 0
     }
 
-    /// How C writes it, normalised (`const struct mesh_points *`).
+    /// How C writes it, normalised (`const struct mesh_point_list *`).
     pub fn spelled(&self) -> String {
         let mut s = String::new();
         if self.is_const {
@@ -146,7 +146,7 @@ impl Header {
 
     /// The committed header of this repository.
     pub fn committed() -> Header {
-        Header::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("include/mesh_capi.h"))
+        Header::read(&crate::root().join("include/mesh_capi.h"))
     }
 
     pub fn parse(text: &str) -> Header {
@@ -198,7 +198,7 @@ impl Header {
             if conditions.iter().any(|cpp| *cpp) {
                 continue;
             }
-            if let Some(comment) = line.strip_prefix("//") {
+            if let Some(comment) = line.strip_prefix("///").or_else(|| line.strip_prefix("//")) {
                 if depth == 0 && statement.trim().is_empty() {
                     doc.push(comment.strip_prefix(' ').unwrap_or(comment).to_string());
                 }
@@ -320,7 +320,7 @@ impl Header {
     }
 
     /// The function that frees or closes a handle of opaque type `name`
-    /// (`mesh_session_close`, `mesh_points_free`), if there is one.
+    /// (`mesh_session_close`, `mesh_point_list_free`), if there is one.
     pub fn destructor(&self, name: &str) -> Option<&Function> {
         ["close", "free"].iter().find_map(|verb| {
             self.function(&format!("{name}_{verb}"))

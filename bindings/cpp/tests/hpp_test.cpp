@@ -1,6 +1,6 @@
 /*
  * hpp_test.cpp: mesh_capi.hpp tested against running emulators. Built by
- * tests/bindings_cpp.rs as C++14, 17 and 20 with -Wall -Wextra -Werror
+ * tests/it/bindings_cpp.rs as C++14, 17 and 20 with -Wall -Wextra -Werror
  * -pedantic, and run:
  *
  *   hpp_test ADDRESS TLS_ADDRESS ROOT_PEM SERVER_NAME TOKEN1 TOKEN2 DISPLAY_NAME SERVER_VERSION
@@ -115,6 +115,7 @@ mesh::options fast_keepalive() {
 
 void versions() {
     same(std::string(MESH_CAPI_VERSION_STRING), mesh::library_version(), "library vs header version");
+    mesh::check_library_version();
     same(std::string("MESH_ERROR_TLS"), mesh::status_name(MESH_ERROR_TLS), "status name");
 }
 
@@ -124,7 +125,7 @@ void connect_and_errors() {
     mesh::options o;
     o.connect_timeout(std::chrono::seconds(2));
     auto e = throws(MESH_ERROR_UNAVAILABLE, [&] { mesh::connection::connect("127.0.0.1:1", o); });
-    check(e.library_message().find("mesh_connect:") == 0, e.library_message());
+    check(e.library_message().find("mesh_connection_open:") == 0, e.library_message());
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { o.call_timeout(std::chrono::milliseconds(0)); });
 }
 
@@ -194,7 +195,7 @@ void timeseries_round_trip() {
     mesh::points before = reader.read_timeseries_by_key(key, start, end);
     same(std::size_t(24), before.size(), "steps before commit");
     for (std::size_t i = 0; i < before.size(); i++)
-        check(std::isnan(before[i].value) && (before[i].flags & MESH_FLAG_MISSING) != 0,
+        check(std::isnan(before[i].value) && (before[i].flags & MESH_POINT_FLAG_MISSING) != 0,
               "unseen before commit");
     writer.commit();
     same(std::size_t(24), reader.read_timeseries_by_key(key, start, end).size(), "seen after commit");
@@ -363,7 +364,7 @@ void resource_info_of_a_demo_series() {
     same(demo_key, r.key(), "key");
     same(std::string("Resource/Demo/Inflow"), r.path(), "path");
     same(std::string("Inflow"), r.name(), "name");
-    same(std::int32_t(MESH_CURVE_STAIRCASE), r.curve_type(), "curve");
+    same(std::int32_t(MESH_CURVE_TYPE_STAIRCASE), r.curve_type(), "curve");
     same(std::int32_t(MESH_RESOLUTION_HOUR), r.resolution(), "resolution");
     same(std::string("m3/s"), r.unit(), "unit");
     same(std::string(), r.time_zone(), "time zone");
@@ -401,30 +402,30 @@ void create_write_update_commit() {
 
     /* A new series has key 0 until commit: it is addressed by path. */
     mesh::timeseries_resource created = writer.create_physical_timeseries(
-        "/Bindings/Cpp/", "Level", MESH_CURVE_STAIRCASE, MESH_RESOLUTION_HOUR, mw);
+        "/Bindings/Cpp/", "Level", MESH_CURVE_TYPE_STAIRCASE, MESH_RESOLUTION_HOUR, mw);
     same(std::int64_t(0), created.key(), "key before commit");
     same(std::string("Resource/Bindings/Cpp/Level"), created.path(), "path");
     same(std::string("MW"), created.unit(), "unit");
-    same(std::int32_t(MESH_CURVE_STAIRCASE), created.curve_type(), "curve");
+    same(std::int32_t(MESH_CURVE_TYPE_STAIRCASE), created.curve_type(), "curve");
     std::vector<mesh::point> pts;
-    for (int i = 0; i < 3; i++) pts.push_back(mesh::point{start + i * hour, MESH_FLAG_OK, 10.0 + i});
+    for (int i = 0; i < 3; i++) pts.push_back(mesh::point{start + i * hour, MESH_POINT_FLAG_OK, 10.0 + i});
     writer.write_timeseries_by_path(created.path(), start, start + 3 * hour, pts);
     throws(MESH_ERROR_NOT_FOUND, [&] { reader.read_timeseries_by_path(created.path(), start, start + hour); });
 
     mesh::timeseries_resource zoned = writer.create_physical_timeseries(
-        "/Bindings/Cpp/", "Daily", MESH_CURVE_STAIRCASE, MESH_RESOLUTION_DAY, mw, "Europe/Oslo");
+        "/Bindings/Cpp/", "Daily", MESH_CURVE_TYPE_STAIRCASE, MESH_RESOLUTION_DAY, mw, "Europe/Oslo");
     same(std::string("Europe/Oslo"), zoned.time_zone(), "time zone kept");
     auto refused = throws(MESH_ERROR_INVALID_ARGUMENT, [&] {
-        writer.create_physical_timeseries("/Bindings/Cpp/", "Zoneless", MESH_CURVE_STAIRCASE,
+        writer.create_physical_timeseries("/Bindings/Cpp/", "Zoneless", MESH_CURVE_TYPE_STAIRCASE,
                                           MESH_RESOLUTION_DAY, mw, "Invalid/TimeZone");
     });
     check(refused.library_message().find("Invalid/TimeZone") != std::string::npos, refused.what());
 
     /* Updates change only what is set. */
     writer.update_timeseries_resource(daily_key,
-                                      mesh::resource_update().curve_type(MESH_CURVE_PIECEWISE_LINEAR).unit_id(mw));
+                                      mesh::resource_update().curve_type(MESH_CURVE_TYPE_PIECEWISE_LINEAR).unit_id(mw));
     mesh::timeseries_resource updated = writer.get_timeseries_resource(daily_key);
-    same(std::int32_t(MESH_CURVE_PIECEWISE_LINEAR), updated.curve_type(), "curve updated");
+    same(std::int32_t(MESH_CURVE_TYPE_PIECEWISE_LINEAR), updated.curve_type(), "curve updated");
     same(std::string("MW"), updated.unit(), "unit updated");
     same(std::string(), updated.time_zone(), "time zone left");
     writer.update_timeseries_resource(daily_key, mesh::resource_update().time_zone("Europe/London"));
@@ -434,14 +435,14 @@ void create_write_update_commit() {
     throws(MESH_ERROR_INVALID_ARGUMENT,
            [&] { writer.update_timeseries_resource(key, mesh::resource_update().time_zone("Europe/Oslo")); });
     throws(MESH_ERROR_NOT_FOUND,
-           [&] { writer.update_timeseries_resource(987654321, mesh::resource_update().curve_type(MESH_CURVE_STAIRCASE)); });
+           [&] { writer.update_timeseries_resource(987654321, mesh::resource_update().curve_type(MESH_CURVE_TYPE_STAIRCASE)); });
 
     writer.commit();
     mesh::points got = reader.read_timeseries_by_path("Resource/Bindings/Cpp/Level", start, start + 3 * hour);
     same(std::size_t(3), got.size(), "points of the new series after commit");
     same(11.0, got[1].value, "a value");
     mesh::timeseries_resource seen = reader.get_timeseries_resource(daily_key);
-    check(seen.curve_type() == MESH_CURVE_PIECEWISE_LINEAR, "update seen after commit");
+    check(seen.curve_type() == MESH_CURVE_TYPE_PIECEWISE_LINEAR, "update seen after commit");
     same(std::string("Europe/London"), seen.time_zone(), "time zone");
     writer.update_timeseries_resource(daily_key, mesh::resource_update().time_zone(""));
     same(std::string(), writer.get_timeseries_resource(daily_key).time_zone(), "time zone removed");
@@ -453,7 +454,7 @@ void delete_by_key_and_path() {
     auto s = c.open_session();
     const std::string path = s.get_timeseries_resource(breakpoint_key).path();
     std::vector<mesh::point> pts;
-    for (int i = 0; i < 10; i++) pts.push_back(mesh::point{start + i * hour, MESH_FLAG_OK, double(i)});
+    for (int i = 0; i < 10; i++) pts.push_back(mesh::point{start + i * hour, MESH_POINT_FLAG_OK, double(i)});
     s.write_timeseries_by_key(breakpoint_key, start, start + 10 * hour, pts);
     s.commit();
     s.delete_timeseries_by_key(breakpoint_key, start + 2 * hour, start + 4 * hour);
@@ -473,7 +474,7 @@ void delete_by_key_and_path() {
     s.delete_timeseries_by_key(key, start + hour, start + 2 * hour);
     mesh::points hourly = s.read_timeseries_by_key(key, start, start + 3 * hour);
     same(std::size_t(3), hourly.size(), "hourly steps");
-    check(std::isnan(hourly[1].value) && (hourly[1].flags & MESH_FLAG_MISSING) != 0, "deleted step is missing");
+    check(std::isnan(hourly[1].value) && (hourly[1].flags & MESH_POINT_FLAG_MISSING) != 0, "deleted step is missing");
     same(2.0, hourly[2].value, "after the deleted step");
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { s.delete_timeseries_by_key(key, start + hour, start); });
     throws(MESH_ERROR_NOT_FOUND,
@@ -553,7 +554,7 @@ void model_objects_get_and_search() {
     same(std::string(""), models[0].owner_id(), "a model has no owner");
 
     for (const std::string &target : {plant, plant_full, plant_id, "{" + plant_id + "}"}) {
-        mesh::object o = s.get_object(target, MESH_VIEW_NO_DEFINITIONS);
+        mesh::object o = s.get_object(target, MESH_MODEL_VIEW_NO_DEFINITIONS);
         same(std::string("SomePowerPlant1"), o.name(), "name by " + target);
         same(plant_full, o.path(), "path");
         same(plant_id, o.id(), "id");
@@ -565,9 +566,9 @@ void model_objects_get_and_search() {
         for (const mesh::attribute &a : o.attributes()) same(plant_attr(a.name()), a.path(), "attribute path");
         same(1000.0, o.attribute_named("DblAtt").as_double(), "DblAtt");
     }
-    mesh::object filtered = s.get_object(plant, MESH_VIEW_NO_DEFINITIONS, "StringAtt,BoolArrayAtt");
+    mesh::object filtered = s.get_object(plant, MESH_MODEL_VIEW_NO_DEFINITIONS, "StringAtt,BoolArrayAtt");
     same(std::string("BoolArrayAtt, StringAtt"), names_of(filtered.attributes()), "name filter");
-    same(std::size_t(0), s.get_object(plant, MESH_VIEW_NO_ATTRIBUTES).attribute_count(), "no attributes");
+    same(std::size_t(0), s.get_object(plant, MESH_MODEL_VIEW_NO_ATTRIBUTES).attribute_count(), "no attributes");
     throws(MESH_ERROR_NOT_FOUND, [&] { filtered.attribute_named("DblAtt"); });
 
     mesh::object_list chimneys = s.search_objects(plant, "*[.Type=ChimneyElementType]");
@@ -581,10 +582,10 @@ void model_objects_get_and_search() {
     same(std::size_t(0), s.search_objects(plant, "*[.Type=NoSuchType]").size(), "finding nothing");
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { chimneys[2]; });
     mesh::object_list by_definition = s.search_objects_by_definition(
-        "Repository/SimpleThermalTestRepository/ChimneyElementType", MESH_VIEW_NO_ATTRIBUTES);
+        "Repository/SimpleThermalTestRepository/ChimneyElementType", MESH_MODEL_VIEW_NO_ATTRIBUTES);
     same(names_of(chimneys), names_of(by_definition), "by definition");
 
-    mesh::attribute_list raws = s.search_attributes(component_id, "{*}.TsRawAtt", MESH_VIEW_NO_DEFINITIONS);
+    mesh::attribute_list raws = s.search_attributes(component_id, "{*}.TsRawAtt", MESH_MODEL_VIEW_NO_DEFINITIONS);
     same(std::size_t(3), raws.size(), "the plant's and both chimneys' TsRawAtt");
     bool plants = false;
     for (const mesh::attribute &a : raws) {
@@ -615,7 +616,7 @@ void model_views_keep_their_owner_alive() {
         return chimneys[1];
     }(); /* the list variable is gone: the views hold it */
     check(chimney.name().find("SomePowerPlantChimney") == 0, "an object of a dropped list");
-    same(std::int32_t(MESH_VALUE_TYPE_DOUBLE), kept[0].value_type(), "an attribute of a dropped list");
+    same(std::int32_t(MESH_ATTRIBUTE_VALUE_TYPE_DOUBLE), kept[0].value_type(), "an attribute of a dropped list");
     mesh::attribute dbl = s.get_object(plant).attribute_named("DblAtt"); /* of an object dropped */
     same(1000.0, dbl.as_double(), "an attribute of a dropped object");
     mesh::attribute_definition def = dbl.definition();
@@ -633,13 +634,13 @@ void model_values_by_type_and_definitions() {
     auto s = c.open_session();
     mesh::object p = s.get_object(plant);
     mesh::attribute dbl = p.attribute_named("DblAtt");
-    same(std::int32_t(MESH_VALUE_TYPE_DOUBLE), dbl.value_type(), "double type");
+    same(std::int32_t(MESH_ATTRIBUTE_VALUE_TYPE_DOUBLE), dbl.value_type(), "double type");
     check(!dbl.is_collection(), "single");
     same(std::size_t(1), dbl.value_count(), "one value");
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { dbl.as_int(); });
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { dbl.as_double(1); });
     same(std::int64_t(64), p.attribute_named("Int64Att").as_int(), "Int64Att");
-    same(std::int32_t(MESH_VALUE_TYPE_INT), p.attribute_named("Int64Att").value_type(), "int type");
+    same(std::int32_t(MESH_ATTRIBUTE_VALUE_TYPE_INT), p.attribute_named("Int64Att").value_type(), "int type");
     check(p.attribute_named("BoolAtt").as_bool(), "BoolAtt");
     same(std::string("Default string value"), p.attribute_named("StringAtt").as_string(), "StringAtt");
     same(std::int64_t(1652167455000LL), p.attribute_named("UtcDateTimeAtt").as_utc_time(), "2022-05-10T07:24:15Z");
@@ -658,7 +659,7 @@ void model_values_by_type_and_definitions() {
     same(chimney1_id, versions[1].target_id, "then chimney 1");
 
     mesh::attribute raw = p.attribute_named("TsRawAtt");
-    same(std::int32_t(MESH_VALUE_TYPE_TIMESERIES), raw.value_type(), "series type");
+    same(std::int32_t(MESH_ATTRIBUTE_VALUE_TYPE_TIMESERIES), raw.value_type(), "series type");
     std::unique_ptr<mesh::timeseries_resource> resource = raw.connected_resource();
     check(resource != nullptr, "a connected series");
     same(raw.timeseries_key(), resource->key(), "its key");
@@ -700,7 +701,7 @@ void model_values_by_type_and_definitions() {
          "relation target type");
     check(!p.attribute_named("TsCalcAtt2").definition().template_expression().empty(), "a template");
 
-    mesh::attribute bare = s.get_attribute(plant_attr("DblAtt"), MESH_VIEW_NO_DEFINITIONS);
+    mesh::attribute bare = s.get_attribute(plant_attr("DblAtt"), MESH_MODEL_VIEW_NO_DEFINITIONS);
     check(!bare.has_definition(), "read without definitions");
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { bare.definition().path(); });
 
@@ -719,7 +720,7 @@ void model_values_by_type_and_definitions() {
     }
     mesh::xy_sets sets = s.get_xy_sets(plant_attr("XYSetAtt"));
     same(std::size_t(1), sets.size(), "one unversioned set");
-    same(std::int64_t(MESH_NO_TIME), sets.valid_from(0), "no time");
+    same(std::int64_t(MESH_TIME_NONE), sets.valid_from(0), "no time");
     same(std::size_t(0), sets.curves(0).size(), "empty");
 }
 
@@ -738,7 +739,7 @@ void model_updates_seen_after_commit() {
     same(1234.5, writer.get_attribute(dbl).as_double(), "seen in its session");
     same(before, reader.get_attribute(dbl).as_double(), "unseen elsewhere before commit");
     writer.commit();
-    mesh::object p = reader.get_object(plant, MESH_VIEW_NO_DEFINITIONS);
+    mesh::object p = reader.get_object(plant, MESH_MODEL_VIEW_NO_DEFINITIONS);
     same(1234.5, p.attribute_named("DblAtt").as_double(), "double after commit");
     same(std::int64_t(65), p.attribute_named("Int64Att").as_int(), "int");
     check(!p.attribute_named("BoolAtt").as_bool(), "bool");
@@ -760,7 +761,7 @@ void model_updates_seen_after_commit() {
     writer.set_links(many, {chimney2_id}, true);
     writer.set_links(many, {chimney1_id}, true);
     same(chimney1_id + ", " + chimney2_id, sorted_joined(writer.get_attribute(many).target_ids()), "links appended");
-    writer.set_link_versions(plant_attr("ReferenceSeriesAtt"), MESH_NO_TIME, MESH_NO_TIME,
+    writer.set_link_versions(plant_attr("ReferenceSeriesAtt"), MESH_TIME_NONE, MESH_TIME_NONE,
                              {{1109721600000LL, chimney1_id}});
     same(std::size_t(1), writer.get_attribute(plant_attr("ReferenceSeriesAtt")).versions().size(), "one version");
     writer.set_link_version_entries(plant_attr("ReferenceSeriesCollectionAtt"),
@@ -786,7 +787,7 @@ void model_updates_seen_after_commit() {
     writer.set_doubles(plant_attr("DblArrayAtt"), {1.5, -0.25});
     writer.set_utc_times(plant_attr("UtcDateTimeArrayAtt"), {1930003200000LL, 1930003200123LL});
     writer.set_strings(plant_attr("StringArrayAtt"), {"a", "Ærø", ""});
-    mesh::object arrays = writer.get_object(plant, MESH_VIEW_NO_DEFINITIONS,
+    mesh::object arrays = writer.get_object(plant, MESH_MODEL_VIEW_NO_DEFINITIONS,
                                             "Int64ArrayAtt,DblArrayAtt,UtcDateTimeArrayAtt,StringArrayAtt");
     check(arrays.attribute_named("Int64ArrayAtt").ints() == std::vector<std::int64_t>({1, -2, 3}), "ints");
     check(arrays.attribute_named("DblArrayAtt").doubles() == std::vector<double>({1.5, -0.25}), "doubles");
@@ -801,9 +802,9 @@ void model_updates_seen_after_commit() {
 
     /* XY sets and rating curves, built here and read back. */
     mesh::xy_sets sets;
-    sets.add_set(MESH_NO_TIME).add_curve(5.0, {1, 2, 3}, {10, 20, 30}).add_curve(6.0, {}, {});
+    sets.add_set(MESH_TIME_NONE).add_curve(5.0, {1, 2, 3}, {10, 20, 30}).add_curve(6.0, {}, {});
     fails_with("x and y differ in length", [&] { sets.add_curve(1.0, {1}, {}); });
-    writer.update_xy_sets(plant_attr("XYSetAtt"), MESH_NO_TIME, MESH_NO_TIME, sets);
+    writer.update_xy_sets(plant_attr("XYSetAtt"), MESH_TIME_NONE, MESH_TIME_NONE, sets);
     mesh::xy_sets got = writer.get_xy_sets(plant_attr("XYSetAtt"));
     std::vector<mesh::xy_curve> curves = got.curves(0);
     same(std::size_t(2), curves.size(), "curves");
@@ -827,7 +828,7 @@ void model_updates_seen_after_commit() {
 std::vector<mesh::point> two_days(std::int64_t start) {
     std::vector<mesh::point> pts;
     for (int i = 0; i < 48; i++)
-        pts.push_back(mesh::point{start + i * hour, MESH_FLAG_OK, 10.0 + (i % 24) * 0.5 - (i / 24) * 3.25 + (i * 7) % 5});
+        pts.push_back(mesh::point{start + i * hour, MESH_POINT_FLAG_OK, 10.0 + (i % 24) * 0.5 - (i / 24) * 3.25 + (i * 7) % 5});
     return pts;
 }
 
@@ -848,16 +849,16 @@ void transform_to_day_sum() {
             same(std::uint32_t(0), got[d].flags, what + ": flags");
         }
     };
-    days(s.calc_transform(series_path, "", start, end, MESH_RESOLUTION_DAY, MESH_METHOD_SUM, MESH_ZONE_UTC),
+    days(s.calc_transform(series_path, "", start, end, MESH_RESOLUTION_DAY, MESH_TRANSFORM_METHOD_SUM, MESH_TRANSFORM_ZONE_UTC),
          "@TRANSFORM");
-    days(s.read_transformed_timeseries_by_key(key, start, end, MESH_RESOLUTION_DAY, MESH_METHOD_SUM, MESH_ZONE_UTC),
+    days(s.read_transformed_timeseries_by_key(key, start, end, MESH_RESOLUTION_DAY, MESH_TRANSFORM_METHOD_SUM, MESH_TRANSFORM_ZONE_UTC),
          "transformed read by key");
-    days(s.read_transformed_timeseries_by_path(series_path, start, end, MESH_RESOLUTION_DAY, MESH_METHOD_SUM,
-                                               MESH_ZONE_UTC),
+    days(s.read_transformed_timeseries_by_path(series_path, start, end, MESH_RESOLUTION_DAY, MESH_TRANSFORM_METHOD_SUM,
+                                               MESH_TRANSFORM_ZONE_UTC),
          "transformed read by path");
     mesh::calc_result by_key = s.run_calculation_by_key(
-        key, mesh::calc::transform_expression("", MESH_RESOLUTION_DAY, MESH_METHOD_SUM, MESH_ZONE_UTC), start, end);
-    same(std::int32_t(MESH_CALC_SERIES), by_key.kind(), "a series");
+        key, mesh::calc::transform_expression("", MESH_RESOLUTION_DAY, MESH_TRANSFORM_METHOD_SUM, MESH_TRANSFORM_ZONE_UTC), start, end);
+    same(std::int32_t(MESH_CALC_RESULT_KIND_SERIES), by_key.kind(), "a series");
     same(std::size_t(1), by_key.size(), "one");
     same(std::int32_t(MESH_RESOLUTION_DAY), by_key.resolution(0), "daily");
     days(by_key.series(0), "the library's expression, by key");
@@ -867,19 +868,19 @@ void transform_to_day_sum() {
     /* Another session does not see the points. */
     auto other = c.open_session();
     mesh::points unseen =
-        other.calc_transform(series_path, "", start, end, MESH_RESOLUTION_DAY, MESH_METHOD_SUM, MESH_ZONE_UTC);
+        other.calc_transform(series_path, "", start, end, MESH_RESOLUTION_DAY, MESH_TRANSFORM_METHOD_SUM, MESH_TRANSFORM_ZONE_UTC);
     same(std::size_t(2), unseen.size(), "days elsewhere");
     check(std::isnan(unseen[0].value) && std::isnan(unseen[1].value), "no values elsewhere");
 
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] {
-        s.calc_transform(series_path, "", start, end, MESH_RESOLUTION_DAY, MESH_METHOD_IMPLICIT, MESH_ZONE_UTC);
+        s.calc_transform(series_path, "", start, end, MESH_RESOLUTION_DAY, MESH_TRANSFORM_METHOD_IMPLICIT, MESH_TRANSFORM_ZONE_UTC);
     });
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] {
-        s.read_transformed_timeseries_by_key(key, end, start, MESH_RESOLUTION_DAY, MESH_METHOD_SUM);
+        s.read_transformed_timeseries_by_key(key, end, start, MESH_RESOLUTION_DAY, MESH_TRANSFORM_METHOD_SUM);
     });
     throws(MESH_ERROR_NOT_FOUND, [&] {
         s.read_transformed_timeseries_by_id("6f1c7b2e-0d4c-4f5e-9a43-2b1d8c9e7f60", start, end, MESH_RESOLUTION_DAY,
-                                            MESH_METHOD_SUM);
+                                            MESH_TRANSFORM_METHOD_SUM);
     });
 }
 
@@ -905,11 +906,11 @@ void a_calculated_attribute_and_each_kind_of_result() {
     check(with_values >= 8, "raw values");
 
     /* A time series attribute read transformed by its id and by its path. */
-    const std::string raw_id = s.get_attribute(raw_path, MESH_VIEW_NO_DEFINITIONS).id();
+    const std::string raw_id = s.get_attribute(raw_path, MESH_MODEL_VIEW_NO_DEFINITIONS).id();
     mesh::points by_id = s.read_transformed_timeseries_by_id(raw_id, day_2016, day_2016 + 24 * hour,
-                                                             MESH_RESOLUTION_DAY, MESH_METHOD_MAX, MESH_ZONE_UTC);
+                                                             MESH_RESOLUTION_DAY, MESH_TRANSFORM_METHOD_MAX, MESH_TRANSFORM_ZONE_UTC);
     mesh::points by_path = s.read_transformed_timeseries_by_path(raw_path, day_2016, day_2016 + 24 * hour,
-                                                                 MESH_RESOLUTION_DAY, MESH_METHOD_MAX, MESH_ZONE_UTC);
+                                                                 MESH_RESOLUTION_DAY, MESH_TRANSFORM_METHOD_MAX, MESH_TRANSFORM_ZONE_UTC);
     same(std::size_t(1), by_id.size(), "one day");
     mesh::points day = s.read_timeseries_by_path(raw_path, day_2016, day_2016 + 24 * hour);
     double max = -std::numeric_limits<double>::infinity();
@@ -919,13 +920,13 @@ void a_calculated_attribute_and_each_kind_of_result() {
     same(max, by_path[0].value, "the day's maximum, by path");
 
     mesh::calc_result run = s.run_calculation(plant, "## = @t('.TsCalcAtt')\n", start_2016, end_2016);
-    same(std::int32_t(MESH_CALC_SERIES), run.kind(), "series");
+    same(std::int32_t(MESH_CALC_RESULT_KIND_SERIES), run.kind(), "series");
     mesh::points ran = run.series(0);
     run = s.run_calculation(plant_id, "## = 1 + 2\n", start_2016, end_2016); /* the points outlive their result */
     same(calc.size(), ran.size(), "the expression run directly");
     check(same_points(calc, ran), "the same points");
 
-    same(std::int32_t(MESH_CALC_NUMBERS), run.kind(), "numbers");
+    same(std::int32_t(MESH_CALC_RESULT_KIND_NUMBERS), run.kind(), "numbers");
     same(3.0, run.numbers().at(0), "1 + 2");
     same(raw_sum, s.calc_sum(raw_path, "", start_2016, end_2016), "sum of the raw series");
     mesh::calc_result summed = s.run_calculation(plant, mesh::calc::sum_expression(".TsRawAtt"), start_2016, end_2016);
@@ -934,7 +935,7 @@ void a_calculated_attribute_and_each_kind_of_result() {
     const std::string text = "O'Neil's \"plant\" ; ## Ærø";
     mesh::calc_result strings =
         s.run_calculation(plant, "## = " + mesh::calc::quote(text) + "\n", start_2016, end_2016);
-    same(std::int32_t(MESH_CALC_STRINGS), strings.kind(), "strings");
+    same(std::int32_t(MESH_CALC_RESULT_KIND_STRINGS), strings.kind(), "strings");
     same(text, strings.strings().at(0), "quoted text read back whole");
     same(text, strings.string(0), "string");
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { mesh::calc::quote("two\nlines"); });
@@ -1040,6 +1041,6 @@ int main(int argc, char **argv) {
     test("the README model and calculation example runs", [] { readme_model_example(address); });
 
     std::cout << passed << " passed, " << failed << " failed" << std::endl;
-    mesh_shutdown();
+    mesh_library_shutdown();
     return failed == 0 ? 0 : 1;
 }

@@ -208,7 +208,7 @@ static partial class MeshCapiTests
                 Equal(Chimney1Id, link.GetTargetId(), "link replaced");
             long t1 = MeshTime.ToUnixMs(new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
             long t2 = MeshTime.ToUnixMs(new DateTime(2002, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-            session.SetLinkVersions(Plant + ".ReferenceSeriesAtt", MeshConstants.NoTime, MeshConstants.NoTime,
+            session.SetLinkVersions(Plant + ".ReferenceSeriesAtt", MeshConstants.TimeNone, MeshConstants.TimeNone,
                 new[] { new LinkVersion(t1, Chimney1Id), new LinkVersion(t2, "") });
             using (var versioned = session.GetAttribute(Plant + ".ReferenceSeriesAtt"))
             {
@@ -247,18 +247,18 @@ static partial class MeshCapiTests
         using (var session = connection.OpenSession())
         {
             string xy = Plant + ".XYSetAtt";
-            Equal(0, session.GetXySets(xy, MeshConstants.NoTime, MeshConstants.NoTime)[0].Curves.Count, "empty at first");
-            session.UpdateXySets(xy, MeshConstants.NoTime, MeshConstants.NoTime, new[]
+            Equal(0, session.GetXySets(xy, MeshConstants.TimeNone, MeshConstants.TimeNone)[0].Curves.Count, "empty at first");
+            session.UpdateXySets(xy, MeshConstants.TimeNone, MeshConstants.TimeNone, new[]
             {
-                new XySet(MeshConstants.NoTime, new[]
+                new XySet(MeshConstants.TimeNone, new[]
                 {
                     new XyCurve(1.5, new[] { 0.0, 1.0, 2.0 }, new[] { 0.0, -1.0, -2.0 }),
                     new XyCurve(-4.0, new double[0], new double[0]),
                 }),
             });
-            var sets = session.GetXySets(xy, MeshConstants.NoTime, MeshConstants.NoTime);
+            var sets = session.GetXySets(xy, MeshConstants.TimeNone, MeshConstants.TimeNone);
             Equal(1, sets.Count, "one set");
-            Equal(MeshConstants.NoTime, sets[0].ValidFromMs, "unversioned");
+            Equal(MeshConstants.TimeNone, sets[0].ValidFromMs, "unversioned");
             Equal(2, sets[0].Curves.Count, "curves");
             // The server sorts curves by reference value.
             Equal(-4.0, sets[0].Curves[0].ReferenceValue, "first reference");
@@ -435,7 +435,7 @@ static partial class MeshCapiTests
             for (int i = 0; i < raw.Count; i++)
                 Equal(BitConverter.DoubleToInt64Bits(raw.Values[i]), BitConverter.DoubleToInt64Bits(asOf.Values[i]), "as of " + i);
             // One series (a call giving none or several would throw).
-            session.CalcForecast(Plant, ".TsRawAtt", start, end, Day2016, Day2016 + 24 * Hour, MeshConstants.NoTime);
+            session.CalcForecast(Plant, ".TsRawAtt", start, end, Day2016, Day2016 + 24 * Hour, MeshConstants.TimeNone);
             var e = Throws(MeshStatus.ErrorInvalidArgument, delegate { session.RunCalculation(Plant, "## = 1\n## = @t('.TsRawAtt') *\n", start, end); });
             Check(e.LibraryMessage.Contains("line 2"), e.LibraryMessage);
         }

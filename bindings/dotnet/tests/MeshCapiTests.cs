@@ -1,6 +1,6 @@
 // MeshCapiTests.cs: the .NET binding tested against a running emulator, as
 // a console program (no test framework needed, so it runs on plain Mono).
-// tests/bindings_dotnet.rs builds and runs it:
+// tests/it/bindings_dotnet.rs builds and runs it:
 //
 //   MeshCapiTests.exe VERSION ADDRESS TLS_ADDRESS ROOT_PEM SERVER_NAME TOKEN DISPLAY_NAME SERVER_VERSION
 //
@@ -159,6 +159,8 @@ static partial class MeshCapiTests
         Equal("MESH_STATUS_UNKNOWN", MeshLibrary.StatusName((MeshStatus)99), "unknown");
         Equal("MESH_ERROR_SHUTDOWN", MeshLibrary.StatusName(MeshStatus.ErrorShutdown), "16");
         Equal("MESH_ERROR_FORKED", MeshLibrary.StatusName(MeshStatus.ErrorForked), "17");
+        Equal("MESH_ERROR_VERSION_MISMATCH", MeshLibrary.StatusName(MeshStatus.ErrorVersionMismatch), "18");
+        MeshLibrary.CheckVersion();
     }
 
     static void ConnectReportsTheServerVersion()
@@ -173,7 +175,7 @@ static partial class MeshCapiTests
         {
             options.SetConnectTimeout(TimeSpan.FromSeconds(2));
             var e = Throws(MeshStatus.ErrorUnavailable, delegate { Connection.Connect("127.0.0.1:1", options); });
-            Check(e.LibraryMessage.StartsWith("mesh_connect:"), e.LibraryMessage);
+            Check(e.LibraryMessage.StartsWith("mesh_connection_open:"), e.LibraryMessage);
         }
     }
 
@@ -577,17 +579,17 @@ static partial class MeshCapiTests
 
     static void TypedConstants()
     {
-        Equal(0x40000000u, (uint)MeshFlags.NotOk, "MESH_FLAG_NOT_OK");
-        Equal(0x04000000u, (uint)MeshFlags.Missing, "MESH_FLAG_MISSING");
-        Equal(-1, (int)MeshCurve.Unchanged, "MESH_CURVE_UNCHANGED");
+        Equal(0x40000000u, (uint)MeshFlags.NotOk, "MESH_POINT_FLAG_NOT_OK");
+        Equal(0x04000000u, (uint)MeshFlags.Missing, "MESH_POINT_FLAG_MISSING");
+        Equal(-1, MeshConstants.TimeseriesResourceCurveTypeUnchanged, "MESH_TIMESERIES_RESOURCE_CURVE_TYPE_UNCHANGED");
         Equal(3, (int)MeshResolution.Hour, "MESH_RESOLUTION_HOUR");
-        Equal(65536, MeshConstants.MaxTokenBytes, "MESH_MAX_TOKEN_BYTES");
-        Equal(2, (int)MeshValueType.Double, "MESH_VALUE_TYPE_DOUBLE");
-        Equal(2, (int)MeshView.NoAttributes, "MESH_VIEW_NO_ATTRIBUTES");
-        Equal(3, (int)MeshCalcResult.Strings, "MESH_CALC_STRINGS");
-        Equal(2, (int)MeshTransformMethod.Sum, "MESH_METHOD_SUM");
-        Equal(1, (int)MeshTransformZone.Utc, "MESH_ZONE_UTC");
-        Equal(long.MinValue, MeshConstants.NoTime, "MESH_NO_TIME");
+        Equal(65536, MeshConstants.AccessTokenMaxBytes, "MESH_ACCESS_TOKEN_MAX_BYTES");
+        Equal(2, (int)MeshValueType.Double, "MESH_ATTRIBUTE_VALUE_TYPE_DOUBLE");
+        Equal(2, (int)MeshView.NoAttributes, "MESH_MODEL_VIEW_NO_ATTRIBUTES");
+        Equal(3, (int)MeshCalcResult.Strings, "MESH_CALC_RESULT_KIND_STRINGS");
+        Equal(2, (int)MeshTransformMethod.Sum, "MESH_TRANSFORM_METHOD_SUM");
+        Equal(1, (int)MeshTransformZone.Utc, "MESH_TRANSFORM_ZONE_UTC");
+        Equal(long.MinValue, MeshConstants.TimeNone, "MESH_TIME_NONE");
         Equal(version, MeshConstants.CapiVersionString, "the header's version is the library's");
     }
 

@@ -8,48 +8,48 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use super::args::{optional_str, out_ptr, write_out};
-use super::calc::{mesh_calc_result, register_result, target};
-use super::session::{self, mesh_session, SessionHandle};
-use super::timeseries::{mesh_points, register_points};
-use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::calc::{expression, CalcResult, RelativeTo, TransformMethod, TransformZone};
 use crate::client::Resolution;
+use crate::ffi::args::{optional_str, out_ptr, write_out};
+use crate::ffi::calc::{mesh_calc_result, register_result, target};
+use crate::ffi::points::{mesh_point_list, register_points};
+use crate::ffi::session::{self, mesh_session, SessionHandle};
+use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 
 /// Transformation method: Mesh's default for the series and the direction
 /// (transformed reads only).
-pub const MESH_METHOD_IMPLICIT: i32 = 1;
+pub const MESH_TRANSFORM_METHOD_IMPLICIT: i32 = 1;
 /// Transformation method: the sum of the values in each period.
-pub const MESH_METHOD_SUM: i32 = 2;
+pub const MESH_TRANSFORM_METHOD_SUM: i32 = 2;
 /// Transformation method: the integral over each period (value × seconds).
-pub const MESH_METHOD_SUMI: i32 = 3;
+pub const MESH_TRANSFORM_METHOD_SUMI: i32 = 3;
 /// Transformation method: the mean of the values in each period.
-pub const MESH_METHOD_AVG: i32 = 4;
+pub const MESH_TRANSFORM_METHOD_AVG: i32 = 4;
 /// Transformation method: the time-weighted mean over each period.
-pub const MESH_METHOD_AVGI: i32 = 5;
+pub const MESH_TRANSFORM_METHOD_AVGI: i32 = 5;
 /// Transformation method: the first value in each period.
-pub const MESH_METHOD_FIRST: i32 = 6;
+pub const MESH_TRANSFORM_METHOD_FIRST: i32 = 6;
 /// Transformation method: the last value in each period.
-pub const MESH_METHOD_LAST: i32 = 7;
+pub const MESH_TRANSFORM_METHOD_LAST: i32 = 7;
 /// Transformation method: the smallest value in each period.
-pub const MESH_METHOD_MIN: i32 = 8;
+pub const MESH_TRANSFORM_METHOD_MIN: i32 = 8;
 /// Transformation method: the largest value in each period.
-pub const MESH_METHOD_MAX: i32 = 9;
+pub const MESH_TRANSFORM_METHOD_MAX: i32 = 9;
 
 /// Time zone of a transformation's days, weeks, months and years: the
 /// default (a time-zone-aware series' own zone; otherwise the server's
 /// default calculation zone in a calculation, UTC in a transformed read).
-pub const MESH_ZONE_DEFAULT: i32 = 0;
+pub const MESH_TRANSFORM_ZONE_DEFAULT: i32 = 0;
 /// Time zone of a transformation: UTC.
-pub const MESH_ZONE_UTC: i32 = 1;
+pub const MESH_TRANSFORM_ZONE_UTC: i32 = 1;
 /// Time zone of a transformation: the Mesh server's local zone, with
 /// daylight saving time.
-pub const MESH_ZONE_LOCAL: i32 = 2;
+pub const MESH_TRANSFORM_ZONE_LOCAL: i32 = 2;
 /// Time zone of a transformation: the Mesh server's local zone without
 /// daylight saving time.
-pub const MESH_ZONE_STANDARD: i32 = 3;
+pub const MESH_TRANSFORM_ZONE_STANDARD: i32 = 3;
 
-pub use super::args::MESH_NO_TIME;
+pub use crate::ffi::args::MESH_TIME_NONE;
 
 /// A resolution from C: one of the `MESH_RESOLUTION_*` numbers (the
 /// client refuses those a series cannot be transformed to).
@@ -62,38 +62,40 @@ pub(crate) fn resolution(n: i32) -> FfiResult<Resolution> {
     }
 }
 
-/// A transformation method from C: one of the `MESH_METHOD_*` numbers.
+/// A transformation method from C: one of the `MESH_TRANSFORM_METHOD_*` numbers.
 pub(crate) fn method(n: i32) -> FfiResult<TransformMethod> {
     TransformMethod::from_number(n).ok_or_else(|| {
         Failure::invalid_argument(format!(
-            "method {n} is not one of the MESH_METHOD_* numbers"
+            "method {n} is not one of the MESH_TRANSFORM_METHOD_* numbers"
         ))
     })
 }
 
-/// A time zone from C: one of the `MESH_ZONE_*` numbers, the default as
+/// A time zone from C: one of the `MESH_TRANSFORM_ZONE_*` numbers, the default as
 /// `None`.
 pub(crate) fn zone(n: i32) -> FfiResult<Option<TransformZone>> {
-    if n == MESH_ZONE_DEFAULT {
+    if n == MESH_TRANSFORM_ZONE_DEFAULT {
         return Ok(None);
     }
     TransformZone::from_number(n).map(Some).ok_or_else(|| {
-        Failure::invalid_argument(format!("zone {n} is not one of the MESH_ZONE_* numbers"))
+        Failure::invalid_argument(format!(
+            "zone {n} is not one of the MESH_TRANSFORM_ZONE_* numbers"
+        ))
     })
 }
 
-/// An optional time from C: `MESH_NO_TIME` is none.
+/// An optional time from C: `MESH_TIME_NONE` is none.
 pub(crate) fn optional_time(ms: i64) -> Option<i64> {
-    (ms != MESH_NO_TIME).then_some(ms)
+    (ms != MESH_TIME_NONE).then_some(ms)
 }
 
-/// A forecast window from C: both ends `MESH_NO_TIME` for none.
+/// A forecast window from C: both ends `MESH_TIME_NONE` for none.
 pub(crate) fn window(t0_min_ms: i64, t0_max_ms: i64) -> FfiResult<Option<(i64, i64)>> {
     match (optional_time(t0_min_ms), optional_time(t0_max_ms)) {
         (None, None) => Ok(None),
         (Some(min), Some(max)) => Ok(Some((min, max))),
         _ => Err(Failure::invalid_argument(
-            "t0_min_ms and t0_max_ms must both be MESH_NO_TIME or both be times",
+            "t0_min_ms and t0_max_ms must both be MESH_TIME_NONE or both be times",
         )),
     }
 }
@@ -137,28 +139,52 @@ impl Prepared<'_> {
 }
 
 /// Transforms a series to another resolution over `[start_ms, end_ms)` and
-/// writes its points to a new `*out` (free with `mesh_points_free`): the
+/// writes its points to a new `*out` (free with `mesh_point_list_free`): the
 /// series `search` finds from `target`, or `target` itself (a time series
 /// attribute, by id or path, or a series by `Resource/...` path) when
 /// `search` is NULL or empty. For example daily sums of an hourly series:
-/// `MESH_RESOLUTION_DAY`, `MESH_METHOD_SUM`.
+/// `MESH_RESOLUTION_DAY`, `MESH_TRANSFORM_METHOD_SUM`.
 ///
 /// `resolution` is a fixed `MESH_RESOLUTION_*` (MIN to YEAR); `method` one
-/// of `MESH_METHOD_SUM` to `MESH_METHOD_MAX`; `zone` a `MESH_ZONE_*`, whose
-/// calendar days, weeks, months and years follow (`MESH_ZONE_DEFAULT`: a
+/// of `MESH_TRANSFORM_METHOD_SUM` to `MESH_TRANSFORM_METHOD_MAX`; `zone` a `MESH_TRANSFORM_ZONE_*`, whose
+/// calendar days, weeks, months and years follow (`MESH_TRANSFORM_ZONE_DEFAULT`: a
 /// time-zone-aware series' own zone, else the server's default calculation
 /// zone). Mesh's `@TRANSFORM`; `search` is quoted by the library, so any
 /// text without a line break is safe there. A time series key is read
-/// transformed with `mesh_read_transformed_timeseries_by_key`.
+/// transformed with `mesh_timeseries_read_transformed_by_key`.
 ///
 /// Fails with `MESH_ERROR_INVALID_ARGUMENT` (without a request) for NULLs,
-/// a bad target, numbers out of range, `MESH_METHOD_IMPLICIT`, a
+/// a bad target, numbers out of range, `MESH_TRANSFORM_METHOD_IMPLICIT`, a
 /// resolution that is not fixed, a search with a line break or
 /// `end_ms < start_ms`; with `MESH_ERROR_SERVER` when the answer is not
 /// one series.
+///
+/// @param session The session to work in.
+/// @param target The id (canonical form in any case, or braced) or path the
+///   calculation is relative to (UTF-8, NUL-terminated); not NULL.
+/// @param search The search from `target` that finds the series (UTF-8,
+///   NUL-terminated, no line break; quoted by the library), or NULL or empty
+///   for `target` itself.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param resolution The resolution to transform to: a fixed
+///   `MESH_RESOLUTION_*` (MIN to YEAR).
+/// @param method The method: `MESH_TRANSFORM_METHOD_SUM` to
+///   `MESH_TRANSFORM_METHOD_MAX`.
+/// @param zone A `MESH_TRANSFORM_ZONE_*` number.
+/// @param out Receives the new point list on success (free with
+///   `mesh_point_list_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument other
+///   than `search`, a bad target, a search with a line break, numbers out of
+///   range, `MESH_TRANSFORM_METHOD_IMPLICIT`, a resolution that is not fixed or
+///   `end_ms < start_ms`; `MESH_ERROR_INVALID_HANDLE` for a closed, detached or
+///   made-up session; `MESH_ERROR_SERVER` when the answer is not one series; or
+///   another status of the call to the server (see `mesh_status`).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn mesh_calc_transform(
+pub unsafe extern "C" fn mesh_calc_run_transform(
     session: *mut mesh_session,
     target: *const c_char,
     search: *const c_char,
@@ -167,9 +193,9 @@ pub unsafe extern "C" fn mesh_calc_transform(
     resolution: i32,
     method: i32,
     zone: i32,
-    out: *mut *mut mesh_points,
+    out: *mut *mut mesh_point_list,
 ) -> mesh_status {
-    guard("mesh_calc_transform", || {
+    guard("mesh_calc_run_transform", || {
         // SAFETY: the caller passes NULL or NUL-terminated strings.
         let call = unsafe { prepare(session, target, search) }?;
         let expression = expression::transform(
@@ -180,7 +206,7 @@ pub unsafe extern "C" fn mesh_calc_transform(
         )?;
         let out = out_ptr(out, "out")?;
         let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
-        write_out(out, register_points(series.points));
+        write_out(out, register_points(series.points)?);
         Ok(())
     })
 }
@@ -188,10 +214,28 @@ pub unsafe extern "C" fn mesh_calc_transform(
 /// The sum of the values of one series over `[start_ms, end_ms)`, written
 /// to `*out` (NaN when it has none): the series `search` finds from
 /// `target`, or `target` itself when `search` is NULL or empty. Mesh's
-/// `@SUM(@t(...))`. Fails as `mesh_calc_transform` does, with
+/// `@SUM(@t(...))`. Fails as `mesh_calc_run_transform` does, with
 /// `MESH_ERROR_SERVER` when the answer is not one number.
+///
+/// @param session The session to work in.
+/// @param target The id (canonical form in any case, or braced) or path the
+///   calculation is relative to (UTF-8, NUL-terminated); not NULL.
+/// @param search The search from `target` that finds the series (UTF-8,
+///   NUL-terminated, no line break; quoted by the library), or NULL or empty
+///   for `target` itself.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param out Receives the sum on success (NaN when the series has no values);
+///   untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument other
+///   than `search`, a bad target, a search with a line break or
+///   `end_ms < start_ms`; `MESH_ERROR_INVALID_HANDLE` for a closed, detached or
+///   made-up session; `MESH_ERROR_SERVER` when the answer is not one number; or
+///   another status of the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_calc_sum(
+pub unsafe extern "C" fn mesh_calc_run_sum(
     session: *mut mesh_session,
     target: *const c_char,
     search: *const c_char,
@@ -199,7 +243,7 @@ pub unsafe extern "C" fn mesh_calc_sum(
     end_ms: i64,
     out: *mut f64,
 ) -> mesh_status {
-    guard("mesh_calc_sum", || {
+    guard("mesh_calc_run_sum", || {
         // SAFETY: the caller passes NULL or NUL-terminated strings.
         let call = unsafe { prepare(session, target, search) }?;
         let expression = expression::sum(call.search)?;
@@ -212,38 +256,74 @@ pub unsafe extern "C" fn mesh_calc_sum(
 
 /// The point-wise sum of every series `search` finds from `target` (e.g.
 /// `"*[.Type=ChimneyElementType].TsRawAtt"`) over `[start_ms, end_ms)`, as
-/// one series written to a new `*out` (free with `mesh_points_free`).
-/// Mesh's `@SUM(@T(...))`. Fails as `mesh_calc_transform` does, with
+/// one series written to a new `*out` (free with `mesh_point_list_free`).
+/// Mesh's `@SUM(@T(...))`. Fails as `mesh_calc_run_transform` does, with
 /// `MESH_ERROR_SERVER` when the answer is not one series.
+///
+/// @param session The session to work in.
+/// @param target The id (canonical form in any case, or braced) or path the
+///   calculation is relative to (UTF-8, NUL-terminated); not NULL.
+/// @param search The search from `target` that finds the series to add up
+///   (UTF-8, NUL-terminated, no line break; quoted by the library); NULL or
+///   empty means `target` itself.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param out Receives the new point list on success (free with
+///   `mesh_point_list_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument other
+///   than `search`, a bad target, a search with a line break or
+///   `end_ms < start_ms`; `MESH_ERROR_INVALID_HANDLE` for a closed, detached or
+///   made-up session; `MESH_ERROR_SERVER` when the answer is not one series; or
+///   another status of the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_calc_sum_list(
+pub unsafe extern "C" fn mesh_calc_run_sum_list(
     session: *mut mesh_session,
     target: *const c_char,
     search: *const c_char,
     start_ms: i64,
     end_ms: i64,
-    out: *mut *mut mesh_points,
+    out: *mut *mut mesh_point_list,
 ) -> mesh_status {
-    guard("mesh_calc_sum_list", || {
+    guard("mesh_calc_run_sum_list", || {
         // SAFETY: the caller passes NULL or NUL-terminated strings.
         let call = unsafe { prepare(session, target, search) }?;
         let expression = expression::sum_list(call.search)?;
         let out = out_ptr(out, "out")?;
         let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
-        write_out(out, register_points(series.points));
+        write_out(out, register_points(series.points)?);
         Ok(())
     })
 }
 
 /// Every forecast of a series over `[start_ms, end_ms)`, as a result of
-/// kind `MESH_CALC_SERIES` written to a new `*out` (free with
+/// kind `MESH_CALC_RESULT_KIND_SERIES` written to a new `*out` (free with
 /// `mesh_calc_result_free`; it holds no series when there are no
 /// forecasts). The series is the one `search` finds from `target`, or
 /// `target` itself when `search` is NULL or empty. Mesh's
-/// `@GetAllForecasts`. Fails as `mesh_calc_transform` does, with
+/// `@GetAllForecasts`. Fails as `mesh_calc_run_transform` does, with
 /// `MESH_ERROR_SERVER` when the answer is not series.
+///
+/// @param session The session to work in.
+/// @param target The id (canonical form in any case, or braced) or path the
+///   calculation is relative to (UTF-8, NUL-terminated); not NULL.
+/// @param search The search from `target` that finds the series (UTF-8,
+///   NUL-terminated, no line break; quoted by the library), or NULL or empty
+///   for `target` itself.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param out Receives the new result on success (free with
+///   `mesh_calc_result_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument other
+///   than `search`, a bad target, a search with a line break or
+///   `end_ms < start_ms`; `MESH_ERROR_INVALID_HANDLE` for a closed, detached or
+///   made-up session; `MESH_ERROR_SERVER` when the answer is not a list of
+///   series; or another status of the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_calc_all_forecasts(
+pub unsafe extern "C" fn mesh_calc_run_all_forecasts(
     session: *mut mesh_session,
     target: *const c_char,
     search: *const c_char,
@@ -251,7 +331,7 @@ pub unsafe extern "C" fn mesh_calc_all_forecasts(
     end_ms: i64,
     out: *mut *mut mesh_calc_result,
 ) -> mesh_status {
-    guard("mesh_calc_all_forecasts", || {
+    guard("mesh_calc_run_all_forecasts", || {
         // SAFETY: the caller passes NULL or NUL-terminated strings.
         let call = unsafe { prepare(session, target, search) }?;
         let expression = expression::all_forecasts(call.search)?;
@@ -259,23 +339,51 @@ pub unsafe extern "C" fn mesh_calc_all_forecasts(
         let list = call
             .run(&expression, start_ms, end_ms)?
             .into_series_list()?;
-        write_out(out, register_result(CalcResult::Series(list)));
+        write_out(out, register_result(CalcResult::Series(list))?);
         Ok(())
     })
 }
 
 /// One forecast of a series over `[start_ms, end_ms)`, written to a new
-/// `*out` (free with `mesh_points_free`). Without a window
-/// (`t0_min_ms` and `t0_max_ms` both `MESH_NO_TIME`) the forecast for the
+/// `*out` (free with `mesh_point_list_free`). Without a window
+/// (`t0_min_ms` and `t0_max_ms` both `MESH_TIME_NONE`) the forecast for the
 /// interval's start; with one, the forecast whose start t0 lies in
-/// `(t0_min_ms, t0_max_ms]`. With `available_at_ms` (not `MESH_NO_TIME`),
+/// `(t0_min_ms, t0_max_ms]`. With `available_at_ms` (not `MESH_TIME_NONE`),
 /// only forecasts written by then count. The series is the one `search`
 /// finds from `target`, or `target` itself when `search` is NULL or empty.
-/// Mesh's `@GetForecast`. Fails as `mesh_calc_transform` does, also for a
+/// Mesh's `@GetForecast`. Fails as `mesh_calc_run_transform` does, also for a
 /// window with one end only or its end before its start.
+///
+/// @param session The session to work in.
+/// @param target The id (canonical form in any case, or braced) or path the
+///   calculation is relative to (UTF-8, NUL-terminated); not NULL.
+/// @param search The search from `target` that finds the series (UTF-8,
+///   NUL-terminated, no line break; quoted by the library), or NULL or empty
+///   for `target` itself.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param t0_min_ms Start (exclusive) of the window the forecast's t0 lies in,
+///   ms since the Unix epoch, UTC; `MESH_TIME_NONE` (with `t0_max_ms`) for no
+///   window.
+/// @param t0_max_ms End (inclusive) of the window the forecast's t0 lies in, ms
+///   since the Unix epoch, UTC; `MESH_TIME_NONE` (with `t0_min_ms`) for no
+///   window.
+/// @param available_at_ms Only forecasts written by then count, ms since the
+///   Unix epoch, UTC; `MESH_TIME_NONE` for all.
+/// @param out Receives the new point list on success (free with
+///   `mesh_point_list_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument other
+///   than `search`, a bad target, a search with a line break, a window with one
+///   end only or its end before its start, a time outside the years 0000 to
+///   9999 or `end_ms < start_ms`; `MESH_ERROR_INVALID_HANDLE` for a closed,
+///   detached or made-up session; `MESH_ERROR_SERVER` when the answer is not
+///   one series; or another status of the call to the server (see
+///   `mesh_status`).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn mesh_calc_forecast(
+pub unsafe extern "C" fn mesh_calc_run_forecast(
     session: *mut mesh_session,
     target: *const c_char,
     search: *const c_char,
@@ -284,9 +392,9 @@ pub unsafe extern "C" fn mesh_calc_forecast(
     t0_min_ms: i64,
     t0_max_ms: i64,
     available_at_ms: i64,
-    out: *mut *mut mesh_points,
+    out: *mut *mut mesh_point_list,
 ) -> mesh_status {
-    guard("mesh_calc_forecast", || {
+    guard("mesh_calc_run_forecast", || {
         // SAFETY: the caller passes NULL or NUL-terminated strings.
         let call = unsafe { prepare(session, target, search) }?;
         let expression = expression::forecast(
@@ -296,19 +404,39 @@ pub unsafe extern "C" fn mesh_calc_forecast(
         )?;
         let out = out_ptr(out, "out")?;
         let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
-        write_out(out, register_points(series.points));
+        write_out(out, register_points(series.points)?);
         Ok(())
     })
 }
 
 /// Up to `max_versions` (at least 1) earlier versions of a series over
-/// `[start_ms, end_ms)`, as a result of kind `MESH_CALC_SERIES` written to
+/// `[start_ms, end_ms)`, as a result of kind `MESH_CALC_RESULT_KIND_SERIES` written to
 /// a new `*out` (free with `mesh_calc_result_free`; it holds no series when
 /// the series has no history). The series is the one `search` finds from
 /// `target`, or `target` itself when `search` is NULL or empty. Mesh's
-/// `@GetTsHistoricalVersions`. Fails as `mesh_calc_transform` does.
+/// `@GetTsHistoricalVersions`. Fails as `mesh_calc_run_transform` does.
+///
+/// @param session The session to work in.
+/// @param target The id (canonical form in any case, or braced) or path the
+///   calculation is relative to (UTF-8, NUL-terminated); not NULL.
+/// @param search The search from `target` that finds the series (UTF-8,
+///   NUL-terminated, no line break; quoted by the library), or NULL or empty
+///   for `target` itself.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param max_versions The most versions to give; at least 1.
+/// @param out Receives the new result on success (free with
+///   `mesh_calc_result_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument other
+///   than `search`, a bad target, a search with a line break, `max_versions`
+///   below 1 or `end_ms < start_ms`; `MESH_ERROR_INVALID_HANDLE` for a closed,
+///   detached or made-up session; `MESH_ERROR_SERVER` when the answer is not a
+///   list of series; or another status of the call to the server (see
+///   `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_calc_historical_versions(
+pub unsafe extern "C" fn mesh_calc_run_historical_versions(
     session: *mut mesh_session,
     target: *const c_char,
     search: *const c_char,
@@ -317,7 +445,7 @@ pub unsafe extern "C" fn mesh_calc_historical_versions(
     max_versions: i32,
     out: *mut *mut mesh_calc_result,
 ) -> mesh_status {
-    guard("mesh_calc_historical_versions", || {
+    guard("mesh_calc_run_historical_versions", || {
         // SAFETY: the caller passes NULL or NUL-terminated strings.
         let call = unsafe { prepare(session, target, search) }?;
         let max = max_versions_of(max_versions)?;
@@ -326,7 +454,7 @@ pub unsafe extern "C" fn mesh_calc_historical_versions(
         let list = call
             .run(&expression, start_ms, end_ms)?
             .into_series_list()?;
-        write_out(out, register_result(CalcResult::Series(list)));
+        write_out(out, register_result(CalcResult::Series(list))?);
         Ok(())
     })
 }
@@ -340,28 +468,49 @@ pub(crate) fn max_versions_of(n: i32) -> FfiResult<u32> {
 }
 
 /// A series over `[start_ms, end_ms)` as it was at `available_at_ms`,
-/// written to a new `*out` (free with `mesh_points_free`). The series is
+/// written to a new `*out` (free with `mesh_point_list_free`). The series is
 /// the one `search` finds from `target`, or `target` itself when `search`
 /// is NULL or empty. Mesh's `@GetTsAsOfTime`. Fails as
-/// `mesh_calc_transform` does.
+/// `mesh_calc_run_transform` does.
+///
+/// @param session The session to work in.
+/// @param target The id (canonical form in any case, or braced) or path the
+///   calculation is relative to (UTF-8, NUL-terminated); not NULL.
+/// @param search The search from `target` that finds the series (UTF-8,
+///   NUL-terminated, no line break; quoted by the library), or NULL or empty
+///   for `target` itself.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param available_at_ms The time to see the series as of, ms since the Unix
+///   epoch, UTC (years 0000 to 9999; not `MESH_TIME_NONE`).
+/// @param out Receives the new point list on success (free with
+///   `mesh_point_list_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument other
+///   than `search`, a bad target, a search with a line break, an
+///   `available_at_ms` outside the years 0000 to 9999 or `end_ms < start_ms`;
+///   `MESH_ERROR_INVALID_HANDLE` for a closed, detached or made-up session;
+///   `MESH_ERROR_SERVER` when the answer is not one series; or another status
+///   of the call to the server (see `mesh_status`).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn mesh_calc_as_of_time(
+pub unsafe extern "C" fn mesh_calc_run_as_of_time(
     session: *mut mesh_session,
     target: *const c_char,
     search: *const c_char,
     start_ms: i64,
     end_ms: i64,
     available_at_ms: i64,
-    out: *mut *mut mesh_points,
+    out: *mut *mut mesh_point_list,
 ) -> mesh_status {
-    guard("mesh_calc_as_of_time", || {
+    guard("mesh_calc_run_as_of_time", || {
         // SAFETY: the caller passes NULL or NUL-terminated strings.
         let call = unsafe { prepare(session, target, search) }?;
         let expression = expression::as_of_time(call.search, available_at_ms)?;
         let out = out_ptr(out, "out")?;
         let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
-        write_out(out, register_points(series.points));
+        write_out(out, register_points(series.points)?);
         Ok(())
     })
 }

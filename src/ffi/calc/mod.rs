@@ -1,44 +1,52 @@
-//! Calculations in the C API: `mesh_calculation_run` (an expression over an
+//! Calculations in the C API: `mesh_calc_run` (an expression over an
 //! interval, relative to an id, path or key) and the `mesh_calc_result`
 //! handle that holds whichever kind of answer came back (series, numbers or
-//! strings), read by index. Series are handed out as `mesh_points`.
+//! strings), read by index. Series are handed out as `mesh_point_list`.
+
+mod expression;
+mod functions;
+mod transformed;
+
+pub use expression::*;
+pub use functions::*;
+pub use transformed::*;
 
 use std::ffi::c_char;
 use std::sync::LazyLock;
 
-use super::args::{c_str, out_ptr, write_out, write_text};
-use super::handles::Registry;
-use super::session::{self, mesh_session};
-use super::timeseries::{mesh_points, register_points};
-use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::calc::{CalcResult, RelativeTo};
+use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
+use crate::ffi::handles::{HandleKind, Registry};
+use crate::ffi::points::{mesh_point_list, register_points};
+use crate::ffi::session::{self, mesh_session};
+use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 
 /// Kind of a calculation result: an answer of no kind (nothing).
-pub const MESH_CALC_NONE: i32 = 0;
+pub const MESH_CALC_RESULT_KIND_NONE: i32 = 0;
 /// Kind of a calculation result: a list of series
-/// (`mesh_calc_result_series`).
-pub const MESH_CALC_SERIES: i32 = 1;
+/// (`mesh_calc_result_series_at`).
+pub const MESH_CALC_RESULT_KIND_SERIES: i32 = 1;
 /// Kind of a calculation result: a list of numbers
-/// (`mesh_calc_result_number`).
-pub const MESH_CALC_NUMBERS: i32 = 2;
+/// (`mesh_calc_result_number_at`).
+pub const MESH_CALC_RESULT_KIND_NUMBERS: i32 = 2;
 /// Kind of a calculation result: a list of strings
-/// (`mesh_calc_result_string`).
-pub const MESH_CALC_STRINGS: i32 = 3;
+/// (`mesh_calc_result_string_at`).
+pub const MESH_CALC_RESULT_KIND_STRINGS: i32 = 3;
 
 /// What a calculation gave: a list of series, of numbers or of strings
 /// (`mesh_calc_result_kind`), read by index. Free with
 /// `mesh_calc_result_free`. It holds its data itself: it stays valid after
-/// its session is closed and after `mesh_shutdown`.
+/// its session is closed and after `mesh_library_shutdown`.
 pub struct mesh_calc_result {
     _private: [u8; 0],
 }
 
 static RESULTS: LazyLock<Registry<CalcResult>> =
-    LazyLock::new(|| Registry::new(8, "calculation result"));
+    LazyLock::new(|| Registry::new(HandleKind::CalcResult, "calculation result"));
 
 /// Registers `result` and returns its handle, for any call that hands one
 /// out.
-pub(crate) fn register_result(result: CalcResult) -> *mut mesh_calc_result {
+pub(crate) fn register_result(result: CalcResult) -> FfiResult<*mut mesh_calc_result> {
     RESULTS.insert(result)
 }
 
@@ -68,7 +76,7 @@ fn run(
         start_ms,
         end_ms,
     ))?;
-    write_out(out, register_result(result));
+    write_out(out, register_result(result)?);
     Ok(())
 }
 
@@ -78,11 +86,11 @@ fn run(
 /// writes the answer to a new `*out` (free with `mesh_calc_result_free`).
 ///
 /// `target` is the object, attribute or time series the expression's
-/// searches start from (`@t('.TsRawAtt')`) and that `@t()` names: an id
+/// searches start from (``@t('.TsRawAtt')``) and that `@t()` names: an id
 /// (canonical form in any case, or braced) or a path (`Model/...`, full or
 /// without relation names, or `Resource/...`). An expression is lines of
 /// statements, the result set by `## = ...`. Put user text into an
-/// expression only through `mesh_calc_quote`; the `mesh_calc_*` helpers
+/// expression only through `mesh_calc_expression_quote`; the `mesh_calc_*` helpers
 /// build the common expressions themselves.
 ///
 /// Fails with `MESH_ERROR_INVALID_ARGUMENT` for NULLs, bad UTF-8, a target
@@ -90,8 +98,26 @@ fn run(
 /// the server's refusals (a syntax error, an unknown function or target)
 /// come with its message, and an answer over the receive limit gives
 /// `MESH_ERROR_RESOURCE_EXHAUSTED`.
+///
+/// @param session The session to work in.
+/// @param target The id or path the expression is relative to (UTF-8,
+///   NUL-terminated); not NULL.
+/// @param expression The expression, in Mesh's calculation language (UTF-8,
+///   NUL-terminated); not NULL.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param out Receives the new result on success (free with
+///   `mesh_calc_result_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument, bad
+///   UTF-8, a target that is neither id nor path or `end_ms < start_ms`;
+///   `MESH_ERROR_INVALID_HANDLE` for a closed, detached or made-up session; or
+///   a status of the call to the server (see `mesh_status`): its refusals come
+///   with its message, and an answer over the receive limit gives
+///   `MESH_ERROR_RESOURCE_EXHAUSTED`.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_calculation_run(
+pub unsafe extern "C" fn mesh_calc_run(
     session: *mut mesh_session,
     target: *const c_char,
     expression: *const c_char,
@@ -99,7 +125,7 @@ pub unsafe extern "C" fn mesh_calculation_run(
     end_ms: i64,
     out: *mut *mut mesh_calc_result,
 ) -> mesh_status {
-    guard("mesh_calculation_run", || {
+    guard("mesh_calc_run", || {
         run(
             session,
             self::target(target),
@@ -111,9 +137,25 @@ pub unsafe extern "C" fn mesh_calculation_run(
     })
 }
 
-/// As `mesh_calculation_run`, relative to the time series with key `key`.
+/// As `mesh_calc_run`, relative to the time series with key `key`.
+///
+/// @param session The session to work in.
+/// @param key The key of the time series the expression is relative to.
+/// @param expression The expression, in Mesh's calculation language (UTF-8,
+///   NUL-terminated); not NULL.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param out Receives the new result on success (free with
+///   `mesh_calc_result_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument, bad
+///   UTF-8, or `end_ms < start_ms`; `MESH_ERROR_INVALID_HANDLE` for a closed,
+///   detached or made-up session; or a status of the call to the server (see
+///   `mesh_status`): its refusals come with its message, and an answer over the
+///   receive limit gives `MESH_ERROR_RESOURCE_EXHAUSTED`.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_calculation_run_by_key(
+pub unsafe extern "C" fn mesh_calc_run_by_key(
     session: *mut mesh_session,
     key: i64,
     expression: *const c_char,
@@ -121,7 +163,7 @@ pub unsafe extern "C" fn mesh_calculation_run_by_key(
     end_ms: i64,
     out: *mut *mut mesh_calc_result,
 ) -> mesh_status {
-    guard("mesh_calculation_run_by_key", || {
+    guard("mesh_calc_run_by_key", || {
         run(
             session,
             Ok(RelativeTo::Key(key)),
@@ -133,9 +175,15 @@ pub unsafe extern "C" fn mesh_calculation_run_by_key(
     })
 }
 
-/// Writes the kind of the result to `*out`: `MESH_CALC_SERIES`,
-/// `MESH_CALC_NUMBERS`, `MESH_CALC_STRINGS`, or `MESH_CALC_NONE` for an
+/// Writes the kind of the result to `*out`: `MESH_CALC_RESULT_KIND_SERIES`,
+/// `MESH_CALC_RESULT_KIND_NUMBERS`, `MESH_CALC_RESULT_KIND_STRINGS`, or `MESH_CALC_RESULT_KIND_NONE` for an
 /// answer of no kind (it then holds nothing).
+///
+/// @param result The calculation result.
+/// @param out Receives the `MESH_CALC_RESULT_KIND_*` number on success;
+///   untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_calc_result_kind(
     result: *const mesh_calc_result,
@@ -147,10 +195,10 @@ pub unsafe extern "C" fn mesh_calc_result_kind(
         write_out(
             out,
             match *result {
-                CalcResult::Empty => MESH_CALC_NONE,
-                CalcResult::Series(_) => MESH_CALC_SERIES,
-                CalcResult::Numbers(_) => MESH_CALC_NUMBERS,
-                CalcResult::Strings(_) => MESH_CALC_STRINGS,
+                CalcResult::Empty => MESH_CALC_RESULT_KIND_NONE,
+                CalcResult::Series(_) => MESH_CALC_RESULT_KIND_SERIES,
+                CalcResult::Numbers(_) => MESH_CALC_RESULT_KIND_NUMBERS,
+                CalcResult::Strings(_) => MESH_CALC_RESULT_KIND_STRINGS,
             },
         );
         Ok(())
@@ -158,6 +206,12 @@ pub unsafe extern "C" fn mesh_calc_result_kind(
 }
 
 /// Writes the number of items (series, numbers or strings) to `*out_count`.
+///
+/// @param result The calculation result.
+/// @param out_count Receives the number of items on success (0 for
+///   `MESH_CALC_RESULT_KIND_NONE`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_calc_result_count(
     result: *const mesh_calc_result,
@@ -200,36 +254,52 @@ fn series_of(result: &CalcResult) -> Option<&[crate::client::calc::CalcSeries]> 
 }
 
 /// Writes the points of series `index` of a result of kind
-/// `MESH_CALC_SERIES` to a new `*out` (free with `mesh_points_free`; it
+/// `MESH_CALC_RESULT_KIND_SERIES` to a new `*out` (free with `mesh_point_list_free`; it
 /// shares the result's data, so each may be freed first). A
 /// PIECEWISELINEAR series may hold one point at or after the interval end,
 /// as any read. Fails with `MESH_ERROR_INVALID_ARGUMENT` for another kind
 /// of result or an index out of range.
+///
+/// @param result The calculation result.
+/// @param index The series' index, 0 to count - 1.
+/// @param out Receives the new point list on success (free with
+///   `mesh_point_list_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument,
+///   another kind of result or an index out of range; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_calc_result_series(
+pub unsafe extern "C" fn mesh_calc_result_series_at(
     result: *const mesh_calc_result,
     index: usize,
-    out: *mut *mut mesh_points,
+    out: *mut *mut mesh_point_list,
 ) -> mesh_status {
-    guard("mesh_calc_result_series", || {
+    guard("mesh_calc_result_series_at", || {
         let result = RESULTS.get(result)?;
         let series = item(&result, index, "series", series_of)?;
         let out = out_ptr(out, "out")?;
-        write_out(out, register_points(series.points.clone()));
+        write_out(out, register_points(series.points.clone())?);
         Ok(())
     })
 }
 
 /// Writes the resolution of series `index` of a result of kind
-/// `MESH_CALC_SERIES` to `*out`: a `MESH_RESOLUTION_*` number (a newer
+/// `MESH_CALC_RESULT_KIND_SERIES` to `*out`: a `MESH_RESOLUTION_*` number (a newer
 /// server may send one not listed there, which is passed on).
+///
+/// @param result The calculation result.
+/// @param index The series' index, 0 to count - 1.
+/// @param out Receives the `MESH_RESOLUTION_*` number on success; untouched on
+///   failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument,
+///   another kind of result or an index out of range; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_calc_result_resolution(
+pub unsafe extern "C" fn mesh_calc_result_resolution_at(
     result: *const mesh_calc_result,
     index: usize,
     out: *mut i32,
 ) -> mesh_status {
-    guard("mesh_calc_result_resolution", || {
+    guard("mesh_calc_result_resolution_at", || {
         let result = RESULTS.get(result)?;
         let series = item(&result, index, "series", series_of)?;
         let out = out_ptr(out, "out")?;
@@ -238,15 +308,22 @@ pub unsafe extern "C" fn mesh_calc_result_resolution(
     })
 }
 
-/// Writes number `index` of a result of kind `MESH_CALC_NUMBERS` to
+/// Writes number `index` of a result of kind `MESH_CALC_RESULT_KIND_NUMBERS` to
 /// `*out` (NaN where Mesh found no value).
+///
+/// @param result The calculation result.
+/// @param index The number's index, 0 to count - 1.
+/// @param out Receives the number on success; untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument,
+///   another kind of result or an index out of range; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_calc_result_number(
+pub unsafe extern "C" fn mesh_calc_result_number_at(
     result: *const mesh_calc_result,
     index: usize,
     out: *mut f64,
 ) -> mesh_status {
-    guard("mesh_calc_result_number", || {
+    guard("mesh_calc_result_number_at", || {
         let result = RESULTS.get(result)?;
         let number = item(&result, index, "numbers", |r| match r {
             CalcResult::Numbers(n) => Some(n),
@@ -258,17 +335,29 @@ pub unsafe extern "C" fn mesh_calc_result_number(
     })
 }
 
-/// String `index` of a result of kind `MESH_CALC_STRINGS`. See the buffer
+/// String `index` of a result of kind `MESH_CALC_RESULT_KIND_STRINGS`. See the buffer
 /// convention.
+///
+/// @param result The calculation result.
+/// @param index The string's index, 0 to count - 1.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `result`,
+///   another kind of result or an index out of range (or a NULL `buf` with
+///   `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle;
+///   or `MESH_ERROR_BUFFER_TOO_SMALL`.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_calc_result_string(
+pub unsafe extern "C" fn mesh_calc_result_string_at(
     result: *const mesh_calc_result,
     index: usize,
     buf: *mut c_char,
     cap: usize,
     len_out: *mut usize,
 ) -> mesh_status {
-    guard("mesh_calc_result_string", || {
+    guard("mesh_calc_result_string_at", || {
         let result = RESULTS.get(result)?;
         let text = item(&result, index, "strings", |r| match r {
             CalcResult::Strings(s) => Some(s),
@@ -282,6 +371,10 @@ pub unsafe extern "C" fn mesh_calc_result_string(
 /// Frees a calculation result. Points handed out from it stay valid.
 /// Freeing twice gives `MESH_ERROR_INVALID_HANDLE`; NULL is a no-op that
 /// returns `MESH_OK` and leaves the last error alone.
+///
+/// @param result The calculation result to free; NULL is a no-op.
+/// @return `MESH_OK`, or `MESH_ERROR_INVALID_HANDLE` for a handle already freed
+///   or made up.
 #[no_mangle]
 pub extern "C" fn mesh_calc_result_free(result: *mut mesh_calc_result) -> mesh_status {
     if result.is_null() {

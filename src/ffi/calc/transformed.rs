@@ -1,16 +1,17 @@
 //! Transformed reads in the C API (`ReadTransformedTimeseries`): a stored
 //! series, or a time series attribute, read at another resolution into a
-//! `mesh_points` handle, addressed by key, path or id as plain reads are.
+//! `mesh_point_list` handle, addressed by key, path or id as plain reads are.
 
 use std::ffi::c_char;
 
-use super::args::{out_ptr, write_out};
-use super::calc_functions::{method, resolution, zone};
-use super::session::{self, mesh_session};
-use super::timeseries::{by_id, by_path, mesh_points, register_points};
-use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::calc::TransformedRead;
 use crate::client::TimeseriesId;
+use crate::ffi::args::{out_ptr, write_out};
+use crate::ffi::calc::functions::{method, resolution, zone};
+use crate::ffi::points::{mesh_point_list, register_points};
+use crate::ffi::session::{self, mesh_session};
+use crate::ffi::timeseries::{by_id, by_path};
+use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 
 #[allow(clippy::too_many_arguments)]
 fn read(
@@ -21,7 +22,7 @@ fn read(
     resolution: i32,
     method: i32,
     zone: i32,
-    out: *mut *mut mesh_points,
+    out: *mut *mut mesh_point_list,
 ) -> FfiResult {
     let handle = session::resolve(session)?;
     let read = TransformedRead {
@@ -41,28 +42,46 @@ fn read(
             "a transformed read gave no series",
         )
     })?;
-    write_out(out, register_points(one.points));
+    write_out(out, register_points(one.points)?);
     Ok(())
 }
 
 /// Reads the time series with key `key` over `[start_ms, end_ms)` (ms since
 /// the Unix epoch, UTC) transformed to `resolution` by the server, as this
-/// session sees it, into a new `*out` (free with `mesh_points_free`). For
+/// session sees it, into a new `*out` (free with `mesh_point_list_free`). For
 /// example daily sums of an hourly series: `MESH_RESOLUTION_DAY`,
-/// `MESH_METHOD_SUM`.
+/// `MESH_TRANSFORM_METHOD_SUM`.
 ///
 /// `resolution` is a fixed `MESH_RESOLUTION_*` (MIN to YEAR); `method` any
-/// `MESH_METHOD_*` (`MESH_METHOD_IMPLICIT`: Mesh's default for the series);
-/// `zone` a `MESH_ZONE_*` whose calendar days, weeks, months and years
-/// follow (`MESH_ZONE_DEFAULT` means UTC here). Mesh's
+/// `MESH_TRANSFORM_METHOD_*` (`MESH_TRANSFORM_METHOD_IMPLICIT`: Mesh's default for the series);
+/// `zone` a `MESH_TRANSFORM_ZONE_*` whose calendar days, weeks, months and years
+/// follow (`MESH_TRANSFORM_ZONE_DEFAULT` means UTC here). Mesh's
 /// `ReadTransformedTimeseries`.
 ///
 /// Fails with `MESH_ERROR_INVALID_ARGUMENT` (without a request) for
 /// numbers out of range, a resolution that is not fixed or
 /// `end_ms < start_ms`; `MESH_ERROR_NOT_FOUND` for an unknown key.
+///
+/// @param session The session to work in.
+/// @param key The time series' key.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param resolution The resolution to transform to: a fixed
+///   `MESH_RESOLUTION_*` (MIN to YEAR).
+/// @param method A `MESH_TRANSFORM_METHOD_*` number.
+/// @param zone A `MESH_TRANSFORM_ZONE_*` number.
+/// @param out Receives the new point list on success (free with
+///   `mesh_point_list_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument,
+///   numbers out of range, a resolution that is not fixed or
+///   `end_ms < start_ms`; `MESH_ERROR_INVALID_HANDLE` for a closed, detached or
+///   made-up session; `MESH_ERROR_NOT_FOUND` for an unknown key; or another
+///   status of the call to the server (see `mesh_status`).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn mesh_read_transformed_timeseries_by_key(
+pub unsafe extern "C" fn mesh_timeseries_read_transformed_by_key(
     session: *mut mesh_session,
     key: i64,
     start_ms: i64,
@@ -70,9 +89,9 @@ pub unsafe extern "C" fn mesh_read_transformed_timeseries_by_key(
     resolution: i32,
     method: i32,
     zone: i32,
-    out: *mut *mut mesh_points,
+    out: *mut *mut mesh_point_list,
 ) -> mesh_status {
-    guard("mesh_read_transformed_timeseries_by_key", || {
+    guard("mesh_timeseries_read_transformed_by_key", || {
         read(
             session,
             Ok(TimeseriesId::Key(key)),
@@ -86,11 +105,30 @@ pub unsafe extern "C" fn mesh_read_transformed_timeseries_by_key(
     })
 }
 
-/// As `mesh_read_transformed_timeseries_by_key`, for the time series (or
+/// As `mesh_timeseries_read_transformed_by_key`, for the time series (or
 /// time series attribute) at `path`.
+///
+/// @param session The session to work in.
+/// @param path The path of the time series or time series attribute (UTF-8,
+///   NUL-terminated); not NULL.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param resolution The resolution to transform to: a fixed
+///   `MESH_RESOLUTION_*` (MIN to YEAR).
+/// @param method A `MESH_TRANSFORM_METHOD_*` number.
+/// @param zone A `MESH_TRANSFORM_ZONE_*` number.
+/// @param out Receives the new point list on success (free with
+///   `mesh_point_list_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument,
+///   numbers out of range, a resolution that is not fixed or
+///   `end_ms < start_ms`; `MESH_ERROR_INVALID_HANDLE` for a closed, detached or
+///   made-up session; `MESH_ERROR_NOT_FOUND` for an unknown path; or another
+///   status of the call to the server (see `mesh_status`).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn mesh_read_transformed_timeseries_by_path(
+pub unsafe extern "C" fn mesh_timeseries_read_transformed_by_path(
     session: *mut mesh_session,
     path: *const c_char,
     start_ms: i64,
@@ -98,9 +136,9 @@ pub unsafe extern "C" fn mesh_read_transformed_timeseries_by_path(
     resolution: i32,
     method: i32,
     zone: i32,
-    out: *mut *mut mesh_points,
+    out: *mut *mut mesh_point_list,
 ) -> mesh_status {
-    guard("mesh_read_transformed_timeseries_by_path", || {
+    guard("mesh_timeseries_read_transformed_by_path", || {
         read(
             session,
             by_path(path),
@@ -114,12 +152,31 @@ pub unsafe extern "C" fn mesh_read_transformed_timeseries_by_path(
     })
 }
 
-/// As `mesh_read_transformed_timeseries_by_key`, for the time series (or
+/// As `mesh_timeseries_read_transformed_by_key`, for the time series (or
 /// time series attribute) with id `id` (canonical form in any case, or
 /// braced).
+///
+/// @param session The session to work in.
+/// @param id The id of the time series or time series attribute, canonical form
+///   in any case or braced (UTF-8, NUL-terminated); not NULL.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   not before `start_ms`.
+/// @param resolution The resolution to transform to: a fixed
+///   `MESH_RESOLUTION_*` (MIN to YEAR).
+/// @param method A `MESH_TRANSFORM_METHOD_*` number.
+/// @param zone A `MESH_TRANSFORM_ZONE_*` number.
+/// @param out Receives the new point list on success (free with
+///   `mesh_point_list_free`); untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument, a
+///   malformed id, numbers out of range, a resolution that is not fixed or
+///   `end_ms < start_ms`; `MESH_ERROR_INVALID_HANDLE` for a closed, detached or
+///   made-up session; `MESH_ERROR_NOT_FOUND` for an unknown id; or another
+///   status of the call to the server (see `mesh_status`).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn mesh_read_transformed_timeseries_by_id(
+pub unsafe extern "C" fn mesh_timeseries_read_transformed_by_id(
     session: *mut mesh_session,
     id: *const c_char,
     start_ms: i64,
@@ -127,9 +184,9 @@ pub unsafe extern "C" fn mesh_read_transformed_timeseries_by_id(
     resolution: i32,
     method: i32,
     zone: i32,
-    out: *mut *mut mesh_points,
+    out: *mut *mut mesh_point_list,
 ) -> mesh_status {
-    guard("mesh_read_transformed_timeseries_by_id", || {
+    guard("mesh_timeseries_read_transformed_by_id", || {
         read(
             session,
             by_id(id),

@@ -7,22 +7,22 @@
 use std::ffi::c_char;
 use std::sync::LazyLock;
 
-use super::args::{out_ptr, write_out, write_text};
-use super::handles::Registry;
-use super::{guard, mesh_status, FfiResult};
 use crate::client::TimeseriesResource;
+use crate::ffi::args::{out_ptr, write_out, write_text};
+use crate::ffi::handles::{HandleKind, Registry};
+use crate::ffi::{guard, mesh_status, FfiResult};
 
 /// Curve type: not set.
-pub const MESH_CURVE_UNKNOWN: i32 = 0;
+pub const MESH_CURVE_TYPE_UNKNOWN: i32 = 0;
 /// Curve type: each value holds from its point until the next.
-pub const MESH_CURVE_STAIRCASE_START_OF_STEP: i32 = 1;
-/// Curve type: straight lines between points. Reads return one point at or
-/// after the interval end too.
-pub const MESH_CURVE_PIECEWISE_LINEAR: i32 = 2;
+pub const MESH_CURVE_TYPE_STAIRCASE_START_OF_STEP: i32 = 1;
+/// Curve type: straight lines between points. Reads may return one more
+/// point, at or after the interval end.
+pub const MESH_CURVE_TYPE_PIECEWISE_LINEAR: i32 = 2;
 /// Curve type: each value holds until its point.
-pub const MESH_CURVE_STAIRCASE: i32 = 3;
+pub const MESH_CURVE_TYPE_STAIRCASE: i32 = 3;
 /// For `mesh_timeseries_resource_update`: leave the curve type as it is.
-pub const MESH_CURVE_UNCHANGED: i32 = -1;
+pub const MESH_TIMESERIES_RESOURCE_CURVE_TYPE_UNCHANGED: i32 = -1;
 
 /// Resolution: not set.
 pub const MESH_RESOLUTION_UNSPECIFIED: i32 = 0;
@@ -55,17 +55,17 @@ pub const MESH_RESOLUTION_MIN10: i32 = 12;
 /// name, curve type, resolution, unit, time zone, virtual expression. Read
 /// with the `mesh_timeseries_resource_*` accessors; free with
 /// `mesh_timeseries_resource_free`. A snapshot: later updates are not seen.
-/// It stays valid after its session is closed and after `mesh_shutdown`.
+/// It stays valid after its session is closed and after `mesh_library_shutdown`.
 pub struct mesh_timeseries_resource {
     _private: [u8; 0],
 }
 
 static RESOURCES: LazyLock<Registry<TimeseriesResource>> =
-    LazyLock::new(|| Registry::new(6, "time series resource"));
+    LazyLock::new(|| Registry::new(HandleKind::TimeseriesResource, "time series resource"));
 
 /// Registers `resource` and returns its handle, for any call that hands
 /// one out.
-pub(crate) fn register(resource: TimeseriesResource) -> *mut mesh_timeseries_resource {
+pub(crate) fn register(resource: TimeseriesResource) -> FfiResult<*mut mesh_timeseries_resource> {
     RESOURCES.insert(resource)
 }
 
@@ -94,6 +94,12 @@ fn number<T>(
 
 /// Writes the time series key to `*out`. A series created in a session that
 /// has not committed yet has key 0: Mesh assigns keys at commit.
+///
+/// @param resource The time series resource.
+/// @param out Receives the key (0 for a series not yet committed) on success;
+///   untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_timeseries_resource_key(
     resource: *const mesh_timeseries_resource,
@@ -105,6 +111,16 @@ pub unsafe extern "C" fn mesh_timeseries_resource_key(
 }
 
 /// The full path, e.g. `Resource/Demo/Inflow`. See the buffer convention.
+///
+/// @param resource The time series resource.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `resource` (or a
+///   NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a freed or
+///   made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_timeseries_resource_path(
     resource: *const mesh_timeseries_resource,
@@ -118,6 +134,16 @@ pub unsafe extern "C" fn mesh_timeseries_resource_path(
 }
 
 /// The name (the last part of the path). See the buffer convention.
+///
+/// @param resource The time series resource.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `resource` (or a
+///   NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a freed or
+///   made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_timeseries_resource_name(
     resource: *const mesh_timeseries_resource,
@@ -130,8 +156,13 @@ pub unsafe extern "C" fn mesh_timeseries_resource_name(
     })
 }
 
-/// Writes the curve type to `*out`: one of the `MESH_CURVE_*` numbers (a
+/// Writes the curve type to `*out`: one of the `MESH_CURVE_TYPE_*` numbers (a
 /// newer server may send a number not listed there, which is passed on).
+///
+/// @param resource The time series resource.
+/// @param out Receives the curve type number on success; untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_timeseries_resource_curve_type(
     resource: *const mesh_timeseries_resource,
@@ -144,6 +175,11 @@ pub unsafe extern "C" fn mesh_timeseries_resource_curve_type(
 
 /// Writes the resolution to `*out`: one of the `MESH_RESOLUTION_*` numbers
 /// (a newer server may send a number not listed there, which is passed on).
+///
+/// @param resource The time series resource.
+/// @param out Receives the resolution number on success; untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_timeseries_resource_resolution(
     resource: *const mesh_timeseries_resource,
@@ -156,6 +192,16 @@ pub unsafe extern "C" fn mesh_timeseries_resource_resolution(
 
 /// The name of the unit of measurement, e.g. `MW`; empty when the resource
 /// has none (virtual series often have none). See the buffer convention.
+///
+/// @param resource The time series resource.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `resource` (or a
+///   NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a freed or
+///   made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_timeseries_resource_unit(
     resource: *const mesh_timeseries_resource,
@@ -176,6 +222,16 @@ pub unsafe extern "C" fn mesh_timeseries_resource_unit(
 
 /// The IANA time zone (e.g. `Europe/Oslo`) of a series of DAY or coarser
 /// resolution; empty when it has none. See the buffer convention.
+///
+/// @param resource The time series resource.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `resource` (or a
+///   NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a freed or
+///   made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_timeseries_resource_time_zone(
     resource: *const mesh_timeseries_resource,
@@ -196,6 +252,16 @@ pub unsafe extern "C" fn mesh_timeseries_resource_time_zone(
 
 /// The expression of a virtual series (Mesh's calculation language); empty
 /// for a physical series. See the buffer convention.
+///
+/// @param resource The time series resource.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `resource` (or a
+///   NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a freed or
+///   made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_timeseries_resource_virtual_expression(
     resource: *const mesh_timeseries_resource,
@@ -215,18 +281,28 @@ pub unsafe extern "C" fn mesh_timeseries_resource_virtual_expression(
 }
 
 /// Writes 1 to `*out` when the series is temporary, else 0.
+///
+/// @param resource The time series resource.
+/// @param out Receives 1 when the series is temporary, else 0, on success;
+///   untouched on failure.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument; or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_timeseries_resource_temporary(
+pub unsafe extern "C" fn mesh_timeseries_resource_is_temporary(
     resource: *const mesh_timeseries_resource,
     out: *mut i32,
 ) -> mesh_status {
-    guard("mesh_timeseries_resource_temporary", || {
+    guard("mesh_timeseries_resource_is_temporary", || {
         number(resource, out, |r| i32::from(r.temporary))
     })
 }
 
 /// Frees a resource handle. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`;
 /// NULL is a no-op that returns `MESH_OK` and leaves the last error alone.
+///
+/// @param resource The resource handle to free; NULL is a no-op.
+/// @return `MESH_OK`, or `MESH_ERROR_INVALID_HANDLE` for a handle already freed
+///   or made up.
 #[no_mangle]
 pub extern "C" fn mesh_timeseries_resource_free(
     resource: *mut mesh_timeseries_resource,

@@ -4,10 +4,12 @@
 
 use std::ffi::c_char;
 
-use super::args::{c_str, MESH_NO_TIME};
-use super::model_read::{MESH_VIEW_FULL, MESH_VIEW_NO_ATTRIBUTES, MESH_VIEW_NO_DEFINITIONS};
-use super::{Failure, FfiResult};
 use crate::client::model::{AttributeFilter, Target, View};
+use crate::ffi::args::{c_str, MESH_TIME_NONE};
+use crate::ffi::model::read::{
+    MESH_MODEL_VIEW_FULL, MESH_MODEL_VIEW_NO_ATTRIBUTES, MESH_MODEL_VIEW_NO_DEFINITIONS,
+};
+use crate::ffi::{Failure, FfiResult};
 
 /// A target from C: an id (canonical or braced) or a path.
 pub(crate) fn target(p: *const c_char, what: &str) -> FfiResult<Target> {
@@ -18,11 +20,11 @@ pub(crate) fn target(p: *const c_char, what: &str) -> FfiResult<Target> {
 
 pub(crate) fn view(value: i32) -> FfiResult<View> {
     match value {
-        MESH_VIEW_FULL => Ok(View::Full),
-        MESH_VIEW_NO_DEFINITIONS => Ok(View::NoDefinitions),
-        MESH_VIEW_NO_ATTRIBUTES => Ok(View::NoAttributes),
+        MESH_MODEL_VIEW_FULL => Ok(View::Full),
+        MESH_MODEL_VIEW_NO_DEFINITIONS => Ok(View::NoDefinitions),
+        MESH_MODEL_VIEW_NO_ATTRIBUTES => Ok(View::NoAttributes),
         other => Err(Failure::invalid_argument(format!(
-            "view {other} is none of MESH_VIEW_FULL (0), MESH_VIEW_NO_DEFINITIONS (1), MESH_VIEW_NO_ATTRIBUTES (2)"
+            "view {other} is none of MESH_MODEL_VIEW_FULL (0), MESH_MODEL_VIEW_NO_DEFINITIONS (1), MESH_MODEL_VIEW_NO_ATTRIBUTES (2)"
         ))),
     }
 }
@@ -50,19 +52,19 @@ pub(crate) fn name_filter(p: *const c_char) -> FfiResult<AttributeFilter> {
 pub(crate) fn attribute_view(value: i32) -> FfiResult<View> {
     match view(value)? {
         View::NoAttributes => Err(Failure::invalid_argument(
-            "MESH_VIEW_NO_ATTRIBUTES is for objects; attributes take MESH_VIEW_FULL or MESH_VIEW_NO_DEFINITIONS",
+            "MESH_MODEL_VIEW_NO_ATTRIBUTES is for objects; attributes take MESH_MODEL_VIEW_FULL or MESH_MODEL_VIEW_NO_DEFINITIONS",
         )),
         v => Ok(v),
     }
 }
 
-/// `[start_ms, end_ms)`, or no interval when both are `MESH_NO_TIME`.
+/// `[start_ms, end_ms)`, or no interval when both are `MESH_TIME_NONE`.
 pub(crate) fn optional_interval(start_ms: i64, end_ms: i64) -> FfiResult<Option<(i64, i64)>> {
-    match (start_ms == MESH_NO_TIME, end_ms == MESH_NO_TIME) {
+    match (start_ms == MESH_TIME_NONE, end_ms == MESH_TIME_NONE) {
         (true, true) => Ok(None),
         (false, false) => Ok(Some((start_ms, end_ms))),
         _ => Err(Failure::invalid_argument(
-            "start_ms and end_ms must both be MESH_NO_TIME or both be times",
+            "start_ms and end_ms must both be MESH_TIME_NONE or both be times",
         )),
     }
 }
@@ -105,11 +107,11 @@ mod tests {
     #[test]
     fn no_time_means_no_interval() {
         assert_eq!(
-            optional_interval(MESH_NO_TIME, MESH_NO_TIME).ok(),
+            optional_interval(MESH_TIME_NONE, MESH_TIME_NONE).ok(),
             Some(None)
         );
         assert_eq!(optional_interval(1, 2).ok(), Some(Some((1, 2))));
-        assert!(optional_interval(MESH_NO_TIME, 2).is_err());
-        assert!(optional_interval(1, MESH_NO_TIME).is_err());
+        assert!(optional_interval(MESH_TIME_NONE, 2).is_err());
+        assert!(optional_interval(1, MESH_TIME_NONE).is_err());
     }
 }

@@ -7,25 +7,43 @@
 use std::borrow::Cow;
 use std::ffi::c_char;
 
-use super::args::{out_ptr, write_out, write_text};
-use super::model_handles::{attribute, free_attribute, mesh_attribute, AttributeRef};
-use super::resource::{self, mesh_timeseries_resource};
-use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::model::{Attribute, LinkVersion, TimeseriesValue, Value};
+use crate::ffi::args::{out_ptr, write_out, write_text};
+use crate::ffi::catalog::resource::{self, mesh_timeseries_resource};
+use crate::ffi::model::handles::{attribute, free_attribute, mesh_attribute, AttributeRef};
+use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 
-/// Value types (`mesh_attribute_value_type`), Mesh's numbers.
-pub const MESH_VALUE_TYPE_UNSPECIFIED: i32 = 0;
-pub const MESH_VALUE_TYPE_INT: i32 = 1;
-pub const MESH_VALUE_TYPE_DOUBLE: i32 = 2;
-pub const MESH_VALUE_TYPE_BOOL: i32 = 3;
-pub const MESH_VALUE_TYPE_STRING: i32 = 4;
-pub const MESH_VALUE_TYPE_UTC_TIME: i32 = 5;
-pub const MESH_VALUE_TYPE_TIMESERIES: i32 = 6;
-pub const MESH_VALUE_TYPE_OWNERSHIP_RELATION: i32 = 7;
-pub const MESH_VALUE_TYPE_LINK_RELATION: i32 = 8;
-pub const MESH_VALUE_TYPE_VERSIONED_LINK_RELATION: i32 = 9;
-pub const MESH_VALUE_TYPE_RATING_CURVE: i32 = 10;
-pub const MESH_VALUE_TYPE_XY_SET: i32 = 11;
+/// Value type: not said, or a kind newer than this library. The
+/// `MESH_ATTRIBUTE_VALUE_TYPE_*` constants are the value types that
+/// `mesh_attribute_value_type` writes, with Mesh's numbers.
+pub const MESH_ATTRIBUTE_VALUE_TYPE_UNSPECIFIED: i32 = 0;
+/// Value type: int (`mesh_attribute_value_int_at`).
+pub const MESH_ATTRIBUTE_VALUE_TYPE_INT: i32 = 1;
+/// Value type: double (`mesh_attribute_value_double_at`).
+pub const MESH_ATTRIBUTE_VALUE_TYPE_DOUBLE: i32 = 2;
+/// Value type: bool (`mesh_attribute_value_bool_at`).
+pub const MESH_ATTRIBUTE_VALUE_TYPE_BOOL: i32 = 3;
+/// Value type: string (`mesh_attribute_value_string_at`).
+pub const MESH_ATTRIBUTE_VALUE_TYPE_STRING: i32 = 4;
+/// Value type: UTC time (`mesh_attribute_value_utc_time_at`).
+pub const MESH_ATTRIBUTE_VALUE_TYPE_UTC_TIME: i32 = 5;
+/// Value type: time series (`mesh_attribute_timeseries_key` and the other
+/// `mesh_attribute_timeseries_*` calls).
+pub const MESH_ATTRIBUTE_VALUE_TYPE_TIMESERIES: i32 = 6;
+/// Value type: ownership relation, the objects it owns
+/// (`mesh_attribute_value_target_id_at`).
+pub const MESH_ATTRIBUTE_VALUE_TYPE_OWNERSHIP_RELATION: i32 = 7;
+/// Value type: link relation, the objects it links to
+/// (`mesh_attribute_value_target_id_at`).
+pub const MESH_ATTRIBUTE_VALUE_TYPE_LINK_RELATION: i32 = 8;
+/// Value type: versioned link relation, link targets over time
+/// (`mesh_attribute_version_count_at` and the other
+/// `mesh_attribute_version_*` calls).
+pub const MESH_ATTRIBUTE_VALUE_TYPE_VERSIONED_LINK_RELATION: i32 = 9;
+/// Value type: rating curve (`mesh_rating_curve_read`).
+pub const MESH_ATTRIBUTE_VALUE_TYPE_RATING_CURVE: i32 = 10;
+/// Value type: XY set (`mesh_xy_set_list_read`).
+pub const MESH_ATTRIBUTE_VALUE_TYPE_XY_SET: i32 = 11;
 
 fn kind(value: &Value) -> &'static str {
     match value {
@@ -87,6 +105,17 @@ fn text(
 
 /// Writes the attribute's id in canonical lower-case form. See the buffer
 /// convention.
+///
+/// @param attribute The attribute: owned, or borrowed from an object or list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, or buf
+///   NULL with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   attribute; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the
+///   text's length (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_id(
     attribute: *const mesh_attribute,
@@ -106,6 +135,17 @@ pub unsafe extern "C" fn mesh_attribute_id(
 }
 
 /// Writes the attribute's full path. See the buffer convention.
+///
+/// @param attribute The attribute: owned, or borrowed from an object or list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, or buf
+///   NULL with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   attribute; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the
+///   text's length (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_path(
     attribute: *const mesh_attribute,
@@ -119,6 +159,17 @@ pub unsafe extern "C" fn mesh_attribute_path(
 }
 
 /// Writes the attribute's name. See the buffer convention.
+///
+/// @param attribute The attribute: owned, or borrowed from an object or list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, or buf
+///   NULL with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   attribute; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the
+///   text's length (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_name(
     attribute: *const mesh_attribute,
@@ -133,6 +184,17 @@ pub unsafe extern "C" fn mesh_attribute_name(
 
 /// Writes the id of the object the attribute belongs to ("" when the server
 /// did not say). See the buffer convention.
+///
+/// @param attribute The attribute: owned, or borrowed from an object or list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, or buf
+///   NULL with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   attribute; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the
+///   text's length (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_owner_id(
     attribute: *const mesh_attribute,
@@ -156,8 +218,13 @@ pub unsafe extern "C" fn mesh_attribute_owner_id(
     })
 }
 
-/// Writes the attribute's value type, one of `MESH_VALUE_TYPE_*`, to
+/// Writes the attribute's value type, one of `MESH_ATTRIBUTE_VALUE_TYPE_*`, to
 /// `*out_type`.
+///
+/// @param attribute The attribute: owned, or borrowed from an object or list.
+/// @param out_type Receives the value type on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_value_type(
     attribute: *const mesh_attribute,
@@ -173,6 +240,11 @@ pub unsafe extern "C" fn mesh_attribute_value_type(
 
 /// Writes 1 to `*out` if the attribute is a collection (an array of simple
 /// values, a one-to-many relation), else 0.
+///
+/// @param attribute The attribute: owned, or borrowed from an object or list.
+/// @param out Receives 1 or 0 on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_is_collection(
     attribute: *const mesh_attribute,
@@ -190,6 +262,12 @@ pub unsafe extern "C" fn mesh_attribute_is_collection(
 /// value and for a time series attribute; one per element of a collection
 /// and per target of a relation (0 when empty); 0 for XY sets and rating
 /// curves, which have calls of their own.
+///
+/// @param attribute The attribute: owned, or borrowed from an object or list.
+/// @param out_count Receives the number of values on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_value_count(
     attribute: *const mesh_attribute,
@@ -204,13 +282,20 @@ pub unsafe extern "C" fn mesh_attribute_value_count(
 }
 
 /// Writes int value `index` to `*out`.
+///
+/// @param attribute An attribute of an int value type.
+/// @param index The value's index, from 0, below the value count.
+/// @param out Receives the value on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or when
+///   value index is past the end or of another kind; MESH_ERROR_INVALID_HANDLE
+///   for a freed or made-up attribute.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_value_int(
+pub unsafe extern "C" fn mesh_attribute_value_int_at(
     attribute: *const mesh_attribute,
     index: usize,
     out: *mut i64,
 ) -> mesh_status {
-    guard("mesh_attribute_value_int", || {
+    guard("mesh_attribute_value_int_at", || {
         let out = out_ptr(out, "out")?;
         let v = typed(attribute, index, "an int", |v| match v {
             Value::Int(i) => Some(*i),
@@ -222,13 +307,20 @@ pub unsafe extern "C" fn mesh_attribute_value_int(
 }
 
 /// Writes double value `index` to `*out`.
+///
+/// @param attribute An attribute of a double value type.
+/// @param index The value's index, from 0, below the value count.
+/// @param out Receives the value on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or when
+///   value index is past the end or of another kind; MESH_ERROR_INVALID_HANDLE
+///   for a freed or made-up attribute.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_value_double(
+pub unsafe extern "C" fn mesh_attribute_value_double_at(
     attribute: *const mesh_attribute,
     index: usize,
     out: *mut f64,
 ) -> mesh_status {
-    guard("mesh_attribute_value_double", || {
+    guard("mesh_attribute_value_double_at", || {
         let out = out_ptr(out, "out")?;
         let v = typed(attribute, index, "a double", |v| match v {
             Value::Double(d) => Some(*d),
@@ -240,13 +332,20 @@ pub unsafe extern "C" fn mesh_attribute_value_double(
 }
 
 /// Writes bool value `index` to `*out` as 1 or 0.
+///
+/// @param attribute An attribute of a bool value type.
+/// @param index The value's index, from 0, below the value count.
+/// @param out Receives 1 or 0 on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or when
+///   value index is past the end or of another kind; MESH_ERROR_INVALID_HANDLE
+///   for a freed or made-up attribute.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_value_bool(
+pub unsafe extern "C" fn mesh_attribute_value_bool_at(
     attribute: *const mesh_attribute,
     index: usize,
     out: *mut i32,
 ) -> mesh_status {
-    guard("mesh_attribute_value_bool", || {
+    guard("mesh_attribute_value_bool_at", || {
         let out = out_ptr(out, "out")?;
         let v = typed(attribute, index, "a bool", |v| match v {
             Value::Bool(b) => Some(i32::from(*b)),
@@ -258,13 +357,21 @@ pub unsafe extern "C" fn mesh_attribute_value_bool(
 }
 
 /// Writes UTC time value `index` to `*out` (ms since the Unix epoch).
+///
+/// @param attribute An attribute of a UTC time value type.
+/// @param index The value's index, from 0, below the value count.
+/// @param out Receives the time, ms since the Unix epoch, UTC, on success;
+///   untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or when
+///   value index is past the end or of another kind; MESH_ERROR_INVALID_HANDLE
+///   for a freed or made-up attribute.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_value_utc_time(
+pub unsafe extern "C" fn mesh_attribute_value_utc_time_at(
     attribute: *const mesh_attribute,
     index: usize,
     out: *mut i64,
 ) -> mesh_status {
-    guard("mesh_attribute_value_utc_time", || {
+    guard("mesh_attribute_value_utc_time_at", || {
         let out = out_ptr(out, "out")?;
         let v = typed(attribute, index, "a UTC time", |v| match v {
             Value::UtcTime(ms) => Some(*ms),
@@ -276,15 +383,28 @@ pub unsafe extern "C" fn mesh_attribute_value_utc_time(
 }
 
 /// Writes string value `index`. See the buffer convention.
+///
+/// @param attribute An attribute of the string value type.
+/// @param index The value's index, from 0, below the value count.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, or when value index is past the end or of another kind;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_value_string(
+pub unsafe extern "C" fn mesh_attribute_value_string_at(
     attribute: *const mesh_attribute,
     index: usize,
     buf: *mut c_char,
     cap: usize,
     len_out: *mut usize,
 ) -> mesh_status {
-    guard("mesh_attribute_value_string", || {
+    guard("mesh_attribute_value_string_at", || {
         let attribute = self::attribute(attribute)?;
         let value = value_at(&attribute, index)?;
         let Value::String(s) = value else {
@@ -298,15 +418,28 @@ pub unsafe extern "C" fn mesh_attribute_value_string(
 /// Writes the id of the object that ownership or link relation value
 /// `index` points at, canonical lower-case ("" when it points at nothing).
 /// See the buffer convention.
+///
+/// @param attribute An ownership or link relation attribute.
+/// @param index The value's index, from 0, below the value count.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, or when value index is past the end or not an ownership or
+///   link relation; MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_value_target_id(
+pub unsafe extern "C" fn mesh_attribute_value_target_id_at(
     attribute: *const mesh_attribute,
     index: usize,
     buf: *mut c_char,
     cap: usize,
     len_out: *mut usize,
 ) -> mesh_status {
-    guard("mesh_attribute_value_target_id", || {
+    guard("mesh_attribute_value_target_id_at", || {
         let target = typed(
             attribute,
             index,
@@ -335,8 +468,16 @@ fn timeseries_value(attribute: &AttributeRef) -> FfiResult<&TimeseriesValue> {
 /// attribute to `*out_key`, or 0 when none is connected (e.g. a calculated
 /// attribute; Mesh may report key 0 for a connected series too, which
 /// `mesh_attribute_timeseries_resource` tells apart). The attribute's own
-/// points, calculated or not, are read with `mesh_read_timeseries_by_id`
+/// points, calculated or not, are read with `mesh_timeseries_read_by_id`
 /// and the attribute's id, or by its path.
+///
+/// @param attribute A time series attribute: owned, or borrowed from an object
+///   or list.
+/// @param out_key Receives the resource's key, or 0, on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   attribute that is not a time series attribute; MESH_ERROR_INVALID_HANDLE
+///   for a freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_timeseries_key(
     attribute: *const mesh_attribute,
@@ -355,6 +496,14 @@ pub unsafe extern "C" fn mesh_attribute_timeseries_key(
 /// (key, path, curve type, resolution, unit...) to a new `*out_resource`, a
 /// copy to free with `mesh_timeseries_resource_free`; or NULL, still with
 /// `MESH_OK`, when none is connected.
+///
+/// @param attribute A time series attribute: owned, or borrowed from an object
+///   or list.
+/// @param out_resource Receives the new resource, or NULL when none is
+///   connected, on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   attribute that is not a time series attribute; MESH_ERROR_INVALID_HANDLE
+///   for a freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_timeseries_resource(
     attribute: *const mesh_attribute,
@@ -365,7 +514,7 @@ pub unsafe extern "C" fn mesh_attribute_timeseries_resource(
         let out = out_ptr(out_resource, "out_resource")?;
         let ts = timeseries_value(&attribute)?;
         let handle = match &ts.resource {
-            Some(resource) => resource::register(resource.clone()),
+            Some(resource) => resource::register(resource.clone())?,
             None => std::ptr::null_mut(),
         };
         write_out(out, handle);
@@ -375,6 +524,19 @@ pub unsafe extern "C" fn mesh_attribute_timeseries_resource(
 
 /// Writes a time series attribute's expression: its local expression, or
 /// the definition's template when it has none. See the buffer convention.
+///
+/// @param attribute A time series attribute: owned, or borrowed from an object
+///   or list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, or an attribute that is not a time series attribute;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_timeseries_expression(
     attribute: *const mesh_attribute,
@@ -392,6 +554,13 @@ pub unsafe extern "C" fn mesh_attribute_timeseries_expression(
 
 /// Writes 1 to `*out` if a time series attribute's expression is its own
 /// local expression, 0 if it is the definition's template.
+///
+/// @param attribute A time series attribute: owned, or borrowed from an object
+///   or list.
+/// @param out Receives 1 or 0 on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   attribute that is not a time series attribute; MESH_ERROR_INVALID_HANDLE
+///   for a freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_timeseries_is_local_expression(
     attribute: *const mesh_attribute,
@@ -426,13 +595,22 @@ fn version(handle: *const mesh_attribute, index: usize, version: usize) -> FfiRe
 /// Writes the number of versions of versioned link value `index` (one
 /// value for a one-to-one relation, one per target series for one-to-many)
 /// to `*out_count`.
+///
+/// @param attribute A versioned link relation attribute.
+/// @param index The value's index, from 0, below the value count (0 for a
+///   one-to-one relation).
+/// @param out_count Receives the number of versions on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or when
+///   value index is past the end or not a versioned link relation;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_version_count(
+pub unsafe extern "C" fn mesh_attribute_version_count_at(
     attribute: *const mesh_attribute,
     index: usize,
     out_count: *mut usize,
 ) -> mesh_status {
-    guard("mesh_attribute_version_count", || {
+    guard("mesh_attribute_version_count_at", || {
         let out = out_ptr(out_count, "out_count")?;
         write_out(out, versions(attribute, index)?.len());
         Ok(())
@@ -441,14 +619,24 @@ pub unsafe extern "C" fn mesh_attribute_version_count(
 
 /// Writes when version `version` of versioned link value `index` starts to
 /// `*out_ms` (ms since the Unix epoch, UTC); versions are in time order.
+///
+/// @param attribute A versioned link relation attribute.
+/// @param index The value's index, from 0, below the value count (0 for a
+///   one-to-one relation).
+/// @param version The version's index, from 0, below the value's version count.
+/// @param out_ms Receives the time the version starts, ms since the Unix epoch,
+///   UTC, on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, when value
+///   index is past the end or not a versioned link relation, or for a version
+///   past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute.
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_version_valid_from(
+pub unsafe extern "C" fn mesh_attribute_version_valid_from_at(
     attribute: *const mesh_attribute,
     index: usize,
     version: usize,
     out_ms: *mut i64,
 ) -> mesh_status {
-    guard("mesh_attribute_version_valid_from", || {
+    guard("mesh_attribute_version_valid_from_at", || {
         let out = out_ptr(out_ms, "out_ms")?;
         write_out(out, self::version(attribute, index, version)?.valid_from_ms);
         Ok(())
@@ -458,8 +646,23 @@ pub unsafe extern "C" fn mesh_attribute_version_valid_from(
 /// Writes the id of the object version `version` of versioned link value
 /// `index` points at, canonical lower-case; "" when nothing is linked from
 /// that time on. See the buffer convention.
+///
+/// @param attribute A versioned link relation attribute.
+/// @param index The value's index, from 0, below the value count (0 for a
+///   one-to-one relation).
+/// @param version The version's index, from 0, below the value's version count.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, when value index is past the end or not a versioned link
+///   relation, or for a version past the end; MESH_ERROR_INVALID_HANDLE for a
+///   freed or made-up attribute; MESH_ERROR_BUFFER_TOO_SMALL when cap is not
+///   more than the text's length (nothing is written to buf).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_version_target_id(
+pub unsafe extern "C" fn mesh_attribute_version_target_id_at(
     attribute: *const mesh_attribute,
     index: usize,
     version: usize,
@@ -467,7 +670,7 @@ pub unsafe extern "C" fn mesh_attribute_version_target_id(
     cap: usize,
     len_out: *mut usize,
 ) -> mesh_status {
-    guard("mesh_attribute_version_target_id", || {
+    guard("mesh_attribute_version_target_id_at", || {
         let v = self::version(attribute, index, version)?;
         let text = v.target_id.map(|id| id.to_string()).unwrap_or_default();
         // SAFETY: the caller passes a buffer of `cap` bytes and a valid or NULL len_out.
@@ -475,9 +678,13 @@ pub unsafe extern "C" fn mesh_attribute_version_target_id(
     })
 }
 
-/// Frees an attribute that `mesh_attribute_get` returned. An attribute
+/// Frees an attribute that `mesh_attribute_read` returned. An attribute
 /// borrowed from an object or list is left to its owner (nothing happens).
 /// NULL is a no-op. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+///
+/// @param attribute The attribute to free; may be NULL.
+/// @return MESH_OK, also for NULL and for an attribute borrowed from an object
+///   or list; MESH_ERROR_INVALID_HANDLE for a handle already freed or made up.
 #[no_mangle]
 pub extern "C" fn mesh_attribute_free(attribute: *mut mesh_attribute) -> mesh_status {
     guard("mesh_attribute_free", || free_attribute(attribute))

@@ -1,5 +1,5 @@
 //! Reading the definition of a `mesh_attribute` (present when it was read
-//! with `MESH_VIEW_FULL`): description, tags, namespace, type, cardinality,
+//! with `MESH_MODEL_VIEW_FULL`): description, tags, namespace, type, cardinality,
 //! default and limits, unit, template expression. A definition field of
 //! another kind (say, the double default of a string attribute), or any of
 //! these on an attribute read without its definition, gives
@@ -8,10 +8,10 @@
 use std::borrow::Cow;
 use std::ffi::c_char;
 
-use super::args::{out_ptr, write_out, write_text};
-use super::model_handles::{attribute, mesh_attribute};
-use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::model::{AttributeDefinition, DefinitionKind};
+use crate::ffi::args::{out_ptr, write_out, write_text};
+use crate::ffi::model::handles::{attribute, mesh_attribute};
+use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 
 fn kind_name(kind: &DefinitionKind) -> &'static str {
     match kind {
@@ -40,7 +40,7 @@ fn with_definition<T>(
     let attribute = attribute(handle)?;
     let definition = attribute.definition.as_deref().ok_or_else(|| {
         Failure::invalid_argument(format!(
-            "attribute {} was read without its definition (read it with MESH_VIEW_FULL)",
+            "attribute {} was read without its definition (read it with MESH_MODEL_VIEW_FULL)",
             attribute.path
         ))
     })?;
@@ -73,7 +73,12 @@ fn scalar<T>(out: *mut T, value: FfiResult<T>) -> FfiResult {
 }
 
 /// Writes 1 to `*out` if the attribute carries its definition (it was read
-/// with `MESH_VIEW_FULL`), else 0.
+/// with `MESH_MODEL_VIEW_FULL`), else 0.
+///
+/// @param attribute The attribute: owned, or borrowed from an object or list.
+/// @param out Receives 1 or 0 on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_has_definition(
     attribute: *const mesh_attribute,
@@ -87,6 +92,19 @@ pub unsafe extern "C" fn mesh_attribute_has_definition(
 
 /// Writes the definition's id, canonical lower-case ("" when the server
 /// sent none). See the buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, or an attribute read without its definition;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_id(
     attribute: *const mesh_attribute,
@@ -107,6 +125,19 @@ pub unsafe extern "C" fn mesh_attribute_definition_id(
 }
 
 /// Writes the definition's path (`Repository/...`). See the buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, or an attribute read without its definition;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_path(
     attribute: *const mesh_attribute,
@@ -127,6 +158,19 @@ pub unsafe extern "C" fn mesh_attribute_definition_path(
 }
 
 /// Writes the definition's description. See the buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, or an attribute read without its definition;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_description(
     attribute: *const mesh_attribute,
@@ -147,6 +191,19 @@ pub unsafe extern "C" fn mesh_attribute_definition_description(
 }
 
 /// Writes the definition's namespace. See the buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, or an attribute read without its definition;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_namespace(
     attribute: *const mesh_attribute,
@@ -168,6 +225,19 @@ pub unsafe extern "C" fn mesh_attribute_definition_namespace(
 
 /// Writes the definition's type name, e.g. `DoubleAttributeDefinition`,
 /// `ReferenceCollectionAttributeDefinition`. See the buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, or an attribute read without its definition;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_type_name(
     attribute: *const mesh_attribute,
@@ -189,6 +259,20 @@ pub unsafe extern "C" fn mesh_attribute_definition_type_name(
 
 /// Writes the unit of an int, double or time series definition ("" when
 /// it has none). See the buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, an attribute read without its definition, or a definition
+///   that is not an int, double or time series definition;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_unit(
     attribute: *const mesh_attribute,
@@ -217,6 +301,19 @@ pub unsafe extern "C" fn mesh_attribute_definition_unit(
 
 /// Writes the template expression of a time series definition. See the
 /// buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, an attribute read without its definition, or a definition
+///   that is not a time series definition; MESH_ERROR_INVALID_HANDLE for a
+///   freed or made-up attribute; MESH_ERROR_BUFFER_TOO_SMALL when cap is not
+///   more than the text's length (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_template_expression(
     attribute: *const mesh_attribute,
@@ -244,6 +341,19 @@ pub unsafe extern "C" fn mesh_attribute_definition_template_expression(
 
 /// Writes the default of a string definition, or of a UTC time
 /// definition (as the text Mesh sends). See the buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, an attribute read without its definition, or a definition
+///   that is not a string or UTC time definition; MESH_ERROR_INVALID_HANDLE for
+///   a freed or made-up attribute; MESH_ERROR_BUFFER_TOO_SMALL when cap is not
+///   more than the text's length (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_default_string(
     attribute: *const mesh_attribute,
@@ -269,6 +379,19 @@ pub unsafe extern "C" fn mesh_attribute_definition_default_string(
 
 /// Writes the minimum of a UTC time definition, as the text Mesh sends.
 /// See the buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, an attribute read without its definition, or a definition
+///   that is not a UTC time definition; MESH_ERROR_INVALID_HANDLE for a freed
+///   or made-up attribute; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more
+///   than the text's length (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_minimum_string(
     attribute: *const mesh_attribute,
@@ -293,6 +416,19 @@ pub unsafe extern "C" fn mesh_attribute_definition_minimum_string(
 
 /// Writes the maximum of a UTC time definition, as the text Mesh sends.
 /// See the buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, an attribute read without its definition, or a definition
+///   that is not a UTC time definition; MESH_ERROR_INVALID_HANDLE for a freed
+///   or made-up attribute; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more
+///   than the text's length (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_maximum_string(
     attribute: *const mesh_attribute,
@@ -317,6 +453,20 @@ pub unsafe extern "C" fn mesh_attribute_definition_maximum_string(
 
 /// Writes the object type a relation definition points at. See the
 /// buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, an attribute read without its definition, or a definition
+///   that is not an ownership or link relation definition;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_target_type_name(
     attribute: *const mesh_attribute,
@@ -343,6 +493,14 @@ pub unsafe extern "C" fn mesh_attribute_definition_target_type_name(
 }
 
 /// Writes the number of the definition's tags to `*out_count`.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param out_count Receives the number of tags on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   attribute read without its definition; MESH_ERROR_INVALID_HANDLE for a
+///   freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_tag_count(
     attribute: *const mesh_attribute,
@@ -357,15 +515,29 @@ pub unsafe extern "C" fn mesh_attribute_definition_tag_count(
 }
 
 /// Writes the name of the definition's tag `index`. See the buffer convention.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param index The tag's index, from 0, below the tag count.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL attribute, buf NULL
+///   with cap not 0, an attribute read without its definition, or an index past
+///   the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_definition_tag(
+pub unsafe extern "C" fn mesh_attribute_definition_tag_at(
     attribute: *const mesh_attribute,
     index: usize,
     buf: *mut c_char,
     cap: usize,
     len_out: *mut usize,
 ) -> mesh_status {
-    guard("mesh_attribute_definition_tag", || {
+    guard("mesh_attribute_definition_tag_at", || {
         let wanted = format!("tag {index}");
         text(
             attribute,
@@ -379,6 +551,14 @@ pub unsafe extern "C" fn mesh_attribute_definition_tag(
 }
 
 /// Writes the definition's least number of values to `*out`.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param out Receives the least number of values on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   attribute read without its definition; MESH_ERROR_INVALID_HANDLE for a
+///   freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_minimum_cardinality(
     attribute: *const mesh_attribute,
@@ -393,6 +573,14 @@ pub unsafe extern "C" fn mesh_attribute_definition_minimum_cardinality(
 }
 
 /// Writes the definition's greatest number of values to `*out`.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param out Receives the greatest number of values on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   attribute read without its definition; MESH_ERROR_INVALID_HANDLE for a
+///   freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_maximum_cardinality(
     attribute: *const mesh_attribute,
@@ -433,6 +621,13 @@ fn double_field(d: &AttributeDefinition, bound: Bound) -> Option<f64> {
 }
 
 /// Writes the default of an int definition to `*out`.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param out Receives the default on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an
+///   attribute read without its definition, or a definition that is not an int
+///   definition; MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_default_int(
     attribute: *const mesh_attribute,
@@ -447,6 +642,13 @@ pub unsafe extern "C" fn mesh_attribute_definition_default_int(
 }
 
 /// Writes the minimum of an int definition to `*out`.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param out Receives the minimum on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an
+///   attribute read without its definition, or a definition that is not an int
+///   definition; MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_minimum_int(
     attribute: *const mesh_attribute,
@@ -461,6 +663,13 @@ pub unsafe extern "C" fn mesh_attribute_definition_minimum_int(
 }
 
 /// Writes the maximum of an int definition to `*out`.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param out Receives the maximum on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an
+///   attribute read without its definition, or a definition that is not an int
+///   definition; MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_maximum_int(
     attribute: *const mesh_attribute,
@@ -475,6 +684,14 @@ pub unsafe extern "C" fn mesh_attribute_definition_maximum_int(
 }
 
 /// Writes the default of a double definition to `*out`.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param out Receives the default on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an
+///   attribute read without its definition, or a definition that is not a
+///   double definition; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_default_double(
     attribute: *const mesh_attribute,
@@ -491,6 +708,14 @@ pub unsafe extern "C" fn mesh_attribute_definition_default_double(
 }
 
 /// Writes the minimum of a double definition to `*out`.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param out Receives the minimum on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an
+///   attribute read without its definition, or a definition that is not a
+///   double definition; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_minimum_double(
     attribute: *const mesh_attribute,
@@ -507,6 +732,14 @@ pub unsafe extern "C" fn mesh_attribute_definition_minimum_double(
 }
 
 /// Writes the maximum of a double definition to `*out`.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param out Receives the maximum on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an
+///   attribute read without its definition, or a definition that is not a
+///   double definition; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_maximum_double(
     attribute: *const mesh_attribute,
@@ -523,6 +756,13 @@ pub unsafe extern "C" fn mesh_attribute_definition_maximum_double(
 }
 
 /// Writes the default of a bool definition to `*out` as 1 or 0.
+///
+/// @param attribute The attribute, read with `MESH_MODEL_VIEW_FULL` (owned, or
+///   borrowed from an object or list).
+/// @param out Receives the default, 1 or 0, on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an
+///   attribute read without its definition, or a definition that is not a bool
+///   definition; MESH_ERROR_INVALID_HANDLE for a freed or made-up attribute.
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_definition_default_bool(
     attribute: *const mesh_attribute,

@@ -2,42 +2,32 @@
 //! one registry entry, not one per object or attribute.
 //!
 //! A result (a list of objects or attributes, or one object or attribute)
-//! is a block: an immutable, shared value that takes a run of consecutive
-//! handle numbers when registered, one for the list itself, one for each
-//! object and one for each attribute in it. The handle of an item is its
-//! number, so handing one out allocates nothing, and checking one is a
-//! lookup of the block whose run holds the number (an ordered map keyed by
-//! the first number). Items are borrows: valid until their block is freed,
-//! after which their handles are simply not found. Numbers are never
-//! reused, and the low four bits tag the handle type as elsewhere.
-//!
-//! Reading a result calls an accessor per item, hundreds of thousands of
-//! times for a large search, so each thread remembers the last block it
-//! found (weakly, and checked to be still registered) and goes to the map
-//! only when a handle falls outside it.
+//! is a block: an immutable, shared value that takes handles when
+//! registered, one for the list itself, one for each object and one for
+//! each attribute in it, all made at once and kept in the block, so
+//! handing one out allocates nothing and checking one is a slot lookup
+//! (`handles`). Items are borrows: valid until their block is freed, after
+//! which their handles are refused like any freed handle.
 
-use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::ops::Deref;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, RwLock, Weak};
+use std::sync::{Arc, OnceLock};
 
-use super::handles::reserve_numbers;
-use super::{mesh_status, Failure, FfiResult};
 use crate::client::model::{Attribute, Object};
-use crate::sync::{read, write};
+use crate::ffi::handles::{get_item, insert_items, remove_items, HandleKind};
+use crate::ffi::{mesh_status, Failure, FfiResult};
 
-/// Objects, as a search or `mesh_model_list` found them (freed with
+/// Objects, as a search or `mesh_model_list_read` found them (freed with
 /// `mesh_object_list_free`). Results are snapshots: they stay valid after
-/// their session is closed and after `mesh_shutdown`, and later changes are
+/// their session is closed and after `mesh_library_shutdown`, and later changes are
 /// not seen in them.
 pub struct mesh_object_list {
     _private: [u8; 0],
 }
 
-/// One object: owned when a session call returned it (`mesh_object_get`,
-/// `mesh_object_create`, freed with `mesh_object_free`), or borrowed from a
-/// list (valid until the list is freed).
+/// One object: owned when a session call returned it (`mesh_object_read`,
+/// `mesh_object_create`, `mesh_model_create`; freed with
+/// `mesh_object_free`), or borrowed from a list (valid until the list is
+/// freed).
 pub struct mesh_object {
     _private: [u8; 0],
 }
@@ -48,17 +38,12 @@ pub struct mesh_attribute_list {
     _private: [u8; 0],
 }
 
-/// One attribute: owned when `mesh_attribute_get` returned it (freed with
+/// One attribute: owned when `mesh_attribute_read` returned it (freed with
 /// `mesh_attribute_free`), or borrowed from an object or attribute list
 /// (valid until the object or list that owns it is freed).
 pub struct mesh_attribute {
     _private: [u8; 0],
 }
-
-const TAG_OBJECT_LIST: usize = 15;
-const TAG_OBJECT: usize = 14;
-const TAG_ATTRIBUTE_LIST: usize = 13;
-const TAG_ATTRIBUTE: usize = 12;
 
 enum Items {
     Objects {
@@ -72,15 +57,13 @@ enum Items {
     Attributes(Vec<Attribute>),
 }
 
-/// A registered result. Numbers `base + 0` (the list), then the objects,
-/// then every attribute in object order.
+/// A registered result. Its handles, by offset: the list, then the
+/// objects, then every attribute in object order.
 pub(crate) struct Block {
-    base: usize,
     /// Owned by its one item (an object or attribute), not by a list handle.
     single: bool,
-    /// Cleared when the block is freed, for threads that still remember it.
-    alive: AtomicBool,
     items: Items,
+    handles: OnceLock<Vec<usize>>,
 }
 
 impl Block {
@@ -100,8 +83,26 @@ impl Block {
         }
     }
 
-    fn span(&self) -> usize {
-        1 + self.object_count() + self.attribute_count()
+    /// The kind of each handle of the block, by offset.
+    fn kinds(&self) -> Vec<HandleKind> {
+        let (list, item) = match self.items {
+            Items::Objects { .. } => (HandleKind::ObjectList, HandleKind::Object),
+            Items::Attributes(_) => (HandleKind::AttributeList, HandleKind::Attribute),
+        };
+        let mut kinds = vec![list];
+        kinds.extend(std::iter::repeat_n(item, self.len()));
+        if let Items::Objects { .. } = self.items {
+            kinds.extend(std::iter::repeat_n(
+                HandleKind::Attribute,
+                self.attribute_count(),
+            ));
+        }
+        kinds
+    }
+
+    fn handle<H>(&self, offset: usize) -> *mut H {
+        let handles = self.handles.get().map_or(&[][..], Vec::as_slice);
+        std::ptr::without_provenance_mut(handles.get(offset).copied().unwrap_or(0))
     }
 
     /// Number of items in the list (objects, or attributes of an attribute list).
@@ -129,36 +130,22 @@ impl Block {
     }
 
     fn object_handle(&self, index: usize) -> *mut mesh_object {
-        handle(self.base + 1 + index, TAG_OBJECT)
+        self.handle(1 + index)
     }
 
     fn attribute_handle(&self, flat: usize) -> *mut mesh_attribute {
-        handle(self.base + 1 + self.object_count() + flat, TAG_ATTRIBUTE)
+        self.handle(1 + self.object_count() + flat)
     }
 }
 
-fn handle<H>(number: usize, tag: usize) -> *mut H {
-    std::ptr::without_provenance_mut((number << 4) | tag)
-}
-
-static BLOCKS: LazyLock<RwLock<BTreeMap<usize, Arc<Block>>>> =
-    LazyLock::new(|| RwLock::new(BTreeMap::new()));
-
 fn register(items: Items, single: bool) -> FfiResult<Arc<Block>> {
-    let mut block = Block {
-        base: 0,
+    let block = Arc::new(Block {
         single,
-        alive: AtomicBool::new(true),
         items,
-    };
-    block.base = reserve_numbers(block.span()).ok_or_else(|| {
-        Failure::new(
-            mesh_status::MESH_ERROR_RESOURCE_EXHAUSTED,
-            "no handle numbers left in this process",
-        )
-    })?;
-    let block = Arc::new(block);
-    write(&BLOCKS).insert(block.base, block.clone());
+        handles: OnceLock::new(),
+    });
+    let handles = insert_items(block.clone(), &block.kinds())?;
+    let _ = block.handles.set(handles);
     Ok(block)
 }
 
@@ -186,8 +173,7 @@ fn objects_items(objects: Vec<Object>) -> FfiResult<Items> {
 
 /// Registers objects as a list.
 pub(crate) fn register_objects(objects: Vec<Object>) -> FfiResult<*mut mesh_object_list> {
-    let block = register(objects_items(objects)?, false)?;
-    Ok(handle(block.base, TAG_OBJECT_LIST))
+    Ok(register(objects_items(objects)?, false)?.handle(0))
 }
 
 /// Registers one object, owned by its handle.
@@ -199,8 +185,7 @@ pub(crate) fn register_object(object: Object) -> FfiResult<*mut mesh_object> {
 pub(crate) fn register_attributes(
     attributes: Vec<Attribute>,
 ) -> FfiResult<*mut mesh_attribute_list> {
-    let block = register(Items::Attributes(attributes), false)?;
-    Ok(handle(block.base, TAG_ATTRIBUTE_LIST))
+    Ok(register(Items::Attributes(attributes), false)?.handle(0))
 }
 
 /// Registers one attribute, owned by its handle.
@@ -208,77 +193,31 @@ pub(crate) fn register_attribute(attribute: Attribute) -> FfiResult<*mut mesh_at
     Ok(register(Items::Attributes(vec![attribute]), true)?.attribute_handle(0))
 }
 
-thread_local! {
-    /// The block this thread found last: its numbers, and the block if it
-    /// still exists.
-    static LAST: RefCell<(usize, usize, Weak<Block>)> = const { RefCell::new((0, 0, Weak::new())) };
-}
-
-/// The block whose numbers hold `number`, from this thread's last one if
-/// it does, else from the map.
-fn find(number: usize) -> Option<Arc<Block>> {
-    let remembered = LAST
-        .try_with(|last| {
-            let last = last.borrow();
-            (last.0..last.0 + last.1)
-                .contains(&number)
-                .then(|| last.2.upgrade())
-                .flatten()
-        })
-        .ok()
-        .flatten()
-        .filter(|block| block.alive.load(Ordering::Acquire));
-    if remembered.is_some() {
-        return remembered;
-    }
-    let block = {
-        let blocks = read(&BLOCKS);
-        let (_, block) = blocks.range(..=number).next_back()?;
-        block.clone()
-    };
-    if number - block.base >= block.span() {
-        return None;
-    }
-    let _ = LAST.try_with(|last| {
-        *last.borrow_mut() = (block.base, block.span(), Arc::downgrade(&block));
-    });
-    Some(block)
-}
-
-/// The block whose numbers hold `handle`'s, and the offset in it.
-fn lookup<H>(handle: *const H, tag: usize, what: &str) -> FfiResult<(Arc<Block>, usize)> {
-    let address = handle.addr();
-    if address == 0 {
+/// The block behind a handle of kind `kind`, and the handle's offset in it.
+fn lookup<H>(handle: *const H, kind: HandleKind, what: &str) -> FfiResult<(Arc<Block>, usize)> {
+    if handle.is_null() {
         return Err(Failure::invalid_argument(format!("{what} is NULL")));
     }
-    if address & 15 != tag {
-        return Err(Failure::invalid_handle(what));
-    }
-    let number = address >> 4;
-    let block = find(number).ok_or_else(|| Failure::invalid_handle(what))?;
-    let offset = number - block.base;
-    Ok((block, offset))
+    get_item::<Block>(handle.addr(), kind)
+        .map(|(block, offset)| (block, offset as usize))
+        .ok_or_else(|| Failure::invalid_handle(what))
 }
 
 /// A list behind a list handle.
-fn list<H>(handle: *const H, tag: usize, what: &str) -> FfiResult<Arc<Block>> {
-    let (block, offset) = lookup(handle, tag, what)?;
-    let is_list = matches!(
-        (&block.items, tag),
-        (Items::Objects { .. }, TAG_OBJECT_LIST) | (Items::Attributes(_), TAG_ATTRIBUTE_LIST)
-    );
-    if offset != 0 || block.single || !is_list {
+fn list<H>(handle: *const H, kind: HandleKind, what: &str) -> FfiResult<Arc<Block>> {
+    let (block, offset) = lookup(handle, kind, what)?;
+    if offset != 0 || block.single {
         return Err(Failure::invalid_handle(what));
     }
     Ok(block)
 }
 
 pub(crate) fn object_list(handle: *const mesh_object_list) -> FfiResult<Arc<Block>> {
-    list(handle, TAG_OBJECT_LIST, "object list")
+    list(handle, HandleKind::ObjectList, "object list")
 }
 
 pub(crate) fn attribute_list(handle: *const mesh_attribute_list) -> FfiResult<Arc<Block>> {
-    list(handle, TAG_ATTRIBUTE_LIST, "attribute list")
+    list(handle, HandleKind::AttributeList, "attribute list")
 }
 
 fn index_failure(what: &str, index: usize, count: usize) -> Failure {
@@ -341,7 +280,7 @@ impl ObjectRef {
 }
 
 pub(crate) fn object(handle: *const mesh_object) -> FfiResult<ObjectRef> {
-    let (block, offset) = lookup(handle, TAG_OBJECT, "object")?;
+    let (block, offset) = lookup(handle, HandleKind::Object, "object")?;
     if offset == 0 || offset > block.object_count() {
         return Err(Failure::invalid_handle("object"));
     }
@@ -374,7 +313,7 @@ impl Deref for AttributeRef {
 }
 
 pub(crate) fn attribute(handle: *const mesh_attribute) -> FfiResult<AttributeRef> {
-    let (block, offset) = lookup(handle, TAG_ATTRIBUTE, "attribute")?;
+    let (block, offset) = lookup(handle, HandleKind::Attribute, "attribute")?;
     let first = 1 + block.object_count();
     let (object, index) = offset
         .checked_sub(first)
@@ -388,12 +327,11 @@ pub(crate) fn attribute(handle: *const mesh_attribute) -> FfiResult<AttributeRef
 }
 
 fn remove(block: &Block, what: &str) -> FfiResult {
-    match write(&BLOCKS).remove(&block.base) {
-        Some(removed) => {
-            removed.alive.store(false, Ordering::Release);
-            Ok(())
-        }
-        None => Err(Failure::invalid_handle(what)),
+    let handles = block.handles.get().map_or(&[][..], Vec::as_slice);
+    if remove_items(handles, &block.kinds()) {
+        Ok(())
+    } else {
+        Err(Failure::invalid_handle(what))
     }
 }
 
@@ -523,13 +461,15 @@ mod tests {
     #[test]
     fn made_up_numbers_are_not_found() {
         let list = ok(register_attributes(vec![attr("p"), attr("q")]));
-        let base = list.addr() >> 4;
-        for number in [base + 3, base + 1000, 1, usize::MAX >> 4] {
-            let h: *const mesh_attribute = handle(number, TAG_ATTRIBUTE);
-            assert!(attribute(h).is_err(), "{number}");
+        let list_block = ok(attribute_list(list));
+        let q: *mut mesh_attribute = ok(attribute_list_item(&list_block, 1));
+        assert_eq!(ok(attribute(q)).name, "q");
+        for made_up in [q.addr() + (1 << 20), q.addr() ^ (1 << 40), 1, usize::MAX] {
+            let h: *const mesh_attribute = std::ptr::without_provenance(made_up);
+            assert!(attribute(h).is_err(), "{made_up:#x}");
         }
-        let inside: *const mesh_attribute = handle(base + 2, TAG_ATTRIBUTE);
-        assert_eq!(ok(attribute(inside)).name, "q");
+        drop(list_block);
         ok(free_attribute_list(list));
+        assert!(attribute(q).is_err());
     }
 }

@@ -1,36 +1,43 @@
 //! Reading the model from C: list models, get an object or attribute,
 //! search objects and attributes, search by definition, and find what links
 //! to an object. Each call is one session call; its answer is decoded once
-//! into a result handle (see `model_handles`).
+//! into a result handle (see `handles`).
 
 use std::ffi::c_char;
 
-use super::args::{c_str, out_ptr, write_out};
-use super::model_args::{attribute_view, name_filter, target, view};
-use super::model_handles::{
+use crate::ffi::args::{c_str, out_ptr, write_out};
+use crate::ffi::model::args::{attribute_view, name_filter, target, view};
+use crate::ffi::model::handles::{
     mesh_attribute, mesh_attribute_list, mesh_object, mesh_object_list, register_attribute,
     register_attributes, register_object, register_objects,
 };
-use super::model_lists::{mesh_id_list, register_ids};
-use super::session::{self, mesh_session};
-use super::{guard, mesh_status};
+use crate::ffi::model::lists::{mesh_id_list, register_ids};
+use crate::ffi::session::{self, mesh_session};
+use crate::ffi::{guard, mesh_status};
 
 /// View: objects with their attributes, each attribute with its definition.
-pub const MESH_VIEW_FULL: i32 = 0;
+pub const MESH_MODEL_VIEW_FULL: i32 = 0;
 /// View: objects with their attributes, without definitions (much less to
 /// send and decode when many objects are read).
-pub const MESH_VIEW_NO_DEFINITIONS: i32 = 1;
+pub const MESH_MODEL_VIEW_NO_DEFINITIONS: i32 = 1;
 /// View: objects without attributes (not for attribute calls).
-pub const MESH_VIEW_NO_ATTRIBUTES: i32 = 2;
+pub const MESH_MODEL_VIEW_NO_ATTRIBUTES: i32 = 2;
 
 /// Lists every model (root object) with its attributes into a new
 /// `*out_list` (free with `mesh_object_list_free`).
+///
+/// @param session The session to work in.
+/// @param out_list Receives the new list of models on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session; or a status of
+///   the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_model_list(
+pub unsafe extern "C" fn mesh_model_list_read(
     session: *mut mesh_session,
     out_list: *mut *mut mesh_object_list,
 ) -> mesh_status {
-    guard("mesh_model_list", || {
+    guard("mesh_model_list_read", || {
         let handle = session::resolve(session)?;
         let out = out_ptr(out_list, "out_list")?;
         let models = handle.run(handle.session.list_models())?;
@@ -42,20 +49,33 @@ pub unsafe extern "C" fn mesh_model_list(
 /// Reads one object (or model) into a new `*out_object` (free with
 /// `mesh_object_free`). `target` is its id (canonical or braced) or path
 /// (e.g. `"Model/M/Component.Ref/Plant"`, or the short form without
-/// relation names). `view` is one of `MESH_VIEW_*`; `attribute_names` is
+/// relation names). `view` is one of `MESH_MODEL_VIEW_*`; `attribute_names` is
 /// NULL or "" for all attributes, or names separated by commas (names that
 /// match nothing give no attributes). An unknown target gives
 /// `MESH_ERROR_NOT_FOUND`; text that is neither id nor path
 /// `MESH_ERROR_INVALID_ARGUMENT` without a request.
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param view How much of the object to read: `MESH_MODEL_VIEW_FULL`,
+///   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
+/// @param attribute_names NULL or "" for all attributes, or attribute names
+///   separated by commas (spaces around them are ignored).
+/// @param out_object Receives the new object on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, an unknown view or a name list with an empty
+///   name; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no object has that id or path; or a status of
+///   the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_object_get(
+pub unsafe extern "C" fn mesh_object_read(
     session: *mut mesh_session,
     target: *const c_char,
     view: i32,
     attribute_names: *const c_char,
     out_object: *mut *mut mesh_object,
 ) -> mesh_status {
-    guard("mesh_object_get", || {
+    guard("mesh_object_read", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         let view = self::view(view)?;
@@ -70,7 +90,23 @@ pub unsafe extern "C" fn mesh_object_get(
 /// Runs `query` (Mesh's search language, e.g. `"*[.Type=PlantElementType]"`)
 /// from the object `start` (id or path) and puts the objects found into a
 /// new `*out_list` (free with `mesh_object_list_free`). Finding nothing is
-/// an empty list. `view` and `attribute_names` as for `mesh_object_get`.
+/// an empty list. `view` and `attribute_names` as for `mesh_object_read`.
+///
+/// @param session The session to work in.
+/// @param start The object to search from: its id (canonical or braced) or
+///   path.
+/// @param query The search, in Mesh's search language.
+/// @param view How much of each object to read: `MESH_MODEL_VIEW_FULL`,
+///   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
+/// @param attribute_names NULL or "" for all attributes, or attribute names
+///   separated by commas (spaces around them are ignored).
+/// @param out_list Receives the new list of objects found (possibly empty) on
+///   success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a start
+///   that is neither id nor path, an unknown view or a name list with an empty
+///   name; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no object has the id or path start; or a status
+///   of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_object_search(
     session: *mut mesh_session,
@@ -96,7 +132,22 @@ pub unsafe extern "C" fn mesh_object_search(
 
 /// Puts every object of the object definition `definition` (id or
 /// `Repository/...` path) into a new `*out_list`. `view` and
-/// `attribute_names` as for `mesh_object_get`.
+/// `attribute_names` as for `mesh_object_read`.
+///
+/// @param session The session to work in.
+/// @param definition The object definition: its id (canonical or braced) or
+///   `Repository/...` path.
+/// @param view How much of each object to read: `MESH_MODEL_VIEW_FULL`,
+///   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
+/// @param attribute_names NULL or "" for all attributes, or attribute names
+///   separated by commas (spaces around them are ignored).
+/// @param out_list Receives the new list of objects (free with
+///   `mesh_object_list_free`) on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a
+///   definition that is neither id nor path, an unknown view or a name list
+///   with an empty name; MESH_ERROR_INVALID_HANDLE for a closed or made-up
+///   session; MESH_ERROR_NOT_FOUND when no object definition has that id or
+///   path; or a status of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_object_search_by_definition(
     session: *mut mesh_session,
@@ -123,16 +174,28 @@ pub unsafe extern "C" fn mesh_object_search_by_definition(
 
 /// Reads one attribute (by id, or path such as
 /// `"Model/M/Component/Plant.DblAtt"`) into a new `*out_attribute` (free
-/// with `mesh_attribute_free`). `view` is `MESH_VIEW_FULL` or
-/// `MESH_VIEW_NO_DEFINITIONS`.
+/// with `mesh_attribute_free`). `view` is `MESH_MODEL_VIEW_FULL` or
+/// `MESH_MODEL_VIEW_NO_DEFINITIONS`.
+///
+/// @param session The session to work in.
+/// @param target The attribute: its id (canonical or braced) or path.
+/// @param view `MESH_MODEL_VIEW_FULL` (with the definition) or
+///   `MESH_MODEL_VIEW_NO_DEFINITIONS`.
+/// @param out_attribute Receives the new attribute on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, or a view other than the two allowed;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no attribute has that id or path; or a status of
+///   the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_get(
+pub unsafe extern "C" fn mesh_attribute_read(
     session: *mut mesh_session,
     target: *const c_char,
     view: i32,
     out_attribute: *mut *mut mesh_attribute,
 ) -> mesh_status {
-    guard("mesh_attribute_get", || {
+    guard("mesh_attribute_read", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         let view = attribute_view(view)?;
@@ -145,8 +208,23 @@ pub unsafe extern "C" fn mesh_attribute_get(
 
 /// Runs `query` from the object `start` and puts the attributes found into
 /// a new `*out_list` (free with `mesh_attribute_list_free`); the query ends
-/// in `.Name` or `.A,B,C`, e.g. `"{*}.DblAtt"`. `view` is `MESH_VIEW_FULL`
-/// or `MESH_VIEW_NO_DEFINITIONS`.
+/// in `.Name` or `.A,B,C`, e.g. `"{*}.DblAtt"`. `view` is `MESH_MODEL_VIEW_FULL`
+/// or `MESH_MODEL_VIEW_NO_DEFINITIONS`.
+///
+/// @param session The session to work in.
+/// @param start The object to search from: its id (canonical or braced) or
+///   path.
+/// @param query The search, in Mesh's search language, ending in the attribute
+///   names.
+/// @param view `MESH_MODEL_VIEW_FULL` (with the definition) or
+///   `MESH_MODEL_VIEW_NO_DEFINITIONS`.
+/// @param out_list Receives the new list of attributes found (possibly empty)
+///   on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a start
+///   that is neither id nor path, or a view other than the two allowed;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no object has the id or path start; or a status
+///   of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_attribute_search(
     session: *mut mesh_session,
@@ -171,18 +249,27 @@ pub unsafe extern "C" fn mesh_attribute_search(
 /// Puts the link relation attributes that point at the object `target`
 /// (id or path) into a new `*out_list` of ids and paths (free with
 /// `mesh_id_list_free`).
+///
+/// @param session The session to work in.
+/// @param target The object linked to: its id (canonical or braced) or path.
+/// @param out_list Receives the new list of the linking attributes' ids and
+///   paths on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or a target
+///   that is neither id nor path; MESH_ERROR_INVALID_HANDLE for a closed or
+///   made-up session; MESH_ERROR_NOT_FOUND when no object has that id or path;
+///   or a status of the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_object_linked_from(
+pub unsafe extern "C" fn mesh_object_read_linked_from(
     session: *mut mesh_session,
     target: *const c_char,
     out_list: *mut *mut mesh_id_list,
 ) -> mesh_status {
-    guard("mesh_object_linked_from", || {
+    guard("mesh_object_read_linked_from", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         let out = out_ptr(out_list, "out_list")?;
         let found = handle.run(handle.session.search_linked_from(&target))?;
-        write_out(out, register_ids(found));
+        write_out(out, register_ids(found)?);
         Ok(())
     })
 }

@@ -6,14 +6,14 @@
 
 use std::ffi::c_char;
 
-use super::args::{c_str, write_out};
-use super::model_args::{optional_interval, target};
-use super::model_handles::{mesh_object, register_object};
-use super::session::{self, mesh_session};
-use super::timeseries::array;
-use super::{guard, mesh_status, Failure, FfiResult};
 use crate::client::model::{LinkVersion, SimpleValue, Target};
 use crate::client::Uuid;
+use crate::ffi::args::array;
+use crate::ffi::args::{c_str, write_out};
+use crate::ffi::model::args::{optional_interval, target};
+use crate::ffi::model::handles::{mesh_object, register_object};
+use crate::ffi::session::{self, mesh_session};
+use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 
 fn set_value(
     session: *mut mesh_session,
@@ -99,49 +99,85 @@ fn ids(texts: Vec<Option<&str>>, what: &str, allow_none: bool) -> FfiResult<Vec<
 
 /// Sets a single int attribute (`target`: id or path) to `value`. Double
 /// attributes take ints too.
+///
+/// @param session The session to work in.
+/// @param target The attribute: its id (canonical or braced) or path.
+/// @param value The new value.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, or an attribute of another value type;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no attribute has that id or path; or a status of
+///   the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_int(
+pub unsafe extern "C" fn mesh_attribute_update_int(
     session: *mut mesh_session,
     target: *const c_char,
     value: i64,
 ) -> mesh_status {
-    guard("mesh_attribute_set_int", || {
+    guard("mesh_attribute_update_int", || {
         set_value(session, target, Ok(SimpleValue::Int(value)))
     })
 }
 
 /// Sets a single double attribute to `value`.
+///
+/// @param session The session to work in.
+/// @param target The attribute: its id (canonical or braced) or path.
+/// @param value The new value.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, or an attribute of another value type;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no attribute has that id or path; or a status of
+///   the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_double(
+pub unsafe extern "C" fn mesh_attribute_update_double(
     session: *mut mesh_session,
     target: *const c_char,
     value: f64,
 ) -> mesh_status {
-    guard("mesh_attribute_set_double", || {
+    guard("mesh_attribute_update_double", || {
         set_value(session, target, Ok(SimpleValue::Double(value)))
     })
 }
 
 /// Sets a single bool attribute to `value` (0 false, anything else true).
+///
+/// @param session The session to work in.
+/// @param target The attribute: its id (canonical or braced) or path.
+/// @param value The new value: 0 for false, anything else for true.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, or an attribute of another value type;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no attribute has that id or path; or a status of
+///   the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_bool(
+pub unsafe extern "C" fn mesh_attribute_update_bool(
     session: *mut mesh_session,
     target: *const c_char,
     value: i32,
 ) -> mesh_status {
-    guard("mesh_attribute_set_bool", || {
+    guard("mesh_attribute_update_bool", || {
         set_value(session, target, Ok(SimpleValue::Bool(value != 0)))
     })
 }
 
 /// Sets a single string attribute to `value`.
+///
+/// @param session The session to work in.
+/// @param target The attribute: its id (canonical or braced) or path.
+/// @param value The new value (UTF-8, NUL-terminated).
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, or an attribute of another value type;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no attribute has that id or path; or a status of
+///   the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_string(
+pub unsafe extern "C" fn mesh_attribute_update_string(
     session: *mut mesh_session,
     target: *const c_char,
     value: *const c_char,
 ) -> mesh_status {
-    guard("mesh_attribute_set_string", || {
+    guard("mesh_attribute_update_string", || {
         // SAFETY: the caller passes NULL or a NUL-terminated string.
         let value = unsafe { c_str(value, "value") }.map(|s| SimpleValue::String(s.to_string()));
         set_value(session, target, value)
@@ -149,90 +185,157 @@ pub unsafe extern "C" fn mesh_attribute_set_string(
 }
 
 /// Sets a single UTC time attribute to `value_ms` (ms since the Unix epoch).
+///
+/// @param session The session to work in.
+/// @param target The attribute: its id (canonical or braced) or path.
+/// @param value_ms The new value, ms since the Unix epoch, UTC.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, or an attribute of another value type;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no attribute has that id or path; or a status of
+///   the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_utc_time(
+pub unsafe extern "C" fn mesh_attribute_update_utc_time(
     session: *mut mesh_session,
     target: *const c_char,
     value_ms: i64,
 ) -> mesh_status {
-    guard("mesh_attribute_set_utc_time", || {
+    guard("mesh_attribute_update_utc_time", || {
         set_value(session, target, Ok(SimpleValue::UtcTime(value_ms)))
     })
 }
 
 /// Sets the elements of an int collection attribute to the `count` values
 /// of `values` (NULL allowed when `count` is 0, which empties it).
+///
+/// @param session The session to work in.
+/// @param target The attribute: its id (canonical or braced) or path.
+/// @param values The new elements: count items; may be NULL when count is 0.
+/// @param count The number of elements; 0 empties the collection.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, a NULL or misaligned array when count is
+///   not 0, or an attribute of another value type; MESH_ERROR_INVALID_HANDLE
+///   for a closed or made-up session; MESH_ERROR_NOT_FOUND when no attribute
+///   has that id or path; or a status of the call to the server (see
+///   `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_ints(
+pub unsafe extern "C" fn mesh_attribute_update_ints(
     session: *mut mesh_session,
     target: *const c_char,
     values: *const i64,
     count: usize,
 ) -> mesh_status {
-    guard("mesh_attribute_set_ints", || {
+    guard("mesh_attribute_update_ints", || {
         // SAFETY: the caller's array of `count` items.
         let values = unsafe { values_from(values, count, SimpleValue::Int) };
         set_values(session, target, values)
     })
 }
 
-/// As `mesh_attribute_set_ints`, for a double collection.
+/// As `mesh_attribute_update_ints`, for a double collection.
+///
+/// @param session The session to work in.
+/// @param target The attribute: its id (canonical or braced) or path.
+/// @param values The new elements: count items; may be NULL when count is 0.
+/// @param count The number of elements; 0 empties the collection.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, a NULL or misaligned array when count is
+///   not 0, or an attribute of another value type; MESH_ERROR_INVALID_HANDLE
+///   for a closed or made-up session; MESH_ERROR_NOT_FOUND when no attribute
+///   has that id or path; or a status of the call to the server (see
+///   `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_doubles(
+pub unsafe extern "C" fn mesh_attribute_update_doubles(
     session: *mut mesh_session,
     target: *const c_char,
     values: *const f64,
     count: usize,
 ) -> mesh_status {
-    guard("mesh_attribute_set_doubles", || {
+    guard("mesh_attribute_update_doubles", || {
         // SAFETY: the caller's array of `count` items.
         let values = unsafe { values_from(values, count, SimpleValue::Double) };
         set_values(session, target, values)
     })
 }
 
-/// As `mesh_attribute_set_ints`, for a bool collection (0 false, anything
+/// As `mesh_attribute_update_ints`, for a bool collection (0 false, anything
 /// else true).
+///
+/// @param session The session to work in.
+/// @param target The attribute: its id (canonical or braced) or path.
+/// @param values The new elements, 0 for false, anything else for true: count
+///   items; may be NULL when count is 0.
+/// @param count The number of elements; 0 empties the collection.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, a NULL or misaligned array when count is
+///   not 0, or an attribute of another value type; MESH_ERROR_INVALID_HANDLE
+///   for a closed or made-up session; MESH_ERROR_NOT_FOUND when no attribute
+///   has that id or path; or a status of the call to the server (see
+///   `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_bools(
+pub unsafe extern "C" fn mesh_attribute_update_bools(
     session: *mut mesh_session,
     target: *const c_char,
     values: *const i32,
     count: usize,
 ) -> mesh_status {
-    guard("mesh_attribute_set_bools", || {
+    guard("mesh_attribute_update_bools", || {
         // SAFETY: the caller's array of `count` items.
         let values = unsafe { values_from(values, count, |b| SimpleValue::Bool(b != 0)) };
         set_values(session, target, values)
     })
 }
 
-/// As `mesh_attribute_set_ints`, for a UTC time collection (ms since the
+/// As `mesh_attribute_update_ints`, for a UTC time collection (ms since the
 /// Unix epoch).
+///
+/// @param session The session to work in.
+/// @param target The attribute: its id (canonical or braced) or path.
+/// @param values_ms The new elements, ms since the Unix epoch, UTC: count
+///   items; may be NULL when count is 0.
+/// @param count The number of elements; 0 empties the collection.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, a NULL or misaligned array when count is
+///   not 0, or an attribute of another value type; MESH_ERROR_INVALID_HANDLE
+///   for a closed or made-up session; MESH_ERROR_NOT_FOUND when no attribute
+///   has that id or path; or a status of the call to the server (see
+///   `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_utc_times(
+pub unsafe extern "C" fn mesh_attribute_update_utc_times(
     session: *mut mesh_session,
     target: *const c_char,
     values_ms: *const i64,
     count: usize,
 ) -> mesh_status {
-    guard("mesh_attribute_set_utc_times", || {
+    guard("mesh_attribute_update_utc_times", || {
         // SAFETY: the caller's array of `count` items.
         let values = unsafe { values_from(values_ms, count, SimpleValue::UtcTime) };
         set_values(session, target, values)
     })
 }
 
-/// As `mesh_attribute_set_ints`, for a string collection: `values` is an
+/// As `mesh_attribute_update_ints`, for a string collection: `values` is an
 /// array of `count` NUL-terminated strings (none NULL).
+///
+/// @param session The session to work in.
+/// @param target The attribute: its id (canonical or braced) or path.
+/// @param values The new elements: count NUL-terminated UTF-8 strings, none
+///   NULL; values may be NULL when count is 0.
+/// @param count The number of elements; 0 empties the collection.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, a NULL or misaligned array when count is
+///   not 0, a NULL entry, or an attribute of another value type;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no attribute has that id or path; or a status of
+///   the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_strings(
+pub unsafe extern "C" fn mesh_attribute_update_strings(
     session: *mut mesh_session,
     target: *const c_char,
     values: *const *const c_char,
     count: usize,
 ) -> mesh_status {
-    guard("mesh_attribute_set_strings", || {
+    guard("mesh_attribute_update_strings", || {
         // SAFETY: the caller's array of `count` strings.
         let values = unsafe { strings(values, count, "values") }.and_then(|v| {
             v.into_iter()
@@ -250,13 +353,24 @@ pub unsafe extern "C" fn mesh_attribute_set_strings(
 /// Connects the time series resource with key `key` to a time series
 /// attribute; key 0 disconnects it. An unknown key gives
 /// `MESH_ERROR_NOT_FOUND`.
+///
+/// @param session The session to work in.
+/// @param target The time series attribute: its id (canonical or braced) or
+///   path.
+/// @param key The key of the time series resource to connect, or 0 to
+///   disconnect.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, or an attribute of another value type;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no attribute has that id or path, or no resource
+///   has the key; or a status of the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_timeseries_key(
+pub unsafe extern "C" fn mesh_attribute_update_timeseries_key(
     session: *mut mesh_session,
     target: *const c_char,
     key: i64,
 ) -> mesh_status {
-    guard("mesh_attribute_set_timeseries_key", || {
+    guard("mesh_attribute_update_timeseries_key", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         handle.run(
@@ -270,13 +384,23 @@ pub unsafe extern "C" fn mesh_attribute_set_timeseries_key(
 
 /// Sets the local expression of a time series attribute; "" removes it, so
 /// the definition's template applies again.
+///
+/// @param session The session to work in.
+/// @param target The time series attribute: its id (canonical or braced) or
+///   path.
+/// @param expression The new local expression, or "" to remove it.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, or an attribute of another value type;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no attribute has that id or path; or a status of
+///   the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_expression(
+pub unsafe extern "C" fn mesh_attribute_update_expression(
     session: *mut mesh_session,
     target: *const c_char,
     expression: *const c_char,
 ) -> mesh_status {
-    guard("mesh_attribute_set_expression", || {
+    guard("mesh_attribute_update_expression", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         // SAFETY: the caller passes NULL or a NUL-terminated string.
@@ -294,15 +418,29 @@ pub unsafe extern "C" fn mesh_attribute_set_expression(
 /// in `target_ids` (canonical or braced), replacing them, or with `append`
 /// 1 adding to them (one-to-many relations only). `count` 0 with `append` 0
 /// clears the relation.
+///
+/// @param session The session to work in.
+/// @param target The link relation attribute: its id (canonical or braced) or
+///   path.
+/// @param target_ids The ids of the objects to link to: count NUL-terminated
+///   strings, none NULL; may be NULL when count is 0.
+/// @param count The number of ids.
+/// @param append 1 to add the targets to those there are, 0 to replace them.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, a NULL or misaligned target_ids when count is
+///   not 0, an entry of target_ids that is NULL or no id, or an attribute of
+///   another value type; MESH_ERROR_INVALID_HANDLE for a closed or made-up
+///   session; MESH_ERROR_NOT_FOUND when target names no attribute, or an id
+///   names no object; or a status of the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_links(
+pub unsafe extern "C" fn mesh_attribute_update_links(
     session: *mut mesh_session,
     target: *const c_char,
     target_ids: *const *const c_char,
     count: usize,
     append: i32,
 ) -> mesh_status {
-    guard("mesh_attribute_set_links", || {
+    guard("mesh_attribute_update_links", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         // SAFETY: the caller's array of `count` strings.
@@ -355,13 +493,34 @@ unsafe fn version_entries(
 }
 
 /// Replaces the versions of a one-to-one versioned link relation attribute
-/// in `[start_ms, end_ms)` (both `MESH_NO_TIME` for all time) with the
+/// in `[start_ms, end_ms)` (both `MESH_TIME_NONE` for all time) with the
 /// `count` versions given by `valid_from_ms` (ms since the Unix epoch, in
 /// order, inside the interval) and `target_ids` (an object id each; a NULL
 /// or "" entry links nothing from that time on). `count` 0 removes the
 /// versions in the interval.
+///
+/// @param session The session to work in.
+/// @param target The versioned link relation attribute: its id (canonical or
+///   braced) or path.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix epoch,
+///   UTC; MESH_TIME_NONE, with end_ms too, for all time.
+/// @param end_ms End (exclusive) of the interval, ms since the Unix epoch, UTC;
+///   MESH_TIME_NONE, with start_ms too, for all time.
+/// @param valid_from_ms When each version starts, ms since the Unix epoch, UTC:
+///   count items in time order; may be NULL when count is 0.
+/// @param target_ids The object each version links to: count ids (canonical or
+///   braced), each NULL or "" to link nothing from then on; may be NULL when
+///   count is 0.
+/// @param count The number of versions.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, only one of the times MESH_TIME_NONE, end_ms
+///   before start_ms, a NULL or misaligned array when count is not 0, an entry
+///   of target_ids that is no id, or an attribute of another value type;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when target names no attribute, or an id names no
+///   object; or a status of the call to the server (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_link_versions(
+pub unsafe extern "C" fn mesh_attribute_update_link_versions(
     session: *mut mesh_session,
     target: *const c_char,
     start_ms: i64,
@@ -370,7 +529,7 @@ pub unsafe extern "C" fn mesh_attribute_set_link_versions(
     target_ids: *const *const c_char,
     count: usize,
 ) -> mesh_status {
-    guard("mesh_attribute_set_link_versions", || {
+    guard("mesh_attribute_update_link_versions", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         let interval = optional_interval(start_ms, end_ms)?;
@@ -389,11 +548,32 @@ pub unsafe extern "C" fn mesh_attribute_set_link_versions(
 /// (each entry a series of versions, for one target over time) with
 /// `entry_count` new entries of `entry_sizes[i]` versions each, taken in
 /// turn from the `count` versions in `valid_from_ms` and `target_ids` (as
-/// for `mesh_attribute_set_link_versions`; the sizes must add up to
+/// for `mesh_attribute_update_link_versions`; the sizes must add up to
 /// `count`). `entry_count` 0 removes every entry. Mesh takes no interval
 /// for one-to-many relations: the entries replace all there were.
+///
+/// @param session The session to work in.
+/// @param target The versioned link relation attribute: its id (canonical or
+///   braced) or path.
+/// @param entry_sizes The number of versions of each entry: entry_count items;
+///   may be NULL when entry_count is 0.
+/// @param entry_count The number of entries.
+/// @param valid_from_ms When each version starts, ms since the Unix epoch, UTC:
+///   count items, entry by entry, each entry in time order; may be NULL when
+///   count is 0.
+/// @param target_ids The object each version links to: count ids (canonical or
+///   braced), each NULL or "" to link nothing from then on; may be NULL when
+///   count is 0.
+/// @param count The number of versions of all entries together.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   that is neither id nor path, a NULL or misaligned array when its count is
+///   not 0, sizes that do not add up to count, an entry of target_ids that is
+///   no id, or an attribute of another value type; MESH_ERROR_INVALID_HANDLE
+///   for a closed or made-up session; MESH_ERROR_NOT_FOUND when target names no
+///   attribute, or an id names no object; or a status of the call to the server
+///   (see `mesh_status`).
 #[no_mangle]
-pub unsafe extern "C" fn mesh_attribute_set_link_version_entries(
+pub unsafe extern "C" fn mesh_attribute_update_link_version_entries(
     session: *mut mesh_session,
     target: *const c_char,
     entry_sizes: *const usize,
@@ -402,7 +582,7 @@ pub unsafe extern "C" fn mesh_attribute_set_link_version_entries(
     target_ids: *const *const c_char,
     count: usize,
 ) -> mesh_status {
-    guard("mesh_attribute_set_link_version_entries", || {
+    guard("mesh_attribute_update_link_version_entries", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         // SAFETY: the caller's array of `entry_count` sizes.
@@ -425,6 +605,20 @@ pub unsafe extern "C" fn mesh_attribute_set_link_version_entries(
 /// create a first-level object under a model, `owner` names the model and
 /// `definition` the object definition (id or `Repository/...` path);
 /// otherwise `definition` is NULL.
+///
+/// @param session The session to work in.
+/// @param owner The ownership attribute that will own the object, or the model
+///   for a first-level object: its id (canonical or braced) or path.
+/// @param name The new object's name.
+/// @param definition The object definition (id or `Repository/...` path) when
+///   owner is a model; else NULL.
+/// @param out_object Receives the new object on success (untouched on failure);
+///   may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, owner or
+///   name, an owner or definition that is neither id nor path, or the wrong
+///   kind of owner; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when owner or definition names nothing; or a status
+///   of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_object_create(
     session: *mut mesh_session,
@@ -458,6 +652,18 @@ pub unsafe extern "C" fn mesh_object_create(
 /// Creates a model named `name` of the model definition `definition` (id
 /// or `Repository/...` path) and writes it to a new `*out_object` (may be
 /// NULL when not wanted).
+///
+/// @param session The session to work in.
+/// @param name The new model's name.
+/// @param definition The model definition: its id (canonical or braced) or
+///   `Repository/...` path.
+/// @param out_object Receives the new model on success (untouched on failure);
+///   may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, name or
+///   definition, or a definition that is neither id nor path;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no model definition has that id or path; or a
+///   status of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_model_create(
     session: *mut mesh_session,
@@ -479,6 +685,14 @@ pub unsafe extern "C" fn mesh_model_create(
 }
 
 /// Renames the object `target` (id or path).
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param new_name The object's new name.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or a target
+///   that is neither id nor path; MESH_ERROR_INVALID_HANDLE for a closed or
+///   made-up session; MESH_ERROR_NOT_FOUND when no object has that id or path;
+///   or a status of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_object_rename(
     session: *mut mesh_session,
@@ -497,6 +711,16 @@ pub unsafe extern "C" fn mesh_object_rename(
 
 /// Moves the object `target` to the ownership attribute `new_owner` (id or
 /// path).
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param new_owner The ownership attribute to move it to: its id (canonical or
+///   braced) or path.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
+///   or new owner that is neither id nor path, or the wrong kind of owner;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when target or new_owner names nothing; or a status
+///   of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_object_move(
     session: *mut mesh_session,
@@ -515,6 +739,17 @@ pub unsafe extern "C" fn mesh_object_move(
 /// Deletes the object `target` (id or path). An object that owns others
 /// is deleted, with them, only when `recursive` is 1; else Mesh refuses
 /// ("has child objects").
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param recursive 1 to delete the objects it owns too; 0 to refuse when it
+///   owns any.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or a target
+///   that is neither id nor path; MESH_ERROR_INVALID_HANDLE for a closed or
+///   made-up session; MESH_ERROR_NOT_FOUND when no object has that id or path;
+///   Mesh's refusal (MESH_ERROR_INVALID_ARGUMENT or MESH_ERROR_SERVER, by its
+///   gRPC code) when it owns objects and recursive is 0; or a status of the
+///   call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_object_delete(
     session: *mut mesh_session,
