@@ -165,7 +165,7 @@ static void timeseries(long n, long chunk) {
     long long t0 = now_ns();
     for (long i = 0; i < n; i += chunk) {
         long m = n - i < chunk ? n - i : chunk;
-        st = mesh_write_timeseries_by_key(session, 1, t[i], t[i + m - 1] + 1000, t + i, f + i, v + i, (size_t)m);
+        st = mesh_timeseries_write_by_key(session, 1, t[i], t[i + m - 1] + 1000, t + i, f + i, v + i, (size_t)m);
         if (st != MESH_OK) die("write", st);
     }
     double write_s = (double)(now_ns() - t0) / 1e9;
@@ -176,16 +176,16 @@ static void timeseries(long n, long chunk) {
     t0 = now_ns();
     for (long i = 0; i < n; i += chunk) {
         long m = n - i < chunk ? n - i : chunk;
-        mesh_points *points;
-        st = mesh_read_timeseries_by_key(session, 1, t[i], t[i + m - 1] + 1000, &points);
+        mesh_point_list *points;
+        st = mesh_timeseries_read_by_key(session, 1, t[i], t[i + m - 1] + 1000, &points);
         if (st != MESH_OK) die("read", st);
         size_t count;
         const double *values;
-        mesh_points_count(points, &count);
-        mesh_points_values(points, &values);
+        mesh_point_list_count(points, &count);
+        mesh_point_list_values(points, &values);
         got += (long)count;
         if (count > 0) sum += (long long)values[count - 1];
-        mesh_points_free(points);
+        mesh_point_list_free(points);
     }
     double read_s = (double)(now_ns() - t0) / 1e9;
     double read_cpu = cpu_seconds() - cpu0;
@@ -224,7 +224,7 @@ static double touch(mesh_object_list *list, size_t *objects, size_t *attributes)
     *attributes = 0;
     for (i = 0; i < n; i++) {
         mesh_object *o;
-        mesh_object_list_get(list, i, &o);
+        mesh_object_list_at(list, i, &o);
         mesh_object_name(o, text, sizeof text, &len);
         sum += (double)len;
         mesh_object_attribute_count(o, &na);
@@ -234,21 +234,21 @@ static double touch(mesh_object_list *list, size_t *objects, size_t *attributes)
             int32_t type = 0, b = 0;
             int64_t k = 0;
             double d = 0;
-            mesh_object_attribute(o, j, &a);
+            mesh_object_attribute_at(o, j, &a);
             mesh_attribute_name(a, text, sizeof text, &len);
             mesh_attribute_value_type(a, &type);
             mesh_attribute_value_count(a, &nv);
             sum += (double)len + type;
             if (nv == 0) continue;
             switch (type) {
-            case MESH_VALUE_TYPE_INT: mesh_attribute_value_int(a, 0, &k); sum += (double)k; break;
-            case MESH_VALUE_TYPE_DOUBLE: mesh_attribute_value_double(a, 0, &d); sum += d; break;
-            case MESH_VALUE_TYPE_BOOL: mesh_attribute_value_bool(a, 0, &b); sum += b; break;
-            case MESH_VALUE_TYPE_UTC_TIME: mesh_attribute_value_utc_time(a, 0, &k); sum += (double)(k % 1000); break;
-            case MESH_VALUE_TYPE_STRING:
-                if (mesh_attribute_value_string(a, 0, text, sizeof text, &len) == MESH_OK) sum += (double)len;
+            case MESH_ATTRIBUTE_VALUE_TYPE_INT: mesh_attribute_value_int_at(a, 0, &k); sum += (double)k; break;
+            case MESH_ATTRIBUTE_VALUE_TYPE_DOUBLE: mesh_attribute_value_double_at(a, 0, &d); sum += d; break;
+            case MESH_ATTRIBUTE_VALUE_TYPE_BOOL: mesh_attribute_value_bool_at(a, 0, &b); sum += b; break;
+            case MESH_ATTRIBUTE_VALUE_TYPE_UTC_TIME: mesh_attribute_value_utc_time_at(a, 0, &k); sum += (double)(k % 1000); break;
+            case MESH_ATTRIBUTE_VALUE_TYPE_STRING:
+                if (mesh_attribute_value_string_at(a, 0, text, sizeof text, &len) == MESH_OK) sum += (double)len;
                 break;
-            case MESH_VALUE_TYPE_TIMESERIES:
+            case MESH_ATTRIBUTE_VALUE_TYPE_TIMESERIES:
                 mesh_attribute_timeseries_key(a, &k);
                 sum += (double)k;
                 break;
@@ -270,7 +270,7 @@ static void sort(double *v, int n) { /* insertion sort: repeats are few */
 
 static void model(int repeats, const char *start, const char *query, const char *view_name) {
     mesh_session *session;
-    int32_t view = strcmp(view_name, "full") == 0 ? MESH_VIEW_FULL : MESH_VIEW_NO_DEFINITIONS;
+    int32_t view = strcmp(view_name, "full") == 0 ? MESH_MODEL_VIEW_FULL : MESH_MODEL_VIEW_NO_DEFINITIONS;
     mesh_status st = mesh_session_open(connection, &session);
     if (st != MESH_OK) die("open", st);
     if (repeats < 1) repeats = 1;
@@ -309,13 +309,13 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 /* Sums the values of a points handle, frees it, and counts its points. */
-static double take_sum(mesh_points *points, size_t *count) {
+static double take_sum(mesh_point_list *points, size_t *count) {
     const double *values;
     double sum = 0;
-    mesh_points_count(points, count);
-    mesh_points_values(points, &values);
+    mesh_point_list_count(points, count);
+    mesh_point_list_values(points, &values);
     for (size_t i = 0; i < *count; i++) sum += values[i];
-    mesh_points_free(points);
+    mesh_point_list_free(points);
     return sum;
 }
 
@@ -329,20 +329,20 @@ static void path_read(int repeats, const char *path, int64_t start, int64_t end)
     double total = 0;
     size_t count = 0;
     for (int r = 0; r < repeats; r++) {
-        mesh_points *points;
+        mesh_point_list *points;
         double cpu0 = cpu_seconds();
         long long t0 = now_ns();
-        st = mesh_read_timeseries_by_path(session, path, start, end, &points);
+        st = mesh_timeseries_read_by_path(session, path, start, end, &points);
         if (st != MESH_OK) die("read by path", st);
         const double *values;
-        mesh_points_count(points, &count);
-        mesh_points_values(points, &values);
+        mesh_point_list_count(points, &count);
+        mesh_point_list_values(points, &values);
         total = 0;
         /* A linear series ends with a point at the interval's end, NaN
          * when nothing follows it. */
         for (size_t i = 0; i < count; i++)
             if (values[i] == values[i]) total += values[i];
-        mesh_points_free(points);
+        mesh_point_list_free(points);
         seconds[r] = (double)(now_ns() - t0) / 1e9;
         cpu[r] = cpu_seconds() - cpu0;
     }
@@ -365,16 +365,16 @@ static void calculations(int repeats, int64_t key, const char *path, int64_t sta
     double read_total = 0, calc_total = 0;
     size_t read_days = 0, calc_days = 0;
     for (int r = 0; r < repeats; r++) {
-        mesh_points *points;
+        mesh_point_list *points;
         long long t0 = now_ns();
-        st = mesh_read_transformed_timeseries_by_key(session, key, start, end, MESH_RESOLUTION_DAY,
-                                                     MESH_METHOD_SUM, MESH_ZONE_UTC, &points);
+        st = mesh_timeseries_read_transformed_by_key(session, key, start, end, MESH_RESOLUTION_DAY,
+                                                     MESH_TRANSFORM_METHOD_SUM, MESH_TRANSFORM_ZONE_UTC, &points);
         if (st != MESH_OK) die("transformed read", st);
         read_total = take_sum(points, &read_days);
         read_s[r] = (double)(now_ns() - t0) / 1e9;
         t0 = now_ns();
-        st = mesh_calc_transform(session, path, NULL, start, end, MESH_RESOLUTION_DAY, MESH_METHOD_SUM,
-                                 MESH_ZONE_UTC, &points);
+        st = mesh_calc_run_transform(session, path, NULL, start, end, MESH_RESOLUTION_DAY, MESH_TRANSFORM_METHOD_SUM,
+                                 MESH_TRANSFORM_ZONE_UTC, &points);
         if (st != MESH_OK) die("calculation", st);
         calc_total = take_sum(points, &calc_days);
         calc_s[r] = (double)(now_ns() - t0) / 1e9;
@@ -404,7 +404,7 @@ int main(int argc, char **argv) {
         st = mesh_options_set_max_receive_message_bytes(options, (uint32_t)atol(argv[5]) * 1024u * 1024u);
         if (st != MESH_OK) die("options", st);
     }
-    st = mesh_connect(argv[1], options, &connection);
+    st = mesh_connection_open(argv[1], options, &connection);
     mesh_options_free(options);
     if (st != MESH_OK) die("connect", st);
     long n = atol(argv[3]);
@@ -427,6 +427,6 @@ int main(int argc, char **argv) {
         return 1;
     }
     mesh_connection_close(connection);
-    mesh_shutdown();
+    mesh_library_shutdown();
     return 0;
 }

@@ -6,7 +6,9 @@
 
 use std::fmt::Write as _;
 
-use super::{result, Harness, Result};
+use crate::clients::result;
+use crate::harness::Harness;
+use crate::Result;
 
 /// The hourly series of the emulator's demo catalog that gets the year.
 const KEY: i64 = 101;
@@ -51,7 +53,7 @@ impl Harness {
         let repeats = self.counts.calc_repeats;
         let end = YEAR_START + HOURS * HOUR_MS;
         let mut s = format!(
-            "## 6. Calculations\n\nA year of hourly points ({HOURS}, written and committed first) summed per UTC day by the server: 365 points back, decoded and their values read by the client. Two ways: a transformed read (`ReadTransformedTimeseries` by key; the C API's `mesh_read_transformed_timeseries_by_key`) and a calculation (`RunCalculation` of `@TRANSFORM(@t(), 'DAY', 'SUM', 'UTC')` relative to the series' path; the C API's `mesh_calc_transform`, which builds that expression). Time per call is the median of {repeats}; hourly points per second is {HOURS} over it. Ratio: time relative to grpcio with pyarrow doing the same (lower is better).\n\n| client | call | ms per call | hourly points/s | ratio | emulator CPU |\n|---|---|---:|---:|---:|---:|\n"
+            "## 6. Calculations\n\nA year of hourly points ({HOURS}, written and committed first) summed per UTC day by the server: 365 points back, decoded and their values read by the client. Two ways: a transformed read (`ReadTransformedTimeseries` by key; the C API's `mesh_timeseries_read_transformed_by_key`) and a calculation (`RunCalculation` of `@TRANSFORM(@t(), 'DAY', 'SUM', 'UTC')` relative to the series' path; the C API's `mesh_calc_run_transform`, which builds that expression). Time per call is the median of {repeats}; hourly points per second is {HOURS} over it. Ratio: time relative to grpcio with pyarrow doing the same (lower is better).\n\n| client | call | ms per call | hourly points/s | ratio | emulator CPU |\n|---|---|---:|---:|---:|---:|\n"
         );
         let mut clients = vec![self.c_api.clone()];
         clients.extend(self.python.clone());

@@ -5,8 +5,10 @@
 
 use std::fmt::Write as _;
 
-use super::calc::{write_year, HOURS, HOUR_MS, YEAR_START};
-use super::{result, Harness, Result};
+use crate::calc::{write_year, HOURS, HOUR_MS, YEAR_START};
+use crate::clients::result;
+use crate::harness::Harness;
+use crate::Result;
 
 /// The series `TsRawAtt` of chimney 1 is connected to.
 const KEY: i64 = 2;
@@ -18,7 +20,7 @@ impl Harness {
         let repeats = self.counts.calc_repeats;
         let end = YEAR_START + HOURS * HOUR_MS;
         let mut s = format!(
-            "## 7. Reading a series by attribute path\n\nA year of hourly points ({HOURS}, written and committed first) read through the attribute `{PATH}` (`ReadTimeseries` with the attribute's path; the C API's `mesh_read_timeseries_by_path`), decoded, and its values summed by the client (the series is linear, so the answer also holds a NaN point at the interval's end). Times are the median of {repeats} reads: wall time, and the client process's CPU time (all its threads). Ratio: relative to grpcio with pyarrow doing the same (lower is better).\n\n| client | ms per read | client CPU ms per read | wall ratio | CPU ratio | emulator CPU |\n|---|---:|---:|---:|---:|---:|\n"
+            "## 7. Reading a series by attribute path\n\nA year of hourly points ({HOURS}, written and committed first) read through the attribute `{PATH}` (`ReadTimeseries` with the attribute's path; the C API's `mesh_timeseries_read_by_path`), decoded, and its values summed by the client (the series is linear, so the answer also holds a NaN point at the interval's end). Times are the median of {repeats} reads: wall time, and the client process's CPU time (all its threads). Ratio: relative to grpcio with pyarrow doing the same (lower is better).\n\n| client | ms per read | client CPU ms per read | wall ratio | CPU ratio | emulator CPU |\n|---|---:|---:|---:|---:|---:|\n"
         );
         let mut clients = vec![self.c_api.clone()];
         clients.extend(self.python.clone());

@@ -9,8 +9,10 @@ use std::time::Duration;
 
 use mesh_emulator::Emulator;
 
-use super::proxy::DelayProxy;
-use super::{result, Harness, Result};
+use crate::clients::result;
+use crate::harness::Harness;
+use crate::proxy::DelayProxy;
+use crate::Result;
 
 /// What the latency proxy adds each way (a LAN's round trip of 1 ms).
 const LAN_DELAY: Duration = Duration::from_micros(500);

@@ -1,7 +1,9 @@
 //! The benchmark harness in smoke mode (tiny counts), so it never rots. The
 //! numbers mean nothing here; the full run is `bash bench/run.sh`.
 
-#[path = "../../tests/common/tools.rs"]
+// Shared with the library's tests, of which this uses only `skip`.
+#[allow(dead_code)]
+#[path = "../../tests/it/common/tools.rs"]
 mod tools;
 
 use std::process::Command;

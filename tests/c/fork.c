@@ -35,13 +35,13 @@ static int child(const char *address, mesh_session *session, mesh_connection *co
     bad += mesh_session_commit(session) != MESH_ERROR_FORKED;
     mesh_last_error_message(message, sizeof message);
     bad += strstr(message, "fork") == NULL;
-    bad += mesh_connect(address, NULL, &other) != MESH_ERROR_FORKED;
+    bad += mesh_connection_open(address, NULL, &other) != MESH_ERROR_FORKED;
     bad += other != NULL;
     bad += mesh_session_open(connection, &opened) != MESH_ERROR_FORKED;
     bad += mesh_options_new(&options) != MESH_ERROR_FORKED;
     bad += mesh_session_close(session) != MESH_ERROR_FORKED;
     bad += mesh_connection_close(connection) != MESH_ERROR_FORKED;
-    bad += mesh_shutdown() != MESH_ERROR_FORKED;
+    bad += mesh_library_shutdown() != MESH_ERROR_FORKED;
     bad += now_ms() - started > 1000.0;
     if (bad) printf("child: %d checks failed; last message: %s\n", bad, message);
     return bad ? 1 : 0;
@@ -55,7 +55,7 @@ int main(int argc, char **argv) {
     int failures = 0;
     int round;
 
-    if (mesh_connect(address, NULL, &connection) != MESH_OK) return 1;
+    if (mesh_connection_open(address, NULL, &connection) != MESH_OK) return 1;
     if (mesh_session_open(connection, &session) != MESH_OK) return 1;
     if (mesh_session_commit(session) != MESH_OK) return 1;
 
@@ -87,7 +87,7 @@ int main(int argc, char **argv) {
 
     failures += mesh_session_close(session) != MESH_OK;
     failures += mesh_connection_close(connection) != MESH_OK;
-    failures += mesh_shutdown() != MESH_OK;
+    failures += mesh_library_shutdown() != MESH_OK;
     printf("%d rounds, %d failures\n", rounds, failures);
     return failures == 0 ? 0 : 1;
 }

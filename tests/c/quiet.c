@@ -46,7 +46,7 @@ static mesh_status connect_with(const char *address, const char *root, const cha
     mesh_options_set_tls_server_name(options, name);
     mesh_options_set_connect_timeout_ms(options, 5000);
     mesh_options_set_token_provider(options, provider, NULL);
-    status = mesh_connect(address, options, out);
+    status = mesh_connection_open(address, options, out);
     mesh_options_free(options);
     return status;
 }
@@ -55,7 +55,7 @@ int main(int argc, char **argv) {
     char message[1024];
     mesh_connection *connection = NULL;
     mesh_session *session = NULL;
-    mesh_points *points = NULL;
+    mesh_point_list *points = NULL;
     mesh_status status;
     int failures = 0;
 
@@ -92,15 +92,15 @@ int main(int argc, char **argv) {
            strstr(message, TOKEN) ? "IN" : "not in");
     failures += status != MESH_ERROR_PERMISSION_DENIED || strstr(message, TOKEN) != NULL;
 
-    status = mesh_read_timeseries_by_key(session, 1, 0, 1000, &points);
+    status = mesh_timeseries_read_by_key(session, 1, 0, 1000, &points);
     mesh_last_error_message(message, sizeof message);
     printf("read of malformed data: %s (%s)\n", mesh_status_name(status), message);
     failures += status != MESH_ERROR_SERVER;
-    if (status == MESH_OK) mesh_points_free(points);
+    if (status == MESH_OK) mesh_point_list_free(points);
 
     mesh_session_close(session);
     mesh_connection_close(connection);
-    status = mesh_shutdown();
+    status = mesh_library_shutdown();
     failures += status != MESH_OK;
     printf("%d failures\n", failures);
     return failures == 0 ? 0 : 1;

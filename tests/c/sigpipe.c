@@ -52,7 +52,7 @@ int main(int argc, char **argv) {
                      mesh_options_set_tls_server_name(options, "mesh.example") != MESH_OK ||
                      mesh_options_set_access_token(options, argv[4]) != MESH_OK))
         return 1;
-    if (mesh_connect(address, options, &connection) != MESH_OK) return 1;
+    if (mesh_connection_open(address, options, &connection) != MESH_OK) return 1;
     mesh_options_free(options);
     while (now_s() < until) {
         mesh_status status;
@@ -61,7 +61,7 @@ int main(int argc, char **argv) {
             unavailable++;
             continue;
         }
-        status = mesh_write_timeseries_by_key(session, 1, start, start + POINTS * 1000LL, times,
+        status = mesh_timeseries_write_by_key(session, 1, start, start + POINTS * 1000LL, times,
                                               NULL, values, POINTS);
         switch (status) {
         case MESH_OK: ok++; break;
@@ -77,7 +77,7 @@ int main(int argc, char **argv) {
     }
     if (session) mesh_session_close(session);
     mesh_connection_close(connection);
-    mesh_shutdown();
+    mesh_library_shutdown();
     printf("survived: %ld written, %ld unavailable, %ld timed out, %ld other\n", ok, unavailable,
            timeout, other);
     return other == 0 ? 0 : 1;

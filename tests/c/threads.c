@@ -129,7 +129,7 @@ int main(int argc, char **argv) {
         /* The server may be restarting right now. */
         double give_up = now_s() + 10.0;
         mesh_status status;
-        while ((status = mesh_connect(address, options, &connection)) != MESH_OK) {
+        while ((status = mesh_connection_open(address, options, &connection)) != MESH_OK) {
             if (status != MESH_ERROR_UNAVAILABLE || now_s() > give_up) {
                 char message[256];
                 mesh_last_error_message(message, sizeof message);
@@ -146,7 +146,7 @@ int main(int argc, char **argv) {
     for (i = 0; i < threads; i++) pthread_join(ids[i], NULL);
 
     note(mesh_connection_close(connection), BIT(MESH_OK));
-    note(mesh_shutdown(), BIT(MESH_OK));
+    note(mesh_library_shutdown(), BIT(MESH_OK));
     printf("%ld sessions, %ld callbacks run, %ld unexpected statuses\n", sessions, callbacks_run,
            unexpected);
     for (i = 0; i < STATUSES; i++) {

@@ -3,18 +3,16 @@
 //! library's streams; the Arrow C Data Interface export imports in pyarrow
 //! (where installed) and arrow-rs, with Mesh's schema.
 
-mod common;
-
 use std::mem::MaybeUninit;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::ptr;
 
+use crate::common::points::*;
+use crate::common::tools;
+use crate::common::*;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::{Array, Float64Array, StructArray, TimestampMillisecondArray, UInt32Array};
-use common::points::*;
-use common::tools;
-use common::*;
 use mesh_capi::client::{points_schema, ErrorKind, Points};
 use mesh_status::*;
 
@@ -184,12 +182,12 @@ import ctypes, sys
 import pyarrow as pa
 lib = ctypes.CDLL(sys.argv[1])
 P = ctypes.c_void_p
-lib.mesh_connect.argtypes = [ctypes.c_char_p, P, ctypes.POINTER(P)]
+lib.mesh_connection_open.argtypes = [ctypes.c_char_p, P, ctypes.POINTER(P)]
 lib.mesh_session_open.argtypes = [P, ctypes.POINTER(P)]
-lib.mesh_write_timeseries_by_key.argtypes = [P, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, P, P, P, ctypes.c_size_t]
-lib.mesh_read_timeseries_by_key.argtypes = [P, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(P)]
-lib.mesh_points_export_arrow.argtypes = [P, P, P]
-lib.mesh_points_free.argtypes = [P]
+lib.mesh_timeseries_write_by_key.argtypes = [P, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, P, P, P, ctypes.c_size_t]
+lib.mesh_timeseries_read_by_key.argtypes = [P, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(P)]
+lib.mesh_point_list_export_arrow.argtypes = [P, P, P]
+lib.mesh_point_list_free.argtypes = [P]
 lib.mesh_session_close.argtypes = [P]
 lib.mesh_connection_close.argtypes = [P]
 lib.mesh_last_error_message.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
@@ -199,19 +197,19 @@ def ok(status, what):
         lib.mesh_last_error_message(buf, 1024)
         sys.exit('%s: status %d: %s' % (what, status, buf.value.decode()))
 conn, session, points = P(), P(), P()
-ok(lib.mesh_connect(sys.argv[2].encode(), None, ctypes.byref(conn)), 'connect')
+ok(lib.mesh_connection_open(sys.argv[2].encode(), None, ctypes.byref(conn)), 'connect')
 ok(lib.mesh_session_open(conn, ctypes.byref(session)), 'open')
 key, start, end = {KEY}, {T0}, {T0} + 4 * {HOUR}
 t = (ctypes.c_int64 * 4)(*[int(x) for x in sys.argv[3].split(',')])
 f = (ctypes.c_uint32 * 4)(*[int(x) for x in sys.argv[4].split(',')])
 v = (ctypes.c_uint64 * 4)(*[int(x, 16) for x in sys.argv[5].split(',')])
-ok(lib.mesh_write_timeseries_by_key(session, key, start, end, ctypes.addressof(t), ctypes.addressof(f), ctypes.addressof(v), 4), 'write')
-ok(lib.mesh_read_timeseries_by_key(session, key, start, end, ctypes.byref(points)), 'read')
+ok(lib.mesh_timeseries_write_by_key(session, key, start, end, ctypes.addressof(t), ctypes.addressof(f), ctypes.addressof(v), 4), 'write')
+ok(lib.mesh_timeseries_read_by_key(session, key, start, end, ctypes.byref(points)), 'read')
 schema = (ctypes.c_int64 * 16)()
 array = (ctypes.c_int64 * 16)()
-ok(lib.mesh_points_export_arrow(points, ctypes.addressof(schema), ctypes.addressof(array)), 'export')
+ok(lib.mesh_point_list_export_arrow(points, ctypes.addressof(schema), ctypes.addressof(array)), 'export')
 # The export keeps the points alive by itself.
-ok(lib.mesh_points_free(points), 'free')
+ok(lib.mesh_point_list_free(points), 'free')
 imported = pa.Array._import_from_c(ctypes.addressof(array), ctypes.addressof(schema))
 # Mesh's schema, as the official client declares it: every field nullable.
 assert imported.type == pa.struct([pa.field('utc_time', pa.timestamp('ms')), pa.field('flags', pa.uint32()), pa.field('value', pa.float64())]), imported.type
@@ -220,7 +218,7 @@ show(imported.field('utc_time'), imported.field('flags'), imported.field('value'
 del imported
 ok(lib.mesh_session_close(session), 'close')
 ok(lib.mesh_connection_close(conn), 'connection close')
-ok(lib.mesh_shutdown(), 'shutdown')
+ok(lib.mesh_library_shutdown(), 'shutdown')
 "
     );
     let cols = sample();
@@ -248,20 +246,20 @@ fn the_c_data_interface_export_imports_in_arrow_rs() {
     write_ok(session, KEY, T0, T0 + 4 * HOUR, &cols);
     let mut points = ptr::null_mut();
     check(
-        unsafe { mesh_read_timeseries_by_key(session, KEY, T0, T0 + 4 * HOUR, &mut points) },
+        unsafe { mesh_timeseries_read_by_key(session, KEY, T0, T0 + 4 * HOUR, &mut points) },
         MESH_OK,
     );
     let mut schema = MaybeUninit::<FFI_ArrowSchema>::uninit();
     let mut array = MaybeUninit::<FFI_ArrowArray>::uninit();
     check(
-        unsafe { mesh_points_export_arrow(points, ptr::null_mut(), array.as_mut_ptr()) },
+        unsafe { mesh_point_list_export_arrow(points, ptr::null_mut(), array.as_mut_ptr()) },
         MESH_ERROR_INVALID_ARGUMENT,
     );
     check(
-        unsafe { mesh_points_export_arrow(points, schema.as_mut_ptr(), array.as_mut_ptr()) },
+        unsafe { mesh_point_list_export_arrow(points, schema.as_mut_ptr(), array.as_mut_ptr()) },
         MESH_OK,
     );
-    check(mesh_points_free(points), MESH_OK);
+    check(mesh_point_list_free(points), MESH_OK);
     let (schema, array) = unsafe { (schema.assume_init(), array.assume_init()) };
     let data = unsafe { arrow_array::ffi::from_ffi(array, &schema) }.unwrap();
     let imported = StructArray::from(data);

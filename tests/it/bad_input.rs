@@ -3,14 +3,12 @@
 //! alone on failure, every failure must leave a message, and destructors
 //! given NULL succeed and leave the last error alone.
 
-mod common;
-
 use std::ffi::c_char;
 use std::ptr;
 use std::time::Duration;
 
-use common::bad_input::*;
-use common::*;
+use crate::common::bad_input::*;
+use crate::common::*;
 use mesh_status::*;
 
 #[test]
@@ -57,12 +55,14 @@ fn bad_input_table() {
         // NULLs
         (
             "connect NULL address",
-            Box::new(|| unsafe { mesh_connect(ptr::null(), ptr::null(), &mut sentinel()) }),
+            Box::new(|| unsafe { mesh_connection_open(ptr::null(), ptr::null(), &mut sentinel()) }),
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "connect NULL out",
-            Box::new(|| unsafe { mesh_connect(address.as_ptr(), ptr::null(), ptr::null_mut()) }),
+            Box::new(|| unsafe {
+                mesh_connection_open(address.as_ptr(), ptr::null(), ptr::null_mut())
+            }),
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
@@ -186,26 +186,28 @@ fn bad_input_table() {
         (
             "connect bad UTF-8",
             Box::new(|| unsafe {
-                mesh_connect(bad_utf8.as_ptr().cast(), ptr::null(), &mut sentinel())
+                mesh_connection_open(bad_utf8.as_ptr().cast(), ptr::null(), &mut sentinel())
             }),
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "connect empty address",
-            Box::new(|| unsafe { mesh_connect(c("").as_ptr(), ptr::null(), &mut sentinel()) }),
+            Box::new(|| unsafe {
+                mesh_connection_open(c("").as_ptr(), ptr::null(), &mut sentinel())
+            }),
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "connect no port",
             Box::new(|| unsafe {
-                mesh_connect(c("localhost").as_ptr(), ptr::null(), &mut sentinel())
+                mesh_connection_open(c("localhost").as_ptr(), ptr::null(), &mut sentinel())
             }),
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "connect unknown scheme",
             Box::new(|| unsafe {
-                mesh_connect(
+                mesh_connection_open(
                     c("ftp://127.0.0.1:1").as_ptr(),
                     ptr::null(),
                     &mut sentinel(),
@@ -215,7 +217,9 @@ fn bad_input_table() {
         ),
         (
             "connect with freed options",
-            Box::new(|| unsafe { mesh_connect(address.as_ptr(), freed_options, &mut sentinel()) }),
+            Box::new(|| unsafe {
+                mesh_connection_open(address.as_ptr(), freed_options, &mut sentinel())
+            }),
             MESH_ERROR_INVALID_HANDLE,
         ),
         (
@@ -447,12 +451,12 @@ fn bad_input_table() {
         ),
         (
             "user_identity NULL out",
-            Box::new(|| unsafe { mesh_connection_user_identity(conn, ptr::null_mut()) }),
+            Box::new(|| unsafe { mesh_identity_read(conn, ptr::null_mut()) }),
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "user_identity closed connection",
-            Box::new(|| unsafe { mesh_connection_user_identity(closed_conn, &mut sentinel()) }),
+            Box::new(|| unsafe { mesh_identity_read(closed_conn, &mut sentinel()) }),
             MESH_ERROR_INVALID_HANDLE,
         ),
         (
@@ -508,7 +512,7 @@ fn bad_input_table() {
     assert_eq!(out.addr(), UNTOUCHED);
     let mut out_conn: *mut mesh_connection = sentinel();
     assert_eq!(
-        unsafe { mesh_connect(c("nope").as_ptr(), ptr::null(), &mut out_conn) },
+        unsafe { mesh_connection_open(c("nope").as_ptr(), ptr::null(), &mut out_conn) },
         MESH_ERROR_INVALID_ARGUMENT
     );
     assert_eq!(out_conn.addr(), UNTOUCHED);
@@ -586,8 +590,8 @@ fn every_destructor_takes_null_as_a_no_op() {
             MESH_OK,
         ),
         (
-            "mesh_points_free",
-            Box::new(|| mesh_points_free(ptr::null_mut())),
+            "mesh_point_list_free",
+            Box::new(|| mesh_point_list_free(ptr::null_mut())),
             MESH_OK,
         ),
         (
@@ -611,13 +615,13 @@ fn every_destructor_takes_null_as_a_no_op() {
             MESH_OK,
         ),
         (
-            "mesh_units_free",
-            Box::new(|| mesh_units_free(ptr::null_mut())),
+            "mesh_unit_list_free",
+            Box::new(|| mesh_unit_list_free(ptr::null_mut())),
             MESH_OK,
         ),
         (
-            "mesh_xy_sets_free",
-            Box::new(|| mesh_xy_sets_free(ptr::null_mut())),
+            "mesh_xy_set_list_free",
+            Box::new(|| mesh_xy_set_list_free(ptr::null_mut())),
             MESH_OK,
         ),
     ];

@@ -4,20 +4,16 @@
 //! and TLS with tokens); and every C function is wrapped or listed here as
 //! deliberately not.
 
-#[path = "common/c_header.rs"]
-mod c_header;
-mod common;
-
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::bindings::{self, HOW_TO};
-use common::tools::{have, skip};
-use common::{link_args, root};
+use crate::common::bindings::{self, HOW_TO};
+use crate::common::tools::{have, skip};
+use crate::common::{link_args, root};
 
 /// C functions the C++ header does not wrap, and why.
 const NOT_WRAPPED: &[(&str, &str)] = &[(
-    "mesh_points_copy",
+    "mesh_point_list_copy",
     "C++ reads the columns in place (points::timestamps() and so on)",
 )];
 
@@ -27,7 +23,7 @@ fn cxx() -> String {
 
 /// The README's ```cpp blocks, one after another.
 fn readme_snippet() -> String {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("docs/hosts.md")).unwrap();
     let blocks: Vec<&str> = readme
         .split("```cpp\n")
         .skip(1)
@@ -96,7 +92,7 @@ fn the_cpp_header_passes_its_tests_as_cpp14_17_and_20() {
             "Bjørn Ålesund",
             "cpp_root.pem",
         );
-        let out = common::run(
+        let out = crate::common::run(
             &exe,
             &[
                 &emu.addr().to_string(),
@@ -109,7 +105,7 @@ fn the_cpp_header_passes_its_tests_as_cpp14_17_and_20() {
                 mesh_emulator::DEFAULT_VERSION,
             ],
         );
-        let stdout = common::stdout(&out);
+        let stdout = crate::common::stdout(&out);
         assert_eq!(
             stdout.lines().last(),
             Some(format!("{tests} passed, 0 failed").as_str()),
@@ -121,7 +117,7 @@ fn the_cpp_header_passes_its_tests_as_cpp14_17_and_20() {
 
 #[test]
 fn every_c_function_is_wrapped_or_listed() {
-    let header = c_header::Header::committed();
+    let header = xtask::c_header::Header::committed();
     let hpp = without_comments(
         &std::fs::read_to_string(root().join("bindings/cpp/mesh_capi.hpp")).unwrap(),
     );

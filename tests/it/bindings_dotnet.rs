@@ -5,43 +5,39 @@
 //!
 //! Needs `mcs` and `mono` (`.ci/run` installs mono-mcs and mono-runtime);
 //! without them the tests say SKIPPED and pass, or fail where
-//! `MESH_REQUIRE_TOOLS` is set (`tests/common/tools.rs`).
-
-#[path = "common/c_header.rs"]
-mod c_header;
-mod common;
+//! `MESH_REQUIRE_TOOLS` is set (`tests/it/common/tools.rs`).
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::bindings::{self, HOW_TO};
-use common::tools::{have, skip};
-use common::{lib_dir, root};
+use crate::common::bindings::{self, HOW_TO};
+use crate::common::tools::{have, skip};
+use crate::common::{lib_dir, root};
 
 /// C functions the .NET binding (`MeshCapi*.cs`) does not call, and why.
 const NOT_WRAPPED: &[(&str, &str)] = &[
     (
-        "mesh_points_timestamps",
-        "points are copied into arrays with mesh_points_copy",
+        "mesh_point_list_timestamps",
+        "points are copied into arrays with mesh_point_list_copy",
     ),
     (
-        "mesh_points_flags",
-        "points are copied into arrays with mesh_points_copy",
+        "mesh_point_list_flags",
+        "points are copied into arrays with mesh_point_list_copy",
     ),
     (
-        "mesh_points_values",
-        "points are copied into arrays with mesh_points_copy",
+        "mesh_point_list_values",
+        "points are copied into arrays with mesh_point_list_copy",
     ),
     (
-        "mesh_points_export_arrow",
+        "mesh_point_list_export_arrow",
         "the Arrow C Data Interface has no .NET consumer in the binding",
     ),
 ];
 
 /// The README's ```csharp blocks, in order.
 pub fn readme_snippets() -> Vec<String> {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("docs/hosts.md")).unwrap();
     let snippets: Vec<String> = readme
         .split("```csharp\n")
         .skip(1)
@@ -151,7 +147,7 @@ fn the_dotnet_binding_passes_its_tests_on_mono() {
 
 #[test]
 fn every_c_function_is_called_or_listed() {
-    let header = c_header::Header::committed();
+    let header = xtask::c_header::Header::committed();
     // Destructors are called by the SafeHandles of the generated layer.
     let code: String = binding_sources()
         .iter()
@@ -181,9 +177,9 @@ fn every_c_function_is_called_or_listed() {
 
 #[test]
 fn the_pinvoke_layer_follows_the_header() {
-    // The layer is generated (tests/header.rs checks it is fresh); here the
+    // The layer is generated (tests/it/header.rs checks it is fresh); here the
     // rules a hand edit could break are checked on the committed file.
-    let header = c_header::Header::committed();
+    let header = xtask::c_header::Header::committed();
     let cs = std::fs::read_to_string(root().join("bindings/dotnet/MeshCapi.Native.g.cs")).unwrap();
     let mut borrowed = Vec::new();
     for f in &header.functions {
@@ -204,7 +200,7 @@ fn the_pinvoke_layer_follows_the_header() {
         // Library-owned text is never `string` (the marshaler would free it),
         // and no runtime's default string marshaling is used: no parameter
         // or return type is a `string` or `StringBuilder` (names may say
-        // "string", e.g. mesh_attribute_value_string).
+        // "string", e.g. mesh_attribute_value_string_at).
         let (head, _) = declaration.split_once('(').unwrap();
         let types = params
             .split(',')

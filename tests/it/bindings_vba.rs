@@ -6,17 +6,11 @@
 //! VBA can call is declared; and the code is well formed enough for the VBA
 //! editor (balanced blocks, `LongLong` only where 64-bit, CRLF lines).
 
-#[path = "common/c_header.rs"]
-mod c_header;
-mod common;
 #[allow(dead_code)]
-#[path = "generate/vba.rs"]
-mod vba_generator;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use c_header::{i686_arg_bytes, stdcall_name, CType, Header};
-use common::root;
+use crate::common::root;
+use xtask::c_header::{i686_arg_bytes, stdcall_name, CType, Header};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Branch {
@@ -427,7 +421,7 @@ fn the_modules_are_well_formed_for_the_vba_editor() {
             }
             for name in declared_names(c) {
                 assert!(
-                    !vba_generator::RESERVED.contains(&name.to_ascii_lowercase().as_str()),
+                    !xtask::generate::vba::RESERVED.contains(&name.to_ascii_lowercase().as_str()),
                     "{module}: {name} is a VBA keyword: {line}"
                 );
             }
@@ -468,7 +462,7 @@ fn declared_names(code: &str) -> Vec<String> {
 
 #[test]
 fn the_readme_snippets_are_the_example_macros() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("docs/hosts.md")).unwrap();
     let example = std::fs::read_to_string(root().join("bindings/vba/MeshExample.bas")).unwrap();
     let snippets: Vec<&str> = readme
         .split("```vba\n")

@@ -5,16 +5,14 @@
 //! (valgrind runs them in `c_programs.rs`). A callback run after its user
 //! data was freed is a use after free either checker reports.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::tools::{have, skip};
-use common::{emulator, link_args, root, stdout};
+use crate::common::tools::{have, skip};
+use crate::common::{emulator, link_args, root, stdout};
 
 /// One checked run at a time: each is heavy, and the machine may be small.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -53,7 +51,11 @@ fn build_asan(source: &str) -> Option<PathBuf> {
 
 /// Runs `command` while the emulator restarts every `every` (sessions lost,
 /// expired callbacks firing), and returns its output.
-fn run_through_restarts(mut command: Command, emu: &common::Emulator, every: Duration) -> Output {
+fn run_through_restarts(
+    mut command: Command,
+    emu: &crate::common::Emulator,
+    every: Duration,
+) -> Output {
     let done = Arc::new(AtomicBool::new(false));
     std::thread::scope(|s| {
         let restarts = {
@@ -121,7 +123,7 @@ fn the_threaded_host_is_clean_under_valgrind() {
     if !have("valgrind") {
         return skip("valgrind is not installed: the threaded host was not checked");
     }
-    let exe = common::build("tests/c/threads.c");
+    let exe = crate::common::build("tests/c/threads.c");
     let emu = emulator(Duration::from_secs(1));
     let mut command = Command::new("valgrind");
     command

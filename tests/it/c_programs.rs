@@ -2,16 +2,14 @@
 //! against the committed header and the freshly built shared library, run as
 //! separate processes against an emulator over TCP.
 
-mod common;
-
 use std::process::Command;
 use std::time::Duration;
 
-use common::examples::{
+use crate::common::examples::{
     assert_prints, check_tls_token, CALCULATIONS_PRINTS, MODEL_PRINTS, TLS_TOKEN, TLS_USER,
 };
-use common::tools::{have, skip};
-use common::{build, emulator, root, run, stdout};
+use crate::common::tools::{have, skip};
+use crate::common::{build, emulator, root, run, stdout};
 
 #[test]
 fn header_compiles_as_c_and_cpp() {
@@ -109,7 +107,8 @@ fn a_session_crosses_processes() {
 
 #[test]
 fn tls_token_connects_with_a_root_certificate_and_a_token() {
-    let (emu, root) = common::bindings::tls_emulator(&[TLS_TOKEN], TLS_USER, "tls_token_root.pem");
+    let (emu, root) =
+        crate::common::bindings::tls_emulator(&[TLS_TOKEN], TLS_USER, "tls_token_root.pem");
     let exe = build("examples-c/tls_token.c");
     let address = format!("https://{}", emu.addr());
     check_tls_token(|args| run(&exe, args), &address, root.to_str().unwrap());
@@ -190,8 +189,11 @@ fn c_examples_are_clean_under_valgrind() {
     assert_eq!(id.len(), 36, "{id}");
     valgrind("examples-c/attach.c", &[&address, &id, "close"]);
     assert_eq!(emu.open_sessions(), 0);
-    let (tls, ca_file) =
-        common::bindings::tls_emulator(&["demo-token"], "Demo User", "tls_token_valgrind_root.pem");
+    let (tls, ca_file) = crate::common::bindings::tls_emulator(
+        &["demo-token"],
+        "Demo User",
+        "tls_token_valgrind_root.pem",
+    );
     // What memcheck cannot follow in the TLS library's AES-GCM (the file
     // says what and why).
     let suppressions = format!(

@@ -5,14 +5,12 @@
 //! server reads back whole, forecasts and history, and the server's
 //! refusals.
 
-mod common;
-
 use std::ptr;
 use std::time::Duration;
 
-use common::calc::*;
-use common::points::*;
-use common::*;
+use crate::common::calc::*;
+use crate::common::points::*;
+use crate::common::*;
 use mesh_status::*;
 
 fn setup() -> (Emulator, *mut mesh_connection, *mut mesh_session) {
@@ -46,12 +44,12 @@ fn per_day(cols: &Cols, method: i32) -> Vec<f64> {
     cols.values()
         .chunks(24)
         .map(|day| match method {
-            MESH_METHOD_SUM => day.iter().sum(),
-            MESH_METHOD_AVG => day.iter().sum::<f64>() / day.len() as f64,
-            MESH_METHOD_MIN => day.iter().copied().fold(f64::INFINITY, f64::min),
-            MESH_METHOD_MAX => day.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            MESH_METHOD_FIRST => day[0],
-            MESH_METHOD_LAST => day[day.len() - 1],
+            MESH_TRANSFORM_METHOD_SUM => day.iter().sum(),
+            MESH_TRANSFORM_METHOD_AVG => day.iter().sum::<f64>() / day.len() as f64,
+            MESH_TRANSFORM_METHOD_MIN => day.iter().copied().fold(f64::INFINITY, f64::min),
+            MESH_TRANSFORM_METHOD_MAX => day.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            MESH_TRANSFORM_METHOD_FIRST => day[0],
+            MESH_TRANSFORM_METHOD_LAST => day[day.len() - 1],
             other => panic!("no expectation for method {other}"),
         })
         .collect()
@@ -78,12 +76,12 @@ fn daily_values_of_an_hourly_series_match_what_its_hours_give() {
     write_ok(session, HOURLY_KEY, T0, T0 + 48 * HOUR, &hours);
     let end = T0 + 48 * HOUR;
     for method in [
-        MESH_METHOD_SUM,
-        MESH_METHOD_AVG,
-        MESH_METHOD_MIN,
-        MESH_METHOD_MAX,
-        MESH_METHOD_FIRST,
-        MESH_METHOD_LAST,
+        MESH_TRANSFORM_METHOD_SUM,
+        MESH_TRANSFORM_METHOD_AVG,
+        MESH_TRANSFORM_METHOD_MIN,
+        MESH_TRANSFORM_METHOD_MAX,
+        MESH_TRANSFORM_METHOD_FIRST,
+        MESH_TRANSFORM_METHOD_LAST,
     ] {
         let expected = per_day(&hours, method);
         let by_path = transform(
@@ -94,7 +92,7 @@ fn daily_values_of_an_hourly_series_match_what_its_hours_give() {
             end,
             MESH_RESOLUTION_DAY,
             method,
-            MESH_ZONE_UTC,
+            MESH_TRANSFORM_ZONE_UTC,
         )
         .unwrap_or_else(|s| panic!("transform {method}: {s:?}: {}", last_error()));
         assert_days(&by_path, &expected, &format!("@TRANSFORM method {method}"));
@@ -105,7 +103,7 @@ fn daily_values_of_an_hourly_series_match_what_its_hours_give() {
             end,
             MESH_RESOLUTION_DAY,
             method,
-            MESH_ZONE_UTC,
+            MESH_TRANSFORM_ZONE_UTC,
         )
         .unwrap_or_else(|s| panic!("transformed read {method}: {s:?}: {}", last_error()));
         assert_days(
@@ -120,8 +118,8 @@ fn daily_values_of_an_hourly_series_match_what_its_hours_give() {
         mesh_calc_expression_transform(
             ptr::null(),
             MESH_RESOLUTION_DAY,
-            MESH_METHOD_SUM,
-            MESH_ZONE_UTC,
+            MESH_TRANSFORM_METHOD_SUM,
+            MESH_TRANSFORM_ZONE_UTC,
             buf,
             cap,
             len,
@@ -130,7 +128,11 @@ fn daily_values_of_an_hourly_series_match_what_its_hours_give() {
     let (points, resolution) =
         calculate_by_key_ok(session, HOURLY_KEY, &expression, T0, end).one_series();
     assert_eq!(resolution, MESH_RESOLUTION_DAY);
-    assert_days(&points, &per_day(&hours, MESH_METHOD_SUM), "by key");
+    assert_days(
+        &points,
+        &per_day(&hours, MESH_TRANSFORM_METHOD_SUM),
+        "by key",
+    );
 
     // Another session does not see the points: no value takes part.
     let other = open(conn);
@@ -141,8 +143,8 @@ fn daily_values_of_an_hourly_series_match_what_its_hours_give() {
         T0,
         end,
         MESH_RESOLUTION_DAY,
-        MESH_METHOD_SUM,
-        MESH_ZONE_UTC,
+        MESH_TRANSFORM_METHOD_SUM,
+        MESH_TRANSFORM_ZONE_UTC,
     )
     .unwrap();
     assert_eq!(unseen.t, vec![T0, T0 + 24 * HOUR]);
@@ -163,7 +165,7 @@ fn the_time_zone_argument_reaches_the_server() {
             T0,
             T0 + 48 * HOUR,
             MESH_RESOLUTION_DAY,
-            MESH_METHOD_SUM,
+            MESH_TRANSFORM_METHOD_SUM,
             zone,
         )
         .unwrap_or_else(|s| panic!("zone {zone}: {s:?}: {}", last_error()))
@@ -171,8 +173,8 @@ fn the_time_zone_argument_reaches_the_server() {
     // UTC days start at midnight UTC; with the zone left out the server's
     // default calculation zone (UTC+1, no daylight saving) counts days from
     // 23:00 UTC, so the first day overlapping the interval starts before it.
-    assert_eq!(day(MESH_ZONE_UTC).t, vec![T0, T0 + 24 * HOUR]);
-    let default = day(MESH_ZONE_DEFAULT);
+    assert_eq!(day(MESH_TRANSFORM_ZONE_UTC).t, vec![T0, T0 + 24 * HOUR]);
+    let default = day(MESH_TRANSFORM_ZONE_DEFAULT);
     assert_eq!(default.t.first(), Some(&(T0 - HOUR)), "{default:?}");
     // The last day of the default zone that starts in the interval sums the
     // hours from its start to the end of what was written.
@@ -200,7 +202,10 @@ fn local_and_standard_days_part_in_summer() {
     let end = SUMMER + 48 * HOUR;
     write_ok(session, HOURLY_KEY, SUMMER, end, &shifted);
     let sum = |from: usize, to: usize| -> f64 { hours.values()[from..to].iter().sum() };
-    for (zone, offset) in [(MESH_ZONE_LOCAL, 2), (MESH_ZONE_STANDARD, 1)] {
+    for (zone, offset) in [
+        (MESH_TRANSFORM_ZONE_LOCAL, 2),
+        (MESH_TRANSFORM_ZONE_STANDARD, 1),
+    ] {
         let calculated = transform(
             session,
             HOURLY_PATH,
@@ -208,7 +213,7 @@ fn local_and_standard_days_part_in_summer() {
             SUMMER,
             end,
             MESH_RESOLUTION_DAY,
-            MESH_METHOD_SUM,
+            MESH_TRANSFORM_METHOD_SUM,
             zone,
         )
         .unwrap_or_else(|s| panic!("zone {zone}: {s:?}: {}", last_error()));
@@ -218,7 +223,7 @@ fn local_and_standard_days_part_in_summer() {
             SUMMER,
             end,
             MESH_RESOLUTION_DAY,
-            MESH_METHOD_SUM,
+            MESH_TRANSFORM_METHOD_SUM,
             zone,
         )
         .unwrap_or_else(|s| panic!("zone {zone}: {s:?}: {}", last_error()));
@@ -289,7 +294,7 @@ fn expressions_relative_to_an_id_a_path_and_a_key_give_each_kind() {
         let mut sum = f64::NAN;
         check(
             unsafe {
-                mesh_calc_sum(
+                mesh_calc_run_sum(
                     session,
                     target_c.as_ptr(),
                     opt(&search_c),
@@ -375,7 +380,7 @@ fn a_search_with_quotes_goes_to_the_server_as_one_string() {
     let mut sum = 0.0;
     check(
         unsafe {
-            mesh_calc_sum(
+            mesh_calc_run_sum(
                 session,
                 target.as_ptr(),
                 search_c.as_ptr(),
@@ -397,7 +402,7 @@ fn a_search_with_quotes_goes_to_the_server_as_one_string() {
     let nothing = c("*[.Name='No such chimney'].TsRawAtt");
     check(
         unsafe {
-            mesh_calc_sum(
+            mesh_calc_run_sum(
                 session,
                 target.as_ptr(),
                 nothing.as_ptr(),
@@ -428,7 +433,7 @@ fn sum_of_a_list_of_series_is_their_pointwise_sum() {
     let mut points = ptr::null_mut();
     check(
         unsafe {
-            mesh_calc_sum_list(
+            mesh_calc_run_sum_list(
                 session,
                 target.as_ptr(),
                 search.as_ptr(),
@@ -470,7 +475,7 @@ fn forecasts_and_history_of_a_model_without_them() {
     let mut result = ptr::null_mut();
     check(
         unsafe {
-            mesh_calc_all_forecasts(
+            mesh_calc_run_all_forecasts(
                 session,
                 target.as_ptr(),
                 none,
@@ -485,7 +490,7 @@ fn forecasts_and_history_of_a_model_without_them() {
     let mut result = ptr::null_mut();
     check(
         unsafe {
-            mesh_calc_historical_versions(
+            mesh_calc_run_historical_versions(
                 session,
                 target.as_ptr(),
                 none,
@@ -508,15 +513,19 @@ fn forecasts_and_history_of_a_model_without_them() {
     assert_eq!(raw.t, hours, "the argument's own grid");
     let window_start = DAY_2016 + 24 * HOUR_MS;
     for (t0_min, t0_max, available_at) in [
-        (MESH_NO_TIME, MESH_NO_TIME, MESH_NO_TIME),
-        (window_start, window_start + 6 * 24 * HOUR_MS, MESH_NO_TIME),
-        (MESH_NO_TIME, MESH_NO_TIME, DAY_2016 + 4 * 24 * HOUR_MS),
+        (MESH_TIME_NONE, MESH_TIME_NONE, MESH_TIME_NONE),
+        (
+            window_start,
+            window_start + 6 * 24 * HOUR_MS,
+            MESH_TIME_NONE,
+        ),
+        (MESH_TIME_NONE, MESH_TIME_NONE, DAY_2016 + 4 * 24 * HOUR_MS),
         (window_start, window_start + HOUR_MS, DAY_2016 + 5 * HOUR_MS),
     ] {
         let mut points = ptr::null_mut();
         check(
             unsafe {
-                mesh_calc_forecast(
+                mesh_calc_run_forecast(
                     session,
                     target.as_ptr(),
                     none,
@@ -541,7 +550,7 @@ fn forecasts_and_history_of_a_model_without_them() {
     let mut points = ptr::null_mut();
     check(
         unsafe {
-            mesh_calc_as_of_time(
+            mesh_calc_run_as_of_time(
                 session,
                 target.as_ptr(),
                 none,
@@ -592,7 +601,7 @@ fn the_servers_refusals_come_with_its_message() {
         assert_eq!(emu.calls("RunCalculation"), before + 1, "sent once");
         let message = last_error();
         assert_eq!(status, expected, "{expression:?}: {message}");
-        assert!(message.starts_with("mesh_calculation_run: "), "{message}");
+        assert!(message.starts_with("mesh_calc_run: "), "{message}");
         assert!(message.contains(named), "{message}");
         assert!(message.contains("gRPC status"), "{message}");
     }

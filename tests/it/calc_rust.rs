@@ -3,10 +3,8 @@
 //! several series in one request, answered in order; the expression
 //! builders' text as the server reads it.
 
-mod common;
-
-use common::calc::*;
-use common::points::*;
+use crate::common::calc::*;
+use crate::common::points::*;
 use mesh_capi::client::calc::{
     expression, CalcResult, RelativeTo, TransformMethod, TransformZone, TransformedRead,
 };

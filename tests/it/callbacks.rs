@@ -6,14 +6,12 @@
 //! waited for; a callback may do all three to its own session without
 //! deadlock.
 
-mod common;
-
 use std::ffi::{c_char, c_void};
 use std::ptr;
 use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use mesh_status::*;
 
 /// What a test callback saw; leaked, so a late callback still finds it.

@@ -3,13 +3,11 @@
 //! commit), updates that change only what is set, units of measurement,
 //! and bad input with exact statuses and no request sent.
 
-mod common;
-
 use std::ffi::{c_char, CStr};
 use std::ptr;
 
-use common::points::*;
-use common::*;
+use crate::common::points::*;
+use crate::common::*;
 use mesh_capi::client::{
     Connection, CurveType, ErrorKind, NewPhysicalTimeseries, Resolution, ResourceUpdate,
     TimeseriesId,
@@ -73,7 +71,7 @@ fn take_info(resource: *mut mesh_timeseries_resource) -> Info {
             MESH_OK,
         );
         check(
-            mesh_timeseries_resource_temporary(resource, &mut temporary),
+            mesh_timeseries_resource_is_temporary(resource, &mut temporary),
             MESH_OK,
         );
     }
@@ -94,7 +92,7 @@ fn take_info(resource: *mut mesh_timeseries_resource) -> Info {
 
 fn get(session: *mut mesh_session, key: i64) -> Result<Info, mesh_status> {
     let mut resource = ptr::null_mut();
-    match unsafe { mesh_timeseries_resource_get(session, key, &mut resource) } {
+    match unsafe { mesh_timeseries_resource_read(session, key, &mut resource) } {
         MESH_OK => Ok(take_info(resource)),
         status => {
             assert!(resource.is_null(), "out written on failure");
@@ -108,24 +106,26 @@ fn get_ok(session: *mut mesh_session, key: i64) -> Info {
     get(session, key).unwrap_or_else(|s| panic!("get {key}: {s:?}: {}", last_error()))
 }
 
-/// The units the server knows, as (id, name), read through `mesh_units_*`.
+/// The units the server knows, as (id, name), read through `mesh_unit_list_*`.
 fn units(session: *mut mesh_session) -> Vec<(String, String)> {
     let mut units = ptr::null_mut();
-    check(unsafe { mesh_units_list(session, &mut units) }, MESH_OK);
+    check(unsafe { mesh_unit_list_read(session, &mut units) }, MESH_OK);
     let mut n = usize::MAX;
-    check(unsafe { mesh_units_count(units, &mut n) }, MESH_OK);
+    check(unsafe { mesh_unit_list_count(units, &mut n) }, MESH_OK);
     let mut out = Vec::new();
     for i in 0..n {
         let mut id = [0 as c_char; 37];
         let mut len = 0;
         check(
-            unsafe { mesh_units_id(units, i, id.as_mut_ptr(), id.len(), &mut len) },
+            unsafe { mesh_unit_list_id_at(units, i, id.as_mut_ptr(), id.len(), &mut len) },
             MESH_OK,
         );
         assert_eq!(len, 36);
         let mut name = [0 as c_char; 128];
         check(
-            unsafe { mesh_units_name(units, i, name.as_mut_ptr(), name.len(), ptr::null_mut()) },
+            unsafe {
+                mesh_unit_list_name_at(units, i, name.as_mut_ptr(), name.len(), ptr::null_mut())
+            },
             MESH_OK,
         );
         let s = |b: &[c_char]| {
@@ -136,7 +136,7 @@ fn units(session: *mut mesh_session) -> Vec<(String, String)> {
         };
         out.push((s(&id), s(&name)));
     }
-    check(mesh_units_free(units), MESH_OK);
+    check(mesh_unit_list_free(units), MESH_OK);
     out
 }
 
@@ -196,7 +196,7 @@ fn update(
         mesh_timeseries_resource_update(
             session,
             key,
-            curve.unwrap_or(MESH_CURVE_UNCHANGED),
+            curve.unwrap_or(MESH_TIMESERIES_RESOURCE_CURVE_TYPE_UNCHANGED),
             unit_id.as_ref().map_or(ptr::null(), |u| u.as_ptr()),
             time_zone.as_ref().map_or(ptr::null(), |z| z.as_ptr()),
         )
@@ -221,14 +221,19 @@ fn resource_info_of_physical_series() {
     };
     assert_eq!(
         get_ok(session, KEY),
-        expected(KEY, PATH, MESH_CURVE_STAIRCASE, MESH_RESOLUTION_BREAKPOINT)
+        expected(
+            KEY,
+            PATH,
+            MESH_CURVE_TYPE_STAIRCASE,
+            MESH_RESOLUTION_BREAKPOINT
+        )
     );
     assert_eq!(
         get_ok(session, LINEAR_KEY),
         expected(
             LINEAR_KEY,
             "Resource/Test/Linear",
-            MESH_CURVE_PIECEWISE_LINEAR,
+            MESH_CURVE_TYPE_PIECEWISE_LINEAR,
             MESH_RESOLUTION_BREAKPOINT
         )
     );
@@ -237,7 +242,7 @@ fn resource_info_of_physical_series() {
         expected(
             DAILY_KEY,
             "Resource/Test/Daily",
-            MESH_CURVE_STAIRCASE,
+            MESH_CURVE_TYPE_STAIRCASE,
             MESH_RESOLUTION_DAY
         )
     );
@@ -261,7 +266,7 @@ fn resource_info_of_physical_series() {
     // A resource handle outlives its session.
     let mut resource = ptr::null_mut();
     check(
-        unsafe { mesh_timeseries_resource_get(session, KEY, &mut resource) },
+        unsafe { mesh_timeseries_resource_read(session, KEY, &mut resource) },
         MESH_OK,
     );
     check(mesh_session_close(session), MESH_OK);
@@ -285,7 +290,7 @@ fn the_official_tests_catalog_has_physical_and_virtual_series() {
     assert_eq!(physical.name, "chimney2TimeSeriesRaw");
     assert_eq!(
         (physical.curve, physical.resolution),
-        (MESH_CURVE_PIECEWISE_LINEAR, MESH_RESOLUTION_HOUR)
+        (MESH_CURVE_TYPE_PIECEWISE_LINEAR, MESH_RESOLUTION_HOUR)
     );
     assert_eq!(physical.unit, "cm");
     assert_eq!(physical.expression, "");
@@ -312,7 +317,7 @@ fn created_series_have_key_0_until_commit_and_take_points_by_path() {
         session,
         "/Test/Created/",
         "New_Series",
-        MESH_CURVE_PIECEWISE_LINEAR,
+        MESH_CURVE_TYPE_PIECEWISE_LINEAR,
         MESH_RESOLUTION_HOUR,
         &mw,
         None,
@@ -324,7 +329,7 @@ fn created_series_have_key_0_until_commit_and_take_points_by_path() {
             key: 0,
             path: "Resource/Test/Created/New_Series".to_string(),
             name: "New_Series".to_string(),
-            curve: MESH_CURVE_PIECEWISE_LINEAR,
+            curve: MESH_CURVE_TYPE_PIECEWISE_LINEAR,
             resolution: MESH_RESOLUTION_HOUR,
             unit: UNIT.to_string(),
             time_zone: String::new(),
@@ -338,7 +343,7 @@ fn created_series_have_key_0_until_commit_and_take_points_by_path() {
     let values = points.values();
     check(
         unsafe {
-            mesh_write_timeseries_by_path(
+            mesh_timeseries_write_by_path(
                 session,
                 path.as_ptr(),
                 T0,
@@ -363,7 +368,7 @@ fn created_series_have_key_0_until_commit_and_take_points_by_path() {
         session,
         "/Test/Created/",
         "Zoned",
-        MESH_CURVE_STAIRCASE,
+        MESH_CURVE_TYPE_STAIRCASE,
         MESH_RESOLUTION_DAY,
         &mw,
         Some("Europe/Oslo"),
@@ -375,7 +380,7 @@ fn created_series_have_key_0_until_commit_and_take_points_by_path() {
         session,
         "/Test/Created/",
         "Badly_Zoned",
-        MESH_CURVE_STAIRCASE,
+        MESH_CURVE_TYPE_STAIRCASE,
         MESH_RESOLUTION_DAY,
         &mw,
         Some("Invalid/TimeZone"),
@@ -391,7 +396,7 @@ fn created_series_have_key_0_until_commit_and_take_points_by_path() {
         session,
         "Test/Created",
         "Wrong",
-        MESH_CURVE_STAIRCASE,
+        MESH_CURVE_TYPE_STAIRCASE,
         MESH_RESOLUTION_HOUR,
         &mw,
         None,
@@ -402,7 +407,7 @@ fn created_series_have_key_0_until_commit_and_take_points_by_path() {
         session,
         "/Test/Created/",
         "No_Unit",
-        MESH_CURVE_STAIRCASE,
+        MESH_CURVE_TYPE_STAIRCASE,
         MESH_RESOLUTION_HOUR,
         "123e4567-e89b-12d3-a456-556642440000",
         None,
@@ -430,14 +435,20 @@ fn updates_change_only_what_is_set() {
 
     // The curve type alone.
     check(
-        update(session, KEY, Some(MESH_CURVE_PIECEWISE_LINEAR), None, None),
+        update(
+            session,
+            KEY,
+            Some(MESH_CURVE_TYPE_PIECEWISE_LINEAR),
+            None,
+            None,
+        ),
         MESH_OK,
     );
     let after = get_ok(session, KEY);
     assert_eq!(
         after,
         Info {
-            curve: MESH_CURVE_PIECEWISE_LINEAR,
+            curve: MESH_CURVE_TYPE_PIECEWISE_LINEAR,
             ..before.clone()
         }
     );
@@ -456,14 +467,20 @@ fn updates_change_only_what_is_set() {
     assert_eq!(
         after,
         Info {
-            curve: MESH_CURVE_PIECEWISE_LINEAR,
+            curve: MESH_CURVE_TYPE_PIECEWISE_LINEAR,
             unit: "m3/s".to_string(),
             ..before.clone()
         }
     );
     // Both at once.
     check(
-        update(session, KEY, Some(MESH_CURVE_STAIRCASE), Some(&mw), None),
+        update(
+            session,
+            KEY,
+            Some(MESH_CURVE_TYPE_STAIRCASE),
+            Some(&mw),
+            None,
+        ),
         MESH_OK,
     );
     assert_eq!(get_ok(session, KEY), before);
@@ -475,7 +492,7 @@ fn updates_change_only_what_is_set() {
     );
     let daily = get_ok(session, DAILY_KEY);
     assert_eq!(daily.time_zone, "Europe/London");
-    assert_eq!(daily.curve, MESH_CURVE_STAIRCASE, "left as it was");
+    assert_eq!(daily.curve, MESH_CURVE_TYPE_STAIRCASE, "left as it was");
     check(mesh_session_commit(session), MESH_OK);
     assert_eq!(get_ok(other, DAILY_KEY).time_zone, "Europe/London");
     check(update(session, DAILY_KEY, None, None, Some("")), MESH_OK);
@@ -496,7 +513,7 @@ fn updates_change_only_what_is_set() {
     );
     // Unknown key and unknown unit: the server's refusals.
     assert_eq!(
-        update(session, 4242, Some(MESH_CURVE_STAIRCASE), None, None),
+        update(session, 4242, Some(MESH_CURVE_TYPE_STAIRCASE), None, None),
         MESH_ERROR_NOT_FOUND
     );
     assert_ne!(
@@ -538,38 +555,41 @@ fn units_of_measurement_by_index_and_name() {
         );
     }
     let mut handle = ptr::null_mut();
-    check(unsafe { mesh_units_list(session, &mut handle) }, MESH_OK);
+    check(
+        unsafe { mesh_unit_list_read(session, &mut handle) },
+        MESH_OK,
+    );
     let mut index = usize::MAX;
     check(
-        unsafe { mesh_units_find(handle, c(UNIT).as_ptr(), &mut index) },
+        unsafe { mesh_unit_list_find(handle, c(UNIT).as_ptr(), &mut index) },
         MESH_OK,
     );
     assert_eq!(all[index].1, UNIT);
     let mut kept = 77;
     check(
-        unsafe { mesh_units_find(handle, c("mw").as_ptr(), &mut kept) },
+        unsafe { mesh_unit_list_find(handle, c("mw").as_ptr(), &mut kept) },
         MESH_ERROR_NOT_FOUND,
     );
     assert_eq!(kept, 77, "out written on failure");
-    assert_eq!(last_error(), "mesh_units_find: no unit named \"mw\"");
+    assert_eq!(last_error(), "mesh_unit_list_find: no unit named \"mw\"");
     let n = all.len();
     let mut buf = [0 as c_char; 64];
     check(
-        unsafe { mesh_units_name(handle, n, buf.as_mut_ptr(), buf.len(), ptr::null_mut()) },
+        unsafe { mesh_unit_list_name_at(handle, n, buf.as_mut_ptr(), buf.len(), ptr::null_mut()) },
         MESH_ERROR_INVALID_ARGUMENT,
     );
     assert_eq!(
         last_error(),
-        format!("mesh_units_name: index {n} is out of range: there are {n} units")
+        format!("mesh_unit_list_name_at: index {n} is out of range: there are {n} units")
     );
     let mut len = 0;
     check(
-        unsafe { mesh_units_id(handle, 0, buf.as_mut_ptr(), 36, &mut len) },
+        unsafe { mesh_unit_list_id_at(handle, 0, buf.as_mut_ptr(), 36, &mut len) },
         MESH_ERROR_BUFFER_TOO_SMALL,
     );
     assert_eq!(len, 36);
-    check(mesh_units_free(handle), MESH_OK);
-    check(mesh_units_free(handle), MESH_ERROR_INVALID_HANDLE);
+    check(mesh_unit_list_free(handle), MESH_OK);
+    check(mesh_unit_list_free(handle), MESH_ERROR_INVALID_HANDLE);
     check(mesh_session_close(session), MESH_OK);
     check(mesh_connection_close(conn), MESH_OK);
 }
@@ -582,12 +602,12 @@ fn bad_input_gives_exact_statuses_without_a_request() {
     let mw = unit_id(session, UNIT);
     let mut resource = ptr::null_mut();
     check(
-        unsafe { mesh_timeseries_resource_get(session, KEY, &mut resource) },
+        unsafe { mesh_timeseries_resource_read(session, KEY, &mut resource) },
         MESH_OK,
     );
     let mut units_handle = ptr::null_mut();
     check(
-        unsafe { mesh_units_list(session, &mut units_handle) },
+        unsafe { mesh_unit_list_read(session, &mut units_handle) },
         MESH_OK,
     );
     let catalog_calls = |emu: &Emulator| {
@@ -625,23 +645,23 @@ fn bad_input_gives_exact_statuses_without_a_request() {
         )
     };
     let (p, n, u) = (path.as_ptr(), name.as_ptr(), unit.as_ptr());
-    let (stair, hour) = (MESH_CURVE_STAIRCASE, MESH_RESOLUTION_HOUR);
+    let (stair, hour) = (MESH_CURVE_TYPE_STAIRCASE, MESH_RESOLUTION_HOUR);
     let (mut key, mut int) = (0i64, 0i32);
     let mut buf = [0 as c_char; 8];
     let cases: Vec<(&str, mesh_status, mesh_status)> = vec![
         (
             "get: NULL session",
-            unsafe { mesh_timeseries_resource_get(null_session, KEY, &mut out) },
+            unsafe { mesh_timeseries_resource_read(null_session, KEY, &mut out) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "get: connection as session",
-            unsafe { mesh_timeseries_resource_get(conn.cast(), KEY, &mut out) },
+            unsafe { mesh_timeseries_resource_read(conn.cast(), KEY, &mut out) },
             MESH_ERROR_INVALID_HANDLE,
         ),
         (
             "get: NULL out",
-            unsafe { mesh_timeseries_resource_get(session, KEY, ptr::null_mut()) },
+            unsafe { mesh_timeseries_resource_read(session, KEY, ptr::null_mut()) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
@@ -671,7 +691,15 @@ fn bad_input_gives_exact_statuses_without_a_request() {
         ),
         (
             "create: curve -1 (only for updates)",
-            create(session, p, n, MESH_CURVE_UNCHANGED, hour, u, &mut out),
+            create(
+                session,
+                p,
+                n,
+                MESH_TIMESERIES_RESOURCE_CURVE_TYPE_UNCHANGED,
+                hour,
+                u,
+                &mut out,
+            ),
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
@@ -720,7 +748,7 @@ fn bad_input_gives_exact_statuses_without_a_request() {
                 mesh_timeseries_resource_update(
                     null_session,
                     KEY,
-                    MESH_CURVE_STAIRCASE,
+                    MESH_CURVE_TYPE_STAIRCASE,
                     ptr::null(),
                     ptr::null(),
                 )
@@ -729,12 +757,12 @@ fn bad_input_gives_exact_statuses_without_a_request() {
         ),
         (
             "units: NULL out",
-            unsafe { mesh_units_list(session, ptr::null_mut()) },
+            unsafe { mesh_unit_list_read(session, ptr::null_mut()) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "units: NULL session",
-            unsafe { mesh_units_list(null_session, &mut units_out) },
+            unsafe { mesh_unit_list_read(null_session, &mut units_out) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
@@ -771,12 +799,12 @@ fn bad_input_gives_exact_statuses_without_a_request() {
         ),
         (
             "units accessor: resource as units",
-            unsafe { mesh_units_count(resource.cast(), &mut 0) },
+            unsafe { mesh_unit_list_count(resource.cast(), &mut 0) },
             MESH_ERROR_INVALID_HANDLE,
         ),
         (
             "units find: NULL name",
-            unsafe { mesh_units_find(units_handle, ptr::null(), &mut 0) },
+            unsafe { mesh_unit_list_find(units_handle, ptr::null(), &mut 0) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
@@ -800,7 +828,7 @@ fn bad_input_gives_exact_statuses_without_a_request() {
     );
     assert_eq!(
         last_error(),
-        "mesh_timeseries_resource_update: curve type 9 is not one of the MESH_CURVE_* numbers"
+        "mesh_timeseries_resource_update: curve type 9 is not one of the MESH_CURVE_TYPE_* numbers"
     );
     assert_eq!(
         update(session, KEY, None, None, None),
@@ -832,7 +860,7 @@ fn bad_input_gives_exact_statuses_without_a_request() {
         mesh_timeseries_resource_free(resource),
         MESH_ERROR_INVALID_HANDLE,
     );
-    check(mesh_units_free(units_handle), MESH_OK);
+    check(mesh_unit_list_free(units_handle), MESH_OK);
     // A closed session.
     check(mesh_session_close(session), MESH_OK);
     assert_eq!(get(session, KEY), Err(MESH_ERROR_INVALID_HANDLE));

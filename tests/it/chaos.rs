@@ -11,9 +11,6 @@
 //! every session is reported expired and checked.
 //! The figures are printed.
 
-mod common;
-mod support;
-
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::{c_char, c_void, CStr};
 use std::ptr;
@@ -21,10 +18,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::tools::note;
-use common::*;
+use crate::common::tools::note;
+use crate::common::*;
+use crate::support::proxy::{Fault, FaultProxy};
 use mesh_status::*;
-use support::proxy::{Fault, FaultProxy};
 
 const THREADS: usize = 8;
 /// How long the short random faults go on.
@@ -191,7 +188,7 @@ fn random_call(
             MESH_OK,
         );
         let mut conn = ptr::null_mut();
-        let status = unsafe { mesh_connect(c(address).as_ptr(), options, &mut conn) };
+        let status = unsafe { mesh_connection_open(c(address).as_ptr(), options, &mut conn) };
         check(mesh_options_free(options), MESH_OK);
         check(mesh_connection_close(conn), MESH_OK);
         return ("connect", status);
@@ -206,10 +203,10 @@ fn random_call(
             let mut points = ptr::null_mut();
             let start = 1_735_689_600_000;
             let status = unsafe {
-                mesh_read_timeseries_by_key(session, 1, start, start + 24 * HOUR, &mut points)
+                mesh_timeseries_read_by_key(session, 1, start, start + 24 * HOUR, &mut points)
             };
             if status == MESH_OK {
-                check(mesh_points_free(points), MESH_OK);
+                check(mesh_point_list_free(points), MESH_OK);
             }
             ("read", status)
         }
@@ -218,7 +215,7 @@ fn random_call(
             let times: Vec<i64> = (0..60).map(|i| start + i * 60_000).collect();
             let values: Vec<f64> = (0..60).map(|i| i as f64).collect();
             let status = unsafe {
-                mesh_write_timeseries_by_key(
+                mesh_timeseries_write_by_key(
                     session,
                     2,
                     start,

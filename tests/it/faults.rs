@@ -7,18 +7,15 @@
 //! on the same port; a hostile server echoing tokens and sending malformed
 //! Arrow data.
 
-mod common;
-mod support;
-
 use std::ffi::{c_char, c_void};
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::tools::note;
-use common::*;
+use crate::common::tools::note;
+use crate::common::*;
+use crate::support::proxy::{Fault, FaultProxy};
 use mesh_status::*;
-use support::proxy::{Fault, FaultProxy};
 
 /// Slack for a loaded machine on top of the bounds the tests check.
 const SCHEDULING: Duration = Duration::from_millis(1000);
@@ -285,7 +282,8 @@ fn a_black_holed_connect_gives_unavailable_within_the_connect_timeout() {
     check(mesh_options_set_connect_timeout_ms(options, 500), MESH_OK);
     let address = c(&proxy.addr().to_string());
     let mut conn: *mut mesh_connection = ptr::null_mut();
-    let (status, took) = timed(|| unsafe { mesh_connect(address.as_ptr(), options, &mut conn) });
+    let (status, took) =
+        timed(|| unsafe { mesh_connection_open(address.as_ptr(), options, &mut conn) });
     assert_eq!(status, MESH_ERROR_UNAVAILABLE, "{}", last_error());
     assert!(conn.is_null());
     assert!(
@@ -296,7 +294,7 @@ fn a_black_holed_connect_gives_unavailable_within_the_connect_timeout() {
     // Once the server answers, connecting works.
     proxy.set(Fault::Pass);
     check(
-        unsafe { mesh_connect(address.as_ptr(), options, &mut conn) },
+        unsafe { mesh_connection_open(address.as_ptr(), options, &mut conn) },
         MESH_OK,
     );
     check(mesh_connection_close(conn), MESH_OK);
@@ -351,7 +349,7 @@ fn the_call_timeout_bounds_a_whole_chunked_write_and_read() {
     let writer = open(direct);
     check(
         unsafe {
-            mesh_write_timeseries_by_key(
+            mesh_timeseries_write_by_key(
                 writer,
                 1,
                 T0,
@@ -380,7 +378,7 @@ fn the_call_timeout_bounds_a_whole_chunked_write_and_read() {
     let session = open(conn);
     proxy.set(Fault::Slow(Duration::from_millis(5)));
     let (status, took) = timed(|| unsafe {
-        mesh_write_timeseries_by_key(
+        mesh_timeseries_write_by_key(
             session,
             1,
             T0,
@@ -405,7 +403,7 @@ fn the_call_timeout_bounds_a_whole_chunked_write_and_read() {
 
     let mut points = ptr::null_mut();
     let (status, took) =
-        timed(|| unsafe { mesh_read_timeseries_by_key(session, 1, T0, end, &mut points) });
+        timed(|| unsafe { mesh_timeseries_read_by_key(session, 1, T0, end, &mut points) });
     assert_eq!(status, MESH_ERROR_TIMEOUT, "{}", last_error());
     assert!(points.is_null());
     assert!(took < limit + SCHEDULING, "{took:?}");
@@ -465,8 +463,8 @@ fn a_server_killed_and_restarted_on_the_same_port() {
 
 #[test]
 fn a_token_echoed_by_the_server_never_reaches_a_message() {
-    let (identity, root) = support::hostile::self_signed("hostile.example");
-    let hostile = support::hostile::Hostile::start(&identity, Vec::new());
+    let (identity, root) = crate::support::hostile::self_signed("hostile.example");
+    let hostile = crate::support::hostile::Hostile::start(&identity, Vec::new());
     let secret = "tok-3chos-b4ck-s3cret";
     let conn = connect_with(&hostile.url(), |o| unsafe {
         check(
@@ -530,8 +528,8 @@ fn panicking_arrow_stream() -> Vec<u8> {
 
 #[test]
 fn the_library_never_writes_to_the_hosts_stderr() {
-    let (identity, root) = support::hostile::self_signed("hostile.example");
-    let hostile = support::hostile::Hostile::start(&identity, panicking_arrow_stream());
+    let (identity, root) = crate::support::hostile::self_signed("hostile.example");
+    let hostile = crate::support::hostile::Hostile::start(&identity, panicking_arrow_stream());
     let root_file = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hostile_root.pem");
     std::fs::write(&root_file, root).unwrap();
     let exe = build("tests/c/quiet.c");

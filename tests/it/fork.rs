@@ -4,11 +4,9 @@
 //! touched the shared connection state could break the parent only some of
 //! the time.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{build, emulator, run, stdout};
+use crate::common::{build, emulator, run, stdout};
 
 #[test]
 fn children_fail_fast_and_the_parent_carries_on() {

@@ -1,105 +1,25 @@
-//! The committed `include/mesh_capi.h` must be what cbindgen makes of the
-//! code now, and the declarations generated from it for the host bindings
-//! (stdcall twins, .NET P/Invoke, VBA `Declare`s) must be what the header
-//! makes of them now. Regenerate all with
-//! `MESH_UPDATE_HEADER=1 cargo test --test header`.
+//! The committed `include/mesh_capi.h` must be what cbindgen (laid out by
+//! `xtask`) makes of the code now, and the declarations generated from it
+//! for the host bindings (stdcall twins, .NET P/Invoke, VBA `Declare`s, the
+//! `.def` file) must be what the header makes of them now. Regenerate all
+//! with `cargo xtask generate`.
 
-#[path = "common/c_header.rs"]
-mod c_header;
-#[path = "generate/mod.rs"]
-mod generate;
+use xtask::c_header::{ConstValue, Header};
 
-use std::path::Path;
-
-use c_header::{ConstValue, Header};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn updating() -> bool {
-    std::env::var_os("MESH_UPDATE_HEADER").is_some()
-}
-
-/// Writes `generated` to `relative` when updating; otherwise asserts the
-/// committed file equals it.
-fn fresh(relative: &str, generated: &[u8]) {
-    let path = root().join(relative);
-    if updating() {
-        std::fs::write(&path, generated).unwrap_or_else(|e| panic!("write {relative}: {e}"));
-        return;
-    }
-    let committed = std::fs::read(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "{relative} is stale: run `MESH_UPDATE_HEADER=1 cargo test --test header` and commit it \
-         (bindings/README.md lists what else a new function needs)"
-    );
-}
-
-/// The version macros, from Cargo.toml's version, so that bumping it makes
-/// the committed header stale until regenerated.
-fn version_macros() -> String {
-    let major: u64 = env!("CARGO_PKG_VERSION_MAJOR").parse().unwrap();
-    let minor: u64 = env!("CARGO_PKG_VERSION_MINOR").parse().unwrap();
-    let patch: u64 = env!("CARGO_PKG_VERSION_PATCH").parse().unwrap();
-    format!(
-        "\n// The version of this header; mesh_library_version() gives the library's.\n\
-         #define MESH_CAPI_VERSION_MAJOR {major}\n\
-         #define MESH_CAPI_VERSION_MINOR {minor}\n\
-         #define MESH_CAPI_VERSION_PATCH {patch}\n\
-         #define MESH_CAPI_VERSION_STRING \"{}\"\n\
-         // MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons in #if.\n\
-         #define MESH_CAPI_VERSION_NUMBER {}\n",
-        env!("CARGO_PKG_VERSION"),
-        major * 1_000_000 + minor * 1000 + patch
-    )
-}
+use crate::common::root;
 
 fn generate_header() -> String {
-    let mut config =
-        cbindgen::Config::from_file(root().join("cbindgen.toml")).expect("cbindgen.toml");
-    config.after_includes = Some(version_macros() + config.after_includes.as_deref().unwrap_or(""));
-    let mut generated = Vec::new();
-    cbindgen::Builder::new()
-        .with_crate(root())
-        .with_config(config)
-        .generate()
-        .expect("cbindgen could not read the crate")
-        .write(&mut generated);
-    String::from_utf8(generated).expect("header is UTF-8")
+    xtask::header::generate(root())
 }
 
 #[test]
 fn committed_header_and_generated_bindings_are_fresh() {
-    let text = generate_header();
-    fresh("include/mesh_capi.h", text.as_bytes());
-    let header = Header::parse(&text);
-
-    fresh(
-        "src/ffi/stdcall.rs",
-        generate::stdcall::generate(&header).as_bytes(),
+    let stale = xtask::stale(root());
+    assert!(
+        stale.is_empty(),
+        "{stale:?} stale: run `cargo xtask generate` and commit them \
+         (bindings/README.md lists what else a new function needs)"
     );
-    fresh(
-        "bindings/dotnet/MeshCapi.Native.g.cs",
-        generate::dotnet::generate(&header).as_bytes(),
-    );
-
-    fresh(
-        "packaging/mesh_capi.def",
-        generate::def_file(&header).as_bytes(),
-    );
-
-    let bas = "bindings/vba/MeshCapi.bas";
-    let committed = std::fs::read_to_string(root().join(bas)).expect("read the VBA module");
-    let updated = generate::replace_between(
-        &committed,
-        generate::vba::BEGIN,
-        generate::vba::END,
-        &generate::vba::generate(&header),
-    )
-    .unwrap_or_else(|| panic!("{bas} lost its generated-declarations markers"));
-    fresh(bas, updated.as_bytes());
 }
 
 #[test]
@@ -109,14 +29,16 @@ fn every_constant_is_in_an_enum_group_or_listed_as_standalone() {
         .constants
         .iter()
         .map(|c| c.name.as_str())
-        .filter(|name| generate::constant_group(name).is_none() && !generate::is_standalone(name))
+        .filter(|name| {
+            xtask::generate::constant_group(name).is_none() && !xtask::generate::is_standalone(name)
+        })
         .collect();
     assert!(
         unsorted.is_empty(),
         "new constants {unsorted:?}: add their family to CONSTANT_GROUPS (a typed enum in .NET) \
-         or them to STANDALONE_CONSTANTS in tests/generate/mod.rs; see bindings/README.md"
+         or them to STANDALONE_CONSTANTS in xtask/src/generate/mod.rs; see bindings/README.md"
     );
-    for (prefix, name, _) in generate::CONSTANT_GROUPS {
+    for (prefix, name, _) in xtask::generate::CONSTANT_GROUPS {
         assert!(
             header.constants.iter().any(|c| c.name.starts_with(prefix)),
             "CONSTANT_GROUPS lists {prefix}* ({name}), which the header no longer has"
@@ -184,6 +106,6 @@ fn the_committed_header_is_read_whole() {
         .filter(|l| l.contains("mesh_") && l.contains('('))
         .count();
     assert_eq!(h.functions.len(), prototypes);
-    assert!(h.function("mesh_connect").is_some());
+    assert!(h.function("mesh_connection_open").is_some());
     assert!(h.opaque_structs.iter().any(|s| s == "mesh_session"));
 }

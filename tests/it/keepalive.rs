@@ -1,14 +1,12 @@
 //! Keep-alive without user code, against an emulator with a short (about a
 //! second) inactivity timeout. Waits poll with deadlines.
 
-mod common;
-
 use std::ffi::{c_char, c_void};
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use mesh_status::*;
 
 const TIMEOUT: Duration = Duration::from_millis(1000);

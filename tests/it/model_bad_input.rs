@@ -3,15 +3,13 @@
 //! give. Out-pointers are left alone on failure, and every failure leaves
 //! a message of its own.
 
-mod common;
-
 use std::ffi::c_char;
 use std::ptr;
 use std::time::Duration;
 
-use common::bad_input::*;
-use common::model::*;
-use common::*;
+use crate::common::bad_input::*;
+use crate::common::model::*;
+use crate::common::*;
 use mesh_status::*;
 
 #[test]
@@ -23,33 +21,33 @@ fn bad_model_input_table() {
     check(mesh_session_close(closed), MESH_OK);
 
     // Real results to misuse.
-    let plant = object(s, PLANT, MESH_VIEW_NO_DEFINITIONS);
+    let plant = object(s, PLANT, MESH_MODEL_VIEW_NO_DEFINITIONS);
     let dbl = attribute_named(plant, "DblAtt");
     let tsraw = attribute_named(plant, "TsRawAtt");
-    let full_dbl = attribute(s, &plant_attr("DblAtt"), MESH_VIEW_FULL);
+    let full_dbl = attribute(s, &plant_attr("DblAtt"), MESH_MODEL_VIEW_FULL);
     let list = search(
         s,
         COMPONENT,
         "*[.Type=ChimneyElementType]",
-        MESH_VIEW_NO_ATTRIBUTES,
+        MESH_MODEL_VIEW_NO_ATTRIBUTES,
     );
     let n_chimneys = list_count(list);
     let n_attrs = attribute_count(plant);
-    let freed = object(s, PLANT, MESH_VIEW_NO_ATTRIBUTES);
+    let freed = object(s, PLANT, MESH_MODEL_VIEW_NO_ATTRIBUTES);
     free_object(freed);
     let freed_list = search(
         s,
         COMPONENT,
         "*[.Type=ChimneyElementType]",
-        MESH_VIEW_NO_ATTRIBUTES,
+        MESH_MODEL_VIEW_NO_ATTRIBUTES,
     );
     let freed_item = list_item(freed_list, 0);
     free_list(freed_list);
     let mut sets = ptr::null_mut();
-    check(unsafe { mesh_xy_sets_new(&mut sets) }, MESH_OK);
+    check(unsafe { mesh_xy_set_list_new(&mut sets) }, MESH_OK);
     let mut freed_sets = ptr::null_mut();
-    check(unsafe { mesh_xy_sets_new(&mut freed_sets) }, MESH_OK);
-    check(mesh_xy_sets_free(freed_sets), MESH_OK);
+    check(unsafe { mesh_xy_set_list_new(&mut freed_sets) }, MESH_OK);
+    check(mesh_xy_set_list_free(freed_sets), MESH_OK);
     let mut curve = ptr::null_mut();
     check(unsafe { mesh_rating_curve_new(&mut curve) }, MESH_OK);
 
@@ -84,7 +82,7 @@ fn bad_model_input_table() {
     let mut out_attr: *mut mesh_attribute = sentinel();
     let mut out_attr_list: *mut mesh_attribute_list = sentinel();
     let mut out_ids: *mut mesh_id_list = sentinel();
-    let mut out_sets: *mut mesh_xy_sets = sentinel();
+    let mut out_sets: *mut mesh_xy_set_list = sentinel();
     let mut out_curve: *mut mesh_rating_curve = sentinel();
     let mut out_resource: *mut mesh_timeseries_resource = sentinel();
     let mut out_f64 = 7.5f64;
@@ -111,70 +109,70 @@ fn bad_model_input_table() {
         // Session calls: sessions, targets, views, filters, out-pointers.
         (
             "model_list NULL session",
-            Box::new(|| unsafe { mesh_model_list(ptr::null_mut(), ol) }),
+            Box::new(|| unsafe { mesh_model_list_read(ptr::null_mut(), ol) }),
             ARG,
         ),
         (
             "model_list closed session",
-            Box::new(|| unsafe { mesh_model_list(closed, ol) }),
+            Box::new(|| unsafe { mesh_model_list_read(closed, ol) }),
             HANDLE,
         ),
         (
             "model_list NULL out",
-            Box::new(|| unsafe { mesh_model_list(s, ptr::null_mut()) }),
+            Box::new(|| unsafe { mesh_model_list_read(s, ptr::null_mut()) }),
             ARG,
         ),
         (
             "object_get NULL target",
-            Box::new(|| unsafe { mesh_object_get(s, ptr::null(), 0, ptr::null(), oo) }),
+            Box::new(|| unsafe { mesh_object_read(s, ptr::null(), 0, ptr::null(), oo) }),
             ARG,
         ),
         (
             "object_get bad UTF-8",
-            Box::new(|| unsafe { mesh_object_get(s, bad_utf8, 0, ptr::null(), oo) }),
+            Box::new(|| unsafe { mesh_object_read(s, bad_utf8, 0, ptr::null(), oo) }),
             ARG,
         ),
         (
             "object_get neither id nor path",
-            Box::new(|| unsafe { mesh_object_get(s, not_a_target.as_ptr(), 0, ptr::null(), oo) }),
+            Box::new(|| unsafe { mesh_object_read(s, not_a_target.as_ptr(), 0, ptr::null(), oo) }),
             ARG,
         ),
         (
             "object_get empty target",
-            Box::new(|| unsafe { mesh_object_get(s, empty.as_ptr(), 0, ptr::null(), oo) }),
+            Box::new(|| unsafe { mesh_object_read(s, empty.as_ptr(), 0, ptr::null(), oo) }),
             ARG,
         ),
         (
             "object_get view 3",
-            Box::new(|| unsafe { mesh_object_get(s, target.as_ptr(), 3, ptr::null(), oo) }),
+            Box::new(|| unsafe { mesh_object_read(s, target.as_ptr(), 3, ptr::null(), oo) }),
             ARG,
         ),
         (
             "object_get view -1",
-            Box::new(|| unsafe { mesh_object_get(s, target.as_ptr(), -1, ptr::null(), oo) }),
+            Box::new(|| unsafe { mesh_object_read(s, target.as_ptr(), -1, ptr::null(), oo) }),
             ARG,
         ),
         (
             "object_get empty name in filter",
-            Box::new(|| unsafe { mesh_object_get(s, target.as_ptr(), 0, bad_names.as_ptr(), oo) }),
+            Box::new(|| unsafe { mesh_object_read(s, target.as_ptr(), 0, bad_names.as_ptr(), oo) }),
             ARG,
         ),
         (
             "object_get NULL out",
             Box::new(|| unsafe {
-                mesh_object_get(s, target.as_ptr(), 0, ptr::null(), ptr::null_mut())
+                mesh_object_read(s, target.as_ptr(), 0, ptr::null(), ptr::null_mut())
             }),
             ARG,
         ),
         (
             "object_get closed session",
-            Box::new(|| unsafe { mesh_object_get(closed, target.as_ptr(), 0, ptr::null(), oo) }),
+            Box::new(|| unsafe { mesh_object_read(closed, target.as_ptr(), 0, ptr::null(), oo) }),
             HANDLE,
         ),
         (
             "object_get object as session",
             Box::new(|| unsafe {
-                mesh_object_get(plant.cast(), target.as_ptr(), 0, ptr::null(), oo)
+                mesh_object_read(plant.cast(), target.as_ptr(), 0, ptr::null(), oo)
             }),
             HANDLE,
         ),
@@ -216,13 +214,13 @@ fn bad_model_input_table() {
         (
             "attribute_get view NO_ATTRIBUTES",
             Box::new(|| unsafe {
-                mesh_attribute_get(s, dbl_path.as_ptr(), MESH_VIEW_NO_ATTRIBUTES, oa)
+                mesh_attribute_read(s, dbl_path.as_ptr(), MESH_MODEL_VIEW_NO_ATTRIBUTES, oa)
             }),
             ARG,
         ),
         (
             "attribute_get NULL out",
-            Box::new(|| unsafe { mesh_attribute_get(s, dbl_path.as_ptr(), 0, ptr::null_mut()) }),
+            Box::new(|| unsafe { mesh_attribute_read(s, dbl_path.as_ptr(), 0, ptr::null_mut()) }),
             ARG,
         ),
         (
@@ -239,12 +237,14 @@ fn bad_model_input_table() {
         ),
         (
             "linked_from bad target",
-            Box::new(|| unsafe { mesh_object_linked_from(s, not_a_target.as_ptr(), oi) }),
+            Box::new(|| unsafe { mesh_object_read_linked_from(s, not_a_target.as_ptr(), oi) }),
             ARG,
         ),
         (
             "linked_from NULL out",
-            Box::new(|| unsafe { mesh_object_linked_from(s, target.as_ptr(), ptr::null_mut()) }),
+            Box::new(|| unsafe {
+                mesh_object_read_linked_from(s, target.as_ptr(), ptr::null_mut())
+            }),
             ARG,
         ),
         // Results: NULL, made-up, freed and mistyped handles.
@@ -320,7 +320,7 @@ fn bad_model_input_table() {
         ),
         (
             "xy_sets_count freed",
-            Box::new(|| unsafe { mesh_xy_sets_count(freed_sets, ou) }),
+            Box::new(|| unsafe { mesh_xy_set_list_count(freed_sets, ou) }),
             HANDLE,
         ),
         (
@@ -331,63 +331,63 @@ fn bad_model_input_table() {
         // Indexes out of range.
         (
             "list_get past the end",
-            Box::new(|| unsafe { mesh_object_list_get(list, n_chimneys, oo) }),
+            Box::new(|| unsafe { mesh_object_list_at(list, n_chimneys, oo) }),
             ARG,
         ),
         (
             "list_get usize::MAX",
-            Box::new(|| unsafe { mesh_object_list_get(list, usize::MAX, oo) }),
+            Box::new(|| unsafe { mesh_object_list_at(list, usize::MAX, oo) }),
             ARG,
         ),
         (
             "object_attribute past the end",
-            Box::new(|| unsafe { mesh_object_attribute(plant, n_attrs, oa) }),
+            Box::new(|| unsafe { mesh_object_attribute_at(plant, n_attrs, oa) }),
             ARG,
         ),
         (
             "value_double index 1 of a single",
-            Box::new(|| unsafe { mesh_attribute_value_double(dbl, 1, of) }),
+            Box::new(|| unsafe { mesh_attribute_value_double_at(dbl, 1, of) }),
             ARG,
         ),
         (
             "version_count on a double",
-            Box::new(|| unsafe { mesh_attribute_version_count(dbl, 0, ou) }),
+            Box::new(|| unsafe { mesh_attribute_version_count_at(dbl, 0, ou) }),
             ARG,
         ),
         (
             "xy curve of a set that is not there",
-            Box::new(|| unsafe { mesh_xy_sets_curve_count(sets, 0, ou) }),
+            Box::new(|| unsafe { mesh_xy_set_list_curve_count_at(sets, 0, ou) }),
             ARG,
         ),
         (
             "rating curve version not there",
-            Box::new(|| unsafe { mesh_rating_curve_valid_from(curve, 0, o64) }),
+            Box::new(|| unsafe { mesh_rating_curve_valid_from_at(curve, 0, o64) }),
             ARG,
         ),
         // Wrong kinds.
         (
             "value_int of a double",
-            Box::new(|| unsafe { mesh_attribute_value_int(dbl, 0, o64) }),
+            Box::new(|| unsafe { mesh_attribute_value_int_at(dbl, 0, o64) }),
             ARG,
         ),
         (
             "value_bool of a double",
-            Box::new(|| unsafe { mesh_attribute_value_bool(dbl, 0, o32) }),
+            Box::new(|| unsafe { mesh_attribute_value_bool_at(dbl, 0, o32) }),
             ARG,
         ),
         (
             "value_string of a double",
-            Box::new(|| unsafe { mesh_attribute_value_string(dbl, 0, bufp, 64, len) }),
+            Box::new(|| unsafe { mesh_attribute_value_string_at(dbl, 0, bufp, 64, len) }),
             ARG,
         ),
         (
             "value_target_id of a double",
-            Box::new(|| unsafe { mesh_attribute_value_target_id(dbl, 0, bufp, 64, len) }),
+            Box::new(|| unsafe { mesh_attribute_value_target_id_at(dbl, 0, bufp, 64, len) }),
             ARG,
         ),
         (
             "value_double of a time series",
-            Box::new(|| unsafe { mesh_attribute_value_double(tsraw, 0, of) }),
+            Box::new(|| unsafe { mesh_attribute_value_double_at(tsraw, 0, of) }),
             ARG,
         ),
         (
@@ -419,7 +419,7 @@ fn bad_model_input_table() {
         ),
         (
             "definition tag past the end",
-            Box::new(|| unsafe { mesh_attribute_definition_tag(full_dbl, 99, bufp, 64, len) }),
+            Box::new(|| unsafe { mesh_attribute_definition_tag_at(full_dbl, 99, bufp, 64, len) }),
             ARG,
         ),
         (
@@ -456,73 +456,75 @@ fn bad_model_input_table() {
         (
             "xy points of a set not there",
             Box::new(|| unsafe {
-                mesh_xy_sets_curve_points(sets, 0, 0, ptr::null_mut(), ptr::null_mut(), 0)
+                mesh_xy_set_list_curve_points_at(sets, 0, 0, ptr::null_mut(), ptr::null_mut(), 0)
             }),
             ARG,
         ),
         // Updates: arrays, ids, intervals.
         (
             "set_double NULL target",
-            Box::new(|| unsafe { mesh_attribute_set_double(s, ptr::null(), 1.0) }),
+            Box::new(|| unsafe { mesh_attribute_update_double(s, ptr::null(), 1.0) }),
             ARG,
         ),
         (
             "set_double closed session",
-            Box::new(|| unsafe { mesh_attribute_set_double(closed, dbl_path.as_ptr(), 1.0) }),
+            Box::new(|| unsafe { mesh_attribute_update_double(closed, dbl_path.as_ptr(), 1.0) }),
             HANDLE,
         ),
         (
             "set_string NULL value",
-            Box::new(|| unsafe { mesh_attribute_set_string(s, dbl_path.as_ptr(), ptr::null()) }),
+            Box::new(|| unsafe { mesh_attribute_update_string(s, dbl_path.as_ptr(), ptr::null()) }),
             ARG,
         ),
         (
             "set_ints NULL with count 2",
-            Box::new(|| unsafe { mesh_attribute_set_ints(s, dbl_path.as_ptr(), ptr::null(), 2) }),
+            Box::new(|| unsafe {
+                mesh_attribute_update_ints(s, dbl_path.as_ptr(), ptr::null(), 2)
+            }),
             ARG,
         ),
         (
             "set_strings NULL entry",
             Box::new(|| unsafe {
-                mesh_attribute_set_strings(s, dbl_path.as_ptr(), null_ids.as_ptr(), 1)
+                mesh_attribute_update_strings(s, dbl_path.as_ptr(), null_ids.as_ptr(), 1)
             }),
             ARG,
         ),
         (
             "set_expression NULL",
             Box::new(|| unsafe {
-                mesh_attribute_set_expression(s, dbl_path.as_ptr(), ptr::null())
+                mesh_attribute_update_expression(s, dbl_path.as_ptr(), ptr::null())
             }),
             ARG,
         ),
         (
             "set_links bad id",
             Box::new(|| unsafe {
-                mesh_attribute_set_links(s, dbl_path.as_ptr(), bad_ids.as_ptr(), 1, 0)
+                mesh_attribute_update_links(s, dbl_path.as_ptr(), bad_ids.as_ptr(), 1, 0)
             }),
             ARG,
         ),
         (
             "set_links NULL entry",
             Box::new(|| unsafe {
-                mesh_attribute_set_links(s, dbl_path.as_ptr(), null_ids.as_ptr(), 1, 0)
+                mesh_attribute_update_links(s, dbl_path.as_ptr(), null_ids.as_ptr(), 1, 0)
             }),
             ARG,
         ),
         (
             "set_links NULL array count 1",
             Box::new(|| unsafe {
-                mesh_attribute_set_links(s, dbl_path.as_ptr(), ptr::null(), 1, 0)
+                mesh_attribute_update_links(s, dbl_path.as_ptr(), ptr::null(), 1, 0)
             }),
             ARG,
         ),
         (
-            "set_link_versions one MESH_NO_TIME",
+            "set_link_versions one MESH_TIME_NONE",
             Box::new(|| unsafe {
-                mesh_attribute_set_link_versions(
+                mesh_attribute_update_link_versions(
                     s,
                     dbl_path.as_ptr(),
-                    MESH_NO_TIME,
+                    MESH_TIME_NONE,
                     5,
                     times.as_ptr(),
                     good_ids.as_ptr(),
@@ -534,7 +536,7 @@ fn bad_model_input_table() {
         (
             "set_link_versions end before start",
             Box::new(|| unsafe {
-                mesh_attribute_set_link_versions(
+                mesh_attribute_update_link_versions(
                     s,
                     dbl_path.as_ptr(),
                     10,
@@ -549,7 +551,7 @@ fn bad_model_input_table() {
         (
             "set_link_version_entries sizes do not add up",
             Box::new(|| unsafe {
-                mesh_attribute_set_link_version_entries(
+                mesh_attribute_update_link_version_entries(
                     s,
                     dbl_path.as_ptr(),
                     [2usize].as_ptr(),
@@ -602,35 +604,47 @@ fn bad_model_input_table() {
             ARG,
         ),
         (
-            "xy_sets_get one MESH_NO_TIME",
-            Box::new(|| unsafe { mesh_xy_sets_get(s, dbl_path.as_ptr(), 0, MESH_NO_TIME, 0, os) }),
+            "xy_sets_get one MESH_TIME_NONE",
+            Box::new(|| unsafe {
+                mesh_xy_set_list_read(s, dbl_path.as_ptr(), 0, MESH_TIME_NONE, 0, os)
+            }),
             ARG,
         ),
         (
             "xy_sets_new NULL out",
-            Box::new(|| unsafe { mesh_xy_sets_new(ptr::null_mut()) }),
+            Box::new(|| unsafe { mesh_xy_set_list_new(ptr::null_mut()) }),
             ARG,
         ),
         (
             "xy_sets_add_curve before a set",
-            Box::new(|| unsafe { mesh_xy_sets_add_curve(sets, 1.0, ptr::null(), ptr::null(), 0) }),
+            Box::new(|| unsafe {
+                mesh_xy_set_list_add_curve(sets, 1.0, ptr::null(), ptr::null(), 0)
+            }),
             ARG,
         ),
         (
             "xy_sets_add_curve NULL x count 1",
-            Box::new(|| unsafe { mesh_xy_sets_add_curve(sets, 1.0, ptr::null(), ptr::null(), 1) }),
+            Box::new(|| unsafe {
+                mesh_xy_set_list_add_curve(sets, 1.0, ptr::null(), ptr::null(), 1)
+            }),
             ARG,
         ),
         (
             "xy_sets_update freed sets",
             Box::new(|| unsafe {
-                mesh_xy_sets_update(s, dbl_path.as_ptr(), MESH_NO_TIME, MESH_NO_TIME, freed_sets)
+                mesh_xy_set_list_update(
+                    s,
+                    dbl_path.as_ptr(),
+                    MESH_TIME_NONE,
+                    MESH_TIME_NONE,
+                    freed_sets,
+                )
             }),
             HANDLE,
         ),
         (
             "rating_curve_get end before start",
-            Box::new(|| unsafe { mesh_rating_curve_get(s, dbl_path.as_ptr(), 10, 5, 0, oc) }),
+            Box::new(|| unsafe { mesh_rating_curve_read(s, dbl_path.as_ptr(), 10, 5, 0, oc) }),
             ARG,
         ),
         (
@@ -684,7 +698,7 @@ fn bad_model_input_table() {
         ),
         (
             "xy_sets_free NULL",
-            Box::new(|| mesh_xy_sets_free(ptr::null_mut())),
+            Box::new(|| mesh_xy_set_list_free(ptr::null_mut())),
             MESH_OK,
         ),
         (
@@ -714,7 +728,7 @@ fn bad_model_input_table() {
         ),
         (
             "xy_sets_free twice",
-            Box::new(|| mesh_xy_sets_free(freed_sets)),
+            Box::new(|| mesh_xy_set_list_free(freed_sets)),
             HANDLE,
         ),
     ];
@@ -744,7 +758,7 @@ fn bad_model_input_table() {
     free_object(plant);
     free_attribute(full_dbl);
     free_list(list);
-    check(mesh_xy_sets_free(sets), MESH_OK);
+    check(mesh_xy_set_list_free(sets), MESH_OK);
     check(mesh_rating_curve_free(curve), MESH_OK);
     check(mesh_session_close(s), MESH_OK);
     check(mesh_connection_close(conn), MESH_OK);

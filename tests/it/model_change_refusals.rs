@@ -3,13 +3,11 @@
 //! gives its exact status and a last error that quotes Mesh's words whole,
 //! and a refused change leaves the value as it was.
 
-mod common;
-
 use std::ffi::CString;
 use std::ptr;
 
-use common::model::*;
-use common::*;
+use crate::common::model::*;
+use crate::common::*;
 use mesh_status::*;
 
 /// One refusal: a name for the report, the call, its status, and Mesh's
@@ -94,7 +92,7 @@ fn rating_curve_versions(session: *mut mesh_session) -> Vec<i64> {
     let mut curve = ptr::null_mut();
     check(
         unsafe {
-            mesh_rating_curve_get(
+            mesh_rating_curve_read(
                 session,
                 c(&plant_attr("RatingCurveAtt")).as_ptr(),
                 utc_ms(1900, 1, 1, 0, 0, 0),
@@ -114,7 +112,7 @@ fn rating_curve_versions(session: *mut mesh_session) -> Vec<i64> {
         .map(|i| {
             let mut from = 0;
             check(
-                unsafe { mesh_rating_curve_valid_from(curve, i, &mut from) },
+                unsafe { mesh_rating_curve_valid_from_at(curve, i, &mut from) },
                 MESH_OK,
             );
             from
@@ -239,7 +237,7 @@ fn set_versions(
     let ids: Vec<CString> = versions.iter().map(|v| c(v.1)).collect();
     let ptrs: Vec<_> = ids.iter().map(|i| i.as_ptr()).collect();
     unsafe {
-        mesh_attribute_set_link_versions(
+        mesh_attribute_update_link_versions(
             session,
             c(target).as_ptr(),
             start,
@@ -258,7 +256,7 @@ fn set_entries(session: *mut mesh_session, target: &str, versions: &[(i64, &str)
     let ids: Vec<CString> = versions.iter().map(|v| c(v.1)).collect();
     let ptrs: Vec<_> = ids.iter().map(|i| i.as_ptr()).collect();
     unsafe {
-        mesh_attribute_set_link_version_entries(
+        mesh_attribute_update_link_version_entries(
             session,
             c(target).as_ptr(),
             sizes.as_ptr(),
@@ -336,7 +334,7 @@ fn versioned_links_that_break_meshs_rules_are_refused_and_change_nothing() {
     ];
     check_refusals(&rows);
     // The seeded versions are all still there.
-    let a = attribute(s, &one, MESH_VIEW_NO_DEFINITIONS);
+    let a = attribute(s, &one, MESH_MODEL_VIEW_NO_DEFINITIONS);
     assert_eq!(
         versions(a, 0),
         [
@@ -346,7 +344,7 @@ fn versioned_links_that_break_meshs_rules_are_refused_and_change_nothing() {
         ]
     );
     free_attribute(a);
-    let a = attribute(s, &many, MESH_VIEW_NO_DEFINITIONS);
+    let a = attribute(s, &many, MESH_MODEL_VIEW_NO_DEFINITIONS);
     assert_eq!(
         versions(a, 0),
         [(utc_ms(2020, 7, 8, 0, 0, 0), CHIMNEY1_ID.to_string())]

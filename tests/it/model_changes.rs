@@ -4,13 +4,11 @@
 //! isolation: a change is visible in its own session at once, in another
 //! only after commit, and rollback discards it.
 
-mod common;
-
 use std::ffi::CString;
 use std::ptr;
 
-use common::model::*;
-use common::*;
+use crate::common::model::*;
+use crate::common::*;
 use mesh_status::*;
 
 fn ptrs(strings: &[CString]) -> Vec<*const std::ffi::c_char> {
@@ -22,7 +20,7 @@ fn a_change_is_seen_elsewhere_only_after_commit_and_rollback_discards() {
     let f = TwoSessions::new();
     let dbl = plant_attr("DblAtt");
     check(
-        unsafe { mesh_attribute_set_double(f.a, c(&dbl).as_ptr(), 1234.5) },
+        unsafe { mesh_attribute_update_double(f.a, c(&dbl).as_ptr(), 1234.5) },
         MESH_OK,
     );
     assert_eq!(read_double(f.a, &dbl), 1234.5);
@@ -31,11 +29,11 @@ fn a_change_is_seen_elsewhere_only_after_commit_and_rollback_discards() {
     assert_eq!(read_double(f.b, &dbl), 1234.5);
 
     // By id this time; rollback discards it.
-    let a = attribute(f.a, &dbl, MESH_VIEW_NO_DEFINITIONS);
+    let a = attribute(f.a, &dbl, MESH_MODEL_VIEW_NO_DEFINITIONS);
     let id = attr_id(a);
     free_attribute(a);
     check(
-        unsafe { mesh_attribute_set_int(f.a, c(&id).as_ptr(), 7) },
+        unsafe { mesh_attribute_update_int(f.a, c(&id).as_ptr(), 7) },
         MESH_OK,
     );
     assert_eq!(read_double(f.a, &dbl), 7.0, "ints are taken for doubles");
@@ -49,30 +47,30 @@ fn simple_values_and_collections_are_set() {
     let s = f.a;
     let path = |n: &str| c(&plant_attr(n));
     check(
-        unsafe { mesh_attribute_set_int(s, path("Int64Att").as_ptr(), 70) },
+        unsafe { mesh_attribute_update_int(s, path("Int64Att").as_ptr(), 70) },
         MESH_OK,
     );
     check(
-        unsafe { mesh_attribute_set_bool(s, path("BoolAtt").as_ptr(), 0) },
+        unsafe { mesh_attribute_update_bool(s, path("BoolAtt").as_ptr(), 0) },
         MESH_OK,
     );
     check(
         unsafe {
-            mesh_attribute_set_string(s, path("StringAtt").as_ptr(), c("my test value").as_ptr())
+            mesh_attribute_update_string(s, path("StringAtt").as_ptr(), c("my test value").as_ptr())
         },
         MESH_OK,
     );
     let when = utc_ms(2022, 5, 14, 13, 44, 45);
     check(
-        unsafe { mesh_attribute_set_utc_time(s, path("UtcDateTimeAtt").as_ptr(), when) },
+        unsafe { mesh_attribute_update_utc_time(s, path("UtcDateTimeAtt").as_ptr(), when) },
         MESH_OK,
     );
     let bools = [0, 0, 1, 0, 0];
     check(
-        unsafe { mesh_attribute_set_bools(s, path("BoolArrayAtt").as_ptr(), bools.as_ptr(), 5) },
+        unsafe { mesh_attribute_update_bools(s, path("BoolArrayAtt").as_ptr(), bools.as_ptr(), 5) },
         MESH_OK,
     );
-    let plant = object(s, PLANT, MESH_VIEW_NO_DEFINITIONS);
+    let plant = object(s, PLANT, MESH_MODEL_VIEW_NO_DEFINITIONS);
     assert_eq!(int_at(attribute_named(plant, "Int64Att"), 0), 70);
     assert!(!bool_at(attribute_named(plant, "BoolAtt"), 0));
     assert_eq!(
@@ -87,13 +85,17 @@ fn simple_values_and_collections_are_set() {
 
     // An empty collection clears it; a single value for a collection is refused.
     check(
-        unsafe { mesh_attribute_set_bools(s, path("BoolArrayAtt").as_ptr(), ptr::null(), 0) },
+        unsafe { mesh_attribute_update_bools(s, path("BoolArrayAtt").as_ptr(), ptr::null(), 0) },
         MESH_OK,
     );
-    let array = attribute(s, &plant_attr("BoolArrayAtt"), MESH_VIEW_NO_DEFINITIONS);
+    let array = attribute(
+        s,
+        &plant_attr("BoolArrayAtt"),
+        MESH_MODEL_VIEW_NO_DEFINITIONS,
+    );
     assert_eq!(value_count(array), 0);
     free_attribute(array);
-    let status = unsafe { mesh_attribute_set_bool(s, path("BoolArrayAtt").as_ptr(), 1) };
+    let status = unsafe { mesh_attribute_update_bool(s, path("BoolArrayAtt").as_ptr(), 1) };
     assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
     assert!(
         last_error()
@@ -102,7 +104,7 @@ fn simple_values_and_collections_are_set() {
         last_error()
     );
     // The other session saw none of it.
-    let plant = object(f.b, PLANT, MESH_VIEW_NO_DEFINITIONS);
+    let plant = object(f.b, PLANT, MESH_MODEL_VIEW_NO_DEFINITIONS);
     assert_eq!(int_at(attribute_named(plant, "Int64Att"), 0), 64);
     assert_eq!(value_count(attribute_named(plant, "BoolArrayAtt")), 5);
     free_object(plant);
@@ -114,20 +116,22 @@ fn collections_of_every_kind_are_set_and_seen_elsewhere_only_after_commit() {
     let path = |n: &str| c(&plant_attr(n));
     let ints = [1i64, -2, i64::MAX, i64::MIN];
     check(
-        unsafe { mesh_attribute_set_ints(f.a, path("Int64ArrayAtt").as_ptr(), ints.as_ptr(), 4) },
+        unsafe {
+            mesh_attribute_update_ints(f.a, path("Int64ArrayAtt").as_ptr(), ints.as_ptr(), 4)
+        },
         MESH_OK,
     );
     let doubles = [0.5, -1e300, f64::MIN_POSITIVE];
     check(
         unsafe {
-            mesh_attribute_set_doubles(f.a, path("DblArrayAtt").as_ptr(), doubles.as_ptr(), 3)
+            mesh_attribute_update_doubles(f.a, path("DblArrayAtt").as_ptr(), doubles.as_ptr(), 3)
         },
         MESH_OK,
     );
     let strings = [c("first"), c(""), c("tre \u{00e5}r")];
     check(
         unsafe {
-            mesh_attribute_set_strings(
+            mesh_attribute_update_strings(
                 f.a,
                 path("StringArrayAtt").as_ptr(),
                 ptrs(&strings).as_ptr(),
@@ -142,7 +146,7 @@ fn collections_of_every_kind_are_set_and_seen_elsewhere_only_after_commit() {
     ];
     check(
         unsafe {
-            mesh_attribute_set_utc_times(
+            mesh_attribute_update_utc_times(
                 f.a,
                 path("UtcDateTimeArrayAtt").as_ptr(),
                 times.as_ptr(),
@@ -154,13 +158,13 @@ fn collections_of_every_kind_are_set_and_seen_elsewhere_only_after_commit() {
 
     // Read back in the same session, in the order given.
     let seen = |s| {
-        let plant = object(s, PLANT, MESH_VIEW_NO_DEFINITIONS);
+        let plant = object(s, PLANT, MESH_MODEL_VIEW_NO_DEFINITIONS);
         let at = |name| attribute_named(plant, name);
         for (name, kind) in [
-            ("Int64ArrayAtt", MESH_VALUE_TYPE_INT),
-            ("DblArrayAtt", MESH_VALUE_TYPE_DOUBLE),
-            ("StringArrayAtt", MESH_VALUE_TYPE_STRING),
-            ("UtcDateTimeArrayAtt", MESH_VALUE_TYPE_UTC_TIME),
+            ("Int64ArrayAtt", MESH_ATTRIBUTE_VALUE_TYPE_INT),
+            ("DblArrayAtt", MESH_ATTRIBUTE_VALUE_TYPE_DOUBLE),
+            ("StringArrayAtt", MESH_ATTRIBUTE_VALUE_TYPE_STRING),
+            ("UtcDateTimeArrayAtt", MESH_ATTRIBUTE_VALUE_TYPE_UTC_TIME),
         ] {
             assert_eq!(value_type(at(name)), kind, "{name}");
             assert!(is_collection(at(name)), "{name}");
@@ -200,10 +204,10 @@ fn time_series_attributes_take_an_expression_or_a_resource() {
     let target = c(&plant_attr("TsCalcAtt2"));
     let expression = "## = @t('.TsRawAtt') * 2\n";
     check(
-        unsafe { mesh_attribute_set_expression(f.a, target.as_ptr(), c(expression).as_ptr()) },
+        unsafe { mesh_attribute_update_expression(f.a, target.as_ptr(), c(expression).as_ptr()) },
         MESH_OK,
     );
-    let a = attribute(f.a, &plant_attr("TsCalcAtt2"), MESH_VIEW_FULL);
+    let a = attribute(f.a, &plant_attr("TsCalcAtt2"), MESH_MODEL_VIEW_FULL);
     assert_eq!(
         text(|b, n, l| unsafe { mesh_attribute_timeseries_expression(a, b, n, l) }),
         expression
@@ -217,10 +221,10 @@ fn time_series_attributes_take_an_expression_or_a_resource() {
     free_attribute(a);
     // "" goes back to the template.
     check(
-        unsafe { mesh_attribute_set_expression(f.a, target.as_ptr(), c("").as_ptr()) },
+        unsafe { mesh_attribute_update_expression(f.a, target.as_ptr(), c("").as_ptr()) },
         MESH_OK,
     );
-    let a = attribute(f.a, &plant_attr("TsCalcAtt2"), MESH_VIEW_FULL);
+    let a = attribute(f.a, &plant_attr("TsCalcAtt2"), MESH_MODEL_VIEW_FULL);
     check(
         unsafe { mesh_attribute_timeseries_is_local_expression(a, &mut local) },
         MESH_OK,
@@ -231,10 +235,10 @@ fn time_series_attributes_take_an_expression_or_a_resource() {
     // Connect resource key 3, then disconnect with key 0.
     let raw = c(&plant_attr("TsRawAtt"));
     check(
-        unsafe { mesh_attribute_set_timeseries_key(f.a, raw.as_ptr(), 3) },
+        unsafe { mesh_attribute_update_timeseries_key(f.a, raw.as_ptr(), 3) },
         MESH_OK,
     );
-    let a = attribute(f.a, &plant_attr("TsRawAtt"), MESH_VIEW_NO_DEFINITIONS);
+    let a = attribute(f.a, &plant_attr("TsRawAtt"), MESH_MODEL_VIEW_NO_DEFINITIONS);
     let mut key = -1;
     check(
         unsafe { mesh_attribute_timeseries_key(a, &mut key) },
@@ -243,10 +247,10 @@ fn time_series_attributes_take_an_expression_or_a_resource() {
     assert_eq!(key, 3);
     free_attribute(a);
     check(
-        unsafe { mesh_attribute_set_timeseries_key(f.a, raw.as_ptr(), 0) },
+        unsafe { mesh_attribute_update_timeseries_key(f.a, raw.as_ptr(), 0) },
         MESH_OK,
     );
-    let a = attribute(f.a, &plant_attr("TsRawAtt"), MESH_VIEW_NO_DEFINITIONS);
+    let a = attribute(f.a, &plant_attr("TsRawAtt"), MESH_MODEL_VIEW_NO_DEFINITIONS);
     let mut resource = ptr::without_provenance_mut(1);
     check(
         unsafe { mesh_attribute_timeseries_resource(a, &mut resource) },
@@ -255,7 +259,7 @@ fn time_series_attributes_take_an_expression_or_a_resource() {
     assert!(resource.is_null());
     free_attribute(a);
     // An unknown key is refused with Mesh's text.
-    let status = unsafe { mesh_attribute_set_timeseries_key(f.a, raw.as_ptr(), 123456) };
+    let status = unsafe { mesh_attribute_update_timeseries_key(f.a, raw.as_ptr(), 123456) };
     assert_eq!(status, MESH_ERROR_NOT_FOUND, "{}", last_error());
     assert!(last_error().contains("time series key: 123456 not found"));
 }
@@ -266,18 +270,18 @@ fn link_relations_are_replaced_appended_and_checked() {
     let one = c(&plant_attr("SimpleReference"));
     let chimney1 = [c(CHIMNEY1_ID)];
     check(
-        unsafe { mesh_attribute_set_links(f.a, one.as_ptr(), ptrs(&chimney1).as_ptr(), 1, 0) },
+        unsafe { mesh_attribute_update_links(f.a, one.as_ptr(), ptrs(&chimney1).as_ptr(), 1, 0) },
         MESH_OK,
     );
     let a = attribute(
         f.a,
         &plant_attr("SimpleReference"),
-        MESH_VIEW_NO_DEFINITIONS,
+        MESH_MODEL_VIEW_NO_DEFINITIONS,
     );
     assert_eq!(targets(a), [CHIMNEY1_ID]);
     free_attribute(a);
     // Mesh's rules for one-to-one relations.
-    let status = unsafe { mesh_attribute_set_links(f.a, one.as_ptr(), ptr::null(), 0, 1) };
+    let status = unsafe { mesh_attribute_update_links(f.a, one.as_ptr(), ptr::null(), 0, 1) };
     assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
     assert!(
         last_error_quotes("'append' must be false for one-to-one link relation SimpleReference"),
@@ -288,7 +292,8 @@ fn link_relations_are_replaced_appended_and_checked() {
         c(CHIMNEY1_ID),
         c(&format!("{{{}}}", CHIMNEY2_ID.to_uppercase())),
     ];
-    let status = unsafe { mesh_attribute_set_links(f.a, one.as_ptr(), ptrs(&both).as_ptr(), 2, 0) };
+    let status =
+        unsafe { mesh_attribute_update_links(f.a, one.as_ptr(), ptrs(&both).as_ptr(), 2, 0) };
     assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
     assert!(
         last_error_quotes(
@@ -301,35 +306,35 @@ fn link_relations_are_replaced_appended_and_checked() {
     let a = attribute(
         f.a,
         &plant_attr("SimpleReference"),
-        MESH_VIEW_NO_DEFINITIONS,
+        MESH_MODEL_VIEW_NO_DEFINITIONS,
     );
     assert_eq!(targets(a), [CHIMNEY1_ID]);
     free_attribute(a);
 
     let many = c(&plant_attr("PlantToChimneyRefCollection"));
     check(
-        unsafe { mesh_attribute_set_links(f.a, many.as_ptr(), ptr::null(), 0, 0) },
+        unsafe { mesh_attribute_update_links(f.a, many.as_ptr(), ptr::null(), 0, 0) },
         MESH_OK,
     );
     let chimney2 = [c(CHIMNEY2_ID)];
     check(
-        unsafe { mesh_attribute_set_links(f.a, many.as_ptr(), ptrs(&chimney2).as_ptr(), 1, 1) },
+        unsafe { mesh_attribute_update_links(f.a, many.as_ptr(), ptrs(&chimney2).as_ptr(), 1, 1) },
         MESH_OK,
     );
     check(
-        unsafe { mesh_attribute_set_links(f.a, many.as_ptr(), ptrs(&chimney1).as_ptr(), 1, 1) },
+        unsafe { mesh_attribute_update_links(f.a, many.as_ptr(), ptrs(&chimney1).as_ptr(), 1, 1) },
         MESH_OK,
     );
     let a = attribute(
         f.a,
         &plant_attr("PlantToChimneyRefCollection"),
-        MESH_VIEW_NO_DEFINITIONS,
+        MESH_MODEL_VIEW_NO_DEFINITIONS,
     );
     let mut got = targets(a);
     got.sort();
     assert_eq!(got, [CHIMNEY1_ID, CHIMNEY2_ID]);
     free_attribute(a);
-    let status = unsafe { mesh_attribute_set_links(f.a, many.as_ptr(), ptr::null(), 0, 1) };
+    let status = unsafe { mesh_attribute_update_links(f.a, many.as_ptr(), ptr::null(), 0, 1) };
     assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
     assert!(
         last_error_quotes(
@@ -347,7 +352,7 @@ fn versioned_links_are_replaced_over_an_interval() {
     // Removing 2004..2014 takes out the version of 2005-03-02.
     check(
         unsafe {
-            mesh_attribute_set_link_versions(
+            mesh_attribute_update_link_versions(
                 f.a,
                 target.as_ptr(),
                 utc_ms(2004, 1, 1, 0, 0, 0),
@@ -362,7 +367,7 @@ fn versioned_links_are_replaced_over_an_interval() {
     let a = attribute(
         f.a,
         &plant_attr("ReferenceSeriesAtt"),
-        MESH_VIEW_NO_DEFINITIONS,
+        MESH_MODEL_VIEW_NO_DEFINITIONS,
     );
     assert_eq!(
         versions(a, 0),
@@ -378,7 +383,7 @@ fn versioned_links_are_replaced_over_an_interval() {
     let ids = [id.as_ptr(), ptr::null()];
     check(
         unsafe {
-            mesh_attribute_set_link_versions(
+            mesh_attribute_update_link_versions(
                 f.a,
                 target.as_ptr(),
                 utc_ms(2004, 1, 1, 0, 0, 0),
@@ -393,7 +398,7 @@ fn versioned_links_are_replaced_over_an_interval() {
     let a = attribute(
         f.a,
         &plant_attr("ReferenceSeriesAtt"),
-        MESH_VIEW_NO_DEFINITIONS,
+        MESH_MODEL_VIEW_NO_DEFINITIONS,
     );
     let got = versions(a, 0);
     assert_eq!(got.len(), 4, "{got:?}");
@@ -413,7 +418,7 @@ fn versioned_links_are_replaced_over_an_interval() {
     let ids = [c2.as_ptr(), ptr::null(), c1.as_ptr()];
     check(
         unsafe {
-            mesh_attribute_set_link_version_entries(
+            mesh_attribute_update_link_version_entries(
                 f.a,
                 many.as_ptr(),
                 sizes.as_ptr(),
@@ -428,7 +433,7 @@ fn versioned_links_are_replaced_over_an_interval() {
     let a = attribute(
         f.a,
         &plant_attr("ReferenceSeriesCollectionAtt"),
-        MESH_VIEW_NO_DEFINITIONS,
+        MESH_MODEL_VIEW_NO_DEFINITIONS,
     );
     assert_eq!(
         versions(a, 0),
@@ -441,7 +446,7 @@ fn versioned_links_are_replaced_over_an_interval() {
     free_attribute(a);
     check(
         unsafe {
-            mesh_attribute_set_link_version_entries(
+            mesh_attribute_update_link_version_entries(
                 f.a,
                 many.as_ptr(),
                 ptr::null(),
@@ -456,7 +461,7 @@ fn versioned_links_are_replaced_over_an_interval() {
     let a = attribute(
         f.a,
         &plant_attr("ReferenceSeriesCollectionAtt"),
-        MESH_VIEW_NO_DEFINITIONS,
+        MESH_MODEL_VIEW_NO_DEFINITIONS,
     );
     assert_eq!(value_count(a), 0);
     free_attribute(a);
@@ -485,10 +490,10 @@ fn objects_are_created_renamed_moved_and_deleted() {
     let id = object_id(created);
     free_object(created);
     // Seen in its session, not in the other.
-    let again = object(f.a, &id, MESH_VIEW_NO_ATTRIBUTES);
+    let again = object(f.a, &id, MESH_MODEL_VIEW_NO_ATTRIBUTES);
     free_object(again);
     assert_eq!(
-        get_object(f.b, &id, MESH_VIEW_NO_ATTRIBUTES, None),
+        get_object(f.b, &id, MESH_MODEL_VIEW_NO_ATTRIBUTES, None),
         Err(MESH_ERROR_NOT_FOUND)
     );
 
@@ -504,7 +509,7 @@ fn objects_are_created_renamed_moved_and_deleted() {
     let moved = object(
         f.a,
         &format!("{new_owner}/Renamed"),
-        MESH_VIEW_NO_ATTRIBUTES,
+        MESH_MODEL_VIEW_NO_ATTRIBUTES,
     );
     assert_eq!(object_id(moved), id);
     assert_eq!(object_owner_path(moved), new_owner);
@@ -515,7 +520,7 @@ fn objects_are_created_renamed_moved_and_deleted() {
         MESH_OK,
     );
     assert_eq!(
-        get_object(f.a, &id, MESH_VIEW_NO_ATTRIBUTES, None),
+        get_object(f.a, &id, MESH_MODEL_VIEW_NO_ATTRIBUTES, None),
         Err(MESH_ERROR_NOT_FOUND)
     );
     assert!(
@@ -533,11 +538,11 @@ fn objects_are_created_renamed_moved_and_deleted() {
         MESH_OK,
     );
     assert_eq!(
-        get_object(f.a, CHIMNEY1_ID, MESH_VIEW_NO_ATTRIBUTES, None),
+        get_object(f.a, CHIMNEY1_ID, MESH_MODEL_VIEW_NO_ATTRIBUTES, None),
         Err(MESH_ERROR_NOT_FOUND)
     );
     check(mesh_session_rollback(f.a), MESH_OK);
-    let plant = object(f.a, PLANT, MESH_VIEW_NO_ATTRIBUTES);
+    let plant = object(f.a, PLANT, MESH_MODEL_VIEW_NO_ATTRIBUTES);
     free_object(plant);
 }
 
@@ -565,7 +570,7 @@ fn a_model_is_created_and_objects_under_it() {
     let model_id = object_id(model);
     free_object(model);
     assert_eq!(
-        get_object(f.b, "Model/NewModel", MESH_VIEW_NO_ATTRIBUTES, None),
+        get_object(f.b, "Model/NewModel", MESH_MODEL_VIEW_NO_ATTRIBUTES, None),
         Err(MESH_ERROR_NOT_FOUND)
     );
 
@@ -634,7 +639,7 @@ fn a_model_is_created_and_objects_under_it() {
 
     let model_names = |s| {
         let mut models = ptr::null_mut();
-        check(unsafe { mesh_model_list(s, &mut models) }, MESH_OK);
+        check(unsafe { mesh_model_list_read(s, &mut models) }, MESH_OK);
         let mut names: Vec<String> = list_items(models).into_iter().map(object_name).collect();
         free_list(models);
         names.sort();
@@ -653,7 +658,7 @@ fn a_model_is_created_and_objects_under_it() {
     let plant = object(
         f.b,
         "Model/NewModel/Component/Plant",
-        MESH_VIEW_NO_ATTRIBUTES,
+        MESH_MODEL_VIEW_NO_ATTRIBUTES,
     );
     free_object(plant);
 }
@@ -663,30 +668,38 @@ fn xy_sets_are_replaced() {
     let f = TwoSessions::new();
     let unversioned = c(&plant_attr("XYSetAtt"));
     let mut sets = ptr::null_mut();
-    check(unsafe { mesh_xy_sets_new(&mut sets) }, MESH_OK);
-    check(mesh_xy_sets_add_set(sets, MESH_NO_TIME), MESH_OK);
+    check(unsafe { mesh_xy_set_list_new(&mut sets) }, MESH_OK);
+    check(mesh_xy_set_list_add_set(sets, MESH_TIME_NONE), MESH_OK);
     let (x, y) = ([0.0, 1.0, 2.0], [0.0, -1.0, -2.0]);
     check(
-        unsafe { mesh_xy_sets_add_curve(sets, 1.5, x.as_ptr(), y.as_ptr(), 3) },
+        unsafe { mesh_xy_set_list_add_curve(sets, 1.5, x.as_ptr(), y.as_ptr(), 3) },
         MESH_OK,
     );
     check(
-        unsafe { mesh_xy_sets_add_curve(sets, -4.0, ptr::null(), ptr::null(), 0) },
+        unsafe { mesh_xy_set_list_add_curve(sets, -4.0, ptr::null(), ptr::null(), 0) },
         MESH_OK,
     );
     check(
-        unsafe { mesh_xy_sets_update(f.a, unversioned.as_ptr(), MESH_NO_TIME, MESH_NO_TIME, sets) },
+        unsafe {
+            mesh_xy_set_list_update(
+                f.a,
+                unversioned.as_ptr(),
+                MESH_TIME_NONE,
+                MESH_TIME_NONE,
+                sets,
+            )
+        },
         MESH_OK,
     );
-    check(mesh_xy_sets_free(sets), MESH_OK);
+    check(mesh_xy_set_list_free(sets), MESH_OK);
     let mut got = ptr::null_mut();
     check(
         unsafe {
-            mesh_xy_sets_get(
+            mesh_xy_set_list_read(
                 f.a,
                 unversioned.as_ptr(),
-                MESH_NO_TIME,
-                MESH_NO_TIME,
+                MESH_TIME_NONE,
+                MESH_TIME_NONE,
                 0,
                 &mut got,
             )
@@ -694,63 +707,66 @@ fn xy_sets_are_replaced() {
         MESH_OK,
     );
     let mut n = 0;
-    check(unsafe { mesh_xy_sets_curve_count(got, 0, &mut n) }, MESH_OK);
+    check(
+        unsafe { mesh_xy_set_list_curve_count_at(got, 0, &mut n) },
+        MESH_OK,
+    );
     assert_eq!(n, 2);
     // The server sorts curves by reference value.
     let mut z = [0.0; 2];
     for (j, zj) in z.iter_mut().enumerate() {
         check(
-            unsafe { mesh_xy_sets_curve_reference_value(got, 0, j, zj) },
+            unsafe { mesh_xy_set_list_curve_reference_value_at(got, 0, j, zj) },
             MESH_OK,
         );
     }
     assert_eq!(z, [-4.0, 1.5]);
     check(
-        unsafe { mesh_xy_sets_curve_point_count(got, 0, 1, &mut n) },
+        unsafe { mesh_xy_set_list_curve_point_count_at(got, 0, 1, &mut n) },
         MESH_OK,
     );
     assert_eq!(n, 3);
     let (mut gx, mut gy) = ([0.0; 3], [0.0; 3]);
     check(
-        unsafe { mesh_xy_sets_curve_points(got, 0, 1, gx.as_mut_ptr(), gy.as_mut_ptr(), 3) },
+        unsafe { mesh_xy_set_list_curve_points_at(got, 0, 1, gx.as_mut_ptr(), gy.as_mut_ptr(), 3) },
         MESH_OK,
     );
     assert_eq!((gx, gy), (x, y));
-    check(mesh_xy_sets_free(got), MESH_OK);
+    check(mesh_xy_set_list_free(got), MESH_OK);
 
     // Versioned: one set valid from the start of the interval.
     let versioned = c(&plant_attr("XYZSeriesAtt"));
     let (start, end) = (utc_ms(1965, 10, 10, 0, 0, 0), utc_ms(1975, 10, 10, 0, 0, 0));
     let mut sets = ptr::null_mut();
-    check(unsafe { mesh_xy_sets_new(&mut sets) }, MESH_OK);
-    check(mesh_xy_sets_add_set(sets, start), MESH_OK);
+    check(unsafe { mesh_xy_set_list_new(&mut sets) }, MESH_OK);
+    check(mesh_xy_set_list_add_set(sets, start), MESH_OK);
     check(
-        unsafe { mesh_xy_sets_add_curve(sets, 0.0, x.as_ptr(), y.as_ptr(), 3) },
+        unsafe { mesh_xy_set_list_add_curve(sets, 0.0, x.as_ptr(), y.as_ptr(), 3) },
         MESH_OK,
     );
     check(
-        unsafe { mesh_xy_sets_update(f.a, versioned.as_ptr(), start, end, sets) },
+        unsafe { mesh_xy_set_list_update(f.a, versioned.as_ptr(), start, end, sets) },
         MESH_OK,
     );
-    check(mesh_xy_sets_free(sets), MESH_OK);
+    check(mesh_xy_set_list_free(sets), MESH_OK);
     let mut got = ptr::null_mut();
     check(
-        unsafe { mesh_xy_sets_get(f.a, versioned.as_ptr(), start, end, 0, &mut got) },
+        unsafe { mesh_xy_set_list_read(f.a, versioned.as_ptr(), start, end, 0, &mut got) },
         MESH_OK,
     );
-    check(unsafe { mesh_xy_sets_count(got, &mut n) }, MESH_OK);
+    check(unsafe { mesh_xy_set_list_count(got, &mut n) }, MESH_OK);
     assert_eq!(n, 1);
     let mut from = 0;
     check(
-        unsafe { mesh_xy_sets_valid_from(got, 0, &mut from) },
+        unsafe { mesh_xy_set_list_valid_from_at(got, 0, &mut from) },
         MESH_OK,
     );
     assert_eq!(from, start);
-    check(mesh_xy_sets_free(got), MESH_OK);
+    check(mesh_xy_set_list_free(got), MESH_OK);
     // The server's rules come back as its messages.
     let mut empty = ptr::null_mut();
-    check(unsafe { mesh_xy_sets_new(&mut empty) }, MESH_OK);
-    let status = unsafe { mesh_xy_sets_update(f.a, unversioned.as_ptr(), start, end, empty) };
+    check(unsafe { mesh_xy_set_list_new(&mut empty) }, MESH_OK);
+    let status = unsafe { mesh_xy_set_list_update(f.a, unversioned.as_ptr(), start, end, empty) };
     assert_eq!(status, MESH_ERROR_INVALID_ARGUMENT, "{}", last_error());
     assert!(
         last_error_quotes(
@@ -759,7 +775,7 @@ fn xy_sets_are_replaced() {
         "{}",
         last_error()
     );
-    check(mesh_xy_sets_free(empty), MESH_OK);
+    check(mesh_xy_set_list_free(empty), MESH_OK);
 }
 
 #[test]
@@ -793,7 +809,7 @@ fn rating_curves_are_replaced() {
     check(mesh_rating_curve_free(curve), MESH_OK);
     let mut got = ptr::null_mut();
     check(
-        unsafe { mesh_rating_curve_get(f.a, target.as_ptr(), start, end, 0, &mut got) },
+        unsafe { mesh_rating_curve_read(f.a, target.as_ptr(), start, end, 0, &mut got) },
         MESH_OK,
     );
     let mut n = 0;
@@ -805,7 +821,7 @@ fn rating_curves_are_replaced() {
     let (mut gu, mut ga, mut gb, mut gc) = ([0.0; 2], [0.0; 2], [0.0; 2], [0.0; 2]);
     check(
         unsafe {
-            mesh_rating_curve_segments(
+            mesh_rating_curve_segments_at(
                 got,
                 0,
                 gu.as_mut_ptr(),
@@ -822,7 +838,7 @@ fn rating_curves_are_replaced() {
     // The other session still has the two versions it started with.
     let mut other = ptr::null_mut();
     check(
-        unsafe { mesh_rating_curve_get(f.b, target.as_ptr(), start, end, 1, &mut other) },
+        unsafe { mesh_rating_curve_read(f.b, target.as_ptr(), start, end, 1, &mut other) },
         MESH_OK,
     );
     check(
@@ -831,7 +847,7 @@ fn rating_curves_are_replaced() {
     );
     assert_eq!(n, 2);
     check(
-        unsafe { mesh_rating_curve_segment_count(other, 0, &mut n) },
+        unsafe { mesh_rating_curve_segment_count_at(other, 0, &mut n) },
         MESH_OK,
     );
     assert_eq!(n, 0, "versions only");

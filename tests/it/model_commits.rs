@@ -4,12 +4,10 @@
 //! deleted meanwhile. Each gives its exact status and Mesh's words, none
 //! publishes anything, and a rollback makes the session usable again.
 
-mod common;
-
 use std::ptr;
 
-use common::model::*;
-use common::*;
+use crate::common::model::*;
+use crate::common::*;
 use mesh_status::*;
 
 /// The ownership relation that holds the component's plants.
@@ -44,7 +42,7 @@ fn plant_names(session: *mut mesh_session) -> Vec<String> {
         session,
         COMPONENT,
         "*[.Type=PlantElementType]",
-        MESH_VIEW_NO_ATTRIBUTES,
+        MESH_MODEL_VIEW_NO_ATTRIBUTES,
     );
     let mut names: Vec<String> = list_items(list).into_iter().map(object_name).collect();
     free_list(list);
@@ -59,7 +57,7 @@ fn a_conflicting_commit_is_refused_until_the_session_is_rolled_back() {
     create(f.b, &plants(), "TestPlant");
     // Another change of b's, to see that none of them is published.
     check(
-        unsafe { mesh_attribute_set_double(f.b, c(&plant_attr("DblAtt")).as_ptr(), 5.0) },
+        unsafe { mesh_attribute_update_double(f.b, c(&plant_attr("DblAtt")).as_ptr(), 5.0) },
         MESH_OK,
     );
     check(mesh_session_commit(f.a), MESH_OK);
@@ -87,7 +85,7 @@ fn a_conflicting_commit_is_refused_until_the_session_is_rolled_back() {
     assert_eq!(plant_names(f.b), ["SomePowerPlant1", "TestPlant"]);
     check(mesh_session_commit(f.b), MESH_OK);
     check(
-        unsafe { mesh_attribute_set_double(f.b, c(&plant_attr("DblAtt")).as_ptr(), 7.0) },
+        unsafe { mesh_attribute_update_double(f.b, c(&plant_attr("DblAtt")).as_ptr(), 7.0) },
         MESH_OK,
     );
     check(mesh_session_commit(f.b), MESH_OK);
@@ -136,7 +134,7 @@ fn a_child_of_an_owner_deleted_meanwhile_fails_to_commit_with_missing_owner() {
     // After rollback the delete is seen: the owner is not found at once.
     check(mesh_session_rollback(f.a), MESH_OK);
     assert_eq!(
-        get_object(f.a, &parent, MESH_VIEW_NO_ATTRIBUTES, None),
+        get_object(f.a, &parent, MESH_MODEL_VIEW_NO_ATTRIBUTES, None),
         Err(MESH_ERROR_NOT_FOUND)
     );
     let status = unsafe {

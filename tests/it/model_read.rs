@@ -3,12 +3,10 @@
 //! filters, searches, values of every kind, definitions, XY sets and rating
 //! curves, and what a freed result does to the handles borrowed from it.
 
-mod common;
-
 use std::ptr;
 
-use common::model::*;
-use common::*;
+use crate::common::model::*;
+use crate::common::*;
 use mesh_status::*;
 
 #[test]
@@ -21,14 +19,20 @@ fn the_date_helper_agrees_with_a_known_instant() {
 fn models_are_listed_each_with_one_ownership_attribute() {
     let f = OneSession::new();
     let mut models = ptr::null_mut();
-    check(unsafe { mesh_model_list(f.session, &mut models) }, MESH_OK);
+    check(
+        unsafe { mesh_model_list_read(f.session, &mut models) },
+        MESH_OK,
+    );
     let mut names: Vec<String> = list_items(models).into_iter().map(object_name).collect();
     names.sort();
     assert_eq!(names, ["SimpleThermalTestModel", "Utility"]);
     for model in list_items(models) {
         let attrs = attributes(model);
         assert_eq!(attrs.len(), 1, "{}", object_name(model));
-        assert_eq!(value_type(attrs[0]), MESH_VALUE_TYPE_OWNERSHIP_RELATION);
+        assert_eq!(
+            value_type(attrs[0]),
+            MESH_ATTRIBUTE_VALUE_TYPE_OWNERSHIP_RELATION
+        );
         // A model has no owner.
         assert_eq!(object_owner_id(model), "");
         assert_eq!(object_owner_path(model), "");
@@ -42,7 +46,7 @@ fn an_object_reads_the_same_by_path_short_path_and_id_in_any_form() {
     let f = OneSession::new();
     let braced_upper = format!("{{{}}}", PLANT_ID.to_uppercase());
     for target in [PLANT, PLANT_SHORT, PLANT_ID, braced_upper.as_str()] {
-        let o = object(f.session, target, MESH_VIEW_NO_DEFINITIONS);
+        let o = object(f.session, target, MESH_MODEL_VIEW_NO_DEFINITIONS);
         assert_eq!(object_name(o), "SomePowerPlant1", "{target}");
         assert_eq!(object_path(o), PLANT);
         // Ids come out canonical and lower case whatever went in.
@@ -66,7 +70,7 @@ fn an_object_reads_the_same_by_path_short_path_and_id_in_any_form() {
         free_object(o);
     }
     // The model object itself.
-    let model = object(f.session, MODEL, MESH_VIEW_FULL);
+    let model = object(f.session, MODEL, MESH_MODEL_VIEW_FULL);
     assert_eq!(object_name(model), "SimpleThermalTestModel");
     assert_eq!(object_type_name(model), "SimpleThermalTestRepository");
     assert_eq!(attribute_count(model), 1);
@@ -76,12 +80,12 @@ fn an_object_reads_the_same_by_path_short_path_and_id_in_any_form() {
 #[test]
 fn views_and_name_filters_choose_what_comes_back() {
     let f = OneSession::new();
-    let full = object(f.session, PLANT, MESH_VIEW_FULL);
+    let full = object(f.session, PLANT, MESH_MODEL_VIEW_FULL);
     let n = attribute_count(full);
     assert!(attributes(full).into_iter().all(has_definition));
     free_object(full);
 
-    let none = object(f.session, PLANT, MESH_VIEW_NO_ATTRIBUTES);
+    let none = object(f.session, PLANT, MESH_MODEL_VIEW_NO_ATTRIBUTES);
     assert_eq!(attribute_count(none), 0);
     assert_eq!(object_name(none), "SomePowerPlant1");
     free_object(none);
@@ -89,7 +93,7 @@ fn views_and_name_filters_choose_what_comes_back() {
     let two = get_object(
         f.session,
         PLANT,
-        MESH_VIEW_NO_DEFINITIONS,
+        MESH_MODEL_VIEW_NO_DEFINITIONS,
         Some("StringAtt, BoolArrayAtt"),
     )
     .unwrap();
@@ -99,10 +103,16 @@ fn views_and_name_filters_choose_what_comes_back() {
     free_object(two);
 
     // Names that match nothing give no attributes; "" filters nothing.
-    let zero = get_object(f.session, PLANT, MESH_VIEW_FULL, Some("NoSuchAttribute")).unwrap();
+    let zero = get_object(
+        f.session,
+        PLANT,
+        MESH_MODEL_VIEW_FULL,
+        Some("NoSuchAttribute"),
+    )
+    .unwrap();
     assert_eq!(attribute_count(zero), 0);
     free_object(zero);
-    let all = get_object(f.session, PLANT, MESH_VIEW_FULL, Some("")).unwrap();
+    let all = get_object(f.session, PLANT, MESH_MODEL_VIEW_FULL, Some("")).unwrap();
     assert_eq!(attribute_count(all), n);
     free_object(all);
 }
@@ -115,7 +125,7 @@ fn a_search_finds_the_chimneys_and_finding_nothing_is_an_empty_list() {
             f.session,
             start,
             "*[.Type=ChimneyElementType]",
-            MESH_VIEW_FULL,
+            MESH_MODEL_VIEW_FULL,
         );
         let mut names: Vec<String> = list_items(list).into_iter().map(object_name).collect();
         names.sort();
@@ -125,7 +135,12 @@ fn a_search_finds_the_chimneys_and_finding_nothing_is_an_empty_list() {
         }
         free_list(list);
     }
-    let empty = search(f.session, COMPONENT, "*[.Type=NoSuchType]", MESH_VIEW_FULL);
+    let empty = search(
+        f.session,
+        COMPONENT,
+        "*[.Type=NoSuchType]",
+        MESH_MODEL_VIEW_FULL,
+    );
     assert_eq!(list_count(empty), 0);
     free_list(empty);
 }
@@ -133,26 +148,26 @@ fn a_search_finds_the_chimneys_and_finding_nothing_is_an_empty_list() {
 #[test]
 fn simple_values_read_back_as_their_kind() {
     let f = OneSession::new();
-    let plant = object(f.session, PLANT, MESH_VIEW_NO_DEFINITIONS);
+    let plant = object(f.session, PLANT, MESH_MODEL_VIEW_NO_DEFINITIONS);
     let dbl = attribute_named(plant, "DblAtt");
-    assert_eq!(value_type(dbl), MESH_VALUE_TYPE_DOUBLE);
+    assert_eq!(value_type(dbl), MESH_ATTRIBUTE_VALUE_TYPE_DOUBLE);
     assert!(!is_collection(dbl));
     assert_eq!(value_count(dbl), 1);
     assert_eq!(double_at(dbl, 0), 1000.0);
     let int = attribute_named(plant, "Int64Att");
-    assert_eq!(value_type(int), MESH_VALUE_TYPE_INT);
+    assert_eq!(value_type(int), MESH_ATTRIBUTE_VALUE_TYPE_INT);
     assert_eq!(int_at(int, 0), 64);
     let b = attribute_named(plant, "BoolAtt");
-    assert_eq!(value_type(b), MESH_VALUE_TYPE_BOOL);
+    assert_eq!(value_type(b), MESH_ATTRIBUTE_VALUE_TYPE_BOOL);
     assert!(bool_at(b, 0));
     let s = attribute_named(plant, "StringAtt");
-    assert_eq!(value_type(s), MESH_VALUE_TYPE_STRING);
+    assert_eq!(value_type(s), MESH_ATTRIBUTE_VALUE_TYPE_STRING);
     assert_eq!(string_at(s, 0), "Default string value");
     let t = attribute_named(plant, "UtcDateTimeAtt");
-    assert_eq!(value_type(t), MESH_VALUE_TYPE_UTC_TIME);
+    assert_eq!(value_type(t), MESH_ATTRIBUTE_VALUE_TYPE_UTC_TIME);
     assert_eq!(time_at(t, 0), utc_ms(2022, 5, 10, 7, 24, 15));
     let bools = attribute_named(plant, "BoolArrayAtt");
-    assert_eq!(value_type(bools), MESH_VALUE_TYPE_BOOL);
+    assert_eq!(value_type(bools), MESH_ATTRIBUTE_VALUE_TYPE_BOOL);
     assert!(is_collection(bools));
     let got: Vec<bool> = (0..value_count(bools)).map(|i| bool_at(bools, i)).collect();
     assert_eq!(got, [false, true, false, true, false]);
@@ -162,9 +177,12 @@ fn simple_values_read_back_as_their_kind() {
 #[test]
 fn relations_read_back_with_their_targets() {
     let f = OneSession::new();
-    let plant = object(f.session, PLANT_ID, MESH_VIEW_NO_DEFINITIONS);
+    let plant = object(f.session, PLANT_ID, MESH_MODEL_VIEW_NO_DEFINITIONS);
     let owner = attribute_named(plant, "PlantToChimneyRef");
-    assert_eq!(value_type(owner), MESH_VALUE_TYPE_OWNERSHIP_RELATION);
+    assert_eq!(
+        value_type(owner),
+        MESH_ATTRIBUTE_VALUE_TYPE_OWNERSHIP_RELATION
+    );
     assert!(is_collection(owner));
     let mut owned = targets(owner);
     owned.sort();
@@ -173,7 +191,7 @@ fn relations_read_back_with_their_targets() {
     assert_eq!(value_count(empty_owner), 0);
 
     let link = attribute_named(plant, "SimpleReference");
-    assert_eq!(value_type(link), MESH_VALUE_TYPE_LINK_RELATION);
+    assert_eq!(value_type(link), MESH_ATTRIBUTE_VALUE_TYPE_LINK_RELATION);
     assert_eq!(targets(link), [CHIMNEY2_ID]);
     let links = attribute_named(plant, "PlantToChimneyRefCollection");
     assert!(is_collection(links));
@@ -182,7 +200,10 @@ fn relations_read_back_with_their_targets() {
         .all(|t| t == CHIMNEY1_ID || t == CHIMNEY2_ID));
 
     let series = attribute_named(plant, "ReferenceSeriesAtt");
-    assert_eq!(value_type(series), MESH_VALUE_TYPE_VERSIONED_LINK_RELATION);
+    assert_eq!(
+        value_type(series),
+        MESH_ATTRIBUTE_VALUE_TYPE_VERSIONED_LINK_RELATION
+    );
     assert_eq!(value_count(series), 1);
     assert_eq!(
         versions(series, 0),
@@ -209,8 +230,8 @@ fn relations_read_back_with_their_targets() {
 #[test]
 fn time_series_attributes_show_their_resource_and_expression() {
     let f = OneSession::new();
-    let raw = attribute(f.session, &plant_attr("TsRawAtt"), MESH_VIEW_FULL);
-    assert_eq!(value_type(raw), MESH_VALUE_TYPE_TIMESERIES);
+    let raw = attribute(f.session, &plant_attr("TsRawAtt"), MESH_MODEL_VIEW_FULL);
+    assert_eq!(value_type(raw), MESH_ATTRIBUTE_VALUE_TYPE_TIMESERIES);
     assert_eq!(value_count(raw), 1);
     let mut resource = ptr::null_mut();
     check(
@@ -228,7 +249,7 @@ fn time_series_attributes_show_their_resource_and_expression() {
         unsafe { mesh_timeseries_resource_resolution(resource, &mut resolution) },
         MESH_OK,
     );
-    assert_eq!(curve, MESH_CURVE_PIECEWISE_LINEAR);
+    assert_eq!(curve, MESH_CURVE_TYPE_PIECEWISE_LINEAR);
     assert_eq!(resolution, MESH_RESOLUTION_HOUR);
     assert_eq!(
         text(|b, n, l| unsafe { mesh_timeseries_resource_unit(resource, b, n, l) }),
@@ -247,7 +268,7 @@ fn time_series_attributes_show_their_resource_and_expression() {
     );
     free_attribute(raw);
 
-    let calc = attribute(f.session, &plant_attr("TsCalcAtt2"), MESH_VIEW_FULL);
+    let calc = attribute(f.session, &plant_attr("TsCalcAtt2"), MESH_MODEL_VIEW_FULL);
     let template = "##= @SUM(@T('ReferenceSeriesCollectionAtt.TsRawAtt'))\n\n";
     assert_eq!(
         text(|b, n, l| unsafe { mesh_attribute_timeseries_expression(calc, b, n, l) }),
@@ -278,7 +299,7 @@ fn time_series_attributes_show_their_resource_and_expression() {
 #[test]
 fn definitions_read_back() {
     let f = OneSession::new();
-    let plant = object(f.session, PLANT, MESH_VIEW_FULL);
+    let plant = object(f.session, PLANT, MESH_MODEL_VIEW_FULL);
     let dbl = attribute_named(plant, "DblAtt");
     assert!(has_definition(dbl));
     let def_text = |a,
@@ -308,7 +329,7 @@ fn definitions_read_back() {
         MESH_OK,
     );
     let mut tags: Vec<String> = (0..tags_n)
-        .map(|i| text(|b, n, l| unsafe { mesh_attribute_definition_tag(dbl, i, b, n, l) }))
+        .map(|i| text(|b, n, l| unsafe { mesh_attribute_definition_tag_at(dbl, i, b, n, l) }))
         .collect();
     tags.sort();
     assert_eq!(tags, ["Tag1", "Tag3"]);
@@ -384,7 +405,7 @@ fn definitions_read_back() {
 #[test]
 fn int_and_time_definitions_read_back() {
     let f = OneSession::new();
-    let plant = object(f.session, PLANT, MESH_VIEW_FULL);
+    let plant = object(f.session, PLANT, MESH_MODEL_VIEW_FULL);
     let bounds = |name| {
         let a = attribute_named(plant, name);
         let (mut default, mut min, mut max) = (0, 0, 0);
@@ -441,7 +462,7 @@ fn int_and_time_definitions_read_back() {
 fn definition_ids_are_canonical_and_shared_by_the_attributes_of_one_definition() {
     let f = OneSession::new();
     let id = |a| text(|b, n, l| unsafe { mesh_attribute_definition_id(a, b, n, l) });
-    let plant = object(f.session, PLANT, MESH_VIEW_FULL);
+    let plant = object(f.session, PLANT, MESH_MODEL_VIEW_FULL);
     let plant_dbl = id(attribute_named(plant, "DblAtt"));
     assert_eq!(plant_dbl.len(), 36, "{plant_dbl}");
     assert_eq!(plant_dbl, plant_dbl.to_lowercase());
@@ -454,13 +475,13 @@ fn definition_ids_are_canonical_and_shared_by_the_attributes_of_one_definition()
     );
     assert_ne!(id(attribute_named(plant, "Int64Att")), plant_dbl);
     // The same attribute read alone has the same definition.
-    let alone = attribute(f.session, &plant_attr("DblAtt"), MESH_VIEW_FULL);
+    let alone = attribute(f.session, &plant_attr("DblAtt"), MESH_MODEL_VIEW_FULL);
     assert_eq!(id(alone), plant_dbl);
     free_attribute(alone);
 
     // Both chimneys' DblAtt share one definition, not the plant's.
     let chimney = |target| {
-        let o = object(f.session, target, MESH_VIEW_FULL);
+        let o = object(f.session, target, MESH_MODEL_VIEW_FULL);
         let d = id(attribute_named(o, "DblAtt"));
         free_object(o);
         d
@@ -481,7 +502,7 @@ fn attributes_are_searched_and_links_found_from_their_target() {
                 f.session,
                 c(COMPONENT_ID).as_ptr(),
                 c("{*}.TsRawAtt").as_ptr(),
-                MESH_VIEW_NO_DEFINITIONS,
+                MESH_MODEL_VIEW_NO_DEFINITIONS,
                 &mut list,
             )
         },
@@ -493,7 +514,7 @@ fn attributes_are_searched_and_links_found_from_their_target() {
     let mut paths = Vec::new();
     for i in 0..n {
         let mut a = ptr::null_mut();
-        check(unsafe { mesh_attribute_list_get(list, i, &mut a) }, MESH_OK);
+        check(unsafe { mesh_attribute_list_at(list, i, &mut a) }, MESH_OK);
         assert_eq!(attr_name(a), "TsRawAtt");
         paths.push(attr_path(a));
     }
@@ -508,7 +529,7 @@ fn attributes_are_searched_and_links_found_from_their_target() {
                 f.session,
                 c(MODEL).as_ptr(),
                 c("*[.Name=SomePowerPlant1].DblAtt,NoSuchAttribute").as_ptr(),
-                MESH_VIEW_FULL,
+                MESH_MODEL_VIEW_FULL,
                 &mut list,
             )
         },
@@ -521,19 +542,23 @@ fn attributes_are_searched_and_links_found_from_their_target() {
     // SimpleReference links the plant to chimney 2.
     let mut ids = ptr::null_mut();
     check(
-        unsafe { mesh_object_linked_from(f.session, c(CHIMNEY2_ID).as_ptr(), &mut ids) },
+        unsafe { mesh_object_read_linked_from(f.session, c(CHIMNEY2_ID).as_ptr(), &mut ids) },
         MESH_OK,
     );
     check(unsafe { mesh_id_list_count(ids, &mut n) }, MESH_OK);
     let found: Vec<(String, String)> = (0..n)
         .map(|i| {
             (
-                text(|b, cap, l| unsafe { mesh_id_list_id(ids, i, b, cap, l) }),
-                text(|b, cap, l| unsafe { mesh_id_list_path(ids, i, b, cap, l) }),
+                text(|b, cap, l| unsafe { mesh_id_list_id_at(ids, i, b, cap, l) }),
+                text(|b, cap, l| unsafe { mesh_id_list_path_at(ids, i, b, cap, l) }),
             )
         })
         .collect();
-    let reference = attribute(f.session, &plant_attr("SimpleReference"), MESH_VIEW_FULL);
+    let reference = attribute(
+        f.session,
+        &plant_attr("SimpleReference"),
+        MESH_MODEL_VIEW_FULL,
+    );
     let reference_id = attr_id(reference);
     free_attribute(reference);
     assert!(
@@ -552,7 +577,7 @@ fn objects_are_found_by_their_definition() {
             mesh_object_search_by_definition(
                 f.session,
                 c("Repository/SimpleThermalTestRepository/ChimneyElementType").as_ptr(),
-                MESH_VIEW_NO_ATTRIBUTES,
+                MESH_MODEL_VIEW_NO_ATTRIBUTES,
                 ptr::null(),
                 &mut list,
             )
@@ -572,11 +597,11 @@ fn xy_sets_and_rating_curves_read_back() {
     let mut sets = ptr::null_mut();
     check(
         unsafe {
-            mesh_xy_sets_get(
+            mesh_xy_set_list_read(
                 f.session,
                 c(&plant_attr("XYSetAtt")).as_ptr(),
-                MESH_NO_TIME,
-                MESH_NO_TIME,
+                MESH_TIME_NONE,
+                MESH_TIME_NONE,
                 0,
                 &mut sets,
             )
@@ -584,25 +609,25 @@ fn xy_sets_and_rating_curves_read_back() {
         MESH_OK,
     );
     let mut n = usize::MAX;
-    check(unsafe { mesh_xy_sets_count(sets, &mut n) }, MESH_OK);
+    check(unsafe { mesh_xy_set_list_count(sets, &mut n) }, MESH_OK);
     assert_eq!(n, 1);
     let mut from = 0;
     check(
-        unsafe { mesh_xy_sets_valid_from(sets, 0, &mut from) },
+        unsafe { mesh_xy_set_list_valid_from_at(sets, 0, &mut from) },
         MESH_OK,
     );
-    assert_eq!(from, MESH_NO_TIME);
+    assert_eq!(from, MESH_TIME_NONE);
     check(
-        unsafe { mesh_xy_sets_curve_count(sets, 0, &mut n) },
+        unsafe { mesh_xy_set_list_curve_count_at(sets, 0, &mut n) },
         MESH_OK,
     );
     assert_eq!(n, 0);
-    check(mesh_xy_sets_free(sets), MESH_OK);
+    check(mesh_xy_set_list_free(sets), MESH_OK);
 
     let mut curve = ptr::null_mut();
     check(
         unsafe {
-            mesh_rating_curve_get(
+            mesh_rating_curve_read(
                 f.session,
                 c(&plant_attr("RatingCurveAtt")).as_ptr(),
                 utc_ms(1990, 1, 1, 0, 0, 0),
@@ -622,11 +647,11 @@ fn xy_sets_and_rating_curves_read_back() {
     let mut x_from = [0.0; 2];
     for v in 0..2 {
         check(
-            unsafe { mesh_rating_curve_valid_from(curve, v, &mut from[v]) },
+            unsafe { mesh_rating_curve_valid_from_at(curve, v, &mut from[v]) },
             MESH_OK,
         );
         check(
-            unsafe { mesh_rating_curve_x_range_from(curve, v, &mut x_from[v]) },
+            unsafe { mesh_rating_curve_x_range_from_at(curve, v, &mut x_from[v]) },
             MESH_OK,
         );
     }
@@ -637,7 +662,7 @@ fn xy_sets_and_rating_curves_read_back() {
     assert_eq!(x_from, [2.0, 4.0]);
     let mut segments = 0;
     check(
-        unsafe { mesh_rating_curve_segment_count(curve, 0, &mut segments) },
+        unsafe { mesh_rating_curve_segment_count_at(curve, 0, &mut segments) },
         MESH_OK,
     );
     assert!(segments > 0);
@@ -647,7 +672,7 @@ fn xy_sets_and_rating_curves_read_back() {
     let mut cc = vec![0.0; segments];
     check(
         unsafe {
-            mesh_rating_curve_segments(
+            mesh_rating_curve_segments_at(
                 curve,
                 0,
                 until.as_mut_ptr(),
@@ -672,7 +697,7 @@ fn xy_sets_and_rating_curves_read_back() {
         let mut small = vec![-1.0; segments - 1];
         check(
             unsafe {
-                mesh_rating_curve_segments(
+                mesh_rating_curve_segments_at(
                     curve,
                     0,
                     small.as_mut_ptr(),
@@ -695,7 +720,7 @@ fn unknown_targets_are_not_found() {
     let unknown_id = "00000000-0000-0000-0000-0000000000ff";
     for target in ["Model/SimpleThermalTestModel/NoSuchObject", unknown_id] {
         assert_eq!(
-            get_object(f.session, target, MESH_VIEW_FULL, None),
+            get_object(f.session, target, MESH_MODEL_VIEW_FULL, None),
             Err(MESH_ERROR_NOT_FOUND),
             "{target}: {}",
             last_error()
@@ -703,7 +728,7 @@ fn unknown_targets_are_not_found() {
     }
     for target in [&plant_attr("NoSuchAttribute"), unknown_id] {
         assert_eq!(
-            get_attribute(f.session, target, MESH_VIEW_FULL).err(),
+            get_attribute(f.session, target, MESH_MODEL_VIEW_FULL).err(),
             Some(MESH_ERROR_NOT_FOUND),
             "{target}: {}",
             last_error()
@@ -719,7 +744,7 @@ fn items_borrowed_from_a_result_die_with_it() {
         f.session,
         COMPONENT,
         "*[.Type=ChimneyElementType]",
-        MESH_VIEW_FULL,
+        MESH_MODEL_VIEW_FULL,
     );
     let chimney = list_item(list, 0);
     let attr = attributes(chimney)[0];
@@ -740,7 +765,7 @@ fn items_borrowed_from_a_result_die_with_it() {
     check(mesh_object_list_free(list), MESH_ERROR_INVALID_HANDLE);
 
     // An object a call returned owns its attributes.
-    let plant = object(f.session, PLANT, MESH_VIEW_NO_DEFINITIONS);
+    let plant = object(f.session, PLANT, MESH_MODEL_VIEW_NO_DEFINITIONS);
     let dbl = attribute_named(plant, "DblAtt");
     free_object(plant);
     check(

@@ -3,12 +3,10 @@
 //! values, views and attribute filters by name, tag and namespace, updates
 //! with isolation, and error kinds.
 
-mod common;
-
 use std::time::Duration;
 
-use common::emulator;
-use common::model::{utc_ms, CHIMNEY2_ID, COMPONENT, PLANT, PLANT_ID};
+use crate::common::emulator;
+use crate::common::model::{utc_ms, CHIMNEY2_ID, COMPONENT, PLANT, PLANT_ID};
 use mesh_capi::client::model::{
     AttributeFilter, DefinitionKind, LinkVersion, SimpleValue, Target, Value, ValueType, View,
 };

@@ -5,17 +5,13 @@
 //! use, shared and static, and the glibc the library needs is the one the
 //! README states.
 
-#[path = "common/c_header.rs"]
-mod c_header;
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use c_header::Header;
-use common::tools::{have, skip};
-use common::{emulator, lib_dir, link_args, root};
+use crate::common::tools::{have, skip};
+use crate::common::{emulator, lib_dir, link_args, root};
+use xtask::c_header::Header;
 
 /// Names a header may carry without the prefix: the Arrow C Data Interface
 /// structs and macros, which the Arrow project names.
@@ -112,10 +108,10 @@ int main(void) {
 }
 "#,
     );
-    let out = common::run(&exe, &[]);
+    let out = crate::common::run(&exe, &[]);
     assert_eq!(out.status.code(), Some(0));
     let v = env!("CARGO_PKG_VERSION");
-    assert_eq!(common::stdout(&out).trim(), format!("{v} {v} {v}"));
+    assert_eq!(crate::common::stdout(&out).trim(), format!("{v} {v} {v}"));
 }
 
 fn sh(command: &mut Command) -> String {
@@ -290,8 +286,10 @@ fn install_lays_out_a_prefix_that_pkg_config_and_cmake_builds_use() {
     sh(Command::new("cmake").arg("--build").arg(&build));
     assert!(!readelf(&["-d"], &build.join("quickstart_static")).contains("libmesh_capi"));
     for program in ["quickstart", "quickstart_static", "hpp_example"] {
-        // CMake puts the library's directory in the build's RUNPATH.
+        // CMake puts the library's directory in the build's RUNPATH (and
+        // cargo's LD_LIBRARY_PATH, which would take precedence, is removed).
         let out = Command::new(build.join(program))
+            .env_remove("LD_LIBRARY_PATH")
             .arg(&address)
             .output()
             .unwrap();
@@ -320,7 +318,7 @@ fn newest_glibc(library: &Path) -> (u32, u32) {
 
 #[test]
 fn the_glibc_baseline_is_what_the_readme_states() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("docs/packaging.md")).unwrap();
     let stated = readme
         .split("glibc ")
         .skip(1)

@@ -1,13 +1,10 @@
 //! The Rust client API used directly, inside the caller's own tokio runtime.
 
-mod common;
-mod support;
-
 use std::time::Duration;
 
-use common::{emulator, wait_until};
+use crate::common::{emulator, wait_until};
+use crate::support::proxy::{Fault, FaultProxy};
 use mesh_capi::client::{parse_session_id, ConnectOptions, Connection, ErrorKind};
-use support::proxy::{Fault, FaultProxy};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()

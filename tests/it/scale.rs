@@ -2,11 +2,9 @@
 //! alive by the runtime's fixed few threads, each idle session sending one
 //! ExtendSession per interval.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use mesh_status::*;
 
 const SESSIONS: usize = 10_000;
@@ -17,6 +15,7 @@ fn library_threads() -> usize {
 
 #[test]
 fn ten_thousand_sessions_keep_a_fixed_thread_count() {
+    crate::common::process::own_process!(ten_thousand_sessions_keep_a_fixed_thread_count);
     // 10 s timeout: keep-alive every 5 s; 10,000 extensions per 5 s is easy
     // for the emulator even in a debug build on two cores, and the margin
     // holds while other work shares those cores (opening took 18 s once on

@@ -1,13 +1,11 @@
 //! Session behaviour through the C API, against the emulator over TCP.
 
-mod common;
-
 use std::ffi::{c_char, c_void, CStr};
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use mesh_status::*;
 
 const MINUTES_5: Duration = Duration::from_secs(300);
@@ -191,13 +189,14 @@ fn unreachable_server_gives_unavailable_within_the_connect_timeout() {
     check(mesh_options_set_connect_timeout_ms(options, 1000), MESH_OK);
     let mut conn = ptr::null_mut();
     let started = Instant::now();
-    let status =
-        unsafe { mesh_connect(c(&format!("127.0.0.1:{port}")).as_ptr(), options, &mut conn) };
+    let status = unsafe {
+        mesh_connection_open(c(&format!("127.0.0.1:{port}")).as_ptr(), options, &mut conn)
+    };
     assert_eq!(status, MESH_ERROR_UNAVAILABLE);
     assert!(started.elapsed() < Duration::from_secs(2));
     assert!(conn.is_null(), "out written on failure");
     assert!(
-        last_error().starts_with("mesh_connect: cannot connect to"),
+        last_error().starts_with("mesh_connection_open: cannot connect to"),
         "{}",
         last_error()
     );
@@ -214,7 +213,7 @@ fn a_silent_server_gives_unavailable_after_the_connect_timeout() {
     check(mesh_options_set_connect_timeout_ms(options, 300), MESH_OK);
     let mut conn = ptr::null_mut();
     let started = Instant::now();
-    let status = unsafe { mesh_connect(c(&address).as_ptr(), options, &mut conn) };
+    let status = unsafe { mesh_connection_open(c(&address).as_ptr(), options, &mut conn) };
     assert!(
         matches!(status, MESH_ERROR_UNAVAILABLE | MESH_ERROR_TIMEOUT),
         "{status:?} {}",
@@ -244,8 +243,9 @@ fn old_servers_are_refused_and_unparsable_versions_accepted() {
         })
         .unwrap();
         let mut conn = ptr::null_mut();
-        let status =
-            unsafe { mesh_connect(c(&emu.addr().to_string()).as_ptr(), ptr::null(), &mut conn) };
+        let status = unsafe {
+            mesh_connection_open(c(&emu.addr().to_string()).as_ptr(), ptr::null(), &mut conn)
+        };
         assert_eq!(status, expected, "{version}: {}", last_error());
         if status == MESH_OK {
             check(mesh_connection_close(conn), MESH_OK);

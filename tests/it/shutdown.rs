@@ -1,15 +1,13 @@
-//! mesh_shutdown ends open sessions, joins the library's threads and lets
+//! mesh_library_shutdown ends open sessions, joins the library's threads and lets
 //! the library start afresh. Shutdown is global, so this binary holds one
 //! test that runs its steps in order.
-
-mod common;
 
 use std::ffi::{c_char, c_void};
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use mesh_status::*;
 
 fn library_threads() -> usize {
@@ -19,13 +17,14 @@ fn library_threads() -> usize {
 static SHUTDOWN_FROM_CALLBACK: AtomicUsize = AtomicUsize::new(0);
 
 unsafe extern "C" fn shut_down_in_callback(_: *const c_char, _: *mut c_void) {
-    let status = mesh_shutdown();
+    let status = mesh_library_shutdown();
     assert_eq!(status, MESH_OK);
     SHUTDOWN_FROM_CALLBACK.fetch_add(1, Ordering::SeqCst);
 }
 
 #[test]
 fn shutdown_ends_sessions_joins_threads_and_restarts() {
+    crate::common::process::own_process!(shutdown_ends_sessions_joins_threads_and_restarts);
     let emu = emulator(Duration::from_secs(1));
     let address = emu.addr().to_string();
 
@@ -36,7 +35,7 @@ fn shutdown_ends_sessions_joins_threads_and_restarts() {
     check(unsafe { mesh_options_new(&mut options) }, MESH_OK);
     assert_eq!(emu.open_sessions(), 3);
     assert!(library_threads() >= 2);
-    check(mesh_shutdown(), MESH_OK);
+    check(mesh_library_shutdown(), MESH_OK);
     assert_eq!(emu.open_sessions(), 0);
     assert_eq!(emu.calls("EndSession"), 3);
     assert_eq!(library_threads(), 0, "runtime threads joined");
@@ -47,12 +46,12 @@ fn shutdown_ends_sessions_joins_threads_and_restarts() {
     check(mesh_connection_close(conn), MESH_ERROR_INVALID_HANDLE);
     check(mesh_options_set_call_timeout_ms(options, 1000), MESH_OK);
     // Idempotent.
-    check(mesh_shutdown(), MESH_OK);
+    check(mesh_library_shutdown(), MESH_OK);
 
     // 2. A call after it starts afresh; keep-alive works again.
     let mut conn = ptr::null_mut();
     check(
-        unsafe { mesh_connect(c(&address).as_ptr(), options, &mut conn) },
+        unsafe { mesh_connection_open(c(&address).as_ptr(), options, &mut conn) },
         MESH_OK,
     );
     let session = open(conn);
@@ -86,7 +85,7 @@ fn shutdown_ends_sessions_joins_threads_and_restarts() {
         let status = mesh_session_commit(s);
         check(mesh_session_close(s), MESH_OK);
         check(mesh_connection_close(conn), MESH_OK);
-        let status2 = mesh_shutdown();
+        let status2 = mesh_library_shutdown();
         (status, status2)
     });
     assert_eq!(status, (MESH_OK, MESH_OK));

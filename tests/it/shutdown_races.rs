@@ -1,11 +1,9 @@
-//! `mesh_shutdown` against what other threads and callbacks do: it is
+//! `mesh_library_shutdown` against what other threads and callbacks do: it is
 //! bounded even when a callback waits for the thread calling it (as a .NET
 //! callback doing `Control.Invoke` to the UI thread does), and calls racing
 //! it either finish before it or fail: no `MESH_OK` with a handle whose
 //! runtime is gone. Shutdown is global, so this binary holds one test that
 //! runs its steps in order.
-
-mod common;
 
 use std::collections::BTreeMap;
 use std::ffi::{c_char, c_void};
@@ -14,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use mesh_status::*;
 
 fn library_threads() -> usize {
@@ -52,7 +50,7 @@ fn shutdown_is_bounded_while_a_callback_waits_for_its_caller(address: &str, emu:
         .expect("the callback ran");
     // ...while the UI thread, before answering, shuts the library down.
     let began = Instant::now();
-    let status = mesh_shutdown();
+    let status = mesh_library_shutdown();
     let took = began.elapsed();
     assert_eq!(status, MESH_ERROR_TIMEOUT, "{}", last_error());
     assert!(took < Duration::from_secs(5), "shutdown took {took:?}");
@@ -77,7 +75,7 @@ fn shutdown_is_bounded_while_a_callback_waits_for_its_caller(address: &str, emu:
     check(mesh_session_commit(session), MESH_OK);
     check(mesh_session_close(session), MESH_OK);
     check(mesh_connection_close(conn), MESH_OK);
-    check(mesh_shutdown(), MESH_OK);
+    check(mesh_library_shutdown(), MESH_OK);
     assert_eq!(library_threads(), 0);
 }
 
@@ -115,7 +113,8 @@ fn calls_racing_shutdown_never_get_a_dead_handle(address: &str) {
                 let address = c(address);
                 while !stop.load(Ordering::SeqCst) {
                     let mut conn = ptr::null_mut();
-                    let status = unsafe { mesh_connect(address.as_ptr(), ptr::null(), &mut conn) };
+                    let status =
+                        unsafe { mesh_connection_open(address.as_ptr(), ptr::null(), &mut conn) };
                     if !record("connect", status) {
                         continue;
                     }
@@ -135,13 +134,13 @@ fn calls_racing_shutdown_never_get_a_dead_handle(address: &str) {
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             std::thread::sleep(Duration::from_millis(20 + (seed >> 33) % 60));
             let began = Instant::now();
-            let status = mesh_shutdown();
+            let status = mesh_library_shutdown();
             assert_eq!(status, MESH_OK, "{}", last_error());
             assert!(began.elapsed() < Duration::from_secs(5));
         }
         stop.store(true, Ordering::SeqCst);
     });
-    check(mesh_shutdown(), MESH_OK);
+    check(mesh_library_shutdown(), MESH_OK);
     let seen = seen.into_inner().unwrap();
     eprintln!("{shutdowns} shutdowns raced by 4 threads: {seen:?}");
     let unexpected = unexpected.into_inner().unwrap();
@@ -157,6 +156,7 @@ fn calls_racing_shutdown_never_get_a_dead_handle(address: &str) {
 
 #[test]
 fn shutdown_against_callbacks_and_racing_calls() {
+    crate::common::process::own_process!(shutdown_against_callbacks_and_racing_calls);
     let emu = emulator(Duration::from_secs(1));
     let address = emu.addr().to_string();
     shutdown_is_bounded_while_a_callback_waits_for_its_caller(&address, &emu);

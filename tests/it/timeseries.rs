@@ -5,14 +5,12 @@
 //! chunking in `timeseries_large.rs`, Arrow interoperability in
 //! `arrow_interop.rs`.
 
-mod common;
-
 use std::process::Command;
 use std::ptr;
 use std::time::{Duration, Instant};
 
-use common::points::*;
-use common::*;
+use crate::common::points::*;
+use crate::common::*;
 use mesh_status::*;
 
 #[test]
@@ -186,7 +184,7 @@ fn reads_by_path_and_id_and_the_demo_catalog() {
     let path = c("Resource/Demo/Inflow");
     check(
         unsafe {
-            mesh_read_timeseries_by_path(
+            mesh_timeseries_read_by_path(
                 session,
                 path.as_ptr(),
                 T0,
@@ -205,7 +203,7 @@ fn reads_by_path_and_id_and_the_demo_catalog() {
     let path = c(PATH);
     let mut points = ptr::null_mut();
     check(
-        unsafe { mesh_read_timeseries_by_path(session, path.as_ptr(), T0, DAY_END, &mut points) },
+        unsafe { mesh_timeseries_read_by_path(session, path.as_ptr(), T0, DAY_END, &mut points) },
         MESH_OK,
     );
     assert_eq!(take_points(points), day(5.0));
@@ -217,7 +215,7 @@ fn reads_by_path_and_id_and_the_demo_catalog() {
         let text = c(&form);
         let mut points = ptr::null_mut();
         check(
-            unsafe { mesh_read_timeseries_by_id(session, text.as_ptr(), T0, DAY_END, &mut points) },
+            unsafe { mesh_timeseries_read_by_id(session, text.as_ptr(), T0, DAY_END, &mut points) },
             MESH_OK,
         );
         assert_eq!(
@@ -229,7 +227,7 @@ fn reads_by_path_and_id_and_the_demo_catalog() {
         let values = [9.0];
         check(
             unsafe {
-                mesh_write_timeseries_by_id(
+                mesh_timeseries_write_by_id(
                     session,
                     text.as_ptr(),
                     T0,
@@ -246,7 +244,7 @@ fn reads_by_path_and_id_and_the_demo_catalog() {
     let values = [10.0];
     check(
         unsafe {
-            mesh_write_timeseries_by_path(
+            mesh_timeseries_write_by_path(
                 session,
                 path.as_ptr(),
                 T0 + HOUR,
@@ -380,12 +378,12 @@ fn error_cases_give_the_documented_statuses() {
     let mut points = ptr::null_mut();
     let path = c("Resource/No/Such");
     assert_eq!(
-        unsafe { mesh_read_timeseries_by_path(session, path.as_ptr(), T0, DAY_END, &mut points) },
+        unsafe { mesh_timeseries_read_by_path(session, path.as_ptr(), T0, DAY_END, &mut points) },
         MESH_ERROR_NOT_FOUND
     );
     let id = c("123e4567-e89b-12d3-a456-556642440000");
     assert_eq!(
-        unsafe { mesh_read_timeseries_by_id(session, id.as_ptr(), T0, DAY_END, &mut points) },
+        unsafe { mesh_timeseries_read_by_id(session, id.as_ptr(), T0, DAY_END, &mut points) },
         MESH_ERROR_NOT_FOUND
     );
     assert!(
@@ -446,7 +444,7 @@ fn error_cases_give_the_documented_statuses() {
         assert_eq!(
             last_error(),
             format!(
-                "mesh_write_timeseries_by_key: timestamps must be strictly increasing: {detail}"
+                "mesh_timeseries_write_by_key: timestamps must be strictly increasing: {detail}"
             )
         );
     }
@@ -459,35 +457,35 @@ fn error_cases_give_the_documented_statuses() {
     let cases: Vec<(&str, mesh_status, mesh_status)> = vec![
         (
             "NULL out",
-            unsafe { mesh_read_timeseries_by_key(session, KEY, T0, DAY_END, ptr::null_mut()) },
+            unsafe { mesh_timeseries_read_by_key(session, KEY, T0, DAY_END, ptr::null_mut()) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "NULL session",
-            unsafe { mesh_read_timeseries_by_key(null_session, KEY, T0, DAY_END, &mut points) },
+            unsafe { mesh_timeseries_read_by_key(null_session, KEY, T0, DAY_END, &mut points) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "connection as session",
-            unsafe { mesh_read_timeseries_by_key(conn.cast(), KEY, T0, DAY_END, &mut points) },
+            unsafe { mesh_timeseries_read_by_key(conn.cast(), KEY, T0, DAY_END, &mut points) },
             MESH_ERROR_INVALID_HANDLE,
         ),
         (
             "NULL path",
-            unsafe { mesh_read_timeseries_by_path(session, ptr::null(), T0, DAY_END, &mut points) },
+            unsafe { mesh_timeseries_read_by_path(session, ptr::null(), T0, DAY_END, &mut points) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "malformed id",
             unsafe {
-                mesh_read_timeseries_by_id(session, bad_id.as_ptr(), T0, DAY_END, &mut points)
+                mesh_timeseries_read_by_id(session, bad_id.as_ptr(), T0, DAY_END, &mut points)
             },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "NULL timestamps with count 1",
             unsafe {
-                mesh_write_timeseries_by_key(
+                mesh_timeseries_write_by_key(
                     session,
                     KEY,
                     T0,
@@ -503,7 +501,7 @@ fn error_cases_give_the_documented_statuses() {
         (
             "NULL values with count 1",
             unsafe {
-                mesh_write_timeseries_by_key(
+                mesh_timeseries_write_by_key(
                     session,
                     KEY,
                     T0,
@@ -519,7 +517,7 @@ fn error_cases_give_the_documented_statuses() {
         (
             "malformed id in a write",
             unsafe {
-                mesh_write_timeseries_by_id(
+                mesh_timeseries_write_by_id(
                     session,
                     bad_id.as_ptr(),
                     T0,
@@ -534,17 +532,17 @@ fn error_cases_give_the_documented_statuses() {
         ),
         (
             "NULL points",
-            unsafe { mesh_points_count(ptr::null(), &mut 0) },
+            unsafe { mesh_point_list_count(ptr::null(), &mut 0) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "session as points",
-            unsafe { mesh_points_count(session.cast(), &mut 0) },
+            unsafe { mesh_point_list_count(session.cast(), &mut 0) },
             MESH_ERROR_INVALID_HANDLE,
         ),
         (
             "free NULL points (a no-op)",
-            mesh_points_free(ptr::null_mut()),
+            mesh_point_list_free(ptr::null_mut()),
             MESH_OK,
         ),
     ];
@@ -556,20 +554,20 @@ fn error_cases_give_the_documented_statuses() {
     // A freed points handle is invalid, and so is freeing it again.
     write_ok(session, KEY, T0, DAY_END, &one);
     check(
-        unsafe { mesh_read_timeseries_by_key(session, KEY, T0, DAY_END, &mut points) },
+        unsafe { mesh_timeseries_read_by_key(session, KEY, T0, DAY_END, &mut points) },
         MESH_OK,
     );
     let mut n = 0;
-    check(unsafe { mesh_points_count(points, &mut n) }, MESH_OK);
+    check(unsafe { mesh_point_list_count(points, &mut n) }, MESH_OK);
     assert_eq!(n, 1);
     check(
-        unsafe { mesh_points_count(points, ptr::null_mut()) },
+        unsafe { mesh_point_list_count(points, ptr::null_mut()) },
         MESH_ERROR_INVALID_ARGUMENT,
     );
     let mut small = [0i64; 0];
     check(
         unsafe {
-            mesh_points_copy(
+            mesh_point_list_copy(
                 points,
                 small.as_mut_ptr(),
                 ptr::null_mut(),
@@ -581,14 +579,14 @@ fn error_cases_give_the_documented_statuses() {
     );
     let (mut t, mut f, mut v) = ([0i64; 2], [9u32; 2], [0f64; 2]);
     check(
-        unsafe { mesh_points_copy(points, t.as_mut_ptr(), f.as_mut_ptr(), v.as_mut_ptr(), 2) },
+        unsafe { mesh_point_list_copy(points, t.as_mut_ptr(), f.as_mut_ptr(), v.as_mut_ptr(), 2) },
         MESH_OK,
     );
     assert_eq!((t[0], f[0], v[0]), (T0, 0, 1.0));
-    check(mesh_points_free(points), MESH_OK);
-    check(mesh_points_free(points), MESH_ERROR_INVALID_HANDLE);
+    check(mesh_point_list_free(points), MESH_OK);
+    check(mesh_point_list_free(points), MESH_ERROR_INVALID_HANDLE);
     check(
-        unsafe { mesh_points_count(points, &mut n) },
+        unsafe { mesh_point_list_count(points, &mut n) },
         MESH_ERROR_INVALID_HANDLE,
     );
 

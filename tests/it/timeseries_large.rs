@@ -3,14 +3,12 @@
 //! over the receive limit are split by time and merged (the trailing point
 //! of a linear series kept once), a million points round trip.
 
-mod common;
-
 use std::ptr;
 use std::time::Instant;
 
-use common::points::*;
-use common::tools::note;
-use common::*;
+use crate::common::points::*;
+use crate::common::tools::note;
+use crate::common::*;
 use mesh_capi::client::{Connection, Points, TimeseriesId};
 use mesh_status::*;
 
@@ -147,7 +145,7 @@ fn chunked_writes_replace_exactly_the_requested_interval() {
 fn a_write_over_4_mb_goes_out_in_requests_under_it() {
     // 250,000 points is 5 MB on the wire, over what Mesh takes in one
     // request (the emulator refuses such a request, as
-    // emulator/tests/limits_and_catalog.rs shows); the library sends two.
+    // emulator/tests/it/limits_and_catalog.rs shows); the library sends two.
     let emu = ts_emulator(MINUTES_5);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -3,12 +3,10 @@
 //! NaN flagged MISSING where a fixed-resolution series has no value, empty
 //! reads, and deletes sent as Mesh's official client sends them.
 
-mod common;
-
 use std::ptr;
 
-use common::points::*;
-use common::*;
+use crate::common::points::*;
+use crate::common::*;
 use mesh_status::*;
 
 /// The id the emulator gives the series with `key`.
@@ -104,7 +102,7 @@ fn an_empty_series_reads_as_no_points() {
     let id = c(&id_of_key(KEY));
     let mut points = ptr::null_mut();
     check(
-        unsafe { mesh_read_timeseries_by_id(session, id.as_ptr(), T0, DAY_END, &mut points) },
+        unsafe { mesh_timeseries_read_by_id(session, id.as_ptr(), T0, DAY_END, &mut points) },
         MESH_OK,
     );
     assert_eq!(take_points(points), Cols::default());
@@ -138,7 +136,7 @@ fn deletes_by_key_path_and_id() {
 
     // By key: [2h, 4h) goes, in this session only until commit.
     check(
-        unsafe { mesh_delete_timeseries_by_key(session, KEY, T0 + 2 * HOUR, T0 + 4 * HOUR) },
+        unsafe { mesh_timeseries_delete_by_key(session, KEY, T0 + 2 * HOUR, T0 + 4 * HOUR) },
         MESH_OK,
     );
     assert_sent_zero_bytes("delete by key");
@@ -149,7 +147,7 @@ fn deletes_by_key_path_and_id() {
     let path = c(PATH);
     check(
         unsafe {
-            mesh_delete_timeseries_by_path(
+            mesh_timeseries_delete_by_path(
                 session,
                 path.as_ptr(),
                 T0 + 10 * HOUR,
@@ -163,7 +161,7 @@ fn deletes_by_key_path_and_id() {
     // By id, braced: the last hour.
     let id = c(&format!("{{{}}}", id_of_key(KEY).to_uppercase()));
     check(
-        unsafe { mesh_delete_timeseries_by_id(session, id.as_ptr(), T0 + 23 * HOUR, DAY_END) },
+        unsafe { mesh_timeseries_delete_by_id(session, id.as_ptr(), T0 + 23 * HOUR, DAY_END) },
         MESH_OK,
     );
     assert_sent_zero_bytes("delete by id");
@@ -174,7 +172,7 @@ fn deletes_by_key_path_and_id() {
 
     // A delete is a write of no points: rolled back like one.
     check(
-        unsafe { mesh_delete_timeseries_by_key(session, KEY, T0, DAY_END) },
+        unsafe { mesh_timeseries_delete_by_key(session, KEY, T0, DAY_END) },
         MESH_OK,
     );
     assert_eq!(read_ok(session, KEY, T0, DAY_END), Cols::default());
@@ -186,7 +184,7 @@ fn deletes_by_key_path_and_id() {
     let hours = Cols::series(T0, HOUR, 4, 10.0);
     write_ok(session, HOURLY_KEY, T0, T0 + 4 * HOUR, &hours);
     check(
-        unsafe { mesh_delete_timeseries_by_key(session, HOURLY_KEY, T0 + HOUR, T0 + 3 * HOUR) },
+        unsafe { mesh_timeseries_delete_by_key(session, HOURLY_KEY, T0 + HOUR, T0 + 3 * HOUR) },
         MESH_OK,
     );
     let got = read_ok(session, HOURLY_KEY, T0, T0 + 4 * HOUR);
@@ -215,37 +213,37 @@ fn deletes_check_their_arguments_before_any_request() {
     let cases: Vec<(&str, mesh_status, mesh_status)> = vec![
         (
             "end before start",
-            unsafe { mesh_delete_timeseries_by_key(session, KEY, T0, T0 - 1) },
+            unsafe { mesh_timeseries_delete_by_key(session, KEY, T0, T0 - 1) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "NULL session",
-            unsafe { mesh_delete_timeseries_by_key(ptr::null_mut(), KEY, T0, T0 + 1) },
+            unsafe { mesh_timeseries_delete_by_key(ptr::null_mut(), KEY, T0, T0 + 1) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "connection as session",
-            unsafe { mesh_delete_timeseries_by_key(conn.cast(), KEY, T0, T0 + 1) },
+            unsafe { mesh_timeseries_delete_by_key(conn.cast(), KEY, T0, T0 + 1) },
             MESH_ERROR_INVALID_HANDLE,
         ),
         (
             "NULL path",
-            unsafe { mesh_delete_timeseries_by_path(session, ptr::null(), T0, T0 + 1) },
+            unsafe { mesh_timeseries_delete_by_path(session, ptr::null(), T0, T0 + 1) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "end before start by path",
-            unsafe { mesh_delete_timeseries_by_path(session, path.as_ptr(), T0, T0 - 1) },
+            unsafe { mesh_timeseries_delete_by_path(session, path.as_ptr(), T0, T0 - 1) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "NULL id",
-            unsafe { mesh_delete_timeseries_by_id(session, ptr::null(), T0, T0 + 1) },
+            unsafe { mesh_timeseries_delete_by_id(session, ptr::null(), T0, T0 + 1) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
         (
             "malformed id",
-            unsafe { mesh_delete_timeseries_by_id(session, bad_id.as_ptr(), T0, T0 + 1) },
+            unsafe { mesh_timeseries_delete_by_id(session, bad_id.as_ptr(), T0, T0 + 1) },
             MESH_ERROR_INVALID_ARGUMENT,
         ),
     ];
@@ -254,18 +252,18 @@ fn deletes_check_their_arguments_before_any_request() {
     }
     assert_eq!(emu.calls("WriteTimeseries"), 0);
     assert!(
-        last_error().starts_with("mesh_delete_timeseries_by_id: malformed time series id"),
+        last_error().starts_with("mesh_timeseries_delete_by_id: malformed time series id"),
         "{}",
         last_error()
     );
     // An unknown series is the server's to say.
     check(
-        unsafe { mesh_delete_timeseries_by_key(session, 4242, T0, T0 + 1) },
+        unsafe { mesh_timeseries_delete_by_key(session, 4242, T0, T0 + 1) },
         MESH_ERROR_NOT_FOUND,
     );
     check(mesh_session_close(session), MESH_OK);
     check(
-        unsafe { mesh_delete_timeseries_by_key(session, KEY, T0, T0 + 1) },
+        unsafe { mesh_timeseries_delete_by_key(session, KEY, T0, T0 + 1) },
         MESH_ERROR_INVALID_HANDLE,
     );
     check(mesh_connection_close(conn), MESH_OK);

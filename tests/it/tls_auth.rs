@@ -3,8 +3,6 @@
 //! missing, wrong, revoked, replaced on a live connection, and fetched from a
 //! provider callback.
 
-mod common;
-
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CStr};
 use std::ptr;
@@ -12,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use mesh_emulator::{Identity, TlsIdentity};
 use mesh_status::*;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
@@ -86,7 +84,7 @@ fn try_connect(
     check(unsafe { mesh_options_new(&mut options) }, MESH_OK);
     configure(options);
     let mut conn = ptr::null_mut();
-    let status = unsafe { mesh_connect(c(address).as_ptr(), options, &mut conn) };
+    let status = unsafe { mesh_connection_open(c(address).as_ptr(), options, &mut conn) };
     check(mesh_options_free(options), MESH_OK);
     (status, conn)
 }
@@ -244,10 +242,7 @@ fn missing_wrong_and_revoked_tokens_are_unauthenticated() {
     let (status, conn) = try_connect(&https(&emu), with_root_and_token(&CA.pem, "tok-alice"));
     check(status, MESH_OK);
     let mut identity = ptr::null_mut();
-    check(
-        unsafe { mesh_connection_user_identity(conn, &mut identity) },
-        MESH_OK,
-    );
+    check(unsafe { mesh_identity_read(conn, &mut identity) }, MESH_OK);
     let mut buf = [0 as c_char; 64];
     check(
         unsafe {
@@ -414,10 +409,7 @@ fn the_token_provider_is_asked_when_needed_and_the_call_retried_once() {
     assert_eq!(PROVIDED.load(Ordering::SeqCst), 2);
     assert_eq!(emu.calls("Commit"), 3, "one rejected, one retried");
     let mut identity = ptr::null_mut();
-    check(
-        unsafe { mesh_connection_user_identity(conn, &mut identity) },
-        MESH_OK,
-    );
+    check(unsafe { mesh_identity_read(conn, &mut identity) }, MESH_OK);
     let mut buf = [0 as c_char; 16];
     check(
         unsafe {

@@ -1,12 +1,10 @@
 //! A token provider that hangs (a Kerberos or OAuth round trip that never
-//! ends): `mesh_connect` still ends at its connect timeout, a call that
-//! needs a fresh token at its call timeout, and `mesh_shutdown` stays
+//! ends): `mesh_connection_open` still ends at its connect timeout, a call that
+//! needs a fresh token at its call timeout, and `mesh_library_shutdown` stays
 //! bounded while the provider hangs, saying that a provider still runs.
 //! Providers run on threads of their own, so hung ones hold up no other
 //! connect or provider. Shutdown is global, so the tests here take turns,
 //! each running its steps in order.
-
-mod common;
 
 use std::ffi::{c_char, c_void};
 use std::ptr;
@@ -14,8 +12,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use common::tools::note;
-use common::*;
+use crate::common::tools::note;
+use crate::common::*;
 use mesh_status::*;
 
 /// What the provider hands out: the first, then (once told) the second.
@@ -88,12 +86,12 @@ fn hanging() -> usize {
 /// An emulator over TLS taking `TOKENS`, its `https://` address and the
 /// file of its root certificate.
 fn tls_emulator(root_file: &str) -> (Emulator, String, String) {
-    let (emu, root) = common::bindings::tls_emulator(&TOKENS, "Provided", root_file);
+    let (emu, root) = crate::common::bindings::tls_emulator(&TOKENS, "Provided", root_file);
     let address = format!("https://{}", emu.addr());
     (emu, address, root.to_str().unwrap().to_owned())
 }
 
-/// Runs `mesh_shutdown` while a connect with the provider (and a connect
+/// Runs `mesh_library_shutdown` while a connect with the provider (and a connect
 /// timeout far beyond shutdown's bound) is in flight, once `in_flight`
 /// holds: shutdown's status and time, the connect's status, handle, and
 /// when it ended after shutdown began.
@@ -112,7 +110,7 @@ fn shutdown_during_connect(
             "the connect did not get under way"
         );
         let began = Instant::now();
-        let (shutdown, took) = timed(|| mesh_shutdown());
+        let (shutdown, took) = timed(|| mesh_library_shutdown());
         let (status, conn, ended) = connecting.join().unwrap();
         (
             shutdown,
@@ -151,7 +149,7 @@ fn connect_with_provider(
     );
     check(mesh_options_set_call_timeout_ms(options, 1000), MESH_OK);
     let mut conn = ptr::null_mut();
-    let status = unsafe { mesh_connect(c(address).as_ptr(), options, &mut conn) };
+    let status = unsafe { mesh_connection_open(c(address).as_ptr(), options, &mut conn) };
     check(mesh_options_free(options), MESH_OK);
     (status, conn)
 }
@@ -164,6 +162,9 @@ fn timed<T>(call: impl FnOnce() -> T) -> (T, Duration) {
 
 #[test]
 fn a_hanging_token_provider_bounds_connect_calls_and_shutdown() {
+    crate::common::process::own_process!(
+        a_hanging_token_provider_bounds_connect_calls_and_shutdown
+    );
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let (_emu, address, root) = tls_emulator("provider_hangs_root.pem");
 
@@ -192,7 +193,7 @@ fn a_hanging_token_provider_bounds_connect_calls_and_shutdown() {
     let (shutdown, took, status, conn, ended) =
         shutdown_during_connect(&address, &root, || ENTERED.load(Ordering::SeqCst) > entered);
     note(&format!(
-        "token provider: mesh_shutdown while {} providers hang (one of them a connect's in flight) gave {} after {} ms; that connect gave {} {} ms after shutdown began; provider threads left {}",
+        "token provider: mesh_library_shutdown while {} providers hang (one of them a connect's in flight) gave {} after {} ms; that connect gave {} {} ms after shutdown began; provider threads left {}",
         hanging(),
         status_name(shutdown),
         took.as_millis(),
@@ -202,7 +203,7 @@ fn a_hanging_token_provider_bounds_connect_calls_and_shutdown() {
     ));
     assert!(
         took < Duration::from_secs(3) + SLACK,
-        "mesh_shutdown took {took:?} while a provider hung"
+        "mesh_library_shutdown took {took:?} while a provider hung"
     );
     // The providers still run on their threads: shutdown says so.
     check(shutdown, MESH_ERROR_TIMEOUT);
@@ -244,7 +245,7 @@ fn a_hanging_token_provider_bounds_connect_calls_and_shutdown() {
     check(mesh_session_close(session), MESH_OK);
     check(mesh_connection_close(conn), MESH_OK);
     WHICH.store(0, Ordering::SeqCst);
-    check(mesh_shutdown(), MESH_OK);
+    check(mesh_library_shutdown(), MESH_OK);
 }
 
 /// A provider that hangs keeps its thread after the call that asked it
@@ -252,6 +253,7 @@ fn a_hanging_token_provider_bounds_connect_calls_and_shutdown() {
 /// and later providers go on regardless.
 #[test]
 fn hung_token_providers_do_not_stop_other_connects() {
+    crate::common::process::own_process!(hung_token_providers_do_not_stop_other_connects);
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let (_emu, address, root) = tls_emulator("provider_starves_root.pem");
     let plain = emulator(Duration::from_secs(300));
@@ -266,7 +268,7 @@ fn hung_token_providers_do_not_stop_other_connects() {
     check(unsafe { mesh_options_new(&mut options) }, MESH_OK);
     check(mesh_options_set_connect_timeout_ms(options, 1500), MESH_OK);
     let mut named = ptr::null_mut();
-    let status = unsafe { mesh_connect(c(&by_name).as_ptr(), options, &mut named) };
+    let status = unsafe { mesh_connection_open(c(&by_name).as_ptr(), options, &mut named) };
     let message = last_error();
     check(mesh_options_free(options), MESH_OK);
     let entered = ENTERED.load(Ordering::SeqCst);
@@ -278,16 +280,17 @@ fn hung_token_providers_do_not_stop_other_connects() {
             check(mesh_connection_close(conn), MESH_OK);
         }
     }
-    check(mesh_shutdown(), MESH_OK);
+    check(mesh_library_shutdown(), MESH_OK);
     assert_eq!(status, MESH_OK, "connect to {by_name}: {message}");
     assert_eq!(asked, 1, "a third connect's provider was not asked");
 }
 
-/// `mesh_shutdown` says it joins the library's threads so that the host can
+/// `mesh_library_shutdown` says it joins the library's threads so that the host can
 /// unload the library, and that the one exception (a callback still
 /// running) gives `MESH_ERROR_TIMEOUT`.
 #[test]
 fn shutdown_with_a_hung_provider_joins_its_thread_or_says_so() {
+    crate::common::process::own_process!(shutdown_with_a_hung_provider_joins_its_thread_or_says_so);
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let (_emu, address, root) = tls_emulator("provider_unjoined_root.pem");
     ANSWERS.store(false, Ordering::SeqCst);

@@ -8,11 +8,7 @@
 //! Needs the rustup targets `x86_64-pc-windows-gnu` / `i686-pc-windows-gnu`,
 //! mingw-w64 and Wine (`.ci/run` installs them); without them the tests say
 //! SKIPPED and pass, or fail where `MESH_REQUIRE_TOOLS` is set
-//! (`tests/common/tools.rs`).
-
-#[path = "common/c_header.rs"]
-mod c_header;
-mod common;
+//! (`tests/it/common/tools.rs`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -20,11 +16,11 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use c_header::{i686_arg_bytes, stdcall_name, Header};
-use common::examples::{
+use crate::common::examples::{
     assert_prints, check_tls_token, CALCULATIONS_PRINTS, MODEL_PRINTS, TLS_TOKEN, TLS_USER,
 };
-use common::{root, tools};
+use crate::common::{root, tools};
+use xtask::c_header::{i686_arg_bytes, stdcall_name, Header};
 
 const X64: &str = "x86_64-pc-windows-gnu";
 const X86: &str = "i686-pc-windows-gnu";
@@ -334,8 +330,8 @@ impl WineRun {
     }
 }
 
-fn emulator() -> common::Emulator {
-    common::Emulator::start_local(common::Config {
+fn emulator() -> crate::common::Emulator {
+    crate::common::Emulator::start_local(crate::common::Config {
         catalog: mesh_emulator::parse_catalog(&format!(
             "{KEY} Resource/Windows/Series STAIRCASE HOUR MW"
         ))
@@ -419,7 +415,7 @@ fn a_multi_threaded_host_runs_under_wine() {
 fn model_and_calculations_examples_run_under_wine() {
     let Some(run) = wine_run() else { return };
     // The default model and data, which these examples read.
-    let emu = common::emulator(Duration::from_secs(300));
+    let emu = crate::common::emulator(Duration::from_secs(300));
     let address = emu.addr().to_string();
 
     let out = run.run("model.exe", &[&address]);
@@ -441,7 +437,7 @@ fn model_and_calculations_examples_run_under_wine() {
 fn tls_token_example_runs_under_wine() {
     let Some(run) = wine_run() else { return };
     let (emu, root) =
-        common::bindings::tls_emulator(&[TLS_TOKEN], TLS_USER, "tls_token_root_wine.pem");
+        crate::common::bindings::tls_emulator(&[TLS_TOKEN], TLS_USER, "tls_token_root_wine.pem");
     // Wine's drive Z: is the Unix root.
     let windows_root = format!("Z:{}", root.display()).replace('/', "\\");
     let address = format!("https://{}", emu.addr());
@@ -462,9 +458,9 @@ fn tls_token_example_runs_under_wine() {
 
 #[test]
 fn the_multi_threaded_host_runs_natively_too() {
-    let exe = common::build("tests/windows/threads.c");
+    let exe = crate::common::build("tests/windows/threads.c");
     let emu = emulator();
-    let out = common::run(&exe, &[&emu.addr().to_string(), &KEY.to_string()]);
+    let out = crate::common::run(&exe, &[&emu.addr().to_string(), &KEY.to_string()]);
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out).contains("threads: 8 threads x 4 rounds: ok"));
     assert_eq!(emu.open_sessions(), 0);
@@ -740,7 +736,7 @@ fn both_dlls_carry_a_version_resource() {
 /// The README's Windows section: its first ```sh block as commands (words,
 /// comments dropped), and the paragraph saying what the prefix holds.
 fn readme_windows_install() -> (Vec<Vec<String>>, String) {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("docs/hosts.md")).unwrap();
     let section = readme
         .split("\n## Windows\n")
         .nth(1)

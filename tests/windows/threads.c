@@ -56,7 +56,7 @@ static int fail(struct worker *w, const char *what, mesh_status st) {
 
 static int round_trip(struct worker *w, int round) {
     mesh_session *session = NULL;
-    mesh_points *points = NULL;
+    mesh_point_list *points = NULL;
     int64_t start = BASE_MS + (int64_t)(w->index * ROUNDS + round) * DAY_MS;
     int64_t times[POINTS];
     double values[POINTS];
@@ -72,33 +72,33 @@ static int round_trip(struct worker *w, int round) {
     }
     if ((st = mesh_session_open(conn, &session)) != MESH_OK) return fail(w, "open", st);
     if ((st = mesh_session_id(session, id, sizeof id, NULL)) != MESH_OK) return fail(w, "id", st);
-    st = mesh_write_timeseries_by_key(session, key, start, start + DAY_MS, times, NULL, values, POINTS);
+    st = mesh_timeseries_write_by_key(session, key, start, start + DAY_MS, times, NULL, values, POINTS);
     if (st != MESH_OK) return fail(w, "write", st);
-    st = mesh_read_timeseries_by_key(session, key, start, start + DAY_MS, &points);
+    st = mesh_timeseries_read_by_key(session, key, start, start + DAY_MS, &points);
     if (st != MESH_OK) return fail(w, "read", st);
-    mesh_points_count(points, &n);
-    mesh_points_timestamps(points, &t);
-    mesh_points_values(points, &v);
+    mesh_point_list_count(points, &n);
+    mesh_point_list_timestamps(points, &t);
+    mesh_point_list_values(points, &v);
     if (n != POINTS) {
         snprintf(w->why, sizeof w->why, "thread %d: read %u points, wrote %d", w->index, (unsigned)n, POINTS);
         w->failed = 1;
-        mesh_points_free(points);
+        mesh_point_list_free(points);
         return 1;
     }
     for (i = 0; i < n; i++) {
         if (t[i] != times[i] || v[i] != values[i]) {
             snprintf(w->why, sizeof w->why, "thread %d: point %u differs", w->index, (unsigned)i);
             w->failed = 1;
-            mesh_points_free(points);
+            mesh_point_list_free(points);
             return 1;
         }
     }
-    mesh_points_free(points);
+    mesh_point_list_free(points);
 
     /* The shared session, used by every thread at once. */
-    st = mesh_read_timeseries_by_key(shared, key, BASE_MS, BASE_MS + DAY_MS, &points);
+    st = mesh_timeseries_read_by_key(shared, key, BASE_MS, BASE_MS + DAY_MS, &points);
     if (st != MESH_OK) return fail(w, "read through the shared session", st);
-    mesh_points_free(points);
+    mesh_point_list_free(points);
 
     /* An error of this thread's own: the message must be about it. */
     {
@@ -144,7 +144,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     key = strtoll(argv[2], NULL, 10);
-    if ((st = mesh_connect(argv[1], NULL, &conn)) != MESH_OK) {
+    if ((st = mesh_connection_open(argv[1], NULL, &conn)) != MESH_OK) {
         fprintf(stderr, "connect: %s\n", mesh_status_name(st));
         return 1;
     }
@@ -179,7 +179,7 @@ int main(int argc, char **argv) {
     }
     mesh_session_close(shared);
     mesh_connection_close(conn);
-    mesh_shutdown();
+    mesh_library_shutdown();
     if (failed) return 1;
     printf("threads: %d threads x %d rounds: ok\n", THREADS, ROUNDS);
     return 0;

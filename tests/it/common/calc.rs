@@ -58,12 +58,12 @@ impl Answer {
 /// length, then read into a buffer of exactly that size.
 pub fn result_string(result: *const mesh_calc_result, index: usize) -> String {
     let mut len = usize::MAX;
-    let status = unsafe { mesh_calc_result_string(result, index, ptr::null_mut(), 0, &mut len) };
+    let status = unsafe { mesh_calc_result_string_at(result, index, ptr::null_mut(), 0, &mut len) };
     assert_eq!(status, mesh_status::MESH_ERROR_BUFFER_TOO_SMALL);
     let mut buf = vec![1 as c_char; len + 1];
     let mut got = 0;
     check(
-        unsafe { mesh_calc_result_string(result, index, buf.as_mut_ptr(), buf.len(), &mut got) },
+        unsafe { mesh_calc_result_string_at(result, index, buf.as_mut_ptr(), buf.len(), &mut got) },
         mesh_status::MESH_OK,
     );
     assert_eq!(got, len);
@@ -80,40 +80,42 @@ pub fn take_result(result: *mut mesh_calc_result) -> Answer {
     check(unsafe { mesh_calc_result_kind(result, &mut kind) }, MESH_OK);
     check(unsafe { mesh_calc_result_count(result, &mut n) }, MESH_OK);
     let answer = match kind {
-        MESH_CALC_NONE => {
+        MESH_CALC_RESULT_KIND_NONE => {
             assert_eq!(n, 0);
             Answer::None
         }
-        MESH_CALC_SERIES => Answer::Series(
+        MESH_CALC_RESULT_KIND_SERIES => Answer::Series(
             (0..n)
                 .map(|i| {
                     let mut points = ptr::null_mut();
                     let mut resolution = -1;
                     check(
-                        unsafe { mesh_calc_result_series(result, i, &mut points) },
+                        unsafe { mesh_calc_result_series_at(result, i, &mut points) },
                         MESH_OK,
                     );
                     check(
-                        unsafe { mesh_calc_result_resolution(result, i, &mut resolution) },
+                        unsafe { mesh_calc_result_resolution_at(result, i, &mut resolution) },
                         MESH_OK,
                     );
                     (take_points(points), resolution)
                 })
                 .collect(),
         ),
-        MESH_CALC_NUMBERS => Answer::Numbers(
+        MESH_CALC_RESULT_KIND_NUMBERS => Answer::Numbers(
             (0..n)
                 .map(|i| {
                     let mut x = 0.0;
                     check(
-                        unsafe { mesh_calc_result_number(result, i, &mut x) },
+                        unsafe { mesh_calc_result_number_at(result, i, &mut x) },
                         MESH_OK,
                     );
                     x.to_bits()
                 })
                 .collect(),
         ),
-        MESH_CALC_STRINGS => Answer::Strings((0..n).map(|i| result_string(result, i)).collect()),
+        MESH_CALC_RESULT_KIND_STRINGS => {
+            Answer::Strings((0..n).map(|i| result_string(result, i)).collect())
+        }
         other => panic!("unknown result kind {other}"),
     };
     check(mesh_calc_result_free(result), MESH_OK);
@@ -131,7 +133,7 @@ pub fn calculate(
     let (target, expression) = (c(target), c(expression));
     let mut result = ptr::null_mut();
     match unsafe {
-        mesh_calculation_run(
+        mesh_calc_run(
             session,
             target.as_ptr(),
             expression.as_ptr(),
@@ -176,9 +178,7 @@ pub fn calculate_by_key_ok(
     let expr = c(expression);
     let mut result = ptr::null_mut();
     check(
-        unsafe {
-            mesh_calculation_run_by_key(session, key, expr.as_ptr(), start, end, &mut result)
-        },
+        unsafe { mesh_calc_run_by_key(session, key, expr.as_ptr(), start, end, &mut result) },
         mesh_status::MESH_OK,
     );
     take_result(result)
@@ -206,10 +206,10 @@ pub fn built(write: impl Fn(*mut c_char, usize, *mut usize) -> mesh_status) -> S
         .to_string()
 }
 
-/// `text` quoted by `mesh_calc_quote`.
+/// `text` quoted by `mesh_calc_expression_quote`.
 pub fn quoted(text: &str) -> String {
     let text = c(text);
-    built(|buf, cap, len| unsafe { mesh_calc_quote(text.as_ptr(), buf, cap, len) })
+    built(|buf, cap, len| unsafe { mesh_calc_expression_quote(text.as_ptr(), buf, cap, len) })
 }
 
 /// An optional C string's pointer.
@@ -217,7 +217,7 @@ pub fn opt(s: &Option<std::ffi::CString>) -> *const c_char {
     s.as_ref().map_or(ptr::null(), |s| s.as_ptr())
 }
 
-/// `mesh_calc_transform` of `target` (and `search`), as columns.
+/// `mesh_calc_run_transform` of `target` (and `search`), as columns.
 #[allow(clippy::too_many_arguments)]
 pub fn transform(
     session: *mut mesh_session,
@@ -233,7 +233,7 @@ pub fn transform(
     let search = search.map(c);
     let mut points = ptr::null_mut();
     match unsafe {
-        mesh_calc_transform(
+        mesh_calc_run_transform(
             session,
             target.as_ptr(),
             opt(&search),
@@ -253,7 +253,7 @@ pub fn transform(
     }
 }
 
-/// `mesh_read_transformed_timeseries_by_key`, as columns.
+/// `mesh_timeseries_read_transformed_by_key`, as columns.
 pub fn read_transformed(
     session: *mut mesh_session,
     key: i64,
@@ -265,7 +265,7 @@ pub fn read_transformed(
 ) -> Result<Cols, mesh_status> {
     let mut points = ptr::null_mut();
     match unsafe {
-        mesh_read_transformed_timeseries_by_key(
+        mesh_timeseries_read_transformed_by_key(
             session,
             key,
             start,

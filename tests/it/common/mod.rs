@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: an emulator on 127.0.0.1, and
 //! thin wrappers that call the C API as a C program would.
-#![allow(dead_code)]
 
 use std::ffi::{c_char, CStr, CString};
 use std::path::{Path, PathBuf};
@@ -15,6 +14,7 @@ pub mod calc;
 pub mod examples;
 pub mod model;
 pub mod points;
+pub mod process;
 pub mod tools;
 
 pub use mesh_capi::ffi::*;
@@ -65,7 +65,7 @@ pub fn connect_with(
     configure(options);
     let mut connection = ptr::null_mut();
     check(
-        unsafe { mesh_connect(c(address).as_ptr(), options, &mut connection) },
+        unsafe { mesh_connection_open(c(address).as_ptr(), options, &mut connection) },
         MESH_OK,
     );
     check(mesh_options_free(options), MESH_OK);

@@ -62,7 +62,7 @@ pub fn get_object(
     let mut out = ptr::null_mut();
     let names = names.map(c);
     let names_ptr = names.as_ref().map_or(ptr::null(), |n| n.as_ptr());
-    match unsafe { mesh_object_get(session, c(target).as_ptr(), view, names_ptr, &mut out) } {
+    match unsafe { mesh_object_read(session, c(target).as_ptr(), view, names_ptr, &mut out) } {
         MESH_OK => Ok(out),
         status => Err(status),
     }
@@ -71,7 +71,7 @@ pub fn get_object(
 #[track_caller]
 pub fn object(session: *mut mesh_session, target: &str, view: i32) -> *mut mesh_object {
     get_object(session, target, view, None)
-        .unwrap_or_else(|s| panic!("mesh_object_get {target}: {s:?}: {}", last_error()))
+        .unwrap_or_else(|s| panic!("mesh_object_read {target}: {s:?}: {}", last_error()))
 }
 
 pub fn get_attribute(
@@ -80,7 +80,7 @@ pub fn get_attribute(
     view: i32,
 ) -> Result<*mut mesh_attribute, mesh_status> {
     let mut out = ptr::null_mut();
-    match unsafe { mesh_attribute_get(session, c(target).as_ptr(), view, &mut out) } {
+    match unsafe { mesh_attribute_read(session, c(target).as_ptr(), view, &mut out) } {
         MESH_OK => Ok(out),
         status => Err(status),
     }
@@ -89,7 +89,7 @@ pub fn get_attribute(
 #[track_caller]
 pub fn attribute(session: *mut mesh_session, target: &str, view: i32) -> *mut mesh_attribute {
     get_attribute(session, target, view)
-        .unwrap_or_else(|s| panic!("mesh_attribute_get {target}: {s:?}: {}", last_error()))
+        .unwrap_or_else(|s| panic!("mesh_attribute_read {target}: {s:?}: {}", last_error()))
 }
 
 #[track_caller]
@@ -124,7 +124,7 @@ pub fn list_count(list: *mut mesh_object_list) -> usize {
 
 pub fn list_item(list: *mut mesh_object_list, i: usize) -> *mut mesh_object {
     let mut o = ptr::null_mut();
-    check(unsafe { mesh_object_list_get(list, i, &mut o) }, MESH_OK);
+    check(unsafe { mesh_object_list_at(list, i, &mut o) }, MESH_OK);
     o
 }
 
@@ -168,7 +168,7 @@ pub fn attributes(o: *mut mesh_object) -> Vec<*mut mesh_attribute> {
     (0..attribute_count(o))
         .map(|i| {
             let mut a = ptr::null_mut();
-            check(unsafe { mesh_object_attribute(o, i, &mut a) }, MESH_OK);
+            check(unsafe { mesh_object_attribute_at(o, i, &mut a) }, MESH_OK);
             a
         })
         .collect()
@@ -219,7 +219,7 @@ pub fn is_collection(a: *mut mesh_attribute) -> bool {
 pub fn double_at(a: *mut mesh_attribute, i: usize) -> f64 {
     let mut v = f64::NAN;
     check(
-        unsafe { mesh_attribute_value_double(a, i, &mut v) },
+        unsafe { mesh_attribute_value_double_at(a, i, &mut v) },
         MESH_OK,
     );
     v
@@ -228,14 +228,20 @@ pub fn double_at(a: *mut mesh_attribute, i: usize) -> f64 {
 #[track_caller]
 pub fn int_at(a: *mut mesh_attribute, i: usize) -> i64 {
     let mut v = i64::MIN;
-    check(unsafe { mesh_attribute_value_int(a, i, &mut v) }, MESH_OK);
+    check(
+        unsafe { mesh_attribute_value_int_at(a, i, &mut v) },
+        MESH_OK,
+    );
     v
 }
 
 #[track_caller]
 pub fn bool_at(a: *mut mesh_attribute, i: usize) -> bool {
     let mut v = -1;
-    check(unsafe { mesh_attribute_value_bool(a, i, &mut v) }, MESH_OK);
+    check(
+        unsafe { mesh_attribute_value_bool_at(a, i, &mut v) },
+        MESH_OK,
+    );
     assert!(v == 0 || v == 1);
     v == 1
 }
@@ -244,14 +250,14 @@ pub fn bool_at(a: *mut mesh_attribute, i: usize) -> bool {
 pub fn time_at(a: *mut mesh_attribute, i: usize) -> i64 {
     let mut v = i64::MIN;
     check(
-        unsafe { mesh_attribute_value_utc_time(a, i, &mut v) },
+        unsafe { mesh_attribute_value_utc_time_at(a, i, &mut v) },
         MESH_OK,
     );
     v
 }
 
 pub fn string_at(a: *mut mesh_attribute, i: usize) -> String {
-    text(|b, n, l| unsafe { mesh_attribute_value_string(a, i, b, n, l) })
+    text(|b, n, l| unsafe { mesh_attribute_value_string_at(a, i, b, n, l) })
 }
 
 /// The target id of relation value `i` ("" for none; read with a
@@ -260,7 +266,7 @@ pub fn target_at(a: *mut mesh_attribute, i: usize) -> String {
     let mut buf = [0 as c_char; 37];
     let mut len = 0;
     check(
-        unsafe { mesh_attribute_value_target_id(a, i, buf.as_mut_ptr(), 37, &mut len) },
+        unsafe { mesh_attribute_value_target_id_at(a, i, buf.as_mut_ptr(), 37, &mut len) },
         MESH_OK,
     );
     buf[..len].iter().map(|c| *c as u8 as char).collect()
@@ -275,18 +281,19 @@ pub fn targets(a: *mut mesh_attribute) -> Vec<String> {
 pub fn versions(a: *mut mesh_attribute, i: usize) -> Vec<(i64, String)> {
     let mut n = usize::MAX;
     check(
-        unsafe { mesh_attribute_version_count(a, i, &mut n) },
+        unsafe { mesh_attribute_version_count_at(a, i, &mut n) },
         MESH_OK,
     );
     (0..n)
         .map(|j| {
             let mut from = 0;
             check(
-                unsafe { mesh_attribute_version_valid_from(a, i, j, &mut from) },
+                unsafe { mesh_attribute_version_valid_from_at(a, i, j, &mut from) },
                 MESH_OK,
             );
-            let target =
-                text(|b, cap, l| unsafe { mesh_attribute_version_target_id(a, i, j, b, cap, l) });
+            let target = text(|b, cap, l| unsafe {
+                mesh_attribute_version_target_id_at(a, i, j, b, cap, l)
+            });
             (from, target)
         })
         .collect()
@@ -312,7 +319,7 @@ pub fn free_attribute(a: *mut mesh_attribute) {
 
 /// Reads a double attribute in a session (by path or id).
 pub fn read_double(session: *mut mesh_session, target: &str) -> f64 {
-    let a = attribute(session, target, MESH_VIEW_NO_DEFINITIONS);
+    let a = attribute(session, target, MESH_MODEL_VIEW_NO_DEFINITIONS);
     let v = double_at(a, 0);
     free_attribute(a);
     v

@@ -30,37 +30,42 @@ pub const DAILY_KEY: i64 = 904;
 /// The unit of every test series.
 pub const UNIT: &str = "MW";
 
-pub const MISSING: u32 = MESH_FLAG_MISSING;
-pub const SUSPECT: u32 = MESH_FLAG_SUSPECT;
-pub const NOT_OK: u32 = MESH_FLAG_NOT_OK;
+pub const MISSING: u32 = MESH_POINT_FLAG_MISSING;
+pub const SUSPECT: u32 = MESH_POINT_FLAG_SUSPECT;
+pub const NOT_OK: u32 = MESH_POINT_FLAG_NOT_OK;
 
 /// The emulator's default series plus the tests' own.
 pub fn catalog() -> Vec<SeriesSpec> {
     let mut specs = default_catalog();
     let series = [
-        (KEY, PATH, MESH_CURVE_STAIRCASE, MESH_RESOLUTION_BREAKPOINT),
+        (
+            KEY,
+            PATH,
+            MESH_CURVE_TYPE_STAIRCASE,
+            MESH_RESOLUTION_BREAKPOINT,
+        ),
         (
             OTHER_KEY,
             "Resource/Test/Other",
-            MESH_CURVE_STAIRCASE,
+            MESH_CURVE_TYPE_STAIRCASE,
             MESH_RESOLUTION_BREAKPOINT,
         ),
         (
             LINEAR_KEY,
             "Resource/Test/Linear",
-            MESH_CURVE_PIECEWISE_LINEAR,
+            MESH_CURVE_TYPE_PIECEWISE_LINEAR,
             MESH_RESOLUTION_BREAKPOINT,
         ),
         (
             HOURLY_KEY,
             "Resource/Test/Hourly",
-            MESH_CURVE_STAIRCASE,
+            MESH_CURVE_TYPE_STAIRCASE,
             MESH_RESOLUTION_HOUR,
         ),
         (
             DAILY_KEY,
             "Resource/Test/Daily",
-            MESH_CURVE_STAIRCASE,
+            MESH_CURVE_TYPE_STAIRCASE,
             MESH_RESOLUTION_DAY,
         ),
     ];
@@ -146,14 +151,17 @@ pub fn day(base: f64) -> Cols {
     Cols::series(T0, HOUR, 24, base)
 }
 
-/// Reads the points of a `mesh_points` handle and frees it.
-pub fn take_points(points: *mut mesh_points) -> Cols {
+/// Reads the points of a `mesh_point_list` handle and frees it.
+pub fn take_points(points: *mut mesh_point_list) -> Cols {
     let mut n = usize::MAX;
-    check(unsafe { mesh_points_count(points, &mut n) }, MESH_OK);
+    check(unsafe { mesh_point_list_count(points, &mut n) }, MESH_OK);
     let (mut t, mut f, mut v) = (ptr::null(), ptr::null(), ptr::null());
-    check(unsafe { mesh_points_timestamps(points, &mut t) }, MESH_OK);
-    check(unsafe { mesh_points_flags(points, &mut f) }, MESH_OK);
-    check(unsafe { mesh_points_values(points, &mut v) }, MESH_OK);
+    check(
+        unsafe { mesh_point_list_timestamps(points, &mut t) },
+        MESH_OK,
+    );
+    check(unsafe { mesh_point_list_flags(points, &mut f) }, MESH_OK);
+    check(unsafe { mesh_point_list_values(points, &mut v) }, MESH_OK);
     assert!(!t.is_null() && !f.is_null() && !v.is_null());
     let cols = if n == 0 {
         Cols::default()
@@ -166,7 +174,7 @@ pub fn take_points(points: *mut mesh_points) -> Cols {
             )
         }
     };
-    check(mesh_points_free(points), MESH_OK);
+    check(mesh_point_list_free(points), MESH_OK);
     cols
 }
 
@@ -177,7 +185,7 @@ pub fn read(
     end: i64,
 ) -> Result<Cols, mesh_status> {
     let mut points = ptr::null_mut();
-    match unsafe { mesh_read_timeseries_by_key(session, key, start, end, &mut points) } {
+    match unsafe { mesh_timeseries_read_by_key(session, key, start, end, &mut points) } {
         MESH_OK => Ok(take_points(points)),
         status => {
             assert!(points.is_null(), "out written on failure");
@@ -196,7 +204,7 @@ pub fn read_path_ok(session: *mut mesh_session, path: &str, start: i64, end: i64
     let mut points = ptr::null_mut();
     let path = c(path);
     check(
-        unsafe { mesh_read_timeseries_by_path(session, path.as_ptr(), start, end, &mut points) },
+        unsafe { mesh_timeseries_read_by_path(session, path.as_ptr(), start, end, &mut points) },
         MESH_OK,
     );
     take_points(points)
@@ -211,7 +219,7 @@ pub fn write(
 ) -> mesh_status {
     let values = cols.values();
     unsafe {
-        mesh_write_timeseries_by_key(
+        mesh_timeseries_write_by_key(
             session,
             key,
             start,

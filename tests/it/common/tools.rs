@@ -4,7 +4,6 @@
 //! `.ci/run` does, having installed them all), where the skip is a failure.
 //!
 //! Standalone (no `super::`), so other crates' tests can include it by path.
-#![allow(dead_code)]
 
 use std::process::{Command, Stdio};
 

@@ -1,6 +1,5 @@
 //! Test support for faults and misuse: a TCP fault proxy to put between the
 //! library and the emulator, and a hostile server.
-#![allow(dead_code)]
 
 pub mod hostile;
 pub mod proxy;

@@ -103,11 +103,6 @@ impl FaultProxy {
         self.shared.fault.send_replace(fault);
     }
 
-    /// The fault applied now.
-    pub fn fault(&self) -> Fault {
-        *self.shared.fault.borrow()
-    }
-
     /// Connections accepted so far.
     pub fn connections(&self) -> usize {
         self.shared.accepted.load(Ordering::SeqCst)
