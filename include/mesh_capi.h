@@ -294,6 +294,25 @@ typedef struct mesh_attribute mesh_attribute;
 /// `mesh_attribute_list_free`).
 typedef struct mesh_attribute_list mesh_attribute_list;
 
+/// One revision or restriction, as read: owned when a call returned it
+/// (`mesh_revision_create`, `mesh_restriction_create`,
+/// `mesh_availability_event_read`; freed with `mesh_availability_event_free`),
+/// or borrowed from a list (valid until the list is freed). A snapshot, as
+/// lists are.
+typedef struct mesh_availability_event mesh_availability_event;
+
+/// Events, as `mesh_availability_event_search` found them (freed with
+/// `mesh_availability_event_list_free`). Results are snapshots: they stay
+/// valid after their session is closed and after `mesh_library_shutdown`,
+/// and later changes are not seen in them.
+typedef struct mesh_availability_event_list mesh_availability_event_list;
+
+/// Instances (periods) of one event, as `mesh_availability_instance_search`
+/// found them, earliest first (freed with
+/// `mesh_availability_instance_list_free`). A snapshot, valid after its
+/// session is closed too.
+typedef struct mesh_availability_instance_list mesh_availability_instance_list;
+
 /// What a calculation gave: a list of series, of numbers or of strings
 /// (`mesh_calc_result_kind`), read by index. Free with
 /// `mesh_calc_result_free`. It holds its data itself: it stays valid after
@@ -336,6 +355,12 @@ typedef struct mesh_point_list mesh_point_list;
 /// (`mesh_rating_curve_new`), freed with `mesh_rating_curve_free`; valid
 /// after `mesh_library_shutdown` too.
 typedef struct mesh_rating_curve mesh_rating_curve;
+
+/// What a restriction does, built with `mesh_restriction_recurrence_new_basic`
+/// or `mesh_restriction_recurrence_new_complex` and freed with
+/// `mesh_restriction_recurrence_free`. Calls copy what they need from it:
+/// it may be freed right after them.
+typedef struct mesh_restriction_recurrence mesh_restriction_recurrence;
 
 /// An open Mesh session (`mesh_session_open` or `mesh_session_attach`, then
 /// `mesh_session_close` or `mesh_session_detach`).
@@ -602,6 +627,28 @@ enum mesh_status mesh_connection_server_version(struct mesh_connection *connecti
                                                 char *buf,
                                                 size_t cap,
                                                 size_t *len_out);
+
+/// Writes the name the server gave itself when connecting (e.g.
+/// `"Volue Mesh Server"`) into `buf`: the `name` beside the version in the
+/// server's version answer; "" when it sent none. It is what the server
+/// calls itself, not the host name its TLS certificate is checked for (see
+/// `mesh_options_set_tls_server_name`). See the buffer convention in the
+/// header's introduction.
+///
+/// @param connection The connection to the server.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may
+///   be NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `connection`
+///   (or a NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a
+///   closed or made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`. Makes no
+///   request: the name is the one read when connecting.
+enum mesh_status mesh_connection_server_name(struct mesh_connection *connection,
+                                             char *buf,
+                                             size_t cap,
+                                             size_t *len_out);
 
 /// Replaces the access token of a live connection (NULL stops sending one):
 /// every later call through it and its sessions, keep-alive included, sends
@@ -1926,34 +1973,54 @@ enum mesh_status mesh_object_attribute_by_name(const struct mesh_object *object,
 /// Reads one object (or model) into a new `*out_object` (free with
 /// `mesh_object_free`). `target` is its id (canonical or braced) or path
 /// (e.g. `"Model/M/Component.Ref/Plant"`, or the short form without
-/// relation names). `view` is one of `MESH_MODEL_VIEW_*`; `attribute_names` is
-/// NULL or "" for all attributes, or names separated by commas (names that
-/// match nothing give no attributes). An unknown target gives
-/// `MESH_ERROR_NOT_FOUND`; text that is neither id nor path
+/// relation names). `view` is one of `MESH_MODEL_VIEW_*`.
+///
+/// Which attributes the object carries is chosen by three masks, each NULL
+/// or "" for none, else names separated by commas (spaces around them are
+/// ignored); with no mask, every attribute. `attribute_names` keeps the
+/// attributes with those names. `tag_names` keeps those whose definition
+/// has at least one of the tags; `namespace_names` those whose namespace
+/// has one of the names as a part (`"Hydro"` matches `EnergySystem.Hydro`
+/// and `Hydro.Small`: give single namespaces, without dots). Given both,
+/// tags and namespaces must both match. Names cannot be combined with
+/// tags or namespaces. Masks that match nothing give no attributes.
+///
+/// An unknown target gives `MESH_ERROR_NOT_FOUND`; text that is neither id
+/// nor path, or masks that break the rules above,
 /// `MESH_ERROR_INVALID_ARGUMENT` without a request.
 ///
 /// @param session The session to work in.
 /// @param target The object: its id (canonical or braced) or path.
 /// @param view How much of the object to read: `MESH_MODEL_VIEW_FULL`,
 ///   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
-/// @param attribute_names NULL or "" for all attributes, or attribute names
-///   separated by commas (spaces around them are ignored).
+/// @param attribute_names NULL or "" for no name mask, or attribute names
+///   separated by commas.
+/// @param tag_names NULL or "" for no tag mask, or tag names separated by
+///   commas: keeps the attributes with at least one of them.
+/// @param namespace_names NULL or "" for no namespace mask, or namespaces
+///   (without dots) separated by commas: keeps the attributes whose namespace
+///   has one of them as a part.
 /// @param out_object Receives the new object on success; untouched on failure.
 /// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
-///   that is neither id nor path, an unknown view or a name list with an empty
-///   name; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   that is neither id nor path, an unknown view, a mask with an empty name,
+///   names with tags or namespaces, or a namespace with a dot;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
 ///   MESH_ERROR_NOT_FOUND when no object has that id or path; or a status of
 ///   the call to the server (see `mesh_status`).
 enum mesh_status mesh_object_read(struct mesh_session *session,
                                   const char *target,
                                   int32_t view,
                                   const char *attribute_names,
+                                  const char *tag_names,
+                                  const char *namespace_names,
                                   struct mesh_object **out_object);
 
 /// Runs `query` (Mesh's search language, e.g. `"*[.Type=PlantElementType]"`)
 /// from the object `start` (id or path) and puts the objects found into a
 /// new `*out_list` (free with `mesh_object_list_free`). Finding nothing is
-/// an empty list. `view` and `attribute_names` as for `mesh_object_read`.
+/// an empty list. `view` and the masks (`attribute_names`, `tag_names`,
+/// `namespace_names`) as for `mesh_object_read`: they choose the attributes
+/// each object carries, not which objects are found.
 ///
 /// @param session The session to work in.
 /// @param start The object to search from: its id (canonical or braced) or
@@ -1961,13 +2028,19 @@ enum mesh_status mesh_object_read(struct mesh_session *session,
 /// @param query The search, in Mesh's search language.
 /// @param view How much of each object to read: `MESH_MODEL_VIEW_FULL`,
 ///   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
-/// @param attribute_names NULL or "" for all attributes, or attribute names
-///   separated by commas (spaces around them are ignored).
+/// @param attribute_names NULL or "" for no name mask, or attribute names
+///   separated by commas.
+/// @param tag_names NULL or "" for no tag mask, or tag names separated by
+///   commas: keeps the attributes with at least one of them.
+/// @param namespace_names NULL or "" for no namespace mask, or namespaces
+///   (without dots) separated by commas: keeps the attributes whose namespace
+///   has one of them as a part.
 /// @param out_list Receives the new list of objects found (possibly empty) on
 ///   success; untouched on failure.
 /// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a start
-///   that is neither id nor path, an unknown view or a name list with an empty
-///   name; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   that is neither id nor path, an unknown view, a mask with an empty name,
+///   names with tags or namespaces, or a namespace with a dot;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
 ///   MESH_ERROR_NOT_FOUND when no object has the id or path start; or a status
 ///   of the call to the server (see `mesh_status`).
 enum mesh_status mesh_object_search(struct mesh_session *session,
@@ -1975,30 +2048,41 @@ enum mesh_status mesh_object_search(struct mesh_session *session,
                                     const char *query,
                                     int32_t view,
                                     const char *attribute_names,
+                                    const char *tag_names,
+                                    const char *namespace_names,
                                     struct mesh_object_list **out_list);
 
 /// Puts every object of the object definition `definition` (id or
-/// `Repository/...` path) into a new `*out_list`. `view` and
-/// `attribute_names` as for `mesh_object_read`.
+/// `Repository/...` path) into a new `*out_list`. `view` and the masks
+/// (`attribute_names`, `tag_names`, `namespace_names`) as for
+/// `mesh_object_read`.
 ///
 /// @param session The session to work in.
 /// @param definition The object definition: its id (canonical or braced) or
 ///   `Repository/...` path.
 /// @param view How much of each object to read: `MESH_MODEL_VIEW_FULL`,
 ///   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
-/// @param attribute_names NULL or "" for all attributes, or attribute names
-///   separated by commas (spaces around them are ignored).
+/// @param attribute_names NULL or "" for no name mask, or attribute names
+///   separated by commas.
+/// @param tag_names NULL or "" for no tag mask, or tag names separated by
+///   commas: keeps the attributes with at least one of them.
+/// @param namespace_names NULL or "" for no namespace mask, or namespaces
+///   (without dots) separated by commas: keeps the attributes whose namespace
+///   has one of them as a part.
 /// @param out_list Receives the new list of objects (free with
 ///   `mesh_object_list_free`) on success; untouched on failure.
 /// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a
-///   definition that is neither id nor path, an unknown view or a name list
-///   with an empty name; MESH_ERROR_INVALID_HANDLE for a closed or made-up
-///   session; MESH_ERROR_NOT_FOUND when no object definition has that id or
-///   path; or a status of the call to the server (see `mesh_status`).
+///   definition that is neither id nor path, an unknown view, a mask with an
+///   empty name, names with tags or namespaces, or a namespace with a dot;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no object definition has that id or path; or a
+///   status of the call to the server (see `mesh_status`).
 enum mesh_status mesh_object_search_by_definition(struct mesh_session *session,
                                                   const char *definition,
                                                   int32_t view,
                                                   const char *attribute_names,
+                                                  const char *tag_names,
+                                                  const char *namespace_names,
                                                   struct mesh_object_list **out_list);
 
 /// Puts the link relation attributes that point at the object `target`
@@ -3130,6 +3214,38 @@ enum mesh_status mesh_attribute_definition_maximum_double(const struct mesh_attr
 enum mesh_status mesh_attribute_definition_default_bool(const struct mesh_attribute *attribute,
                                                         int32_t *out);
 
+/// Changes a time series attribute definition, for every attribute of it,
+/// in this session (others see the change after `mesh_session_commit`;
+/// `mesh_session_rollback` undoes it). `new_template_expression` becomes
+/// the expression of the attributes that have no local expression of their
+/// own; Mesh does not check it, so a bad one fails only when their points
+/// are read. `new_description` becomes the definition's description. NULL
+/// leaves that part as it is; "" sets it empty. The definition is named by
+/// its id, or its path as `mesh_attribute_definition_path` gives it (e.g.
+/// `"Repository/SimpleThermalTestRepository/PlantElementType/TsCalcAtt2"`);
+/// read the new values back with `mesh_attribute_definition_template_expression`
+/// and `mesh_attribute_definition_description` on an attribute read with
+/// `MESH_MODEL_VIEW_FULL`.
+///
+/// @param session The session to work in.
+/// @param target The time series attribute definition: its id (canonical or
+///   braced) or path.
+/// @param new_template_expression The new template expression (UTF-8,
+///   NUL-terminated), or NULL to leave it.
+/// @param new_description The new description (UTF-8, NUL-terminated), or
+///   NULL to leave it.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session or target,
+///   a target that is neither id nor path, both new_template_expression and
+///   new_description NULL (all without a request), or a definition of another
+///   value type than time series; MESH_ERROR_INVALID_HANDLE for a closed or
+///   made-up session; MESH_ERROR_NOT_FOUND when no attribute definition has
+///   that id or path; or a status of the call to the server (see
+///   `mesh_status`).
+enum mesh_status mesh_attribute_definition_update(struct mesh_session *session,
+                                                  const char *target,
+                                                  const char *new_template_expression,
+                                                  const char *new_description);
+
 /// Makes an empty `*out_curve` to build up with
 /// `mesh_rating_curve_add_version` and send with `mesh_rating_curve_update`.
 ///
@@ -3495,7 +3611,792 @@ enum mesh_status mesh_xy_set_list_free(struct mesh_xy_set_list *sets);
 
 /* ------------------------------------------------------------------------ */
 /**
- * @defgroup section9 9. Calculations
+ * @defgroup section9 9. Availability
+ *
+ * Revisions (when a unit is out) and restrictions (limits on it) of an
+ * object, with their recurrence patterns, and the instances (periods) they
+ * give over any interval.
+ * @{
+ */
+
+/// Event type: revisions and restrictions (for searches and deletions).
+#define MESH_AVAILABILITY_EVENT_TYPE_ALL 0
+
+/// Event type: a restriction, a limit on an object.
+#define MESH_AVAILABILITY_EVENT_TYPE_RESTRICTION 1
+
+/// Event type: a revision, a time when an object is out of service.
+#define MESH_AVAILABILITY_EVENT_TYPE_REVISION 2
+
+/// Recurrence type: the period once, not repeated.
+#define MESH_RECURRENCE_TYPE_NONE 0
+
+/// Recurrence type: repeated every `recur_every` days.
+#define MESH_RECURRENCE_TYPE_DAILY 1
+
+/// Recurrence type: repeated every `recur_every` weeks.
+#define MESH_RECURRENCE_TYPE_WEEKLY 2
+
+/// Recurrence type: repeated every `recur_every` months.
+#define MESH_RECURRENCE_TYPE_MONTHLY 3
+
+/// Recurrence type: repeated every `recur_every` years.
+#define MESH_RECURRENCE_TYPE_YEARLY 4
+
+/// Creates a revision (a time when an object is out of service) of the
+/// object `target`, without periods: add them with
+/// `mesh_revision_recurrence_create`. Writes the new revision, as the
+/// server made it, to `*out_event` (free with
+/// `mesh_availability_event_free`).
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param event_id The revision's id, unique among the object's events.
+/// @param local_id Free text, e.g. an id in another system (need not be
+///   unique); NULL for empty.
+/// @param reason Why; NULL for empty.
+/// @param created_author Who created it, taken as given (also ""); NULL to let
+///   the server choose (the authenticated user's name, else empty).
+/// @param created_timestamp_ms When it was created, ms since the Unix epoch,
+///   UTC; MESH_TIME_NONE for the server's time.
+/// @param last_changed_author Who changed it last, taken as given; NULL for
+///   the created author.
+/// @param out_event Receives the new revision on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target,
+///   event_id or out_event, text that is not UTF-8, a target that is neither
+///   id nor path, or an event id the server refuses (empty, or taken);
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no object has that id or path; or a status of
+///   the call to the server (see `mesh_status`).
+enum mesh_status mesh_revision_create(struct mesh_session *session,
+                                      const char *target,
+                                      const char *event_id,
+                                      const char *local_id,
+                                      const char *reason,
+                                      const char *created_author,
+                                      int64_t created_timestamp_ms,
+                                      const char *last_changed_author,
+                                      struct mesh_availability_event **out_event);
+
+/// Changes the revision `event_id` of the object `target`: its local id,
+/// its reason, or both. NULL leaves that part as it is; both NULL changes
+/// nothing and is refused (`MESH_ERROR_INVALID_ARGUMENT`, without a
+/// request).
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param event_id The revision's id.
+/// @param new_local_id The new local id; NULL to leave it.
+/// @param new_reason The new reason; NULL to leave it.
+/// @param author Who makes the change, recorded as the last change; NULL to
+///   let the server choose.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target or
+///   event_id, new_local_id and new_reason both NULL, text that is not UTF-8,
+///   a target that is neither id nor path, or an event that is a restriction;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when the object or the event is not found; or a
+///   status of the call to the server (see `mesh_status`).
+enum mesh_status mesh_revision_update(struct mesh_session *session,
+                                      const char *target,
+                                      const char *event_id,
+                                      const char *new_local_id,
+                                      const char *new_reason,
+                                      const char *author);
+
+/// Adds a recurrence to the revision `event_id` of the object `target`:
+/// the period `[start_ms, end_ms)`, repeated as `recurrence_type`,
+/// `recur_every` and `recur_until_ms` say. Writes the id the server gave it
+/// (for `mesh_revision_recurrence_delete`) to `*out_recurrence_id`. Events
+/// read before do not see it: read the revision again.
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param event_id The revision's id.
+/// @param status One of the server's revision statuses (UTF-8); NULL for
+///   empty.
+/// @param description Free text; NULL for empty.
+/// @param recurrence_type How the period repeats: one of
+///   `MESH_RECURRENCE_TYPE_*` (`MESH_RECURRENCE_TYPE_NONE` for once).
+/// @param recur_every Repeat every this many days, weeks, months or years
+///   (by recurrence_type); 0 for not set.
+/// @param recur_until_ms Repeat until this time, ms since the Unix epoch,
+///   UTC; MESH_TIME_NONE for not set (no end).
+/// @param start_ms Start (inclusive) of the first period, ms since the Unix
+///   epoch, UTC.
+/// @param end_ms End (exclusive) of the first period, after start_ms.
+/// @param author Who makes the change, recorded as the revision's last
+///   change; NULL to let the server choose.
+/// @param out_recurrence_id Receives the new recurrence's id on success;
+///   untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target,
+///   event_id or out_recurrence_id, text that is not UTF-8, a target that is
+///   neither id nor path, an unknown recurrence_type, start_ms or end_ms
+///   MESH_TIME_NONE, end_ms not after start_ms, an event that is a
+///   restriction, or what the server refuses (an unknown status, a repeating
+///   type without recur_every); MESH_ERROR_INVALID_HANDLE for a closed or
+///   made-up session; MESH_ERROR_NOT_FOUND when the object or the event is not
+///   found; or a status of the call to the server (see `mesh_status`).
+enum mesh_status mesh_revision_recurrence_create(struct mesh_session *session,
+                                                 const char *target,
+                                                 const char *event_id,
+                                                 const char *status,
+                                                 const char *description,
+                                                 int32_t recurrence_type,
+                                                 uint32_t recur_every,
+                                                 int64_t recur_until_ms,
+                                                 int64_t start_ms,
+                                                 int64_t end_ms,
+                                                 const char *author,
+                                                 uint32_t *out_recurrence_id);
+
+/// Deletes recurrence `recurrence_id` (see
+/// `mesh_availability_event_recurrence_id_at`) of the revision `event_id`
+/// of the object `target`.
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param event_id The revision's id.
+/// @param recurrence_id The recurrence's id, as the server gave it.
+/// @param author Who makes the change, recorded as the revision's last
+///   change; NULL to let the server choose.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target or
+///   event_id, text that is not UTF-8, a target that is neither id nor path,
+///   or an event that is a restriction; MESH_ERROR_INVALID_HANDLE for a closed
+///   or made-up session; MESH_ERROR_NOT_FOUND when the object, the event or
+///   the recurrence is not found; or a status of the call to the server (see
+///   `mesh_status`).
+enum mesh_status mesh_revision_recurrence_delete(struct mesh_session *session,
+                                                 const char *target,
+                                                 const char *event_id,
+                                                 uint32_t recurrence_id,
+                                                 const char *author);
+
+/// Creates a restriction (a limit on an object) of the object `target`,
+/// doing what `recurrence` says (see `mesh_restriction_recurrence_new_basic`
+/// and `mesh_restriction_recurrence_new_complex`; it may be freed after the
+/// call). Writes the new restriction, as the server made it, to
+/// `*out_event` (free with `mesh_availability_event_free`).
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param event_id The restriction's id, unique among the object's events.
+/// @param category One of the server's availability categories.
+/// @param local_id Free text, e.g. an id in another system (need not be
+///   unique); NULL for empty.
+/// @param reason Why; NULL for empty.
+/// @param recurrence What the restriction does and how it repeats.
+/// @param created_author Who created it, taken as given (also ""); NULL to let
+///   the server choose (the authenticated user's name, else empty).
+/// @param created_timestamp_ms When it was created, ms since the Unix epoch,
+///   UTC; MESH_TIME_NONE for the server's time.
+/// @param last_changed_author Who changed it last, taken as given; NULL for
+///   the created author.
+/// @param out_event Receives the new restriction on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target,
+///   event_id, category, recurrence or out_event, text that is not UTF-8, a
+///   target that is neither id nor path, or what the server refuses (an empty
+///   or taken event id, an unknown category or status);
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session or a freed or
+///   made-up recurrence; MESH_ERROR_NOT_FOUND when no object has that id or
+///   path; or a status of the call to the server (see `mesh_status`).
+enum mesh_status mesh_restriction_create(struct mesh_session *session,
+                                         const char *target,
+                                         const char *event_id,
+                                         const char *category,
+                                         const char *local_id,
+                                         const char *reason,
+                                         const struct mesh_restriction_recurrence *recurrence,
+                                         const char *created_author,
+                                         int64_t created_timestamp_ms,
+                                         const char *last_changed_author,
+                                         struct mesh_availability_event **out_event);
+
+/// Changes the restriction `event_id` of the object `target`: any of its
+/// local id, reason, category and recurrence (copied; it may be freed after
+/// the call). NULL leaves that part as it is; all four NULL changes nothing
+/// and is refused (`MESH_ERROR_INVALID_ARGUMENT`, without a request).
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param event_id The restriction's id.
+/// @param new_local_id The new local id; NULL to leave it.
+/// @param new_reason The new reason; NULL to leave it.
+/// @param new_category The new category, one of the server's availability
+///   categories; NULL to leave it.
+/// @param new_recurrence What the restriction does from now on; NULL to leave
+///   it.
+/// @param author Who makes the change, recorded as the last change; NULL to
+///   let the server choose.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target or
+///   event_id, all four new_* NULL, text that is not UTF-8, a target that is
+///   neither id nor path, an event that is a revision, or an unknown category;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session or a freed or
+///   made-up recurrence; MESH_ERROR_NOT_FOUND when the object or the event is
+///   not found; or a status of the call to the server (see `mesh_status`).
+enum mesh_status mesh_restriction_update(struct mesh_session *session,
+                                         const char *target,
+                                         const char *event_id,
+                                         const char *new_local_id,
+                                         const char *new_reason,
+                                         const char *new_category,
+                                         const struct mesh_restriction_recurrence *new_recurrence,
+                                         const char *author);
+
+/// Makes a basic restriction recurrence: the limit `value` over
+/// `[start_ms, end_ms)`, repeated as `recurrence_type`, `recur_every` and
+/// `recur_until_ms` say. Checked here as Mesh would check it, so a
+/// restriction made with it is not refused for its shape (the server still
+/// checks `status` against its list of restriction statuses, and that a
+/// repeating type has `recur_every` set).
+///
+/// @param status One of the server's restriction statuses (UTF-8); NULL for
+///   empty.
+/// @param description Free text (UTF-8); NULL for empty.
+/// @param recurrence_type How the period repeats: one of
+///   `MESH_RECURRENCE_TYPE_*` (`MESH_RECURRENCE_TYPE_NONE` for once).
+/// @param recur_every Repeat every this many days, weeks, months or years
+///   (by recurrence_type); 0 for not set.
+/// @param recur_until_ms Repeat until this time, ms since the Unix epoch,
+///   UTC; MESH_TIME_NONE for not set (no end).
+/// @param start_ms Start (inclusive) of the first period, ms since the Unix
+///   epoch, UTC.
+/// @param end_ms End (exclusive) of the first period, after start_ms.
+/// @param value The limit during each period: a finite number.
+/// @param out Receives the new recurrence (free with
+///   `mesh_restriction_recurrence_free`) on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL out, text that is
+///   not UTF-8, an unknown recurrence_type, start_ms or end_ms
+///   MESH_TIME_NONE, end_ms not after start_ms, or a value that is not a
+///   finite number; MESH_ERROR_RESOURCE_EXHAUSTED when too many handles are
+///   alive.
+enum mesh_status mesh_restriction_recurrence_new_basic(const char *status,
+                                                       const char *description,
+                                                       int32_t recurrence_type,
+                                                       uint32_t recur_every,
+                                                       int64_t recur_until_ms,
+                                                       int64_t start_ms,
+                                                       int64_t end_ms,
+                                                       double value,
+                                                       struct mesh_restriction_recurrence **out);
+
+/// Makes a complex restriction recurrence: a step curve of `count` points,
+/// each value in force from its time to the next point's, the last point
+/// ending the curve (its value is never in force), repeated as a whole as
+/// `recurrence_type`, `recur_every` and `recur_until_ms` say. The arrays
+/// are copied. Checked here as Mesh would check it (see
+/// `mesh_restriction_recurrence_new_basic`).
+///
+/// @param status One of the server's restriction statuses (UTF-8); NULL for
+///   empty.
+/// @param description Free text (UTF-8); NULL for empty.
+/// @param recurrence_type How the curve repeats: one of
+///   `MESH_RECURRENCE_TYPE_*` (`MESH_RECURRENCE_TYPE_NONE` for once).
+/// @param recur_every Repeat every this many days, weeks, months or years
+///   (by recurrence_type); 0 for not set.
+/// @param recur_until_ms Repeat until this time, ms since the Unix epoch,
+///   UTC; MESH_TIME_NONE for not set (no end).
+/// @param timestamps The points' times, ms since the Unix epoch, UTC:
+///   count items, strictly increasing, none MESH_TIME_NONE.
+/// @param values The points' values: count finite numbers.
+/// @param count The number of points: at least 2.
+/// @param out Receives the new recurrence (free with
+///   `mesh_restriction_recurrence_free`) on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL out, text that is
+///   not UTF-8, an unknown recurrence_type, count below 2, a NULL or
+///   misaligned array, times not strictly increasing or MESH_TIME_NONE, or a
+///   value that is not a finite number; MESH_ERROR_RESOURCE_EXHAUSTED when
+///   too many handles are alive.
+enum mesh_status mesh_restriction_recurrence_new_complex(const char *status,
+                                                         const char *description,
+                                                         int32_t recurrence_type,
+                                                         uint32_t recur_every,
+                                                         int64_t recur_until_ms,
+                                                         const int64_t *timestamps,
+                                                         const double *values,
+                                                         size_t count,
+                                                         struct mesh_restriction_recurrence **out);
+
+/// Frees a restriction recurrence. NULL is a no-op. Events made with it
+/// are not affected.
+///
+/// @param recurrence The recurrence to free; may be NULL.
+/// @return MESH_OK, also for NULL; MESH_ERROR_INVALID_HANDLE for a handle
+///   already freed or made up.
+enum mesh_status mesh_restriction_recurrence_free(struct mesh_restriction_recurrence *recurrence);
+
+/// Reads the event (revision or restriction) `event_id` of the object
+/// `target` into a new `*out_event` (free with
+/// `mesh_availability_event_free`).
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param event_id The event's id.
+/// @param out_event Receives the event on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, text that
+///   is not UTF-8 or a target that is neither id nor path;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when the object or the event is not found; or a
+///   status of the call to the server (see `mesh_status`).
+enum mesh_status mesh_availability_event_read(struct mesh_session *session,
+                                              const char *target,
+                                              const char *event_id,
+                                              struct mesh_availability_event **out_event);
+
+/// Searches the events of type `event_type` of the `count` objects
+/// `targets` (ids or paths) and puts them into a new `*out_list` (free with
+/// `mesh_availability_event_list_free`), object by object in the order
+/// given, each object's events in the order they were made. Finding none is
+/// an empty list.
+///
+/// @param session The session to work in.
+/// @param event_type Which events: one of `MESH_AVAILABILITY_EVENT_TYPE_*`
+///   (`MESH_AVAILABILITY_EVENT_TYPE_ALL` for both kinds).
+/// @param targets The objects: count ids (canonical or braced) or paths.
+/// @param count The number of targets: at least 1.
+/// @param out_list Receives the new list of events on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an
+///   unknown event_type, count 0, a NULL entry, text that is not UTF-8 or a
+///   target that is neither id nor path; MESH_ERROR_INVALID_HANDLE for a
+///   closed or made-up session; MESH_ERROR_NOT_FOUND when an object is not
+///   found; or a status of the call to the server (see `mesh_status`).
+enum mesh_status mesh_availability_event_search(struct mesh_session *session,
+                                                int32_t event_type,
+                                                const char *const *targets,
+                                                size_t count,
+                                                struct mesh_availability_event_list **out_list);
+
+/// Deletes the `count` events `event_ids` of the object `target`. If one of
+/// them is not found, none is deleted.
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param event_ids The events' ids: count strings.
+/// @param count The number of event ids: at least 1.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, count 0,
+///   a NULL entry, text that is not UTF-8 or a target that is neither id nor
+///   path; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when the object or an event is not found; or a
+///   status of the call to the server (see `mesh_status`).
+enum mesh_status mesh_availability_event_delete_by_id(struct mesh_session *session,
+                                                      const char *target,
+                                                      const char *const *event_ids,
+                                                      size_t count);
+
+/// Deletes every event of type `event_type` of the object `target`.
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param event_type Which events: one of `MESH_AVAILABILITY_EVENT_TYPE_*`
+///   (`MESH_AVAILABILITY_EVENT_TYPE_ALL` for every event of the object).
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, text that
+///   is not UTF-8, a target that is neither id nor path, or an unknown
+///   event_type; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when the object is not found; or a status of the
+///   call to the server (see `mesh_status`).
+enum mesh_status mesh_availability_event_delete_by_type(struct mesh_session *session,
+                                                        const char *target,
+                                                        int32_t event_type);
+
+/// Writes the event's type to `*out`: `MESH_AVAILABILITY_EVENT_TYPE_REVISION`
+/// or `MESH_AVAILABILITY_EVENT_TYPE_RESTRICTION`.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param out Receives the type on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up event.
+enum mesh_status mesh_availability_event_type(const struct mesh_availability_event *event,
+                                              int32_t *out);
+
+/// Writes the id of the object the event belongs to, in canonical
+/// lower-case form; "" when the server sent none. See the buffer
+/// convention.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+///   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
+enum mesh_status mesh_availability_event_owner_id(const struct mesh_availability_event *event,
+                                                  char *buf,
+                                                  size_t cap,
+                                                  size_t *len_out);
+
+/// Writes the event's id, unique among its object's events. See the
+/// buffer convention.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+///   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
+enum mesh_status mesh_availability_event_event_id(const struct mesh_availability_event *event,
+                                                  char *buf,
+                                                  size_t cap,
+                                                  size_t *len_out);
+
+/// Writes the event's local id (free text, e.g. an id in another system).
+/// See the buffer convention.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+///   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
+enum mesh_status mesh_availability_event_local_id(const struct mesh_availability_event *event,
+                                                  char *buf,
+                                                  size_t cap,
+                                                  size_t *len_out);
+
+/// Writes the event's reason. See the buffer convention.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+///   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
+enum mesh_status mesh_availability_event_reason(const struct mesh_availability_event *event,
+                                                char *buf,
+                                                size_t cap,
+                                                size_t *len_out);
+
+/// Writes a restriction's category. A revision has none
+/// (`MESH_ERROR_INVALID_ARGUMENT`). See the buffer convention.
+///
+/// @param event A restriction: owned, or borrowed from a list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, a revision,
+///   or buf NULL with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or
+///   made-up event; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the
+///   text's length (nothing is written to buf).
+enum mesh_status mesh_availability_event_category(const struct mesh_availability_event *event,
+                                                  char *buf,
+                                                  size_t cap,
+                                                  size_t *len_out);
+
+/// Writes who created the event. See the buffer convention.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+///   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
+enum mesh_status mesh_availability_event_created_author(const struct mesh_availability_event *event,
+                                                        char *buf,
+                                                        size_t cap,
+                                                        size_t *len_out);
+
+/// Writes when the event was created, ms since the Unix epoch, UTC;
+/// MESH_TIME_NONE when the server sent no time.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param out_ms Receives the time on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up event.
+enum mesh_status mesh_availability_event_created_timestamp(const struct mesh_availability_event *event,
+                                                           int64_t *out_ms);
+
+/// Writes who changed the event last. See the buffer convention.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+///   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+///   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+///   (nothing is written to buf).
+enum mesh_status mesh_availability_event_last_changed_author(const struct mesh_availability_event *event,
+                                                             char *buf,
+                                                             size_t cap,
+                                                             size_t *len_out);
+
+/// Writes when the event was changed last, ms since the Unix epoch, UTC;
+/// MESH_TIME_NONE when the server sent no time.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param out_ms Receives the time on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up event.
+enum mesh_status mesh_availability_event_last_changed_timestamp(const struct mesh_availability_event *event,
+                                                                int64_t *out_ms);
+
+/// Writes the number of the event's recurrences: a revision's (none until
+/// `mesh_revision_recurrence_create` adds one), or 1 for a restriction.
+/// The `mesh_availability_event_recurrence_*_at` functions take an index
+/// below it.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param out_count Receives the number of recurrences on success;
+///   untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up event.
+enum mesh_status mesh_availability_event_recurrence_count(const struct mesh_availability_event *event,
+                                                          size_t *out_count);
+
+/// Writes the id of a revision's recurrence `index` (the server's number,
+/// for `mesh_revision_recurrence_delete`). A restriction's recurrence has
+/// no id (`MESH_ERROR_INVALID_ARGUMENT`).
+///
+/// @param event A revision: owned, or borrowed from a list.
+/// @param index The recurrence's index, from 0, below the recurrence count.
+/// @param out Receives the recurrence id on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an index
+///   past the end, or a restriction; MESH_ERROR_INVALID_HANDLE for a freed or
+///   made-up event.
+enum mesh_status mesh_availability_event_recurrence_id_at(const struct mesh_availability_event *event,
+                                                          size_t index,
+                                                          uint32_t *out);
+
+/// Writes the status of recurrence `index`. See the buffer convention.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param index The recurrence's index, from 0, below the recurrence count.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, an index past
+///   the end, or buf NULL with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed
+///   or made-up event; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than
+///   the text's length (nothing is written to buf).
+enum mesh_status mesh_availability_event_recurrence_status_at(const struct mesh_availability_event *event,
+                                                              size_t index,
+                                                              char *buf,
+                                                              size_t cap,
+                                                              size_t *len_out);
+
+/// Writes the description of recurrence `index`. See the buffer
+/// convention.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param index The recurrence's index, from 0, below the recurrence count.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+///   NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, an index past
+///   the end, or buf NULL with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed
+///   or made-up event; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than
+///   the text's length (nothing is written to buf).
+enum mesh_status mesh_availability_event_recurrence_description_at(const struct mesh_availability_event *event,
+                                                                   size_t index,
+                                                                   char *buf,
+                                                                   size_t cap,
+                                                                   size_t *len_out);
+
+/// Writes how recurrence `index` repeats: one of `MESH_RECURRENCE_TYPE_*`.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param index The recurrence's index, from 0, below the recurrence count.
+/// @param out Receives the recurrence type on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   event.
+enum mesh_status mesh_availability_event_recurrence_type_at(const struct mesh_availability_event *event,
+                                                            size_t index,
+                                                            int32_t *out);
+
+/// Writes every how many days, weeks, months or years recurrence `index`
+/// repeats; 0 when not set.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param index The recurrence's index, from 0, below the recurrence count.
+/// @param out Receives the number on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   event.
+enum mesh_status mesh_availability_event_recurrence_every_at(const struct mesh_availability_event *event,
+                                                             size_t index,
+                                                             uint32_t *out);
+
+/// Writes until when recurrence `index` repeats, ms since the Unix epoch,
+/// UTC; MESH_TIME_NONE when not set.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param index The recurrence's index, from 0, below the recurrence count.
+/// @param out_ms Receives the time on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   event.
+enum mesh_status mesh_availability_event_recurrence_until_at(const struct mesh_availability_event *event,
+                                                             size_t index,
+                                                             int64_t *out_ms);
+
+/// Writes the first period of recurrence `index`,
+/// `[*out_start_ms, *out_end_ms)` in ms since the Unix epoch, UTC: a
+/// revision recurrence's, or a basic restriction's. A complex restriction
+/// has none (its curve's points give its times):
+/// `MESH_ERROR_INVALID_ARGUMENT`.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param index The recurrence's index, from 0, below the recurrence count.
+/// @param out_start_ms Receives the start (inclusive) on success; untouched
+///   on failure.
+/// @param out_end_ms Receives the end (exclusive) on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an index
+///   past the end, or a complex restriction; MESH_ERROR_INVALID_HANDLE for a
+///   freed or made-up event.
+enum mesh_status mesh_availability_event_recurrence_period_at(const struct mesh_availability_event *event,
+                                                              size_t index,
+                                                              int64_t *out_start_ms,
+                                                              int64_t *out_end_ms);
+
+/// Writes the active instance of recurrence `index` as the server gave it
+/// when the event was read: the period in force then, else the next one,
+/// `[*out_start_ms, *out_end_ms)` in ms since the Unix epoch, UTC; both
+/// MESH_TIME_NONE when there is neither. A revision has one per
+/// recurrence; a restriction one, at index 0.
+///
+/// @param event The event: owned, or borrowed from a list.
+/// @param index The recurrence's index, from 0, below the recurrence count.
+/// @param out_start_ms Receives the start (inclusive) or MESH_TIME_NONE on
+///   success; untouched on failure.
+/// @param out_end_ms Receives the end (exclusive) or MESH_TIME_NONE on
+///   success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   event.
+enum mesh_status mesh_availability_event_active_period_at(const struct mesh_availability_event *event,
+                                                          size_t index,
+                                                          int64_t *out_start_ms,
+                                                          int64_t *out_end_ms);
+
+/// Writes 1 to `*out` when a restriction is complex (a step curve; read it
+/// with `mesh_availability_event_restriction_points`), 0 when it is basic
+/// (one value over a period; `mesh_availability_event_restriction_value`).
+/// A revision is neither (`MESH_ERROR_INVALID_ARGUMENT`).
+///
+/// @param event A restriction: owned, or borrowed from a list.
+/// @param out Receives 1 or 0 on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or a
+///   revision; MESH_ERROR_INVALID_HANDLE for a freed or made-up event.
+enum mesh_status mesh_availability_event_restriction_is_complex(const struct mesh_availability_event *event,
+                                                                int32_t *out);
+
+/// Writes the value (the limit) of a basic restriction. A complex
+/// restriction has points instead, and a revision no value:
+/// `MESH_ERROR_INVALID_ARGUMENT`.
+///
+/// @param event A basic restriction: owned, or borrowed from a list.
+/// @param out Receives the value on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a
+///   revision or a complex restriction; MESH_ERROR_INVALID_HANDLE for a freed
+///   or made-up event.
+enum mesh_status mesh_availability_event_restriction_value(const struct mesh_availability_event *event,
+                                                           double *out);
+
+/// Writes the number of points of a complex restriction's curve (the
+/// size of the arrays `mesh_availability_event_restriction_points` fills).
+/// A basic restriction or a revision has none: `MESH_ERROR_INVALID_ARGUMENT`.
+///
+/// @param event A complex restriction: owned, or borrowed from a list.
+/// @param out_count Receives the number of points on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a
+///   revision or a basic restriction; MESH_ERROR_INVALID_HANDLE for a freed or
+///   made-up event.
+enum mesh_status mesh_availability_event_restriction_point_count(const struct mesh_availability_event *event,
+                                                                 size_t *out_count);
+
+/// Copies the points of a complex restriction's curve into the caller's
+/// arrays of `cap` items each: each value holds from its time to the next
+/// point's, and the last point ends the curve. Either array may be NULL to
+/// skip it. When `cap` is less than the number of points, nothing is
+/// copied and `MESH_ERROR_BUFFER_TOO_SMALL` is returned (see
+/// `mesh_availability_event_restriction_point_count`).
+///
+/// @param event A complex restriction: owned, or borrowed from a list.
+/// @param timestamps The caller's array of `cap` times (ms since the Unix
+///   epoch, UTC), filled on success; NULL to skip it.
+/// @param values The caller's array of `cap` values, filled on success; NULL
+///   to skip it.
+/// @param cap The number of items each array has room for.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, a misaligned
+///   array, a revision or a basic restriction; MESH_ERROR_INVALID_HANDLE for a
+///   freed or made-up event; MESH_ERROR_BUFFER_TOO_SMALL when cap is less than
+///   the number of points.
+enum mesh_status mesh_availability_event_restriction_points(const struct mesh_availability_event *event,
+                                                            int64_t *timestamps,
+                                                            double *values,
+                                                            size_t cap);
+
+/// Frees an event that a call returned. One borrowed from a list is left
+/// to its list (this does nothing). NULL is a no-op.
+///
+/// @param event The event to free; may be NULL.
+/// @return MESH_OK, also for NULL and for a borrowed event;
+///   MESH_ERROR_INVALID_HANDLE for a handle already freed or made up.
+enum mesh_status mesh_availability_event_free(struct mesh_availability_event *event);
+
+/// Searches the instances (periods) of the event `event_id` of the object
+/// `target` that start or end inside `[start_ms, end_ms)`: its recurrences
+/// expanded, earliest first. Puts them into a new `*out_list` (free with
+/// `mesh_availability_instance_list_free`); finding none is an empty list.
+///
+/// @param session The session to work in.
+/// @param target The object: its id (canonical or braced) or path.
+/// @param event_id The event's id.
+/// @param start_ms Start (inclusive) of the interval, ms since the Unix
+///   epoch, UTC.
+/// @param end_ms End (exclusive) of the interval, not before start_ms.
+/// @param out_list Receives the new list of instances on success; untouched
+///   on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, text that
+///   is not UTF-8, a target that is neither id nor path, start_ms or end_ms
+///   MESH_TIME_NONE, or end_ms before start_ms; MESH_ERROR_INVALID_HANDLE for
+///   a closed or made-up session; MESH_ERROR_NOT_FOUND when the object or the
+///   event is not found; MESH_ERROR_RESOURCE_EXHAUSTED when the interval holds
+///   more instances than the server gives at once (search shorter
+///   intervals); or a status of the call to the server (see `mesh_status`).
+enum mesh_status mesh_availability_instance_search(struct mesh_session *session,
+                                                   const char *target,
+                                                   const char *event_id,
+                                                   int64_t start_ms,
+                                                   int64_t end_ms,
+                                                   struct mesh_availability_instance_list **out_list);
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/**
+ * @defgroup section10 10. Calculations
  *
  * Mesh calculation expressions run on the server, and local helpers that
  * build their text.
@@ -4146,7 +5047,7 @@ enum mesh_status mesh_calc_result_free(struct mesh_calc_result *result);
 
 /* ------------------------------------------------------------------------ */
 /**
- * @defgroup section10 10. Points and lists
+ * @defgroup section11 11. Points and lists
  *
  * What reads and searches hand out: points (columns and Arrow export) and
  * lists of objects, attributes and ids, indexed with *_at.
@@ -4385,6 +5286,87 @@ enum mesh_status mesh_id_list_path_at(const struct mesh_id_list *list,
 /// @return MESH_OK, also for NULL; MESH_ERROR_INVALID_HANDLE for a handle
 ///   already freed or made up.
 enum mesh_status mesh_id_list_free(struct mesh_id_list *list);
+
+/// Writes the number of events in `list` to `*out_count`.
+///
+/// @param list The list.
+/// @param out_count Receives the number of events on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up list.
+enum mesh_status mesh_availability_event_list_count(const struct mesh_availability_event_list *list,
+                                                    size_t *out_count);
+
+/// Writes event `index` (from 0) of `list` to `*out_event`: a borrow,
+/// valid until the list is freed, with nothing to free
+/// (`mesh_availability_event_free` on it does nothing).
+///
+/// @param list The list.
+/// @param index The event's index, from 0, below the list's count.
+/// @param out_event Receives the borrowed event on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   list.
+enum mesh_status mesh_availability_event_list_at(const struct mesh_availability_event_list *list,
+                                                 size_t index,
+                                                 struct mesh_availability_event **out_event);
+
+/// Frees a list and every event borrowed from it. NULL is a no-op.
+/// Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+///
+/// @param list The list to free; may be NULL.
+/// @return MESH_OK, also for NULL; MESH_ERROR_INVALID_HANDLE for a handle
+///   already freed or made up.
+enum mesh_status mesh_availability_event_list_free(struct mesh_availability_event_list *list);
+
+/// Writes the number of instances in `list` to `*out_count`.
+///
+/// @param list The list.
+/// @param out_count Receives the number of instances on success; untouched
+///   on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up list.
+enum mesh_status mesh_availability_instance_list_count(const struct mesh_availability_instance_list *list,
+                                                       size_t *out_count);
+
+/// Writes the period of instance `index` (from 0) of `list`:
+/// `[*out_start_ms, *out_end_ms)`, ms since the Unix epoch, UTC.
+///
+/// @param list The list.
+/// @param index The instance's index, from 0, below the list's count.
+/// @param out_start_ms Receives the start (inclusive) on success; untouched
+///   on failure.
+/// @param out_end_ms Receives the end (exclusive) on success; untouched on
+///   failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+///   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+///   list.
+enum mesh_status mesh_availability_instance_list_period_at(const struct mesh_availability_instance_list *list,
+                                                           size_t index,
+                                                           int64_t *out_start_ms,
+                                                           int64_t *out_end_ms);
+
+/// Writes the value of instance `index` (from 0) of `list`: the limit a
+/// restriction sets during it. An instance of a revision has no value
+/// (`MESH_ERROR_INVALID_ARGUMENT`).
+///
+/// @param list The list.
+/// @param index The instance's index, from 0, below the list's count.
+/// @param out Receives the value on success; untouched on failure.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an
+///   index past the end, or an instance of a revision;
+///   MESH_ERROR_INVALID_HANDLE for a freed or made-up list.
+enum mesh_status mesh_availability_instance_list_value_at(const struct mesh_availability_instance_list *list,
+                                                          size_t index,
+                                                          double *out);
+
+/// Frees an instance list. NULL is a no-op.
+///
+/// @param list The list to free; may be NULL.
+/// @return MESH_OK, also for NULL; MESH_ERROR_INVALID_HANDLE for a handle
+///   already freed or made up.
+enum mesh_status mesh_availability_instance_list_free(struct mesh_availability_instance_list *list);
 
 /** @} */
 

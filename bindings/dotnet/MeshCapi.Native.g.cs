@@ -200,6 +200,32 @@ namespace MeshCapi
         Standard = 3,
     }
 
+    // The MESH_AVAILABILITY_EVENT_TYPE_* constants of mesh_capi.h.
+    public enum MeshAvailabilityEventType
+    {
+        // Event type: revisions and restrictions (for searches and deletions).
+        All = 0,
+        // Event type: a restriction, a limit on an object.
+        Restriction = 1,
+        // Event type: a revision, a time when an object is out of service.
+        Revision = 2,
+    }
+
+    // The MESH_RECURRENCE_TYPE_* constants of mesh_capi.h.
+    public enum MeshRecurrenceType
+    {
+        // Recurrence type: the period once, not repeated.
+        None = 0,
+        // Recurrence type: repeated every `recur_every` days.
+        Daily = 1,
+        // Recurrence type: repeated every `recur_every` weeks.
+        Weekly = 2,
+        // Recurrence type: repeated every `recur_every` months.
+        Monthly = 3,
+        // Recurrence type: repeated every `recur_every` years.
+        Yearly = 4,
+    }
+
     // The other MESH_* constants of mesh_capi.h (MESH_ACCESS_TOKEN_MAX_BYTES is
     // MeshConstants.MaxTokenBytes).
     public static class MeshConstants
@@ -305,6 +331,57 @@ namespace MeshCapi
         protected override bool ReleaseHandle()
         {
             Native.mesh_attribute_list_free(handle);
+            return true;
+        }
+    }
+
+    // A mesh_availability_event handle, released with mesh_availability_event_free.
+    public sealed class AvailabilityEventHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        public AvailabilityEventHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal AvailabilityEventHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
+        // The handle is gone whatever the status (a handle made invalid by
+        // mesh_library_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
+        protected override bool ReleaseHandle()
+        {
+            Native.mesh_availability_event_free(handle);
+            return true;
+        }
+    }
+
+    // A mesh_availability_event_list handle, released with mesh_availability_event_list_free.
+    public sealed class AvailabilityEventListHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        public AvailabilityEventListHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal AvailabilityEventListHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
+        // The handle is gone whatever the status (a handle made invalid by
+        // mesh_library_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
+        protected override bool ReleaseHandle()
+        {
+            Native.mesh_availability_event_list_free(handle);
+            return true;
+        }
+    }
+
+    // A mesh_availability_instance_list handle, released with mesh_availability_instance_list_free.
+    public sealed class AvailabilityInstanceListHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        public AvailabilityInstanceListHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal AvailabilityInstanceListHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
+        // The handle is gone whatever the status (a handle made invalid by
+        // mesh_library_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
+        protected override bool ReleaseHandle()
+        {
+            Native.mesh_availability_instance_list_free(handle);
             return true;
         }
     }
@@ -458,6 +535,23 @@ namespace MeshCapi
         protected override bool ReleaseHandle()
         {
             Native.mesh_rating_curve_free(handle);
+            return true;
+        }
+    }
+
+    // A mesh_restriction_recurrence handle, released with mesh_restriction_recurrence_free.
+    public sealed class RestrictionRecurrenceHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        public RestrictionRecurrenceHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal RestrictionRecurrenceHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
+        // The handle is gone whatever the status (a handle made invalid by
+        // mesh_library_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
+        protected override bool ReleaseHandle()
+        {
+            Native.mesh_restriction_recurrence_free(handle);
             return true;
         }
     }
@@ -819,6 +913,26 @@ namespace MeshCapi
         //   request: the version is the one read when connecting.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_connection_server_version(ConnectionHandle connection, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Writes the name the server gave itself when connecting (e.g.
+        // `"Volue Mesh Server"`) into `buf`: the `name` beside the version in the
+        // server's version answer; "" when it sent none. It is what the server
+        // calls itself, not the host name its TLS certificate is checked for (see
+        // `mesh_options_set_tls_server_name`). See the buffer convention in the
+        // header's introduction.
+        //
+        // @param connection The connection to the server.
+        // @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may
+        //   be NULL when cap is 0.
+        // @param cap The size of buf in bytes.
+        // @param len_out Receives the text's length without the NUL (also on
+        //   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+        // @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `connection`
+        //   (or a NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a
+        //   closed or made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`. Makes no
+        //   request: the name is the one read when connecting.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_connection_server_name(ConnectionHandle connection, byte[] buf, UIntPtr cap, out UIntPtr len_out);
 
         // Replaces the access token of a live connection (NULL stops sending one):
         // every later call through it and its sessions, keep-alive included, sends
@@ -1839,31 +1953,49 @@ namespace MeshCapi
         // Reads one object (or model) into a new `*out_object` (free with
         // `mesh_object_free`). `target` is its id (canonical or braced) or path
         // (e.g. `"Model/M/Component.Ref/Plant"`, or the short form without
-        // relation names). `view` is one of `MESH_MODEL_VIEW_*`; `attribute_names` is
-        // NULL or "" for all attributes, or names separated by commas (names that
-        // match nothing give no attributes). An unknown target gives
-        // `MESH_ERROR_NOT_FOUND`; text that is neither id nor path
+        // relation names). `view` is one of `MESH_MODEL_VIEW_*`.
+        //
+        // Which attributes the object carries is chosen by three masks, each NULL
+        // or "" for none, else names separated by commas (spaces around them are
+        // ignored); with no mask, every attribute. `attribute_names` keeps the
+        // attributes with those names. `tag_names` keeps those whose definition
+        // has at least one of the tags; `namespace_names` those whose namespace
+        // has one of the names as a part (`"Hydro"` matches `EnergySystem.Hydro`
+        // and `Hydro.Small`: give single namespaces, without dots). Given both,
+        // tags and namespaces must both match. Names cannot be combined with
+        // tags or namespaces. Masks that match nothing give no attributes.
+        //
+        // An unknown target gives `MESH_ERROR_NOT_FOUND`; text that is neither id
+        // nor path, or masks that break the rules above,
         // `MESH_ERROR_INVALID_ARGUMENT` without a request.
         //
         // @param session The session to work in.
         // @param target The object: its id (canonical or braced) or path.
         // @param view How much of the object to read: `MESH_MODEL_VIEW_FULL`,
         //   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
-        // @param attribute_names NULL or "" for all attributes, or attribute names
-        //   separated by commas (spaces around them are ignored).
+        // @param attribute_names NULL or "" for no name mask, or attribute names
+        //   separated by commas.
+        // @param tag_names NULL or "" for no tag mask, or tag names separated by
+        //   commas: keeps the attributes with at least one of them.
+        // @param namespace_names NULL or "" for no namespace mask, or namespaces
+        //   (without dots) separated by commas: keeps the attributes whose namespace
+        //   has one of them as a part.
         // @param out_object Receives the new object on success; untouched on failure.
         // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
-        //   that is neither id nor path, an unknown view or a name list with an empty
-        //   name; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+        //   that is neither id nor path, an unknown view, a mask with an empty name,
+        //   names with tags or namespaces, or a namespace with a dot;
+        //   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
         //   MESH_ERROR_NOT_FOUND when no object has that id or path; or a status of
         //   the call to the server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern MeshStatus mesh_object_read(SessionHandle session, byte[] target, int view, byte[] attribute_names, out ObjectHandle out_object);
+        internal static extern MeshStatus mesh_object_read(SessionHandle session, byte[] target, int view, byte[] attribute_names, byte[] tag_names, byte[] namespace_names, out ObjectHandle out_object);
 
         // Runs `query` (Mesh's search language, e.g. `"*[.Type=PlantElementType]"`)
         // from the object `start` (id or path) and puts the objects found into a
         // new `*out_list` (free with `mesh_object_list_free`). Finding nothing is
-        // an empty list. `view` and `attribute_names` as for `mesh_object_read`.
+        // an empty list. `view` and the masks (`attribute_names`, `tag_names`,
+        // `namespace_names`) as for `mesh_object_read`: they choose the attributes
+        // each object carries, not which objects are found.
         //
         // @param session The session to work in.
         // @param start The object to search from: its id (canonical or braced) or
@@ -1871,38 +2003,51 @@ namespace MeshCapi
         // @param query The search, in Mesh's search language.
         // @param view How much of each object to read: `MESH_MODEL_VIEW_FULL`,
         //   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
-        // @param attribute_names NULL or "" for all attributes, or attribute names
-        //   separated by commas (spaces around them are ignored).
+        // @param attribute_names NULL or "" for no name mask, or attribute names
+        //   separated by commas.
+        // @param tag_names NULL or "" for no tag mask, or tag names separated by
+        //   commas: keeps the attributes with at least one of them.
+        // @param namespace_names NULL or "" for no namespace mask, or namespaces
+        //   (without dots) separated by commas: keeps the attributes whose namespace
+        //   has one of them as a part.
         // @param out_list Receives the new list of objects found (possibly empty) on
         //   success; untouched on failure.
         // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a start
-        //   that is neither id nor path, an unknown view or a name list with an empty
-        //   name; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+        //   that is neither id nor path, an unknown view, a mask with an empty name,
+        //   names with tags or namespaces, or a namespace with a dot;
+        //   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
         //   MESH_ERROR_NOT_FOUND when no object has the id or path start; or a status
         //   of the call to the server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern MeshStatus mesh_object_search(SessionHandle session, byte[] start, byte[] query, int view, byte[] attribute_names, out ObjectListHandle out_list);
+        internal static extern MeshStatus mesh_object_search(SessionHandle session, byte[] start, byte[] query, int view, byte[] attribute_names, byte[] tag_names, byte[] namespace_names, out ObjectListHandle out_list);
 
         // Puts every object of the object definition `definition` (id or
-        // `Repository/...` path) into a new `*out_list`. `view` and
-        // `attribute_names` as for `mesh_object_read`.
+        // `Repository/...` path) into a new `*out_list`. `view` and the masks
+        // (`attribute_names`, `tag_names`, `namespace_names`) as for
+        // `mesh_object_read`.
         //
         // @param session The session to work in.
         // @param definition The object definition: its id (canonical or braced) or
         //   `Repository/...` path.
         // @param view How much of each object to read: `MESH_MODEL_VIEW_FULL`,
         //   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
-        // @param attribute_names NULL or "" for all attributes, or attribute names
-        //   separated by commas (spaces around them are ignored).
+        // @param attribute_names NULL or "" for no name mask, or attribute names
+        //   separated by commas.
+        // @param tag_names NULL or "" for no tag mask, or tag names separated by
+        //   commas: keeps the attributes with at least one of them.
+        // @param namespace_names NULL or "" for no namespace mask, or namespaces
+        //   (without dots) separated by commas: keeps the attributes whose namespace
+        //   has one of them as a part.
         // @param out_list Receives the new list of objects (free with
         //   `mesh_object_list_free`) on success; untouched on failure.
         // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a
-        //   definition that is neither id nor path, an unknown view or a name list
-        //   with an empty name; MESH_ERROR_INVALID_HANDLE for a closed or made-up
-        //   session; MESH_ERROR_NOT_FOUND when no object definition has that id or
-        //   path; or a status of the call to the server (see `mesh_status`).
+        //   definition that is neither id nor path, an unknown view, a mask with an
+        //   empty name, names with tags or namespaces, or a namespace with a dot;
+        //   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+        //   MESH_ERROR_NOT_FOUND when no object definition has that id or path; or a
+        //   status of the call to the server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern MeshStatus mesh_object_search_by_definition(SessionHandle session, byte[] definition, int view, byte[] attribute_names, out ObjectListHandle out_list);
+        internal static extern MeshStatus mesh_object_search_by_definition(SessionHandle session, byte[] definition, int view, byte[] attribute_names, byte[] tag_names, byte[] namespace_names, out ObjectListHandle out_list);
 
         // Puts the link relation attributes that point at the object `target`
         // (id or path) into a new `*out_list` of ids and paths (free with
@@ -2942,6 +3087,36 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_attribute_definition_default_bool(AttributeHandle attribute, out int @out);
 
+        // Changes a time series attribute definition, for every attribute of it,
+        // in this session (others see the change after `mesh_session_commit`;
+        // `mesh_session_rollback` undoes it). `new_template_expression` becomes
+        // the expression of the attributes that have no local expression of their
+        // own; Mesh does not check it, so a bad one fails only when their points
+        // are read. `new_description` becomes the definition's description. NULL
+        // leaves that part as it is; "" sets it empty. The definition is named by
+        // its id, or its path as `mesh_attribute_definition_path` gives it (e.g.
+        // `"Repository/SimpleThermalTestRepository/PlantElementType/TsCalcAtt2"`);
+        // read the new values back with `mesh_attribute_definition_template_expression`
+        // and `mesh_attribute_definition_description` on an attribute read with
+        // `MESH_MODEL_VIEW_FULL`.
+        //
+        // @param session The session to work in.
+        // @param target The time series attribute definition: its id (canonical or
+        //   braced) or path.
+        // @param new_template_expression The new template expression (UTF-8,
+        //   NUL-terminated), or NULL to leave it.
+        // @param new_description The new description (UTF-8, NUL-terminated), or
+        //   NULL to leave it.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session or target,
+        //   a target that is neither id nor path, both new_template_expression and
+        //   new_description NULL (all without a request), or a definition of another
+        //   value type than time series; MESH_ERROR_INVALID_HANDLE for a closed or
+        //   made-up session; MESH_ERROR_NOT_FOUND when no attribute definition has
+        //   that id or path; or a status of the call to the server (see
+        //   `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_definition_update(SessionHandle session, byte[] target, byte[] new_template_expression, byte[] new_description);
+
         // Makes an empty `*out_curve` to build up with
         // `mesh_rating_curve_add_version` and send with `mesh_rating_curve_update`.
         //
@@ -3267,6 +3442,662 @@ namespace MeshCapi
         //   already freed or made up.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_xy_set_list_free(IntPtr sets);
+
+        // Creates a revision (a time when an object is out of service) of the
+        // object `target`, without periods: add them with
+        // `mesh_revision_recurrence_create`. Writes the new revision, as the
+        // server made it, to `*out_event` (free with
+        // `mesh_availability_event_free`).
+        //
+        // @param session The session to work in.
+        // @param target The object: its id (canonical or braced) or path.
+        // @param event_id The revision's id, unique among the object's events.
+        // @param local_id Free text, e.g. an id in another system (need not be
+        //   unique); NULL for empty.
+        // @param reason Why; NULL for empty.
+        // @param created_author Who created it, taken as given (also ""); NULL to let
+        //   the server choose (the authenticated user's name, else empty).
+        // @param created_timestamp_ms When it was created, ms since the Unix epoch,
+        //   UTC; MESH_TIME_NONE for the server's time.
+        // @param last_changed_author Who changed it last, taken as given; NULL for
+        //   the created author.
+        // @param out_event Receives the new revision on success; untouched on
+        //   failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target,
+        //   event_id or out_event, text that is not UTF-8, a target that is neither
+        //   id nor path, or an event id the server refuses (empty, or taken);
+        //   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+        //   MESH_ERROR_NOT_FOUND when no object has that id or path; or a status of
+        //   the call to the server (see `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_create(SessionHandle session, byte[] target, byte[] event_id, byte[] local_id, byte[] reason, byte[] created_author, long created_timestamp_ms, byte[] last_changed_author, out AvailabilityEventHandle out_event);
+
+        // Changes the revision `event_id` of the object `target`: its local id,
+        // its reason, or both. NULL leaves that part as it is; both NULL changes
+        // nothing and is refused (`MESH_ERROR_INVALID_ARGUMENT`, without a
+        // request).
+        //
+        // @param session The session to work in.
+        // @param target The object: its id (canonical or braced) or path.
+        // @param event_id The revision's id.
+        // @param new_local_id The new local id; NULL to leave it.
+        // @param new_reason The new reason; NULL to leave it.
+        // @param author Who makes the change, recorded as the last change; NULL to
+        //   let the server choose.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target or
+        //   event_id, new_local_id and new_reason both NULL, text that is not UTF-8,
+        //   a target that is neither id nor path, or an event that is a restriction;
+        //   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+        //   MESH_ERROR_NOT_FOUND when the object or the event is not found; or a
+        //   status of the call to the server (see `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_update(SessionHandle session, byte[] target, byte[] event_id, byte[] new_local_id, byte[] new_reason, byte[] author);
+
+        // Adds a recurrence to the revision `event_id` of the object `target`:
+        // the period `[start_ms, end_ms)`, repeated as `recurrence_type`,
+        // `recur_every` and `recur_until_ms` say. Writes the id the server gave it
+        // (for `mesh_revision_recurrence_delete`) to `*out_recurrence_id`. Events
+        // read before do not see it: read the revision again.
+        //
+        // @param session The session to work in.
+        // @param target The object: its id (canonical or braced) or path.
+        // @param event_id The revision's id.
+        // @param status One of the server's revision statuses (UTF-8); NULL for
+        //   empty.
+        // @param description Free text; NULL for empty.
+        // @param recurrence_type How the period repeats: one of
+        //   `MESH_RECURRENCE_TYPE_*` (`MESH_RECURRENCE_TYPE_NONE` for once).
+        // @param recur_every Repeat every this many days, weeks, months or years
+        //   (by recurrence_type); 0 for not set.
+        // @param recur_until_ms Repeat until this time, ms since the Unix epoch,
+        //   UTC; MESH_TIME_NONE for not set (no end).
+        // @param start_ms Start (inclusive) of the first period, ms since the Unix
+        //   epoch, UTC.
+        // @param end_ms End (exclusive) of the first period, after start_ms.
+        // @param author Who makes the change, recorded as the revision's last
+        //   change; NULL to let the server choose.
+        // @param out_recurrence_id Receives the new recurrence's id on success;
+        //   untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target,
+        //   event_id or out_recurrence_id, text that is not UTF-8, a target that is
+        //   neither id nor path, an unknown recurrence_type, start_ms or end_ms
+        //   MESH_TIME_NONE, end_ms not after start_ms, an event that is a
+        //   restriction, or what the server refuses (an unknown status, a repeating
+        //   type without recur_every); MESH_ERROR_INVALID_HANDLE for a closed or
+        //   made-up session; MESH_ERROR_NOT_FOUND when the object or the event is not
+        //   found; or a status of the call to the server (see `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_recurrence_create(SessionHandle session, byte[] target, byte[] event_id, byte[] status, byte[] description, int recurrence_type, uint recur_every, long recur_until_ms, long start_ms, long end_ms, byte[] author, out uint out_recurrence_id);
+
+        // Deletes recurrence `recurrence_id` (see
+        // `mesh_availability_event_recurrence_id_at`) of the revision `event_id`
+        // of the object `target`.
+        //
+        // @param session The session to work in.
+        // @param target The object: its id (canonical or braced) or path.
+        // @param event_id The revision's id.
+        // @param recurrence_id The recurrence's id, as the server gave it.
+        // @param author Who makes the change, recorded as the revision's last
+        //   change; NULL to let the server choose.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target or
+        //   event_id, text that is not UTF-8, a target that is neither id nor path,
+        //   or an event that is a restriction; MESH_ERROR_INVALID_HANDLE for a closed
+        //   or made-up session; MESH_ERROR_NOT_FOUND when the object, the event or
+        //   the recurrence is not found; or a status of the call to the server (see
+        //   `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_recurrence_delete(SessionHandle session, byte[] target, byte[] event_id, uint recurrence_id, byte[] author);
+
+        // Creates a restriction (a limit on an object) of the object `target`,
+        // doing what `recurrence` says (see `mesh_restriction_recurrence_new_basic`
+        // and `mesh_restriction_recurrence_new_complex`; it may be freed after the
+        // call). Writes the new restriction, as the server made it, to
+        // `*out_event` (free with `mesh_availability_event_free`).
+        //
+        // @param session The session to work in.
+        // @param target The object: its id (canonical or braced) or path.
+        // @param event_id The restriction's id, unique among the object's events.
+        // @param category One of the server's availability categories.
+        // @param local_id Free text, e.g. an id in another system (need not be
+        //   unique); NULL for empty.
+        // @param reason Why; NULL for empty.
+        // @param recurrence What the restriction does and how it repeats.
+        // @param created_author Who created it, taken as given (also ""); NULL to let
+        //   the server choose (the authenticated user's name, else empty).
+        // @param created_timestamp_ms When it was created, ms since the Unix epoch,
+        //   UTC; MESH_TIME_NONE for the server's time.
+        // @param last_changed_author Who changed it last, taken as given; NULL for
+        //   the created author.
+        // @param out_event Receives the new restriction on success; untouched on
+        //   failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target,
+        //   event_id, category, recurrence or out_event, text that is not UTF-8, a
+        //   target that is neither id nor path, or what the server refuses (an empty
+        //   or taken event id, an unknown category or status);
+        //   MESH_ERROR_INVALID_HANDLE for a closed or made-up session or a freed or
+        //   made-up recurrence; MESH_ERROR_NOT_FOUND when no object has that id or
+        //   path; or a status of the call to the server (see `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_restriction_create(SessionHandle session, byte[] target, byte[] event_id, byte[] category, byte[] local_id, byte[] reason, RestrictionRecurrenceHandle recurrence, byte[] created_author, long created_timestamp_ms, byte[] last_changed_author, out AvailabilityEventHandle out_event);
+
+        // Changes the restriction `event_id` of the object `target`: any of its
+        // local id, reason, category and recurrence (copied; it may be freed after
+        // the call). NULL leaves that part as it is; all four NULL changes nothing
+        // and is refused (`MESH_ERROR_INVALID_ARGUMENT`, without a request).
+        //
+        // @param session The session to work in.
+        // @param target The object: its id (canonical or braced) or path.
+        // @param event_id The restriction's id.
+        // @param new_local_id The new local id; NULL to leave it.
+        // @param new_reason The new reason; NULL to leave it.
+        // @param new_category The new category, one of the server's availability
+        //   categories; NULL to leave it.
+        // @param new_recurrence What the restriction does from now on; NULL to leave
+        //   it.
+        // @param author Who makes the change, recorded as the last change; NULL to
+        //   let the server choose.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session, target or
+        //   event_id, all four new_* NULL, text that is not UTF-8, a target that is
+        //   neither id nor path, an event that is a revision, or an unknown category;
+        //   MESH_ERROR_INVALID_HANDLE for a closed or made-up session or a freed or
+        //   made-up recurrence; MESH_ERROR_NOT_FOUND when the object or the event is
+        //   not found; or a status of the call to the server (see `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_restriction_update(SessionHandle session, byte[] target, byte[] event_id, byte[] new_local_id, byte[] new_reason, byte[] new_category, RestrictionRecurrenceHandle new_recurrence, byte[] author);
+
+        // Makes a basic restriction recurrence: the limit `value` over
+        // `[start_ms, end_ms)`, repeated as `recurrence_type`, `recur_every` and
+        // `recur_until_ms` say. Checked here as Mesh would check it, so a
+        // restriction made with it is not refused for its shape (the server still
+        // checks `status` against its list of restriction statuses, and that a
+        // repeating type has `recur_every` set).
+        //
+        // @param status One of the server's restriction statuses (UTF-8); NULL for
+        //   empty.
+        // @param description Free text (UTF-8); NULL for empty.
+        // @param recurrence_type How the period repeats: one of
+        //   `MESH_RECURRENCE_TYPE_*` (`MESH_RECURRENCE_TYPE_NONE` for once).
+        // @param recur_every Repeat every this many days, weeks, months or years
+        //   (by recurrence_type); 0 for not set.
+        // @param recur_until_ms Repeat until this time, ms since the Unix epoch,
+        //   UTC; MESH_TIME_NONE for not set (no end).
+        // @param start_ms Start (inclusive) of the first period, ms since the Unix
+        //   epoch, UTC.
+        // @param end_ms End (exclusive) of the first period, after start_ms.
+        // @param value The limit during each period: a finite number.
+        // @param out Receives the new recurrence (free with
+        //   `mesh_restriction_recurrence_free`) on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL out, text that is
+        //   not UTF-8, an unknown recurrence_type, start_ms or end_ms
+        //   MESH_TIME_NONE, end_ms not after start_ms, or a value that is not a
+        //   finite number; MESH_ERROR_RESOURCE_EXHAUSTED when too many handles are
+        //   alive.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_restriction_recurrence_new_basic(byte[] status, byte[] description, int recurrence_type, uint recur_every, long recur_until_ms, long start_ms, long end_ms, double value, out RestrictionRecurrenceHandle @out);
+
+        // Makes a complex restriction recurrence: a step curve of `count` points,
+        // each value in force from its time to the next point's, the last point
+        // ending the curve (its value is never in force), repeated as a whole as
+        // `recurrence_type`, `recur_every` and `recur_until_ms` say. The arrays
+        // are copied. Checked here as Mesh would check it (see
+        // `mesh_restriction_recurrence_new_basic`).
+        //
+        // @param status One of the server's restriction statuses (UTF-8); NULL for
+        //   empty.
+        // @param description Free text (UTF-8); NULL for empty.
+        // @param recurrence_type How the curve repeats: one of
+        //   `MESH_RECURRENCE_TYPE_*` (`MESH_RECURRENCE_TYPE_NONE` for once).
+        // @param recur_every Repeat every this many days, weeks, months or years
+        //   (by recurrence_type); 0 for not set.
+        // @param recur_until_ms Repeat until this time, ms since the Unix epoch,
+        //   UTC; MESH_TIME_NONE for not set (no end).
+        // @param timestamps The points' times, ms since the Unix epoch, UTC:
+        //   count items, strictly increasing, none MESH_TIME_NONE.
+        // @param values The points' values: count finite numbers.
+        // @param count The number of points: at least 2.
+        // @param out Receives the new recurrence (free with
+        //   `mesh_restriction_recurrence_free`) on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL out, text that is
+        //   not UTF-8, an unknown recurrence_type, count below 2, a NULL or
+        //   misaligned array, times not strictly increasing or MESH_TIME_NONE, or a
+        //   value that is not a finite number; MESH_ERROR_RESOURCE_EXHAUSTED when
+        //   too many handles are alive.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_restriction_recurrence_new_complex(byte[] status, byte[] description, int recurrence_type, uint recur_every, long recur_until_ms, long[] timestamps, double[] values, UIntPtr count, out RestrictionRecurrenceHandle @out);
+
+        // Frees a restriction recurrence. NULL is a no-op. Events made with it
+        // are not affected.
+        //
+        // @param recurrence The recurrence to free; may be NULL.
+        // @return MESH_OK, also for NULL; MESH_ERROR_INVALID_HANDLE for a handle
+        //   already freed or made up.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_restriction_recurrence_free(IntPtr recurrence);
+
+        // Reads the event (revision or restriction) `event_id` of the object
+        // `target` into a new `*out_event` (free with
+        // `mesh_availability_event_free`).
+        //
+        // @param session The session to work in.
+        // @param target The object: its id (canonical or braced) or path.
+        // @param event_id The event's id.
+        // @param out_event Receives the event on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, text that
+        //   is not UTF-8 or a target that is neither id nor path;
+        //   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+        //   MESH_ERROR_NOT_FOUND when the object or the event is not found; or a
+        //   status of the call to the server (see `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_read(SessionHandle session, byte[] target, byte[] event_id, out AvailabilityEventHandle out_event);
+
+        // Searches the events of type `event_type` of the `count` objects
+        // `targets` (ids or paths) and puts them into a new `*out_list` (free with
+        // `mesh_availability_event_list_free`), object by object in the order
+        // given, each object's events in the order they were made. Finding none is
+        // an empty list.
+        //
+        // @param session The session to work in.
+        // @param event_type Which events: one of `MESH_AVAILABILITY_EVENT_TYPE_*`
+        //   (`MESH_AVAILABILITY_EVENT_TYPE_ALL` for both kinds).
+        // @param targets The objects: count ids (canonical or braced) or paths.
+        // @param count The number of targets: at least 1.
+        // @param out_list Receives the new list of events on success; untouched on
+        //   failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an
+        //   unknown event_type, count 0, a NULL entry, text that is not UTF-8 or a
+        //   target that is neither id nor path; MESH_ERROR_INVALID_HANDLE for a
+        //   closed or made-up session; MESH_ERROR_NOT_FOUND when an object is not
+        //   found; or a status of the call to the server (see `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_search(SessionHandle session, int event_type, IntPtr[] targets, UIntPtr count, out AvailabilityEventListHandle out_list);
+
+        // Deletes the `count` events `event_ids` of the object `target`. If one of
+        // them is not found, none is deleted.
+        //
+        // @param session The session to work in.
+        // @param target The object: its id (canonical or braced) or path.
+        // @param event_ids The events' ids: count strings.
+        // @param count The number of event ids: at least 1.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, count 0,
+        //   a NULL entry, text that is not UTF-8 or a target that is neither id nor
+        //   path; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+        //   MESH_ERROR_NOT_FOUND when the object or an event is not found; or a
+        //   status of the call to the server (see `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_delete_by_id(SessionHandle session, byte[] target, IntPtr[] event_ids, UIntPtr count);
+
+        // Deletes every event of type `event_type` of the object `target`.
+        //
+        // @param session The session to work in.
+        // @param target The object: its id (canonical or braced) or path.
+        // @param event_type Which events: one of `MESH_AVAILABILITY_EVENT_TYPE_*`
+        //   (`MESH_AVAILABILITY_EVENT_TYPE_ALL` for every event of the object).
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, text that
+        //   is not UTF-8, a target that is neither id nor path, or an unknown
+        //   event_type; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+        //   MESH_ERROR_NOT_FOUND when the object is not found; or a status of the
+        //   call to the server (see `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_delete_by_type(SessionHandle session, byte[] target, int event_type);
+
+        // Writes the event's type to `*out`: `MESH_AVAILABILITY_EVENT_TYPE_REVISION`
+        // or `MESH_AVAILABILITY_EVENT_TYPE_RESTRICTION`.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param out Receives the type on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+        //   MESH_ERROR_INVALID_HANDLE for a freed or made-up event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_type(AvailabilityEventHandle @event, out int @out);
+
+        // Writes the id of the object the event belongs to, in canonical
+        // lower-case form; "" when the server sent none. See the buffer
+        // convention.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+        //   NULL when cap is 0.
+        // @param cap The size of buf in bytes.
+        // @param len_out Receives the text's length without the NUL (also on
+        //   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+        //   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+        //   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+        //   (nothing is written to buf).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_owner_id(AvailabilityEventHandle @event, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Writes the event's id, unique among its object's events. See the
+        // buffer convention.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+        //   NULL when cap is 0.
+        // @param cap The size of buf in bytes.
+        // @param len_out Receives the text's length without the NUL (also on
+        //   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+        //   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+        //   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+        //   (nothing is written to buf).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_event_id(AvailabilityEventHandle @event, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Writes the event's local id (free text, e.g. an id in another system).
+        // See the buffer convention.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+        //   NULL when cap is 0.
+        // @param cap The size of buf in bytes.
+        // @param len_out Receives the text's length without the NUL (also on
+        //   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+        //   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+        //   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+        //   (nothing is written to buf).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_local_id(AvailabilityEventHandle @event, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Writes the event's reason. See the buffer convention.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+        //   NULL when cap is 0.
+        // @param cap The size of buf in bytes.
+        // @param len_out Receives the text's length without the NUL (also on
+        //   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+        //   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+        //   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+        //   (nothing is written to buf).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_reason(AvailabilityEventHandle @event, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Writes a restriction's category. A revision has none
+        // (`MESH_ERROR_INVALID_ARGUMENT`). See the buffer convention.
+        //
+        // @param event A restriction: owned, or borrowed from a list.
+        // @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+        //   NULL when cap is 0.
+        // @param cap The size of buf in bytes.
+        // @param len_out Receives the text's length without the NUL (also on
+        //   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, a revision,
+        //   or buf NULL with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or
+        //   made-up event; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the
+        //   text's length (nothing is written to buf).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_category(AvailabilityEventHandle @event, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Writes who created the event. See the buffer convention.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+        //   NULL when cap is 0.
+        // @param cap The size of buf in bytes.
+        // @param len_out Receives the text's length without the NUL (also on
+        //   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+        //   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+        //   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+        //   (nothing is written to buf).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_created_author(AvailabilityEventHandle @event, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Writes when the event was created, ms since the Unix epoch, UTC;
+        // MESH_TIME_NONE when the server sent no time.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param out_ms Receives the time on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+        //   MESH_ERROR_INVALID_HANDLE for a freed or made-up event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_created_timestamp(AvailabilityEventHandle @event, out long out_ms);
+
+        // Writes who changed the event last. See the buffer convention.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+        //   NULL when cap is 0.
+        // @param cap The size of buf in bytes.
+        // @param len_out Receives the text's length without the NUL (also on
+        //   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, or buf NULL
+        //   with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed or made-up event;
+        //   MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than the text's length
+        //   (nothing is written to buf).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_last_changed_author(AvailabilityEventHandle @event, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Writes when the event was changed last, ms since the Unix epoch, UTC;
+        // MESH_TIME_NONE when the server sent no time.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param out_ms Receives the time on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+        //   MESH_ERROR_INVALID_HANDLE for a freed or made-up event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_last_changed_timestamp(AvailabilityEventHandle @event, out long out_ms);
+
+        // Writes the number of the event's recurrences: a revision's (none until
+        // `mesh_revision_recurrence_create` adds one), or 1 for a restriction.
+        // The `mesh_availability_event_recurrence_*_at` functions take an index
+        // below it.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param out_count Receives the number of recurrences on success;
+        //   untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+        //   MESH_ERROR_INVALID_HANDLE for a freed or made-up event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_recurrence_count(AvailabilityEventHandle @event, out UIntPtr out_count);
+
+        // Writes the id of a revision's recurrence `index` (the server's number,
+        // for `mesh_revision_recurrence_delete`). A restriction's recurrence has
+        // no id (`MESH_ERROR_INVALID_ARGUMENT`).
+        //
+        // @param event A revision: owned, or borrowed from a list.
+        // @param index The recurrence's index, from 0, below the recurrence count.
+        // @param out Receives the recurrence id on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an index
+        //   past the end, or a restriction; MESH_ERROR_INVALID_HANDLE for a freed or
+        //   made-up event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_recurrence_id_at(AvailabilityEventHandle @event, UIntPtr index, out uint @out);
+
+        // Writes the status of recurrence `index`. See the buffer convention.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param index The recurrence's index, from 0, below the recurrence count.
+        // @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+        //   NULL when cap is 0.
+        // @param cap The size of buf in bytes.
+        // @param len_out Receives the text's length without the NUL (also on
+        //   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, an index past
+        //   the end, or buf NULL with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed
+        //   or made-up event; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than
+        //   the text's length (nothing is written to buf).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_recurrence_status_at(AvailabilityEventHandle @event, UIntPtr index, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Writes the description of recurrence `index`. See the buffer
+        // convention.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param index The recurrence's index, from 0, below the recurrence count.
+        // @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may be
+        //   NULL when cap is 0.
+        // @param cap The size of buf in bytes.
+        // @param len_out Receives the text's length without the NUL (also on
+        //   MESH_ERROR_BUFFER_TOO_SMALL, then the length needed); may be NULL.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, an index past
+        //   the end, or buf NULL with cap not 0; MESH_ERROR_INVALID_HANDLE for a freed
+        //   or made-up event; MESH_ERROR_BUFFER_TOO_SMALL when cap is not more than
+        //   the text's length (nothing is written to buf).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_recurrence_description_at(AvailabilityEventHandle @event, UIntPtr index, byte[] buf, UIntPtr cap, out UIntPtr len_out);
+
+        // Writes how recurrence `index` repeats: one of `MESH_RECURRENCE_TYPE_*`.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param index The recurrence's index, from 0, below the recurrence count.
+        // @param out Receives the recurrence type on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+        //   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+        //   event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_recurrence_type_at(AvailabilityEventHandle @event, UIntPtr index, out int @out);
+
+        // Writes every how many days, weeks, months or years recurrence `index`
+        // repeats; 0 when not set.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param index The recurrence's index, from 0, below the recurrence count.
+        // @param out Receives the number on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+        //   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+        //   event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_recurrence_every_at(AvailabilityEventHandle @event, UIntPtr index, out uint @out);
+
+        // Writes until when recurrence `index` repeats, ms since the Unix epoch,
+        // UTC; MESH_TIME_NONE when not set.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param index The recurrence's index, from 0, below the recurrence count.
+        // @param out_ms Receives the time on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+        //   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+        //   event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_recurrence_until_at(AvailabilityEventHandle @event, UIntPtr index, out long out_ms);
+
+        // Writes the first period of recurrence `index`,
+        // `[*out_start_ms, *out_end_ms)` in ms since the Unix epoch, UTC: a
+        // revision recurrence's, or a basic restriction's. A complex restriction
+        // has none (its curve's points give its times):
+        // `MESH_ERROR_INVALID_ARGUMENT`.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param index The recurrence's index, from 0, below the recurrence count.
+        // @param out_start_ms Receives the start (inclusive) on success; untouched
+        //   on failure.
+        // @param out_end_ms Receives the end (exclusive) on success; untouched on
+        //   failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an index
+        //   past the end, or a complex restriction; MESH_ERROR_INVALID_HANDLE for a
+        //   freed or made-up event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_recurrence_period_at(AvailabilityEventHandle @event, UIntPtr index, out long out_start_ms, out long out_end_ms);
+
+        // Writes the active instance of recurrence `index` as the server gave it
+        // when the event was read: the period in force then, else the next one,
+        // `[*out_start_ms, *out_end_ms)` in ms since the Unix epoch, UTC; both
+        // MESH_TIME_NONE when there is neither. A revision has one per
+        // recurrence; a restriction one, at index 0.
+        //
+        // @param event The event: owned, or borrowed from a list.
+        // @param index The recurrence's index, from 0, below the recurrence count.
+        // @param out_start_ms Receives the start (inclusive) or MESH_TIME_NONE on
+        //   success; untouched on failure.
+        // @param out_end_ms Receives the end (exclusive) or MESH_TIME_NONE on
+        //   success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+        //   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+        //   event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_active_period_at(AvailabilityEventHandle @event, UIntPtr index, out long out_start_ms, out long out_end_ms);
+
+        // Writes 1 to `*out` when a restriction is complex (a step curve; read it
+        // with `mesh_availability_event_restriction_points`), 0 when it is basic
+        // (one value over a period; `mesh_availability_event_restriction_value`).
+        // A revision is neither (`MESH_ERROR_INVALID_ARGUMENT`).
+        //
+        // @param event A restriction: owned, or borrowed from a list.
+        // @param out Receives 1 or 0 on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or a
+        //   revision; MESH_ERROR_INVALID_HANDLE for a freed or made-up event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_restriction_is_complex(AvailabilityEventHandle @event, out int @out);
+
+        // Writes the value (the limit) of a basic restriction. A complex
+        // restriction has points instead, and a revision no value:
+        // `MESH_ERROR_INVALID_ARGUMENT`.
+        //
+        // @param event A basic restriction: owned, or borrowed from a list.
+        // @param out Receives the value on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a
+        //   revision or a complex restriction; MESH_ERROR_INVALID_HANDLE for a freed
+        //   or made-up event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_restriction_value(AvailabilityEventHandle @event, out double @out);
+
+        // Writes the number of points of a complex restriction's curve (the
+        // size of the arrays `mesh_availability_event_restriction_points` fills).
+        // A basic restriction or a revision has none: `MESH_ERROR_INVALID_ARGUMENT`.
+        //
+        // @param event A complex restriction: owned, or borrowed from a list.
+        // @param out_count Receives the number of points on success; untouched on
+        //   failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a
+        //   revision or a basic restriction; MESH_ERROR_INVALID_HANDLE for a freed or
+        //   made-up event.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_restriction_point_count(AvailabilityEventHandle @event, out UIntPtr out_count);
+
+        // Copies the points of a complex restriction's curve into the caller's
+        // arrays of `cap` items each: each value holds from its time to the next
+        // point's, and the last point ends the curve. Either array may be NULL to
+        // skip it. When `cap` is less than the number of points, nothing is
+        // copied and `MESH_ERROR_BUFFER_TOO_SMALL` is returned (see
+        // `mesh_availability_event_restriction_point_count`).
+        //
+        // @param event A complex restriction: owned, or borrowed from a list.
+        // @param timestamps The caller's array of `cap` times (ms since the Unix
+        //   epoch, UTC), filled on success; NULL to skip it.
+        // @param values The caller's array of `cap` values, filled on success; NULL
+        //   to skip it.
+        // @param cap The number of items each array has room for.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL event, a misaligned
+        //   array, a revision or a basic restriction; MESH_ERROR_INVALID_HANDLE for a
+        //   freed or made-up event; MESH_ERROR_BUFFER_TOO_SMALL when cap is less than
+        //   the number of points.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_restriction_points(AvailabilityEventHandle @event, long[] timestamps, double[] values, UIntPtr cap);
+
+        // Frees an event that a call returned. One borrowed from a list is left
+        // to its list (this does nothing). NULL is a no-op.
+        //
+        // @param event The event to free; may be NULL.
+        // @return MESH_OK, also for NULL and for a borrowed event;
+        //   MESH_ERROR_INVALID_HANDLE for a handle already freed or made up.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_free(IntPtr @event);
+
+        // Searches the instances (periods) of the event `event_id` of the object
+        // `target` that start or end inside `[start_ms, end_ms)`: its recurrences
+        // expanded, earliest first. Puts them into a new `*out_list` (free with
+        // `mesh_availability_instance_list_free`); finding none is an empty list.
+        //
+        // @param session The session to work in.
+        // @param target The object: its id (canonical or braced) or path.
+        // @param event_id The event's id.
+        // @param start_ms Start (inclusive) of the interval, ms since the Unix
+        //   epoch, UTC.
+        // @param end_ms End (exclusive) of the interval, not before start_ms.
+        // @param out_list Receives the new list of instances on success; untouched
+        //   on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, text that
+        //   is not UTF-8, a target that is neither id nor path, start_ms or end_ms
+        //   MESH_TIME_NONE, or end_ms before start_ms; MESH_ERROR_INVALID_HANDLE for
+        //   a closed or made-up session; MESH_ERROR_NOT_FOUND when the object or the
+        //   event is not found; MESH_ERROR_RESOURCE_EXHAUSTED when the interval holds
+        //   more instances than the server gives at once (search shorter
+        //   intervals); or a status of the call to the server (see `mesh_status`).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_instance_search(SessionHandle session, byte[] target, byte[] event_id, long start_ms, long end_ms, out AvailabilityInstanceListHandle out_list);
 
         // Runs `expression`, written in Mesh's calculation language, over
         // `[start_ms, end_ms)` (ms since the Unix epoch, UTC) relative to
@@ -4036,5 +4867,84 @@ namespace MeshCapi
         //   already freed or made up.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_id_list_free(IntPtr list);
+
+        // Writes the number of events in `list` to `*out_count`.
+        //
+        // @param list The list.
+        // @param out_count Receives the number of events on success; untouched on
+        //   failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+        //   MESH_ERROR_INVALID_HANDLE for a freed or made-up list.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_list_count(AvailabilityEventListHandle list, out UIntPtr out_count);
+
+        // Writes event `index` (from 0) of `list` to `*out_event`: a borrow,
+        // valid until the list is freed, with nothing to free
+        // (`mesh_availability_event_free` on it does nothing).
+        //
+        // @param list The list.
+        // @param index The event's index, from 0, below the list's count.
+        // @param out_event Receives the borrowed event on success; untouched on
+        //   failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+        //   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+        //   list.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_list_at(AvailabilityEventListHandle list, UIntPtr index, out IntPtr out_event);
+
+        // Frees a list and every event borrowed from it. NULL is a no-op.
+        // Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
+        //
+        // @param list The list to free; may be NULL.
+        // @return MESH_OK, also for NULL; MESH_ERROR_INVALID_HANDLE for a handle
+        //   already freed or made up.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_list_free(IntPtr list);
+
+        // Writes the number of instances in `list` to `*out_count`.
+        //
+        // @param list The list.
+        // @param out_count Receives the number of instances on success; untouched
+        //   on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument;
+        //   MESH_ERROR_INVALID_HANDLE for a freed or made-up list.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_instance_list_count(AvailabilityInstanceListHandle list, out UIntPtr out_count);
+
+        // Writes the period of instance `index` (from 0) of `list`:
+        // `[*out_start_ms, *out_end_ms)`, ms since the Unix epoch, UTC.
+        //
+        // @param list The list.
+        // @param index The instance's index, from 0, below the list's count.
+        // @param out_start_ms Receives the start (inclusive) on success; untouched
+        //   on failure.
+        // @param out_end_ms Receives the end (exclusive) on success; untouched on
+        //   failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument or an
+        //   index past the end; MESH_ERROR_INVALID_HANDLE for a freed or made-up
+        //   list.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_instance_list_period_at(AvailabilityInstanceListHandle list, UIntPtr index, out long out_start_ms, out long out_end_ms);
+
+        // Writes the value of instance `index` (from 0) of `list`: the limit a
+        // restriction sets during it. An instance of a revision has no value
+        // (`MESH_ERROR_INVALID_ARGUMENT`).
+        //
+        // @param list The list.
+        // @param index The instance's index, from 0, below the list's count.
+        // @param out Receives the value on success; untouched on failure.
+        // @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, an
+        //   index past the end, or an instance of a revision;
+        //   MESH_ERROR_INVALID_HANDLE for a freed or made-up list.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_instance_list_value_at(AvailabilityInstanceListHandle list, UIntPtr index, out double @out);
+
+        // Frees an instance list. NULL is a no-op.
+        //
+        // @param list The list to free; may be NULL.
+        // @return MESH_OK, also for NULL; MESH_ERROR_INVALID_HANDLE for a handle
+        //   already freed or made up.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_instance_list_free(IntPtr list);
     }
 }

@@ -8,7 +8,8 @@
 //! SDK's tests expect, plus a demo catalog. Tests start it in-process on
 //! an ephemeral port, stop and restart it (sessions and their uncommitted
 //! work lost, committed data kept, as when a real server restarts) and
-//! read per-RPC call counts and the sizes of write payloads.
+//! read per-RPC call counts, the metadata calls carried (what client
+//! version called) and the sizes of write payloads.
 //!
 //! Layout: `services/` has one module per Mesh service, each a thin layer
 //! over `store/` (model, catalog, points and sessions, with their private
@@ -241,6 +242,25 @@ impl Emulator {
     pub fn calls(&self, method: &str) -> u64 {
         let state = lock(&self.state).clone();
         state.calls(method)
+    }
+
+    /// How many calls, of any method, since the last (re)start.
+    pub fn total_calls(&self) -> u64 {
+        let state = lock(&self.state).clone();
+        state.total_calls()
+    }
+
+    /// The values calls carried under the metadata key `key` (any case,
+    /// e.g. `"x-volue-mesh-client-version"`, under which the official
+    /// client sends its version) since the last (re)start: each distinct
+    /// value with the number of calls that carried it, in the order first
+    /// seen. Empty when no call carried it. The counts add up to
+    /// [`total_calls`](Self::total_calls) exactly when every call carried
+    /// the key once. `authorization` (a secret) and gRPC's own `grpc-*`
+    /// entries are not kept.
+    pub fn metadata_seen(&self, key: &str) -> Vec<(String, u64)> {
+        let state = lock(&self.state).clone();
+        state.metadata_seen(key)
     }
 
     /// The payload size in bytes (the Arrow data) of every

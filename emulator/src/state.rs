@@ -1,6 +1,7 @@
 //! What the services share for one run of the server: the configuration,
-//! the store, per-RPC call counts and write payload sizes, revoked tokens
-//! and injected failures. A restart makes a new one around the same store.
+//! the store, per-RPC call counts, the metadata calls carried, write payload
+//! sizes, revoked tokens and injected failures. A restart makes a new one
+//! around the same store.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -16,6 +17,9 @@ pub(crate) struct State {
     pub(crate) config: Config,
     pub(crate) store: Arc<Store>,
     calls: Mutex<HashMap<&'static str, u64>>,
+    /// Metadata key -> each value calls carried under it, with how many, in
+    /// the order first seen. Tokens and gRPC's own entries are left out.
+    metadata: Mutex<HashMap<String, Vec<(String, u64)>>>,
     /// The size of each `WriteTimeseries` payload (the Arrow bytes), in
     /// the order received.
     write_payloads: Mutex<Vec<usize>>,
@@ -30,6 +34,7 @@ impl State {
             config,
             store,
             calls: Mutex::new(HashMap::new()),
+            metadata: Mutex::new(HashMap::new()),
             write_payloads: Mutex::new(Vec::new()),
             revoked: Mutex::new(HashSet::new()),
             faults: Mutex::new(HashMap::new()),
@@ -73,6 +78,42 @@ impl State {
 
     pub(crate) fn calls(&self, method: &str) -> u64 {
         lock(&self.calls).get(method).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn total_calls(&self) -> u64 {
+        lock(&self.calls).values().sum()
+    }
+
+    /// Notes the metadata one call carried: every text entry but the token
+    /// (`authorization`, a secret) and gRPC's own (`grpc-*`, whose timeout
+    /// differs from call to call), so what is kept grows with the distinct
+    /// values, not with the calls.
+    pub(crate) fn note_metadata(&self, metadata: &tonic::metadata::MetadataMap) {
+        let mut seen = lock(&self.metadata);
+        for entry in metadata.iter() {
+            let tonic::metadata::KeyAndValueRef::Ascii(key, value) = entry else {
+                continue;
+            };
+            let key = key.as_str();
+            if key == "authorization" || key.starts_with("grpc-") {
+                continue;
+            }
+            let Ok(value) = value.to_str() else {
+                continue;
+            };
+            let values = seen.entry(key.to_string()).or_default();
+            match values.iter_mut().find(|(v, _)| v == value) {
+                Some((_, count)) => *count += 1,
+                None => values.push((value.to_string(), 1)),
+            }
+        }
+    }
+
+    pub(crate) fn metadata_seen(&self, key: &str) -> Vec<(String, u64)> {
+        lock(&self.metadata)
+            .get(&key.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub(crate) fn note_write_payload(&self, bytes: usize) {

@@ -1,7 +1,9 @@
-//! Access tokens: sent as `authorization: Bearer <token>` on every call
-//! (keep-alive included), replaceable on a live connection, and refreshed
-//! from a caller-supplied provider when the server answers UNAUTHENTICATED.
-//! A token never appears in a message or a `Debug` output.
+//! What every call carries besides its message: the access token, sent as
+//! `authorization: Bearer <token>` on every call (keep-alive included),
+//! replaceable on a live connection, and refreshed from a caller-supplied
+//! provider when the server answers UNAUTHENTICATED (a token never appears
+//! in a message or a `Debug` output); and the client version metadata
+//! (see [`CLIENT_VERSION_KEY`]).
 
 use crate::sync::{read, write};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -126,7 +128,43 @@ impl std::fmt::Debug for Auth {
     }
 }
 
-/// Adds the current token to each request.
+/// The metadata key under which the official Python client (`volue.mesh`)
+/// sends its package version, so that a server can refuse clients it knows
+/// to be incompatible with it.
+///
+/// What this library sends under it, and why: Mesh servers read the value
+/// as a version of the Python SDK. The SDK parses versions as
+/// `MAJOR.MINOR.PATCH`, and when it cannot tell its own version it sends
+/// `99.99.99` so that no server refuses it: the check is "refuse versions
+/// older than the oldest client I work with". This library's own version
+/// (0.x) sent there would read as a Python client older than 1.0, which
+/// every server would be right to refuse. Sending nothing would read as a
+/// Python client from before 1.14 (the first to send it), which a server
+/// may refuse too once it no longer serves those. What decides whether a
+/// server and a client get on is the protocol they speak, and this
+/// library's `.proto` files and rules (the oldest server, 2.21.0, included)
+/// are those of one SDK release, [`PROTOCOL_SDK_VERSION`]. So the library
+/// sends that version under this key: a server then accepts or refuses
+/// this library exactly as it would the SDK release that speaks the same
+/// protocol, and refuses it up front, with a clear message, when that
+/// protocol is one it no longer speaks. It identifies itself, with its own
+/// version, under a key of its own, [`CAPI_VERSION_KEY`], which no server
+/// compares with Python versions. Both go on every call (the official
+/// client sends its version on `GetVersion` only), so a server that checks
+/// any other call sees them too.
+pub(crate) const CLIENT_VERSION_KEY: &str = "x-volue-mesh-client-version";
+
+/// The release of the official Python SDK whose protocol this library
+/// speaks: update it with the `.proto` files.
+pub(crate) const PROTOCOL_SDK_VERSION: &str = "1.16.0";
+
+/// The metadata key under which this library sends its own version.
+pub(crate) const CAPI_VERSION_KEY: &str = "x-volue-mesh-capi-version";
+
+/// This library's version, as sent under [`CAPI_VERSION_KEY`].
+pub(crate) const CAPI_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Adds the current token and the client version metadata to each request.
 #[derive(Clone)]
 pub(crate) struct AuthInterceptor(pub(crate) Arc<Auth>);
 
@@ -135,9 +173,15 @@ impl Interceptor for AuthInterceptor {
         &mut self,
         mut request: tonic::Request<()>,
     ) -> Result<tonic::Request<()>, tonic::Status> {
+        let metadata = request.metadata_mut();
+        metadata.insert(
+            CLIENT_VERSION_KEY,
+            MetadataValue::from_static(PROTOCOL_SDK_VERSION),
+        );
+        metadata.insert(CAPI_VERSION_KEY, MetadataValue::from_static(CAPI_VERSION));
         let header = read(&self.0.header).clone();
         if let Some(value) = header {
-            request.metadata_mut().insert("authorization", value);
+            metadata.insert("authorization", value);
         }
         Ok(request)
     }
@@ -147,6 +191,23 @@ impl Interceptor for AuthInterceptor {
 mod tests {
     use super::*;
     use crate::client::ErrorKind;
+
+    #[test]
+    fn every_request_carries_the_client_version() {
+        // Versions as the official client and Mesh read them.
+        let parsed = |v| super::super::connection::parse_version(v);
+        assert!(parsed(PROTOCOL_SDK_VERSION).is_some_and(|v| v >= (1, 14, 0)));
+        assert!(parsed(CAPI_VERSION).is_some());
+        let auth = Arc::new(Auth::new(None, None).unwrap());
+        let request = AuthInterceptor(auth).call(tonic::Request::new(())).unwrap();
+        let metadata = request.metadata();
+        assert_eq!(
+            metadata.get(CLIENT_VERSION_KEY).unwrap(),
+            PROTOCOL_SDK_VERSION
+        );
+        assert_eq!(metadata.get(CAPI_VERSION_KEY).unwrap(), CAPI_VERSION);
+        assert!(metadata.get("authorization").is_none());
+    }
 
     #[test]
     fn tokens_are_checked_and_never_shown() {

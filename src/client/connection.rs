@@ -127,6 +127,7 @@ pub(crate) struct ConnectionInner {
     auth: Arc<Auth>,
     tls: bool,
     server_version: String,
+    server_name: String,
     /// The server's session inactivity timeout in ms as last reported by any
     /// session's `ExtendSession`, 0 until then. It is the server's, not a
     /// session's, so new sessions start from it instead of asking again.
@@ -275,6 +276,7 @@ impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
             .field("server_version", &self.inner.server_version)
+            .field("server_name", &self.inner.server_name)
             .field("tls", &self.inner.tls)
             .field("options", &self.inner.options)
             .finish()
@@ -379,6 +381,7 @@ impl Connection {
             auth,
             tls,
             server_version: String::new(),
+            server_name: String::new(),
             server_timeout_ms: AtomicU64::new(0),
         };
         let info = inner
@@ -401,6 +404,7 @@ impl Connection {
             }
         }
         inner.server_version = info.version;
+        inner.server_name = info.name;
         Ok(Connection {
             inner: Arc::new(inner),
         })
@@ -455,6 +459,12 @@ impl Connection {
     /// The version string the server reported when connecting.
     pub fn server_version(&self) -> &str {
         &self.inner.server_version
+    }
+
+    /// The name the server gave itself when connecting (`GetVersion`'s
+    /// `name`, e.g. `"Volue Mesh Server"`); empty when it sent none.
+    pub fn server_name(&self) -> &str {
+        &self.inner.server_name
     }
 
     /// The options this connection was made with.

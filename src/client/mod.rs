@@ -1,8 +1,10 @@
 //! The async Rust core: connections, sessions and their keep-alive, time
-//! series and their catalog, calculations, the model. Usable from Rust
-//! directly inside any tokio runtime; knows nothing of C.
+//! series and their catalog, calculations, the model and its availability
+//! (revisions and restrictions). Usable from Rust directly inside any tokio
+//! runtime; knows nothing of C.
 
 mod auth;
+pub mod availability;
 pub mod calc;
 mod catalog;
 mod connection;

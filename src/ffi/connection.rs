@@ -126,6 +126,37 @@ pub unsafe extern "C" fn mesh_connection_server_version(
     })
 }
 
+/// Writes the name the server gave itself when connecting (e.g.
+/// `"Volue Mesh Server"`) into `buf`: the `name` beside the version in the
+/// server's version answer; "" when it sent none. It is what the server
+/// calls itself, not the host name its TLS certificate is checked for (see
+/// `mesh_options_set_tls_server_name`). See the buffer convention in the
+/// header's introduction.
+///
+/// @param connection The connection to the server.
+/// @param buf The caller's buffer for the text (UTF-8, NUL-terminated); may
+///   be NULL when cap is 0.
+/// @param cap The size of buf in bytes.
+/// @param len_out Receives the text's length without the NUL (also on
+///   `MESH_ERROR_BUFFER_TOO_SMALL`, then the length needed); may be NULL.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `connection`
+///   (or a NULL `buf` with `cap` above 0); `MESH_ERROR_INVALID_HANDLE` for a
+///   closed or made-up handle; or `MESH_ERROR_BUFFER_TOO_SMALL`. Makes no
+///   request: the name is the one read when connecting.
+#[no_mangle]
+pub unsafe extern "C" fn mesh_connection_server_name(
+    connection: *mut mesh_connection,
+    buf: *mut c_char,
+    cap: usize,
+    len_out: *mut usize,
+) -> mesh_status {
+    guard("mesh_connection_server_name", || {
+        let connection = resolve(connection)?;
+        // SAFETY: the caller passes a buffer of `cap` bytes and a valid or NULL len_out.
+        unsafe { write_text(connection.conn.server_name(), buf, cap, len_out) }
+    })
+}
+
 /// Frees the connection handle. Sessions opened through it stay open and
 /// keep working until each is closed or detached; the channel to the server
 /// goes when the last of them does (as `sqlite3_close_v2` does). NULL is a

@@ -40,11 +40,15 @@ pub(crate) enum HandleKind {
     AttributeList = 13,
     Object = 14,
     ObjectList = 15,
+    AvailabilityEvent = 16,
+    AvailabilityEventList = 17,
+    AvailabilityInstanceList = 18,
+    RestrictionRecurrence = 19,
 }
 
 /// Every kind, for the test that they stay distinct and fit their bits.
 #[cfg(test)]
-const ALL_KINDS: [HandleKind; 15] = [
+const ALL_KINDS: [HandleKind; 19] = [
     HandleKind::Options,
     HandleKind::Connection,
     HandleKind::Session,
@@ -60,9 +64,13 @@ const ALL_KINDS: [HandleKind; 15] = [
     HandleKind::AttributeList,
     HandleKind::Object,
     HandleKind::ObjectList,
+    HandleKind::AvailabilityEvent,
+    HandleKind::AvailabilityEventList,
+    HandleKind::AvailabilityInstanceList,
+    HandleKind::RestrictionRecurrence,
 ];
 
-/// How a handle's bits are shared out. Kinds take 6 bits (63 kinds, 15 used
+/// How a handle's bits are shared out. Kinds take 6 bits (63 kinds, 19 used
 /// today); a pointer's remaining bits go to the slot index and generation.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Layout {

@@ -13,6 +13,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod args;
+mod availability;
 mod calc;
 mod callback;
 mod catalog;
@@ -35,6 +36,7 @@ mod status;
 mod stdcall;
 mod timeseries;
 
+pub use availability::*;
 pub use calc::*;
 pub use callback::mesh_expired_callback;
 pub use catalog::*;

@@ -147,6 +147,13 @@ pub unsafe extern "system" fn mesh_connection_server_version_stdcall(connection:
     unsafe { super::mesh_connection_server_version(connection, buf, cap, len_out) }
 }
 
+/// `mesh_connection_server_name` with the stdcall convention.
+#[export_name = "mesh_connection_server_name_stdcall"]
+pub unsafe extern "system" fn mesh_connection_server_name_stdcall(connection: *mut mesh_connection, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_connection_server_name`, whose arguments these are.
+    unsafe { super::mesh_connection_server_name(connection, buf, cap, len_out) }
+}
+
 /// `mesh_connection_set_access_token` with the stdcall convention.
 #[export_name = "mesh_connection_set_access_token_stdcall"]
 pub unsafe extern "system" fn mesh_connection_set_access_token_stdcall(connection: *mut mesh_connection, token: *const c_char) -> mesh_status {
@@ -569,23 +576,23 @@ pub unsafe extern "system" fn mesh_object_attribute_by_name_stdcall(object: *con
 
 /// `mesh_object_read` with the stdcall convention.
 #[export_name = "mesh_object_read_stdcall"]
-pub unsafe extern "system" fn mesh_object_read_stdcall(session: *mut mesh_session, target: *const c_char, view: i32, attribute_names: *const c_char, out_object: *mut *mut mesh_object) -> mesh_status {
+pub unsafe extern "system" fn mesh_object_read_stdcall(session: *mut mesh_session, target: *const c_char, view: i32, attribute_names: *const c_char, tag_names: *const c_char, namespace_names: *const c_char, out_object: *mut *mut mesh_object) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_object_read`, whose arguments these are.
-    unsafe { super::mesh_object_read(session, target, view, attribute_names, out_object) }
+    unsafe { super::mesh_object_read(session, target, view, attribute_names, tag_names, namespace_names, out_object) }
 }
 
 /// `mesh_object_search` with the stdcall convention.
 #[export_name = "mesh_object_search_stdcall"]
-pub unsafe extern "system" fn mesh_object_search_stdcall(session: *mut mesh_session, start: *const c_char, query: *const c_char, view: i32, attribute_names: *const c_char, out_list: *mut *mut mesh_object_list) -> mesh_status {
+pub unsafe extern "system" fn mesh_object_search_stdcall(session: *mut mesh_session, start: *const c_char, query: *const c_char, view: i32, attribute_names: *const c_char, tag_names: *const c_char, namespace_names: *const c_char, out_list: *mut *mut mesh_object_list) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_object_search`, whose arguments these are.
-    unsafe { super::mesh_object_search(session, start, query, view, attribute_names, out_list) }
+    unsafe { super::mesh_object_search(session, start, query, view, attribute_names, tag_names, namespace_names, out_list) }
 }
 
 /// `mesh_object_search_by_definition` with the stdcall convention.
 #[export_name = "mesh_object_search_by_definition_stdcall"]
-pub unsafe extern "system" fn mesh_object_search_by_definition_stdcall(session: *mut mesh_session, definition: *const c_char, view: i32, attribute_names: *const c_char, out_list: *mut *mut mesh_object_list) -> mesh_status {
+pub unsafe extern "system" fn mesh_object_search_by_definition_stdcall(session: *mut mesh_session, definition: *const c_char, view: i32, attribute_names: *const c_char, tag_names: *const c_char, namespace_names: *const c_char, out_list: *mut *mut mesh_object_list) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_object_search_by_definition`, whose arguments these are.
-    unsafe { super::mesh_object_search_by_definition(session, definition, view, attribute_names, out_list) }
+    unsafe { super::mesh_object_search_by_definition(session, definition, view, attribute_names, tag_names, namespace_names, out_list) }
 }
 
 /// `mesh_object_read_linked_from` with the stdcall convention.
@@ -1057,6 +1064,13 @@ pub unsafe extern "system" fn mesh_attribute_definition_default_bool_stdcall(att
     unsafe { super::mesh_attribute_definition_default_bool(attribute, out) }
 }
 
+/// `mesh_attribute_definition_update` with the stdcall convention.
+#[export_name = "mesh_attribute_definition_update_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_definition_update_stdcall(session: *mut mesh_session, target: *const c_char, new_template_expression: *const c_char, new_description: *const c_char) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_definition_update`, whose arguments these are.
+    unsafe { super::mesh_attribute_definition_update(session, target, new_template_expression, new_description) }
+}
+
 /// `mesh_rating_curve_new` with the stdcall convention.
 #[export_name = "mesh_rating_curve_new_stdcall"]
 pub unsafe extern "system" fn mesh_rating_curve_new_stdcall(out_curve: *mut *mut mesh_rating_curve) -> mesh_status {
@@ -1209,6 +1223,272 @@ pub unsafe extern "system" fn mesh_xy_set_list_update_stdcall(session: *mut mesh
 pub unsafe extern "system" fn mesh_xy_set_list_free_stdcall(sets: *mut mesh_xy_set_list) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_xy_set_list_free`, whose arguments these are.
     unsafe { super::mesh_xy_set_list_free(sets) }
+}
+
+/// `mesh_revision_create` with the stdcall convention.
+#[export_name = "mesh_revision_create_stdcall"]
+pub unsafe extern "system" fn mesh_revision_create_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, local_id: *const c_char, reason: *const c_char, created_author: *const c_char, created_timestamp_ms: i64, last_changed_author: *const c_char, out_event: *mut *mut mesh_availability_event) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_create`, whose arguments these are.
+    unsafe { super::mesh_revision_create(session, target, event_id, local_id, reason, created_author, created_timestamp_ms, last_changed_author, out_event) }
+}
+
+/// `mesh_revision_update` with the stdcall convention.
+#[export_name = "mesh_revision_update_stdcall"]
+pub unsafe extern "system" fn mesh_revision_update_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, new_local_id: *const c_char, new_reason: *const c_char, author: *const c_char) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_update`, whose arguments these are.
+    unsafe { super::mesh_revision_update(session, target, event_id, new_local_id, new_reason, author) }
+}
+
+/// `mesh_revision_recurrence_create` with the stdcall convention.
+#[export_name = "mesh_revision_recurrence_create_stdcall"]
+pub unsafe extern "system" fn mesh_revision_recurrence_create_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, status: *const c_char, description: *const c_char, recurrence_type: i32, recur_every: u32, recur_until_ms: i64, start_ms: i64, end_ms: i64, author: *const c_char, out_recurrence_id: *mut u32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_recurrence_create`, whose arguments these are.
+    unsafe { super::mesh_revision_recurrence_create(session, target, event_id, status, description, recurrence_type, recur_every, recur_until_ms, start_ms, end_ms, author, out_recurrence_id) }
+}
+
+/// `mesh_revision_recurrence_delete` with the stdcall convention.
+#[export_name = "mesh_revision_recurrence_delete_stdcall"]
+pub unsafe extern "system" fn mesh_revision_recurrence_delete_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, recurrence_id: u32, author: *const c_char) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_recurrence_delete`, whose arguments these are.
+    unsafe { super::mesh_revision_recurrence_delete(session, target, event_id, recurrence_id, author) }
+}
+
+/// `mesh_restriction_create` with the stdcall convention.
+#[export_name = "mesh_restriction_create_stdcall"]
+pub unsafe extern "system" fn mesh_restriction_create_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, category: *const c_char, local_id: *const c_char, reason: *const c_char, recurrence: *const mesh_restriction_recurrence, created_author: *const c_char, created_timestamp_ms: i64, last_changed_author: *const c_char, out_event: *mut *mut mesh_availability_event) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_restriction_create`, whose arguments these are.
+    unsafe { super::mesh_restriction_create(session, target, event_id, category, local_id, reason, recurrence, created_author, created_timestamp_ms, last_changed_author, out_event) }
+}
+
+/// `mesh_restriction_update` with the stdcall convention.
+#[export_name = "mesh_restriction_update_stdcall"]
+pub unsafe extern "system" fn mesh_restriction_update_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, new_local_id: *const c_char, new_reason: *const c_char, new_category: *const c_char, new_recurrence: *const mesh_restriction_recurrence, author: *const c_char) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_restriction_update`, whose arguments these are.
+    unsafe { super::mesh_restriction_update(session, target, event_id, new_local_id, new_reason, new_category, new_recurrence, author) }
+}
+
+/// `mesh_restriction_recurrence_new_basic` with the stdcall convention.
+#[export_name = "mesh_restriction_recurrence_new_basic_stdcall"]
+pub unsafe extern "system" fn mesh_restriction_recurrence_new_basic_stdcall(status: *const c_char, description: *const c_char, recurrence_type: i32, recur_every: u32, recur_until_ms: i64, start_ms: i64, end_ms: i64, value: f64, out: *mut *mut mesh_restriction_recurrence) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_restriction_recurrence_new_basic`, whose arguments these are.
+    unsafe { super::mesh_restriction_recurrence_new_basic(status, description, recurrence_type, recur_every, recur_until_ms, start_ms, end_ms, value, out) }
+}
+
+/// `mesh_restriction_recurrence_new_complex` with the stdcall convention.
+#[export_name = "mesh_restriction_recurrence_new_complex_stdcall"]
+pub unsafe extern "system" fn mesh_restriction_recurrence_new_complex_stdcall(status: *const c_char, description: *const c_char, recurrence_type: i32, recur_every: u32, recur_until_ms: i64, timestamps: *const i64, values: *const f64, count: usize, out: *mut *mut mesh_restriction_recurrence) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_restriction_recurrence_new_complex`, whose arguments these are.
+    unsafe { super::mesh_restriction_recurrence_new_complex(status, description, recurrence_type, recur_every, recur_until_ms, timestamps, values, count, out) }
+}
+
+/// `mesh_restriction_recurrence_free` with the stdcall convention.
+#[export_name = "mesh_restriction_recurrence_free_stdcall"]
+pub unsafe extern "system" fn mesh_restriction_recurrence_free_stdcall(recurrence: *mut mesh_restriction_recurrence) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_restriction_recurrence_free`, whose arguments these are.
+    unsafe { super::mesh_restriction_recurrence_free(recurrence) }
+}
+
+/// `mesh_availability_event_read` with the stdcall convention.
+#[export_name = "mesh_availability_event_read_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_read_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, out_event: *mut *mut mesh_availability_event) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_read`, whose arguments these are.
+    unsafe { super::mesh_availability_event_read(session, target, event_id, out_event) }
+}
+
+/// `mesh_availability_event_search` with the stdcall convention.
+#[export_name = "mesh_availability_event_search_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_search_stdcall(session: *mut mesh_session, event_type: i32, targets: *mut *const c_char, count: usize, out_list: *mut *mut mesh_availability_event_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_search`, whose arguments these are.
+    unsafe { super::mesh_availability_event_search(session, event_type, targets, count, out_list) }
+}
+
+/// `mesh_availability_event_delete_by_id` with the stdcall convention.
+#[export_name = "mesh_availability_event_delete_by_id_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_delete_by_id_stdcall(session: *mut mesh_session, target: *const c_char, event_ids: *mut *const c_char, count: usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_delete_by_id`, whose arguments these are.
+    unsafe { super::mesh_availability_event_delete_by_id(session, target, event_ids, count) }
+}
+
+/// `mesh_availability_event_delete_by_type` with the stdcall convention.
+#[export_name = "mesh_availability_event_delete_by_type_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_delete_by_type_stdcall(session: *mut mesh_session, target: *const c_char, event_type: i32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_delete_by_type`, whose arguments these are.
+    unsafe { super::mesh_availability_event_delete_by_type(session, target, event_type) }
+}
+
+/// `mesh_availability_event_type` with the stdcall convention.
+#[export_name = "mesh_availability_event_type_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_type_stdcall(event: *const mesh_availability_event, out: *mut i32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_type`, whose arguments these are.
+    unsafe { super::mesh_availability_event_type(event, out) }
+}
+
+/// `mesh_availability_event_owner_id` with the stdcall convention.
+#[export_name = "mesh_availability_event_owner_id_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_owner_id_stdcall(event: *const mesh_availability_event, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_owner_id`, whose arguments these are.
+    unsafe { super::mesh_availability_event_owner_id(event, buf, cap, len_out) }
+}
+
+/// `mesh_availability_event_event_id` with the stdcall convention.
+#[export_name = "mesh_availability_event_event_id_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_event_id_stdcall(event: *const mesh_availability_event, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_event_id`, whose arguments these are.
+    unsafe { super::mesh_availability_event_event_id(event, buf, cap, len_out) }
+}
+
+/// `mesh_availability_event_local_id` with the stdcall convention.
+#[export_name = "mesh_availability_event_local_id_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_local_id_stdcall(event: *const mesh_availability_event, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_local_id`, whose arguments these are.
+    unsafe { super::mesh_availability_event_local_id(event, buf, cap, len_out) }
+}
+
+/// `mesh_availability_event_reason` with the stdcall convention.
+#[export_name = "mesh_availability_event_reason_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_reason_stdcall(event: *const mesh_availability_event, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_reason`, whose arguments these are.
+    unsafe { super::mesh_availability_event_reason(event, buf, cap, len_out) }
+}
+
+/// `mesh_availability_event_category` with the stdcall convention.
+#[export_name = "mesh_availability_event_category_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_category_stdcall(event: *const mesh_availability_event, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_category`, whose arguments these are.
+    unsafe { super::mesh_availability_event_category(event, buf, cap, len_out) }
+}
+
+/// `mesh_availability_event_created_author` with the stdcall convention.
+#[export_name = "mesh_availability_event_created_author_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_created_author_stdcall(event: *const mesh_availability_event, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_created_author`, whose arguments these are.
+    unsafe { super::mesh_availability_event_created_author(event, buf, cap, len_out) }
+}
+
+/// `mesh_availability_event_created_timestamp` with the stdcall convention.
+#[export_name = "mesh_availability_event_created_timestamp_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_created_timestamp_stdcall(event: *const mesh_availability_event, out_ms: *mut i64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_created_timestamp`, whose arguments these are.
+    unsafe { super::mesh_availability_event_created_timestamp(event, out_ms) }
+}
+
+/// `mesh_availability_event_last_changed_author` with the stdcall convention.
+#[export_name = "mesh_availability_event_last_changed_author_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_last_changed_author_stdcall(event: *const mesh_availability_event, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_last_changed_author`, whose arguments these are.
+    unsafe { super::mesh_availability_event_last_changed_author(event, buf, cap, len_out) }
+}
+
+/// `mesh_availability_event_last_changed_timestamp` with the stdcall convention.
+#[export_name = "mesh_availability_event_last_changed_timestamp_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_last_changed_timestamp_stdcall(event: *const mesh_availability_event, out_ms: *mut i64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_last_changed_timestamp`, whose arguments these are.
+    unsafe { super::mesh_availability_event_last_changed_timestamp(event, out_ms) }
+}
+
+/// `mesh_availability_event_recurrence_count` with the stdcall convention.
+#[export_name = "mesh_availability_event_recurrence_count_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_recurrence_count_stdcall(event: *const mesh_availability_event, out_count: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_recurrence_count`, whose arguments these are.
+    unsafe { super::mesh_availability_event_recurrence_count(event, out_count) }
+}
+
+/// `mesh_availability_event_recurrence_id_at` with the stdcall convention.
+#[export_name = "mesh_availability_event_recurrence_id_at_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_recurrence_id_at_stdcall(event: *const mesh_availability_event, index: usize, out: *mut u32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_recurrence_id_at`, whose arguments these are.
+    unsafe { super::mesh_availability_event_recurrence_id_at(event, index, out) }
+}
+
+/// `mesh_availability_event_recurrence_status_at` with the stdcall convention.
+#[export_name = "mesh_availability_event_recurrence_status_at_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_recurrence_status_at_stdcall(event: *const mesh_availability_event, index: usize, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_recurrence_status_at`, whose arguments these are.
+    unsafe { super::mesh_availability_event_recurrence_status_at(event, index, buf, cap, len_out) }
+}
+
+/// `mesh_availability_event_recurrence_description_at` with the stdcall convention.
+#[export_name = "mesh_availability_event_recurrence_description_at_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_recurrence_description_at_stdcall(event: *const mesh_availability_event, index: usize, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_recurrence_description_at`, whose arguments these are.
+    unsafe { super::mesh_availability_event_recurrence_description_at(event, index, buf, cap, len_out) }
+}
+
+/// `mesh_availability_event_recurrence_type_at` with the stdcall convention.
+#[export_name = "mesh_availability_event_recurrence_type_at_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_recurrence_type_at_stdcall(event: *const mesh_availability_event, index: usize, out: *mut i32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_recurrence_type_at`, whose arguments these are.
+    unsafe { super::mesh_availability_event_recurrence_type_at(event, index, out) }
+}
+
+/// `mesh_availability_event_recurrence_every_at` with the stdcall convention.
+#[export_name = "mesh_availability_event_recurrence_every_at_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_recurrence_every_at_stdcall(event: *const mesh_availability_event, index: usize, out: *mut u32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_recurrence_every_at`, whose arguments these are.
+    unsafe { super::mesh_availability_event_recurrence_every_at(event, index, out) }
+}
+
+/// `mesh_availability_event_recurrence_until_at` with the stdcall convention.
+#[export_name = "mesh_availability_event_recurrence_until_at_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_recurrence_until_at_stdcall(event: *const mesh_availability_event, index: usize, out_ms: *mut i64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_recurrence_until_at`, whose arguments these are.
+    unsafe { super::mesh_availability_event_recurrence_until_at(event, index, out_ms) }
+}
+
+/// `mesh_availability_event_recurrence_period_at` with the stdcall convention.
+#[export_name = "mesh_availability_event_recurrence_period_at_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_recurrence_period_at_stdcall(event: *const mesh_availability_event, index: usize, out_start_ms: *mut i64, out_end_ms: *mut i64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_recurrence_period_at`, whose arguments these are.
+    unsafe { super::mesh_availability_event_recurrence_period_at(event, index, out_start_ms, out_end_ms) }
+}
+
+/// `mesh_availability_event_active_period_at` with the stdcall convention.
+#[export_name = "mesh_availability_event_active_period_at_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_active_period_at_stdcall(event: *const mesh_availability_event, index: usize, out_start_ms: *mut i64, out_end_ms: *mut i64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_active_period_at`, whose arguments these are.
+    unsafe { super::mesh_availability_event_active_period_at(event, index, out_start_ms, out_end_ms) }
+}
+
+/// `mesh_availability_event_restriction_is_complex` with the stdcall convention.
+#[export_name = "mesh_availability_event_restriction_is_complex_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_restriction_is_complex_stdcall(event: *const mesh_availability_event, out: *mut i32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_restriction_is_complex`, whose arguments these are.
+    unsafe { super::mesh_availability_event_restriction_is_complex(event, out) }
+}
+
+/// `mesh_availability_event_restriction_value` with the stdcall convention.
+#[export_name = "mesh_availability_event_restriction_value_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_restriction_value_stdcall(event: *const mesh_availability_event, out: *mut f64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_restriction_value`, whose arguments these are.
+    unsafe { super::mesh_availability_event_restriction_value(event, out) }
+}
+
+/// `mesh_availability_event_restriction_point_count` with the stdcall convention.
+#[export_name = "mesh_availability_event_restriction_point_count_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_restriction_point_count_stdcall(event: *const mesh_availability_event, out_count: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_restriction_point_count`, whose arguments these are.
+    unsafe { super::mesh_availability_event_restriction_point_count(event, out_count) }
+}
+
+/// `mesh_availability_event_restriction_points` with the stdcall convention.
+#[export_name = "mesh_availability_event_restriction_points_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_restriction_points_stdcall(event: *const mesh_availability_event, timestamps: *mut i64, values: *mut f64, cap: usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_restriction_points`, whose arguments these are.
+    unsafe { super::mesh_availability_event_restriction_points(event, timestamps, values, cap) }
+}
+
+/// `mesh_availability_event_free` with the stdcall convention.
+#[export_name = "mesh_availability_event_free_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_free_stdcall(event: *mut mesh_availability_event) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_free`, whose arguments these are.
+    unsafe { super::mesh_availability_event_free(event) }
+}
+
+/// `mesh_availability_instance_search` with the stdcall convention.
+#[export_name = "mesh_availability_instance_search_stdcall"]
+pub unsafe extern "system" fn mesh_availability_instance_search_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, start_ms: i64, end_ms: i64, out_list: *mut *mut mesh_availability_instance_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_instance_search`, whose arguments these are.
+    unsafe { super::mesh_availability_instance_search(session, target, event_id, start_ms, end_ms, out_list) }
 }
 
 /// `mesh_calc_run` with the stdcall convention.
@@ -1503,4 +1783,53 @@ pub unsafe extern "system" fn mesh_id_list_path_at_stdcall(list: *const mesh_id_
 pub unsafe extern "system" fn mesh_id_list_free_stdcall(list: *mut mesh_id_list) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_id_list_free`, whose arguments these are.
     unsafe { super::mesh_id_list_free(list) }
+}
+
+/// `mesh_availability_event_list_count` with the stdcall convention.
+#[export_name = "mesh_availability_event_list_count_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_list_count_stdcall(list: *const mesh_availability_event_list, out_count: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_list_count`, whose arguments these are.
+    unsafe { super::mesh_availability_event_list_count(list, out_count) }
+}
+
+/// `mesh_availability_event_list_at` with the stdcall convention.
+#[export_name = "mesh_availability_event_list_at_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_list_at_stdcall(list: *const mesh_availability_event_list, index: usize, out_event: *mut *mut mesh_availability_event) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_list_at`, whose arguments these are.
+    unsafe { super::mesh_availability_event_list_at(list, index, out_event) }
+}
+
+/// `mesh_availability_event_list_free` with the stdcall convention.
+#[export_name = "mesh_availability_event_list_free_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_list_free_stdcall(list: *mut mesh_availability_event_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_list_free`, whose arguments these are.
+    unsafe { super::mesh_availability_event_list_free(list) }
+}
+
+/// `mesh_availability_instance_list_count` with the stdcall convention.
+#[export_name = "mesh_availability_instance_list_count_stdcall"]
+pub unsafe extern "system" fn mesh_availability_instance_list_count_stdcall(list: *const mesh_availability_instance_list, out_count: *mut usize) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_instance_list_count`, whose arguments these are.
+    unsafe { super::mesh_availability_instance_list_count(list, out_count) }
+}
+
+/// `mesh_availability_instance_list_period_at` with the stdcall convention.
+#[export_name = "mesh_availability_instance_list_period_at_stdcall"]
+pub unsafe extern "system" fn mesh_availability_instance_list_period_at_stdcall(list: *const mesh_availability_instance_list, index: usize, out_start_ms: *mut i64, out_end_ms: *mut i64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_instance_list_period_at`, whose arguments these are.
+    unsafe { super::mesh_availability_instance_list_period_at(list, index, out_start_ms, out_end_ms) }
+}
+
+/// `mesh_availability_instance_list_value_at` with the stdcall convention.
+#[export_name = "mesh_availability_instance_list_value_at_stdcall"]
+pub unsafe extern "system" fn mesh_availability_instance_list_value_at_stdcall(list: *const mesh_availability_instance_list, index: usize, out: *mut f64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_instance_list_value_at`, whose arguments these are.
+    unsafe { super::mesh_availability_instance_list_value_at(list, index, out) }
+}
+
+/// `mesh_availability_instance_list_free` with the stdcall convention.
+#[export_name = "mesh_availability_instance_list_free_stdcall"]
+pub unsafe extern "system" fn mesh_availability_instance_list_free_stdcall(list: *mut mesh_availability_instance_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_instance_list_free`, whose arguments these are.
+    unsafe { super::mesh_availability_instance_list_free(list) }
 }

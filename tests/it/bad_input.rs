@@ -555,6 +555,21 @@ fn every_destructor_takes_null_as_a_no_op() {
             MESH_OK,
         ),
         (
+            "mesh_availability_event_free",
+            Box::new(|| mesh_availability_event_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_availability_event_list_free",
+            Box::new(|| mesh_availability_event_list_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_availability_instance_list_free",
+            Box::new(|| mesh_availability_instance_list_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
             "mesh_calc_result_free",
             Box::new(|| mesh_calc_result_free(ptr::null_mut())),
             MESH_OK,
@@ -597,6 +612,11 @@ fn every_destructor_takes_null_as_a_no_op() {
         (
             "mesh_rating_curve_free",
             Box::new(|| mesh_rating_curve_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
+            "mesh_restriction_recurrence_free",
+            Box::new(|| mesh_restriction_recurrence_free(ptr::null_mut())),
             MESH_OK,
         ),
         (

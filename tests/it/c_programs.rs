@@ -6,7 +6,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::common::examples::{
-    assert_prints, check_tls_token, CALCULATIONS_PRINTS, MODEL_PRINTS, TLS_TOKEN, TLS_USER,
+    assert_prints, check_tls_token, AVAILABILITY_PRINTS, CALCULATIONS_PRINTS, MODEL_PRINTS,
+    TLS_TOKEN, TLS_USER,
 };
 use crate::common::tools::{have, skip};
 use crate::common::{build, emulator, root, run, stdout};
@@ -128,6 +129,41 @@ fn model_walks_searches_and_shows_isolation() {
 }
 
 #[test]
+fn availability_plans_lists_reads_and_removes_an_outage() {
+    let emu = emulator(Duration::from_secs(300));
+    let out = run(
+        &build("examples-c/availability.c"),
+        &[&emu.addr().to_string()],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_prints(&stdout(&out), AVAILABILITY_PRINTS);
+    // The plan and the removal.
+    assert_eq!(emu.calls("Commit"), 2);
+    assert_eq!(emu.calls("CreateRevision"), 1);
+    assert_eq!(emu.calls("AddRevisionRecurrence"), 1);
+    assert_eq!(emu.calls("SearchInstances"), 1);
+    assert_eq!(emu.calls("GetAvailabilityEvent"), 1);
+    assert_eq!(emu.calls("DeleteAvailabilityEventsById"), 1);
+    assert_eq!(emu.open_sessions(), 0);
+}
+
+#[test]
+fn availability_exit_code_is_the_status() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = run(
+        &build("examples-c/availability.c"),
+        &[&format!("127.0.0.1:{port}")],
+    );
+    assert_eq!(out.status.code(), Some(7), "MESH_ERROR_UNAVAILABLE");
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("mesh_connection_open failed: MESH_ERROR_UNAVAILABLE"));
+}
+
+#[test]
 fn calculations_sum_days_and_read_a_calculated_attribute() {
     let emu = emulator(Duration::from_secs(300));
     let out = run(
@@ -178,6 +214,7 @@ fn c_examples_are_clean_under_valgrind() {
         "examples-c/timeseries.c",
         "examples-c/model.c",
         "examples-c/calculations.c",
+        "examples-c/availability.c",
     ] {
         valgrind(example, &[&address]);
     }

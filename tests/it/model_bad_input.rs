@@ -124,69 +124,167 @@ fn bad_model_input_table() {
         ),
         (
             "object_get NULL target",
-            Box::new(|| unsafe { mesh_object_read(s, ptr::null(), 0, ptr::null(), oo) }),
+            Box::new(|| unsafe {
+                mesh_object_read(s, ptr::null(), 0, ptr::null(), ptr::null(), ptr::null(), oo)
+            }),
             ARG,
         ),
         (
             "object_get bad UTF-8",
-            Box::new(|| unsafe { mesh_object_read(s, bad_utf8, 0, ptr::null(), oo) }),
+            Box::new(|| unsafe {
+                mesh_object_read(s, bad_utf8, 0, ptr::null(), ptr::null(), ptr::null(), oo)
+            }),
             ARG,
         ),
         (
             "object_get neither id nor path",
-            Box::new(|| unsafe { mesh_object_read(s, not_a_target.as_ptr(), 0, ptr::null(), oo) }),
+            Box::new(|| unsafe {
+                mesh_object_read(
+                    s,
+                    not_a_target.as_ptr(),
+                    0,
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
+                    oo,
+                )
+            }),
             ARG,
         ),
         (
             "object_get empty target",
-            Box::new(|| unsafe { mesh_object_read(s, empty.as_ptr(), 0, ptr::null(), oo) }),
+            Box::new(|| unsafe {
+                mesh_object_read(
+                    s,
+                    empty.as_ptr(),
+                    0,
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
+                    oo,
+                )
+            }),
             ARG,
         ),
         (
             "object_get view 3",
-            Box::new(|| unsafe { mesh_object_read(s, target.as_ptr(), 3, ptr::null(), oo) }),
+            Box::new(|| unsafe {
+                mesh_object_read(
+                    s,
+                    target.as_ptr(),
+                    3,
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
+                    oo,
+                )
+            }),
             ARG,
         ),
         (
             "object_get view -1",
-            Box::new(|| unsafe { mesh_object_read(s, target.as_ptr(), -1, ptr::null(), oo) }),
+            Box::new(|| unsafe {
+                mesh_object_read(
+                    s,
+                    target.as_ptr(),
+                    -1,
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
+                    oo,
+                )
+            }),
             ARG,
         ),
         (
             "object_get empty name in filter",
-            Box::new(|| unsafe { mesh_object_read(s, target.as_ptr(), 0, bad_names.as_ptr(), oo) }),
+            Box::new(|| unsafe {
+                mesh_object_read(
+                    s,
+                    target.as_ptr(),
+                    0,
+                    bad_names.as_ptr(),
+                    ptr::null(),
+                    ptr::null(),
+                    oo,
+                )
+            }),
             ARG,
         ),
         (
             "object_get NULL out",
             Box::new(|| unsafe {
-                mesh_object_read(s, target.as_ptr(), 0, ptr::null(), ptr::null_mut())
+                mesh_object_read(
+                    s,
+                    target.as_ptr(),
+                    0,
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null_mut(),
+                )
             }),
             ARG,
         ),
         (
             "object_get closed session",
-            Box::new(|| unsafe { mesh_object_read(closed, target.as_ptr(), 0, ptr::null(), oo) }),
+            Box::new(|| unsafe {
+                mesh_object_read(
+                    closed,
+                    target.as_ptr(),
+                    0,
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
+                    oo,
+                )
+            }),
             HANDLE,
         ),
         (
             "object_get object as session",
             Box::new(|| unsafe {
-                mesh_object_read(plant.cast(), target.as_ptr(), 0, ptr::null(), oo)
+                mesh_object_read(
+                    plant.cast(),
+                    target.as_ptr(),
+                    0,
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
+                    oo,
+                )
             }),
             HANDLE,
         ),
         (
             "object_search NULL query",
             Box::new(|| unsafe {
-                mesh_object_search(s, target.as_ptr(), ptr::null(), 0, ptr::null(), ol)
+                mesh_object_search(
+                    s,
+                    target.as_ptr(),
+                    ptr::null(),
+                    0,
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
+                    ol,
+                )
             }),
             ARG,
         ),
         (
             "object_search NULL start",
             Box::new(|| unsafe {
-                mesh_object_search(s, ptr::null(), query.as_ptr(), 0, ptr::null(), ol)
+                mesh_object_search(
+                    s,
+                    ptr::null(),
+                    query.as_ptr(),
+                    0,
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
+                    ol,
+                )
             }),
             ARG,
         ),
@@ -199,6 +297,8 @@ fn bad_model_input_table() {
                     query.as_ptr(),
                     0,
                     ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
                     ptr::null_mut(),
                 )
             }),
@@ -207,7 +307,15 @@ fn bad_model_input_table() {
         (
             "search_by_definition view 9",
             Box::new(|| unsafe {
-                mesh_object_search_by_definition(s, target.as_ptr(), 9, ptr::null(), ol)
+                mesh_object_search_by_definition(
+                    s,
+                    target.as_ptr(),
+                    9,
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
+                    ol,
+                )
             }),
             ARG,
         ),

@@ -579,6 +579,8 @@ fn objects_are_found_by_their_definition() {
                 c("Repository/SimpleThermalTestRepository/ChimneyElementType").as_ptr(),
                 MESH_MODEL_VIEW_NO_ATTRIBUTES,
                 ptr::null(),
+                ptr::null(),
+                ptr::null(),
                 &mut list,
             )
         },

@@ -271,3 +271,24 @@ fn the_rule_parser_refuses_what_breaks_it() {
         VerbKind::Local
     );
 }
+
+#[test]
+fn the_closed_lists_hold_each_word_once() {
+    use xtask::names::{FAMILIES, NOUNS, QUALIFIERS, VERBS};
+    let mut seen = HashSet::new();
+    for noun in NOUNS.iter().map(|(n, _)| *n) {
+        assert!(seen.insert(("noun", noun)), "noun {noun} twice");
+    }
+    for verb in VERBS.iter().map(|(v, _)| *v) {
+        assert!(seen.insert(("verb", verb)), "verb {verb} twice");
+    }
+    for qualifier in QUALIFIERS {
+        assert!(
+            seen.insert(("qualifier", qualifier)),
+            "qualifier {qualifier} twice"
+        );
+    }
+    for family in FAMILIES.iter().map(|(f, _)| *f) {
+        assert!(seen.insert(("family", family)), "family {family} twice");
+    }
+}

@@ -23,6 +23,7 @@ fn open_attach_commit_close() {
             .await
             .unwrap();
         assert_eq!(conn.server_version(), "2.21.0+1");
+        assert_eq!(conn.server_name(), "Volue Mesh Server");
         let session = conn.open_session().await.unwrap();
         assert_eq!(session.server_timeout(), Duration::from_secs(300));
         assert_eq!(session.keepalive_interval(), Duration::from_secs(150));

@@ -17,7 +17,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::common::examples::{
-    assert_prints, check_tls_token, CALCULATIONS_PRINTS, MODEL_PRINTS, TLS_TOKEN, TLS_USER,
+    assert_prints, check_tls_token, AVAILABILITY_PRINTS, CALCULATIONS_PRINTS, MODEL_PRINTS,
+    TLS_TOKEN, TLS_USER,
 };
 use crate::common::{root, tools};
 use xtask::c_header::{i686_arg_bytes, stdcall_name, Header};
@@ -291,6 +292,7 @@ fn prepare_wine_run() -> Result<(PathBuf, PathBuf), String> {
         "examples-c/attach.c",
         "examples-c/model.c",
         "examples-c/calculations.c",
+        "examples-c/availability.c",
         "examples-c/tls_token.c",
         "tests/windows/threads.c",
     ] {
@@ -412,7 +414,7 @@ fn a_multi_threaded_host_runs_under_wine() {
 }
 
 #[test]
-fn model_and_calculations_examples_run_under_wine() {
+fn model_calculations_and_availability_examples_run_under_wine() {
     let Some(run) = wine_run() else { return };
     // The default model and data, which these examples read.
     let emu = crate::common::emulator(Duration::from_secs(300));
@@ -427,6 +429,12 @@ fn model_and_calculations_examples_run_under_wine() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_prints(&text(&out), CALCULATIONS_PRINTS);
     assert_eq!(emu.calls("ReadTransformedTimeseries"), 1);
+
+    // Times printed through the Windows C runtime's gmtime and strftime.
+    let out = run.run("availability.exe", &[&address]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_prints(&text(&out), AVAILABILITY_PRINTS);
+    assert_eq!(emu.calls("Commit"), 4, "and the plan and the removal");
     assert_eq!(emu.open_sessions(), 0);
 }
 

@@ -34,7 +34,17 @@ pub fn generated(root: &Path) -> Vec<(&'static str, String)> {
         &generate::vba::generate(&header),
     )
     .unwrap_or_else(|| panic!("{bas} lost its generated-declarations markers"));
+    let naming = "docs/naming.md";
+    let committed_naming = std::fs::read_to_string(root.join(naming)).expect("read docs/naming.md");
+    let updated_naming = generate::replace_between(
+        &committed_naming,
+        names::MARKDOWN_BEGIN,
+        names::MARKDOWN_END,
+        &names::markdown(),
+    )
+    .unwrap_or_else(|| panic!("{naming} lost its generated-lists markers"));
     vec![
+        (naming, updated_naming),
         ("src/ffi/stdcall.rs", generate::stdcall::generate(&header)),
         (
             "bindings/dotnet/MeshCapi.Native.g.cs",

@@ -1,6 +1,7 @@
 //! The gRPC services of the emulator, one module per Mesh service, each a
-//! thin layer over the store. Every call is counted and checked for a
-//! token; calls that carry a session id count as its activity.
+//! thin layer over the store. Every call is counted, its metadata noted
+//! (what client versions call), and checked for a token; calls that carry a
+//! session id count as its activity.
 
 mod auth;
 mod availability;
@@ -79,14 +80,15 @@ pub(crate) fn router(
 pub(crate) struct Svc(Arc<State>);
 
 impl Svc {
-    /// Counts the call, fails it if a failure is injected, and checks the
-    /// caller's token.
+    /// Counts the call, notes its metadata, fails it if a failure is
+    /// injected, and checks the caller's token.
     fn begin<T>(
         &self,
         method: &'static str,
         request: &Request<T>,
     ) -> Result<Option<Identity>, Status> {
         self.0.count(method);
+        self.0.note_metadata(request.metadata());
         self.0.injected_failure(method)?;
         self.0.authorize(request.metadata())
     }

@@ -86,7 +86,8 @@ impl std::fmt::Display for Target {
 /// Mesh answers "not found" and "invalid type" for unknown or mistyped
 /// targets under various gRPC codes; clients go by the text. Those become
 /// `NotFound` and `InvalidArgument`; everything else stays as it was.
-fn classify(e: Error) -> Error {
+/// Availability calls name their objects the same way and use it too.
+pub(crate) fn classify(e: Error) -> Error {
     if e.grpc_code().is_none()
         || !matches!(e.kind(), ErrorKind::Server | ErrorKind::InvalidArgument)
     {
@@ -132,27 +133,6 @@ async fn collect<T, U>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn targets_parse_as_ids_or_paths() {
-        let id = "0000000a-0001-0000-0000-000000000000";
-        assert_eq!(
-            Target::parse(id).unwrap(),
-            Target::Id(Uuid::parse_str(id).unwrap())
-        );
-        assert_eq!(
-            Target::parse("{0000000A-0001-0000-0000-000000000000}").unwrap(),
-            Target::parse(id).unwrap()
-        );
-        for path in ["Model/M", "Model/M/A.B/C", "Repository/X/Y", "Resource/a/b"] {
-            assert_eq!(Target::parse(path).unwrap(), Target::Path(path.into()));
-        }
-        for bad in ["", "SomePowerPlant1", "0000000a-0001-0000-0000-00000000000"] {
-            let e = Target::parse(bad).unwrap_err();
-            assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{bad}");
-            assert!(e.message().contains("neither an id"), "{e}");
-        }
-    }
 
     #[test]
     fn server_texts_classify() {

@@ -1,7 +1,7 @@
 //! Changing the model inside a session: simple attribute values (single
-//! and collections), time series attributes, link relations (plain and
-//! versioned), and objects (create, rename, move, delete) and models.
-//! Changes are the session's own until it commits.
+//! and collections), time series attributes and their definitions, link
+//! relations (plain and versioned), and objects (create, rename, move,
+//! delete) and models. Changes are the session's own until it commits.
 //!
 //! Mesh updates follow field masks, not presence: a time series key of 0
 //! (disconnect) or an empty expression (back to the template) are absent on
@@ -17,6 +17,8 @@ use crate::client::id::to_guid;
 use crate::client::session::Session;
 use crate::client::timeseries::{interval, timestamp};
 use crate::proto::model as pm;
+use crate::proto::model_definition::model_definition_service_client::ModelDefinitionServiceClient;
+use crate::proto::model_definition::UpdateTimeseriesAttributeDefinitionRequest;
 use pm::attribute_value::ValueOneof as V;
 
 /// A value of a simple attribute, for updates.
@@ -140,6 +142,57 @@ impl Session {
                 async move {
                     self.model_client(channel)
                         .update_timeseries_attribute(request)
+                        .await
+                }
+            })
+            .await
+            .map_err(classify)
+            .map(drop)
+    }
+
+    /// Changes a time series attribute definition (`target`: its id, or a
+    /// path such as `Repository/<repository>/<type>/<definition>`), for
+    /// every attribute of it: `new_template_expression` becomes the
+    /// expression of those without a local one (Mesh does not check it: a
+    /// bad one fails only when their points are read), `new_description`
+    /// its description. `None` leaves that part alone; both `None` is
+    /// `InvalidArgument` without a request. A definition of another value
+    /// type is refused (`InvalidArgument`).
+    pub async fn update_timeseries_attribute_definition(
+        &self,
+        target: &Target,
+        new_template_expression: Option<&str>,
+        new_description: Option<&str>,
+    ) -> Result<()> {
+        let mut paths = Vec::new();
+        if new_template_expression.is_some() {
+            paths.push("new_template_expression");
+        }
+        if new_description.is_some() {
+            paths.push("new_description");
+        }
+        if paths.is_empty() {
+            return Err(Error::invalid_argument(
+                "nothing to change: give a new template expression, a new description or both",
+            ));
+        }
+        let id = target.to_proto();
+        let mask = field_mask(paths);
+        self.shared()
+            .call("UpdateTimeseriesAttributeDefinition", |channel, guid| {
+                let request = UpdateTimeseriesAttributeDefinitionRequest {
+                    session_id: Some(guid),
+                    attribute_definition_id: Some(id.clone()),
+                    field_mask: Some(mask.clone()),
+                    new_description: new_description.unwrap_or_default().to_string(),
+                    new_cardinality: 0,
+                    new_template_expression: new_template_expression
+                        .unwrap_or_default()
+                        .to_string(),
+                };
+                async move {
+                    ModelDefinitionServiceClient::new(channel)
+                        .update_timeseries_attribute_definition(request)
                         .await
                 }
             })

@@ -1,6 +1,6 @@
 //! Arguments of the model functions as C passes them: targets (an id or a
-//! path in one string), views, attribute-name filters and optional
-//! intervals.
+//! path in one string), views, attribute filters (names, tags, namespaces)
+//! and optional intervals.
 
 use std::ffi::c_char;
 
@@ -29,24 +29,55 @@ pub(crate) fn view(value: i32) -> FfiResult<View> {
     }
 }
 
-/// An attribute-name filter from C: NULL or "" for none, else names
-/// separated by commas (spaces around them are ignored).
-pub(crate) fn name_filter(p: *const c_char) -> FfiResult<AttributeFilter> {
+/// A list of names from C: NULL or "" for none, else names separated by
+/// commas (spaces around them are ignored). `what` names the parameter in
+/// messages.
+fn name_list(p: *const c_char, what: &str) -> FfiResult<Vec<String>> {
     if p.is_null() {
-        return Ok(AttributeFilter::default());
+        return Ok(Vec::new());
     }
     // SAFETY: the caller passes NULL or a NUL-terminated string.
-    let text = unsafe { c_str(p, "attribute_names") }?;
+    let text = unsafe { c_str(p, what) }?;
     let names: Vec<&str> = text.split(',').map(str::trim).collect();
     if names == [""] {
-        return Ok(AttributeFilter::default());
+        return Ok(Vec::new());
     }
     if names.iter().any(|n| n.is_empty()) {
         return Err(Failure::invalid_argument(format!(
-            "attribute_names {text:?} has an empty name: separate names by single commas"
+            "{what} {text:?} has an empty name: separate names by single commas"
         )));
     }
-    Ok(AttributeFilter::names(names))
+    Ok(names.into_iter().map(str::to_string).collect())
+}
+
+/// The attribute filter of an object read or search from C: attribute
+/// names, tag names and namespace names, each NULL or "" for no mask, else
+/// names separated by commas. Refused without a request, as Mesh would
+/// refuse it: names together with tags or namespaces, and a namespace with
+/// a dot (each entry is one namespace, matched against each part of an
+/// attribute's dotted namespace).
+pub(crate) fn attribute_filter(
+    attribute_names: *const c_char,
+    tag_names: *const c_char,
+    namespace_names: *const c_char,
+) -> FfiResult<AttributeFilter> {
+    let filter = AttributeFilter {
+        names: name_list(attribute_names, "attribute_names")?,
+        tags: name_list(tag_names, "tag_names")?,
+        namespaces: name_list(namespace_names, "namespace_names")?,
+        types: Vec::new(),
+    };
+    if !filter.names.is_empty() && (!filter.tags.is_empty() || !filter.namespaces.is_empty()) {
+        return Err(Failure::invalid_argument(
+            "attribute_names cannot be combined with tag_names or namespace_names: give names, or tags and namespaces",
+        ));
+    }
+    if let Some(dotted) = filter.namespaces.iter().find(|n| n.contains('.')) {
+        return Err(Failure::invalid_argument(format!(
+            "namespace_names: {dotted:?} has a dot: give single namespaces (\"Hydro\" matches an attribute in namespace EnergySystem.Hydro)"
+        )));
+    }
+    Ok(filter)
 }
 
 pub(crate) fn attribute_view(value: i32) -> FfiResult<View> {
@@ -80,18 +111,41 @@ mod tests {
     }
 
     #[test]
-    fn name_filters_split_on_commas() {
-        let f = |s: &str| name_filter(CString::new(s).unwrap().as_ptr());
-        assert_eq!(ok(f("")), AttributeFilter::default());
+    fn name_lists_split_on_commas() {
+        let f = |s: &str| name_list(CString::new(s).unwrap().as_ptr(), "x");
+        assert!(ok(f("")).is_empty());
+        assert!(ok(name_list(std::ptr::null(), "x")).is_empty());
+        assert_eq!(ok(f("A")), ["A"]);
+        assert_eq!(ok(f(" A , B,C ")), ["A", "B", "C"]);
+        for bad in ["A,,B", ",A", "A,", " , "] {
+            let e = f(bad).err().unwrap_or_else(|| panic!("{bad}"));
+            assert!(e.message.starts_with("x "), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn attribute_filters_follow_meshs_rules() {
+        let c = |s: &str| CString::new(s).unwrap();
+        let null = std::ptr::null();
+        let filter = |names: &CString, tags: &CString, spaces: &CString| {
+            attribute_filter(names.as_ptr(), tags.as_ptr(), spaces.as_ptr())
+        };
+        let none = c("");
         assert_eq!(
-            ok(name_filter(std::ptr::null())),
+            ok(attribute_filter(null, null, null)),
             AttributeFilter::default()
         );
-        assert_eq!(ok(f("A")).names, ["A"]);
-        assert_eq!(ok(f(" A , B,C ")).names, ["A", "B", "C"]);
-        for bad in ["A,,B", ",A", "A,", " , "] {
-            assert!(f(bad).is_err(), "{bad}");
-        }
+        assert_eq!(ok(filter(&none, &none, &none)), AttributeFilter::default());
+        assert_eq!(ok(filter(&c("A,B"), &none, &none)).names, ["A", "B"]);
+        let both = ok(filter(&none, &c("T1, T2"), &c("Hydro")));
+        assert_eq!(
+            (both.tags, both.namespaces),
+            (vec!["T1".into(), "T2".into()], vec!["Hydro".into()])
+        );
+        assert!(filter(&c("A"), &c("T"), &none).is_err());
+        assert!(filter(&c("A"), &none, &c("N")).is_err());
+        assert!(filter(&none, &none, &c("A.B")).is_err());
+        assert!(filter(&none, &c("A,"), &none).is_err());
     }
 
     #[test]

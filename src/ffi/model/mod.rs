@@ -2,7 +2,7 @@
 //! (`read`, `handles`, `object`, `attribute`, `definition`, `lists`), their
 //! curves (`curves`), and changes to them (`update`).
 
-mod args;
+pub(crate) mod args;
 mod attribute;
 mod curves;
 mod definition;

@@ -6,7 +6,7 @@
 use std::ffi::c_char;
 
 use crate::ffi::args::{c_str, out_ptr, write_out};
-use crate::ffi::model::args::{attribute_view, name_filter, target, view};
+use crate::ffi::model::args::{attribute_filter, attribute_view, target, view};
 use crate::ffi::model::handles::{
     mesh_attribute, mesh_attribute_list, mesh_object, mesh_object_list, register_attribute,
     register_attributes, register_object, register_objects,
@@ -49,22 +49,38 @@ pub unsafe extern "C" fn mesh_model_list_read(
 /// Reads one object (or model) into a new `*out_object` (free with
 /// `mesh_object_free`). `target` is its id (canonical or braced) or path
 /// (e.g. `"Model/M/Component.Ref/Plant"`, or the short form without
-/// relation names). `view` is one of `MESH_MODEL_VIEW_*`; `attribute_names` is
-/// NULL or "" for all attributes, or names separated by commas (names that
-/// match nothing give no attributes). An unknown target gives
-/// `MESH_ERROR_NOT_FOUND`; text that is neither id nor path
+/// relation names). `view` is one of `MESH_MODEL_VIEW_*`.
+///
+/// Which attributes the object carries is chosen by three masks, each NULL
+/// or "" for none, else names separated by commas (spaces around them are
+/// ignored); with no mask, every attribute. `attribute_names` keeps the
+/// attributes with those names. `tag_names` keeps those whose definition
+/// has at least one of the tags; `namespace_names` those whose namespace
+/// has one of the names as a part (`"Hydro"` matches `EnergySystem.Hydro`
+/// and `Hydro.Small`: give single namespaces, without dots). Given both,
+/// tags and namespaces must both match. Names cannot be combined with
+/// tags or namespaces. Masks that match nothing give no attributes.
+///
+/// An unknown target gives `MESH_ERROR_NOT_FOUND`; text that is neither id
+/// nor path, or masks that break the rules above,
 /// `MESH_ERROR_INVALID_ARGUMENT` without a request.
 ///
 /// @param session The session to work in.
 /// @param target The object: its id (canonical or braced) or path.
 /// @param view How much of the object to read: `MESH_MODEL_VIEW_FULL`,
 ///   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
-/// @param attribute_names NULL or "" for all attributes, or attribute names
-///   separated by commas (spaces around them are ignored).
+/// @param attribute_names NULL or "" for no name mask, or attribute names
+///   separated by commas.
+/// @param tag_names NULL or "" for no tag mask, or tag names separated by
+///   commas: keeps the attributes with at least one of them.
+/// @param namespace_names NULL or "" for no namespace mask, or namespaces
+///   (without dots) separated by commas: keeps the attributes whose namespace
+///   has one of them as a part.
 /// @param out_object Receives the new object on success; untouched on failure.
 /// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a target
-///   that is neither id nor path, an unknown view or a name list with an empty
-///   name; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   that is neither id nor path, an unknown view, a mask with an empty name,
+///   names with tags or namespaces, or a namespace with a dot;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
 ///   MESH_ERROR_NOT_FOUND when no object has that id or path; or a status of
 ///   the call to the server (see `mesh_status`).
 #[no_mangle]
@@ -73,13 +89,15 @@ pub unsafe extern "C" fn mesh_object_read(
     target: *const c_char,
     view: i32,
     attribute_names: *const c_char,
+    tag_names: *const c_char,
+    namespace_names: *const c_char,
     out_object: *mut *mut mesh_object,
 ) -> mesh_status {
     guard("mesh_object_read", || {
         let handle = session::resolve(session)?;
         let target = self::target(target, "target")?;
         let view = self::view(view)?;
-        let filter = name_filter(attribute_names)?;
+        let filter = attribute_filter(attribute_names, tag_names, namespace_names)?;
         let out = out_ptr(out_object, "out_object")?;
         let object = handle.run(handle.session.get_object(&target, view, &filter))?;
         write_out(out, register_object(object)?);
@@ -90,7 +108,9 @@ pub unsafe extern "C" fn mesh_object_read(
 /// Runs `query` (Mesh's search language, e.g. `"*[.Type=PlantElementType]"`)
 /// from the object `start` (id or path) and puts the objects found into a
 /// new `*out_list` (free with `mesh_object_list_free`). Finding nothing is
-/// an empty list. `view` and `attribute_names` as for `mesh_object_read`.
+/// an empty list. `view` and the masks (`attribute_names`, `tag_names`,
+/// `namespace_names`) as for `mesh_object_read`: they choose the attributes
+/// each object carries, not which objects are found.
 ///
 /// @param session The session to work in.
 /// @param start The object to search from: its id (canonical or braced) or
@@ -98,13 +118,19 @@ pub unsafe extern "C" fn mesh_object_read(
 /// @param query The search, in Mesh's search language.
 /// @param view How much of each object to read: `MESH_MODEL_VIEW_FULL`,
 ///   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
-/// @param attribute_names NULL or "" for all attributes, or attribute names
-///   separated by commas (spaces around them are ignored).
+/// @param attribute_names NULL or "" for no name mask, or attribute names
+///   separated by commas.
+/// @param tag_names NULL or "" for no tag mask, or tag names separated by
+///   commas: keeps the attributes with at least one of them.
+/// @param namespace_names NULL or "" for no namespace mask, or namespaces
+///   (without dots) separated by commas: keeps the attributes whose namespace
+///   has one of them as a part.
 /// @param out_list Receives the new list of objects found (possibly empty) on
 ///   success; untouched on failure.
 /// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a start
-///   that is neither id nor path, an unknown view or a name list with an empty
-///   name; MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   that is neither id nor path, an unknown view, a mask with an empty name,
+///   names with tags or namespaces, or a namespace with a dot;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
 ///   MESH_ERROR_NOT_FOUND when no object has the id or path start; or a status
 ///   of the call to the server (see `mesh_status`).
 #[no_mangle]
@@ -114,6 +140,8 @@ pub unsafe extern "C" fn mesh_object_search(
     query: *const c_char,
     view: i32,
     attribute_names: *const c_char,
+    tag_names: *const c_char,
+    namespace_names: *const c_char,
     out_list: *mut *mut mesh_object_list,
 ) -> mesh_status {
     guard("mesh_object_search", || {
@@ -122,7 +150,7 @@ pub unsafe extern "C" fn mesh_object_search(
         // SAFETY: the caller passes NULL or a NUL-terminated string.
         let query = unsafe { c_str(query, "query") }?;
         let view = self::view(view)?;
-        let filter = name_filter(attribute_names)?;
+        let filter = attribute_filter(attribute_names, tag_names, namespace_names)?;
         let out = out_ptr(out_list, "out_list")?;
         let objects = handle.run(handle.session.search_objects(&start, query, view, &filter))?;
         write_out(out, register_objects(objects)?);
@@ -131,36 +159,45 @@ pub unsafe extern "C" fn mesh_object_search(
 }
 
 /// Puts every object of the object definition `definition` (id or
-/// `Repository/...` path) into a new `*out_list`. `view` and
-/// `attribute_names` as for `mesh_object_read`.
+/// `Repository/...` path) into a new `*out_list`. `view` and the masks
+/// (`attribute_names`, `tag_names`, `namespace_names`) as for
+/// `mesh_object_read`.
 ///
 /// @param session The session to work in.
 /// @param definition The object definition: its id (canonical or braced) or
 ///   `Repository/...` path.
 /// @param view How much of each object to read: `MESH_MODEL_VIEW_FULL`,
 ///   `MESH_MODEL_VIEW_NO_DEFINITIONS` or `MESH_MODEL_VIEW_NO_ATTRIBUTES`.
-/// @param attribute_names NULL or "" for all attributes, or attribute names
-///   separated by commas (spaces around them are ignored).
+/// @param attribute_names NULL or "" for no name mask, or attribute names
+///   separated by commas.
+/// @param tag_names NULL or "" for no tag mask, or tag names separated by
+///   commas: keeps the attributes with at least one of them.
+/// @param namespace_names NULL or "" for no namespace mask, or namespaces
+///   (without dots) separated by commas: keeps the attributes whose namespace
+///   has one of them as a part.
 /// @param out_list Receives the new list of objects (free with
 ///   `mesh_object_list_free`) on success; untouched on failure.
 /// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL argument, a
-///   definition that is neither id nor path, an unknown view or a name list
-///   with an empty name; MESH_ERROR_INVALID_HANDLE for a closed or made-up
-///   session; MESH_ERROR_NOT_FOUND when no object definition has that id or
-///   path; or a status of the call to the server (see `mesh_status`).
+///   definition that is neither id nor path, an unknown view, a mask with an
+///   empty name, names with tags or namespaces, or a namespace with a dot;
+///   MESH_ERROR_INVALID_HANDLE for a closed or made-up session;
+///   MESH_ERROR_NOT_FOUND when no object definition has that id or path; or a
+///   status of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_object_search_by_definition(
     session: *mut mesh_session,
     definition: *const c_char,
     view: i32,
     attribute_names: *const c_char,
+    tag_names: *const c_char,
+    namespace_names: *const c_char,
     out_list: *mut *mut mesh_object_list,
 ) -> mesh_status {
     guard("mesh_object_search_by_definition", || {
         let handle = session::resolve(session)?;
         let definition = target(definition, "definition")?;
         let view = self::view(view)?;
-        let filter = name_filter(attribute_names)?;
+        let filter = attribute_filter(attribute_names, tag_names, namespace_names)?;
         let out = out_ptr(out_list, "out_list")?;
         let objects = handle.run(handle.session.search_objects_by_definition(
             &definition,

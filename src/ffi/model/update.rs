@@ -1,15 +1,15 @@
 //! Changing the model from C, inside a session (others see the changes
 //! after `mesh_session_commit`): simple attribute values, single and
 //! collections from caller arrays (copied before the call returns), time
-//! series attributes, link relations plain and versioned, and objects and
-//! models (create, rename, move, delete).
+//! series attributes and their definitions, link relations plain and
+//! versioned, and objects and models (create, rename, move, delete).
 
 use std::ffi::c_char;
 
 use crate::client::model::{LinkVersion, SimpleValue, Target};
 use crate::client::Uuid;
 use crate::ffi::args::array;
-use crate::ffi::args::{c_str, write_out};
+use crate::ffi::args::{c_str, optional_str, write_out};
 use crate::ffi::model::args::{optional_interval, target};
 use crate::ffi::model::handles::{mesh_object, register_object};
 use crate::ffi::session::{self, mesh_session};
@@ -410,6 +410,60 @@ pub unsafe extern "C" fn mesh_attribute_update_expression(
                 .session
                 .update_timeseries_attribute(&target, None, Some(expression)),
         )?;
+        Ok(())
+    })
+}
+
+/// Changes a time series attribute definition, for every attribute of it,
+/// in this session (others see the change after `mesh_session_commit`;
+/// `mesh_session_rollback` undoes it). `new_template_expression` becomes
+/// the expression of the attributes that have no local expression of their
+/// own; Mesh does not check it, so a bad one fails only when their points
+/// are read. `new_description` becomes the definition's description. NULL
+/// leaves that part as it is; "" sets it empty. The definition is named by
+/// its id, or its path as `mesh_attribute_definition_path` gives it (e.g.
+/// `"Repository/SimpleThermalTestRepository/PlantElementType/TsCalcAtt2"`);
+/// read the new values back with `mesh_attribute_definition_template_expression`
+/// and `mesh_attribute_definition_description` on an attribute read with
+/// `MESH_MODEL_VIEW_FULL`.
+///
+/// @param session The session to work in.
+/// @param target The time series attribute definition: its id (canonical or
+///   braced) or path.
+/// @param new_template_expression The new template expression (UTF-8,
+///   NUL-terminated), or NULL to leave it.
+/// @param new_description The new description (UTF-8, NUL-terminated), or
+///   NULL to leave it.
+/// @return MESH_OK; MESH_ERROR_INVALID_ARGUMENT for a NULL session or target,
+///   a target that is neither id nor path, both new_template_expression and
+///   new_description NULL (all without a request), or a definition of another
+///   value type than time series; MESH_ERROR_INVALID_HANDLE for a closed or
+///   made-up session; MESH_ERROR_NOT_FOUND when no attribute definition has
+///   that id or path; or a status of the call to the server (see
+///   `mesh_status`).
+#[no_mangle]
+pub unsafe extern "C" fn mesh_attribute_definition_update(
+    session: *mut mesh_session,
+    target: *const c_char,
+    new_template_expression: *const c_char,
+    new_description: *const c_char,
+) -> mesh_status {
+    guard("mesh_attribute_definition_update", || {
+        let handle = session::resolve(session)?;
+        let target = self::target(target, "target")?;
+        // SAFETY (both strings): the caller passes NULL or a NUL-terminated string.
+        let template = unsafe { optional_str(new_template_expression, "new_template_expression") }?;
+        let description = unsafe { optional_str(new_description, "new_description") }?;
+        if template.is_none() && description.is_none() {
+            return Err(Failure::invalid_argument(
+                "new_template_expression and new_description are both NULL: nothing to change",
+            ));
+        }
+        handle.run(handle.session.update_timeseries_attribute_definition(
+            &target,
+            template,
+            description,
+        ))?;
         Ok(())
     })
 }

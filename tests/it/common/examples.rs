@@ -41,6 +41,20 @@ pub const CALCULATIONS_PRINTS: &[&str] = &[
     "done\n",
 ];
 
+/// `availability.c`: a plant's weekly outage created and committed, its
+/// instances in October 2024 (weeks counted in UTC, as the emulator does:
+/// 06:00 UTC also after the end of summer time on 27 October), the
+/// revision found by a search and read by id, then deleted.
+pub const AVAILABILITY_PRINTS: &[&str] = &[
+    "created revision weekly-maintenance of Model/SimpleThermalTestModel/ThermalComponent/SomePowerPlant1 (object 0000000a-0001-0000-0000-000000000000)\n",
+    "added recurrence 0: 2024-10-07 06:00 to 2024-10-07 14:00 UTC, weekly until 2025-01-01 00:00\n",
+    "committed\n",
+    "out of service in October 2024: 4 times\n  2024-10-07 06:00 to 2024-10-07 14:00 UTC\n  2024-10-14 06:00 to 2024-10-14 14:00 UTC\n  2024-10-21 06:00 to 2024-10-21 14:00 UTC\n  2024-10-28 06:00 to 2024-10-28 14:00 UTC\n",
+    "search: 1 revision of Model/SimpleThermalTestModel/ThermalComponent/SomePowerPlant1\n  revision weekly-maintenance (local id WO-4711): \"turbine inspection\", 1 recurrence\n    Planned, weekly every 1 until 2025-01-01 00:00, first 2024-10-07 06:00 to 2024-10-07 14:00 UTC\n",
+    "read weekly-maintenance by id:\n  revision weekly-maintenance (local id WO-4711): \"turbine inspection\", 1 recurrence\n    Planned, weekly every 1 until 2025-01-01 00:00, first 2024-10-07 06:00 to 2024-10-07 14:00 UTC\n",
+    "deleted weekly-maintenance and committed: 0 revisions left\n",
+];
+
 /// The token and the name `tls_token.c` is run with: the TLS emulator
 /// (`bindings::tls_emulator`) is to accept this token for this user.
 pub const TLS_TOKEN: &str = "demo-token";

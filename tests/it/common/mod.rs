@@ -8,6 +8,7 @@ use std::ptr;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub mod availability;
 pub mod bad_input;
 pub mod bindings;
 pub mod calc;

@@ -59,10 +59,33 @@ pub fn get_object(
     view: i32,
     names: Option<&str>,
 ) -> Result<*mut mesh_object, mesh_status> {
+    get_object_masked(session, target, view, [names, None, None])
+}
+
+/// `mesh_object_read` with its three masks: attribute names, tag names and
+/// namespace names, `None` for NULL.
+pub fn get_object_masked(
+    session: *mut mesh_session,
+    target: &str,
+    view: i32,
+    masks: [Option<&str>; 3],
+) -> Result<*mut mesh_object, mesh_status> {
     let mut out = ptr::null_mut();
-    let names = names.map(c);
-    let names_ptr = names.as_ref().map_or(ptr::null(), |n| n.as_ptr());
-    match unsafe { mesh_object_read(session, c(target).as_ptr(), view, names_ptr, &mut out) } {
+    let masks = masks.map(|m| m.map(c));
+    let [names, tags, spaces] = masks
+        .each_ref()
+        .map(|m| m.as_ref().map_or(ptr::null(), |m| m.as_ptr()));
+    match unsafe {
+        mesh_object_read(
+            session,
+            c(target).as_ptr(),
+            view,
+            names,
+            tags,
+            spaces,
+            &mut out,
+        )
+    } {
         MESH_OK => Ok(out),
         status => Err(status),
     }
@@ -107,6 +130,8 @@ pub fn search(
                 c(start).as_ptr(),
                 c(query).as_ptr(),
                 view,
+                ptr::null(),
+                ptr::null(),
                 ptr::null(),
                 &mut out,
             )

@@ -22,6 +22,12 @@ pub const CONSTANT_GROUPS: &[(&str, &str, bool)] = &[
     ("MESH_CALC_RESULT_KIND_", "MeshCalcResult", false),
     ("MESH_TRANSFORM_METHOD_", "MeshTransformMethod", false),
     ("MESH_TRANSFORM_ZONE_", "MeshTransformZone", false),
+    (
+        "MESH_AVAILABILITY_EVENT_TYPE_",
+        "MeshAvailabilityEventType",
+        false,
+    ),
+    ("MESH_RECURRENCE_TYPE_", "MeshRecurrenceType", false),
 ];
 
 /// `MESH_*` constants that belong to no enum (in .NET they are
