@@ -27,7 +27,7 @@ done
 [ -n "$address" ] || { echo "the emulator did not start"; exit 1; }
 echo "emulator listening on $address"
 
-for example in quickstart sessions detach attach timeseries calculations model; do
+for example in quickstart sessions detach attach timeseries calculations model availability; do
   "$CC" -std=c99 -Wall -Wextra -O1 -Iinclude "examples-c/$example.c" -o "$out/$example" \
     -Ltarget/debug -lmesh_capi -Wl,-rpath,"$PWD/target/debug"
 done
@@ -57,5 +57,8 @@ echo "== calculations: daily sums of an hourly series, a calculated attribute, a
 echo
 echo "== the model: the tree of objects, a search, a plant's attributes, isolation until commit"
 "$out/model" "$address"
+echo
+echo "== availability: a plant's weekly outage planned, its instances in a month, read back, removed"
+"$out/availability" "$address"
 echo
 echo "walkthrough done"

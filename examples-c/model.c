@@ -52,7 +52,8 @@ static mesh_status print_tree(mesh_session *session, const char *target, int dep
     char name[256], type[256], child[37];
     size_t count = 0, i, j, values = 0;
     int32_t value_type = 0;
-    mesh_status status = mesh_object_read(session, target, MESH_MODEL_VIEW_NO_DEFINITIONS, NULL, &object);
+    mesh_status status = mesh_object_read(session, target, MESH_MODEL_VIEW_NO_DEFINITIONS, NULL, NULL, NULL,
+                                           &object);
     if (status != MESH_OK) return status;
     mesh_object_name(object, name, sizeof name, NULL);
     mesh_object_type_name(object, type, sizeof type, NULL);
@@ -97,7 +98,7 @@ static mesh_status print_chimneys(mesh_session *session) {
     size_t count = 0, i;
     char path[512];
     mesh_status status = mesh_object_search(session, COMPONENT, "*[.Type=ChimneyElementType]",
-                                            MESH_MODEL_VIEW_NO_ATTRIBUTES, NULL, &found);
+                                            MESH_MODEL_VIEW_NO_ATTRIBUTES, NULL, NULL, NULL, &found);
     if (status != MESH_OK) return status;
     mesh_object_list_count(found, &count);
     printf("search *[.Type=ChimneyElementType] from %s: %zu objects\n", COMPONENT, count);
@@ -185,7 +186,8 @@ static void print_resource(const mesh_attribute *attribute) {
 static mesh_status print_attributes(mesh_session *session) {
     mesh_object *plant = NULL;
     size_t count = 0, i, j, values = 0;
-    mesh_status status = mesh_object_read(session, PLANT, MESH_MODEL_VIEW_NO_DEFINITIONS, NULL, &plant);
+    mesh_status status = mesh_object_read(session, PLANT, MESH_MODEL_VIEW_NO_DEFINITIONS, NULL, NULL, NULL,
+                                           &plant);
     if (status != MESH_OK) return status;
     mesh_object_attribute_count(plant, &count);
     printf("%s has %zu attributes:\n", PLANT, count);

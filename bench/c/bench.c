@@ -284,7 +284,7 @@ static void model(int repeats, const char *start, const char *query, const char 
         long rss0 = rss_bytes();
         double cpu0 = cpu_seconds();
         long long t0 = now_ns();
-        st = mesh_object_search(session, start, query, view, NULL, &list);
+        st = mesh_object_search(session, start, query, view, NULL, NULL, NULL, &list);
         if (st != MESH_OK) die("search", st);
         sum = touch(list, &objects, &attributes);
         seconds[r] = (double)(now_ns() - t0) / 1e9;

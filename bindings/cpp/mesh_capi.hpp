@@ -4,12 +4,16 @@
  * - RAII: mesh::options, mesh::connection, mesh::session, mesh::points,
  *   mesh::timeseries_resource, mesh::units, mesh::xy_sets,
  *   mesh::rating_curve and mesh::calc_result own their handles and free
- *   them in their destructors; they move, never copy.
+ *   them in their destructors; they move, never copy. A
+ *   mesh::restriction_recurrence cannot change once made: its copies share
+ *   its handle.
  * - Model results are views that copy: mesh::object_list,
  *   mesh::attribute_list, mesh::object, mesh::attribute and
  *   mesh::attribute_definition share their owner (the list, or the object
  *   or attribute read alone), which is freed when the last view of it
- *   goes; a view stays valid after its session is closed.
+ *   goes; a view stays valid after its session is closed. Availability
+ *   events (mesh::availability_event_list, mesh::availability_event) are
+ *   views the same way; instances are copied out at once.
  * - Errors: every failure throws mesh::error, carrying the mesh_status and
  *   the library's message.
  * - Text: std::string in and out, UTF-8.
@@ -25,7 +29,8 @@
  *   mesh::set_callback_error_handler, or are dropped.
  * - Numbers the C API defines as macros (MESH_CURVE_TYPE_*, MESH_RESOLUTION_*,
  *   MESH_POINT_FLAG_*, MESH_ATTRIBUTE_VALUE_TYPE_*, MESH_MODEL_VIEW_*, MESH_CALC_RESULT_KIND_*, MESH_TRANSFORM_METHOD_*,
- *   MESH_TRANSFORM_ZONE_*, MESH_TIME_NONE) are used as they are: a server may send
+ *   MESH_TRANSFORM_ZONE_*, MESH_AVAILABILITY_EVENT_TYPE_*, MESH_RECURRENCE_TYPE_*,
+ *   MESH_TIME_NONE) are used as they are: a server may send
  *   values newer than this header.
  *
  * Every class is as thread-safe as the C API: any thread may use any object,
@@ -638,6 +643,29 @@ private:
 
 /* ------------------------------------------------------------------- model */
 
+/** What session::update_attribute_definition changes in a time series
+ * attribute definition: the parts set here; the others stay. */
+class definition_update {
+public:
+    /** The template expression of the attributes without a local one (not
+     * checked by Mesh: a bad one fails when their points are read). */
+    definition_update &template_expression(std::string expression) {
+        template_ = std::move(expression);
+        set_template_ = true;
+        return *this;
+    }
+    definition_update &description(std::string text) {
+        description_ = std::move(text);
+        set_description_ = true;
+        return *this;
+    }
+
+private:
+    friend class session;
+    std::string template_, description_;
+    bool set_template_ = false, set_description_ = false;
+};
+
 /*
  * Model results come from the library as one owner (a list, or an object or
  * attribute read alone) lending out item handles that are valid until the
@@ -1068,6 +1096,290 @@ private:
     std::unique_ptr<mesh_rating_curve, free_curve> h_;
 };
 
+/* ------------------------------------------------------------ availability */
+
+/** How a period repeats (see MESH_RECURRENCE_TYPE_*): every `every` days,
+ * weeks, months or years (0: not set), until until_ms (MESH_TIME_NONE: no
+ * end). status is one of the server's revision or restriction statuses. */
+struct recurrence {
+    std::string status;
+    std::string description;
+    std::int32_t type = MESH_RECURRENCE_TYPE_NONE;
+    std::uint32_t every = 0;
+    std::int64_t until_ms = MESH_TIME_NONE;
+};
+
+/** [start_ms, end_ms), ms since the Unix epoch, UTC; both MESH_TIME_NONE for none. */
+struct period {
+    std::int64_t start_ms;
+    std::int64_t end_ms;
+};
+
+/** A point of a complex restriction's curve: value from time_ms to the next point. */
+struct time_point {
+    std::int64_t time_ms;
+    double value;
+};
+
+/** One instance (period) of an event; a restriction's carries its value. */
+struct availability_instance {
+    std::int64_t start_ms;
+    std::int64_t end_ms;
+    bool has_value;
+    double value;
+};
+
+/**
+ * What a restriction does, checked when made: basic (one value over a
+ * period) or complex (a step curve), repeated as its recurrence says. For
+ * session::create_restriction and restriction_update::recurrence; copies
+ * share the one (unchangeable) handle.
+ */
+class restriction_recurrence {
+public:
+    static restriction_recurrence basic(const recurrence &r, std::int64_t start_ms, std::int64_t end_ms,
+                                        double value) {
+        mesh_restriction_recurrence *out = nullptr;
+        detail::check(mesh_restriction_recurrence_new_basic(r.status.c_str(), r.description.c_str(), r.type,
+                                                            r.every, r.until_ms, start_ms, end_ms, value, &out));
+        return restriction_recurrence(out);
+    }
+    /** Each value holds from its time to the next; the last point ends the curve (at least 2, times increasing). */
+    static restriction_recurrence complex_curve(const recurrence &r, const std::vector<time_point> &points) {
+        std::vector<std::int64_t> times;
+        std::vector<double> values;
+        for (const auto &p : points) {
+            times.push_back(p.time_ms);
+            values.push_back(p.value);
+        }
+        mesh_restriction_recurrence *out = nullptr;
+        detail::check(mesh_restriction_recurrence_new_complex(r.status.c_str(), r.description.c_str(), r.type,
+                                                              r.every, r.until_ms, times.data(), values.data(),
+                                                              points.size(), &out));
+        return restriction_recurrence(out);
+    }
+    const mesh_restriction_recurrence *get() const noexcept { return h_.get(); }
+
+private:
+    explicit restriction_recurrence(mesh_restriction_recurrence *r)
+        : h_(r, [](mesh_restriction_recurrence *p) { mesh_restriction_recurrence_free(p); }) {}
+    std::shared_ptr<mesh_restriction_recurrence> h_;
+};
+
+/** Who created an event and when, for session::create_revision and
+ * create_restriction: what is set here is taken as given ("" too); the rest
+ * the server chooses (the caller's name, or ""; now). */
+class event_record {
+public:
+    event_record &created_author(std::string author) {
+        created_author_ = std::move(author);
+        set_created_author_ = true;
+        return *this;
+    }
+    event_record &created_ms(std::int64_t ms) {
+        created_ms_ = ms;
+        return *this;
+    }
+    /** Left unset: the created author. */
+    event_record &last_changed_author(std::string author) {
+        last_changed_author_ = std::move(author);
+        set_last_changed_author_ = true;
+        return *this;
+    }
+
+private:
+    friend class session;
+    std::string created_author_, last_changed_author_;
+    std::int64_t created_ms_ = MESH_TIME_NONE;
+    bool set_created_author_ = false, set_last_changed_author_ = false;
+};
+
+/** What session::update_revision changes: the parts set here (at least one). */
+class revision_update {
+public:
+    revision_update &local_id(std::string id) {
+        local_id_ = std::move(id);
+        set_local_id_ = true;
+        return *this;
+    }
+    revision_update &reason(std::string text) {
+        reason_ = std::move(text);
+        set_reason_ = true;
+        return *this;
+    }
+    /** Who changes it; left unset, the server chooses. */
+    revision_update &author(std::string name) {
+        author_ = std::move(name);
+        set_author_ = true;
+        return *this;
+    }
+
+private:
+    friend class session;
+    std::string local_id_, reason_, author_;
+    bool set_local_id_ = false, set_reason_ = false, set_author_ = false;
+};
+
+/** What session::update_restriction changes: the parts set here (at least one). */
+class restriction_update {
+public:
+    restriction_update &local_id(std::string id) {
+        local_id_ = std::move(id);
+        set_local_id_ = true;
+        return *this;
+    }
+    restriction_update &reason(std::string text) {
+        reason_ = std::move(text);
+        set_reason_ = true;
+        return *this;
+    }
+    restriction_update &category(std::string name) {
+        category_ = std::move(name);
+        set_category_ = true;
+        return *this;
+    }
+    restriction_update &recurrence(restriction_recurrence r) {
+        recurrence_.reset(new restriction_recurrence(std::move(r)));
+        return *this;
+    }
+    /** Who changes it; left unset, the server chooses. */
+    restriction_update &author(std::string name) {
+        author_ = std::move(name);
+        set_author_ = true;
+        return *this;
+    }
+
+private:
+    friend class session;
+    std::string local_id_, reason_, category_, author_;
+    std::shared_ptr<restriction_recurrence> recurrence_;
+    bool set_local_id_ = false, set_reason_ = false, set_category_ = false, set_author_ = false;
+};
+
+/**
+ * A revision (type() MESH_AVAILABILITY_EVENT_TYPE_REVISION: the object is
+ * out of service) or a restriction (_RESTRICTION: it runs with a limit), as
+ * read: alone, or a view into an event list, which it keeps alive. A
+ * snapshot. Recurrences by index, below recurrence_count(): a revision's
+ * (none until added), or a restriction's one. What an event of the other
+ * kind has not throws MESH_ERROR_INVALID_ARGUMENT.
+ */
+class availability_event {
+public:
+    /** A MESH_AVAILABILITY_EVENT_TYPE_* number. */
+    std::int32_t type() const { return number<std::int32_t>(mesh_availability_event_type); }
+    bool is_revision() const { return type() == MESH_AVAILABILITY_EVENT_TYPE_REVISION; }
+    /** The id of the object it belongs to. */
+    std::string owner_id() const { return text(mesh_availability_event_owner_id); }
+    std::string event_id() const { return text(mesh_availability_event_event_id); }
+    std::string local_id() const { return text(mesh_availability_event_local_id); }
+    std::string reason() const { return text(mesh_availability_event_reason); }
+    /** Restrictions only. */
+    std::string category() const { return text(mesh_availability_event_category); }
+    std::string created_author() const { return text(mesh_availability_event_created_author); }
+    std::int64_t created_ms() const { return number<std::int64_t>(mesh_availability_event_created_timestamp); }
+    std::string last_changed_author() const { return text(mesh_availability_event_last_changed_author); }
+    std::int64_t last_changed_ms() const {
+        return number<std::int64_t>(mesh_availability_event_last_changed_timestamp);
+    }
+
+    std::size_t recurrence_count() const { return number<std::size_t>(mesh_availability_event_recurrence_count); }
+    /** A revision's recurrence id (for session::delete_revision_recurrence). */
+    std::uint32_t recurrence_id(std::size_t i) const {
+        return at<std::uint32_t>(mesh_availability_event_recurrence_id_at, i);
+    }
+    recurrence recurrence_at(std::size_t i) const {
+        recurrence r;
+        r.status = indexed_text(mesh_availability_event_recurrence_status_at, i);
+        r.description = indexed_text(mesh_availability_event_recurrence_description_at, i);
+        r.type = at<std::int32_t>(mesh_availability_event_recurrence_type_at, i);
+        r.every = at<std::uint32_t>(mesh_availability_event_recurrence_every_at, i);
+        r.until_ms = at<std::int64_t>(mesh_availability_event_recurrence_until_at, i);
+        return r;
+    }
+    /** The first period of a revision's recurrence, or of a basic restriction. */
+    period first_period(std::size_t i = 0) const {
+        period p{MESH_TIME_NONE, MESH_TIME_NONE};
+        detail::check(mesh_availability_event_recurrence_period_at(h_.get(), i, &p.start_ms, &p.end_ms));
+        return p;
+    }
+    /** The instance in force when it was read, else the next; both MESH_TIME_NONE for none. */
+    period active_period(std::size_t i = 0) const {
+        period p{MESH_TIME_NONE, MESH_TIME_NONE};
+        detail::check(mesh_availability_event_active_period_at(h_.get(), i, &p.start_ms, &p.end_ms));
+        return p;
+    }
+
+    /** Restrictions: a step curve (points()) or one value (value()). */
+    bool is_complex() const { return number<std::int32_t>(mesh_availability_event_restriction_is_complex) != 0; }
+    double value() const { return number<double>(mesh_availability_event_restriction_value); }
+    std::vector<time_point> points() const {
+        std::size_t n = number<std::size_t>(mesh_availability_event_restriction_point_count);
+        std::vector<std::int64_t> times(n);
+        std::vector<double> values(n);
+        detail::check(mesh_availability_event_restriction_points(h_.get(), times.data(), values.data(), n));
+        std::vector<time_point> out;
+        for (std::size_t i = 0; i < n; i++) out.push_back(time_point{times[i], values[i]});
+        return out;
+    }
+    const mesh_availability_event *get() const noexcept { return h_.get(); }
+
+private:
+    friend class availability_event_list;
+    friend class session;
+    explicit availability_event(std::shared_ptr<mesh_availability_event> h) : h_(std::move(h)) {}
+    static availability_event owned(mesh_availability_event *e) {
+        return availability_event(std::shared_ptr<mesh_availability_event>(
+            e, [](mesh_availability_event *p) { mesh_availability_event_free(p); }));
+    }
+    template <class F>
+    std::string text(F f) const {
+        return detail::text_of(h_.get(), f);
+    }
+    template <class F>
+    std::string indexed_text(F f, std::size_t i) const {
+        return detail::read_text(
+            [this, f, i](char *b, std::size_t c, std::size_t *l) { return f(h_.get(), i, b, c, l); });
+    }
+    template <class T, class F>
+    T number(F f) const {
+        return detail::number_of<T>(h_.get(), f);
+    }
+    template <class T, class F>
+    T at(F f, std::size_t i) const {
+        T out = T();
+        detail::check(f(h_.get(), i, &out));
+        return out;
+    }
+    std::shared_ptr<mesh_availability_event> h_;
+};
+
+/** Events a search found; event views keep the list alive. */
+class availability_event_list {
+public:
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    availability_event operator[](std::size_t i) const {
+        mesh_availability_event *e = nullptr;
+        detail::check(mesh_availability_event_list_at(h_.get(), i, &e));
+        return availability_event(std::shared_ptr<mesh_availability_event>(h_, e));
+    }
+    std::vector<availability_event> to_vector() const { return std::vector<availability_event>(begin(), end()); }
+    using const_iterator = detail::list_iterator<availability_event_list, availability_event>;
+    const_iterator begin() const { return const_iterator(this, 0); }
+    const_iterator end() const { return const_iterator(this, size_); }
+    const mesh_availability_event_list *get() const noexcept { return h_.get(); }
+
+private:
+    friend class session;
+    explicit availability_event_list(mesh_availability_event_list *l)
+        : h_(l, [](mesh_availability_event_list *p) { mesh_availability_event_list_free(p); }) {
+        detail::check(mesh_availability_event_list_count(l, &size_));
+    }
+    std::shared_ptr<mesh_availability_event_list> h_;
+    std::size_t size_ = 0;
+};
+
 /* ------------------------------------------------------------ calculations */
 
 /**
@@ -1359,8 +1671,11 @@ public:
         return units(u);
     }
 
-    /* --- model: reading. view is a MESH_MODEL_VIEW_* number; attribute_names ""
-     * for all attributes, or names separated by commas. */
+    /* --- model: reading. view is a MESH_MODEL_VIEW_* number. Three masks choose
+     * the attributes each object carries, each "" for none or names separated
+     * by commas: attribute_names (those names), tag_names (those with one of
+     * the tags), namespace_names (those whose namespace has one of them as a
+     * part; no dots). Names do not combine with tags or namespaces. */
 
     /** Every model (root object) with its attributes. */
     object_list list_models() {
@@ -1370,26 +1685,35 @@ public:
     }
     /** By id or path; MESH_ERROR_NOT_FOUND when there is none. */
     object get_object(const std::string &target, std::int32_t view = MESH_MODEL_VIEW_FULL,
-                      const std::string &attribute_names = std::string()) {
+                      const std::string &attribute_names = std::string(),
+                      const std::string &tag_names = std::string(),
+                      const std::string &namespace_names = std::string()) {
         mesh_object *o = nullptr;
-        detail::check(mesh_object_read(handle_, target.c_str(), view, names_or_null(attribute_names), &o));
+        detail::check(mesh_object_read(handle_, target.c_str(), view, names_or_null(attribute_names),
+                                       names_or_null(tag_names), names_or_null(namespace_names), &o));
         return object::owned(o);
     }
     /** Runs a query of Mesh's search language (e.g. "*[.Type=ChimneyElementType]") from start. */
     object_list search_objects(const std::string &start, const std::string &query,
                                std::int32_t view = MESH_MODEL_VIEW_FULL,
-                               const std::string &attribute_names = std::string()) {
+                               const std::string &attribute_names = std::string(),
+                               const std::string &tag_names = std::string(),
+                               const std::string &namespace_names = std::string()) {
         mesh_object_list *l = nullptr;
         detail::check(mesh_object_search(handle_, start.c_str(), query.c_str(), view,
-                                         names_or_null(attribute_names), &l));
+                                         names_or_null(attribute_names), names_or_null(tag_names),
+                                         names_or_null(namespace_names), &l));
         return object_list(l);
     }
     /** Every object of an object definition (id or "Repository/..." path). */
     object_list search_objects_by_definition(const std::string &definition, std::int32_t view = MESH_MODEL_VIEW_FULL,
-                                             const std::string &attribute_names = std::string()) {
+                                             const std::string &attribute_names = std::string(),
+                                             const std::string &tag_names = std::string(),
+                                             const std::string &namespace_names = std::string()) {
         mesh_object_list *l = nullptr;
         detail::check(mesh_object_search_by_definition(handle_, definition.c_str(), view,
-                                                       names_or_null(attribute_names), &l));
+                                                       names_or_null(attribute_names), names_or_null(tag_names),
+                                                       names_or_null(namespace_names), &l));
         return object_list(l);
     }
     /** By id or path ("Model/.../Plant.DblAtt"); view MESH_MODEL_VIEW_FULL or MESH_MODEL_VIEW_NO_DEFINITIONS. */
@@ -1469,6 +1793,13 @@ public:
     /** A time series attribute's local expression; "" goes back to the definition's template. */
     void set_expression(const std::string &target, const std::string &expression) {
         detail::check(mesh_attribute_update_expression(handle_, target.c_str(), expression.c_str()));
+    }
+    /** Changes a time series attribute definition (id or path), for all its
+     * attributes: what the update sets; at least one part. */
+    void update_attribute_definition(const std::string &target, const definition_update &update) {
+        detail::check(mesh_attribute_definition_update(
+            handle_, target.c_str(), update.set_template_ ? update.template_.c_str() : nullptr,
+            update.set_description_ ? update.description_.c_str() : nullptr));
     }
     /** A link relation's targets (object ids), replaced, or added to with append. */
     void set_links(const std::string &target, const std::vector<std::string> &target_ids, bool append = false) {
@@ -1552,6 +1883,110 @@ public:
     void update_rating_curve(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
                              const rating_curve &curve) {
         detail::check(mesh_rating_curve_update(handle_, target.c_str(), start_ms, end_ms, curve.get()));
+    }
+
+    /* --- availability: revisions (the object is out of service) and
+     * restrictions (it runs with a limit) of an object (target: id or path),
+     * in this session (others see them after commit). Names as the official
+     * Python client's. An author "" lets the server choose. */
+
+    /** A revision without periods: add them with add_revision_recurrence. */
+    availability_event create_revision(const std::string &target, const std::string &event_id,
+                                       const std::string &local_id = std::string(),
+                                       const std::string &reason = std::string(),
+                                       const event_record &record = event_record()) {
+        mesh_availability_event *e = nullptr;
+        detail::check(mesh_revision_create(handle_, target.c_str(), event_id.c_str(), local_id.c_str(),
+                                           reason.c_str(), record_author(record, false), record.created_ms_,
+                                           record_author(record, true), &e));
+        return availability_event::owned(e);
+    }
+    /** category: one of the server's availability categories, e.g. "DischargeMax[m3/s]". */
+    availability_event create_restriction(const std::string &target, const std::string &event_id,
+                                          const std::string &category, const restriction_recurrence &what,
+                                          const std::string &local_id = std::string(),
+                                          const std::string &reason = std::string(),
+                                          const event_record &record = event_record()) {
+        mesh_availability_event *e = nullptr;
+        detail::check(mesh_restriction_create(handle_, target.c_str(), event_id.c_str(), category.c_str(),
+                                              local_id.c_str(), reason.c_str(), what.get(),
+                                              record_author(record, false), record.created_ms_,
+                                              record_author(record, true), &e));
+        return availability_event::owned(e);
+    }
+    /** Adds [start_ms, end_ms), repeated as pattern says, to a revision; returns the recurrence's id. */
+    std::uint32_t add_revision_recurrence(const std::string &target, const std::string &event_id,
+                                          const recurrence &pattern, std::int64_t start_ms, std::int64_t end_ms,
+                                          const std::string &author = std::string()) {
+        std::uint32_t id = 0;
+        detail::check(mesh_revision_recurrence_create(handle_, target.c_str(), event_id.c_str(),
+                                                      pattern.status.c_str(), pattern.description.c_str(),
+                                                      pattern.type, pattern.every, pattern.until_ms, start_ms,
+                                                      end_ms, author_or_null(author), &id));
+        return id;
+    }
+    void delete_revision_recurrence(const std::string &target, const std::string &event_id,
+                                    std::uint32_t recurrence_id, const std::string &author = std::string()) {
+        detail::check(mesh_revision_recurrence_delete(handle_, target.c_str(), event_id.c_str(), recurrence_id,
+                                                      author_or_null(author)));
+    }
+    /** MESH_ERROR_NOT_FOUND when the object or the event is not found. */
+    availability_event get_availability_event(const std::string &target, const std::string &event_id) {
+        mesh_availability_event *e = nullptr;
+        detail::check(mesh_availability_event_read(handle_, target.c_str(), event_id.c_str(), &e));
+        return availability_event::owned(e);
+    }
+    /** The events of a MESH_AVAILABILITY_EVENT_TYPE_* of the objects (at least one), object by object. */
+    availability_event_list search_availability_events(std::int32_t event_type,
+                                                       const std::vector<std::string> &targets) {
+        std::vector<const char *> texts = c_strings(targets);
+        mesh_availability_event_list *l = nullptr;
+        detail::check(mesh_availability_event_search(handle_, event_type, texts.data(), texts.size(), &l));
+        return availability_event_list(l);
+    }
+    /** All or none: MESH_ERROR_NOT_FOUND when one is not found. */
+    void delete_availability_events_by_id(const std::string &target, const std::vector<std::string> &event_ids) {
+        std::vector<const char *> ids = c_strings(event_ids);
+        detail::check(mesh_availability_event_delete_by_id(handle_, target.c_str(), ids.data(), ids.size()));
+    }
+    /** Every event of a MESH_AVAILABILITY_EVENT_TYPE_* of the object. */
+    void delete_availability_events(const std::string &target, std::int32_t event_type) {
+        detail::check(mesh_availability_event_delete_by_type(handle_, target.c_str(), event_type));
+    }
+    /** An event's instances that start or end in [start_ms, end_ms), earliest first. */
+    std::vector<availability_instance> search_instances(const std::string &target, const std::string &event_id,
+                                                        std::int64_t start_ms, std::int64_t end_ms) {
+        mesh_availability_instance_list *raw = nullptr;
+        detail::check(
+            mesh_availability_instance_search(handle_, target.c_str(), event_id.c_str(), start_ms, end_ms, &raw));
+        std::unique_ptr<mesh_availability_instance_list, free_instance_list> list(raw);
+        std::size_t n = 0;
+        detail::check(mesh_availability_instance_list_count(list.get(), &n));
+        std::vector<availability_instance> out;
+        for (std::size_t i = 0; i < n; i++) {
+            availability_instance instance{MESH_TIME_NONE, MESH_TIME_NONE, false, 0.0};
+            detail::check(
+                mesh_availability_instance_list_period_at(list.get(), i, &instance.start_ms, &instance.end_ms));
+            /* A revision's instance has no value: the call says so. */
+            instance.has_value = mesh_availability_instance_list_value_at(list.get(), i, &instance.value) == MESH_OK;
+            out.push_back(instance);
+        }
+        return out;
+    }
+    void update_revision(const std::string &target, const std::string &event_id, const revision_update &update) {
+        detail::check(mesh_revision_update(
+            handle_, target.c_str(), event_id.c_str(), update.set_local_id_ ? update.local_id_.c_str() : nullptr,
+            update.set_reason_ ? update.reason_.c_str() : nullptr,
+            update.set_author_ ? update.author_.c_str() : nullptr));
+    }
+    void update_restriction(const std::string &target, const std::string &event_id,
+                            const restriction_update &update) {
+        detail::check(mesh_restriction_update(
+            handle_, target.c_str(), event_id.c_str(), update.set_local_id_ ? update.local_id_.c_str() : nullptr,
+            update.set_reason_ ? update.reason_.c_str() : nullptr,
+            update.set_category_ ? update.category_.c_str() : nullptr,
+            update.recurrence_ ? update.recurrence_->get() : nullptr,
+            update.set_author_ ? update.author_.c_str() : nullptr));
     }
 
     /* --- calculations over [start_ms, end_ms). target: the object,
@@ -1663,6 +2098,15 @@ private:
     struct free_id_list {
         void operator()(mesh_id_list *l) const noexcept { mesh_id_list_free(l); }
     };
+    struct free_instance_list {
+        void operator()(mesh_availability_instance_list *l) const noexcept { mesh_availability_instance_list_free(l); }
+    };
+    /* An author: NULL for "" (the server chooses), and an event_record's when not set. */
+    static const char *author_or_null(const std::string &author) { return author.empty() ? nullptr : author.c_str(); }
+    static const char *record_author(const event_record &record, bool last_changed) {
+        if (last_changed) return record.set_last_changed_author_ ? record.last_changed_author_.c_str() : nullptr;
+        return record.set_created_author_ ? record.created_author_.c_str() : nullptr;
+    }
     static const char *names_or_null(const std::string &names) { return names.empty() ? nullptr : names.c_str(); }
     static std::vector<const char *> c_strings(const std::vector<std::string> &texts) {
         std::vector<const char *> out;
@@ -1741,6 +2185,12 @@ public:
     std::string server_version() const {
         return detail::read_text([this](char *b, std::size_t c, std::size_t *l) {
             return mesh_connection_server_version(handle_, b, c, l);
+        });
+    }
+    /** What the server calls itself, e.g. "Volue Mesh Server". */
+    std::string server_name() const {
+        return detail::read_text([this](char *b, std::size_t c, std::size_t *l) {
+            return mesh_connection_server_name(handle_, b, c, l);
         });
     }
     session open_session() {

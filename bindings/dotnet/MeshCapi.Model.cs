@@ -581,31 +581,41 @@ namespace MeshCapi
         }
 
         /// <summary>
-        /// The object `target` (id or path). attributeNames: null for all,
-        /// or comma separated names to read only those.
+        /// The object `target` (id or path). Three masks choose its
+        /// attributes, each null for none or comma separated names:
+        /// attributeNames (those names), tagNames (those with one of the
+        /// tags), namespaceNames (those whose namespace has one of them as
+        /// a part; no dots). Names do not combine with tags or namespaces.
         /// </summary>
-        public MeshObject GetObject(string target, MeshView view = MeshView.Full, string attributeNames = null)
+        public MeshObject GetObject(string target, MeshView view = MeshView.Full, string attributeNames = null,
+            string tagNames = null, string namespaceNames = null)
         {
             ObjectHandle obj;
-            Native.Check(Native.mesh_object_read(handle, Text.In(target), (int)view, Text.In(attributeNames), out obj));
+            Native.Check(Native.mesh_object_read(handle, Text.In(target), (int)view, Text.In(attributeNames),
+                Text.In(tagNames), Text.In(namespaceNames), out obj));
             return new MeshObject(obj);
         }
 
-        /// <summary>Runs `query` (Mesh's search language) from the object `start`; nothing found is an empty list.</summary>
-        public MeshObjectList SearchObjects(string start, string query, MeshView view = MeshView.Full, string attributeNames = null)
+        /// <summary>
+        /// Runs `query` (Mesh's search language) from the object `start`;
+        /// nothing found is an empty list. The masks as for GetObject.
+        /// </summary>
+        public MeshObjectList SearchObjects(string start, string query, MeshView view = MeshView.Full, string attributeNames = null,
+            string tagNames = null, string namespaceNames = null)
         {
             ObjectListHandle list;
             Native.Check(Native.mesh_object_search(handle, Text.In(start), Text.In(query), (int)view,
-                Text.In(attributeNames), out list));
+                Text.In(attributeNames), Text.In(tagNames), Text.In(namespaceNames), out list));
             return new MeshObjectList(list);
         }
 
-        /// <summary>The objects of the object definition `definition` (id or path).</summary>
-        public MeshObjectList SearchObjectsByDefinition(string definition, MeshView view = MeshView.Full, string attributeNames = null)
+        /// <summary>The objects of the object definition `definition` (id or path). The masks as for GetObject.</summary>
+        public MeshObjectList SearchObjectsByDefinition(string definition, MeshView view = MeshView.Full, string attributeNames = null,
+            string tagNames = null, string namespaceNames = null)
         {
             ObjectListHandle list;
             Native.Check(Native.mesh_object_search_by_definition(handle, Text.In(definition), (int)view,
-                Text.In(attributeNames), out list));
+                Text.In(attributeNames), Text.In(tagNames), Text.In(namespaceNames), out list));
             return new MeshObjectList(list);
         }
 

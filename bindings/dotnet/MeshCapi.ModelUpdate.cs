@@ -123,6 +123,17 @@ namespace MeshCapi
             Native.Check(Native.mesh_attribute_update_expression(handle, Text.In(target), Text.In(expression)));
         }
 
+        /// <summary>
+        /// Changes the time series attribute definition `target` (id or
+        /// path) for all its attributes: its template expression, its
+        /// description, or both; null leaves that part as it is (not both).
+        /// </summary>
+        public void UpdateAttributeDefinition(string target, string newTemplateExpression = null, string newDescription = null)
+        {
+            Native.Check(Native.mesh_attribute_definition_update(handle, Text.In(target),
+                Text.In(newTemplateExpression), Text.In(newDescription)));
+        }
+
         /// <summary>Replaces (or, append: adds to) the targets of a link relation.</summary>
         public void SetLinks(string target, IList<string> targetIds, bool append = false)
         {

@@ -410,6 +410,18 @@ namespace MeshCapi
             }
         }
 
+        /// <summary>What the server calls itself (e.g. "Volue Mesh Server"), as it said when connecting.</summary>
+        public string ServerName
+        {
+            get
+            {
+                return Text.Out(delegate(byte[] b, UIntPtr c, out UIntPtr l)
+                {
+                    return Native.mesh_connection_server_name(handle, b, c, out l);
+                });
+            }
+        }
+
         public Session OpenSession()
         {
             SessionHandle session;

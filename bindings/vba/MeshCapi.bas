@@ -7,9 +7,10 @@ Attribute VB_Name = "MeshCapi"
 ' (mesh_..._stdcall), and passes 64-bit integers as Currency, which holds the
 ' same 8 bytes (its value is the integer / 10000).
 '
-' The model (attribute values by path, searches) and calculations
-' (transforms, expressions) have Mesh* functions too; every other C
-' function is declared for direct calls.
+' The model (attribute values by path, searches), availability (planned
+' outages and restrictions, their periods) and calculations (transforms,
+' expressions) have Mesh* functions too; every other C function is declared
+' for direct calls.
 '
 ' Text is converted here between VBA's UTF-16 and the library's UTF-8
 ' (MeshUtf8, LibraryText), so names like "Tilløp" arrive intact. Keys are
@@ -93,6 +94,14 @@ Public Const MESH_ATTRIBUTE_VALUE_TYPE_XY_SET As Long = 11
 Public Const MESH_MODEL_VIEW_FULL As Long = 0
 Public Const MESH_MODEL_VIEW_NO_DEFINITIONS As Long = 1
 Public Const MESH_MODEL_VIEW_NO_ATTRIBUTES As Long = 2
+Public Const MESH_AVAILABILITY_EVENT_TYPE_ALL As Long = 0
+Public Const MESH_AVAILABILITY_EVENT_TYPE_RESTRICTION As Long = 1
+Public Const MESH_AVAILABILITY_EVENT_TYPE_REVISION As Long = 2
+Public Const MESH_RECURRENCE_TYPE_NONE As Long = 0
+Public Const MESH_RECURRENCE_TYPE_DAILY As Long = 1
+Public Const MESH_RECURRENCE_TYPE_WEEKLY As Long = 2
+Public Const MESH_RECURRENCE_TYPE_MONTHLY As Long = 3
+Public Const MESH_RECURRENCE_TYPE_YEARLY As Long = 4
 Public Const MESH_CALC_RESULT_KIND_NONE As Long = 0
 Public Const MESH_CALC_RESULT_KIND_SERIES As Long = 1
 Public Const MESH_CALC_RESULT_KIND_NUMBERS As Long = 2
@@ -121,6 +130,7 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_options_free Lib "mesh_capi.dll" (ByVal options As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_open Lib "mesh_capi.dll" (ByVal address As LongPtr, ByVal options As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_server_version Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_server_name Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_set_access_token Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_close Lib "mesh_capi.dll" (ByVal connection As LongPtr) As Long
@@ -180,9 +190,9 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_object_attribute_count Lib "mesh_capi.dll" (ByVal object_ As LongPtr, ByRef out_count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_attribute_at Lib "mesh_capi.dll" (ByVal object_ As LongPtr, ByVal index As LongPtr, ByRef out_attribute As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_attribute_by_name Lib "mesh_capi.dll" (ByVal object_ As LongPtr, ByVal name_ As LongPtr, ByRef out_attribute As LongPtr) As Long
-    Public Declare PtrSafe Function mesh_object_read Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByRef out_object As LongPtr) As Long
-    Public Declare PtrSafe Function mesh_object_search Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal start As LongPtr, ByVal query As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByRef out_list As LongPtr) As Long
-    Public Declare PtrSafe Function mesh_object_search_by_definition Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal definition As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_read Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_object As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal start As LongPtr, ByVal query As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search_by_definition Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal definition As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_list As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_read_linked_from Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByRef out_list As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_create Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal owner As LongPtr, ByVal name_ As LongPtr, ByVal definition As LongPtr, ByRef out_object As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_rename Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_name As LongPtr) As Long
@@ -250,6 +260,7 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_attribute_definition_minimum_double Lib "mesh_capi.dll" (ByVal attribute As LongPtr, ByRef out As Double) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_maximum_double Lib "mesh_capi.dll" (ByVal attribute As LongPtr, ByRef out As Double) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_default_bool Lib "mesh_capi.dll" (ByVal attribute As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_attribute_definition_update Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_template_expression As LongPtr, ByVal new_description As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_new Lib "mesh_capi.dll" (ByRef out_curve As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_read Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal versions_only As Long, ByRef out_curve As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_add_version Lib "mesh_capi.dll" (ByVal curve As LongPtr, ByVal valid_from_ms As LongLong, ByVal x_range_from As Double, ByVal x_range_until As LongPtr, ByVal factor_a As LongPtr, ByVal factor_b As LongPtr, ByVal factor_c As LongPtr, ByVal count As LongPtr) As Long
@@ -272,6 +283,44 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_xy_set_list_curve_points_at Lib "mesh_capi.dll" (ByVal sets As LongPtr, ByVal set_ As LongPtr, ByVal curve As LongPtr, ByVal x As LongPtr, ByVal y As LongPtr, ByVal cap As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_update Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal sets As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_free Lib "mesh_capi.dll" (ByVal sets As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_create Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As LongLong, ByVal last_changed_author As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_update Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_create Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal author As LongPtr, ByRef out_recurrence_id As Long) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_delete Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal recurrence_id As Long, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_create Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal category As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal recurrence As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As LongLong, ByVal last_changed_author As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_update Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal new_category As LongPtr, ByVal new_recurrence As LongPtr, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_recurrence_new_basic Lib "mesh_capi.dll" (ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal value As Double, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_recurrence_new_complex Lib "mesh_capi.dll" (ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As LongLong, ByVal timestamps As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_recurrence_free Lib "mesh_capi.dll" (ByVal recurrence As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_read Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_search Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal event_type As Long, ByVal targets As LongPtr, ByVal count As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_id Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_ids As LongPtr, ByVal count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_type Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_type As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_type Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_owner_id Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_event_id Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_local_id Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_reason Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_category Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_created_author Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_created_timestamp Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByRef out_ms As LongLong) As Long
+    Public Declare PtrSafe Function mesh_availability_event_last_changed_author Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_last_changed_timestamp Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByRef out_ms As LongLong) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_count Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByRef out_count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_id_at Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_status_at Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_description_at Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_type_at Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_every_at Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_until_at Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out_ms As LongLong) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_period_at Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out_start_ms As LongLong, ByRef out_end_ms As LongLong) As Long
+    Public Declare PtrSafe Function mesh_availability_event_active_period_at Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out_start_ms As LongLong, ByRef out_end_ms As LongLong) As Long
+    Public Declare PtrSafe Function mesh_availability_event_restriction_is_complex Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_restriction_value Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByRef out As Double) As Long
+    Public Declare PtrSafe Function mesh_availability_event_restriction_point_count Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByRef out_count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_restriction_points Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal timestamps As LongPtr, ByVal values As LongPtr, ByVal cap As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_free Lib "mesh_capi.dll" (ByVal event_ As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_search Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_list As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal expression As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_by_key Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal expression As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_transform Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long
@@ -314,6 +363,13 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_id_list_id_at Lib "mesh_capi.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_id_list_path_at Lib "mesh_capi.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_id_list_free Lib "mesh_capi.dll" (ByVal list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_list_count Lib "mesh_capi.dll" (ByVal list As LongPtr, ByRef out_count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_list_at Lib "mesh_capi.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_list_free Lib "mesh_capi.dll" (ByVal list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_list_count Lib "mesh_capi.dll" (ByVal list As LongPtr, ByRef out_count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_list_period_at Lib "mesh_capi.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByRef out_start_ms As LongLong, ByRef out_end_ms As LongLong) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_list_value_at Lib "mesh_capi.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByRef out As Double) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_list_free Lib "mesh_capi.dll" (ByVal list As LongPtr) As Long
 #Else
     Public Declare PtrSafe Function mesh_library_version Lib "mesh_capi.dll" Alias "mesh_library_version_stdcall" () As LongPtr
     Public Declare PtrSafe Function mesh_library_check_version Lib "mesh_capi.dll" Alias "mesh_library_check_version_stdcall" (ByVal header_version As Long) As Long
@@ -333,6 +389,7 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_options_free Lib "mesh_capi.dll" Alias "mesh_options_free_stdcall" (ByVal options As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_open Lib "mesh_capi.dll" Alias "mesh_connection_open_stdcall" (ByVal address As LongPtr, ByVal options As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_server_version Lib "mesh_capi.dll" Alias "mesh_connection_server_version_stdcall" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_server_name Lib "mesh_capi.dll" Alias "mesh_connection_server_name_stdcall" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_set_access_token Lib "mesh_capi.dll" Alias "mesh_connection_set_access_token_stdcall" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token Lib "mesh_capi.dll" Alias "mesh_connection_revoke_access_token_stdcall" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_close Lib "mesh_capi.dll" Alias "mesh_connection_close_stdcall" (ByVal connection As LongPtr) As Long
@@ -392,9 +449,9 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_object_attribute_count Lib "mesh_capi.dll" Alias "mesh_object_attribute_count_stdcall" (ByVal object_ As LongPtr, ByRef out_count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_attribute_at Lib "mesh_capi.dll" Alias "mesh_object_attribute_at_stdcall" (ByVal object_ As LongPtr, ByVal index As LongPtr, ByRef out_attribute As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_attribute_by_name Lib "mesh_capi.dll" Alias "mesh_object_attribute_by_name_stdcall" (ByVal object_ As LongPtr, ByVal name_ As LongPtr, ByRef out_attribute As LongPtr) As Long
-    Public Declare PtrSafe Function mesh_object_read Lib "mesh_capi.dll" Alias "mesh_object_read_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByRef out_object As LongPtr) As Long
-    Public Declare PtrSafe Function mesh_object_search Lib "mesh_capi.dll" Alias "mesh_object_search_stdcall" (ByVal session As LongPtr, ByVal start As LongPtr, ByVal query As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByRef out_list As LongPtr) As Long
-    Public Declare PtrSafe Function mesh_object_search_by_definition Lib "mesh_capi.dll" Alias "mesh_object_search_by_definition_stdcall" (ByVal session As LongPtr, ByVal definition As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_read Lib "mesh_capi.dll" Alias "mesh_object_read_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_object As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search Lib "mesh_capi.dll" Alias "mesh_object_search_stdcall" (ByVal session As LongPtr, ByVal start As LongPtr, ByVal query As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search_by_definition Lib "mesh_capi.dll" Alias "mesh_object_search_by_definition_stdcall" (ByVal session As LongPtr, ByVal definition As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_list As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_read_linked_from Lib "mesh_capi.dll" Alias "mesh_object_read_linked_from_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByRef out_list As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_create Lib "mesh_capi.dll" Alias "mesh_object_create_stdcall" (ByVal session As LongPtr, ByVal owner As LongPtr, ByVal name_ As LongPtr, ByVal definition As LongPtr, ByRef out_object As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_rename Lib "mesh_capi.dll" Alias "mesh_object_rename_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_name As LongPtr) As Long
@@ -462,6 +519,7 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_attribute_definition_minimum_double Lib "mesh_capi.dll" Alias "mesh_attribute_definition_minimum_double_stdcall" (ByVal attribute As LongPtr, ByRef out As Double) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_maximum_double Lib "mesh_capi.dll" Alias "mesh_attribute_definition_maximum_double_stdcall" (ByVal attribute As LongPtr, ByRef out As Double) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_default_bool Lib "mesh_capi.dll" Alias "mesh_attribute_definition_default_bool_stdcall" (ByVal attribute As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_attribute_definition_update Lib "mesh_capi.dll" Alias "mesh_attribute_definition_update_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_template_expression As LongPtr, ByVal new_description As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_new Lib "mesh_capi.dll" Alias "mesh_rating_curve_new_stdcall" (ByRef out_curve As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_read Lib "mesh_capi.dll" Alias "mesh_rating_curve_read_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal versions_only As Long, ByRef out_curve As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_add_version Lib "mesh_capi.dll" Alias "mesh_rating_curve_add_version_stdcall" (ByVal curve As LongPtr, ByVal valid_from_ms As Currency, ByVal x_range_from As Double, ByVal x_range_until As LongPtr, ByVal factor_a As LongPtr, ByVal factor_b As LongPtr, ByVal factor_c As LongPtr, ByVal count As LongPtr) As Long
@@ -484,6 +542,44 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_xy_set_list_curve_points_at Lib "mesh_capi.dll" Alias "mesh_xy_set_list_curve_points_at_stdcall" (ByVal sets As LongPtr, ByVal set_ As LongPtr, ByVal curve As LongPtr, ByVal x As LongPtr, ByVal y As LongPtr, ByVal cap As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_update Lib "mesh_capi.dll" Alias "mesh_xy_set_list_update_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal sets As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_free Lib "mesh_capi.dll" Alias "mesh_xy_set_list_free_stdcall" (ByVal sets As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_create Lib "mesh_capi.dll" Alias "mesh_revision_create_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As Currency, ByVal last_changed_author As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_update Lib "mesh_capi.dll" Alias "mesh_revision_update_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_create Lib "mesh_capi.dll" Alias "mesh_revision_recurrence_create_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal author As LongPtr, ByRef out_recurrence_id As Long) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_delete Lib "mesh_capi.dll" Alias "mesh_revision_recurrence_delete_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal recurrence_id As Long, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_create Lib "mesh_capi.dll" Alias "mesh_restriction_create_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal category As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal recurrence As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As Currency, ByVal last_changed_author As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_update Lib "mesh_capi.dll" Alias "mesh_restriction_update_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal new_category As LongPtr, ByVal new_recurrence As LongPtr, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_recurrence_new_basic Lib "mesh_capi.dll" Alias "mesh_restriction_recurrence_new_basic_stdcall" (ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal value As Double, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_recurrence_new_complex Lib "mesh_capi.dll" Alias "mesh_restriction_recurrence_new_complex_stdcall" (ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As Currency, ByVal timestamps As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_recurrence_free Lib "mesh_capi.dll" Alias "mesh_restriction_recurrence_free_stdcall" (ByVal recurrence As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_read Lib "mesh_capi.dll" Alias "mesh_availability_event_read_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_search Lib "mesh_capi.dll" Alias "mesh_availability_event_search_stdcall" (ByVal session As LongPtr, ByVal event_type As Long, ByVal targets As LongPtr, ByVal count As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_id Lib "mesh_capi.dll" Alias "mesh_availability_event_delete_by_id_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_ids As LongPtr, ByVal count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_type Lib "mesh_capi.dll" Alias "mesh_availability_event_delete_by_type_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_type As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_type Lib "mesh_capi.dll" Alias "mesh_availability_event_type_stdcall" (ByVal event_ As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_owner_id Lib "mesh_capi.dll" Alias "mesh_availability_event_owner_id_stdcall" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_event_id Lib "mesh_capi.dll" Alias "mesh_availability_event_event_id_stdcall" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_local_id Lib "mesh_capi.dll" Alias "mesh_availability_event_local_id_stdcall" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_reason Lib "mesh_capi.dll" Alias "mesh_availability_event_reason_stdcall" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_category Lib "mesh_capi.dll" Alias "mesh_availability_event_category_stdcall" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_created_author Lib "mesh_capi.dll" Alias "mesh_availability_event_created_author_stdcall" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_created_timestamp Lib "mesh_capi.dll" Alias "mesh_availability_event_created_timestamp_stdcall" (ByVal event_ As LongPtr, ByRef out_ms As Currency) As Long
+    Public Declare PtrSafe Function mesh_availability_event_last_changed_author Lib "mesh_capi.dll" Alias "mesh_availability_event_last_changed_author_stdcall" (ByVal event_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_last_changed_timestamp Lib "mesh_capi.dll" Alias "mesh_availability_event_last_changed_timestamp_stdcall" (ByVal event_ As LongPtr, ByRef out_ms As Currency) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_count Lib "mesh_capi.dll" Alias "mesh_availability_event_recurrence_count_stdcall" (ByVal event_ As LongPtr, ByRef out_count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_id_at Lib "mesh_capi.dll" Alias "mesh_availability_event_recurrence_id_at_stdcall" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_status_at Lib "mesh_capi.dll" Alias "mesh_availability_event_recurrence_status_at_stdcall" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_description_at Lib "mesh_capi.dll" Alias "mesh_availability_event_recurrence_description_at_stdcall" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_type_at Lib "mesh_capi.dll" Alias "mesh_availability_event_recurrence_type_at_stdcall" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_every_at Lib "mesh_capi.dll" Alias "mesh_availability_event_recurrence_every_at_stdcall" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_until_at Lib "mesh_capi.dll" Alias "mesh_availability_event_recurrence_until_at_stdcall" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out_ms As Currency) As Long
+    Public Declare PtrSafe Function mesh_availability_event_recurrence_period_at Lib "mesh_capi.dll" Alias "mesh_availability_event_recurrence_period_at_stdcall" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out_start_ms As Currency, ByRef out_end_ms As Currency) As Long
+    Public Declare PtrSafe Function mesh_availability_event_active_period_at Lib "mesh_capi.dll" Alias "mesh_availability_event_active_period_at_stdcall" (ByVal event_ As LongPtr, ByVal index As LongPtr, ByRef out_start_ms As Currency, ByRef out_end_ms As Currency) As Long
+    Public Declare PtrSafe Function mesh_availability_event_restriction_is_complex Lib "mesh_capi.dll" Alias "mesh_availability_event_restriction_is_complex_stdcall" (ByVal event_ As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_availability_event_restriction_value Lib "mesh_capi.dll" Alias "mesh_availability_event_restriction_value_stdcall" (ByVal event_ As LongPtr, ByRef out As Double) As Long
+    Public Declare PtrSafe Function mesh_availability_event_restriction_point_count Lib "mesh_capi.dll" Alias "mesh_availability_event_restriction_point_count_stdcall" (ByVal event_ As LongPtr, ByRef out_count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_restriction_points Lib "mesh_capi.dll" Alias "mesh_availability_event_restriction_points_stdcall" (ByVal event_ As LongPtr, ByVal timestamps As LongPtr, ByVal values As LongPtr, ByVal cap As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_free Lib "mesh_capi.dll" Alias "mesh_availability_event_free_stdcall" (ByVal event_ As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_search Lib "mesh_capi.dll" Alias "mesh_availability_instance_search_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_list As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run Lib "mesh_capi.dll" Alias "mesh_calc_run_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal expression As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_by_key Lib "mesh_capi.dll" Alias "mesh_calc_run_by_key_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal expression As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_transform Lib "mesh_capi.dll" Alias "mesh_calc_run_transform_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long
@@ -526,6 +622,13 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_id_list_id_at Lib "mesh_capi.dll" Alias "mesh_id_list_id_at_stdcall" (ByVal list As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_id_list_path_at Lib "mesh_capi.dll" Alias "mesh_id_list_path_at_stdcall" (ByVal list As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_id_list_free Lib "mesh_capi.dll" Alias "mesh_id_list_free_stdcall" (ByVal list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_list_count Lib "mesh_capi.dll" Alias "mesh_availability_event_list_count_stdcall" (ByVal list As LongPtr, ByRef out_count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_list_at Lib "mesh_capi.dll" Alias "mesh_availability_event_list_at_stdcall" (ByVal list As LongPtr, ByVal index As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_list_free Lib "mesh_capi.dll" Alias "mesh_availability_event_list_free_stdcall" (ByVal list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_list_count Lib "mesh_capi.dll" Alias "mesh_availability_instance_list_count_stdcall" (ByVal list As LongPtr, ByRef out_count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_list_period_at Lib "mesh_capi.dll" Alias "mesh_availability_instance_list_period_at_stdcall" (ByVal list As LongPtr, ByVal index As LongPtr, ByRef out_start_ms As Currency, ByRef out_end_ms As Currency) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_list_value_at Lib "mesh_capi.dll" Alias "mesh_availability_instance_list_value_at_stdcall" (ByVal list As LongPtr, ByVal index As LongPtr, ByRef out As Double) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_list_free Lib "mesh_capi.dll" Alias "mesh_availability_instance_list_free_stdcall" (ByVal list As LongPtr) As Long
 #End If
 ' END DECLARATIONS
 
@@ -674,6 +777,14 @@ Public Function MeshServerVersion(ByVal connection As LongPtr) As String
     Dim n As LongPtr
     MeshCheck mesh_connection_server_version(connection, VarPtr(buf(0)), 64, n)
     MeshServerVersion = FromUtf8(VarPtr(buf(0)), CLng(n))
+End Function
+
+' What the server calls itself, e.g. "Volue Mesh Server".
+Public Function MeshServerName(ByVal connection As LongPtr) As String
+    Dim buf(255) As Byte
+    Dim n As LongPtr
+    MeshCheck mesh_connection_server_name(connection, VarPtr(buf(0)), 256, n)
+    MeshServerName = FromUtf8(VarPtr(buf(0)), CLng(n))
 End Function
 
 ' Opens a session, kept alive by the library until closed. Returns its handle.
@@ -1108,7 +1219,7 @@ Public Function MeshSearchObjects(ByVal session As LongPtr, ByVal start As Strin
     Dim result() As Variant
     s = MeshUtf8(start)
     q = MeshUtf8(query)
-    MeshCheck mesh_object_search(session, VarPtr(s(0)), VarPtr(q(0)), MESH_MODEL_VIEW_NO_ATTRIBUTES, 0, list)
+    MeshCheck mesh_object_search(session, VarPtr(s(0)), VarPtr(q(0)), MESH_MODEL_VIEW_NO_ATTRIBUTES, 0, 0, 0, list)
     On Error GoTo Done
     MeshCheck mesh_object_list_count(list, n)
     If n > 0 Then
@@ -1189,3 +1300,238 @@ Done:
     mesh_calc_result_free result
     If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
 End Function
+
+' ------------------------------------------------------------------ availability
+
+' Revisions (an object out of service) and restrictions (an object running
+' with a limit) of an object of the model (target: its id or path), in this
+' session: others see them after MeshCommit. Each has a period that may
+' repeat: recurrenceType is a MESH_RECURRENCE_TYPE_* number (NONE: once),
+' recurEvery how many days, weeks, months or years apart, untilUtc when the
+' repetitions end (left out: never). Dates are UTC.
+
+' The library's milliseconds for an optional Date: MESH_TIME_NONE when it
+' is left out or Empty.
+#If Win64 Then
+Private Function MsOrNone(ByVal utc As Variant) As LongLong
+    If IsMissing(utc) Or IsEmpty(utc) Then MsOrNone = MESH_TIME_NONE Else MsOrNone = MeshMs(CDate(utc))
+End Function
+#Else
+Private Function MsOrNone(ByVal utc As Variant) As Currency
+    ' INT64_MIN, as Currency holds it.
+    If IsMissing(utc) Or IsEmpty(utc) Then MsOrNone = -922337203685477.5807@ - 0.0001@ Else MsOrNone = MeshMs(CDate(utc))
+End Function
+#End If
+
+' Plans an outage: creates the revision eventId of target with one
+' recurrence, the period [startUtc, endUtc) repeated as recurrenceType,
+' recurEvery and untilUtc say; status is one of the server's revision
+' statuses. Returns the recurrence's id. Should adding the recurrence fail,
+' the revision stays without it in the session (MeshRollback discards it).
+' E.g. every Monday 06:00 to 14:00 until the new year:
+' MeshCreateRevision(session, plantPath, "maintenance", #10/7/2024 6:00:00 AM#, #10/7/2024 2:00:00 PM#, MESH_RECURRENCE_TYPE_WEEKLY, 1, #1/1/2025#)
+Public Function MeshCreateRevision(ByVal session As LongPtr, ByVal target As String, ByVal eventId As String, ByVal startUtc As Date, ByVal endUtc As Date, Optional ByVal recurrenceType As Long = MESH_RECURRENCE_TYPE_NONE, Optional ByVal recurEvery As Long = 0, Optional ByVal untilUtc As Variant, Optional ByVal status As String = "Planned", Optional ByVal reason As String = "", Optional ByVal localId As String = "", Optional ByVal description As String = "") As Long
+    Dim t() As Byte
+    Dim e() As Byte
+    Dim l() As Byte
+    Dim r() As Byte
+    Dim s() As Byte
+    Dim d() As Byte
+    Dim revision As LongPtr
+    Dim id As Long
+    t = MeshUtf8(target)
+    e = MeshUtf8(eventId)
+    l = MeshUtf8(localId)
+    r = MeshUtf8(reason)
+    s = MeshUtf8(status)
+    d = MeshUtf8(description)
+    ' No authors, no time: the server records who and when.
+    MeshCheck mesh_revision_create(session, VarPtr(t(0)), VarPtr(e(0)), VarPtr(l(0)), VarPtr(r(0)), 0, MsOrNone(Empty), 0, revision)
+    mesh_availability_event_free revision
+    MeshCheck mesh_revision_recurrence_create(session, VarPtr(t(0)), VarPtr(e(0)), VarPtr(s(0)), VarPtr(d(0)), recurrenceType, recurEvery, MsOrNone(untilUtc), MeshMs(startUtc), MeshMs(endUtc), 0, id)
+    MeshCreateRevision = id
+End Function
+
+' Creates the basic restriction eventId of target: the limit value of
+' category (one of the server's availability categories, e.g.
+' "DischargeMax[m3/s]") over [startUtc, endUtc), repeated as recurrenceType,
+' recurEvery and untilUtc say; status is one of the server's restriction
+' statuses.
+Public Sub MeshCreateRestriction(ByVal session As LongPtr, ByVal target As String, ByVal eventId As String, ByVal category As String, ByVal startUtc As Date, ByVal endUtc As Date, ByVal value As Double, Optional ByVal recurrenceType As Long = MESH_RECURRENCE_TYPE_NONE, Optional ByVal recurEvery As Long = 0, Optional ByVal untilUtc As Variant, Optional ByVal status As String = "SelfImposed", Optional ByVal reason As String = "", Optional ByVal localId As String = "", Optional ByVal description As String = "")
+    Dim t() As Byte
+    Dim e() As Byte
+    Dim c() As Byte
+    Dim l() As Byte
+    Dim r() As Byte
+    Dim s() As Byte
+    Dim d() As Byte
+    Dim recurrence As LongPtr
+    Dim restriction As LongPtr
+    t = MeshUtf8(target)
+    e = MeshUtf8(eventId)
+    c = MeshUtf8(category)
+    l = MeshUtf8(localId)
+    r = MeshUtf8(reason)
+    s = MeshUtf8(status)
+    d = MeshUtf8(description)
+    MeshCheck mesh_restriction_recurrence_new_basic(VarPtr(s(0)), VarPtr(d(0)), recurrenceType, recurEvery, MsOrNone(untilUtc), MeshMs(startUtc), MeshMs(endUtc), value, recurrence)
+    On Error GoTo Done
+    MeshCheck mesh_restriction_create(session, VarPtr(t(0)), VarPtr(e(0)), VarPtr(c(0)), VarPtr(l(0)), VarPtr(r(0)), recurrence, 0, MsOrNone(Empty), 0, restriction)
+    mesh_availability_event_free restriction
+Done:
+    mesh_restriction_recurrence_free recurrence
+    If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
+End Sub
+
+' The periods of the event eventId of target that start or end in
+' [startUtc, endUtc), earliest first: a 2-D array (1 To n, 1 To 3) of start
+' and end (Dates, UTC) and value (a restriction's limit; Empty for a
+' revision), ready for Range.Value; Empty when there are none.
+Public Function MeshSearchInstances(ByVal session As LongPtr, ByVal target As String, ByVal eventId As String, ByVal startUtc As Date, ByVal endUtc As Date) As Variant
+    Dim t() As Byte
+    Dim e() As Byte
+    Dim list As LongPtr
+    Dim n As LongPtr
+    Dim i As Long
+    Dim v As Double
+    Dim result() As Variant
+#If Win64 Then
+    Dim first As LongLong
+    Dim last As LongLong
+#Else
+    Dim first As Currency
+    Dim last As Currency
+#End If
+    t = MeshUtf8(target)
+    e = MeshUtf8(eventId)
+    MeshCheck mesh_availability_instance_search(session, VarPtr(t(0)), VarPtr(e(0)), MeshMs(startUtc), MeshMs(endUtc), list)
+    On Error GoTo Done
+    MeshCheck mesh_availability_instance_list_count(list, n)
+    If n > 0 Then
+        ReDim result(1 To CLng(n), 1 To 3)
+        For i = 0 To CLng(n) - 1
+            MeshCheck mesh_availability_instance_list_period_at(list, i, first, last)
+            result(i + 1, 1) = MeshDate(first)
+            result(i + 1, 2) = MeshDate(last)
+            ' A revision's instance has no value: the call says so.
+            If mesh_availability_instance_list_value_at(list, i, v) = MESH_OK Then result(i + 1, 3) = v
+        Next i
+        MeshSearchInstances = result
+    End If
+Done:
+    mesh_availability_instance_list_free list
+    If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
+End Function
+
+' Text `which` of an availability event, by the buffer convention: 1 its
+' id, 2 its local id, 3 its reason, 4 a restriction's category.
+Private Function EventText(ByVal which As Long, ByVal item As LongPtr) As String
+    Dim buf() As Byte
+    Dim n As LongPtr
+    Dim status As Long
+    Dim attempt As Long
+    ReDim buf(255)
+    For attempt = 1 To 2
+        Select Case which
+        Case 1: status = mesh_availability_event_event_id(item, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 2: status = mesh_availability_event_local_id(item, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case 3: status = mesh_availability_event_reason(item, VarPtr(buf(0)), UBound(buf) + 1, n)
+        Case Else: status = mesh_availability_event_category(item, VarPtr(buf(0)), UBound(buf) + 1, n)
+        End Select
+        If status <> MESH_ERROR_BUFFER_TOO_SMALL Then Exit For
+        ReDim buf(CLng(n))
+    Next attempt
+    MeshCheck status
+    EventText = FromUtf8(VarPtr(buf(0)), CLng(n))
+End Function
+
+' The events of target of eventType (MESH_AVAILABILITY_EVENT_TYPE_*; ALL:
+' revisions and restrictions), in the order they were made: a 2-D array (1
+' To n, 1 To 6) of event id, "Revision" or "Restriction", local id, reason,
+' category ("" for a revision) and number of recurrences; Empty when there
+' are none.
+Public Function MeshSearchEvents(ByVal session As LongPtr, ByVal target As String, Optional ByVal eventType As Long = MESH_AVAILABILITY_EVENT_TYPE_ALL) As Variant
+    Dim t() As Byte
+    Dim targets(0) As LongPtr
+    Dim list As LongPtr
+    Dim item As LongPtr
+    Dim n As LongPtr
+    Dim recurrences As LongPtr
+    Dim kind As Long
+    Dim i As Long
+    Dim result() As Variant
+    t = MeshUtf8(target)
+    targets(0) = VarPtr(t(0))
+    MeshCheck mesh_availability_event_search(session, eventType, VarPtr(targets(0)), 1, list)
+    On Error GoTo Done
+    MeshCheck mesh_availability_event_list_count(list, n)
+    If n > 0 Then
+        ReDim result(1 To CLng(n), 1 To 6)
+        For i = 0 To CLng(n) - 1
+            ' A borrow: the list frees it.
+            MeshCheck mesh_availability_event_list_at(list, i, item)
+            MeshCheck mesh_availability_event_type(item, kind)
+            MeshCheck mesh_availability_event_recurrence_count(item, recurrences)
+            result(i + 1, 1) = EventText(1, item)
+            result(i + 1, 3) = EventText(2, item)
+            result(i + 1, 4) = EventText(3, item)
+            If kind = MESH_AVAILABILITY_EVENT_TYPE_REVISION Then
+                result(i + 1, 2) = "Revision"
+                result(i + 1, 5) = ""
+            Else
+                result(i + 1, 2) = "Restriction"
+                result(i + 1, 5) = EventText(4, item)
+            End If
+            result(i + 1, 6) = CLng(recurrences)
+        Next i
+        MeshSearchEvents = result
+    End If
+Done:
+    mesh_availability_event_list_free list
+    If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
+End Function
+
+' Deletes the events eventIds of target: one id, an array of them, or a
+' one-column or one-row range's values. All or none: when one is not found
+' (MESH_ERROR_NOT_FOUND), none is deleted.
+Public Sub MeshDeleteEvents(ByVal session As LongPtr, ByVal target As String, ByVal eventIds As Variant)
+    Dim t() As Byte
+    Dim ids As Variant
+    Dim texts() As Byte
+    Dim one() As Byte
+    Dim offsets() As Long
+    Dim pointers() As LongPtr
+    Dim n As Long
+    Dim i As Long
+    Dim j As Long
+    Dim size As Long
+    ids = Flatten(eventIds)
+    n = UBound(ids) - LBound(ids) + 1
+    If n = 0 Then Err.Raise 5, "mesh_capi", "MeshDeleteEvents: no event ids"
+    ' Every id's UTF-8 and NUL one after another in one buffer.
+    ReDim offsets(n - 1)
+    ReDim pointers(n - 1)
+    ReDim texts(0)
+    For i = 0 To n - 1
+        one = MeshUtf8(CStr(ids(LBound(ids) + i)))
+        offsets(i) = size
+        ReDim Preserve texts(size + UBound(one))
+        For j = 0 To UBound(one)
+            texts(size + j) = one(j)
+        Next j
+        size = size + UBound(one) + 1
+    Next i
+    For i = 0 To n - 1
+        pointers(i) = VarPtr(texts(0)) + offsets(i)
+    Next i
+    t = MeshUtf8(target)
+    MeshCheck mesh_availability_event_delete_by_id(session, VarPtr(t(0)), VarPtr(pointers(0)), n)
+End Sub
+
+' Deletes every event of target of eventType (MESH_AVAILABILITY_EVENT_TYPE_*;
+' ALL: every revision and restriction of the object).
+Public Sub MeshDeleteEventsOfType(ByVal session As LongPtr, ByVal target As String, ByVal eventType As Long)
+    Dim t() As Byte
+    t = MeshUtf8(target)
+    MeshCheck mesh_availability_event_delete_by_type(session, VarPtr(t(0)), eventType)
+End Sub

@@ -1,7 +1,8 @@
 Attribute VB_Name = "MeshExample"
-' MeshExample.bas: reads a time series, a catalog entry, model attributes
-' and calculations from Mesh into the active sheet, and watches a session
-' for expiry by polling. Needs the MeshCapi module.
+' MeshExample.bas: reads a time series, a catalog entry, model attributes,
+' calculations and a planned outage's periods from Mesh into the active
+' sheet, and watches a session for expiry by polling. Needs the MeshCapi
+' module.
 Option Explicit
 
 Private Const MeshAddress As String = "127.0.0.1:50051"
@@ -114,6 +115,39 @@ Public Sub CalculationIntoSheet()
         .Columns("M").NumberFormat = "yyyy-mm-dd"
         .Columns("Q").NumberFormat = "yyyy-mm-dd hh:mm"
     End With
+    MeshSessionClose session
+    MeshConnectionClose connection
+    Exit Sub
+Failed:
+    MsgBox Err.Description, vbExclamation, "Mesh"
+    If session <> 0 Then mesh_session_close session
+    If connection <> 0 Then mesh_connection_close connection
+End Sub
+
+' Plans a weekly outage of the plant (every Monday from 06:00 to 14:00 UTC,
+' until the new year), writes its instances in October 2024 into U1:W5 of
+' the active sheet and the plant's events from Y1, then deletes the outage
+' again. Nothing is committed (MeshCommit would publish the outage to every
+' session): closing the session discards it.
+Public Sub OutageIntoSheet()
+    Dim connection As LongPtr
+    Dim session As LongPtr
+    Dim instances As Variant
+    Dim events As Variant
+    On Error GoTo Failed
+    connection = MeshConnect(MeshAddress)
+    session = MeshSessionOpen(connection)
+    MeshCreateRevision session, PlantPath, "weekly-maintenance", DateSerial(2024, 10, 7) + TimeSerial(6, 0, 0), DateSerial(2024, 10, 7) + TimeSerial(14, 0, 0), MESH_RECURRENCE_TYPE_WEEKLY, 1, DateSerial(2025, 1, 1)
+    instances = MeshSearchInstances(session, PlantPath, "weekly-maintenance", DateSerial(2024, 10, 1), DateSerial(2024, 11, 1))
+    events = MeshSearchEvents(session, PlantPath)
+    With ActiveSheet
+        .Range("U1:W1").Value = Array("Start (UTC)", "End (UTC)", "Value")
+        If Not IsEmpty(instances) Then .Range("U2").Resize(UBound(instances, 1), 3).Value = instances
+        .Columns("U:V").NumberFormat = "yyyy-mm-dd hh:mm"
+        .Range("Y1:AD1").Value = Array("Event", "Type", "Local id", "Reason", "Category", "Recurrences")
+        If Not IsEmpty(events) Then .Range("Y2").Resize(UBound(events, 1), 6).Value = events
+    End With
+    MeshDeleteEvents session, PlantPath, "weekly-maintenance"
     MeshSessionClose session
     MeshConnectionClose connection
     Exit Sub

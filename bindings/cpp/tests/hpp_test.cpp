@@ -122,6 +122,7 @@ void versions() {
 void connect_and_errors() {
     auto c = mesh::connection::connect(address);
     same(server_version, c.server_version(), "server version");
+    same(std::string("Volue Mesh Server"), c.server_name(), "the server's name");
     mesh::options o;
     o.connect_timeout(std::chrono::seconds(2));
     auto e = throws(MESH_ERROR_UNAVAILABLE, [&] { mesh::connection::connect("127.0.0.1:1", o); });
@@ -570,6 +571,11 @@ void model_objects_get_and_search() {
     same(std::string("BoolArrayAtt, StringAtt"), names_of(filtered.attributes()), "name filter");
     same(std::size_t(0), s.get_object(plant, MESH_MODEL_VIEW_NO_ATTRIBUTES).attribute_count(), "no attributes");
     throws(MESH_ERROR_NOT_FOUND, [&] { filtered.attribute_named("DblAtt"); });
+    same(std::string("DblAtt"), names_of(s.get_object(plant, MESH_MODEL_VIEW_FULL, "", "Tag3,NoSuchTag").attributes()),
+         "tag mask");
+    same(std::size_t(0), s.get_object(plant, MESH_MODEL_VIEW_FULL, "", "", "NON_EXISTING").attribute_count(),
+         "namespace mask matching nothing");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { s.get_object(plant, MESH_MODEL_VIEW_FULL, "DblAtt", "Tag1"); });
 
     mesh::object_list chimneys = s.search_objects(plant, "*[.Type=ChimneyElementType]");
     same(std::size_t(2), chimneys.size(), "chimneys");
@@ -781,6 +787,14 @@ void model_updates_seen_after_commit() {
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { writer.delete_object(plant); });
     writer.set_expression(plant_attr("TsCalcAtt2"), "## = 1\n");
     check(writer.get_attribute(plant_attr("TsCalcAtt2")).has_local_expression(), "a local expression");
+    const std::string raw_definition = writer.get_attribute(plant_attr("TsRawAtt")).definition().path();
+    writer.update_attribute_definition(raw_definition, mesh::definition_update().template_expression("## = 2\n"));
+    writer.update_attribute_definition(raw_definition, mesh::definition_update().description("Cpp"));
+    mesh::attribute_definition changed = writer.get_attribute(plant_attr("TsRawAtt")).definition();
+    same(std::string("## = 2\n"), changed.template_expression(), "definition's new template");
+    same(std::string("Cpp"), changed.description(), "definition's new description");
+    throws(MESH_ERROR_INVALID_ARGUMENT,
+           [&] { writer.update_attribute_definition(raw_definition, mesh::definition_update()); });
     writer.set_timeseries_key(plant_attr("TsRawAtt"), 0);
     same(std::int64_t(0), writer.get_attribute(plant_attr("TsRawAtt")).timeseries_key(), "disconnected");
     writer.set_ints(plant_attr("Int64ArrayAtt"), {1, -2, 3});
@@ -995,6 +1009,200 @@ void a_calculated_attribute_and_each_kind_of_result() {
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { s.run_calculation(plant, "## = 1\n", end_2016, start_2016); });
 }
 
+/* ------------------------------------------------------------ availability
+ * Events on the second chimney of the default model (the other tests leave
+ * its events alone). */
+
+const std::int64_t day = 24 * hour;
+const std::int64_t jan_2023 = 1672531200000LL; /* 2023-01-01T00:00Z, a Sunday */
+
+void availability_revisions() {
+    auto c = mesh::connection::connect(address);
+    auto s = c.open_session();
+    auto other = c.open_session();
+    const std::string target = chimney2_id;
+
+    mesh::availability_event created = s.create_revision(
+        target, "cpp-revision", "local", "Tilløp ÆØÅ",
+        mesh::event_record().created_author("Bjørn").created_ms(jan_2023).last_changed_author(""));
+    check(created.is_revision(), "a revision");
+    same(std::int32_t(MESH_AVAILABILITY_EVENT_TYPE_REVISION), created.type(), "type");
+    same(chimney2_id, created.owner_id(), "owner");
+    same(std::string("cpp-revision"), created.event_id(), "event id");
+    same(std::string("local"), created.local_id(), "local id");
+    same(std::string("Tilløp ÆØÅ"), created.reason(), "UTF-8 reason");
+    same(std::string("Bjørn"), created.created_author(), "created author");
+    same(jan_2023, created.created_ms(), "created at");
+    same(std::string(""), created.last_changed_author(), "an empty author is taken as given");
+    same(std::size_t(0), created.recurrence_count(), "no recurrences yet");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { created.category(); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { created.value(); });
+
+    /* Daily, every 2 days, the first 8 hours of 1 January. */
+    mesh::recurrence daily;
+    daily.status = "Planned";
+    daily.description = "every other morning";
+    daily.type = MESH_RECURRENCE_TYPE_DAILY;
+    daily.every = 2;
+    daily.until_ms = jan_2023 + 9 * day;
+    std::uint32_t first = s.add_revision_recurrence(target, "cpp-revision", daily, jan_2023, jan_2023 + 8 * hour);
+    mesh::recurrence once;
+    once.status = "Confirmed";
+    std::uint32_t second =
+        s.add_revision_recurrence(target, "cpp-revision", once, jan_2023 + 20 * day, jan_2023 + 21 * day, "Ola");
+    check(first != second, "recurrence ids differ");
+    same(std::size_t(0), created.recurrence_count(), "a snapshot: read again to see them");
+
+    mesh::availability_event read = s.get_availability_event(target, "cpp-revision");
+    same(std::size_t(2), read.recurrence_count(), "two recurrences");
+    same(first, read.recurrence_id(0), "first id");
+    mesh::recurrence r = read.recurrence_at(0);
+    same(std::string("Planned"), r.status, "status");
+    same(std::string("every other morning"), r.description, "description");
+    same(std::int32_t(MESH_RECURRENCE_TYPE_DAILY), r.type, "type");
+    same(std::uint32_t(2), r.every, "every");
+    same(jan_2023 + 9 * day, r.until_ms, "until");
+    same(jan_2023, read.first_period(0).start_ms, "first period start");
+    same(jan_2023 + 8 * hour, read.first_period(0).end_ms, "first period end");
+    same(std::int32_t(MESH_RECURRENCE_TYPE_NONE), read.recurrence_at(1).type, "once");
+    same(std::uint32_t(0), read.recurrence_at(1).every, "every not set");
+    same(std::int64_t(MESH_TIME_NONE), read.recurrence_at(1).until_ms, "until not set");
+    same(std::string("Ola"), read.last_changed_author(), "the change's author");
+    /* Both ended before now: no instance in force or to come. */
+    same(std::int64_t(MESH_TIME_NONE), read.active_period(0).start_ms, "no active instance");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { read.recurrence_at(2); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { read.is_complex(); });
+
+    /* Instances in January: days 1, 3, 5, 7, 9 in the morning, and day 21. */
+    std::vector<mesh::availability_instance> instances =
+        s.search_instances(target, "cpp-revision", jan_2023, jan_2023 + 31 * day);
+    same(std::size_t(6), instances.size(), "instances");
+    for (std::size_t i = 0; i < 5; i++) {
+        same(jan_2023 + std::int64_t(2 * i) * day, instances[i].start_ms, "start");
+        same(instances[i].start_ms + 8 * hour, instances[i].end_ms, "end");
+        check(!instances[i].has_value, "a revision's instance has no value");
+    }
+    same(jan_2023 + 20 * day, instances[5].start_ms, "the single one");
+    same(std::size_t(0), s.search_instances(target, "cpp-revision", jan_2023 + 22 * day, jan_2023 + 31 * day).size(),
+         "none after");
+
+    /* Isolation until commit; searches of several objects. */
+    same(std::size_t(0), other.search_availability_events(MESH_AVAILABILITY_EVENT_TYPE_ALL, {target}).size(),
+         "unseen before commit");
+    s.commit();
+    mesh::availability_event_list found =
+        other.search_availability_events(MESH_AVAILABILITY_EVENT_TYPE_REVISION, {chimney1_id, target});
+    same(std::size_t(1), found.size(), "seen after commit");
+    same(std::string("cpp-revision"), found[0].event_id(), "the revision");
+    mesh::availability_event kept = found[0];
+    same(std::size_t(0), other.search_availability_events(MESH_AVAILABILITY_EVENT_TYPE_RESTRICTION, {target}).size(),
+         "no restrictions");
+
+    s.update_revision(target, "cpp-revision", mesh::revision_update().reason("moved").author("Kari"));
+    s.delete_revision_recurrence(target, "cpp-revision", second);
+    mesh::availability_event updated = s.get_availability_event(target, "cpp-revision");
+    same(std::string("moved"), updated.reason(), "new reason");
+    same(std::string("local"), updated.local_id(), "local id left");
+    same(std::size_t(1), updated.recurrence_count(), "one recurrence left");
+    same(first, updated.recurrence_id(0), "the first");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { s.update_revision(target, "cpp-revision", mesh::revision_update()); });
+    throws(MESH_ERROR_NOT_FOUND, [&] { s.delete_revision_recurrence(target, "cpp-revision", 99); });
+
+    s.delete_availability_events_by_id(target, {"cpp-revision"});
+    throws(MESH_ERROR_NOT_FOUND, [&] { s.get_availability_event(target, "cpp-revision"); });
+    throws(MESH_ERROR_NOT_FOUND, [&] { s.delete_availability_events_by_id(target, {"cpp-revision"}); });
+    s.commit();
+    same(std::size_t(0), other.search_availability_events(MESH_AVAILABILITY_EVENT_TYPE_ALL, {target}).size(),
+         "gone after commit");
+    found = other.search_availability_events(MESH_AVAILABILITY_EVENT_TYPE_ALL, {target});
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { found[0]; });
+    /* A view outlives its list (replaced above) and its session. */
+    other.close();
+    same(std::string("Tilløp ÆØÅ"), kept.reason(), "a snapshot of when it was read");
+    throws(MESH_ERROR_INVALID_ARGUMENT,
+           [&] { s.search_availability_events(MESH_AVAILABILITY_EVENT_TYPE_ALL, std::vector<std::string>()); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { s.search_availability_events(7, {target}); });
+}
+
+void availability_restrictions() {
+    auto c = mesh::connection::connect(address);
+    auto s = c.open_session();
+    const std::string target = chimney2_id;
+
+    mesh::recurrence weekly;
+    weekly.status = "SelfImposed";
+    weekly.description = "weekly";
+    weekly.type = MESH_RECURRENCE_TYPE_WEEKLY;
+    weekly.every = 1;
+    weekly.until_ms = jan_2023 + 28 * day;
+    mesh::availability_event basic = s.create_restriction(
+        target, "cpp-basic", "DischargeMin[m3/s]",
+        mesh::restriction_recurrence::basic(weekly, jan_2023 + day, jan_2023 + 2 * day, 75.5), "b", "why");
+    check(!basic.is_revision(), "a restriction");
+    same(std::string("DischargeMin[m3/s]"), basic.category(), "category");
+    check(!basic.is_complex(), "basic");
+    same(75.5, basic.value(), "value");
+    same(std::size_t(1), basic.recurrence_count(), "a restriction has one recurrence");
+    same(jan_2023 + day, basic.first_period().start_ms, "period start");
+    same(std::string("weekly"), basic.recurrence_at(0).description, "description");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { basic.recurrence_id(0); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { basic.points(); });
+
+    mesh::recurrence once;
+    once.status = "SelfImposed";
+    std::vector<mesh::time_point> curve = {
+        {jan_2023 + 8 * hour, 80.0}, {jan_2023 + 12 * hour, 60.0}, {jan_2023 + 16 * hour, 0.0}};
+    mesh::availability_event complex =
+        s.create_restriction(target, "cpp-complex", "DischargeMax[m3/s]",
+                             mesh::restriction_recurrence::complex_curve(once, curve));
+    check(complex.is_complex(), "complex");
+    std::vector<mesh::time_point> points = complex.points();
+    same(std::size_t(3), points.size(), "points");
+    same(jan_2023 + 12 * hour, points[1].time_ms, "a point's time");
+    same(60.0, points[1].value, "a point's value");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { complex.value(); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { complex.first_period(); });
+
+    std::vector<mesh::availability_instance> weeks =
+        s.search_instances(target, "cpp-basic", jan_2023, jan_2023 + 31 * day);
+    same(std::size_t(4), weeks.size(), "four Mondays");
+    same(jan_2023 + 22 * day, weeks[3].start_ms, "the fourth");
+    check(weeks[3].has_value && weeks[3].value == 75.5, "a restriction's instance has its value");
+    std::vector<mesh::availability_instance> steps =
+        s.search_instances(target, "cpp-complex", jan_2023, jan_2023 + day);
+    same(std::size_t(2), steps.size(), "two steps");
+    check(steps[1].has_value && steps[1].value == 60.0, "the second step's value");
+    same(jan_2023 + 16 * hour, steps[1].end_ms, "the last point ends the curve");
+
+    s.update_restriction(target, "cpp-basic",
+                         mesh::restriction_update()
+                             .category("DischargeMax[m3/s]")
+                             .recurrence(mesh::restriction_recurrence::basic(once, jan_2023, jan_2023 + day, 50.0))
+                             .author("Kari"));
+    mesh::availability_event changed = s.get_availability_event(target, "cpp-basic");
+    same(std::string("DischargeMax[m3/s]"), changed.category(), "new category");
+    same(50.0, changed.value(), "new value");
+    same(std::string("b"), changed.local_id(), "local id left");
+    same(std::string("Kari"), changed.last_changed_author(), "author");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { s.update_restriction(target, "cpp-basic", mesh::restriction_update()); });
+
+    same(std::size_t(2), s.search_availability_events(MESH_AVAILABILITY_EVENT_TYPE_RESTRICTION, {target}).size(),
+         "two restrictions");
+    s.delete_availability_events(target, MESH_AVAILABILITY_EVENT_TYPE_RESTRICTION);
+    same(std::size_t(0), s.search_availability_events(MESH_AVAILABILITY_EVENT_TYPE_ALL, {target}).size(),
+         "deleted by type");
+
+    /* Checked when made, before any request. */
+    throws(MESH_ERROR_INVALID_ARGUMENT,
+           [&] { mesh::restriction_recurrence::basic(once, jan_2023 + day, jan_2023, 1.0); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] {
+        mesh::restriction_recurrence::complex_curve(once, std::vector<mesh::time_point>{{jan_2023, 1.0}});
+    });
+    mesh::recurrence unknown;
+    unknown.type = 9;
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { s.add_revision_recurrence(target, "x", unknown, jan_2023, jan_2023 + day); });
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -1036,6 +1244,8 @@ int main(int argc, char **argv) {
     test("model: updates seen after commit; objects, links, XY sets, curves", model_updates_seen_after_commit);
     test("calculations: a transform to DAY/SUM matches sums of the hours", transform_to_day_sum);
     test("calculations: a calculated attribute, numbers, strings, helpers", a_calculated_attribute_and_each_kind_of_result);
+    test("availability: revisions, recurrences, instances, isolation, updates", availability_revisions);
+    test("availability: basic and complex restrictions, values, updates", availability_restrictions);
     test("shutdown and restart", shutdown_and_restart);
     test("the README example runs", [] { readme_example(address); });
     test("the README model and calculation example runs", [] { readme_model_example(address); });

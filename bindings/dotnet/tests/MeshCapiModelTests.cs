@@ -235,6 +235,26 @@ static partial class MeshCapiTests
                 Equal(2, changed.Attribute("BoolArrayAtt").ValueCount, "bools set");
                 Equal(65L, changed.Attribute("Int64Att").GetInt(), "int set");
             }
+            using (var tagged = session.GetObject(Plant, MeshView.Full, null, "Tag1"))
+            {
+                Equal(1, tagged.Attributes.Count, "the tagged attribute only");
+                Equal("DblAtt", tagged.Attributes[0].Name, "tagged");
+            }
+            using (var none = session.GetObject(Plant, MeshView.Full, null, null, "NON_EXISTING"))
+                Equal(0, none.Attributes.Count, "a namespace that matches nothing");
+            using (var spaced = session.GetObject(Plant, MeshView.Full, null, "Tag1", "SimpleThermalTestRepository"))
+                Equal(1, spaced.Attributes.Count, "tag and namespace");
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { session.GetObject(Plant, MeshView.Full, "DblAtt", "Tag1"); });
+            string definition;
+            using (var raw = session.GetAttribute(Plant + ".TsRawAtt"))
+                definition = raw.Definition.Path;
+            session.UpdateAttributeDefinition(definition, "## = 3\n", "Changed from .NET");
+            using (var raw = session.GetAttribute(Plant + ".TsRawAtt"))
+            {
+                Equal("## = 3\n", raw.Definition.TemplateExpression, "new template expression");
+                Equal("Changed from .NET", raw.Definition.Description, "new description");
+            }
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { session.UpdateAttributeDefinition(definition); });
             session.Rollback();
             using (var back = session.GetAttribute(Plant + ".SimpleReference"))
                 Equal(Chimney2Id, back.GetTargetId(), "rolled back");

@@ -74,6 +74,8 @@ static partial class MeshCapiTests
         Test("calc: DAY/SUM transforms match sums computed here", TransformToDaySum);
         Test("calc: a calculated attribute, numbers and quoted strings", CalculatedAttributeNumbersStrings);
         Test("model and calc: bad input gives exact statuses", ModelAndCalcBadInput);
+        Test("availability: revisions, recurrences, instances, isolation, updates", AvailabilityRevisions);
+        Test("availability: basic and complex restrictions, values, bad input", AvailabilityRestrictions);
         Test("the README example runs", delegate { ReadmeExample.Run(address); });
         Test("the README model and calculation example runs", delegate { ReadmeModelExample.Run(address); });
 
@@ -166,7 +168,10 @@ static partial class MeshCapiTests
     static void ConnectReportsTheServerVersion()
     {
         using (var connection = Connection.Connect(address))
+        {
             Equal(serverVersion, connection.ServerVersion, "server version");
+            Equal("Volue Mesh Server", connection.ServerName, "the server's name");
+        }
     }
 
     static void UnreachableServerThrows()
