@@ -165,6 +165,41 @@ private:
     std::size_t index_;
 };
 
+/** Lets a borrowing list make its views, whose constructors are private. */
+struct view_maker {
+    template <class View, class Item>
+    static View make(std::shared_ptr<Item> h) {
+        return View(std::move(h));
+    }
+};
+
+/** A list the library hands out whose items are views borrowed from it:
+ *  each view keeps the list alive. */
+template <class List, class Item, class View, mesh_status (*Count)(const List *, std::size_t *),
+          mesh_status (*At)(const List *, std::size_t, Item **), mesh_status (*Free)(List *)>
+class borrowing_list {
+public:
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    View operator[](std::size_t i) const {
+        Item *item = nullptr;
+        check(At(h_.get(), i, &item));
+        return view_maker::make<View>(std::shared_ptr<Item>(h_, item));
+    }
+    std::vector<View> to_vector() const { return std::vector<View>(begin(), end()); }
+    using const_iterator = list_iterator<borrowing_list, View>;
+    const_iterator begin() const { return const_iterator(this, 0); }
+    const_iterator end() const { return const_iterator(this, size_); }
+    const List *get() const noexcept { return h_.get(); }
+
+protected:
+    explicit borrowing_list(List *l) : h_(l, [](List *p) { Free(p); }) { check(Count(l, &size_)); }
+
+private:
+    std::shared_ptr<List> h_;
+    std::size_t size_ = 0;
+};
+
 /* Where exceptions thrown by callbacks go. */
 inline std::mutex &callback_error_mutex() {
     static std::mutex m;
@@ -819,7 +854,7 @@ public:
 
 private:
     friend class object;
-    friend class attribute_list;
+    friend struct detail::view_maker;
     friend class session;
     explicit attribute(std::shared_ptr<mesh_attribute> h) : h_(std::move(h)) {}
     /** Owns what mesh_attribute_read returned. */
@@ -855,29 +890,13 @@ private:
 };
 
 /** Attributes a search found; attribute views keep the list alive. */
-class attribute_list {
-public:
-    std::size_t size() const noexcept { return size_; }
-    bool empty() const noexcept { return size_ == 0; }
-    attribute operator[](std::size_t i) const {
-        mesh_attribute *a = nullptr;
-        detail::check(mesh_attribute_list_at(h_.get(), i, &a));
-        return attribute(std::shared_ptr<mesh_attribute>(h_, a));
-    }
-    std::vector<attribute> to_vector() const { return std::vector<attribute>(begin(), end()); }
-    using const_iterator = detail::list_iterator<attribute_list, attribute>;
-    const_iterator begin() const { return const_iterator(this, 0); }
-    const_iterator end() const { return const_iterator(this, size_); }
-    const mesh_attribute_list *get() const noexcept { return h_.get(); }
-
+class attribute_list
+    : public detail::borrowing_list<mesh_attribute_list, mesh_attribute, attribute,
+                                    mesh_attribute_list_count, mesh_attribute_list_at,
+                                    mesh_attribute_list_free> {
 private:
     friend class session;
-    explicit attribute_list(mesh_attribute_list *l)
-        : h_(l, [](mesh_attribute_list *p) { mesh_attribute_list_free(p); }) {
-        detail::check(mesh_attribute_list_count(l, &size_));
-    }
-    std::shared_ptr<mesh_attribute_list> h_;
-    std::size_t size_ = 0;
+    explicit attribute_list(mesh_attribute_list *l) : borrowing_list(l) {}
 };
 
 /**
@@ -920,7 +939,7 @@ public:
     const mesh_object *get() const noexcept { return h_.get(); }
 
 private:
-    friend class object_list;
+    friend struct detail::view_maker;
     friend class session;
     explicit object(std::shared_ptr<mesh_object> h) : h_(std::move(h)) {}
     static object owned(mesh_object *o) {
@@ -934,28 +953,13 @@ private:
 };
 
 /** Objects a search or the model list found; object views keep the list alive. */
-class object_list {
-public:
-    std::size_t size() const noexcept { return size_; }
-    bool empty() const noexcept { return size_ == 0; }
-    object operator[](std::size_t i) const {
-        mesh_object *o = nullptr;
-        detail::check(mesh_object_list_at(h_.get(), i, &o));
-        return object(std::shared_ptr<mesh_object>(h_, o));
-    }
-    std::vector<object> to_vector() const { return std::vector<object>(begin(), end()); }
-    using const_iterator = detail::list_iterator<object_list, object>;
-    const_iterator begin() const { return const_iterator(this, 0); }
-    const_iterator end() const { return const_iterator(this, size_); }
-    const mesh_object_list *get() const noexcept { return h_.get(); }
-
+class object_list
+    : public detail::borrowing_list<mesh_object_list, mesh_object, object,
+                                    mesh_object_list_count, mesh_object_list_at,
+                                    mesh_object_list_free> {
 private:
     friend class session;
-    explicit object_list(mesh_object_list *l) : h_(l, [](mesh_object_list *p) { mesh_object_list_free(p); }) {
-        detail::check(mesh_object_list_count(l, &size_));
-    }
-    std::shared_ptr<mesh_object_list> h_;
-    std::size_t size_ = 0;
+    explicit object_list(mesh_object_list *l) : borrowing_list(l) {}
 };
 
 /** Id and path of a model thing (session::linked_from). */
@@ -1325,7 +1329,7 @@ public:
     const mesh_availability_event *get() const noexcept { return h_.get(); }
 
 private:
-    friend class availability_event_list;
+    friend struct detail::view_maker;
     friend class session;
     explicit availability_event(std::shared_ptr<mesh_availability_event> h) : h_(std::move(h)) {}
     static availability_event owned(mesh_availability_event *e) {
@@ -1355,29 +1359,13 @@ private:
 };
 
 /** Events a search found; event views keep the list alive. */
-class availability_event_list {
-public:
-    std::size_t size() const noexcept { return size_; }
-    bool empty() const noexcept { return size_ == 0; }
-    availability_event operator[](std::size_t i) const {
-        mesh_availability_event *e = nullptr;
-        detail::check(mesh_availability_event_list_at(h_.get(), i, &e));
-        return availability_event(std::shared_ptr<mesh_availability_event>(h_, e));
-    }
-    std::vector<availability_event> to_vector() const { return std::vector<availability_event>(begin(), end()); }
-    using const_iterator = detail::list_iterator<availability_event_list, availability_event>;
-    const_iterator begin() const { return const_iterator(this, 0); }
-    const_iterator end() const { return const_iterator(this, size_); }
-    const mesh_availability_event_list *get() const noexcept { return h_.get(); }
-
+class availability_event_list
+    : public detail::borrowing_list<mesh_availability_event_list, mesh_availability_event, availability_event,
+                                    mesh_availability_event_list_count, mesh_availability_event_list_at,
+                                    mesh_availability_event_list_free> {
 private:
     friend class session;
-    explicit availability_event_list(mesh_availability_event_list *l)
-        : h_(l, [](mesh_availability_event_list *p) { mesh_availability_event_list_free(p); }) {
-        detail::check(mesh_availability_event_list_count(l, &size_));
-    }
-    std::shared_ptr<mesh_availability_event_list> h_;
-    std::size_t size_ = 0;
+    explicit availability_event_list(mesh_availability_event_list *l) : borrowing_list(l) {}
 };
 
 /* ------------------------------------------------------------ calculations */

@@ -101,7 +101,12 @@ impl State {
             let Ok(value) = value.to_str() else {
                 continue;
             };
-            let values = seen.entry(key.to_string()).or_default();
+            // Allocates only for a key or value not seen before: this runs
+            // on every call the emulator serves.
+            let values = match seen.get_mut(key) {
+                Some(values) => values,
+                None => seen.entry(key.to_string()).or_default(),
+            };
             match values.iter_mut().find(|(v, _)| v == value) {
                 Some((_, count)) => *count += 1,
                 None => values.push((value.to_string(), 1)),

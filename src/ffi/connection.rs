@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 use std::future::Future;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use crate::client::{ConnectOptions, Connection, UserIdentity};
 use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
@@ -33,8 +33,8 @@ impl ConnectionHandle {
     }
 }
 
-static CONNECTIONS: LazyLock<Registry<ConnectionHandle>> =
-    LazyLock::new(|| Registry::new(HandleKind::Connection, "connection"));
+static CONNECTIONS: Registry<ConnectionHandle> =
+    Registry::new(HandleKind::Connection, "connection");
 
 pub(crate) fn resolve(connection: *const mesh_connection) -> FfiResult<Arc<ConnectionHandle>> {
     CONNECTIONS.get(connection)
@@ -232,8 +232,7 @@ pub struct mesh_identity {
     _private: [u8; 0],
 }
 
-static IDENTITIES: LazyLock<Registry<UserIdentity>> =
-    LazyLock::new(|| Registry::new(HandleKind::Identity, "identity"));
+static IDENTITIES: Registry<UserIdentity> = Registry::new(HandleKind::Identity, "identity");
 
 /// Asks the server who the caller is (by the access token, if any).
 ///

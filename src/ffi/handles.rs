@@ -13,7 +13,7 @@
 
 use std::any::Any;
 use std::collections::VecDeque;
-use std::sync::{Arc, LazyLock, RwLock};
+use std::sync::{Arc, LazyLock, OnceLock, RwLock};
 
 use crate::ffi::mesh_status::MESH_ERROR_RESOURCE_EXHAUSTED;
 use crate::ffi::{Failure, FfiResult};
@@ -231,12 +231,8 @@ fn to_pointer<H>(handle: usize) -> *mut H {
 }
 
 /// Registers the items of one shared value: item `i` gets a handle of
-/// kind `kinds[i]` (all or none). For model results, whose objects and
-/// attributes each have a handle.
-pub(crate) fn insert_items(
-    value: Arc<dyn Any + Send + Sync>,
-    kinds: &[HandleKind],
-) -> FfiResult<Vec<usize>> {
+/// kind `kinds[i]` (all or none).
+fn insert_items(value: Arc<dyn Any + Send + Sync>, kinds: &[HandleKind]) -> FfiResult<Vec<usize>> {
     let mut table = write(&TABLE);
     let mut handles = Vec::with_capacity(kinds.len());
     for (item, kind) in kinds.iter().enumerate() {
@@ -263,23 +259,79 @@ pub(crate) fn insert_items(
 }
 
 /// The shared value and item behind a handle of kind `kind`.
-pub(crate) fn get_item<T: Send + Sync + 'static>(
-    handle: usize,
-    kind: HandleKind,
-) -> Option<(Arc<T>, u32)> {
+fn get_item<T: Send + Sync + 'static>(handle: usize, kind: HandleKind) -> Option<(Arc<T>, u32)> {
     let (value, item) = read(&TABLE).get(handle, kind)?;
     value.downcast::<T>().ok().map(|value| (value, item))
 }
 
 /// Frees the handles of one value's items; false when the first was
 /// already free (the value was freed before).
-pub(crate) fn remove_items(handles: &[usize], kinds: &[HandleKind]) -> bool {
+fn remove_items(handles: &[usize], kinds: &[HandleKind]) -> bool {
     let mut table = write(&TABLE);
     let mut all = true;
     for (handle, kind) in handles.iter().zip(kinds) {
         all &= table.remove(*handle, *kind).is_some();
     }
     all
+}
+
+/// A value whose items each have a handle (a model result, a list of
+/// availability events): made all at once when it is registered, so handing
+/// an item out allocates nothing, and freed all at once with it. By
+/// convention offset 0 is the value itself (a list) and the rest its items;
+/// items are borrows, refused like any freed handle once it is freed.
+pub(crate) trait WithItemHandles: Send + Sync + Sized + 'static {
+    /// The kind of each handle, by offset.
+    fn kinds(&self) -> Vec<HandleKind>;
+    /// Where the value keeps its handles.
+    fn handles(&self) -> &ItemHandles;
+}
+
+/// The handles of an [`WithItemHandles`] value, set when it is registered.
+#[derive(Default)]
+pub(crate) struct ItemHandles(OnceLock<Vec<usize>>);
+
+impl ItemHandles {
+    fn all(&self) -> &[usize] {
+        self.0.get().map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The handle at `offset` (NULL past the end, which callers check).
+    pub(crate) fn at<H>(&self, offset: usize) -> *mut H {
+        to_pointer(self.all().get(offset).copied().unwrap_or(0))
+    }
+}
+
+/// Registers `value` with a handle for each of its items.
+pub(crate) fn register_items<T: WithItemHandles>(value: T) -> FfiResult<Arc<T>> {
+    let value = Arc::new(value);
+    let handles = insert_items(value.clone(), &value.kinds())?;
+    let _ = value.handles().0.set(handles);
+    Ok(value)
+}
+
+/// The value behind an item handle of kind `kind`, and the handle's offset
+/// in it; `what` names the kind in errors.
+pub(crate) fn item_of<T: WithItemHandles, H>(
+    handle: *const H,
+    kind: HandleKind,
+    what: &str,
+) -> FfiResult<(Arc<T>, usize)> {
+    if handle.is_null() {
+        return Err(Failure::invalid_argument(format!("{what} is NULL")));
+    }
+    get_item::<T>(handle.addr(), kind)
+        .map(|(value, offset)| (value, offset as usize))
+        .ok_or_else(|| Failure::invalid_handle(what))
+}
+
+/// Frees every handle of `value`; an invalid handle when it was freed before.
+pub(crate) fn free_items<T: WithItemHandles>(value: &T, what: &str) -> FfiResult {
+    if remove_items(value.handles().all(), &value.kinds()) {
+        Ok(())
+    } else {
+        Err(Failure::invalid_handle(what))
+    }
 }
 
 /// A typed view of the table for one kind of handle.

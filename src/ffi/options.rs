@@ -3,7 +3,7 @@
 
 use crate::sync::lock;
 use std::ffi::{c_char, c_void};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::client::{ConnectOptions, Error, ErrorKind, RootCertificate, TokenProvider};
@@ -16,8 +16,7 @@ pub struct mesh_options {
     _private: [u8; 0],
 }
 
-static OPTIONS: LazyLock<Registry<Mutex<ConnectOptions>>> =
-    LazyLock::new(|| Registry::new(HandleKind::Options, "options"));
+static OPTIONS: Registry<Mutex<ConnectOptions>> = Registry::new(HandleKind::Options, "options");
 
 /// The settings behind a handle, copied.
 pub(crate) fn resolve(options: *const mesh_options) -> FfiResult<ConnectOptions> {

@@ -3,8 +3,6 @@
 //! through the Arrow C Data Interface. Columns are plain arrays (no structs
 //! by value), so .NET and VBA read them without marshaling structs.
 
-use std::sync::LazyLock;
-
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::Array;
 
@@ -29,8 +27,7 @@ pub struct mesh_point_list {
     _private: [u8; 0],
 }
 
-static POINTS: LazyLock<Registry<Points>> =
-    LazyLock::new(|| Registry::new(HandleKind::PointList, "point list"));
+static POINTS: Registry<Points> = Registry::new(HandleKind::PointList, "point list");
 
 /// Registers `points` and returns their handle, for any call that hands
 /// points out (reads, calculations).

@@ -3,7 +3,7 @@
 
 use std::ffi::{c_char, c_void};
 use std::future::Future;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::{parse_session_id, Session};
@@ -38,8 +38,7 @@ impl SessionHandle {
     }
 }
 
-static SESSIONS: LazyLock<Registry<SessionHandle>> =
-    LazyLock::new(|| Registry::new(HandleKind::Session, "session"));
+static SESSIONS: Registry<SessionHandle> = Registry::new(HandleKind::Session, "session");
 
 /// How long `mesh_library_shutdown` waits for open sessions to end.
 const SHUTDOWN_CLOSE_WAIT: Duration = Duration::from_secs(2);

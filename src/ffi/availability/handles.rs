@@ -1,16 +1,17 @@
-//! Handles for events, made as the model's blocks are (see
-//! `ffi::model::handles`): a result (a list of events, or one event) is an
-//! immutable shared value registered once with a handle for the list
-//! (slot 0) and one for each event, so a search of many events costs one
-//! allocation and handing an event out allocates nothing. Events of a list
-//! are borrows: valid until the list is freed, refused like any freed
-//! handle after that.
+//! Handles for events, made as the model's results are
+//! (`handles::WithItemHandles`): a result (a list of events, or one event)
+//! is an immutable shared value with a handle for the list (offset 0) and
+//! one for each event, all made when it is registered. Events of a list are
+//! borrows: valid until the list is freed, refused like any freed handle
+//! after that.
 
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::client::availability::AvailabilityEvent;
-use crate::ffi::handles::{get_item, insert_items, remove_items, HandleKind};
+use crate::ffi::handles::{
+    free_items, item_of, register_items, HandleKind, ItemHandles, WithItemHandles,
+};
 use crate::ffi::{Failure, FfiResult};
 
 /// Events, as `mesh_availability_event_search` found them (freed with
@@ -35,10 +36,10 @@ pub(crate) struct Events {
     /// Owned by its one event, not by a list handle.
     single: bool,
     events: Vec<AvailabilityEvent>,
-    handles: OnceLock<Vec<usize>>,
+    handles: ItemHandles,
 }
 
-impl Events {
+impl WithItemHandles for Events {
     fn kinds(&self) -> Vec<HandleKind> {
         let mut kinds = vec![HandleKind::AvailabilityEventList];
         kinds.extend(std::iter::repeat_n(
@@ -48,11 +49,12 @@ impl Events {
         kinds
     }
 
-    fn handle<H>(&self, offset: usize) -> *mut H {
-        let handles = self.handles.get().map_or(&[][..], Vec::as_slice);
-        std::ptr::without_provenance_mut(handles.get(offset).copied().unwrap_or(0))
+    fn handles(&self) -> &ItemHandles {
+        &self.handles
     }
+}
 
+impl Events {
     /// Number of events.
     pub(crate) fn len(&self) -> usize {
         self.events.len()
@@ -66,26 +68,23 @@ impl Events {
                 "event index {index} is out of range: there are {count}"
             )));
         }
-        Ok(self.handle(1 + index))
+        Ok(self.handles.at(1 + index))
     }
 }
 
 fn register(events: Vec<AvailabilityEvent>, single: bool) -> FfiResult<Arc<Events>> {
-    let block = Arc::new(Events {
+    register_items(Events {
         single,
         events,
-        handles: OnceLock::new(),
-    });
-    let handles = insert_items(block.clone(), &block.kinds())?;
-    let _ = block.handles.set(handles);
-    Ok(block)
+        handles: ItemHandles::default(),
+    })
 }
 
 /// Registers events as a list.
 pub(crate) fn register_events(
     events: Vec<AvailabilityEvent>,
 ) -> FfiResult<*mut mesh_availability_event_list> {
-    Ok(register(events, false)?.handle(0))
+    Ok(register(events, false)?.handles.at(0))
 }
 
 /// Registers one event, owned by its handle.
@@ -93,19 +92,10 @@ pub(crate) fn register_event(event: AvailabilityEvent) -> FfiResult<*mut mesh_av
     register(vec![event], true)?.item(0)
 }
 
-/// The result behind a handle of kind `kind`, and the handle's offset in it.
-fn lookup<H>(handle: *const H, kind: HandleKind, what: &str) -> FfiResult<(Arc<Events>, usize)> {
-    if handle.is_null() {
-        return Err(Failure::invalid_argument(format!("{what} is NULL")));
-    }
-    get_item::<Events>(handle.addr(), kind)
-        .map(|(events, offset)| (events, offset as usize))
-        .ok_or_else(|| Failure::invalid_handle(what))
-}
-
 /// The list behind a list handle.
 pub(crate) fn event_list(handle: *const mesh_availability_event_list) -> FfiResult<Arc<Events>> {
-    let (events, offset) = lookup(handle, HandleKind::AvailabilityEventList, "event list")?;
+    let (events, offset) =
+        item_of::<Events, _>(handle, HandleKind::AvailabilityEventList, "event list")?;
     if offset != 0 || events.single {
         return Err(Failure::invalid_handle("event list"));
     }
@@ -127,7 +117,7 @@ impl Deref for EventRef {
 }
 
 pub(crate) fn event(handle: *const mesh_availability_event) -> FfiResult<EventRef> {
-    let (events, offset) = lookup(handle, HandleKind::AvailabilityEvent, "event")?;
+    let (events, offset) = item_of::<Events, _>(handle, HandleKind::AvailabilityEvent, "event")?;
     if offset == 0 || offset > events.len() {
         return Err(Failure::invalid_handle("event"));
     }
@@ -137,22 +127,13 @@ pub(crate) fn event(handle: *const mesh_availability_event) -> FfiResult<EventRe
     })
 }
 
-fn remove(events: &Events, what: &str) -> FfiResult {
-    let handles = events.handles.get().map_or(&[][..], Vec::as_slice);
-    if remove_items(handles, &events.kinds()) {
-        Ok(())
-    } else {
-        Err(Failure::invalid_handle(what))
-    }
-}
-
 /// Frees a list and its events; NULL is a no-op.
 pub(crate) fn free_event_list(handle: *const mesh_availability_event_list) -> FfiResult {
     if handle.is_null() {
         return Ok(());
     }
     let list = event_list(handle)?;
-    remove(&list, "event list")
+    free_items(&*list, "event list")
 }
 
 /// Frees an owned event; a borrowed one is left to its list. NULL is a no-op.
@@ -162,7 +143,7 @@ pub(crate) fn free_event(handle: *const mesh_availability_event) -> FfiResult {
     }
     let event = event(handle)?;
     if event.events.single {
-        remove(&event.events, "event")?;
+        free_items(&*event.events, "event")?;
     }
     Ok(())
 }
@@ -210,8 +191,12 @@ mod tests {
         let e = ok(register_event(revision("x")));
         assert_eq!(ok(event(e)).event_id(), "x");
         // Its result is no list.
-        let (events, _) = ok(lookup(e, HandleKind::AvailabilityEvent, "event"));
-        let hidden: *const mesh_availability_event_list = events.handle(0);
+        let (events, _) = ok(item_of::<Events, _>(
+            e,
+            HandleKind::AvailabilityEvent,
+            "event",
+        ));
+        let hidden: *const mesh_availability_event_list = events.handles.at(0);
         assert!(event_list(hidden).is_err());
         drop(events);
         ok(free_event(e));

@@ -3,8 +3,6 @@
 //! event gives over an interval (read by index; nothing to free but the
 //! list).
 
-use std::sync::LazyLock;
-
 use crate::client::availability::Instance;
 use crate::ffi::args::{out_ptr, write_out};
 use crate::ffi::handles::{HandleKind, Registry};
@@ -82,8 +80,8 @@ pub struct mesh_availability_instance_list {
     _private: [u8; 0],
 }
 
-static INSTANCES: LazyLock<Registry<Vec<Instance>>> =
-    LazyLock::new(|| Registry::new(HandleKind::AvailabilityInstanceList, "instance list"));
+static INSTANCES: Registry<Vec<Instance>> =
+    Registry::new(HandleKind::AvailabilityInstanceList, "instance list");
 
 pub(crate) fn register_instances(
     instances: Vec<Instance>,

@@ -5,7 +5,7 @@
 //! may be passed to any number of calls, from any thread.
 
 use std::ffi::c_char;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use crate::client::availability::{RestrictionRecurrence, TimePoint};
 use crate::ffi::args::{array, out_ptr, write_out, MESH_TIME_NONE};
@@ -22,8 +22,8 @@ pub struct mesh_restriction_recurrence {
     _private: [u8; 0],
 }
 
-static RECURRENCES: LazyLock<Registry<RestrictionRecurrence>> =
-    LazyLock::new(|| Registry::new(HandleKind::RestrictionRecurrence, "restriction recurrence"));
+static RECURRENCES: Registry<RestrictionRecurrence> =
+    Registry::new(HandleKind::RestrictionRecurrence, "restriction recurrence");
 
 /// The recurrence behind a handle.
 pub(crate) fn resolve(

@@ -12,7 +12,6 @@ pub use functions::*;
 pub use transformed::*;
 
 use std::ffi::c_char;
-use std::sync::LazyLock;
 
 use crate::client::calc::{CalcResult, RelativeTo};
 use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
@@ -41,8 +40,7 @@ pub struct mesh_calc_result {
     _private: [u8; 0],
 }
 
-static RESULTS: LazyLock<Registry<CalcResult>> =
-    LazyLock::new(|| Registry::new(HandleKind::CalcResult, "calculation result"));
+static RESULTS: Registry<CalcResult> = Registry::new(HandleKind::CalcResult, "calculation result");
 
 /// Registers `result` and returns its handle, for any call that hands one
 /// out.

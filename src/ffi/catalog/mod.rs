@@ -7,7 +7,6 @@ pub(crate) mod resource;
 pub use resource::*;
 
 use std::ffi::c_char;
-use std::sync::LazyLock;
 
 use crate::client::{
     parse_id, CurveType, NewPhysicalTimeseries, Resolution, ResourceUpdate, UnitOfMeasurement,
@@ -193,8 +192,7 @@ pub struct mesh_unit_list {
     _private: [u8; 0],
 }
 
-static UNITS: LazyLock<Registry<Vec<UnitOfMeasurement>>> =
-    LazyLock::new(|| Registry::new(HandleKind::UnitList, "unit list"));
+static UNITS: Registry<Vec<UnitOfMeasurement>> = Registry::new(HandleKind::UnitList, "unit list");
 
 /// Reads the units of measurement the server knows into a new `*out`.
 ///

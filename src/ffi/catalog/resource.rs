@@ -5,7 +5,6 @@
 //! of handle through [`register`].
 
 use std::ffi::c_char;
-use std::sync::LazyLock;
 
 use crate::client::TimeseriesResource;
 use crate::ffi::args::{out_ptr, write_out, write_text};
@@ -60,8 +59,8 @@ pub struct mesh_timeseries_resource {
     _private: [u8; 0],
 }
 
-static RESOURCES: LazyLock<Registry<TimeseriesResource>> =
-    LazyLock::new(|| Registry::new(HandleKind::TimeseriesResource, "time series resource"));
+static RESOURCES: Registry<TimeseriesResource> =
+    Registry::new(HandleKind::TimeseriesResource, "time series resource");
 
 /// Registers `resource` and returns its handle, for any call that hands
 /// one out.

@@ -5,7 +5,7 @@
 //! arrays with a count, copied both ways.
 
 use std::ffi::c_char;
-use std::sync::{LazyLock, Mutex};
+use std::sync::Mutex;
 
 use crate::client::model::{RatingCurveSegment, RatingCurveVersion, XyCurve, XySet};
 use crate::ffi::args::array;
@@ -31,10 +31,9 @@ pub struct mesh_rating_curve {
     _private: [u8; 0],
 }
 
-static XY_SETS: LazyLock<Registry<Mutex<Vec<XySet>>>> =
-    LazyLock::new(|| Registry::new(HandleKind::XySetList, "xy set list"));
-static RATING_CURVES: LazyLock<Registry<Mutex<Vec<RatingCurveVersion>>>> =
-    LazyLock::new(|| Registry::new(HandleKind::RatingCurve, "rating curve"));
+static XY_SETS: Registry<Mutex<Vec<XySet>>> = Registry::new(HandleKind::XySetList, "xy set list");
+static RATING_CURVES: Registry<Mutex<Vec<RatingCurveVersion>>> =
+    Registry::new(HandleKind::RatingCurve, "rating curve");
 
 fn out_of_range(what: &str, index: usize, count: usize) -> Failure {
     Failure::invalid_argument(format!(

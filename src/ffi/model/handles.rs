@@ -10,10 +10,12 @@
 //! which their handles are refused like any freed handle.
 
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::client::model::{Attribute, Object};
-use crate::ffi::handles::{get_item, insert_items, remove_items, HandleKind};
+use crate::ffi::handles::{
+    free_items, item_of, register_items, HandleKind, ItemHandles, WithItemHandles,
+};
 use crate::ffi::{mesh_status, Failure, FfiResult};
 
 /// Objects, as a search or `mesh_model_list_read` found them (freed with
@@ -63,7 +65,7 @@ pub(crate) struct Block {
     /// Owned by its one item (an object or attribute), not by a list handle.
     single: bool,
     items: Items,
-    handles: OnceLock<Vec<usize>>,
+    handles: ItemHandles,
 }
 
 impl Block {
@@ -81,28 +83,6 @@ impl Block {
             } => attribute_starts.last().copied().unwrap_or(0),
             Items::Attributes(attributes) => attributes.len(),
         }
-    }
-
-    /// The kind of each handle of the block, by offset.
-    fn kinds(&self) -> Vec<HandleKind> {
-        let (list, item) = match self.items {
-            Items::Objects { .. } => (HandleKind::ObjectList, HandleKind::Object),
-            Items::Attributes(_) => (HandleKind::AttributeList, HandleKind::Attribute),
-        };
-        let mut kinds = vec![list];
-        kinds.extend(std::iter::repeat_n(item, self.len()));
-        if let Items::Objects { .. } = self.items {
-            kinds.extend(std::iter::repeat_n(
-                HandleKind::Attribute,
-                self.attribute_count(),
-            ));
-        }
-        kinds
-    }
-
-    fn handle<H>(&self, offset: usize) -> *mut H {
-        let handles = self.handles.get().map_or(&[][..], Vec::as_slice);
-        std::ptr::without_provenance_mut(handles.get(offset).copied().unwrap_or(0))
     }
 
     /// Number of items in the list (objects, or attributes of an attribute list).
@@ -130,23 +110,42 @@ impl Block {
     }
 
     fn object_handle(&self, index: usize) -> *mut mesh_object {
-        self.handle(1 + index)
+        self.handles.at(1 + index)
     }
 
     fn attribute_handle(&self, flat: usize) -> *mut mesh_attribute {
-        self.handle(1 + self.object_count() + flat)
+        self.handles.at(1 + self.object_count() + flat)
+    }
+}
+
+impl WithItemHandles for Block {
+    fn kinds(&self) -> Vec<HandleKind> {
+        let (list, item) = match self.items {
+            Items::Objects { .. } => (HandleKind::ObjectList, HandleKind::Object),
+            Items::Attributes(_) => (HandleKind::AttributeList, HandleKind::Attribute),
+        };
+        let mut kinds = vec![list];
+        kinds.extend(std::iter::repeat_n(item, self.len()));
+        if let Items::Objects { .. } = self.items {
+            kinds.extend(std::iter::repeat_n(
+                HandleKind::Attribute,
+                self.attribute_count(),
+            ));
+        }
+        kinds
+    }
+
+    fn handles(&self) -> &ItemHandles {
+        &self.handles
     }
 }
 
 fn register(items: Items, single: bool) -> FfiResult<Arc<Block>> {
-    let block = Arc::new(Block {
+    register_items(Block {
         single,
         items,
-        handles: OnceLock::new(),
-    });
-    let handles = insert_items(block.clone(), &block.kinds())?;
-    let _ = block.handles.set(handles);
-    Ok(block)
+        handles: ItemHandles::default(),
+    })
 }
 
 fn objects_items(objects: Vec<Object>) -> FfiResult<Items> {
@@ -173,7 +172,7 @@ fn objects_items(objects: Vec<Object>) -> FfiResult<Items> {
 
 /// Registers objects as a list.
 pub(crate) fn register_objects(objects: Vec<Object>) -> FfiResult<*mut mesh_object_list> {
-    Ok(register(objects_items(objects)?, false)?.handle(0))
+    Ok(register(objects_items(objects)?, false)?.handles.at(0))
 }
 
 /// Registers one object, owned by its handle.
@@ -185,7 +184,9 @@ pub(crate) fn register_object(object: Object) -> FfiResult<*mut mesh_object> {
 pub(crate) fn register_attributes(
     attributes: Vec<Attribute>,
 ) -> FfiResult<*mut mesh_attribute_list> {
-    Ok(register(Items::Attributes(attributes), false)?.handle(0))
+    Ok(register(Items::Attributes(attributes), false)?
+        .handles
+        .at(0))
 }
 
 /// Registers one attribute, owned by its handle.
@@ -195,12 +196,7 @@ pub(crate) fn register_attribute(attribute: Attribute) -> FfiResult<*mut mesh_at
 
 /// The block behind a handle of kind `kind`, and the handle's offset in it.
 fn lookup<H>(handle: *const H, kind: HandleKind, what: &str) -> FfiResult<(Arc<Block>, usize)> {
-    if handle.is_null() {
-        return Err(Failure::invalid_argument(format!("{what} is NULL")));
-    }
-    get_item::<Block>(handle.addr(), kind)
-        .map(|(block, offset)| (block, offset as usize))
-        .ok_or_else(|| Failure::invalid_handle(what))
+    item_of(handle, kind, what)
 }
 
 /// A list behind a list handle.
@@ -326,22 +322,13 @@ pub(crate) fn attribute(handle: *const mesh_attribute) -> FfiResult<AttributeRef
     })
 }
 
-fn remove(block: &Block, what: &str) -> FfiResult {
-    let handles = block.handles.get().map_or(&[][..], Vec::as_slice);
-    if remove_items(handles, &block.kinds()) {
-        Ok(())
-    } else {
-        Err(Failure::invalid_handle(what))
-    }
-}
-
 /// Frees a list; NULL is a no-op.
 pub(crate) fn free_object_list(handle: *const mesh_object_list) -> FfiResult {
     if handle.is_null() {
         return Ok(());
     }
     let list = object_list(handle)?;
-    remove(&list, "object list")
+    free_items(&*list, "object list")
 }
 
 pub(crate) fn free_attribute_list(handle: *const mesh_attribute_list) -> FfiResult {
@@ -349,7 +336,7 @@ pub(crate) fn free_attribute_list(handle: *const mesh_attribute_list) -> FfiResu
         return Ok(());
     }
     let list = attribute_list(handle)?;
-    remove(&list, "attribute list")
+    free_items(&*list, "attribute list")
 }
 
 /// Frees an owned object; a borrowed one is left to its list. NULL is a no-op.
@@ -359,7 +346,7 @@ pub(crate) fn free_object(handle: *const mesh_object) -> FfiResult {
     }
     let object = object(handle)?;
     if object.block.single {
-        remove(&object.block, "object")?;
+        free_items(&*object.block, "object")?;
     }
     Ok(())
 }
@@ -371,7 +358,7 @@ pub(crate) fn free_attribute(handle: *const mesh_attribute) -> FfiResult {
     }
     let attribute = attribute(handle)?;
     if attribute.block.single && matches!(attribute.block.items, Items::Attributes(_)) {
-        remove(&attribute.block, "attribute")?;
+        free_items(&*attribute.block, "attribute")?;
     }
     Ok(())
 }

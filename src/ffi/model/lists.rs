@@ -3,7 +3,6 @@
 //! borrowed handles, valid until the list is freed, and need no freeing.
 
 use std::ffi::c_char;
-use std::sync::LazyLock;
 
 use crate::client::model::MeshRef;
 use crate::ffi::args::{out_ptr, write_out, write_text};
@@ -132,8 +131,7 @@ pub struct mesh_id_list {
     _private: [u8; 0],
 }
 
-static ID_LISTS: LazyLock<Registry<Vec<MeshRef>>> =
-    LazyLock::new(|| Registry::new(HandleKind::IdList, "id list"));
+static ID_LISTS: Registry<Vec<MeshRef>> = Registry::new(HandleKind::IdList, "id list");
 
 pub(crate) fn register_ids(ids: Vec<MeshRef>) -> FfiResult<*mut mesh_id_list> {
     ID_LISTS.insert(ids)
