@@ -22,6 +22,9 @@ mod arrow;
 /// over series the server hands in.
 pub mod calc;
 mod evaluate;
+/// Kerberos for `AuthenticateKerberos` through MIT's GSSAPI, and a test
+/// initiator.
+pub mod kerberos;
 /// The generated Mesh messages, servers and clients. Public so that protocol
 /// tests can speak to the emulator with the generated client stubs.
 pub mod proto;
@@ -31,6 +34,8 @@ mod services;
 mod state;
 mod store;
 mod sync;
+/// A throwaway Kerberos realm (MIT's KDC in a temporary folder) for tests.
+pub mod test_realm;
 mod wire;
 
 use std::collections::HashMap;
@@ -70,6 +75,7 @@ pub struct TlsIdentity {
     pub key_pem: String,
 }
 
+pub use kerberos::{KerberosConfig, DEFAULT_TOKEN_LIFETIME};
 pub use seed::{default_catalog, parse_catalog, SeriesSpec};
 use state::State;
 use store::Store;
@@ -88,9 +94,15 @@ pub struct Config {
     /// Serve TLS with this certificate; plain HTTP/2 when `None`.
     pub tls: Option<TlsIdentity>,
     /// When set, every call needs `authorization: Bearer <token>` with one of
-    /// these tokens (answered UNAUTHENTICATED otherwise); `None` checks nothing.
-    /// `AuthenticateKerberos`, where a client would get a token, is open.
+    /// these tokens (answered UNAUTHENTICATED otherwise); `None` checks nothing
+    /// (unless `kerberos` is set). `AuthenticateKerberos`, where a client
+    /// gets a token, is open.
     pub tokens: Option<HashMap<String, Identity>>,
+    /// Accept Kerberos through `AuthenticateKerberos` (MIT's GSSAPI with this
+    /// keytab), which then hands out bearer tokens; every other call then
+    /// needs one of those (or of `tokens`). `None`: `AuthenticateKerberos`
+    /// answers UNIMPLEMENTED, the emulator having no Kerberos.
+    pub kerberos: Option<KerberosConfig>,
     /// The demo catalog: series the server starts with besides the official
     /// tests' model and its `SimpleThermalTestResourceCatalog`, whose keys
     /// (2, 3, 4, 9, 50) and paths these must not reuse.
@@ -117,6 +129,7 @@ impl Default for Config {
             session_not_found_code: tonic::Code::Internal,
             tls: None,
             tokens: None,
+            kerberos: None,
             catalog: default_catalog(),
             time_zone: DEFAULT_TIME_ZONE,
         }
@@ -141,10 +154,17 @@ pub struct Emulator {
 impl Emulator {
     /// Starts serving on `listen` (port 0 picks a free port).
     /// Fails with `InvalidInput` when `config.catalog` clashes with the
-    /// seeded series or the TLS identity is unusable.
+    /// seeded series, the TLS identity is unusable, or Kerberos cannot work
+    /// (no MIT Kerberos library, or no credential from the keytab).
     pub fn start(listen: SocketAddr, config: Config) -> std::io::Result<Emulator> {
         let seed = seed::build(&config.catalog)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let kerberos = match &config.kerberos {
+            Some(k) => Some(Arc::new(kerberos::Kerberos::new(k).map_err(|e| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("Kerberos: {e}"))
+            })?)),
+            None => None,
+        };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("mesh-emulator")
@@ -153,7 +173,7 @@ impl Emulator {
         let listener = runtime.block_on(TcpListener::bind(listen))?;
         let addr = listener.local_addr()?;
         let store = Arc::new(Store::new(seed, config.session_timeout));
-        let state = Arc::new(State::new(config, store));
+        let state = Arc::new(State::new(config, store, kerberos));
         let running = runtime.block_on(async { serve(listener, state.clone()) })?;
         Ok(Emulator {
             runtime,
@@ -210,16 +230,21 @@ impl Emulator {
     }
 
     /// Stops serving and closes every connection. Sessions and their
-    /// uncommitted writes are lost, committed time series kept, and call
-    /// counts start again from zero.
+    /// uncommitted writes are lost, committed time series and the tokens
+    /// `AuthenticateKerberos` handed out kept, and call counts start again
+    /// from zero.
     pub fn stop(&self) {
         self.pause();
-        let (config, store) = {
+        let (config, store, kerberos) = {
             let state = lock(&self.state);
-            (state.config.clone(), state.store.clone())
+            (
+                state.config.clone(),
+                state.store.clone(),
+                state.kerberos.clone(),
+            )
         };
         store.end_all_sessions();
-        *lock(&self.state) = Arc::new(State::new(config, store));
+        *lock(&self.state) = Arc::new(State::new(config, store, kerberos));
     }
 
     /// Stops, then serves again on the same address with no sessions, as a
@@ -357,7 +382,7 @@ mod tests {
         let config = Config::default();
         let seed = seed::build(&config.catalog).unwrap();
         let store = Arc::new(Store::new(seed, config.session_timeout));
-        let state = State::new(config, store);
+        let state = State::new(config, store, None);
         let id = uuid::Uuid::parse_str("123e4567-e89b-12d3-a456-556642440000").unwrap();
         assert_eq!(
             state.not_found(id).message(),

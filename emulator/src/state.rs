@@ -1,7 +1,8 @@
 //! What the services share for one run of the server: the configuration,
 //! the store, per-RPC call counts, the metadata calls carried, write payload
 //! sizes, revoked tokens and injected failures. A restart makes a new one
-//! around the same store.
+//! around the same store (and the same Kerberos acceptor, whose tokens
+//! outlive it).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -9,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use tonic::Status;
 use uuid::Uuid;
 
+use crate::kerberos::{Kerberos, TokenCheck};
 use crate::store::{ActivityGuard, Store};
 use crate::sync::lock;
 use crate::{Config, Identity};
@@ -16,6 +18,8 @@ use crate::{Config, Identity};
 pub(crate) struct State {
     pub(crate) config: Config,
     pub(crate) store: Arc<Store>,
+    /// The acceptor and the tokens it handed out, when `config.kerberos`.
+    pub(crate) kerberos: Option<Arc<Kerberos>>,
     calls: Mutex<HashMap<&'static str, u64>>,
     /// Metadata key -> each value calls carried under it, with how many, in
     /// the order first seen. Tokens and gRPC's own entries are left out.
@@ -29,10 +33,11 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub(crate) fn new(config: Config, store: Arc<Store>) -> Self {
+    pub(crate) fn new(config: Config, store: Arc<Store>, kerberos: Option<Arc<Kerberos>>) -> Self {
         State {
             config,
             store,
+            kerberos,
             calls: Mutex::new(HashMap::new()),
             metadata: Mutex::new(HashMap::new()),
             write_payloads: Mutex::new(Vec::new()),
@@ -41,15 +46,16 @@ impl State {
         }
     }
 
-    /// Checks the caller's token when tokens are required. Messages never
-    /// repeat the token.
+    /// Checks the caller's token when tokens are required: static tokens
+    /// (`config.tokens`) and, with Kerberos, the ones `AuthenticateKerberos`
+    /// handed out until they expire. Messages never repeat the token.
     pub(crate) fn authorize(
         &self,
         metadata: &tonic::metadata::MetadataMap,
     ) -> Result<Option<Identity>, Status> {
-        let Some(tokens) = &self.config.tokens else {
+        if self.config.tokens.is_none() && self.kerberos.is_none() {
             return Ok(None);
-        };
+        }
         let header = metadata
             .get("authorization")
             .ok_or_else(|| Status::unauthenticated("missing access token"))?;
@@ -61,15 +67,25 @@ impl State {
         if lock(&self.revoked).contains(token) {
             return Err(Status::unauthenticated("access token has been revoked"));
         }
-        tokens
-            .get(token)
-            .cloned()
-            .map(Some)
-            .ok_or_else(|| Status::unauthenticated("access token is not valid"))
+        if let Some(identity) = self.config.tokens.as_ref().and_then(|t| t.get(token)) {
+            return Ok(Some(identity.clone()));
+        }
+        match self.kerberos.as_ref().map(|k| k.check(token)) {
+            Some(TokenCheck::Valid(identity)) => Ok(Some(identity)),
+            Some(TokenCheck::Expired) => Err(Status::unauthenticated("access token has expired")),
+            Some(TokenCheck::Unknown) | None => {
+                Err(Status::unauthenticated("access token is not valid"))
+            }
+        }
     }
 
+    /// Refuses `token` from now on; one from Kerberos is forgotten too, so
+    /// that it stays refused after a restart.
     pub(crate) fn revoke(&self, token: &str) {
         lock(&self.revoked).insert(token.to_string());
+        if let Some(kerberos) = &self.kerberos {
+            kerberos.revoke(token);
+        }
     }
 
     pub(crate) fn count(&self, method: &'static str) {

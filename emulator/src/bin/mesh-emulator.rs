@@ -1,12 +1,17 @@
-//! `mesh-emulator --listen 127.0.0.1:0 --session-timeout 2s [--catalog FILE] [--time-zone ZONE]`:
-//! serves until killed; `--help` says what each option does.
+//! `mesh-emulator --listen 127.0.0.1:0 --session-timeout 2s [--catalog FILE] [--time-zone ZONE]
+//! [--kerberos-keytab FILE]`: serves until killed; `--help` says what each option does.
 //! The first line on stdout is `mesh-emulator listening on ADDRESS`.
 
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use mesh_emulator::{parse_catalog, parse_duration, Config, Emulator, Identity, TlsIdentity};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use mesh_emulator::{
+    parse_catalog, parse_duration, Config, Emulator, Identity, KerberosConfig, TlsIdentity,
+};
 
 const USAGE: &str = "usage: mesh-emulator [OPTIONS]
   --listen ADDR               address to bind (default 127.0.0.1:50051; port 0 picks a free port)
@@ -29,8 +34,18 @@ const USAGE: &str = "usage: mesh-emulator [OPTIONS]
   --tls-key FILE              the PEM private key of --tls-cert
   --token TOKEN[=NAME]        accept this access token, for the user NAME; repeatable.
                               With any --token, calls without a valid token are refused
-                              (except AuthenticateKerberos, which answers that the
-                              emulator has no Kerberos).";
+                              (except AuthenticateKerberos, where a client gets one).
+  --kerberos-keytab FILE      accept Kerberos in AuthenticateKerberos with the service keys
+                              of this keytab, through MIT Kerberos (libgssapi_krb5.so.2,
+                              Debian package libgssapi-krb5-2; KRB5_CONFIG and
+                              KRB5RCACHEDIR apply). It hands out bearer tokens; every
+                              other call then needs one of them (or a --token one).
+                              Without it, AuthenticateKerberos answers UNIMPLEMENTED.
+  --kerberos-principal NAME   accept only tickets for this service principal, e.g.
+                              HTTP/localhost (default: any principal of the keytab)
+  --kerberos-token-lifetime SECONDS
+                              how long those tokens are valid, fractions allowed
+                              (default 3600, Mesh's hour)";
 
 fn read(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
@@ -40,6 +55,9 @@ fn main() -> ExitCode {
     let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 50051));
     let mut config = Config::default();
     let (mut cert, mut key) = (None, None);
+    let mut keytab: Option<PathBuf> = None;
+    let mut principal: Option<String> = None;
+    let mut lifetime: Option<Duration> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -72,6 +90,18 @@ fn main() -> ExitCode {
                     .get_or_insert_with(Default::default)
                     .insert(token.to_string(), Identity::named(name));
             }),
+            "--kerberos-keytab" => value("--kerberos-keytab").map(|v| keytab = Some(v.into())),
+            "--kerberos-principal" => value("--kerberos-principal").map(|v| principal = Some(v)),
+            "--kerberos-token-lifetime" => value("--kerberos-token-lifetime").and_then(|v| {
+                v.parse::<f64>()
+                    .ok()
+                    .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                    .filter(|d| !d.is_zero())
+                    .map(|d| lifetime = Some(d))
+                    .ok_or_else(|| {
+                        format!("--kerberos-token-lifetime {v}: not a number of seconds above 0")
+                    })
+            }),
             "--catalog" => value("--catalog").and_then(|file| {
                 let text =
                     std::fs::read_to_string(&file).map_err(|e| format!("--catalog {file}: {e}"))?;
@@ -98,9 +128,26 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    match (keytab, principal, lifetime) {
+        (Some(keytab), service_principal, lifetime) => {
+            config.kerberos = Some(KerberosConfig {
+                service_principal,
+                token_lifetime: lifetime.unwrap_or(mesh_emulator::DEFAULT_TOKEN_LIFETIME),
+                ..KerberosConfig::new(keytab)
+            })
+        }
+        (None, None, None) => {}
+        _ => {
+            eprintln!(
+                "mesh-emulator: --kerberos-principal and --kerberos-token-lifetime need \
+                 --kerberos-keytab\n{USAGE}"
+            );
+            return ExitCode::from(2);
+        }
+    }
     let emulator = match Emulator::start(listen, config) {
         Ok(e) => e,
-        // The data or the TLS setup, not the address.
+        // The data, the TLS or the Kerberos setup, not the address.
         Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
             eprintln!("mesh-emulator: {e}");
             return ExitCode::from(2);

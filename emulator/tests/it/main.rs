@@ -2,13 +2,17 @@
 //! own would link the emulator, tonic and arrow again, so the modules share
 //! one build and one link. Every test starts its own emulator on a free
 //! port of 127.0.0.1 and touches no process-wide state, so they run side by
-//! side on the default test threads; the helpers are the modules not named
-//! after a service (`common`, `availability_common`, `calc_common`).
+//! side on the default test threads (the Kerberos tests, which need
+//! GSSAPI's environment, re-run the binary for themselves); the helpers are
+//! the modules not named after a service (`common`, `availability_common`,
+//! `calc_common`, `kerberos_common`).
 //! `cargo test -p mesh-emulator --test it <module>::` runs one module.
 
 mod availability_common;
 mod calc_common;
 mod common;
+#[cfg(unix)]
+mod kerberos_common;
 
 mod availability;
 mod availability_instances;
@@ -18,6 +22,8 @@ mod calc_history;
 mod calc_reads;
 mod calc_run;
 mod catalog;
+#[cfg(unix)]
+mod kerberos;
 mod limits_and_catalog;
 mod model_attributes;
 mod model_curves;

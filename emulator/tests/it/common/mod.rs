@@ -3,6 +3,14 @@
 //! of time series decoded independently of the emulator's own codec.
 
 pub mod model;
+// For the Kerberos tests, which need MIT Kerberos (Unix).
+#[cfg(unix)]
+pub mod process;
+// The skip note the library's tests use, shared by path.
+#[cfg(unix)]
+#[allow(dead_code)]
+#[path = "../../../../tests/it/common/tools.rs"]
+pub mod tools;
 
 use std::future::Future;
 use std::io::Cursor;
