@@ -195,6 +195,13 @@ typedef enum mesh_status {
   MESH_ERROR_VERSION_MISMATCH = 18,
 } mesh_status;
 
+/// Whether this build of the library can sign in with Kerberos
+/// (`mesh_options_set_kerberos`): always on Windows (SSPI); on Linux when it
+/// was built with the `kerberos` feature (GSSAPI), as the packages are.
+///
+/// @return 1 when Kerberos sign-in is built in, else 0.
+int32_t mesh_library_has_kerberos(void);
+
 /// The library's version, e.g. `"0.1.0"`. A static string; never NULL.
 ///
 /// @return The library's version as a static NUL-terminated string; never
@@ -393,6 +400,12 @@ typedef struct mesh_xy_set_list mesh_xy_set_list;
  * @{
  */
 
+/// `mesh_options_set_kerberos` flag: require the server to prove its
+/// identity too (Kerberos mutual authentication, one more exchange). The
+/// official Python client does not ask for it; a server that does not
+/// prove itself is then refused with `MESH_ERROR_UNAUTHENTICATED`.
+#define MESH_KERBEROS_MUTUAL 1
+
 /// The longest access token a token provider may give, in bytes (without
 /// the NUL): far above what Kerberos or OAuth tokens take, and a bound on
 /// what a faulty provider can make the library allocate.
@@ -528,6 +541,35 @@ enum mesh_status mesh_options_set_tls_server_name(struct mesh_options *options, 
 ///   a `token` that is empty or not UTF-8; or `MESH_ERROR_INVALID_HANDLE` for
 ///   a freed or made-up handle.
 enum mesh_status mesh_options_set_access_token(struct mesh_options *options, const char *token);
+
+/// Sign in with Kerberos: `mesh_connection_open` gets a Kerberos ticket for
+/// `service_principal` from the platform (SSPI on Windows, GSSAPI on
+/// Linux), trades it for a Mesh access token (`AuthenticateKerberos`) and
+/// sends that on every call. The token is renewed in the background after
+/// half its lifetime (Mesh's is one hour), at the latest when it expires,
+/// and once when the server refuses it; a call never waits on a renewal
+/// longer than its own timeout. `mesh_connection_revoke_access_token` with
+/// a NULL token revokes it. TLS only (an `https://` address); not together
+/// with an access token or a token provider. See docs/kerberos.md.
+///
+/// @param options The options to change.
+/// @param service_principal The Mesh server's service principal (UTF-8,
+///   NUL-terminated) in any form the official client takes:
+///   `HOST/host.domain`, `service@host`, or `DOMAIN\account` for a server
+///   running as a user account without a service principal name; or NULL
+///   to stop signing in with Kerberos.
+/// @param user_principal Whose credentials to use (`user@REALM` or
+///   `DOMAIN\user`), or NULL for the default: the logged-in Windows user,
+///   or on Linux the default credential cache (`kinit`, `KRB5CCNAME`).
+/// @param flags 0, or `MESH_KERBEROS_MUTUAL`.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options`, a
+///   malformed or empty principal, unknown flags, or a build of the library
+///   without Kerberos (see `mesh_library_has_kerberos`); or
+///   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
+enum mesh_status mesh_options_set_kerberos(struct mesh_options *options,
+                                           const char *service_principal,
+                                           const char *user_principal,
+                                           uint32_t flags);
 
 /// Sets (or with NULL clears) the token provider: the library calls it when
 /// connecting without a token, and when the server answers UNAUTHENTICATED,
@@ -666,13 +708,18 @@ enum mesh_status mesh_connection_set_access_token(struct mesh_connection *connec
                                                   const char *token);
 
 /// Asks the server to revoke `token` (for example the one being replaced):
-/// calls with it are refused from then on.
+/// calls with it are refused from then on. With NULL, revokes the token the
+/// connection sends (the one Kerberos sign-in or a token provider got, or
+/// one set) and stops sending it: with Kerberos or a provider the next call
+/// gets a new one, otherwise calls go without a token until one is set.
 ///
 /// @param connection The connection to send the request through.
-/// @param token The access token to revoke (UTF-8, NUL-terminated); not NULL.
-/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL or malformed
-///   argument; `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle; or
-///   a status of the call to the server (see `mesh_status`).
+/// @param token The access token to revoke (UTF-8, NUL-terminated), or NULL
+///   for the connection's own.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `connection`,
+///   a malformed token, or NULL when the connection sends no token;
+///   `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle; or a status
+///   of the call to the server (see `mesh_status`).
 enum mesh_status mesh_connection_revoke_access_token(struct mesh_connection *connection,
                                                      const char *token);
 

@@ -57,10 +57,18 @@ case "$target" in
 esac
 
 if [ -z "$from" ]; then
-    if [ -n "$zig_glibc" ]; then
-        cargo zigbuild --profile dist --lib --target "$target.$zig_glibc"
+    # Kerberos (GSSAPI) where its headers and libclang are here
+    # (MESH_KERBEROS=1 insists, =0 leaves it out); Windows has SSPI always.
+    # (Not tried with zig's cross linker: there only MESH_KERBEROS=1 asks.)
+    if [ -n "$zig_glibc" ] && [ "${MESH_KERBEROS:-}" != 1 ]; then
+        features=
     else
-        cargo build --profile dist --lib --target "$target"
+        features=$(cargo xtask features)
+    fi
+    if [ -n "$zig_glibc" ]; then
+        cargo zigbuild --profile dist --lib --target "$target.$zig_glibc" ${features:+--features "$features"}
+    else
+        cargo build --profile dist --lib --target "$target" ${features:+--features "$features"}
     fi
     from=target/$target/dist
 fi
@@ -101,6 +109,10 @@ if [ "$os" = linux ]; then
     shared=$libdir/$real
     implib=
     static_libs="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
+    # Built with Kerberos: the static library needs the system's GSSAPI too.
+    if readelf -d "$from/libmesh_capi.so" | grep -q 'libgssapi_krb5'; then
+        static_libs="-lgssapi_krb5 $static_libs"
+    fi
 else
     install -d "$prefix/bin"
     install -m 755 "$from/mesh_capi.dll" "$prefix/bin/mesh_capi.dll"

@@ -226,6 +226,17 @@ namespace MeshCapi
         Yearly = 4,
     }
 
+    // The MESH_KERBEROS_* constants of mesh_capi.h.
+    [Flags]
+    public enum MeshKerberosFlags : uint
+    {
+        // `mesh_options_set_kerberos` flag: require the server to prove its
+        // identity too (Kerberos mutual authentication, one more exchange). The
+        // official Python client does not ask for it; a server that does not
+        // prove itself is then refused with `MESH_ERROR_UNAUTHENTICATED`.
+        Mutual = 1,
+    }
+
     // The other MESH_* constants of mesh_capi.h (MESH_ACCESS_TOKEN_MAX_BYTES is
     // MeshConstants.MaxTokenBytes).
     public static class MeshConstants
@@ -630,6 +641,14 @@ namespace MeshCapi
         // Linux (LD_LIBRARY_PATH, or a <dllmap> on Mono).
         internal const string Library = "mesh_capi";
 
+        // Whether this build of the library can sign in with Kerberos
+        // (`mesh_options_set_kerberos`): always on Windows (SSPI); on Linux when it
+        // was built with the `kerberos` feature (GSSAPI), as the packages are.
+        //
+        // @return 1 when Kerberos sign-in is built in, else 0.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int mesh_library_has_kerberos();
+
         // The library's version, e.g. `"0.1.0"`. A static string; never NULL.
         //
         // @return The library's version as a static NUL-terminated string; never
@@ -829,6 +848,33 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_options_set_access_token(OptionsHandle options, byte[] token);
 
+        // Sign in with Kerberos: `mesh_connection_open` gets a Kerberos ticket for
+        // `service_principal` from the platform (SSPI on Windows, GSSAPI on
+        // Linux), trades it for a Mesh access token (`AuthenticateKerberos`) and
+        // sends that on every call. The token is renewed in the background after
+        // half its lifetime (Mesh's is one hour), at the latest when it expires,
+        // and once when the server refuses it; a call never waits on a renewal
+        // longer than its own timeout. `mesh_connection_revoke_access_token` with
+        // a NULL token revokes it. TLS only (an `https://` address); not together
+        // with an access token or a token provider. See docs/kerberos.md.
+        //
+        // @param options The options to change.
+        // @param service_principal The Mesh server's service principal (UTF-8,
+        //   NUL-terminated) in any form the official client takes:
+        //   `HOST/host.domain`, `service@host`, or `DOMAIN\account` for a server
+        //   running as a user account without a service principal name; or NULL
+        //   to stop signing in with Kerberos.
+        // @param user_principal Whose credentials to use (`user@REALM` or
+        //   `DOMAIN\user`), or NULL for the default: the logged-in Windows user,
+        //   or on Linux the default credential cache (`kinit`, `KRB5CCNAME`).
+        // @param flags 0, or `MESH_KERBEROS_MUTUAL`.
+        // @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `options`, a
+        //   malformed or empty principal, unknown flags, or a build of the library
+        //   without Kerberos (see `mesh_library_has_kerberos`); or
+        //   `MESH_ERROR_INVALID_HANDLE` for a freed or made-up handle.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_options_set_kerberos(OptionsHandle options, byte[] service_principal, byte[] user_principal, uint flags);
+
         // Sets (or with NULL clears) the token provider: the library calls it when
         // connecting without a token, and when the server answers UNAUTHENTICATED,
         // after which it retries the rejected call once with the new token. So a
@@ -950,13 +996,18 @@ namespace MeshCapi
         internal static extern MeshStatus mesh_connection_set_access_token(ConnectionHandle connection, byte[] token);
 
         // Asks the server to revoke `token` (for example the one being replaced):
-        // calls with it are refused from then on.
+        // calls with it are refused from then on. With NULL, revokes the token the
+        // connection sends (the one Kerberos sign-in or a token provider got, or
+        // one set) and stops sending it: with Kerberos or a provider the next call
+        // gets a new one, otherwise calls go without a token until one is set.
         //
         // @param connection The connection to send the request through.
-        // @param token The access token to revoke (UTF-8, NUL-terminated); not NULL.
-        // @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL or malformed
-        //   argument; `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle; or
-        //   a status of the call to the server (see `mesh_status`).
+        // @param token The access token to revoke (UTF-8, NUL-terminated), or NULL
+        //   for the connection's own.
+        // @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `connection`,
+        //   a malformed token, or NULL when the connection sends no token;
+        //   `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle; or a status
+        //   of the call to the server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_connection_revoke_access_token(ConnectionHandle connection, byte[] token);
 

@@ -1,13 +1,15 @@
 //! What every call carries besides its message: the access token, sent as
 //! `authorization: Bearer <token>` on every call (keep-alive included),
-//! replaceable on a live connection, and refreshed from a caller-supplied
-//! provider when the server answers UNAUTHENTICATED (a token never appears
-//! in a message or a `Debug` output); and the client version metadata
-//! (see [`CLIENT_VERSION_KEY`]).
+//! replaceable on a live connection, and refreshed from its source (a
+//! caller-supplied provider, or a Kerberos sign-in) when the server answers
+//! UNAUTHENTICATED and, for a token whose lifetime the server gave, before
+//! it expires (a token never appears in a message or a `Debug` output);
+//! and the client version metadata (see [`CLIENT_VERSION_KEY`]).
 
 use crate::sync::{read, write};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::service::interceptor::InterceptedService;
@@ -15,6 +17,7 @@ use tonic::service::Interceptor;
 use tonic::transport::Channel;
 
 use super::error::{Error, Result};
+use super::kerberos::{MeshToken, SignIn};
 
 /// Supplies access tokens on demand (from Kerberos, OAuth, a file...). Called
 /// on a library-owned thread of its own that may block: when a connection is
@@ -33,14 +36,87 @@ pub(crate) type MeshChannel = InterceptedService<Channel, AuthInterceptor>;
 /// may still echo a token just replaced.
 const SECRETS_KEPT: usize = 8;
 
+/// Where new tokens come from.
+pub(crate) enum Source {
+    /// The caller's provider; its tokens' lifetimes are unknown.
+    Provider(Arc<dyn TokenProvider>),
+    /// Signing in with Kerberos; the server gives each token's lifetime.
+    Kerberos(Arc<SignIn>),
+}
+
+impl Source {
+    /// What is waited for, as timeout messages name it.
+    fn what(&self) -> &'static str {
+        match self {
+            Source::Provider(_) => "the token provider",
+            Source::Kerberos(_) => "the Kerberos sign-in",
+        }
+    }
+
+    async fn fetch(&self) -> Result<MeshToken> {
+        let what = self.what();
+        match self {
+            Source::Provider(provider) => {
+                let provider = provider.clone();
+                let token = super::provider::ask(what, move || provider.token()).await?;
+                Ok(MeshToken {
+                    token,
+                    valid_for: None,
+                })
+            }
+            Source::Kerberos(sign_in) => {
+                let sign_in = sign_in.clone();
+                super::provider::ask(what, move || sign_in.sign_in()).await
+            }
+        }
+    }
+}
+
+/// When a token with a known lifetime is renewed.
+#[derive(Clone, Copy, Debug)]
+struct Lifetime {
+    /// From here on a call starts a renewal in the background and goes on
+    /// with the current token: half the lifetime.
+    renew_at: Instant,
+    /// From here on a call waits for a new token: the lifetime less a
+    /// margin for clocks and transport (a minute, or a quarter of a short
+    /// lifetime).
+    expires_at: Instant,
+}
+
+impl Lifetime {
+    fn new(obtained: Instant, valid_for: Duration) -> Lifetime {
+        let margin = (valid_for / 4).min(Duration::from_secs(60));
+        Lifetime {
+            renew_at: obtained + valid_for / 2,
+            expires_at: obtained + (valid_for - margin),
+        }
+    }
+}
+
+/// Whether the current token needs renewing before a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Due {
+    /// No: send the current token (or none).
+    No,
+    /// Soon: start a renewal in the background, send the current token.
+    Soon,
+    /// Now: no token, or it has expired: wait for a new one.
+    Now,
+}
+
 pub(crate) struct Auth {
     header: RwLock<Option<MetadataValue<Ascii>>>,
     /// The latest tokens sent, newest last, to scrub from error messages.
     secrets: RwLock<Vec<String>>,
     /// Bumped on every token change, so that concurrent calls rejected with
-    /// the same old token ask the provider once, not once each.
+    /// the same old token ask the source once, not once each.
     generation: AtomicU64,
-    provider: Option<Arc<dyn TokenProvider>>,
+    source: Option<Source>,
+    /// The current token's lifetime, when its source gave one.
+    lifetime: RwLock<Option<Lifetime>>,
+    /// A renewal is running in the background.
+    renewing: AtomicBool,
     refresh: tokio::sync::Mutex<()>,
 }
 
@@ -60,21 +136,22 @@ fn bearer(token: &str) -> Result<MetadataValue<Ascii>> {
 }
 
 impl Auth {
-    pub(crate) fn new(
-        token: Option<&str>,
-        provider: Option<Arc<dyn TokenProvider>>,
-    ) -> Result<Auth> {
+    pub(crate) fn new(token: Option<&str>, source: Option<Source>) -> Result<Auth> {
         Ok(Auth {
             header: RwLock::new(token.map(bearer).transpose()?),
             secrets: RwLock::new(token.map(str::to_string).into_iter().collect()),
             generation: AtomicU64::new(0),
-            provider,
+            source,
+            lifetime: RwLock::new(None),
+            renewing: AtomicBool::new(false),
             refresh: tokio::sync::Mutex::new(()),
         })
     }
 
+    /// Sets the token to send (`None`: none), with an unknown lifetime.
     pub(crate) fn set_token(&self, token: Option<&str>) -> Result<()> {
         let header = token.map(bearer).transpose()?;
+        *write(&self.lifetime) = None;
         if let Some(token) = token {
             let mut secrets = write(&self.secrets);
             secrets.retain(|s| s != token);
@@ -96,26 +173,101 @@ impl Auth {
         read(&self.header).is_some()
     }
 
-    pub(crate) fn has_provider(&self) -> bool {
-        self.provider.is_some()
+    /// The token being sent, if any (to revoke it).
+    pub(crate) fn current_token(&self) -> Option<String> {
+        let header = read(&self.header).clone()?;
+        let text = header.to_str().ok()?;
+        text.strip_prefix("Bearer ").map(str::to_string)
+    }
+
+    /// Stops sending `token` if it is still the current one: the next call
+    /// gets a new one from the source, if there is one.
+    pub(crate) fn forget(&self, token: &str) -> Result<()> {
+        if self.current_token().as_deref() == Some(token) {
+            self.set_token(None)?;
+        }
+        Ok(())
+    }
+
+    /// Whether new tokens can be had (a provider or Kerberos).
+    pub(crate) fn has_source(&self) -> bool {
+        self.source.is_some()
+    }
+
+    /// What a renewal is, for timeout messages.
+    pub(crate) fn source_what(&self) -> &'static str {
+        self.source.as_ref().map_or("the token", Source::what)
+    }
+
+    /// Whether a call must wait for a new token, or should start one.
+    pub(crate) fn due(&self) -> Due {
+        if self.source.is_none() {
+            return Due::No;
+        }
+        if read(&self.header).is_none() {
+            return Due::Now;
+        }
+        let Some(lifetime) = *read(&self.lifetime) else {
+            return Due::No;
+        };
+        let now = Instant::now();
+        if now >= lifetime.expires_at {
+            Due::Now
+        } else if now >= lifetime.renew_at {
+            Due::Soon
+        } else {
+            Due::No
+        }
+    }
+
+    /// Renews the token in the background unless a renewal is already
+    /// running. When it fails, the current token stays until it expires and
+    /// the next try is a while later, so calls never wait on it.
+    pub(crate) fn renew_in_background(self: &Arc<Self>) {
+        if self.renewing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let auth = self.clone();
+        let seen = self.generation();
+        tokio::spawn(async move {
+            if auth.refresh(seen).await.is_err() {
+                auth.postpone_renewal();
+            }
+            auth.renewing.store(false, Ordering::Release);
+        });
+    }
+
+    /// After a failed background renewal: the next try an eighth of the
+    /// time left later (at least a second), and never after expiry.
+    fn postpone_renewal(&self) {
+        let mut lifetime = write(&self.lifetime);
+        if let Some(l) = lifetime.as_mut() {
+            let now = Instant::now();
+            let wait =
+                (l.expires_at.saturating_duration_since(now) / 8).max(Duration::from_secs(1));
+            l.renew_at = (now + wait).min(l.expires_at);
+        }
     }
 
     pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Gets a new token from the provider, unless another call already did
+    /// Gets a new token from the source, unless another call already did
     /// since `seen` (the generation that call used).
     pub(crate) async fn refresh(&self, seen: u64) -> Result<()> {
-        let Some(provider) = self.provider.clone() else {
+        let Some(source) = &self.source else {
             return Ok(());
         };
         let _one_at_a_time = self.refresh.lock().await;
         if self.generation() != seen {
             return Ok(());
         }
-        let token = super::provider::ask(provider).await?;
-        self.set_token(Some(&token))
+        let asked = Instant::now();
+        let fresh = source.fetch().await?;
+        self.set_token(Some(&fresh.token))?;
+        *write(&self.lifetime) = fresh.valid_for.map(|d| Lifetime::new(asked, d));
+        Ok(())
     }
 }
 
@@ -123,7 +275,7 @@ impl std::fmt::Debug for Auth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Auth")
             .field("token", &if self.has_token() { "<set>" } else { "<none>" })
-            .field("provider", &self.provider.is_some())
+            .field("source", &self.source.as_ref().map(Source::what))
             .finish()
     }
 }
@@ -164,6 +316,15 @@ pub(crate) const CAPI_VERSION_KEY: &str = "x-volue-mesh-capi-version";
 /// This library's version, as sent under [`CAPI_VERSION_KEY`].
 pub(crate) const CAPI_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// Adds the client version metadata (see [`CLIENT_VERSION_KEY`]).
+pub(crate) fn add_client_version(metadata: &mut tonic::metadata::MetadataMap) {
+    metadata.insert(
+        CLIENT_VERSION_KEY,
+        MetadataValue::from_static(PROTOCOL_SDK_VERSION),
+    );
+    metadata.insert(CAPI_VERSION_KEY, MetadataValue::from_static(CAPI_VERSION));
+}
+
 /// Adds the current token and the client version metadata to each request.
 #[derive(Clone)]
 pub(crate) struct AuthInterceptor(pub(crate) Arc<Auth>);
@@ -174,11 +335,7 @@ impl Interceptor for AuthInterceptor {
         mut request: tonic::Request<()>,
     ) -> Result<tonic::Request<()>, tonic::Status> {
         let metadata = request.metadata_mut();
-        metadata.insert(
-            CLIENT_VERSION_KEY,
-            MetadataValue::from_static(PROTOCOL_SDK_VERSION),
-        );
-        metadata.insert(CAPI_VERSION_KEY, MetadataValue::from_static(CAPI_VERSION));
+        add_client_version(metadata);
         let header = read(&self.0.header).clone();
         if let Some(value) = header {
             metadata.insert("authorization", value);

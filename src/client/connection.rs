@@ -13,9 +13,10 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Certificate, ClientTlsConfig, Endpoint};
 use uuid::Uuid;
 
-use super::auth::{Auth, AuthInterceptor, MeshChannel, TokenProvider};
+use super::auth::{Auth, AuthInterceptor, Due, MeshChannel, Source, TokenProvider};
 use super::deadline;
 use super::error::{error_chain, tls_problem, Error, ErrorKind, Result};
+use super::kerberos::{KerberosOptions, SignIn};
 use super::session::Session;
 use super::transport::Connector;
 use crate::proto::auth::authentication_service_client::AuthenticationServiceClient;
@@ -57,6 +58,10 @@ pub struct ConnectOptions {
     /// Asked for a token when none is set and when the server rejects one;
     /// the rejected call is then retried once. TLS only.
     pub token_provider: Option<Arc<dyn TokenProvider>>,
+    /// Sign in with Kerberos: trade a ticket for a Mesh token at connect,
+    /// renew it before it expires (and once when the server refuses it).
+    /// TLS only; not with `access_token` or `token_provider`.
+    pub kerberos: Option<KerberosOptions>,
     /// The largest message the client takes from the server, in bytes.
     /// Reads whose answer would be larger are split by time and merged.
     pub max_receive_message_bytes: usize,
@@ -88,6 +93,7 @@ impl Default for ConnectOptions {
             tls_server_name: None,
             access_token: None,
             token_provider: None,
+            kerberos: None,
             max_receive_message_bytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
             dead_connection_timeout: Some(DEFAULT_DEAD_CONNECTION_TIMEOUT),
         }
@@ -104,6 +110,7 @@ impl std::fmt::Debug for ConnectOptions {
             .field("tls_server_name", &self.tls_server_name)
             .field("access_token", &self.access_token.as_ref().map(|_| "<set>"))
             .field("token_provider", &self.token_provider.is_some())
+            .field("kerberos", &self.kerberos)
             .field("max_receive_message_bytes", &self.max_receive_message_bytes)
             .field("dead_connection_timeout", &self.dead_connection_timeout)
             .finish()
@@ -135,10 +142,13 @@ pub(crate) struct ConnectionInner {
 }
 
 impl ConnectionInner {
-    /// Runs one RPC with deadline `limit` (or less: see [`deadline`]). When
-    /// the server answers UNAUTHENTICATED and a token provider is set, gets
-    /// a fresh token and retries once. No token appears in the error, even
-    /// when the server echoed one.
+    /// Runs one RPC with deadline `limit` (or less: see [`deadline`]). A
+    /// token past half its lifetime is renewed in the background; one that
+    /// has expired (or none, with a source) is renewed first, within the
+    /// same limit. When the server answers UNAUTHENTICATED and a token
+    /// source is set (a provider, Kerberos), gets a fresh token and retries
+    /// once. No token appears in the error, even when the server echoed
+    /// one.
     pub(crate) async fn rpc<T, F, Fut>(&self, what: &str, limit: Duration, rpc: F) -> Result<T>
     where
         F: Fn(MeshChannel) -> Fut,
@@ -150,6 +160,15 @@ impl ConnectionInner {
         // and as the future it awaits: the C API's calls then moved tens of
         // kilobytes per call. On the heap, each layer holds a pointer.
         let rpc = |channel| Box::pin(rpc(channel));
+        match self.auth.due() {
+            Due::No => {}
+            Due::Soon => self.auth.renew_in_background(),
+            Due::Now => {
+                let generation = self.auth.generation();
+                let what = self.auth.source_what();
+                deadline::bounded(what, limit, self.auth.refresh(generation)).await?;
+            }
+        }
         let generation = self.auth.generation();
         let mut first = rpc_once(what, limit, rpc(self.channel.clone())).await;
         if matches!(&first, Err(e) if e.unsent()) {
@@ -159,10 +178,9 @@ impl ConnectionInner {
             first = rpc_once(what, limit, rpc(self.channel.clone())).await;
         }
         let result = match first {
-            Err(e) if e.kind() == ErrorKind::Unauthenticated && self.auth.has_provider() => {
-                match deadline::bounded("the token provider", limit, self.auth.refresh(generation))
-                    .await
-                {
+            Err(e) if e.kind() == ErrorKind::Unauthenticated && self.auth.has_source() => {
+                let what = self.auth.source_what();
+                match deadline::bounded(what, limit, self.auth.refresh(generation)).await {
                     Ok(()) => rpc_once(what, limit, rpc(self.channel.clone())).await,
                     Err(e) => Err(e),
                 }
@@ -315,10 +333,29 @@ impl Connection {
             options.tls_root_certificate.is_some() || options.tls_server_name.is_some();
         let url = normalize_address(address, tls_options)?;
         let tls = url.starts_with("https://");
-        let wants_token = options.access_token.is_some() || options.token_provider.is_some();
-        if wants_token && !tls {
+        let ways = [
+            options.access_token.is_some(),
+            options.token_provider.is_some(),
+            options.kerberos.is_some(),
+        ];
+        if ways.iter().filter(|&&set| set).count() > 1 {
+            return Err(Error::invalid_argument(
+                "an access token, a token provider and Kerberos are three ways to sign in: set one",
+            ));
+        }
+        let kerberos = options
+            .kerberos
+            .as_ref()
+            .map(KerberosOptions::resolve)
+            .transpose()?;
+        if ways.contains(&true) && !tls {
+            let what = if kerberos.is_some() {
+                "sign in with Kerberos"
+            } else {
+                "send an access token"
+            };
             return Err(Error::invalid_argument(format!(
-                "refusing to send an access token over plain HTTP/2 to {url}: use https://"
+                "refusing to {what} over plain HTTP/2 to {url}: use https://"
             )));
         }
         if tls_options && !tls {
@@ -367,13 +404,19 @@ impl Connection {
             }
             Ok(channel) => channel,
         };
-        let auth = Arc::new(Auth::new(
-            options.access_token.as_deref(),
-            options.token_provider.clone(),
-        )?);
-        if !auth.has_token() && auth.has_provider() {
-            auth.refresh(auth.generation()).await?;
-        }
+        // The token is fetched by the first call, `GetVersion`, within the
+        // connect timeout.
+        let source = match (&options.token_provider, kerberos) {
+            (Some(provider), _) => Some(Source::Provider(provider.clone())),
+            (None, Some(names)) => Some(Source::Kerberos(Arc::new(SignIn::new(
+                channel.clone(),
+                names,
+                &url,
+                options.connect_timeout.max(options.call_timeout),
+            )))),
+            (None, None) => None,
+        };
+        let auth = Arc::new(Auth::new(options.access_token.as_deref(), source)?);
         let channel = InterceptedService::new(channel, AuthInterceptor(auth.clone()));
         let mut inner = ConnectionInner {
             channel,
@@ -438,6 +481,19 @@ impl Connection {
             source: identity.source,
             identifier: identity.identifier,
         })
+    }
+
+    /// Asks the server to make the token this connection sends unusable,
+    /// and stops sending it. With a token source (Kerberos, a provider) the
+    /// next call gets a new token; without one, calls go without a token
+    /// until one is set. `ErrorKind::InvalidArgument` when no token is
+    /// being sent.
+    pub async fn revoke_own_access_token(&self) -> Result<()> {
+        let token = self.inner.auth.current_token().ok_or_else(|| {
+            Error::invalid_argument("this connection sends no access token to revoke")
+        })?;
+        self.revoke_access_token(&token).await?;
+        self.inner.auth.forget(&token)
     }
 
     /// Asks the server to make `token` unusable from now on.

@@ -11,6 +11,7 @@ mod connection;
 mod deadline;
 mod error;
 mod id;
+mod kerberos;
 pub mod model;
 mod points;
 pub(crate) mod provider;
@@ -30,6 +31,7 @@ pub use connection::{
 pub use deadline::with_deadline;
 pub use error::{Error, ErrorKind, Result};
 pub use id::{parse_id, parse_session_id};
+pub use kerberos::{KerberosOptions, KERBEROS_AVAILABLE};
 pub use points::{points_schema, Points};
 pub use session::{ExpiredHook, Session};
 pub use timeseries::{TimeseriesId, WRITE_CHUNK_POINTS};

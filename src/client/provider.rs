@@ -1,7 +1,9 @@
-//! Where token providers run: each call on a thread of its own.
+//! Where token providers and Kerberos sign-ins run: each call on a thread
+//! of its own.
 //!
 //! A provider is the caller's code and may block for as long as it likes
-//! (a Kerberos ticket, an OAuth round trip, a user typing a password). The
+//! (an OAuth round trip, a user typing a password); a Kerberos sign-in may
+//! wait on a KDC that does not answer. The
 //! call waiting for it gives up at its own timeout, but the provider keeps
 //! its thread until it returns. On a shared pool of blocking threads (where
 //! name lookups run too) two hung providers would stop every later connect
@@ -10,10 +12,9 @@
 //! can wait a little for them and say so when they outlive it.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::auth::TokenProvider;
 use super::error::{Error, ErrorKind, Result};
 use crate::sync::lock;
 
@@ -40,9 +41,13 @@ impl Drop for Running {
     }
 }
 
-/// Asks `provider` for a token on a thread of its own and waits for the
-/// answer; dropping the future leaves the thread to finish by itself.
-pub(crate) async fn ask(provider: Arc<dyn TokenProvider>) -> Result<String> {
+/// Runs `work` (a token provider, a Kerberos sign-in) on a thread of its
+/// own and waits for its answer; dropping the future leaves the thread to
+/// finish by itself. `what` names it when it panics.
+pub(crate) async fn ask<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let running = Running::start();
     std::thread::Builder::new()
@@ -51,24 +56,24 @@ pub(crate) async fn ask(provider: Arc<dyn TokenProvider>) -> Result<String> {
             let _running = running;
             crate::quiet::library_thread();
             crate::sigpipe::block_in_this_thread();
-            let token = catch_unwind(AssertUnwindSafe(|| provider.token())).unwrap_or_else(|_| {
+            let answer = catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|_| {
                 Err(Error::new(
                     ErrorKind::Unauthenticated,
-                    "the token provider panicked",
+                    format!("{what} panicked"),
                 ))
             });
-            let _ = tx.send(token);
+            let _ = tx.send(answer);
         })
         .map_err(|e| {
             Error::new(
                 ErrorKind::Internal,
-                format!("cannot start a thread for the token provider: {e}"),
+                format!("cannot start a thread for {what}: {e}"),
             )
         })?;
     rx.await.unwrap_or_else(|_| {
         Err(Error::new(
             ErrorKind::Unauthenticated,
-            "the token provider failed: its thread ended without an answer",
+            format!("{what} failed: its thread ended without an answer"),
         ))
     })
 }
@@ -94,6 +99,8 @@ pub(crate) fn wait_until_none_running(limit: Duration) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::auth::TokenProvider;
+    use std::sync::Arc;
 
     struct Panics;
 
@@ -108,7 +115,10 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        let error = rt.block_on(ask(Arc::new(Panics))).unwrap_err();
+        let provider = Arc::new(Panics);
+        let error = rt
+            .block_on(ask("the token provider", move || provider.token()))
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Unauthenticated);
         assert!(error.message().contains("panicked"), "{error}");
         assert!(wait_until_none_running(Duration::from_secs(5)));

@@ -205,13 +205,18 @@ pub unsafe extern "C" fn mesh_connection_set_access_token(
 }
 
 /// Asks the server to revoke `token` (for example the one being replaced):
-/// calls with it are refused from then on.
+/// calls with it are refused from then on. With NULL, revokes the token the
+/// connection sends (the one Kerberos sign-in or a token provider got, or
+/// one set) and stops sending it: with Kerberos or a provider the next call
+/// gets a new one, otherwise calls go without a token until one is set.
 ///
 /// @param connection The connection to send the request through.
-/// @param token The access token to revoke (UTF-8, NUL-terminated); not NULL.
-/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL or malformed
-///   argument; `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle; or
-///   a status of the call to the server (see `mesh_status`).
+/// @param token The access token to revoke (UTF-8, NUL-terminated), or NULL
+///   for the connection's own.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `connection`,
+///   a malformed token, or NULL when the connection sends no token;
+///   `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle; or a status
+///   of the call to the server (see `mesh_status`).
 #[no_mangle]
 pub unsafe extern "C" fn mesh_connection_revoke_access_token(
     connection: *mut mesh_connection,
@@ -219,6 +224,9 @@ pub unsafe extern "C" fn mesh_connection_revoke_access_token(
 ) -> mesh_status {
     guard("mesh_connection_revoke_access_token", || {
         let connection = resolve(connection)?;
+        if token.is_null() {
+            return Ok(connection.run(connection.conn.revoke_own_access_token())?);
+        }
         // SAFETY: the caller passes NULL or a NUL-terminated string.
         let token = unsafe { c_str(token, "token") }?;
         Ok(connection.run(connection.conn.revoke_access_token(token))?)

@@ -5,6 +5,16 @@ use std::ffi::c_char;
 
 use crate::ffi::{connection, guard, mesh_status, session, Failure};
 
+/// Whether this build of the library can sign in with Kerberos
+/// (`mesh_options_set_kerberos`): always on Windows (SSPI); on Linux when it
+/// was built with the `kerberos` feature (GSSAPI), as the packages are.
+///
+/// @return 1 when Kerberos sign-in is built in, else 0.
+#[no_mangle]
+pub extern "C" fn mesh_library_has_kerberos() -> i32 {
+    i32::from(crate::client::KERBEROS_AVAILABLE)
+}
+
 /// The library's version, e.g. `"0.1.0"`. A static string; never NULL.
 ///
 /// @return The library's version as a static NUL-terminated string; never

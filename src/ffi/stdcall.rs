@@ -14,6 +14,13 @@ use std::ffi::{c_char, c_void};
 
 use super::*;
 
+/// `mesh_library_has_kerberos` with the stdcall convention.
+#[export_name = "mesh_library_has_kerberos_stdcall"]
+pub unsafe extern "system" fn mesh_library_has_kerberos_stdcall() -> i32 {
+    // SAFETY: the caller keeps the contract of `mesh_library_has_kerberos`, whose arguments these are.
+    unsafe { super::mesh_library_has_kerberos() }
+}
+
 /// `mesh_library_version` with the stdcall convention.
 #[export_name = "mesh_library_version_stdcall"]
 pub unsafe extern "system" fn mesh_library_version_stdcall() -> *const c_char {
@@ -110,6 +117,13 @@ pub unsafe extern "system" fn mesh_options_set_tls_server_name_stdcall(options: 
 pub unsafe extern "system" fn mesh_options_set_access_token_stdcall(options: *mut mesh_options, token: *const c_char) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_options_set_access_token`, whose arguments these are.
     unsafe { super::mesh_options_set_access_token(options, token) }
+}
+
+/// `mesh_options_set_kerberos` with the stdcall convention.
+#[export_name = "mesh_options_set_kerberos_stdcall"]
+pub unsafe extern "system" fn mesh_options_set_kerberos_stdcall(options: *mut mesh_options, service_principal: *const c_char, user_principal: *const c_char, flags: u32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_options_set_kerberos`, whose arguments these are.
+    unsafe { super::mesh_options_set_kerberos(options, service_principal, user_principal, flags) }
 }
 
 /// `mesh_options_set_token_provider` with the stdcall convention.

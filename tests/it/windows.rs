@@ -23,7 +23,7 @@ use crate::common::examples::{
 use crate::common::{root, tools};
 use xtask::c_header::{i686_arg_bytes, stdcall_name, Header};
 
-const X64: &str = "x86_64-pc-windows-gnu";
+pub(crate) const X64: &str = "x86_64-pc-windows-gnu";
 const X86: &str = "i686-pc-windows-gnu";
 
 /// The key of the series the programs write (the emulator gets its own
@@ -48,7 +48,7 @@ fn works(program: &str, args: &[&str]) -> bool {
 }
 
 /// Why `target` cannot be built here, if it cannot.
-fn missing_toolchain(target: &str) -> Option<String> {
+pub(crate) fn missing_toolchain(target: &str) -> Option<String> {
     let gcc = format!("{}-gcc", mingw(target));
     if !works(&gcc, &["--version"]) {
         return Some(format!(
@@ -73,7 +73,7 @@ fn missing_toolchain(target: &str) -> Option<String> {
     None
 }
 
-fn skip(what: &str, why: &str) {
+pub(crate) fn skip(what: &str, why: &str) {
     tools::skip(&format!("{what}: {why}"));
 }
 
@@ -83,7 +83,7 @@ fn cross_target_dir() -> PathBuf {
 
 /// Builds mesh_capi.dll for `target` once per test run; returns the
 /// directory holding it and its import library.
-fn dll(target: &'static str) -> PathBuf {
+pub(crate) fn dll(target: &'static str) -> PathBuf {
     static BUILT: OnceLock<Mutex<Vec<&'static str>>> = OnceLock::new();
     let built = BUILT.get_or_init(Default::default);
     let mut built = built.lock().unwrap_or_else(|p| p.into_inner());
@@ -115,7 +115,7 @@ fn dll(target: &'static str) -> PathBuf {
 
 /// Compiles C sources with mingw for `target` against the header; the
 /// program links with `link` (an import library or the DLL).
-fn mingw_build(target: &str, sources: &[&Path], link: &[&str], out: &Path) {
+pub(crate) fn mingw_build(target: &str, sources: &[&Path], link: &[&str], out: &Path) {
     let gcc = format!("{}-gcc", mingw(target));
     let output = Command::new(&gcc)
         .args([
@@ -168,7 +168,7 @@ fn header_functions(header: &Header) -> BTreeSet<String> {
 
 // ---------------------------------------------------------------- Wine
 
-fn wine() -> Option<PathBuf> {
+pub(crate) fn wine() -> Option<PathBuf> {
     ["/usr/lib/wine/wine64", "/usr/bin/wine64", "/usr/bin/wine"]
         .iter()
         .map(PathBuf::from)
@@ -179,7 +179,7 @@ fn wine_prefix() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wineprefix")
 }
 
-fn wine_command(wine: &Path, exe: &Path) -> Command {
+pub(crate) fn wine_command(wine: &Path, exe: &Path) -> Command {
     let mut command = Command::new(wine);
     command
         .arg(exe)
@@ -192,7 +192,7 @@ fn wine_command(wine: &Path, exe: &Path) -> Command {
 }
 
 /// Makes the Wine prefix once, before programs run in parallel in it.
-fn wine_ready(wine: &Path) {
+pub(crate) fn wine_ready(wine: &Path) {
     static READY: OnceLock<()> = OnceLock::new();
     READY.get_or_init(|| {
         let mut boot = Command::new(wine);
@@ -207,7 +207,7 @@ fn wine_ready(wine: &Path) {
 
 /// Runs a command with a deadline: a program that hangs under Wine fails
 /// the test instead of hanging it.
-fn wait_for(mut command: Command, limit: Duration) -> Output {
+pub(crate) fn wait_for(mut command: Command, limit: Duration) -> Output {
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -310,7 +310,7 @@ fn prepare_wine_run() -> Result<(PathBuf, PathBuf), String> {
     Ok((wine, dir))
 }
 
-fn mingw_shared(target: &str, source: &Path, out: &Path) {
+pub(crate) fn mingw_shared(target: &str, source: &Path, out: &Path) {
     let gcc = format!("{}-gcc", mingw(target));
     let output = Command::new(&gcc)
         .args(["-O2", "-shared", "-Wall", "-Werror", "-o"])
@@ -345,7 +345,7 @@ fn emulator() -> crate::common::Emulator {
 
 /// A program's stdout, with Windows' `\r\n` line ends (the C runtime's
 /// text mode) as `\n`.
-fn text(out: &Output) -> String {
+pub(crate) fn text(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
 }
 

@@ -9,6 +9,7 @@
 pub mod c_header;
 pub mod generate;
 pub mod header;
+pub mod kerberos;
 pub mod names;
 
 use std::path::{Path, PathBuf};

@@ -316,6 +316,7 @@ pub const QUALIFIERS: &[&str] = &[
     "period",
     "basic",
     "complex",
+    "kerberos",
 ];
 
 /// Constant families: `MESH_<FAMILY>_...` (or the whole name), with the
@@ -327,6 +328,7 @@ pub const FAMILIES: &[(&str, usize)] = &[
     ("MESH_LIBRARY_", 0),
     ("MESH_TIME_NONE", 0),
     ("MESH_ACCESS_TOKEN_", 2),
+    ("MESH_KERBEROS_", 2),
     ("MESH_TRANSFORM_METHOD_", 5),
     ("MESH_TRANSFORM_ZONE_", 5),
     ("MESH_RESOLUTION_", 6),

@@ -13,9 +13,11 @@ pub mod bad_input;
 pub mod bindings;
 pub mod calc;
 pub mod examples;
+pub mod kerberos;
 pub mod model;
 pub mod points;
 pub mod process;
+pub mod tls;
 pub mod tools;
 
 pub use mesh_capi::ffi::*;

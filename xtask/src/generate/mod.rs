@@ -28,6 +28,7 @@ pub const CONSTANT_GROUPS: &[(&str, &str, bool)] = &[
         false,
     ),
     ("MESH_RECURRENCE_TYPE_", "MeshRecurrenceType", false),
+    ("MESH_KERBEROS_", "MeshKerberosFlags", true),
 ];
 
 /// `MESH_*` constants that belong to no enum (in .NET they are
