@@ -83,6 +83,11 @@ inline std::string status_name(mesh_status status) { return mesh_status_name(sta
 /** The library's version, e.g. "0.1.0" (MESH_CAPI_VERSION_STRING is the header's). */
 inline std::string library_version() { return mesh_library_version(); }
 
+/** Whether this build of the library can sign in with Kerberos
+ *  (options::kerberos): always on Windows; on Linux when it was built with
+ *  the `kerberos` feature. */
+inline bool library_has_kerberos() { return mesh_library_has_kerberos() != 0; }
+
 namespace detail {
 inline void check(mesh_status status);
 }  // namespace detail
@@ -449,6 +454,32 @@ public:
     }
     options &access_token(const std::string &token) {
         detail::check(mesh_options_set_access_token(handle_.get(), token.c_str()));
+        return *this;
+    }
+    /**
+     * Sign in with Kerberos (TLS only): connect gets a ticket for
+     * service_principal ("HOST/mesh.example.com", "HTTP@mesh.example.com",
+     * or "DOMAIN\\account" for a server running as a user account) with the
+     * default credentials (the logged-in Windows user; on Linux the
+     * credential cache of kinit), trades it for a Mesh token and renews
+     * that by itself. flags: 0 or MESH_KERBEROS_MUTUAL. Throws
+     * MESH_ERROR_INVALID_ARGUMENT for a malformed name, or when the library
+     * has no Kerberos (library_has_kerberos()). See docs/kerberos.md.
+     */
+    options &kerberos(const std::string &service_principal, std::uint32_t flags = 0) {
+        detail::check(mesh_options_set_kerberos(handle_.get(), service_principal.c_str(), nullptr, flags));
+        return *this;
+    }
+    /** As above, with the credentials of user_principal ("user@REALM" or "DOMAIN\\user"). */
+    options &kerberos(const std::string &service_principal, const std::string &user_principal,
+                      std::uint32_t flags = 0) {
+        detail::check(mesh_options_set_kerberos(handle_.get(), service_principal.c_str(),
+                                                user_principal.c_str(), flags));
+        return *this;
+    }
+    /** Stops signing in with Kerberos. */
+    options &clear_kerberos() {
+        detail::check(mesh_options_set_kerberos(handle_.get(), nullptr, nullptr, 0));
         return *this;
     }
     options &max_receive_message_bytes(std::uint32_t bytes) {
@@ -2197,6 +2228,15 @@ public:
     }
     void revoke_access_token(const std::string &token) {
         detail::check(mesh_connection_revoke_access_token(handle_, token.c_str()));
+    }
+    /**
+     * Revokes the token this connection sends (the one Kerberos or a token
+     * provider got, or one set) and stops sending it: with Kerberos or a
+     * provider the next call gets a new one. Throws
+     * MESH_ERROR_INVALID_ARGUMENT when the connection sends no token.
+     */
+    void revoke_own_access_token() {
+        detail::check(mesh_connection_revoke_access_token(handle_, nullptr));
     }
     identity user_identity() {
         mesh_identity *raw = nullptr;

@@ -59,6 +59,16 @@ namespace MeshCapi
         }
 
         /// <summary>
+        /// Whether this build of the native library can sign in with Kerberos
+        /// (MeshOptions.SetKerberos): always on Windows; on Linux when it was
+        /// built with the kerberos feature.
+        /// </summary>
+        public static bool HasKerberos
+        {
+            get { Touch(); return Native.mesh_library_has_kerberos() != 0; }
+        }
+
+        /// <summary>
         /// Throws MeshException (MESH_ERROR_VERSION_MISMATCH) when the native
         /// library loaded cannot serve this binding, which was generated from
         /// the header of version MeshConstants.CapiVersionString. Call it once
@@ -338,6 +348,22 @@ namespace MeshCapi
         }
 
         /// <summary>
+        /// Sign in with Kerberos (TLS only): Connect gets a ticket for
+        /// servicePrincipal ("HOST/mesh.example.com", "HTTP@mesh.example.com",
+        /// or @"DOMAIN\account" for a server running as a user account),
+        /// trades it for a Mesh token and renews that by itself. userPrincipal
+        /// ("user@REALM" or @"DOMAIN\user") null: the default credentials,
+        /// the logged-in Windows user or on Linux the credential cache of
+        /// kinit. servicePrincipal null stops signing in with Kerberos.
+        /// Throws MeshException (ErrorInvalidArgument) for a malformed name,
+        /// or when the native library has no Kerberos (MeshLibrary.HasKerberos).
+        /// </summary>
+        public void SetKerberos(string servicePrincipal, string userPrincipal = null, MeshKerberosFlags flags = 0)
+        {
+            Native.Check(Native.mesh_options_set_kerberos(Handle, Text.In(servicePrincipal), Text.In(userPrincipal), (uint)flags));
+        }
+
+        /// <summary>
         /// Called (on a library thread, which may block) for a token when
         /// connecting without one and after the server answers
         /// UNAUTHENTICATED; null means no token. Exceptions go to
@@ -445,6 +471,17 @@ namespace MeshCapi
         public void RevokeAccessToken(string token)
         {
             Native.Check(Native.mesh_connection_revoke_access_token(handle, Text.In(token)));
+        }
+
+        /// <summary>
+        /// Revokes the token this connection sends (the one Kerberos or a
+        /// token provider got, or one set) and stops sending it: with Kerberos
+        /// or a provider the next call gets a new one. Throws MeshException
+        /// (ErrorInvalidArgument) when the connection sends no token.
+        /// </summary>
+        public void RevokeOwnAccessToken()
+        {
+            Native.Check(Native.mesh_connection_revoke_access_token(handle, null));
         }
 
         public UserIdentity GetUserIdentity()

@@ -8,9 +8,9 @@ Attribute VB_Name = "MeshCapi"
 ' same 8 bytes (its value is the integer / 10000).
 '
 ' The model (attribute values by path, searches), availability (planned
-' outages and restrictions, their periods) and calculations (transforms,
-' expressions) have Mesh* functions too; every other C function is declared
-' for direct calls.
+' outages and restrictions, their periods), calculations (transforms,
+' expressions) and Kerberos sign-in (MeshConnectKerberos) have Mesh*
+' functions too; every other C function is declared for direct calls.
 '
 ' Text is converted here between VBA's UTF-16 and the library's UTF-8
 ' (MeshUtf8, LibraryText), so names like "Tilløp" arrive intact. Keys are
@@ -47,6 +47,7 @@ Public Const MESH_CAPI_VERSION_MINOR As Long = 2
 Public Const MESH_CAPI_VERSION_PATCH As Long = 0
 Public Const MESH_CAPI_VERSION_STRING As String = "0.2.0"
 Public Const MESH_CAPI_VERSION_NUMBER As Long = 2000
+Public Const MESH_KERBEROS_MUTUAL As Long = 1
 Public Const MESH_ACCESS_TOKEN_MAX_BYTES As Long = 65536
 Public Const MESH_TRANSFORM_METHOD_IMPLICIT As Long = 1
 Public Const MESH_TRANSFORM_METHOD_SUM As Long = 2
@@ -112,6 +113,7 @@ Public Const MESH_POINT_FLAG_MISSING As Long = 67108864
 Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
 #If Win64 Then
     Public Const MESH_TIME_NONE As LongLong = &H8000000000000000^
+    Public Declare PtrSafe Function mesh_library_has_kerberos Lib "mesh_capi.dll" () As Long
     Public Declare PtrSafe Function mesh_library_version Lib "mesh_capi.dll" () As LongPtr
     Public Declare PtrSafe Function mesh_library_check_version Lib "mesh_capi.dll" (ByVal header_version As Long) As Long
     Public Declare PtrSafe Function mesh_library_shutdown Lib "mesh_capi.dll" () As Long
@@ -126,6 +128,7 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_options_set_tls_root_certificate_file Lib "mesh_capi.dll" (ByVal options As LongPtr, ByVal path As LongPtr) As Long
     Public Declare PtrSafe Function mesh_options_set_tls_server_name Lib "mesh_capi.dll" (ByVal options As LongPtr, ByVal name_ As LongPtr) As Long
     Public Declare PtrSafe Function mesh_options_set_access_token Lib "mesh_capi.dll" (ByVal options As LongPtr, ByVal token As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_options_set_kerberos Lib "mesh_capi.dll" (ByVal options As LongPtr, ByVal service_principal As LongPtr, ByVal user_principal As LongPtr, ByVal flags As Long) As Long
     Public Declare PtrSafe Function mesh_options_set_max_receive_message_bytes Lib "mesh_capi.dll" (ByVal options As LongPtr, ByVal bytes As Long) As Long
     Public Declare PtrSafe Function mesh_options_free Lib "mesh_capi.dll" (ByVal options As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_open Lib "mesh_capi.dll" (ByVal address As LongPtr, ByVal options As LongPtr, ByRef out As LongPtr) As Long
@@ -371,6 +374,7 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_availability_instance_list_value_at Lib "mesh_capi.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByRef out As Double) As Long
     Public Declare PtrSafe Function mesh_availability_instance_list_free Lib "mesh_capi.dll" (ByVal list As LongPtr) As Long
 #Else
+    Public Declare PtrSafe Function mesh_library_has_kerberos Lib "mesh_capi.dll" Alias "mesh_library_has_kerberos_stdcall" () As Long
     Public Declare PtrSafe Function mesh_library_version Lib "mesh_capi.dll" Alias "mesh_library_version_stdcall" () As LongPtr
     Public Declare PtrSafe Function mesh_library_check_version Lib "mesh_capi.dll" Alias "mesh_library_check_version_stdcall" (ByVal header_version As Long) As Long
     Public Declare PtrSafe Function mesh_library_shutdown Lib "mesh_capi.dll" Alias "mesh_library_shutdown_stdcall" () As Long
@@ -385,6 +389,7 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_options_set_tls_root_certificate_file Lib "mesh_capi.dll" Alias "mesh_options_set_tls_root_certificate_file_stdcall" (ByVal options As LongPtr, ByVal path As LongPtr) As Long
     Public Declare PtrSafe Function mesh_options_set_tls_server_name Lib "mesh_capi.dll" Alias "mesh_options_set_tls_server_name_stdcall" (ByVal options As LongPtr, ByVal name_ As LongPtr) As Long
     Public Declare PtrSafe Function mesh_options_set_access_token Lib "mesh_capi.dll" Alias "mesh_options_set_access_token_stdcall" (ByVal options As LongPtr, ByVal token As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_options_set_kerberos Lib "mesh_capi.dll" Alias "mesh_options_set_kerberos_stdcall" (ByVal options As LongPtr, ByVal service_principal As LongPtr, ByVal user_principal As LongPtr, ByVal flags As Long) As Long
     Public Declare PtrSafe Function mesh_options_set_max_receive_message_bytes Lib "mesh_capi.dll" Alias "mesh_options_set_max_receive_message_bytes_stdcall" (ByVal options As LongPtr, ByVal bytes As Long) As Long
     Public Declare PtrSafe Function mesh_options_free Lib "mesh_capi.dll" Alias "mesh_options_free_stdcall" (ByVal options As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_open Lib "mesh_capi.dll" Alias "mesh_connection_open_stdcall" (ByVal address As LongPtr, ByVal options As LongPtr, ByRef out As LongPtr) As Long
@@ -786,6 +791,78 @@ Public Function MeshServerName(ByVal connection As LongPtr) As String
     MeshCheck mesh_connection_server_name(connection, VarPtr(buf(0)), 256, n)
     MeshServerName = FromUtf8(VarPtr(buf(0)), CLng(n))
 End Function
+
+' Who the server says the caller is: the display name of the user the
+' connection signed in as (by Kerberos or an access token).
+Public Function MeshUserDisplayName(ByVal connection As LongPtr) As String
+    Dim identity As LongPtr
+    Dim buf() As Byte
+    Dim n As LongPtr
+    Dim status As Long
+    MeshCheck mesh_identity_read(connection, identity)
+    ReDim buf(255)
+    status = mesh_identity_display_name(identity, VarPtr(buf(0)), 256, n)
+    If status = MESH_ERROR_BUFFER_TOO_SMALL Then
+        ReDim buf(CLng(n))
+        status = mesh_identity_display_name(identity, VarPtr(buf(0)), n + 1, n)
+    End If
+    mesh_identity_free identity
+    MeshCheck status
+    MeshUserDisplayName = FromUtf8(VarPtr(buf(0)), CLng(n))
+End Function
+
+' ------------------------------------------------------------------ Kerberos
+
+' True when this mesh_capi.dll can sign in with Kerberos (on Windows, always).
+Public Function MeshHasKerberos() As Boolean
+    MeshHasKerberos = (mesh_library_has_kerberos() <> 0)
+End Function
+
+' Makes options (from mesh_options_new) sign in with Kerberos for the Mesh
+' server's servicePrincipal ("HOST/mesh.company.com", "HTTP@mesh.company.com",
+' or "DOMAIN\account" for a server running as a user account), as the
+' logged-in Windows user or as userPrincipal ("user@REALM" or "DOMAIN\user").
+' flags: 0 or MESH_KERBEROS_MUTUAL. TLS only: an https:// address.
+Public Sub MeshSetKerberos(ByVal options As LongPtr, ByVal servicePrincipal As String, Optional ByVal userPrincipal As String = "", Optional ByVal flags As Long = 0)
+    Dim service() As Byte
+    Dim user() As Byte
+    service = MeshUtf8(servicePrincipal)
+    If Len(userPrincipal) = 0 Then
+        MeshCheck mesh_options_set_kerberos(options, VarPtr(service(0)), 0, flags)
+    Else
+        user = MeshUtf8(userPrincipal)
+        MeshCheck mesh_options_set_kerberos(options, VarPtr(service(0)), VarPtr(user(0)), flags)
+    End If
+End Sub
+
+' Connects to address ("https://host:port") signing in with Kerberos (see
+' MeshSetKerberos); the library renews the Mesh token by itself for as long
+' as the connection is used. rootCertificateFile: a PEM file to trust for
+' TLS instead of Windows' trusted roots ("" for those). Returns a
+' connection handle.
+Public Function MeshConnectKerberos(ByVal address As String, ByVal servicePrincipal As String, Optional ByVal userPrincipal As String = "", Optional ByVal rootCertificateFile As String = "", Optional ByVal flags As Long = 0) As LongPtr
+    Dim options As LongPtr
+    Dim pem() As Byte
+    MeshCheck mesh_options_new(options)
+    On Error GoTo Done
+    If Len(rootCertificateFile) > 0 Then
+        pem = MeshUtf8(rootCertificateFile)
+        MeshCheck mesh_options_set_tls_root_certificate_file(options, VarPtr(pem(0)))
+    End If
+    MeshSetKerberos options, servicePrincipal, userPrincipal, flags
+    MeshConnectKerberos = MeshConnect(address, options)
+Done:
+    mesh_options_free options
+    If Err.Number <> 0 Then Err.Raise Err.Number, Err.Source, Err.Description
+End Function
+
+' Revokes the Mesh token the connection sends (the one Kerberos sign-in got)
+' and stops sending it: the next call signs in again.
+Public Sub MeshRevokeOwnAccessToken(ByVal connection As LongPtr)
+    MeshCheck mesh_connection_revoke_access_token(connection, 0)
+End Sub
+
+' ------------------------------------------------------------------ sessions
 
 ' Opens a session, kept alive by the library until closed. Returns its handle.
 Public Function MeshSessionOpen(ByVal connection As LongPtr) As LongPtr

@@ -1,11 +1,19 @@
 Attribute VB_Name = "MeshExample"
 ' MeshExample.bas: reads a time series, a catalog entry, model attributes,
 ' calculations and a planned outage's periods from Mesh into the active
-' sheet, and watches a session for expiry by polling. Needs the MeshCapi
-' module.
+' sheet, signs in with Kerberos, and watches a session for expiry by
+' polling. Needs the MeshCapi module.
 Option Explicit
 
 Private Const MeshAddress As String = "127.0.0.1:50051"
+
+' The plant of the official tests' model (the emulator holds a copy).
+Private Const PlantPath As String = "Model/SimpleThermalTestModel/ThermalComponent/SomePowerPlant1"
+
+' For SignInWithKerberos: your Mesh server's address (TLS: https://) and its
+' service principal; your Mesh administrator knows both.
+Private Const MeshKerberosAddress As String = "https://mesh.example.com:50051"
+Private Const MeshServicePrincipal As String = "HOST/mesh.example.com"
 
 Private watchedSession As LongPtr
 Private watchedConnection As LongPtr
@@ -57,9 +65,6 @@ Failed:
     If session <> 0 Then mesh_session_close session
     If connection <> 0 Then mesh_connection_close connection
 End Sub
-
-' The plant of the official tests' model (the emulator holds a copy).
-Private Const PlantPath As String = "Model/SimpleThermalTestModel/ThermalComponent/SomePowerPlant1"
 
 ' Sets the plant's DblAtt to the number typed into L2, if any (commits and
 ' clears L2), then writes attribute values of the plant into J1:K5 of the
@@ -148,6 +153,28 @@ Public Sub OutageIntoSheet()
         If Not IsEmpty(events) Then .Range("Y2").Resize(UBound(events, 1), 6).Value = events
     End With
     MeshDeleteEvents session, PlantPath, "weekly-maintenance"
+    MeshSessionClose session
+    MeshConnectionClose connection
+    Exit Sub
+Failed:
+    MsgBox Err.Description, vbExclamation, "Mesh"
+    If session <> 0 Then mesh_session_close session
+    If connection <> 0 Then mesh_connection_close connection
+End Sub
+
+' Signs in with Kerberos as the logged-in Windows user (a domain login: no
+' password to type, nothing to install), shows who the server takes you
+' for, and opens and closes a session. The library renews the Mesh token
+' by itself while the connection is in use. A server whose certificate
+' Windows does not trust needs its root certificate too:
+' MeshConnectKerberos(MeshKerberosAddress, MeshServicePrincipal, "", "C:\Mesh\root.pem").
+Public Sub SignInWithKerberos()
+    Dim connection As LongPtr
+    Dim session As LongPtr
+    On Error GoTo Failed
+    connection = MeshConnectKerberos(MeshKerberosAddress, MeshServicePrincipal)
+    session = MeshSessionOpen(connection)
+    MsgBox "Signed in to Mesh " & MeshServerVersion(connection) & " as " & MeshUserDisplayName(connection), vbInformation, "Mesh"
     MeshSessionClose session
     MeshConnectionClose connection
     Exit Sub

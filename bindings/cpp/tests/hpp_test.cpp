@@ -358,6 +358,40 @@ void a_throwing_provider_gives_unauthenticated() {
     throws(MESH_ERROR_UNAUTHENTICATED, [&] { mesh::connection::connect(tls_address, o); });
 }
 
+/* Kerberos checks that need no KDC: they hold whether or not this build of
+ * the library has Kerberos. */
+void kerberos_without_a_kdc() {
+    const bool has = mesh::library_has_kerberos();
+    same(mesh_library_has_kerberos() != 0, has, "library_has_kerberos");
+    mesh::options o;
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { o.kerberos(""); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { o.kerberos("a\\b\\c"); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { o.kerberos("HTTP/localhost", "a\\b\\c"); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { o.kerberos("HTTP/localhost", ""); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { o.kerberos("HTTP/localhost", 2u); });
+    o.clear_kerberos();
+
+    /* Nothing to revoke on a connection that sends no token. */
+    auto plain = mesh::connection::connect(address);
+    fails_with("no access token", [&] { plain.revoke_own_access_token(); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { plain.revoke_own_access_token(); });
+
+    if (!has) {
+        fails_with("kerberos", [&] { o.kerberos("HTTP/localhost"); });
+        return;
+    }
+    o.kerberos("HTTP@localhost").kerberos("HTTP/localhost", MESH_KERBEROS_MUTUAL);
+    o.kerberos("HTTP/localhost", "MESH\\alice").kerberos("EXAMPLE\\meshsvc", "alice@mesh.test");
+    /* Tickets travel only over TLS. */
+    fails_with("https://", [&] { mesh::connection::connect(address, o); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { mesh::connection::connect("http://" + address, o); });
+    /* One way to sign in at a time. */
+    mesh::options both;
+    both.tls_root_certificate_file(root_pem).tls_server_name(server_name).access_token(token2).kerberos(
+        "HTTP/localhost");
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { mesh::connection::connect(tls_address, both); });
+}
+
 void resource_info_of_a_demo_series() {
     auto c = mesh::connection::connect(address);
     auto s = c.open_session();
@@ -1233,6 +1267,7 @@ int main(int argc, char **argv) {
     test("a handler may close its own session", a_handler_may_close_its_own_session);
     test("a token provider outlives its options", token_provider_outlives_its_options);
     test("a throwing token provider gives UNAUTHENTICATED", a_throwing_provider_gives_unauthenticated);
+    test("Kerberos without a KDC: names, plain HTTP/2, one way to sign in", kerberos_without_a_kdc);
     test("catalog: a demo series' resource info", resource_info_of_a_demo_series);
     test("units by index and name", units_by_index_and_name);
     test("catalog: create, write by path, update, commit", create_write_update_commit);

@@ -60,6 +60,7 @@ static partial class MeshCapiTests
         Test("a handler may dispose its own session", AHandlerMayDisposeItsOwnSession);
         Test("token provider over TLS, identity with non-ASCII name", TokenProviderOverTls);
         Test("a throwing token provider gives UNAUTHENTICATED", ThrowingTokenProvider);
+        Test("Kerberos without a KDC: names, plain HTTP/2, one way to sign in", KerberosWithoutAKdc);
         Test("catalog: a demo series' resource info", ResourceInfoOfADemoSeries);
         Test("units: listed, found by name", Units);
         Test("catalog: create, write by path, update, commit", CreateWriteUpdateCommit);
@@ -452,6 +453,53 @@ static partial class MeshCapiTests
         finally
         {
             MeshLibrary.CallbackException -= report;
+        }
+    }
+
+    // Kerberos checks that need no KDC: they hold whether or not this build
+    // of the library has Kerberos.
+    static void KerberosWithoutAKdc()
+    {
+        bool hasKerberos = MeshLibrary.HasKerberos;
+        using (var options = new MeshOptions())
+        {
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { options.SetKerberos(""); });
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { options.SetKerberos(@"a\b\c"); });
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { options.SetKerberos("HTTP/localhost", @"a\b\c"); });
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { options.SetKerberos("HTTP/localhost", ""); });
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { options.SetKerberos("HTTP/localhost", null, (MeshKerberosFlags)2); });
+            options.SetKerberos(null);
+
+            // Nothing to revoke on a connection that sends no token.
+            using (var plain = Connection.Connect(address))
+            {
+                var e = Throws(MeshStatus.ErrorInvalidArgument, delegate { plain.RevokeOwnAccessToken(); });
+                Check(e.LibraryMessage.Contains("no access token"), e.LibraryMessage);
+            }
+
+            if (!hasKerberos)
+            {
+                var e = Throws(MeshStatus.ErrorInvalidArgument, delegate { options.SetKerberos("HTTP/localhost"); });
+                Check(e.LibraryMessage.Contains("kerberos"), e.LibraryMessage);
+                return;
+            }
+            options.SetKerberos("HTTP@localhost");
+            options.SetKerberos("HTTP/localhost", null, MeshKerberosFlags.Mutual);
+            options.SetKerberos(@"EXAMPLE\meshsvc", @"MESH\alice");
+            options.SetKerberos("HTTP/localhost", "alice@mesh.test");
+            // Tickets travel only over TLS.
+            var plainHttp = Throws(MeshStatus.ErrorInvalidArgument, delegate { Connection.Connect(address, options); });
+            Check(plainHttp.LibraryMessage.Contains("https://"), plainHttp.LibraryMessage);
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { Connection.Connect("http://" + address, options); });
+        }
+        // One way to sign in at a time.
+        using (var both = new MeshOptions())
+        {
+            both.SetTlsRootCertificateFile(rootPem);
+            both.SetTlsServerName(serverName);
+            both.SetAccessToken(token);
+            both.SetKerberos("HTTP/localhost");
+            Throws(MeshStatus.ErrorInvalidArgument, delegate { Connection.Connect(tlsAddress, both); });
         }
     }
 
