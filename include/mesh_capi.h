@@ -193,6 +193,10 @@ typedef enum mesh_status {
   /// `mesh_library_check_version`: the library loaded cannot serve a
   /// program compiled with this header (see docs/compatibility.md).
   MESH_ERROR_VERSION_MISMATCH = 18,
+  /// `mesh_session_interrupt` or `mesh_connection_interrupt` interrupted
+  /// the call before its answer came: what a request already sent did on
+  /// the server is unknown (see `mesh_session_interrupt`).
+  MESH_ERROR_CANCELLED = 19,
 } mesh_status;
 
 /// Whether this build of the library can sign in with Kerberos
@@ -692,6 +696,19 @@ enum mesh_status mesh_connection_server_name(struct mesh_connection *connection,
                                              size_t cap,
                                              size_t *len_out);
 
+/// Makes the calls in flight through this connection give up at once with
+/// `MESH_ERROR_CANCELLED`: its own (such as `mesh_session_open` or
+/// `mesh_identity_read`) and those of every session opened or attached
+/// through it, as `mesh_session_interrupt` does for one session (see there
+/// for what an interrupted call may have done on the server). Calls that
+/// start after it are not affected; the connection and its sessions stay
+/// usable. Safe from any thread, a callback included; makes no request.
+///
+/// @param connection The connection whose calls to interrupt.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for NULL; or
+///   `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle.
+enum mesh_status mesh_connection_interrupt(const struct mesh_connection *connection);
+
 /// Replaces the access token of a live connection (NULL stops sending one):
 /// every later call through it and its sessions, keep-alive included, sends
 /// the new token, so sessions outlive a token's expiry. Refused with
@@ -945,6 +962,29 @@ enum mesh_status mesh_session_is_expired(const struct mesh_session *session, int
 enum mesh_status mesh_session_set_expired_callback(struct mesh_session *session,
                                                    mesh_expired_callback callback,
                                                    void *user_data);
+
+/// Makes the calls in flight on this session, from any thread, give up at
+/// once with `MESH_ERROR_CANCELLED`, as SQLite's `sqlite3_interrupt` does:
+/// for a user's "Cancel" while another thread waits in a long read, search
+/// or calculation. Calls that start after it are not affected; one
+/// starting at the same moment may or may not be. The session stays open
+/// and usable (keep-alive goes on). Safe from any thread, a callback
+/// included; makes no request.
+///
+/// What an interrupted call did on the server: the library stops waiting,
+/// and a request already sent may still run there. An interrupted read
+/// changed nothing. An interrupted write or model change may or may not
+/// have been made in the session: read it back, or roll back. An
+/// interrupted `mesh_session_commit` may or may not have committed: the
+/// session's changes are either all committed or all still pending, and a
+/// read in another session tells which. A write split into several
+/// requests (a long series) may have sent some of them: those are in the
+/// session, not committed.
+///
+/// @param session The session whose calls to interrupt.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for NULL; or
+///   `MESH_ERROR_INVALID_HANDLE` for a closed, detached or made-up handle.
+enum mesh_status mesh_session_interrupt(const struct mesh_session *session);
 
 /// Stops keep-alive and frees the handle, leaving the session open on the
 /// server for another client (or process) to attach to. It expires there

@@ -256,6 +256,21 @@ impl Runtime {
         F: Future<Output = Result<T, Error>> + Send,
         T: Send,
     {
+        self.call_interruptible(limit, std::future::pending(), operation)
+    }
+
+    /// As [`Runtime::call`], and gives up with the error `interrupted`
+    /// resolves with as soon as it does (`mesh_session_interrupt`).
+    pub(crate) fn call_interruptible<T, F>(
+        &self,
+        limit: Duration,
+        interrupted: impl Future<Output = Error> + Send,
+        operation: F,
+    ) -> Result<T, Error>
+    where
+        F: Future<Output = Result<T, Error>> + Send,
+        T: Send,
+    {
         let _in_progress = self.enter()?;
         let mut closing = self.closing_watch.subscribe();
         let deadline = tokio::time::Instant::now() + limit;
@@ -263,6 +278,7 @@ impl Runtime {
             tokio::select! {
                 biased;
                 _ = closing.wait_for(|closing| *closing) => Err(shut_down()),
+                error = interrupted => Err(error),
                 result = tokio::time::timeout_at(deadline + BACKSTOP, with_deadline(deadline, operation)) => {
                     result.unwrap_or_else(|_| Err(Error::new(
                         ErrorKind::Timeout,

@@ -1569,6 +1569,9 @@ public:
         detail::check(mesh_session_is_expired(handle_, &out));
         return out != 0;
     }
+    /** Makes this session's calls in flight on other threads throw
+     *  MESH_ERROR_CANCELLED at once (mesh_session_interrupt). */
+    void interrupt() const { detail::check(mesh_session_interrupt(handle_)); }
 
     /**
      * Runs handler(session_id) once when the session is found expired, on a
@@ -2238,6 +2241,9 @@ public:
     void revoke_own_access_token() {
         detail::check(mesh_connection_revoke_access_token(handle_, nullptr));
     }
+    /** Makes the calls in flight through this connection and its sessions
+     *  throw MESH_ERROR_CANCELLED at once (mesh_connection_interrupt). */
+    void interrupt() const { detail::check(mesh_connection_interrupt(handle_)); }
     identity user_identity() {
         mesh_identity *raw = nullptr;
         detail::check(mesh_identity_read(handle_, &raw));

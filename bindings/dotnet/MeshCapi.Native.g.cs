@@ -34,6 +34,7 @@ namespace MeshCapi
         ErrorShutdown = 16,
         ErrorForked = 17,
         ErrorVersionMismatch = 18,
+        ErrorCancelled = 19,
     }
 
     // The MESH_CURVE_TYPE_* constants of mesh_capi.h.
@@ -980,6 +981,20 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_connection_server_name(ConnectionHandle connection, byte[] buf, UIntPtr cap, out UIntPtr len_out);
 
+        // Makes the calls in flight through this connection give up at once with
+        // `MESH_ERROR_CANCELLED`: its own (such as `mesh_session_open` or
+        // `mesh_identity_read`) and those of every session opened or attached
+        // through it, as `mesh_session_interrupt` does for one session (see there
+        // for what an interrupted call may have done on the server). Calls that
+        // start after it are not affected; the connection and its sessions stay
+        // usable. Safe from any thread, a callback included; makes no request.
+        //
+        // @param connection The connection whose calls to interrupt.
+        // @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for NULL; or
+        //   `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_connection_interrupt(ConnectionHandle connection);
+
         // Replaces the access token of a live connection (NULL stops sending one):
         // every later call through it and its sessions, keep-alive included, sends
         // the new token, so sessions outlive a token's expiry. Refused with
@@ -1201,6 +1216,30 @@ namespace MeshCapi
         //   `MESH_ERROR_INVALID_HANDLE` for a closed, detached or made-up handle.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_session_set_expired_callback(SessionHandle session, MeshExpiredCallback callback, IntPtr user_data);
+
+        // Makes the calls in flight on this session, from any thread, give up at
+        // once with `MESH_ERROR_CANCELLED`, as SQLite's `sqlite3_interrupt` does:
+        // for a user's "Cancel" while another thread waits in a long read, search
+        // or calculation. Calls that start after it are not affected; one
+        // starting at the same moment may or may not be. The session stays open
+        // and usable (keep-alive goes on). Safe from any thread, a callback
+        // included; makes no request.
+        //
+        // What an interrupted call did on the server: the library stops waiting,
+        // and a request already sent may still run there. An interrupted read
+        // changed nothing. An interrupted write or model change may or may not
+        // have been made in the session: read it back, or roll back. An
+        // interrupted `mesh_session_commit` may or may not have committed: the
+        // session's changes are either all committed or all still pending, and a
+        // read in another session tells which. A write split into several
+        // requests (a long series) may have sent some of them: those are in the
+        // session, not committed.
+        //
+        // @param session The session whose calls to interrupt.
+        // @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for NULL; or
+        //   `MESH_ERROR_INVALID_HANDLE` for a closed, detached or made-up handle.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_interrupt(SessionHandle session);
 
         // Stops keep-alive and frees the handle, leaving the session open on the
         // server for another client (or process) to attach to. It expires there

@@ -484,6 +484,14 @@ namespace MeshCapi
             Native.Check(Native.mesh_connection_revoke_access_token(handle, null));
         }
 
+        /// <summary>Makes the calls in flight through this connection and its
+        /// sessions, on other threads, throw MeshException
+        /// (MeshStatus.ErrorCancelled) at once (mesh_connection_interrupt).</summary>
+        public void Interrupt()
+        {
+            Native.Check(Native.mesh_connection_interrupt(handle));
+        }
+
         public UserIdentity GetUserIdentity()
         {
             IdentityHandle identity;
@@ -595,6 +603,14 @@ namespace MeshCapi
         }
 
         /// <summary>True once the server has said the session is gone. Asks the server nothing.</summary>
+        /// <summary>Makes this session's calls in flight on other threads throw
+        /// MeshException (MeshStatus.ErrorCancelled) at once
+        /// (mesh_session_interrupt). The session stays usable.</summary>
+        public void Interrupt()
+        {
+            Native.Check(Native.mesh_session_interrupt(handle));
+        }
+
         public bool IsExpired
         {
             get

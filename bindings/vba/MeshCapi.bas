@@ -42,6 +42,7 @@ Public Const MESH_ERROR_INTERNAL As Long = 15
 Public Const MESH_ERROR_SHUTDOWN As Long = 16
 Public Const MESH_ERROR_FORKED As Long = 17
 Public Const MESH_ERROR_VERSION_MISMATCH As Long = 18
+Public Const MESH_ERROR_CANCELLED As Long = 19
 Public Const MESH_CAPI_VERSION_MAJOR As Long = 0
 Public Const MESH_CAPI_VERSION_MINOR As Long = 2
 Public Const MESH_CAPI_VERSION_PATCH As Long = 0
@@ -134,6 +135,7 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_connection_open Lib "mesh_capi.dll" (ByVal address As LongPtr, ByVal options As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_server_version Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_server_name Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_interrupt Lib "mesh_capi.dll" (ByVal connection As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_set_access_token Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_close Lib "mesh_capi.dll" (ByVal connection As LongPtr) As Long
@@ -149,6 +151,7 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_session_rollback Lib "mesh_capi.dll" (ByVal session As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_extend Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef expires_in_ms_out As LongLong) As Long
     Public Declare PtrSafe Function mesh_session_is_expired Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_session_interrupt Lib "mesh_capi.dll" (ByVal session As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_detach Lib "mesh_capi.dll" (ByVal session As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_close Lib "mesh_capi.dll" (ByVal session As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_key Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long
@@ -395,6 +398,7 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_connection_open Lib "mesh_capi.dll" Alias "mesh_connection_open_stdcall" (ByVal address As LongPtr, ByVal options As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_server_version Lib "mesh_capi.dll" Alias "mesh_connection_server_version_stdcall" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_server_name Lib "mesh_capi.dll" Alias "mesh_connection_server_name_stdcall" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_interrupt Lib "mesh_capi.dll" Alias "mesh_connection_interrupt_stdcall" (ByVal connection As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_set_access_token Lib "mesh_capi.dll" Alias "mesh_connection_set_access_token_stdcall" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token Lib "mesh_capi.dll" Alias "mesh_connection_revoke_access_token_stdcall" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_close Lib "mesh_capi.dll" Alias "mesh_connection_close_stdcall" (ByVal connection As LongPtr) As Long
@@ -410,6 +414,7 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_session_rollback Lib "mesh_capi.dll" Alias "mesh_session_rollback_stdcall" (ByVal session As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_extend Lib "mesh_capi.dll" Alias "mesh_session_extend_stdcall" (ByVal session As LongPtr, ByRef expires_in_ms_out As Currency) As Long
     Public Declare PtrSafe Function mesh_session_is_expired Lib "mesh_capi.dll" Alias "mesh_session_is_expired_stdcall" (ByVal session As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_session_interrupt Lib "mesh_capi.dll" Alias "mesh_session_interrupt_stdcall" (ByVal session As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_detach Lib "mesh_capi.dll" Alias "mesh_session_detach_stdcall" (ByVal session As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_close Lib "mesh_capi.dll" Alias "mesh_session_close_stdcall" (ByVal session As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_key Lib "mesh_capi.dll" Alias "mesh_timeseries_read_transformed_by_key_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long

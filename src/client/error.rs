@@ -38,6 +38,9 @@ pub enum ErrorKind {
     /// The library's runtime was shut down (`mesh_library_shutdown`) while the call
     /// was in progress; whatever the call would have made was undone.
     ShutDown,
+    /// The call was interrupted (`mesh_session_interrupt`,
+    /// `mesh_connection_interrupt`) before its answer came.
+    Cancelled,
 }
 
 /// An error of the Mesh client: a kind, a message, and the gRPC code when the

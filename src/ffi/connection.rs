@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::client::{ConnectOptions, Connection, UserIdentity};
 use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
 use crate::ffi::handles::{HandleKind, Registry};
+use crate::ffi::interrupt::{interrupted_by, Interrupt};
 use crate::ffi::mesh_options;
 use crate::ffi::{guard, mesh_status, options, FfiResult};
 use crate::runtime::{self, Runtime};
@@ -20,16 +21,21 @@ pub(crate) struct ConnectionHandle {
     pub(crate) conn: Connection,
     /// The runtime the connection's channel lives on.
     pub(crate) rt: Arc<Runtime>,
+    /// `mesh_connection_interrupt`: its calls', and its sessions' calls.
+    pub(crate) interrupt: Arc<Interrupt>,
 }
 
 impl ConnectionHandle {
     /// Runs one C call's `operation` through this connection: bounded as a
-    /// whole by the call timeout, cancelled by `mesh_library_shutdown`.
+    /// whole by the call timeout, cancelled by `mesh_library_shutdown` and
+    /// `mesh_connection_interrupt`.
     pub(crate) fn run<T: Send>(
         &self,
         operation: impl Future<Output = crate::client::Result<T>> + Send,
     ) -> crate::client::Result<T> {
-        self.rt.call(self.conn.options().call_timeout, operation)
+        let interrupted = interrupted_by(&[&self.interrupt]);
+        self.rt
+            .call_interruptible(self.conn.options().call_timeout, interrupted, operation)
     }
 }
 
@@ -93,6 +99,7 @@ pub unsafe extern "C" fn mesh_connection_open(
         let handle = ConnectionHandle {
             conn,
             rt: rt.clone(),
+            interrupt: Interrupt::new("connection"),
         };
         write_out(out, rt.admit(|| CONNECTIONS.insert(handle))??);
         Ok(())
@@ -154,6 +161,25 @@ pub unsafe extern "C" fn mesh_connection_server_name(
         let connection = resolve(connection)?;
         // SAFETY: the caller passes a buffer of `cap` bytes and a valid or NULL len_out.
         unsafe { write_text(connection.conn.server_name(), buf, cap, len_out) }
+    })
+}
+
+/// Makes the calls in flight through this connection give up at once with
+/// `MESH_ERROR_CANCELLED`: its own (such as `mesh_session_open` or
+/// `mesh_identity_read`) and those of every session opened or attached
+/// through it, as `mesh_session_interrupt` does for one session (see there
+/// for what an interrupted call may have done on the server). Calls that
+/// start after it are not affected; the connection and its sessions stay
+/// usable. Safe from any thread, a callback included; makes no request.
+///
+/// @param connection The connection whose calls to interrupt.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for NULL; or
+///   `MESH_ERROR_INVALID_HANDLE` for a closed or made-up handle.
+#[no_mangle]
+pub extern "C" fn mesh_connection_interrupt(connection: *const mesh_connection) -> mesh_status {
+    guard("mesh_connection_interrupt", || {
+        resolve(connection)?.interrupt.fire();
+        Ok(())
     })
 }
 

@@ -20,6 +20,7 @@ mod catalog;
 mod connection;
 mod guard;
 mod handles;
+mod interrupt;
 mod last_error;
 mod library;
 mod model;

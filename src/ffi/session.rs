@@ -10,6 +10,7 @@ use crate::client::{parse_session_id, Session};
 use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
 use crate::ffi::callback::{mesh_expired_callback, CallbackSlot};
 use crate::ffi::handles::{HandleKind, Registry};
+use crate::ffi::interrupt::{interrupted_by, Interrupt};
 use crate::ffi::{connection, guard, mesh_connection, mesh_status, FfiResult};
 use crate::runtime::Runtime;
 
@@ -24,6 +25,10 @@ pub(crate) struct SessionHandle {
     callback: Arc<CallbackSlot>,
     /// The runtime the session's connection and keep-alive live on.
     rt: Arc<Runtime>,
+    /// `mesh_session_interrupt`.
+    interrupt: Arc<Interrupt>,
+    /// The interrupt of the connection handle the session came from.
+    connection_interrupt: Arc<Interrupt>,
 }
 
 impl SessionHandle {
@@ -34,7 +39,8 @@ impl SessionHandle {
         operation: impl Future<Output = crate::client::Result<T>> + Send,
     ) -> crate::client::Result<T> {
         let limit = self.session.shared().options().call_timeout;
-        self.rt.call(limit, operation)
+        let interrupted = interrupted_by(&[&self.interrupt, &self.connection_interrupt]);
+        self.rt.call_interruptible(limit, interrupted, operation)
     }
 }
 
@@ -50,7 +56,11 @@ pub(crate) fn resolve(session: *const mesh_session) -> FfiResult<Arc<SessionHand
 /// Registers a new session (unless shutdown has begun, in which case the
 /// session is dropped: keep-alive stops and the server ends it after its
 /// inactivity timeout), wiring its expiry to the C callback thread.
-fn register(rt: &Arc<Runtime>, session: Session) -> FfiResult<*mut mesh_session> {
+fn register(
+    connection: &connection::ConnectionHandle,
+    session: Session,
+) -> FfiResult<*mut mesh_session> {
+    let rt = &connection.rt;
     let callback = Arc::new(CallbackSlot::default());
     let for_hook = Arc::downgrade(&callback);
     let callbacks = rt.callbacks();
@@ -65,6 +75,8 @@ fn register(rt: &Arc<Runtime>, session: Session) -> FfiResult<*mut mesh_session>
         session,
         callback,
         rt: rt.clone(),
+        interrupt: Interrupt::new("session"),
+        connection_interrupt: connection.interrupt.clone(),
     };
     rt.admit(|| SESSIONS.insert(handle))?
 }
@@ -109,7 +121,7 @@ pub unsafe extern "C" fn mesh_session_open(
         let connection = connection::resolve(connection)?;
         let out = out_ptr(out, "out")?;
         let session = connection.run(connection.conn.open_session())?;
-        write_out(out, register(&connection.rt, session)?);
+        write_out(out, register(&connection, session)?);
         Ok(())
     })
 }
@@ -142,7 +154,7 @@ pub unsafe extern "C" fn mesh_session_attach(
         let out = out_ptr(out, "out")?;
         let id = parse_session_id(text)?;
         let session = connection.run(connection.conn.attach_session(id))?;
-        write_out(out, register(&connection.rt, session)?);
+        write_out(out, register(&connection, session)?);
         Ok(())
     })
 }
@@ -314,6 +326,35 @@ pub extern "C" fn mesh_session_detach(session: *mut mesh_session) -> mesh_status
         let handle = SESSIONS.remove(session)?;
         handle.callback.set(None, std::ptr::null_mut());
         handle.session.detach();
+        Ok(())
+    })
+}
+
+/// Makes the calls in flight on this session, from any thread, give up at
+/// once with `MESH_ERROR_CANCELLED`, as SQLite's `sqlite3_interrupt` does:
+/// for a user's "Cancel" while another thread waits in a long read, search
+/// or calculation. Calls that start after it are not affected; one
+/// starting at the same moment may or may not be. The session stays open
+/// and usable (keep-alive goes on). Safe from any thread, a callback
+/// included; makes no request.
+///
+/// What an interrupted call did on the server: the library stops waiting,
+/// and a request already sent may still run there. An interrupted read
+/// changed nothing. An interrupted write or model change may or may not
+/// have been made in the session: read it back, or roll back. An
+/// interrupted `mesh_session_commit` may or may not have committed: the
+/// session's changes are either all committed or all still pending, and a
+/// read in another session tells which. A write split into several
+/// requests (a long series) may have sent some of them: those are in the
+/// session, not committed.
+///
+/// @param session The session whose calls to interrupt.
+/// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for NULL; or
+///   `MESH_ERROR_INVALID_HANDLE` for a closed, detached or made-up handle.
+#[no_mangle]
+pub extern "C" fn mesh_session_interrupt(session: *const mesh_session) -> mesh_status {
+    guard("mesh_session_interrupt", || {
+        resolve(session)?.interrupt.fire();
         Ok(())
     })
 }

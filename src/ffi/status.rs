@@ -51,12 +51,16 @@ pub enum mesh_status {
     /// `mesh_library_check_version`: the library loaded cannot serve a
     /// program compiled with this header (see docs/compatibility.md).
     MESH_ERROR_VERSION_MISMATCH = 18,
+    /// `mesh_session_interrupt` or `mesh_connection_interrupt` interrupted
+    /// the call before its answer came: what a request already sent did on
+    /// the server is unknown (see `mesh_session_interrupt`).
+    MESH_ERROR_CANCELLED = 19,
 }
 
 use mesh_status::*;
 
 /// Every status, in number order (for `mesh_status_name` and tests).
-const ALL_STATUSES: [mesh_status; 19] = [
+const ALL_STATUSES: [mesh_status; 20] = [
     MESH_OK,
     MESH_ERROR_INVALID_ARGUMENT,
     MESH_ERROR_INVALID_HANDLE,
@@ -76,6 +80,7 @@ const ALL_STATUSES: [mesh_status; 19] = [
     MESH_ERROR_SHUTDOWN,
     MESH_ERROR_FORKED,
     MESH_ERROR_VERSION_MISMATCH,
+    MESH_ERROR_CANCELLED,
 ];
 
 /// The status an integer coming from C stands for, if any.
@@ -132,6 +137,7 @@ impl From<Error> for Failure {
             ErrorKind::Closed => MESH_ERROR_INVALID_HANDLE,
             ErrorKind::Internal => MESH_ERROR_INTERNAL,
             ErrorKind::ShutDown => MESH_ERROR_SHUTDOWN,
+            ErrorKind::Cancelled => MESH_ERROR_CANCELLED,
         };
         Failure::new(status, e.to_string())
     }
@@ -168,6 +174,7 @@ pub extern "C" fn mesh_status_name(status: mesh_status_code) -> *const c_char {
         Some(MESH_ERROR_SHUTDOWN) => "MESH_ERROR_SHUTDOWN\0",
         Some(MESH_ERROR_FORKED) => "MESH_ERROR_FORKED\0",
         Some(MESH_ERROR_VERSION_MISMATCH) => "MESH_ERROR_VERSION_MISMATCH\0",
+        Some(MESH_ERROR_CANCELLED) => "MESH_ERROR_CANCELLED\0",
         None => "MESH_STATUS_UNKNOWN\0",
     };
     name.as_ptr().cast()

@@ -168,6 +168,13 @@ pub unsafe extern "system" fn mesh_connection_server_name_stdcall(connection: *m
     unsafe { super::mesh_connection_server_name(connection, buf, cap, len_out) }
 }
 
+/// `mesh_connection_interrupt` with the stdcall convention.
+#[export_name = "mesh_connection_interrupt_stdcall"]
+pub unsafe extern "system" fn mesh_connection_interrupt_stdcall(connection: *const mesh_connection) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_connection_interrupt`, whose arguments these are.
+    unsafe { super::mesh_connection_interrupt(connection) }
+}
+
 /// `mesh_connection_set_access_token` with the stdcall convention.
 #[export_name = "mesh_connection_set_access_token_stdcall"]
 pub unsafe extern "system" fn mesh_connection_set_access_token_stdcall(connection: *mut mesh_connection, token: *const c_char) -> mesh_status {
@@ -278,6 +285,13 @@ pub unsafe extern "system" fn mesh_session_is_expired_stdcall(session: *const me
 pub unsafe extern "system" fn mesh_session_set_expired_callback_stdcall(session: *mut mesh_session, callback: mesh_expired_callback, user_data: *mut c_void) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_session_set_expired_callback`, whose arguments these are.
     unsafe { super::mesh_session_set_expired_callback(session, callback, user_data) }
+}
+
+/// `mesh_session_interrupt` with the stdcall convention.
+#[export_name = "mesh_session_interrupt_stdcall"]
+pub unsafe extern "system" fn mesh_session_interrupt_stdcall(session: *const mesh_session) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_interrupt`, whose arguments these are.
+    unsafe { super::mesh_session_interrupt(session) }
 }
 
 /// `mesh_session_detach` with the stdcall convention.

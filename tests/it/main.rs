@@ -30,6 +30,7 @@ mod chaos;
 mod faults;
 mod fork;
 mod header;
+mod interrupt;
 mod keepalive;
 mod kerberos;
 mod model_bad_input;

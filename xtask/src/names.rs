@@ -152,6 +152,7 @@ pub const VERBS: &[(&str, VerbKind)] = &[
     ("new", VerbKind::Local),
     ("free", VerbKind::Local),
     ("detach", VerbKind::Local),
+    ("interrupt", VerbKind::Local),
     ("set", VerbKind::Local),
     ("add", VerbKind::Local),
     ("copy", VerbKind::Local),

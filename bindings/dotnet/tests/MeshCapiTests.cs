@@ -163,6 +163,7 @@ static partial class MeshCapiTests
         Equal("MESH_ERROR_SHUTDOWN", MeshLibrary.StatusName(MeshStatus.ErrorShutdown), "16");
         Equal("MESH_ERROR_FORKED", MeshLibrary.StatusName(MeshStatus.ErrorForked), "17");
         Equal("MESH_ERROR_VERSION_MISMATCH", MeshLibrary.StatusName(MeshStatus.ErrorVersionMismatch), "18");
+        Equal("MESH_ERROR_CANCELLED", MeshLibrary.StatusName(MeshStatus.ErrorCancelled), "19");
         MeshLibrary.CheckVersion();
     }
 
