@@ -22,6 +22,7 @@ mod arrow;
 /// over series the server hands in.
 pub mod calc;
 mod evaluate;
+mod in_flight;
 /// Kerberos for `AuthenticateKerberos` through MIT's GSSAPI, and a test
 /// initiator.
 pub mod kerberos;
@@ -107,12 +108,19 @@ pub struct Config {
     /// tests' model and its `SimpleThermalTestResourceCatalog`, whose keys
     /// (2, 3, 4, 9, 50) and paths these must not reuse.
     pub catalog: Vec<SeriesSpec>,
+    /// How many calls one connection may have in flight at once (HTTP/2's
+    /// `SETTINGS_MAX_CONCURRENT_STREAMS`); clients wait for the rest.
+    /// Typical gRPC servers allow 100, the default here.
+    pub max_concurrent_streams: u32,
     /// The server's own time zone: what calculations and transformed reads
     /// call LOCAL (with daylight saving) and STANDARD (its standard offset
     /// all year). A Mesh server takes its host's zone; the emulator defaults
     /// to [`DEFAULT_TIME_ZONE`] so that answers do not depend on the machine.
     pub time_zone: Tz,
 }
+
+/// `Config::max_concurrent_streams` by default.
+pub const DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 100;
 
 /// What `GetVersion` reports by default.
 pub const DEFAULT_VERSION: &str = "2.21.0+1";
@@ -131,6 +139,7 @@ impl Default for Config {
             tokens: None,
             kerberos: None,
             catalog: default_catalog(),
+            max_concurrent_streams: DEFAULT_MAX_CONCURRENT_STREAMS,
             time_zone: DEFAULT_TIME_ZONE,
         }
     }
@@ -260,6 +269,20 @@ impl Emulator {
     pub fn inject_failures(&self, method: &str, code: tonic::Code, count: u64) {
         let state = lock(&self.state).clone();
         state.inject(method, code, count);
+    }
+
+    /// The most calls the server had in flight at once since the last
+    /// (re)start, over all connections.
+    pub fn most_calls_in_flight(&self) -> usize {
+        let state = lock(&self.state).clone();
+        state.in_flight.most()
+    }
+
+    /// Holds every call of `method` (e.g. `"GetUserIdentity"`) this long
+    /// before answering it, so that calls overlap; zero stops it.
+    pub fn delay_calls(&self, method: &str, delay: Duration) {
+        let state = lock(&self.state).clone();
+        state.in_flight.set_delay(method, delay);
     }
 
     /// How many times `method` (e.g. `"ExtendSession"`) was called since the

@@ -20,6 +20,8 @@ pub(crate) struct State {
     pub(crate) store: Arc<Store>,
     /// The acceptor and the tokens it handed out, when `config.kerberos`.
     pub(crate) kerberos: Option<Arc<Kerberos>>,
+    /// Calls in flight, and delays put on methods.
+    pub(crate) in_flight: Arc<crate::in_flight::InFlight>,
     calls: Mutex<HashMap<&'static str, u64>>,
     /// Metadata key -> each value calls carried under it, with how many, in
     /// the order first seen. Tokens and gRPC's own entries are left out.
@@ -38,6 +40,7 @@ impl State {
             config,
             store,
             kerberos,
+            in_flight: Arc::default(),
             calls: Mutex::new(HashMap::new()),
             metadata: Mutex::new(HashMap::new()),
             write_payloads: Mutex::new(Vec::new()),

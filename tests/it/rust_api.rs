@@ -165,3 +165,43 @@ fn closing_a_session_lets_its_keepalive_call_in_flight_finish() {
     });
     assert_eq!(emu.calls("ExtendSession"), 1);
 }
+
+/// Servers limit how many calls one connection may have in flight
+/// (HTTP/2's `SETTINGS_MAX_CONCURRENT_STREAMS`, 100 on the emulator as on
+/// typical gRPC servers): calls over it wait their turn instead of
+/// failing, and those under it reach the server together.
+#[test]
+fn calls_over_the_servers_stream_limit_wait_their_turn() {
+    let emu = emulator(Duration::from_secs(300));
+    assert_eq!(
+        mesh_emulator::DEFAULT_MAX_CONCURRENT_STREAMS,
+        100,
+        "the limit this test is about"
+    );
+    emu.delay_calls("GetUserIdentity", Duration::from_millis(300));
+    let rt = runtime();
+    let answered = rt.block_on(async {
+        let address = format!("http://{}", emu.addr());
+        let conn = Connection::connect(&address, ConnectOptions::default())
+            .await
+            .unwrap();
+        let calls: Vec<_> = (0..300)
+            .map(|_| {
+                let conn = conn.clone();
+                tokio::spawn(async move { conn.user_identity().await })
+            })
+            .collect();
+        let mut answered = 0;
+        for call in calls {
+            call.await.unwrap().unwrap();
+            answered += 1;
+        }
+        answered
+    });
+    assert_eq!(answered, 300);
+    let most = emu.most_calls_in_flight();
+    assert!(
+        (90..=100).contains(&most),
+        "{most} calls were in flight at once at the server"
+    );
+}

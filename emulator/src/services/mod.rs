@@ -37,15 +37,20 @@ pub(crate) const MAX_INBOUND_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
 /// does, not tonic's `OUT_OF_RANGE`.
 const TRANSPORT_DECODE_LIMIT: usize = 64 * 1024 * 1024;
 
-pub(crate) fn router(
-    state: Arc<State>,
-) -> Result<tonic::transport::server::Router, tonic::transport::Error> {
-    let mut builder = tonic::transport::Server::builder();
+/// The server's router, with the layer that counts calls in flight.
+pub(crate) type Router = tonic::transport::server::Router<
+    tower_layer::Stack<crate::in_flight::InFlightLayer, tower_layer::Identity>,
+>;
+
+pub(crate) fn router(state: Arc<State>) -> Result<Router, tonic::transport::Error> {
+    let mut builder = tonic::transport::Server::builder()
+        .max_concurrent_streams(Some(state.config.max_concurrent_streams));
     if let Some(tls) = &state.config.tls {
         let identity = tonic::transport::Identity::from_pem(&tls.cert_pem, &tls.key_pem);
         builder =
             builder.tls_config(tonic::transport::ServerTlsConfig::new().identity(identity))?;
     }
+    let mut builder = builder.layer(crate::in_flight::InFlightLayer(state.in_flight.clone()));
     let svc = Svc(state);
     Ok(builder
         .add_service(SessionServiceServer::new(svc.clone()))
