@@ -649,6 +649,42 @@ Private Declare PtrSafe Function lstrlenA Lib "kernel32" (ByVal lpString As Long
 Private Const CP_UTF8 As Long = 65001
 Private Const MESH_ERROR_BASE As Long = 512
 
+' Windows time zones, for MeshLocalMs and the rest under "local time" below
+' (declarations must come before the first procedure).
+Private Type SYSTEMTIME
+    wYear As Integer
+    wMonth As Integer
+    wDayOfWeek As Integer
+    wDay As Integer
+    wHour As Integer
+    wMinute As Integer
+    wSecond As Integer
+    wMilliseconds As Integer
+End Type
+
+' DYNAMIC_TIME_ZONE_INFORMATION, 432 bytes as in C: WCHARs as Integers, the
+' BOOLEAN and the padding after it as Bytes.
+Private Type DYNAMIC_TIME_ZONE_INFORMATION
+    Bias As Long
+    StandardName(0 To 31) As Integer
+    StandardDate As SYSTEMTIME
+    StandardBias As Long
+    DaylightName(0 To 31) As Integer
+    DaylightDate As SYSTEMTIME
+    DaylightBias As Long
+    TimeZoneKeyName(0 To 127) As Integer
+    DynamicDaylightTimeDisabled As Byte
+    Padding(0 To 2) As Byte
+End Type
+
+Private Declare PtrSafe Function EnumDynamicTimeZoneInformation Lib "advapi32" (ByVal dwIndex As Long, ByRef lpTimeZoneInformation As DYNAMIC_TIME_ZONE_INFORMATION) As Long
+Private Declare PtrSafe Function GetDynamicTimeZoneInformation Lib "kernel32" (ByRef pTimeZoneInformation As DYNAMIC_TIME_ZONE_INFORMATION) As Long
+Private Declare PtrSafe Function SystemTimeToTzSpecificLocalTimeEx Lib "kernel32" (ByRef lpTimeZoneInformation As DYNAMIC_TIME_ZONE_INFORMATION, ByRef lpUniversalTime As SYSTEMTIME, ByRef lpLocalTime As SYSTEMTIME) As Long
+
+' The last zone found by name (FindZone), kept: finding one reads the registry.
+Private zoneCacheName As String
+Private zoneCache As DYNAMIC_TIME_ZONE_INFORMATION
+
 ' ------------------------------------------------------------------ text
 
 ' The UTF-8 bytes of s and a NUL: pass VarPtr(bytes(0)) to the library.
@@ -1617,3 +1653,181 @@ Public Sub MeshDeleteEventsOfType(ByVal session As LongPtr, ByVal target As Stri
     t = MeshUtf8(target)
     MeshCheck mesh_availability_event_delete_by_type(session, VarPtr(t(0)), eventType)
 End Sub
+
+' ------------------------------------------------------------------ local time
+
+' Excel dates on the wall clock of a named time zone to and from the
+' library's ms since the Unix epoch, UTC (MeshLocalMs, MeshLocalDate), and
+' to and from UTC dates (MeshLocalToUtc, MeshUtcToLocal), which MeshMs,
+' MeshDate, MeshReadSeries and the other Mesh* functions take and give.
+' VBA has no time zone database: zone is a Windows time zone key name,
+' "W. Europe Standard Time" (Oslo, Stockholm, Berlin, Amsterdam), "Romance
+' Standard Time" (Paris, Brussels), "GMT Standard Time" (London), "UTC" and
+' so on (tzutil /l lists them), case-insensitive, or "" for the zone of this
+' PC; IANA names such as Europe/Oslo are not known to Windows. Windows gives
+' the zone's offset at each instant, by its rules for that year
+' (SystemTimeToTzSpecificLocalTimeEx; EnumDynamicTimeZoneInformation needs
+' Windows 8 or later).
+' Clocks going back pass some wall-clock times twice (02:00 to 02:59:59 on
+' 2024-10-27 in W. Europe): such a time is its first occurrence, the
+' daylight one (02:30 is 00:30 UTC), unless later is True (01:30 UTC). Clocks
+' going forward skip some (02:00 to 02:59:59 on 2024-03-31): those raise
+' error 5. These are the rules of the .NET binding's MeshLocalTime, which is
+' tested on both days; this VBA code has not been run (no Office here).
+#If Win64 Then
+Public Function MeshLocalMs(ByVal localTime As Date, ByVal zone As String, Optional ByVal later As Boolean = False) As LongLong
+    MeshLocalMs = CLngLng(LocalToUtcMs(localTime, zone, later))
+End Function
+
+Public Function MeshLocalDate(ByVal ms As LongLong, ByVal zone As String) As Date
+    MeshLocalDate = DateOfMs(UtcToLocalMs(CDbl(ms), zone))
+End Function
+#Else
+Public Function MeshLocalMs(ByVal localTime As Date, ByVal zone As String, Optional ByVal later As Boolean = False) As Currency
+    MeshLocalMs = CCur(LocalToUtcMs(localTime, zone, later) / 10000#)
+End Function
+
+Public Function MeshLocalDate(ByVal ms As Currency, ByVal zone As String) As Date
+    MeshLocalDate = DateOfMs(UtcToLocalMs(Round(CDbl(ms) * 10000#, 0), zone))
+End Function
+#End If
+
+' A wall-clock time in zone as a UTC date (the first occurrence of a
+' repeated one unless later is True).
+Public Function MeshLocalToUtc(ByVal localTime As Date, ByVal zone As String, Optional ByVal later As Boolean = False) As Date
+    MeshLocalToUtc = DateOfMs(LocalToUtcMs(localTime, zone, later))
+End Function
+
+' A UTC date as the wall-clock time in zone.
+Public Function MeshUtcToLocal(ByVal utc As Date, ByVal zone As String) As Date
+    MeshUtcToLocal = DateOfMs(UtcToLocalMs(MsOfDate(utc), zone))
+End Function
+
+' The ms UTC of a wall-clock time in zone. The offsets a day either side
+' are the candidates: a candidate fits when the zone has its offset at
+' the instant it gives.
+Private Function LocalToUtcMs(ByVal localTime As Date, ByVal zone As String, ByVal later As Boolean) As Double
+    Dim tz As DYNAMIC_TIME_ZONE_INFORMATION
+    Dim wall As Double
+    Dim before As Double
+    Dim after As Double
+    Dim beforeFits As Boolean
+    Dim afterFits As Boolean
+    FindZone zone, tz
+    wall = MsOfDate(localTime)
+    before = OffsetMs(tz, wall - 86400000#)
+    after = OffsetMs(tz, wall + 86400000#)
+    If before = after Then
+        LocalToUtcMs = wall - before
+        Exit Function
+    End If
+    beforeFits = (OffsetMs(tz, wall - before) = before)
+    afterFits = (OffsetMs(tz, wall - after) = after)
+    If beforeFits And afterFits Then
+        ' Repeated: the larger offset gives the earlier instant.
+        If (before > after) Xor later Then
+            LocalToUtcMs = wall - before
+        Else
+            LocalToUtcMs = wall - after
+        End If
+    ElseIf beforeFits Then
+        LocalToUtcMs = wall - before
+    ElseIf afterFits Then
+        LocalToUtcMs = wall - after
+    Else
+        Err.Raise 5, "mesh_capi", Format$(localTime, "yyyy-mm-dd hh:nn:ss") & " does not exist in " & ZoneKeyName(tz) & ": the clocks skip it (UTC" & OffsetText(before) & " to UTC" & OffsetText(after) & ")"
+    End If
+End Function
+
+Private Function UtcToLocalMs(ByVal utcMs As Double, ByVal zone As String) As Double
+    Dim tz As DYNAMIC_TIME_ZONE_INFORMATION
+    FindZone zone, tz
+    UtcToLocalMs = utcMs + OffsetMs(tz, utcMs)
+End Function
+
+' The Windows time zone whose key name is zone ("" the zone of this PC).
+Private Sub FindZone(ByVal zone As String, ByRef tz As DYNAMIC_TIME_ZONE_INFORMATION)
+    Dim i As Long
+    If Len(zone) = 0 Then
+        If GetDynamicTimeZoneInformation(tz) = -1 Then Err.Raise 5, "mesh_capi", "the time zone of this PC: Windows error " & Err.LastDllError
+        Exit Sub
+    End If
+    If Len(zoneCacheName) > 0 And StrComp(zone, zoneCacheName, vbTextCompare) = 0 Then
+        tz = zoneCache
+        Exit Sub
+    End If
+    Do While EnumDynamicTimeZoneInformation(i, tz) = 0
+        If StrComp(ZoneKeyName(tz), zone, vbTextCompare) = 0 Then
+            zoneCache = tz
+            zoneCacheName = zone
+            Exit Sub
+        End If
+        i = i + 1
+    Loop
+    Err.Raise 5, "mesh_capi", "time zone """ & zone & """ not found: give a Windows time zone key name such as ""W. Europe Standard Time"" (tzutil /l lists them), or """" for the zone of this PC"
+End Sub
+
+Private Function ZoneKeyName(ByRef tz As DYNAMIC_TIME_ZONE_INFORMATION) As String
+    Dim i As Long
+    Dim s As String
+    For i = 0 To 127
+        If tz.TimeZoneKeyName(i) = 0 Then Exit For
+        s = s & ChrW$(tz.TimeZoneKeyName(i))
+    Next i
+    ZoneKeyName = s
+End Function
+
+' The zone's offset from UTC at the instant utcMs, in ms.
+Private Function OffsetMs(ByRef tz As DYNAMIC_TIME_ZONE_INFORMATION, ByVal utcMs As Double) As Double
+    Dim u As SYSTEMTIME
+    Dim wall As SYSTEMTIME
+    u = SystemTimeOfMs(utcMs)
+    If SystemTimeToTzSpecificLocalTimeEx(tz, u, wall) = 0 Then Err.Raise 5, "mesh_capi", "SystemTimeToTzSpecificLocalTimeEx: Windows error " & Err.LastDllError
+    OffsetMs = MsOfSystemTime(wall) - utcMs
+End Function
+
+' An Excel date as ms since 1970-01-01 on the same clock (as MeshMs), and back.
+Private Function MsOfDate(ByVal d As Date) As Double
+    MsOfDate = Round((CDbl(d) - CDbl(DateSerial(1970, 1, 1))) * 86400000#, 0)
+End Function
+
+Private Function DateOfMs(ByVal ms As Double) As Date
+    DateOfMs = CDate(CDbl(DateSerial(1970, 1, 1)) + ms / 86400000#)
+End Function
+
+Private Function SystemTimeOfMs(ByVal ms As Double) As SYSTEMTIME
+    Dim st As SYSTEMTIME
+    Dim days As Double
+    Dim rest As Long
+    Dim d As Date
+    days = Int(ms / 86400000#)
+    rest = CLng(ms - days * 86400000#)
+    If rest >= 86400000 Then
+        days = days + 1
+        rest = rest - 86400000
+    ElseIf rest < 0 Then
+        days = days - 1
+        rest = rest + 86400000
+    End If
+    d = CDate(CDbl(DateSerial(1970, 1, 1)) + days)
+    st.wYear = Year(d)
+    st.wMonth = Month(d)
+    st.wDay = Day(d)
+    st.wDayOfWeek = Weekday(d, vbSunday) - 1
+    st.wHour = rest \ 3600000
+    st.wMinute = (rest \ 60000) Mod 60
+    st.wSecond = (rest \ 1000) Mod 60
+    st.wMilliseconds = rest Mod 1000
+    SystemTimeOfMs = st
+End Function
+
+Private Function MsOfSystemTime(ByRef st As SYSTEMTIME) As Double
+    MsOfSystemTime = (CDbl(DateSerial(st.wYear, st.wMonth, st.wDay)) - CDbl(DateSerial(1970, 1, 1))) * 86400000# + st.wHour * 3600000# + st.wMinute * 60000# + st.wSecond * 1000# + st.wMilliseconds
+End Function
+
+' "+01:00" for an offset of 3600000 ms.
+Private Function OffsetText(ByVal ms As Double) As String
+    Dim minutes As Long
+    minutes = CLng(Abs(ms) / 60000#)
+    OffsetText = IIf(ms < 0, "-", "+") & Format$(minutes \ 60, "00") & ":" & Format$(minutes Mod 60, "00")
+End Function

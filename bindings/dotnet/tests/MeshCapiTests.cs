@@ -79,6 +79,11 @@ static partial class MeshCapiTests
         Test("availability: basic and complex restrictions, values, bad input", AvailabilityRestrictions);
         Test("the README example runs", delegate { ReadmeExample.Run(address); });
         Test("the README model and calculation example runs", delegate { ReadmeModelExample.Run(address); });
+        Test("local time: Europe/Oslo around the spring change, the skipped hour refused", LocalTimeSpringChange);
+        Test("local time: Europe/Oslo around the autumn change, both occurrences", LocalTimeAutumnChange);
+        Test("local time: hourly round trips give days of 23, 24 and 25 hours", LocalTimeWholeDays);
+        Test("local time: other ids, unknown ids and DateTime kinds", LocalTimeIdsAndBadInput);
+        Test("the README local time example runs", delegate { ReadmeLocalTimeExample.Run(); });
 
         Console.WriteLine(passed + " passed, " + failed + " failed");
         // No MeshLibrary.Shutdown() here on purpose: callbacks ran since the
@@ -670,5 +675,194 @@ static partial class MeshCapiTests
         using (var again = Connection.Connect(address))
         using (var fresh = again.OpenSession())
             fresh.Commit();
+    }
+
+    // ---------------------------------------------------------------- local time
+    // Europe/Oslo in 2024: clocks went forward on 31 March at 01:00 UTC
+    // (02:00 CET -> 03:00 CEST) and back on 27 October at 01:00 UTC (03:00
+    // CEST -> 02:00 CET).
+
+    const string Oslo = "Europe/Oslo";
+
+    static long Utc(int year, int month, int day, int hour, int minute = 0, int second = 0, int ms = 0)
+    {
+        return MeshTime.ToUnixMs(new DateTime(year, month, day, hour, minute, second, ms, DateTimeKind.Utc));
+    }
+
+    static DateTime Wall(int year, int month, int day, int hour, int minute = 0, int second = 0, int ms = 0)
+    {
+        return new DateTime(year, month, day, hour, minute, second, ms, DateTimeKind.Unspecified);
+    }
+
+    static T ThrowsOf<T>(Action action) where T : Exception
+    {
+        try
+        {
+            action();
+        }
+        catch (T e)
+        {
+            return e;
+        }
+        throw new Exception("expected " + typeof(T).Name);
+    }
+
+    /// The wall clock and offset at ms, and back to ms with that occurrence.
+    static void RoundTrip(long ms, string zone, DateTime wall, int offsetHours)
+    {
+        DateTimeOffset local = MeshLocalTime.FromUtcMsOffset(ms, zone);
+        Equal(wall, local.DateTime, "wall clock at " + ms);
+        Equal(TimeSpan.FromHours(offsetHours), local.Offset, "offset at " + ms);
+        DateTime plain = MeshLocalTime.FromUtcMs(ms, zone);
+        Equal(wall, plain, "FromUtcMs at " + ms);
+        Equal(DateTimeKind.Unspecified, plain.Kind, "kind");
+        Equal(ms, local.ToUnixTimeMilliseconds(), "the DateTimeOffset's instant");
+        var occurrence = MeshLocalTime.ToUtcMs(wall, zone, MeshAmbiguousTime.Earlier) == ms
+            ? MeshAmbiguousTime.Earlier : MeshAmbiguousTime.Later;
+        Equal(ms, MeshLocalTime.ToUtcMs(wall, zone, occurrence), "back from " + wall);
+    }
+
+    static void LocalTimeSpringChange()
+    {
+        Equal(Utc(2024, 3, 30, 23), MeshLocalTime.ToUtcMs(Wall(2024, 3, 31, 0), Oslo), "00:00 CET");
+        Equal(Utc(2024, 3, 31, 0), MeshLocalTime.ToUtcMs(Wall(2024, 3, 31, 1), Oslo), "01:00 CET");
+        Equal(Utc(2024, 3, 31, 0, 59, 59, 999), MeshLocalTime.ToUtcMs(Wall(2024, 3, 31, 1, 59, 59, 999), Oslo), "the last ms of CET");
+        Equal(Utc(2024, 3, 31, 1), MeshLocalTime.ToUtcMs(Wall(2024, 3, 31, 3), Oslo), "03:00 CEST");
+        Equal(Utc(2024, 3, 31, 2), MeshLocalTime.ToUtcMs(Wall(2024, 3, 31, 4), Oslo), "04:00 CEST");
+        foreach (var occurrence in new[] { MeshAmbiguousTime.Earlier, MeshAmbiguousTime.Later })
+        {
+            Equal(Utc(2024, 3, 31, 0), MeshLocalTime.ToUtcMs(Wall(2024, 3, 31, 1), Oslo, occurrence), "one 01:00");
+            Equal(Utc(2024, 3, 31, 1), MeshLocalTime.ToUtcMs(Wall(2024, 3, 31, 3), Oslo, occurrence), "one 03:00");
+            foreach (var skipped in new[] { Wall(2024, 3, 31, 2), Wall(2024, 3, 31, 2, 30), Wall(2024, 3, 31, 2, 59, 59, 999) })
+            {
+                var e = ThrowsOf<ArgumentException>(delegate { MeshLocalTime.ToUtcMs(skipped, Oslo, occurrence); });
+                Equal("local", e.ParamName, "the parameter");
+                Check(e.Message.Contains(skipped.ToString("yyyy-MM-dd HH:mm")) && e.Message.Contains(Oslo)
+                    && e.Message.Contains("from 02:00 to 03:00") && e.Message.Contains("UTC+01:00 to UTC+02:00"), e.Message);
+            }
+        }
+        RoundTrip(Utc(2024, 3, 30, 23), Oslo, Wall(2024, 3, 31, 0), 1);
+        RoundTrip(Utc(2024, 3, 31, 0, 59, 59, 999), Oslo, Wall(2024, 3, 31, 1, 59, 59, 999), 1);
+        RoundTrip(Utc(2024, 3, 31, 1), Oslo, Wall(2024, 3, 31, 3), 2);
+        RoundTrip(Utc(2024, 3, 31, 2), Oslo, Wall(2024, 3, 31, 4), 2);
+    }
+
+    static void LocalTimeAutumnChange()
+    {
+        Equal(Utc(2024, 10, 26, 23), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 1), Oslo), "01:00 CEST");
+        Equal(Utc(2024, 10, 27, 0), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 2), Oslo), "02:00: the first, CEST");
+        Equal(Utc(2024, 10, 27, 0, 30), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 2, 30), Oslo), "02:30: the first, CEST");
+        Equal(Utc(2024, 10, 27, 0), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 2), Oslo, MeshAmbiguousTime.Earlier), "02:00 CEST");
+        Equal(Utc(2024, 10, 27, 1), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 2), Oslo, MeshAmbiguousTime.Later), "02:00 CET");
+        Equal(Utc(2024, 10, 27, 0, 59, 59, 999), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 2, 59, 59, 999), Oslo), "the last ms of CEST");
+        Equal(Utc(2024, 10, 27, 1, 59, 59, 999), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 2, 59, 59, 999), Oslo, MeshAmbiguousTime.Later), "02:59:59.999 CET");
+        foreach (var occurrence in new[] { MeshAmbiguousTime.Earlier, MeshAmbiguousTime.Later })
+        {
+            Equal(Utc(2024, 10, 26, 23, 59, 59, 999), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 1, 59, 59, 999), Oslo, occurrence), "one 01:59:59.999");
+            Equal(Utc(2024, 10, 27, 2), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 3), Oslo, occurrence), "one 03:00");
+            Equal(Utc(2024, 10, 27, 3), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 4), Oslo, occurrence), "one 04:00");
+        }
+        RoundTrip(Utc(2024, 10, 26, 23), Oslo, Wall(2024, 10, 27, 1), 2);
+        RoundTrip(Utc(2024, 10, 27, 0), Oslo, Wall(2024, 10, 27, 2), 2);
+        RoundTrip(Utc(2024, 10, 27, 0, 59, 59, 999), Oslo, Wall(2024, 10, 27, 2, 59, 59, 999), 2);
+        RoundTrip(Utc(2024, 10, 27, 1), Oslo, Wall(2024, 10, 27, 2), 1);
+        RoundTrip(Utc(2024, 10, 27, 1, 30), Oslo, Wall(2024, 10, 27, 2, 30), 1);
+        RoundTrip(Utc(2024, 10, 27, 2), Oslo, Wall(2024, 10, 27, 3), 1);
+    }
+
+    /// A local day's hours both ways: every UTC hour in it to its wall clock
+    /// and back, and every wall-clock hour to its instant(s).
+    static void LocalDay(int month, int day, int hours, int wallHours)
+    {
+        TimeZoneInfo zone = MeshLocalTime.FindZone(Oslo);
+        long start = MeshLocalTime.ToUtcMs(Wall(2024, month, day, 0), zone);
+        long end = MeshLocalTime.ToUtcMs(Wall(2024, month, day, 0).AddDays(1), zone);
+        Equal(hours * Hour, end - start, "the day's length");
+        var instants = new HashSet<long>();
+        var walls = new HashSet<DateTime>();
+        var pairs = new HashSet<string>();
+        for (long t = start; t < end; t += Hour)
+        {
+            DateTimeOffset local = MeshLocalTime.FromUtcMsOffset(t, zone);
+            Equal(Wall(2024, month, day, 0).Date, local.DateTime.Date, "the same day");
+            Equal(0, local.Minute, "on the hour");
+            RoundTrip(t, Oslo, local.DateTime, (int)local.Offset.TotalHours);
+            instants.Add(t);
+            walls.Add(local.DateTime);
+            pairs.Add(local.DateTime.ToString("HH:mm") + local.Offset);
+        }
+        Equal(hours, instants.Count, "distinct instants");
+        Equal(hours, pairs.Count, "distinct wall clocks with offsets");
+        Equal(wallHours, walls.Count, "distinct wall clocks");
+        // The other way: the day's 24 wall-clock hours, each occurrence.
+        var found = new HashSet<long>();
+        int skipped = 0;
+        for (int h = 0; h < 24; h++)
+        {
+            try
+            {
+                long earlier = MeshLocalTime.ToUtcMs(Wall(2024, month, day, h), zone, MeshAmbiguousTime.Earlier);
+                long later = MeshLocalTime.ToUtcMs(Wall(2024, month, day, h), zone, MeshAmbiguousTime.Later);
+                Check(earlier == later || later - earlier == Hour, "the two occurrences an hour apart");
+                found.Add(earlier);
+                found.Add(later);
+            }
+            catch (ArgumentException)
+            {
+                skipped++;
+            }
+        }
+        Equal(hours, found.Count, "distinct instants from the wall-clock hours");
+        Check(found.SetEquals(instants), "the same instants both ways");
+        Equal(hours == 23 ? 1 : 0, skipped, "skipped hours");
+    }
+
+    static void LocalTimeWholeDays()
+    {
+        LocalDay(3, 31, 23, 23);
+        LocalDay(10, 27, 25, 24);
+        LocalDay(6, 15, 24, 24);
+    }
+
+    static void LocalTimeIdsAndBadInput()
+    {
+        // "CET" is an IANA id too, with Oslo's rules since 1980.
+        Equal(Utc(2024, 10, 27, 1), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 2), "CET", MeshAmbiguousTime.Later), "CET");
+        Equal(Utc(2024, 3, 31, 1), MeshLocalTime.ToUtcMs(Wall(2024, 3, 31, 3), "CET"), "CEST");
+        Equal(Utc(2024, 3, 31, 2, 30), MeshLocalTime.ToUtcMs(Wall(2024, 3, 31, 2, 30), "UTC"), "UTC");
+        Equal(Wall(2024, 3, 31, 2, 30), MeshLocalTime.FromUtcMs(Utc(2024, 3, 31, 2, 30), "UTC"), "UTC back");
+        // Windows ids: .NET on Windows and .NET 6+ with ICU; not Mono on Linux.
+        TimeZoneInfo windows = null;
+        try
+        {
+            windows = MeshLocalTime.FindZone("W. Europe Standard Time");
+        }
+        catch (TimeZoneNotFoundException e)
+        {
+            Check(e.Message.Contains("\"W. Europe Standard Time\" not found"), e.Message);
+        }
+        if (windows != null)
+        {
+            Equal(Utc(2024, 10, 27, 0), MeshLocalTime.ToUtcMs(Wall(2024, 10, 27, 2), windows), "W. Europe: CEST");
+            Equal(Utc(2024, 3, 31, 1), MeshLocalTime.ToUtcMs(Wall(2024, 3, 31, 3), windows), "W. Europe: 03:00");
+        }
+        foreach (var unknown in new[] { "Europe/Nowhere", "" })
+        {
+            var e = ThrowsOf<TimeZoneNotFoundException>(delegate { MeshLocalTime.ToUtcMs(Wall(2024, 1, 1, 0), unknown); });
+            Check(e.Message.Contains("\"" + unknown + "\" not found") && e.Message.Contains("Europe/Oslo"), e.Message);
+            ThrowsOf<TimeZoneNotFoundException>(delegate { MeshLocalTime.FromUtcMs(0, unknown); });
+            ThrowsOf<TimeZoneNotFoundException>(delegate { MeshLocalTime.FromUtcMsOffset(0, unknown); });
+        }
+        ThrowsOf<ArgumentNullException>(delegate { MeshLocalTime.ToUtcMs(Wall(2024, 1, 1, 0), (string)null); });
+        ThrowsOf<ArgumentNullException>(delegate { MeshLocalTime.FromUtcMs(0, (TimeZoneInfo)null); });
+        // A DateTime that is already an instant is not a wall clock in a zone.
+        foreach (var kind in new[] { DateTimeKind.Utc, DateTimeKind.Local })
+        {
+            var e = ThrowsOf<ArgumentException>(delegate
+            {
+                MeshLocalTime.ToUtcMs(DateTime.SpecifyKind(Wall(2024, 1, 1, 0), kind), Oslo);
+            });
+            Check(e.Message.Contains("Unspecified") && e.Message.Contains("MeshTime.ToUnixMs"), e.Message);
+        }
     }
 }
