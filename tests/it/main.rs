@@ -56,3 +56,4 @@ mod token_provider_hangs;
 mod version;
 mod windows;
 mod windows_kerberos;
+mod windows_stdcall;

@@ -1,8 +1,9 @@
 //! mesh_capi.dll, cross-built with mingw: the 64-bit DLL runs the C examples
 //! and a multi-threaded C host under Wine against the emulator over
-//! loopback; the 32-bit DLL (no 32-bit Wine here) is checked statically:
-//! its exports, and that the stdcall twins pop their arguments (`ret N`) as
-//! 32-bit VBA expects while the originals stay cdecl. Both carry a version
+//! loopback; the 32-bit DLL is checked statically here (its exports, and
+//! that every stdcall twin pops its arguments, `ret N`, as 32-bit VBA
+//! expects, while the originals stay cdecl) and run under 32-bit Wine in
+//! `windows_stdcall.rs`. Both carry a version
 //! resource, and the committed `.def` makes a working import library.
 //!
 //! Needs the rustup targets `x86_64-pc-windows-gnu` / `i686-pc-windows-gnu`,
@@ -24,13 +25,13 @@ use crate::common::{root, tools};
 use xtask::c_header::{i686_arg_bytes, stdcall_name, Header};
 
 pub(crate) const X64: &str = "x86_64-pc-windows-gnu";
-const X86: &str = "i686-pc-windows-gnu";
+pub(crate) const X86: &str = "i686-pc-windows-gnu";
 
 /// The key of the series the programs write (the emulator gets its own
 /// catalog, so the tests do not depend on the default data).
 const KEY: i64 = 4242;
 
-fn mingw(target: &str) -> &'static str {
+pub(crate) fn mingw(target: &str) -> &'static str {
     if target == X86 {
         "i686-w64-mingw32"
     } else {
@@ -592,8 +593,8 @@ fn i686_dll_exports_cdecl_originals_and_stdcall_twins_for_vba() {
 
     // The calling convention, read from the code: a stdcall function pops
     // its arguments (`ret $0xN`, N the bytes 32-bit VBA pushed), a cdecl one
-    // leaves them to the caller (`ret`). 32-bit Wine could not be
-    // installed here, so this is checked instead of run.
+    // leaves them to the caller (`ret`). Read for every function here;
+    // `windows_stdcall.rs` calls a set of them for real under 32-bit Wine.
     let addresses = export_addresses(&dll);
     let mut checked = 0;
     for f in &header.functions {
