@@ -16,7 +16,7 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::service::Interceptor;
 use tonic::transport::Channel;
 
-use super::error::{Error, Result};
+use super::error::{Error, ErrorKind, Result};
 use super::kerberos::{MeshToken, SignIn};
 
 /// Supplies access tokens on demand (from Kerberos, OAuth, a file...). Called
@@ -197,6 +197,23 @@ impl Auth {
     /// What a renewal is, for timeout messages.
     pub(crate) fn source_what(&self) -> &'static str {
         self.source.as_ref().map_or("the token", Source::what)
+    }
+
+    /// A renewal's error as the caller sees it: a Kerberos sign-in that
+    /// timed out is refused sign-in (the KDC or the server did not answer),
+    /// named with its principals, not a server that did not answer.
+    pub(crate) fn renewal_failed(&self, e: Error) -> Error {
+        match &self.source {
+            Some(Source::Kerberos(sign_in)) if e.kind() == ErrorKind::Timeout => Error::new(
+                ErrorKind::Unauthenticated,
+                format!(
+                    "{} (Kerberos sign-in with {}: the KDC or the server did not answer in time)",
+                    e.message(),
+                    sign_in.describe()
+                ),
+            ),
+            _ => e,
+        }
     }
 
     /// Whether a call must wait for a new token, or should start one.

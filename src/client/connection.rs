@@ -166,7 +166,9 @@ impl ConnectionInner {
             Due::Now => {
                 let generation = self.auth.generation();
                 let what = self.auth.source_what();
-                deadline::bounded(what, limit, self.auth.refresh(generation)).await?;
+                deadline::bounded(what, limit, self.auth.refresh(generation))
+                    .await
+                    .map_err(|e| self.auth.renewal_failed(e))?;
             }
         }
         let generation = self.auth.generation();
@@ -182,7 +184,7 @@ impl ConnectionInner {
                 let what = self.auth.source_what();
                 match deadline::bounded(what, limit, self.auth.refresh(generation)).await {
                     Ok(()) => rpc_once(what, limit, rpc(self.channel.clone())).await,
-                    Err(e) => Err(e),
+                    Err(e) => Err(self.auth.renewal_failed(e)),
                 }
             }
             other => other,

@@ -470,3 +470,30 @@ fn kerberos_options_are_checked() {
     }
     check(mesh_options_free(options), MESH_OK);
 }
+
+#[test]
+fn a_kdc_that_does_not_answer_fails_the_sign_in_within_the_connect_timeout() {
+    own_process!(a_kdc_that_does_not_answer_fails_the_sign_in_within_the_connect_timeout);
+    let Some(mut setup) = Setup::start(Duration::from_secs(3600), RealmOptions::default()) else {
+        return;
+    };
+    // The KDC's port taken by a listener that accepts and never answers
+    // (a KDC host that hangs, or a firewall that swallows).
+    setup.realm.stop_kdc();
+    let port = setup.realm.kdc_port();
+    let silent = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let _udp = std::net::UdpSocket::bind(("127.0.0.1", port)).unwrap();
+    let held = std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        for stream in silent.incoming().take(4).flatten() {
+            kept.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    // mesh/localhost has no ticket in the cache: the KDC is asked.
+    let (status, message) = refused(&setup.address(), &setup.root, "mesh/localhost", None, 1_500);
+    assert_eq!(status, MESH_ERROR_UNAUTHENTICATED, "{message}");
+    assert!(message.contains("mesh/localhost"), "{message}");
+    assert!(message.contains("did not answer"), "{message}");
+    drop(held);
+}

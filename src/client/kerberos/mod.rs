@@ -122,4 +122,8 @@ impl SignIn {
     pub(crate) fn sign_in(&self) -> Result<MeshToken> {
         match self.0 {}
     }
+
+    pub(crate) fn describe(&self) -> String {
+        match self.0 {}
+    }
 }

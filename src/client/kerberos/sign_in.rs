@@ -43,6 +43,11 @@ impl SignIn {
         }
     }
 
+    /// Who signs in to what, for messages.
+    pub(crate) fn describe(&self) -> String {
+        self.names.describe()
+    }
+
     /// Gets a Mesh token. Blocks (the platform's Kerberos may ask a KDC
     /// over the network), so it runs on a thread of its own.
     pub(crate) fn sign_in(&self) -> Result<MeshToken> {
