@@ -267,13 +267,12 @@ fn wine_run() -> Option<WineRun> {
     }
 }
 
-fn prepare_wine_run() -> Result<(PathBuf, PathBuf), String> {
-    if let Some(why) = missing_toolchain(X64) {
-        return Err(why);
-    }
-    let wine = wine().ok_or("wine not installed (apt-get install wine64)")?;
+/// A folder under the test target dir (`name`, relative) holding the
+/// 64-bit DLL and the ProcessPrng shim, for programs to run there under
+/// Wine; and the folder the DLL was built in (with its import library).
+pub(crate) fn wine_folder(name: &Path) -> (PathBuf, PathBuf) {
     let built = dll(X64);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wine-run");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(built.join("mesh_capi.dll"), dir.join("mesh_capi.dll")).unwrap();
     // Rust's standard library imports ProcessPrng, which Wine 8 lacks;
@@ -284,6 +283,15 @@ fn prepare_wine_run() -> Result<(PathBuf, PathBuf), String> {
         &root().join("tests/windows/processprng_shim.c"),
         &dir.join("bcryptprimitives.dll"),
     );
+    (dir, built)
+}
+
+fn prepare_wine_run() -> Result<(PathBuf, PathBuf), String> {
+    if let Some(why) = missing_toolchain(X64) {
+        return Err(why);
+    }
+    let wine = wine().ok_or("wine not installed (apt-get install wine64)")?;
+    let (dir, built) = wine_folder(Path::new("wine-run"));
     let import_lib = built.join("libmesh_capi.dll.a");
     for source in [
         "examples-c/quickstart.c",

@@ -39,7 +39,7 @@ use crate::common::mesh_status::MESH_ERROR_UNAUTHENTICATED;
 use crate::common::process::own_process;
 use crate::common::root;
 use crate::windows::{
-    dll, mingw_build, mingw_shared, missing_toolchain, skip, text, wait_for, wine, wine_command,
+    mingw_build, missing_toolchain, skip, text, wait_for, wine, wine_command, wine_folder,
     wine_ready, X64,
 };
 use mesh_emulator::test_realm::{RealmOptions, REALM};
@@ -70,19 +70,7 @@ fn prepare(test: &str) -> Result<WineKerberos, String> {
     }
     let wine = wine().ok_or("wine not installed (apt-get install wine64)")?;
     let started = Instant::now();
-    let built = dll(X64);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("wine-kerberos")
-        .join(test);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(built.join("mesh_capi.dll"), dir.join("mesh_capi.dll")).unwrap();
-    // Wine 8 lacks the ProcessPrng Rust's standard library imports (see
-    // windows.rs).
-    mingw_shared(
-        X64,
-        &root().join("tests/windows/processprng_shim.c"),
-        &dir.join("bcryptprimitives.dll"),
-    );
+    let (dir, built) = wine_folder(&Path::new("wine-kerberos").join(test));
     let exe = dir.join("kerberos.exe");
     let import_lib = built.join("libmesh_capi.dll.a");
     mingw_build(
