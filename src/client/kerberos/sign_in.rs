@@ -219,11 +219,20 @@ impl SignIn {
 /// (the "minor" status) in parentheses after a major status that says
 /// nothing, "Unspecified GSS failure.  Minor code may provide more
 /// information".
-fn plain(text: &str) -> &str {
+fn plain(text: &str) -> std::borrow::Cow<'_, str> {
     const VAGUE: &str = "Unspecified GSS failure.  Minor code may provide more information (";
-    text.strip_prefix(VAGUE)
+    let text = text.trim_end();
+    let text = text
+        .strip_prefix(VAGUE)
         .and_then(|rest| rest.strip_suffix(')'))
-        .unwrap_or(text)
+        .unwrap_or(text);
+    // SSPI's text for a status comes from the system's message table, which
+    // Wine lacks for Kerberos' codes: `cross-krb5` then says only "failed".
+    if text.ends_with("failed") {
+        format!("{text} (the system gave no description of the error)").into()
+    } else {
+        text.into()
+    }
 }
 
 #[cfg(test)]
@@ -238,5 +247,9 @@ mod tests {
         );
         let clear = "No credentials were supplied (No Kerberos credentials available)";
         assert_eq!(super::plain(clear), clear);
+        assert_eq!(
+            super::plain("ClientCtx::step failed "),
+            "ClientCtx::step failed (the system gave no description of the error)"
+        );
     }
 }
