@@ -92,6 +92,9 @@ fn the_cpp_header_passes_its_tests_as_cpp14_17_and_20() {
             "Bjørn Ålesund",
             "cpp_root.pem",
         );
+        // Holds every commit long enough for the program to interrupt it.
+        let slow = bindings::emulator();
+        slow.delay_calls("Commit", std::time::Duration::from_secs(10));
         let out = crate::common::run(
             &exe,
             &[
@@ -103,6 +106,7 @@ fn the_cpp_header_passes_its_tests_as_cpp14_17_and_20() {
                 "cpp-token-2",
                 "Bjørn Ålesund",
                 mesh_emulator::DEFAULT_VERSION,
+                &slow.addr().to_string(),
             ],
         );
         let stdout = crate::common::stdout(&out);

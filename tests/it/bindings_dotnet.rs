@@ -112,6 +112,9 @@ fn the_dotnet_binding_passes_its_tests_on_mono() {
     let emu = bindings::emulator();
     let (tls, root_pem) =
         bindings::tls_emulator(&["dotnet-token"], "Bjørn Ålesund", "dotnet_root.pem");
+    // Holds every commit long enough for the program to interrupt it.
+    let slow = bindings::emulator();
+    slow.delay_calls("Commit", Duration::from_secs(10));
 
     let mut child = Command::new("mono")
         .arg("--debug")
@@ -121,6 +124,7 @@ fn the_dotnet_binding_passes_its_tests_on_mono() {
         .arg(&root_pem)
         .args(["mesh.example", "dotnet-token", "Bjørn Ålesund"])
         .arg(mesh_emulator::DEFAULT_VERSION)
+        .arg(slow.addr().to_string())
         .env("LD_LIBRARY_PATH", lib_dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

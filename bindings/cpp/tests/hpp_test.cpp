@@ -23,6 +23,7 @@
 #include <iostream>
 #include <limits>
 #include <sstream>
+#include <thread>
 
 #include "mesh_capi.hpp"
 
@@ -128,6 +129,30 @@ void connect_and_errors() {
     auto e = throws(MESH_ERROR_UNAVAILABLE, [&] { mesh::connection::connect("127.0.0.1:1", o); });
     check(e.library_message().find("mesh_connection_open:") == 0, e.library_message());
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { o.call_timeout(std::chrono::milliseconds(0)); });
+}
+
+// An emulator that holds every commit for seconds (the 9th argument).
+const char *slow_address = nullptr;
+
+void interrupt_cancels_a_call_in_flight() {
+    auto c = mesh::connection::connect(slow_address);
+    mesh::session s = c.open_session();
+    mesh_status seen = MESH_OK;
+    std::thread worker([&] {
+        try {
+            s.commit();
+        } catch (const mesh::error &e) {
+            seen = e.status();
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto interrupted = std::chrono::steady_clock::now();
+    s.interrupt();
+    worker.join();
+    same(MESH_ERROR_CANCELLED, seen, "the commit was cancelled");
+    check(std::chrono::steady_clock::now() - interrupted < std::chrono::seconds(2), "promptly");
+    check(!s.is_expired(), "the session goes on");
+    c.interrupt();
 }
 
 void session_lifecycle_and_moves() {
@@ -1240,9 +1265,9 @@ void availability_restrictions() {
 } // namespace
 
 int main(int argc, char **argv) {
-    if (argc < 9) {
+    if (argc < 10) {
         std::cerr << "usage: hpp_test ADDRESS TLS_ADDRESS ROOT_PEM SERVER_NAME TOKEN1 TOKEN2 DISPLAY_NAME "
-                     "SERVER_VERSION\n";
+                     "SERVER_VERSION SLOW_ADDRESS\n";
         return 2;
     }
     address = argv[1];
@@ -1253,10 +1278,12 @@ int main(int argc, char **argv) {
     token2 = argv[6];
     display_name = argv[7];
     server_version = argv[8];
+    slow_address = argv[9];
 
     test("versions and status names", versions);
     test("connect, server version, errors carry status and message", connect_and_errors);
     test("session lifecycle and moves", session_lifecycle_and_moves);
+    test("interrupt cancels a call waiting on another thread", interrupt_cancels_a_call_in_flight);
     test("attach by braced upper-case id; gone after close", attach_and_not_found);
     test("time series round trip, isolation until commit", timeseries_round_trip);
     test("UTF-8 std::string both ways", utf8_both_ways);

@@ -26,6 +26,8 @@ static partial class MeshCapiTests
     const long Hour = 3600000L;
     const string SeriesPath = "Resource/Tilløp/Serie";
     static string version, address, tlsAddress, rootPem, serverName, token, displayName, serverVersion;
+    // An emulator that holds every Commit for seconds (optional 9th argument).
+    static string slowAddress;
     static int passed, failed;
 
     static int Main(string[] args)
@@ -43,6 +45,7 @@ static partial class MeshCapiTests
         token = args[5];
         displayName = args[6];
         serverVersion = args[7];
+        slowAddress = args.Length > 8 ? args[8] : null;
 
         Test("library version and status names", LibraryVersionAndStatusNames);
         Test("connect reports the server version", ConnectReportsTheServerVersion);
@@ -61,6 +64,8 @@ static partial class MeshCapiTests
         Test("token provider over TLS, identity with non-ASCII name", TokenProviderOverTls);
         Test("a throwing token provider gives UNAUTHENTICATED", ThrowingTokenProvider);
         Test("Kerberos without a KDC: names, plain HTTP/2, one way to sign in", KerberosWithoutAKdc);
+        if (slowAddress != null)
+            Test("Interrupt cancels a call waiting on another thread; the session goes on", InterruptCancelsACallInFlight);
         Test("catalog: a demo series' resource info", ResourceInfoOfADemoSeries);
         Test("units: listed, found by name", Units);
         Test("catalog: create, write by path, update, commit", CreateWriteUpdateCommit);
@@ -188,6 +193,32 @@ static partial class MeshCapiTests
             options.SetConnectTimeout(TimeSpan.FromSeconds(2));
             var e = Throws(MeshStatus.ErrorUnavailable, delegate { Connection.Connect("127.0.0.1:1", options); });
             Check(e.LibraryMessage.StartsWith("mesh_connection_open:"), e.LibraryMessage);
+        }
+    }
+
+    static void InterruptCancelsACallInFlight()
+    {
+        using (var connection = Connection.Connect(slowAddress))
+        {
+            var session = connection.OpenSession();
+            Exception thrown = null;
+            var worker = new System.Threading.Thread(() =>
+            {
+                try { session.Commit(); }
+                catch (Exception e) { thrown = e; }
+            });
+            worker.Start();
+            System.Threading.Thread.Sleep(300);
+            var interrupted = System.Diagnostics.Stopwatch.StartNew();
+            session.Interrupt();
+            Check(worker.Join(TimeSpan.FromSeconds(2)), "the commit returned within 2 s of Interrupt");
+            var e2 = thrown as MeshException;
+            Check(e2 != null, "a MeshException, not " + thrown);
+            Equal(MeshStatus.ErrorCancelled, e2.Status, "status (" + e2.Message + ")");
+            Check(interrupted.Elapsed < TimeSpan.FromSeconds(2), "promptly");
+            Check(!session.IsExpired, "the session goes on");
+            connection.Interrupt();
+            session.Close();
         }
     }
 
