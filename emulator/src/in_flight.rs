@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -19,6 +19,8 @@ use crate::sync::lock;
 pub(crate) struct InFlight {
     now: AtomicUsize,
     most: AtomicUsize,
+    /// Whether `delays` has any: calls skip its lock when not.
+    delaying: AtomicBool,
     delays: Mutex<HashMap<String, Duration>>,
 }
 
@@ -34,9 +36,13 @@ impl InFlight {
         } else {
             delays.insert(method.to_string(), delay);
         }
+        self.delaying.store(!delays.is_empty(), Ordering::Release);
     }
 
     fn delay_of(&self, path: &str) -> Option<Duration> {
+        if !self.delaying.load(Ordering::Acquire) {
+            return None;
+        }
         let method = path.rsplit('/').next().unwrap_or(path);
         lock(&self.delays).get(method).copied()
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::client::{ConnectOptions, Connection, UserIdentity};
 use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
 use crate::ffi::handles::{HandleKind, Registry};
-use crate::ffi::interrupt::{interrupted_by, Interrupt};
+use crate::ffi::interrupt::Interrupt;
 use crate::ffi::mesh_options;
 use crate::ffi::{guard, mesh_status, options, FfiResult};
 use crate::runtime::{self, Runtime};
@@ -33,7 +33,7 @@ impl ConnectionHandle {
         &self,
         operation: impl Future<Output = crate::client::Result<T>> + Send,
     ) -> crate::client::Result<T> {
-        let interrupted = interrupted_by(&[&self.interrupt]);
+        let interrupted = self.interrupt.next();
         self.rt
             .call_interruptible(self.conn.options().call_timeout, interrupted, operation)
     }

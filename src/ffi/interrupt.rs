@@ -38,8 +38,8 @@ impl Interrupt {
     }
 
     /// Resolves when this interrupt fires after now: what a call awaits
-    /// beside its work (see [`interrupted_by`]).
-    fn next(&self) -> impl Future<Output = Error> + Send + 'static {
+    /// beside its work.
+    pub(crate) fn next(&self) -> impl Future<Output = Error> + Send + 'static {
         let mut seen = self.fired.subscribe();
         let what = self.what;
         async move {
@@ -57,20 +57,19 @@ impl Interrupt {
     }
 }
 
-/// Resolves with the cancellation error when any of `interrupts` fires
-/// after now.
-pub(crate) fn interrupted_by(
-    interrupts: &[&Arc<Interrupt>],
+/// Resolves with the cancellation error when either interrupt fires after
+/// now (a session's own, or its connection's).
+pub(crate) fn interrupted_by_either(
+    one: &Interrupt,
+    other: &Interrupt,
 ) -> impl Future<Output = Error> + Send + 'static {
-    let mut waits: Vec<_> = interrupts.iter().map(|i| Box::pin(i.next())).collect();
-    std::future::poll_fn(move |cx| {
-        for wait in &mut waits {
-            if let std::task::Poll::Ready(error) = wait.as_mut().poll(cx) {
-                return std::task::Poll::Ready(error);
-            }
+    let (one, other) = (one.next(), other.next());
+    async move {
+        tokio::select! {
+            error = one => error,
+            error = other => error,
         }
-        std::task::Poll::Pending
-    })
+    }
 }
 
 #[cfg(test)]
@@ -86,14 +85,14 @@ mod tests {
         let session = Interrupt::new("session");
         let connection = Interrupt::new("connection");
         session.fire();
-        let wait = interrupted_by(&[&session, &connection]);
+        let wait = interrupted_by_either(&session, &connection);
         let quiet = rt.block_on(async {
             tokio::time::timeout(std::time::Duration::from_millis(20), wait)
                 .await
                 .is_err()
         });
         assert!(quiet, "an interrupt before the call must not end it");
-        let wait = interrupted_by(&[&session, &connection]);
+        let wait = interrupted_by_either(&session, &connection);
         connection.fire();
         let error = rt.block_on(wait);
         assert_eq!(error.kind(), ErrorKind::Cancelled);

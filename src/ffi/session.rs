@@ -10,7 +10,7 @@ use crate::client::{parse_session_id, Session};
 use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
 use crate::ffi::callback::{mesh_expired_callback, CallbackSlot};
 use crate::ffi::handles::{HandleKind, Registry};
-use crate::ffi::interrupt::{interrupted_by, Interrupt};
+use crate::ffi::interrupt::{interrupted_by_either, Interrupt};
 use crate::ffi::{connection, guard, mesh_connection, mesh_status, FfiResult};
 use crate::runtime::Runtime;
 
@@ -39,7 +39,7 @@ impl SessionHandle {
         operation: impl Future<Output = crate::client::Result<T>> + Send,
     ) -> crate::client::Result<T> {
         let limit = self.session.shared().options().call_timeout;
-        let interrupted = interrupted_by(&[&self.interrupt, &self.connection_interrupt]);
+        let interrupted = interrupted_by_either(&self.interrupt, &self.connection_interrupt);
         self.rt.call_interruptible(limit, interrupted, operation)
     }
 }
