@@ -140,6 +140,19 @@ impl Driver {
         }
     }
 
+    /// Spawns `task` on the runtime, to be driven by whoever drives it: the
+    /// runtime thread when no call does (it is woken if it waits).
+    pub(crate) fn spawn(
+        &self,
+        task: impl Future<Output = ()> + Send + 'static,
+    ) -> tokio::task::AbortHandle {
+        let spawned = self.handle.spawn(task).abort_handle();
+        if !self.holding.load(SeqCst) && self.calls.load(SeqCst) == 0 {
+            self.wake_thread();
+        }
+        spawned
+    }
+
     fn wake_thread(&self) {
         let mut wake = lock(&self.wake);
         if !wake.take {

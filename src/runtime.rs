@@ -103,32 +103,46 @@ impl LibraryThread {
 }
 
 /// The thread that runs C callbacks, one job at a time. A job that panics
-/// is contained: the thread goes on with the next.
+/// is contained: the thread goes on with the next. Once [`CallbackThread::stop`]
+/// has returned, no job starts (one already running may go on).
 struct CallbackThread {
     sender: CallbackSender,
+    /// False once stopped. The thread holds it while it takes a job up, so
+    /// that a job either started before `stop` returned or never starts.
+    open: Arc<Mutex<bool>>,
     thread: LibraryThread,
 }
 
 impl CallbackThread {
     fn start() -> std::io::Result<CallbackThread> {
         let (tx, rx) = mpsc::channel::<Option<Job>>();
-        let thread = LibraryThread::spawn("mesh-callbacks", move || {
-            while let Ok(Some(job)) = rx.recv() {
-                let _ = catch_unwind(AssertUnwindSafe(job));
-            }
-        })?;
+        let open = Arc::new(Mutex::new(true));
+        let thread = {
+            let open = open.clone();
+            LibraryThread::spawn("mesh-callbacks", move || {
+                while let Ok(Some(job)) = rx.recv() {
+                    if !*lock(&open) {
+                        break;
+                    }
+                    let _ = catch_unwind(AssertUnwindSafe(job));
+                }
+            })?
+        };
         Ok(CallbackThread {
             sender: CallbackSender(tx),
+            open,
             thread,
         })
     }
 
     /// Stops the thread after the jobs already queued and waits up to
     /// `wait` for it. False if it is still running then (it ends by itself
-    /// once its job returns).
+    /// once its job returns, starting no other).
     fn stop(&self, wait: Duration) -> bool {
         let _ = self.sender.0.send(None);
-        self.thread.join(wait)
+        let ended = self.thread.join(wait);
+        *lock(&self.open) = false;
+        ended
     }
 }
 
@@ -248,19 +262,10 @@ impl Runtime {
     }
 
     /// Runs one C call's `operation` on the runtime and waits for it: every
-    /// request it makes ends within `limit` of now (see
-    /// [`with_deadline`]), and it gives up with `ErrorKind::ShutDown` as
-    /// soon as shutdown begins.
-    pub(crate) fn call<T, F>(&self, limit: Duration, operation: F) -> Result<T, Error>
-    where
-        F: Future<Output = Result<T, Error>> + Send,
-        T: Send,
-    {
-        self.call_interruptible(limit, std::future::pending(), operation)
-    }
-
-    /// As [`Runtime::call`], and gives up with the error `interrupted`
-    /// resolves with as soon as it does (`mesh_session_interrupt`).
+    /// request it makes ends within `limit` of now (see [`with_deadline`]),
+    /// and it gives up with `ErrorKind::ShutDown` as soon as shutdown
+    /// begins, or with the error `interrupted` resolves with as soon as it
+    /// does (`mesh_session_interrupt`).
     pub(crate) fn call_interruptible<T, F>(
         &self,
         limit: Duration,
@@ -272,9 +277,26 @@ impl Runtime {
         T: Send,
     {
         let _in_progress = self.enter()?;
+        self.block_on(self.bounded(limit, interrupted, operation))
+    }
+
+    /// One call's `operation` as a future that ends within `limit` of now
+    /// (the deadline is taken here, not when first polled), with the error
+    /// `interrupted` resolves with as soon as it does, or with
+    /// `ErrorKind::ShutDown` as soon as shutdown begins.
+    pub(crate) fn bounded<T, F>(
+        &self,
+        limit: Duration,
+        interrupted: impl Future<Output = Error> + Send,
+        operation: F,
+    ) -> impl Future<Output = Result<T, Error>> + Send
+    where
+        F: Future<Output = Result<T, Error>> + Send,
+        T: Send,
+    {
         let mut closing = self.closing_watch.subscribe();
         let deadline = tokio::time::Instant::now() + limit;
-        self.block_on(async move {
+        async move {
             tokio::select! {
                 biased;
                 _ = closing.wait_for(|closing| *closing) => Err(shut_down()),
@@ -286,7 +308,20 @@ impl Runtime {
                     )))
                 }
             }
-        })
+        }
+    }
+
+    /// Runs `task` on the runtime without waiting for it (an operation of
+    /// the asynchronous C calls); it is driven by whoever drives the
+    /// runtime. Fails once shutdown has begun.
+    pub(crate) fn spawn(
+        &self,
+        task: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<tokio::task::AbortHandle, Error> {
+        if self.closing.load(SeqCst) {
+            return Err(shut_down());
+        }
+        Ok(self.driver.spawn(task))
     }
 
     fn enter(&self) -> Result<InProgress<'_>, Error> {
@@ -435,7 +470,7 @@ mod tests {
         let caller = {
             let rt = rt.clone();
             std::thread::spawn(move || {
-                rt.call(Duration::from_secs(30), async {
+                rt.call_interruptible(Duration::from_secs(30), std::future::pending(), async {
                     std::future::pending::<()>().await;
                     Ok(())
                 })
@@ -450,9 +485,11 @@ mod tests {
         assert_eq!(result.unwrap_err().kind(), ErrorKind::ShutDown);
         assert!(started.elapsed() < CALLS_WAIT);
         assert_eq!(
-            rt.call(Duration::from_secs(1), async { Ok(()) })
-                .unwrap_err()
-                .kind(),
+            rt.call_interruptible(Duration::from_secs(1), std::future::pending(), async {
+                Ok(())
+            })
+            .unwrap_err()
+            .kind(),
             ErrorKind::ShutDown
         );
         assert_eq!(rt.admit(|| ()).unwrap_err().kind(), ErrorKind::ShutDown);
@@ -463,10 +500,11 @@ mod tests {
     fn a_call_is_bounded_by_its_limit() {
         let rt = Arc::new(Runtime::start().unwrap());
         let started = std::time::Instant::now();
-        let result = rt.call(Duration::from_millis(100), async {
-            std::future::pending::<()>().await;
-            Ok(())
-        });
+        let result =
+            rt.call_interruptible(Duration::from_millis(100), std::future::pending(), async {
+                std::future::pending::<()>().await;
+                Ok(())
+            });
         assert_eq!(result.unwrap_err().kind(), ErrorKind::Timeout);
         assert!(started.elapsed() < Duration::from_secs(2));
         rt.stop().unwrap();

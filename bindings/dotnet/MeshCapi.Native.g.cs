@@ -313,6 +313,23 @@ namespace MeshCapi
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     public delegate void MeshExpiredCallback(IntPtr session_id, IntPtr user_data);
 
+    // Called once when an operation completes, whatever its outcome, with the
+    // operation, its status (what `mesh_X_finish` will return) and the
+    // `user_data` given with it.
+    //
+    // It runs on the library's callback thread, under the rules of
+    // `mesh_expired_callback`: it may call any `mesh_*` function, the
+    // operation's `mesh_X_finish` or `mesh_operation_free` included (the usual
+    // thing to do); it must return normally and soon.
+    //
+    // @param operation The operation that completed; valid until finished or
+    //   freed.
+    // @param status Its status: `MESH_OK`, `MESH_ERROR_CANCELLED`, or the
+    //   failure the blocking call would have returned.
+    // @param user_data The `user_data` given to `mesh_operation_set_callback`.
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate void MeshOperationCallback(IntPtr operation, MeshStatus status, IntPtr user_data);
+
     // A mesh_attribute handle, released with mesh_attribute_free.
     public sealed class AttributeHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
@@ -496,6 +513,23 @@ namespace MeshCapi
         protected override bool ReleaseHandle()
         {
             Native.mesh_object_list_free(handle);
+            return true;
+        }
+    }
+
+    // A mesh_operation handle, released with mesh_operation_free.
+    public sealed class OperationHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        public OperationHandle() : base(true) { }
+
+        // A borrowed handle, never freed here: its owner frees it.
+        internal OperationHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+
+        // The handle is gone whatever the status (a handle made invalid by
+        // mesh_library_shutdown gives MESH_ERROR_INVALID_HANDLE): nothing to retry.
+        protected override bool ReleaseHandle()
+        {
+            Native.mesh_operation_free(handle);
             return true;
         }
     }
@@ -945,6 +979,46 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_connection_open(byte[] address, OptionsHandle options, out ConnectionHandle @out);
 
+        // Starts `mesh_connection_open` and returns at once. The arguments are checked as
+        // `mesh_connection_open` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_connection_open_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_connection_open_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param address As for `mesh_connection_open`.
+        // @param options As for `mesh_connection_open`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_connection_open_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_connection_open` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_connection_open_start(byte[] address, OptionsHandle options, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_connection_open_start`, as
+        // `mesh_connection_open` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_connection_open_start` gave.
+        // @param out As for `mesh_connection_open`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_connection_open` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_connection_open_finish(OperationHandle operation, out ConnectionHandle @out);
+
         // Writes the version the server reported (e.g. `"2.21.0"`) into `buf`.
         // See the buffer convention in the header's introduction.
         //
@@ -1026,6 +1100,44 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_connection_revoke_access_token(ConnectionHandle connection, byte[] token);
 
+        // Starts `mesh_connection_revoke_access_token` and returns at once. The arguments are checked as
+        // `mesh_connection_revoke_access_token` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_connection_revoke_access_token_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_connection_revoke_access_token_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param connection As for `mesh_connection_revoke_access_token`.
+        // @param token As for `mesh_connection_revoke_access_token`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_connection_revoke_access_token_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_connection_revoke_access_token` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_connection_revoke_access_token_start(ConnectionHandle connection, byte[] token, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_connection_revoke_access_token_start`, as
+        // `mesh_connection_revoke_access_token` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_connection_revoke_access_token_start` gave.
+        // @return What `mesh_connection_revoke_access_token` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_connection_revoke_access_token_finish(OperationHandle operation);
+
         // Frees the connection handle. Sessions opened through it stay open and
         // keep working until each is closed or detached; the channel to the server
         // goes when the last of them does (as `sqlite3_close_v2` does). NULL is a
@@ -1090,6 +1202,45 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_identity_identifier(IdentityHandle identity, byte[] buf, UIntPtr cap, out UIntPtr len_out);
 
+        // Starts `mesh_identity_read` and returns at once. The arguments are checked as
+        // `mesh_identity_read` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_identity_read_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_identity_read_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param connection As for `mesh_identity_read`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_identity_read_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_identity_read` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_identity_read_start(ConnectionHandle connection, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_identity_read_start`, as
+        // `mesh_identity_read` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_identity_read_start` gave.
+        // @param out As for `mesh_identity_read`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_identity_read` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_identity_read_finish(OperationHandle operation, out IdentityHandle @out);
+
         // Frees an identity. NULL is a no-op that returns `MESH_OK` and leaves the
         // last error alone.
         //
@@ -1110,6 +1261,45 @@ namespace MeshCapi
         //   status of the call to the server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_session_open(ConnectionHandle connection, out SessionHandle @out);
+
+        // Starts `mesh_session_open` and returns at once. The arguments are checked as
+        // `mesh_session_open` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_session_open_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_session_open_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param connection As for `mesh_session_open`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_session_open_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_session_open` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_open_start(ConnectionHandle connection, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_session_open_start`, as
+        // `mesh_session_open` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_session_open_start` gave.
+        // @param out As for `mesh_session_open`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_session_open` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_open_finish(OperationHandle operation, out SessionHandle @out);
 
         // Attaches to an open session by id, e.g. one opened and detached by
         // another process. `session_id` is the canonical form in any case, or
@@ -1241,6 +1431,159 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_session_interrupt(SessionHandle session);
 
+        // Starts `mesh_session_attach` and returns at once. The arguments are checked as
+        // `mesh_session_attach` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_session_attach_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_session_attach_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param connection As for `mesh_session_attach`.
+        // @param session_id As for `mesh_session_attach`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_session_attach_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_session_attach` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_attach_start(ConnectionHandle connection, byte[] session_id, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_session_attach_start`, as
+        // `mesh_session_attach` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_session_attach_start` gave.
+        // @param out As for `mesh_session_attach`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_session_attach` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_attach_finish(OperationHandle operation, out SessionHandle @out);
+
+        // Starts `mesh_session_commit` and returns at once. The arguments are checked as
+        // `mesh_session_commit` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_session_commit_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_session_commit_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_session_commit`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_session_commit_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_session_commit` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_commit_start(SessionHandle session, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_session_commit_start`, as
+        // `mesh_session_commit` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_session_commit_start` gave.
+        // @return What `mesh_session_commit` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_commit_finish(OperationHandle operation);
+
+        // Starts `mesh_session_rollback` and returns at once. The arguments are checked as
+        // `mesh_session_rollback` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_session_rollback_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_session_rollback_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_session_rollback`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_session_rollback_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_session_rollback` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_rollback_start(SessionHandle session, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_session_rollback_start`, as
+        // `mesh_session_rollback` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_session_rollback_start` gave.
+        // @return What `mesh_session_rollback` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_rollback_finish(OperationHandle operation);
+
+        // Starts `mesh_session_extend` and returns at once. The arguments are checked as
+        // `mesh_session_extend` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_session_extend_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_session_extend_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_session_extend`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_session_extend_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_session_extend` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_extend_start(SessionHandle session, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_session_extend_start`, as
+        // `mesh_session_extend` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_session_extend_start` gave.
+        // @param expires_in_ms_out As for `mesh_session_extend`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_session_extend` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_extend_finish(OperationHandle operation, out long expires_in_ms_out);
+
         // Stops keep-alive and frees the handle, leaving the session open on the
         // server for another client (or process) to attach to. It expires there
         // after the server's inactivity timeout unless someone attaches.
@@ -1272,6 +1615,43 @@ namespace MeshCapi
         //   in every case but the invalid handle.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_session_close(IntPtr session);
+
+        // Starts `mesh_session_close` and returns at once. The arguments are checked as
+        // `mesh_session_close` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_session_close_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_session_close_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_session_close`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_session_close_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_session_close` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_close_start(SessionHandle session, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_session_close_start`, as
+        // `mesh_session_close` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_session_close_start` gave.
+        // @return What `mesh_session_close` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_session_close_finish(OperationHandle operation);
 
         // Reads the time series with key `key` over `[start_ms, end_ms)` (ms since
         // the Unix epoch, UTC) transformed to `resolution` by the server, as this
@@ -1591,6 +1971,519 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_timeseries_delete_by_id(SessionHandle session, byte[] id, long start_ms, long end_ms);
 
+        // Starts `mesh_timeseries_read_transformed_by_key` and returns at once. The arguments are checked as
+        // `mesh_timeseries_read_transformed_by_key` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_read_transformed_by_key_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_read_transformed_by_key_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_read_transformed_by_key`.
+        // @param key As for `mesh_timeseries_read_transformed_by_key`.
+        // @param start_ms As for `mesh_timeseries_read_transformed_by_key`.
+        // @param end_ms As for `mesh_timeseries_read_transformed_by_key`.
+        // @param resolution As for `mesh_timeseries_read_transformed_by_key`.
+        // @param method As for `mesh_timeseries_read_transformed_by_key`.
+        // @param zone As for `mesh_timeseries_read_transformed_by_key`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_read_transformed_by_key_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_read_transformed_by_key` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_transformed_by_key_start(SessionHandle session, long key, long start_ms, long end_ms, int resolution, int method, int zone, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_read_transformed_by_key_start`, as
+        // `mesh_timeseries_read_transformed_by_key` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_read_transformed_by_key_start` gave.
+        // @param out As for `mesh_timeseries_read_transformed_by_key`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_timeseries_read_transformed_by_key` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_transformed_by_key_finish(OperationHandle operation, out PointListHandle @out);
+
+        // Starts `mesh_timeseries_read_transformed_by_path` and returns at once. The arguments are checked as
+        // `mesh_timeseries_read_transformed_by_path` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_read_transformed_by_path_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_read_transformed_by_path_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_read_transformed_by_path`.
+        // @param path As for `mesh_timeseries_read_transformed_by_path`.
+        // @param start_ms As for `mesh_timeseries_read_transformed_by_path`.
+        // @param end_ms As for `mesh_timeseries_read_transformed_by_path`.
+        // @param resolution As for `mesh_timeseries_read_transformed_by_path`.
+        // @param method As for `mesh_timeseries_read_transformed_by_path`.
+        // @param zone As for `mesh_timeseries_read_transformed_by_path`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_read_transformed_by_path_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_read_transformed_by_path` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_transformed_by_path_start(SessionHandle session, byte[] path, long start_ms, long end_ms, int resolution, int method, int zone, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_read_transformed_by_path_start`, as
+        // `mesh_timeseries_read_transformed_by_path` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_read_transformed_by_path_start` gave.
+        // @param out As for `mesh_timeseries_read_transformed_by_path`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_timeseries_read_transformed_by_path` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_transformed_by_path_finish(OperationHandle operation, out PointListHandle @out);
+
+        // Starts `mesh_timeseries_read_transformed_by_id` and returns at once. The arguments are checked as
+        // `mesh_timeseries_read_transformed_by_id` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_read_transformed_by_id_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_read_transformed_by_id_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_read_transformed_by_id`.
+        // @param id As for `mesh_timeseries_read_transformed_by_id`.
+        // @param start_ms As for `mesh_timeseries_read_transformed_by_id`.
+        // @param end_ms As for `mesh_timeseries_read_transformed_by_id`.
+        // @param resolution As for `mesh_timeseries_read_transformed_by_id`.
+        // @param method As for `mesh_timeseries_read_transformed_by_id`.
+        // @param zone As for `mesh_timeseries_read_transformed_by_id`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_read_transformed_by_id_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_read_transformed_by_id` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_transformed_by_id_start(SessionHandle session, byte[] id, long start_ms, long end_ms, int resolution, int method, int zone, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_read_transformed_by_id_start`, as
+        // `mesh_timeseries_read_transformed_by_id` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_read_transformed_by_id_start` gave.
+        // @param out As for `mesh_timeseries_read_transformed_by_id`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_timeseries_read_transformed_by_id` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_transformed_by_id_finish(OperationHandle operation, out PointListHandle @out);
+
+        // Starts `mesh_timeseries_read_by_key` and returns at once. The arguments are checked as
+        // `mesh_timeseries_read_by_key` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_read_by_key_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_read_by_key_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_read_by_key`.
+        // @param key As for `mesh_timeseries_read_by_key`.
+        // @param start_ms As for `mesh_timeseries_read_by_key`.
+        // @param end_ms As for `mesh_timeseries_read_by_key`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_read_by_key_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_read_by_key` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_by_key_start(SessionHandle session, long key, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_read_by_key_start`, as
+        // `mesh_timeseries_read_by_key` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_read_by_key_start` gave.
+        // @param out As for `mesh_timeseries_read_by_key`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_timeseries_read_by_key` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_by_key_finish(OperationHandle operation, out PointListHandle @out);
+
+        // Starts `mesh_timeseries_read_by_path` and returns at once. The arguments are checked as
+        // `mesh_timeseries_read_by_path` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_read_by_path_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_read_by_path_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_read_by_path`.
+        // @param path As for `mesh_timeseries_read_by_path`.
+        // @param start_ms As for `mesh_timeseries_read_by_path`.
+        // @param end_ms As for `mesh_timeseries_read_by_path`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_read_by_path_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_read_by_path` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_by_path_start(SessionHandle session, byte[] path, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_read_by_path_start`, as
+        // `mesh_timeseries_read_by_path` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_read_by_path_start` gave.
+        // @param out As for `mesh_timeseries_read_by_path`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_timeseries_read_by_path` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_by_path_finish(OperationHandle operation, out PointListHandle @out);
+
+        // Starts `mesh_timeseries_read_by_id` and returns at once. The arguments are checked as
+        // `mesh_timeseries_read_by_id` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_read_by_id_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_read_by_id_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_read_by_id`.
+        // @param id As for `mesh_timeseries_read_by_id`.
+        // @param start_ms As for `mesh_timeseries_read_by_id`.
+        // @param end_ms As for `mesh_timeseries_read_by_id`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_read_by_id_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_read_by_id` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_by_id_start(SessionHandle session, byte[] id, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_read_by_id_start`, as
+        // `mesh_timeseries_read_by_id` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_read_by_id_start` gave.
+        // @param out As for `mesh_timeseries_read_by_id`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_timeseries_read_by_id` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_read_by_id_finish(OperationHandle operation, out PointListHandle @out);
+
+        // Starts `mesh_timeseries_write_by_key` and returns at once. The arguments are checked as
+        // `mesh_timeseries_write_by_key` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_write_by_key_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_write_by_key_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_write_by_key`.
+        // @param key As for `mesh_timeseries_write_by_key`.
+        // @param start_ms As for `mesh_timeseries_write_by_key`.
+        // @param end_ms As for `mesh_timeseries_write_by_key`.
+        // @param timestamps As for `mesh_timeseries_write_by_key`.
+        // @param flags As for `mesh_timeseries_write_by_key`.
+        // @param values As for `mesh_timeseries_write_by_key`.
+        // @param count As for `mesh_timeseries_write_by_key`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_write_by_key_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_write_by_key` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_write_by_key_start(SessionHandle session, long key, long start_ms, long end_ms, long[] timestamps, uint[] flags, double[] values, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_write_by_key_start`, as
+        // `mesh_timeseries_write_by_key` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_write_by_key_start` gave.
+        // @return What `mesh_timeseries_write_by_key` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_write_by_key_finish(OperationHandle operation);
+
+        // Starts `mesh_timeseries_write_by_path` and returns at once. The arguments are checked as
+        // `mesh_timeseries_write_by_path` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_write_by_path_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_write_by_path_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_write_by_path`.
+        // @param path As for `mesh_timeseries_write_by_path`.
+        // @param start_ms As for `mesh_timeseries_write_by_path`.
+        // @param end_ms As for `mesh_timeseries_write_by_path`.
+        // @param timestamps As for `mesh_timeseries_write_by_path`.
+        // @param flags As for `mesh_timeseries_write_by_path`.
+        // @param values As for `mesh_timeseries_write_by_path`.
+        // @param count As for `mesh_timeseries_write_by_path`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_write_by_path_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_write_by_path` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_write_by_path_start(SessionHandle session, byte[] path, long start_ms, long end_ms, long[] timestamps, uint[] flags, double[] values, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_write_by_path_start`, as
+        // `mesh_timeseries_write_by_path` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_write_by_path_start` gave.
+        // @return What `mesh_timeseries_write_by_path` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_write_by_path_finish(OperationHandle operation);
+
+        // Starts `mesh_timeseries_write_by_id` and returns at once. The arguments are checked as
+        // `mesh_timeseries_write_by_id` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_write_by_id_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_write_by_id_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_write_by_id`.
+        // @param id As for `mesh_timeseries_write_by_id`.
+        // @param start_ms As for `mesh_timeseries_write_by_id`.
+        // @param end_ms As for `mesh_timeseries_write_by_id`.
+        // @param timestamps As for `mesh_timeseries_write_by_id`.
+        // @param flags As for `mesh_timeseries_write_by_id`.
+        // @param values As for `mesh_timeseries_write_by_id`.
+        // @param count As for `mesh_timeseries_write_by_id`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_write_by_id_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_write_by_id` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_write_by_id_start(SessionHandle session, byte[] id, long start_ms, long end_ms, long[] timestamps, uint[] flags, double[] values, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_write_by_id_start`, as
+        // `mesh_timeseries_write_by_id` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_write_by_id_start` gave.
+        // @return What `mesh_timeseries_write_by_id` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_write_by_id_finish(OperationHandle operation);
+
+        // Starts `mesh_timeseries_delete_by_key` and returns at once. The arguments are checked as
+        // `mesh_timeseries_delete_by_key` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_delete_by_key_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_delete_by_key_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_delete_by_key`.
+        // @param key As for `mesh_timeseries_delete_by_key`.
+        // @param start_ms As for `mesh_timeseries_delete_by_key`.
+        // @param end_ms As for `mesh_timeseries_delete_by_key`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_delete_by_key_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_delete_by_key` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_delete_by_key_start(SessionHandle session, long key, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_delete_by_key_start`, as
+        // `mesh_timeseries_delete_by_key` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_delete_by_key_start` gave.
+        // @return What `mesh_timeseries_delete_by_key` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_delete_by_key_finish(OperationHandle operation);
+
+        // Starts `mesh_timeseries_delete_by_path` and returns at once. The arguments are checked as
+        // `mesh_timeseries_delete_by_path` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_delete_by_path_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_delete_by_path_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_delete_by_path`.
+        // @param path As for `mesh_timeseries_delete_by_path`.
+        // @param start_ms As for `mesh_timeseries_delete_by_path`.
+        // @param end_ms As for `mesh_timeseries_delete_by_path`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_delete_by_path_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_delete_by_path` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_delete_by_path_start(SessionHandle session, byte[] path, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_delete_by_path_start`, as
+        // `mesh_timeseries_delete_by_path` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_delete_by_path_start` gave.
+        // @return What `mesh_timeseries_delete_by_path` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_delete_by_path_finish(OperationHandle operation);
+
+        // Starts `mesh_timeseries_delete_by_id` and returns at once. The arguments are checked as
+        // `mesh_timeseries_delete_by_id` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_delete_by_id_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_delete_by_id_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_delete_by_id`.
+        // @param id As for `mesh_timeseries_delete_by_id`.
+        // @param start_ms As for `mesh_timeseries_delete_by_id`.
+        // @param end_ms As for `mesh_timeseries_delete_by_id`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_delete_by_id_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_delete_by_id` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_delete_by_id_start(SessionHandle session, byte[] id, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_delete_by_id_start`, as
+        // `mesh_timeseries_delete_by_id` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_delete_by_id_start` gave.
+        // @return What `mesh_timeseries_delete_by_id` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_delete_by_id_finish(OperationHandle operation);
+
         // Reads the catalog entry of the time series with key `key` into a new
         // `*out` (free with `mesh_timeseries_resource_free`). Physical and virtual
         // series alike. Fails with `MESH_ERROR_NOT_FOUND` for an unknown key.
@@ -1788,6 +2681,132 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_timeseries_resource_is_temporary(TimeseriesResourceHandle resource, out int @out);
 
+        // Starts `mesh_timeseries_resource_read` and returns at once. The arguments are checked as
+        // `mesh_timeseries_resource_read` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_resource_read_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_resource_read_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_resource_read`.
+        // @param key As for `mesh_timeseries_resource_read`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_resource_read_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_resource_read` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_resource_read_start(SessionHandle session, long key, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_resource_read_start`, as
+        // `mesh_timeseries_resource_read` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_resource_read_start` gave.
+        // @param out As for `mesh_timeseries_resource_read`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_timeseries_resource_read` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_resource_read_finish(OperationHandle operation, out TimeseriesResourceHandle @out);
+
+        // Starts `mesh_timeseries_resource_create_physical` and returns at once. The arguments are checked as
+        // `mesh_timeseries_resource_create_physical` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_resource_create_physical_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_resource_create_physical_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_resource_create_physical`.
+        // @param path As for `mesh_timeseries_resource_create_physical`.
+        // @param name As for `mesh_timeseries_resource_create_physical`.
+        // @param curve_type As for `mesh_timeseries_resource_create_physical`.
+        // @param resolution As for `mesh_timeseries_resource_create_physical`.
+        // @param unit_id As for `mesh_timeseries_resource_create_physical`.
+        // @param time_zone As for `mesh_timeseries_resource_create_physical`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_resource_create_physical_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_resource_create_physical` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_resource_create_physical_start(SessionHandle session, byte[] path, byte[] name, int curve_type, int resolution, byte[] unit_id, byte[] time_zone, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_resource_create_physical_start`, as
+        // `mesh_timeseries_resource_create_physical` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_resource_create_physical_start` gave.
+        // @param out As for `mesh_timeseries_resource_create_physical`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_timeseries_resource_create_physical` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_resource_create_physical_finish(OperationHandle operation, out TimeseriesResourceHandle @out);
+
+        // Starts `mesh_timeseries_resource_update` and returns at once. The arguments are checked as
+        // `mesh_timeseries_resource_update` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_timeseries_resource_update_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_timeseries_resource_update_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_timeseries_resource_update`.
+        // @param key As for `mesh_timeseries_resource_update`.
+        // @param curve_type As for `mesh_timeseries_resource_update`.
+        // @param unit_id As for `mesh_timeseries_resource_update`.
+        // @param time_zone As for `mesh_timeseries_resource_update`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_timeseries_resource_update_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_timeseries_resource_update` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_resource_update_start(SessionHandle session, long key, int curve_type, byte[] unit_id, byte[] time_zone, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_timeseries_resource_update_start`, as
+        // `mesh_timeseries_resource_update` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_timeseries_resource_update_start` gave.
+        // @return What `mesh_timeseries_resource_update` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_timeseries_resource_update_finish(OperationHandle operation);
+
         // Frees a resource handle. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`;
         // NULL is a no-op that returns `MESH_OK` and leaves the last error alone.
         //
@@ -1866,6 +2885,45 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_unit_list_find(UnitListHandle units, byte[] name, out UIntPtr out_index);
 
+        // Starts `mesh_unit_list_read` and returns at once. The arguments are checked as
+        // `mesh_unit_list_read` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_unit_list_read_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_unit_list_read_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_unit_list_read`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_unit_list_read_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_unit_list_read` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_unit_list_read_start(SessionHandle session, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_unit_list_read_start`, as
+        // `mesh_unit_list_read` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_unit_list_read_start` gave.
+        // @param out As for `mesh_unit_list_read`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_unit_list_read` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_unit_list_read_finish(OperationHandle operation, out UnitListHandle @out);
+
         // Frees units. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`; NULL is a
         // no-op that returns `MESH_OK` and leaves the last error alone.
         //
@@ -1893,6 +2951,47 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_model_create(SessionHandle session, byte[] name, byte[] definition, out ObjectHandle out_object);
 
+        // Starts `mesh_model_create` and returns at once. The arguments are checked as
+        // `mesh_model_create` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_model_create_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_model_create_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_model_create`.
+        // @param name As for `mesh_model_create`.
+        // @param definition As for `mesh_model_create`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_model_create_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_model_create` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_model_create_start(SessionHandle session, byte[] name, byte[] definition, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_model_create_start`, as
+        // `mesh_model_create` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_model_create_start` gave.
+        // @param out_object As for `mesh_model_create`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_model_create` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_model_create_finish(OperationHandle operation, out ObjectHandle out_object);
+
         // Lists every model (root object) with its attributes into a new
         // `*out_list` (free with `mesh_object_list_free`).
         //
@@ -1904,6 +3003,45 @@ namespace MeshCapi
         //   the call to the server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_model_list_read(SessionHandle session, out ObjectListHandle out_list);
+
+        // Starts `mesh_model_list_read` and returns at once. The arguments are checked as
+        // `mesh_model_list_read` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_model_list_read_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_model_list_read_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_model_list_read`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_model_list_read_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_model_list_read` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_model_list_read_start(SessionHandle session, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_model_list_read_start`, as
+        // `mesh_model_list_read` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_model_list_read_start` gave.
+        // @param out_list As for `mesh_model_list_read`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_model_list_read` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_model_list_read_finish(OperationHandle operation, out ObjectListHandle out_list);
 
         // Writes the object's id in canonical lower-case form (36 characters).
         // See the buffer convention.
@@ -2221,6 +3359,338 @@ namespace MeshCapi
         //   call to the server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_object_delete(SessionHandle session, byte[] target, int recursive);
+
+        // Starts `mesh_object_read` and returns at once. The arguments are checked as
+        // `mesh_object_read` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_object_read_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_object_read_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_object_read`.
+        // @param target As for `mesh_object_read`.
+        // @param view As for `mesh_object_read`.
+        // @param attribute_names As for `mesh_object_read`.
+        // @param tag_names As for `mesh_object_read`.
+        // @param namespace_names As for `mesh_object_read`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_object_read_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_object_read` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_read_start(SessionHandle session, byte[] target, int view, byte[] attribute_names, byte[] tag_names, byte[] namespace_names, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_object_read_start`, as
+        // `mesh_object_read` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_object_read_start` gave.
+        // @param out_object As for `mesh_object_read`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_object_read` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_read_finish(OperationHandle operation, out ObjectHandle out_object);
+
+        // Starts `mesh_object_search` and returns at once. The arguments are checked as
+        // `mesh_object_search` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_object_search_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_object_search_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_object_search`.
+        // @param start As for `mesh_object_search`.
+        // @param query As for `mesh_object_search`.
+        // @param view As for `mesh_object_search`.
+        // @param attribute_names As for `mesh_object_search`.
+        // @param tag_names As for `mesh_object_search`.
+        // @param namespace_names As for `mesh_object_search`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_object_search_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_object_search` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_search_start(SessionHandle session, byte[] start, byte[] query, int view, byte[] attribute_names, byte[] tag_names, byte[] namespace_names, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_object_search_start`, as
+        // `mesh_object_search` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_object_search_start` gave.
+        // @param out_list As for `mesh_object_search`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_object_search` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_search_finish(OperationHandle operation, out ObjectListHandle out_list);
+
+        // Starts `mesh_object_search_by_definition` and returns at once. The arguments are checked as
+        // `mesh_object_search_by_definition` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_object_search_by_definition_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_object_search_by_definition_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_object_search_by_definition`.
+        // @param definition As for `mesh_object_search_by_definition`.
+        // @param view As for `mesh_object_search_by_definition`.
+        // @param attribute_names As for `mesh_object_search_by_definition`.
+        // @param tag_names As for `mesh_object_search_by_definition`.
+        // @param namespace_names As for `mesh_object_search_by_definition`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_object_search_by_definition_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_object_search_by_definition` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_search_by_definition_start(SessionHandle session, byte[] definition, int view, byte[] attribute_names, byte[] tag_names, byte[] namespace_names, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_object_search_by_definition_start`, as
+        // `mesh_object_search_by_definition` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_object_search_by_definition_start` gave.
+        // @param out_list As for `mesh_object_search_by_definition`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_object_search_by_definition` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_search_by_definition_finish(OperationHandle operation, out ObjectListHandle out_list);
+
+        // Starts `mesh_object_read_linked_from` and returns at once. The arguments are checked as
+        // `mesh_object_read_linked_from` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_object_read_linked_from_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_object_read_linked_from_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_object_read_linked_from`.
+        // @param target As for `mesh_object_read_linked_from`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_object_read_linked_from_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_object_read_linked_from` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_read_linked_from_start(SessionHandle session, byte[] target, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_object_read_linked_from_start`, as
+        // `mesh_object_read_linked_from` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_object_read_linked_from_start` gave.
+        // @param out_list As for `mesh_object_read_linked_from`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_object_read_linked_from` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_read_linked_from_finish(OperationHandle operation, out IdListHandle out_list);
+
+        // Starts `mesh_object_create` and returns at once. The arguments are checked as
+        // `mesh_object_create` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_object_create_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_object_create_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_object_create`.
+        // @param owner As for `mesh_object_create`.
+        // @param name As for `mesh_object_create`.
+        // @param definition As for `mesh_object_create`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_object_create_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_object_create` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_create_start(SessionHandle session, byte[] owner, byte[] name, byte[] definition, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_object_create_start`, as
+        // `mesh_object_create` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_object_create_start` gave.
+        // @param out_object As for `mesh_object_create`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_object_create` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_create_finish(OperationHandle operation, out ObjectHandle out_object);
+
+        // Starts `mesh_object_rename` and returns at once. The arguments are checked as
+        // `mesh_object_rename` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_object_rename_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_object_rename_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_object_rename`.
+        // @param target As for `mesh_object_rename`.
+        // @param new_name As for `mesh_object_rename`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_object_rename_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_object_rename` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_rename_start(SessionHandle session, byte[] target, byte[] new_name, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_object_rename_start`, as
+        // `mesh_object_rename` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_object_rename_start` gave.
+        // @return What `mesh_object_rename` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_rename_finish(OperationHandle operation);
+
+        // Starts `mesh_object_move` and returns at once. The arguments are checked as
+        // `mesh_object_move` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_object_move_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_object_move_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_object_move`.
+        // @param target As for `mesh_object_move`.
+        // @param new_owner As for `mesh_object_move`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_object_move_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_object_move` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_move_start(SessionHandle session, byte[] target, byte[] new_owner, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_object_move_start`, as
+        // `mesh_object_move` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_object_move_start` gave.
+        // @return What `mesh_object_move` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_move_finish(OperationHandle operation);
+
+        // Starts `mesh_object_delete` and returns at once. The arguments are checked as
+        // `mesh_object_delete` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_object_delete_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_object_delete_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_object_delete`.
+        // @param target As for `mesh_object_delete`.
+        // @param recursive As for `mesh_object_delete`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_object_delete_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_object_delete` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_delete_start(SessionHandle session, byte[] target, int recursive, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_object_delete_start`, as
+        // `mesh_object_delete` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_object_delete_start` gave.
+        // @return What `mesh_object_delete` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_object_delete_finish(OperationHandle operation);
 
         // Frees an object that a session call returned (`mesh_object_read`,
         // `mesh_object_create`, `mesh_model_create`), and the attributes borrowed
@@ -2836,6 +4306,689 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_attribute_update_link_version_entries(SessionHandle session, byte[] target, UIntPtr[] entry_sizes, UIntPtr entry_count, long[] valid_from_ms, IntPtr[] target_ids, UIntPtr count);
 
+        // Starts `mesh_attribute_read` and returns at once. The arguments are checked as
+        // `mesh_attribute_read` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_read_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_read_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_read`.
+        // @param target As for `mesh_attribute_read`.
+        // @param view As for `mesh_attribute_read`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_read_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_read` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_read_start(SessionHandle session, byte[] target, int view, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_read_start`, as
+        // `mesh_attribute_read` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_read_start` gave.
+        // @param out_attribute As for `mesh_attribute_read`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_attribute_read` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_read_finish(OperationHandle operation, out AttributeHandle out_attribute);
+
+        // Starts `mesh_attribute_search` and returns at once. The arguments are checked as
+        // `mesh_attribute_search` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_search_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_search_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_search`.
+        // @param start As for `mesh_attribute_search`.
+        // @param query As for `mesh_attribute_search`.
+        // @param view As for `mesh_attribute_search`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_search_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_search` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_search_start(SessionHandle session, byte[] start, byte[] query, int view, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_search_start`, as
+        // `mesh_attribute_search` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_search_start` gave.
+        // @param out_list As for `mesh_attribute_search`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_attribute_search` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_search_finish(OperationHandle operation, out AttributeListHandle out_list);
+
+        // Starts `mesh_attribute_update_int` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_int` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_int_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_int_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_int`.
+        // @param target As for `mesh_attribute_update_int`.
+        // @param value As for `mesh_attribute_update_int`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_int_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_int` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_int_start(SessionHandle session, byte[] target, long value, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_int_start`, as
+        // `mesh_attribute_update_int` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_int_start` gave.
+        // @return What `mesh_attribute_update_int` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_int_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_double` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_double` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_double_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_double_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_double`.
+        // @param target As for `mesh_attribute_update_double`.
+        // @param value As for `mesh_attribute_update_double`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_double_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_double` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_double_start(SessionHandle session, byte[] target, double value, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_double_start`, as
+        // `mesh_attribute_update_double` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_double_start` gave.
+        // @return What `mesh_attribute_update_double` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_double_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_bool` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_bool` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_bool_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_bool_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_bool`.
+        // @param target As for `mesh_attribute_update_bool`.
+        // @param value As for `mesh_attribute_update_bool`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_bool_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_bool` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_bool_start(SessionHandle session, byte[] target, int value, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_bool_start`, as
+        // `mesh_attribute_update_bool` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_bool_start` gave.
+        // @return What `mesh_attribute_update_bool` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_bool_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_string` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_string` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_string_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_string_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_string`.
+        // @param target As for `mesh_attribute_update_string`.
+        // @param value As for `mesh_attribute_update_string`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_string_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_string` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_string_start(SessionHandle session, byte[] target, byte[] value, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_string_start`, as
+        // `mesh_attribute_update_string` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_string_start` gave.
+        // @return What `mesh_attribute_update_string` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_string_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_utc_time` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_utc_time` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_utc_time_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_utc_time_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_utc_time`.
+        // @param target As for `mesh_attribute_update_utc_time`.
+        // @param value_ms As for `mesh_attribute_update_utc_time`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_utc_time_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_utc_time` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_utc_time_start(SessionHandle session, byte[] target, long value_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_utc_time_start`, as
+        // `mesh_attribute_update_utc_time` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_utc_time_start` gave.
+        // @return What `mesh_attribute_update_utc_time` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_utc_time_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_ints` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_ints` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_ints_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_ints_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_ints`.
+        // @param target As for `mesh_attribute_update_ints`.
+        // @param values As for `mesh_attribute_update_ints`.
+        // @param count As for `mesh_attribute_update_ints`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_ints_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_ints` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_ints_start(SessionHandle session, byte[] target, long[] values, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_ints_start`, as
+        // `mesh_attribute_update_ints` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_ints_start` gave.
+        // @return What `mesh_attribute_update_ints` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_ints_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_doubles` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_doubles` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_doubles_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_doubles_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_doubles`.
+        // @param target As for `mesh_attribute_update_doubles`.
+        // @param values As for `mesh_attribute_update_doubles`.
+        // @param count As for `mesh_attribute_update_doubles`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_doubles_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_doubles` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_doubles_start(SessionHandle session, byte[] target, double[] values, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_doubles_start`, as
+        // `mesh_attribute_update_doubles` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_doubles_start` gave.
+        // @return What `mesh_attribute_update_doubles` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_doubles_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_bools` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_bools` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_bools_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_bools_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_bools`.
+        // @param target As for `mesh_attribute_update_bools`.
+        // @param values As for `mesh_attribute_update_bools`.
+        // @param count As for `mesh_attribute_update_bools`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_bools_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_bools` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_bools_start(SessionHandle session, byte[] target, int[] values, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_bools_start`, as
+        // `mesh_attribute_update_bools` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_bools_start` gave.
+        // @return What `mesh_attribute_update_bools` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_bools_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_utc_times` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_utc_times` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_utc_times_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_utc_times_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_utc_times`.
+        // @param target As for `mesh_attribute_update_utc_times`.
+        // @param values_ms As for `mesh_attribute_update_utc_times`.
+        // @param count As for `mesh_attribute_update_utc_times`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_utc_times_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_utc_times` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_utc_times_start(SessionHandle session, byte[] target, long[] values_ms, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_utc_times_start`, as
+        // `mesh_attribute_update_utc_times` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_utc_times_start` gave.
+        // @return What `mesh_attribute_update_utc_times` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_utc_times_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_strings` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_strings` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_strings_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_strings_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_strings`.
+        // @param target As for `mesh_attribute_update_strings`.
+        // @param values As for `mesh_attribute_update_strings`.
+        // @param count As for `mesh_attribute_update_strings`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_strings_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_strings` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_strings_start(SessionHandle session, byte[] target, IntPtr[] values, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_strings_start`, as
+        // `mesh_attribute_update_strings` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_strings_start` gave.
+        // @return What `mesh_attribute_update_strings` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_strings_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_timeseries_key` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_timeseries_key` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_timeseries_key_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_timeseries_key_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_timeseries_key`.
+        // @param target As for `mesh_attribute_update_timeseries_key`.
+        // @param key As for `mesh_attribute_update_timeseries_key`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_timeseries_key_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_timeseries_key` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_timeseries_key_start(SessionHandle session, byte[] target, long key, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_timeseries_key_start`, as
+        // `mesh_attribute_update_timeseries_key` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_timeseries_key_start` gave.
+        // @return What `mesh_attribute_update_timeseries_key` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_timeseries_key_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_expression` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_expression` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_expression_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_expression_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_expression`.
+        // @param target As for `mesh_attribute_update_expression`.
+        // @param expression As for `mesh_attribute_update_expression`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_expression_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_expression` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_expression_start(SessionHandle session, byte[] target, byte[] expression, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_expression_start`, as
+        // `mesh_attribute_update_expression` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_expression_start` gave.
+        // @return What `mesh_attribute_update_expression` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_expression_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_links` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_links` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_links_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_links_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_links`.
+        // @param target As for `mesh_attribute_update_links`.
+        // @param target_ids As for `mesh_attribute_update_links`.
+        // @param count As for `mesh_attribute_update_links`.
+        // @param append As for `mesh_attribute_update_links`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_links_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_links` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_links_start(SessionHandle session, byte[] target, IntPtr[] target_ids, UIntPtr count, int append, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_links_start`, as
+        // `mesh_attribute_update_links` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_links_start` gave.
+        // @return What `mesh_attribute_update_links` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_links_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_link_versions` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_link_versions` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_link_versions_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_link_versions_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_link_versions`.
+        // @param target As for `mesh_attribute_update_link_versions`.
+        // @param start_ms As for `mesh_attribute_update_link_versions`.
+        // @param end_ms As for `mesh_attribute_update_link_versions`.
+        // @param valid_from_ms As for `mesh_attribute_update_link_versions`.
+        // @param target_ids As for `mesh_attribute_update_link_versions`.
+        // @param count As for `mesh_attribute_update_link_versions`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_link_versions_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_link_versions` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_link_versions_start(SessionHandle session, byte[] target, long start_ms, long end_ms, long[] valid_from_ms, IntPtr[] target_ids, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_link_versions_start`, as
+        // `mesh_attribute_update_link_versions` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_link_versions_start` gave.
+        // @return What `mesh_attribute_update_link_versions` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_link_versions_finish(OperationHandle operation);
+
+        // Starts `mesh_attribute_update_link_version_entries` and returns at once. The arguments are checked as
+        // `mesh_attribute_update_link_version_entries` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_update_link_version_entries_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_update_link_version_entries_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_update_link_version_entries`.
+        // @param target As for `mesh_attribute_update_link_version_entries`.
+        // @param entry_sizes As for `mesh_attribute_update_link_version_entries`.
+        // @param entry_count As for `mesh_attribute_update_link_version_entries`.
+        // @param valid_from_ms As for `mesh_attribute_update_link_version_entries`.
+        // @param target_ids As for `mesh_attribute_update_link_version_entries`.
+        // @param count As for `mesh_attribute_update_link_version_entries`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_update_link_version_entries_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_update_link_version_entries` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_link_version_entries_start(SessionHandle session, byte[] target, UIntPtr[] entry_sizes, UIntPtr entry_count, long[] valid_from_ms, IntPtr[] target_ids, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_update_link_version_entries_start`, as
+        // `mesh_attribute_update_link_version_entries` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_update_link_version_entries_start` gave.
+        // @return What `mesh_attribute_update_link_version_entries` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_update_link_version_entries_finish(OperationHandle operation);
+
         // Frees an attribute that `mesh_attribute_read` returned. An attribute
         // borrowed from an object or list is left to its owner (nothing happens).
         // NULL is a no-op. Freeing twice gives `MESH_ERROR_INVALID_HANDLE`.
@@ -3207,6 +5360,46 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_attribute_definition_update(SessionHandle session, byte[] target, byte[] new_template_expression, byte[] new_description);
 
+        // Starts `mesh_attribute_definition_update` and returns at once. The arguments are checked as
+        // `mesh_attribute_definition_update` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_attribute_definition_update_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_attribute_definition_update_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_attribute_definition_update`.
+        // @param target As for `mesh_attribute_definition_update`.
+        // @param new_template_expression As for `mesh_attribute_definition_update`.
+        // @param new_description As for `mesh_attribute_definition_update`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_attribute_definition_update_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_attribute_definition_update` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_definition_update_start(SessionHandle session, byte[] target, byte[] new_template_expression, byte[] new_description, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_attribute_definition_update_start`, as
+        // `mesh_attribute_definition_update` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_attribute_definition_update_start` gave.
+        // @return What `mesh_attribute_definition_update` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_attribute_definition_update_finish(OperationHandle operation);
+
         // Makes an empty `*out_curve` to build up with
         // `mesh_rating_curve_add_version` and send with `mesh_rating_curve_update`.
         //
@@ -3351,6 +5544,90 @@ namespace MeshCapi
         //   server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_rating_curve_update(SessionHandle session, byte[] target, long start_ms, long end_ms, RatingCurveHandle curve);
+
+        // Starts `mesh_rating_curve_read` and returns at once. The arguments are checked as
+        // `mesh_rating_curve_read` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_rating_curve_read_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_rating_curve_read_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_rating_curve_read`.
+        // @param target As for `mesh_rating_curve_read`.
+        // @param start_ms As for `mesh_rating_curve_read`.
+        // @param end_ms As for `mesh_rating_curve_read`.
+        // @param versions_only As for `mesh_rating_curve_read`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_rating_curve_read_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_rating_curve_read` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_rating_curve_read_start(SessionHandle session, byte[] target, long start_ms, long end_ms, int versions_only, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_rating_curve_read_start`, as
+        // `mesh_rating_curve_read` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_rating_curve_read_start` gave.
+        // @param out_curve As for `mesh_rating_curve_read`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_rating_curve_read` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_rating_curve_read_finish(OperationHandle operation, out RatingCurveHandle out_curve);
+
+        // Starts `mesh_rating_curve_update` and returns at once. The arguments are checked as
+        // `mesh_rating_curve_update` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_rating_curve_update_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_rating_curve_update_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_rating_curve_update`.
+        // @param target As for `mesh_rating_curve_update`.
+        // @param start_ms As for `mesh_rating_curve_update`.
+        // @param end_ms As for `mesh_rating_curve_update`.
+        // @param curve As for `mesh_rating_curve_update`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_rating_curve_update_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_rating_curve_update` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_rating_curve_update_start(SessionHandle session, byte[] target, long start_ms, long end_ms, RatingCurveHandle curve, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_rating_curve_update_start`, as
+        // `mesh_rating_curve_update` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_rating_curve_update_start` gave.
+        // @return What `mesh_rating_curve_update` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_rating_curve_update_finish(OperationHandle operation);
 
         // Frees rating curve versions. NULL is a no-op.
         //
@@ -3525,6 +5802,90 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_xy_set_list_update(SessionHandle session, byte[] target, long start_ms, long end_ms, XySetListHandle sets);
 
+        // Starts `mesh_xy_set_list_read` and returns at once. The arguments are checked as
+        // `mesh_xy_set_list_read` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_xy_set_list_read_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_xy_set_list_read_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_xy_set_list_read`.
+        // @param target As for `mesh_xy_set_list_read`.
+        // @param start_ms As for `mesh_xy_set_list_read`.
+        // @param end_ms As for `mesh_xy_set_list_read`.
+        // @param versions_only As for `mesh_xy_set_list_read`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_xy_set_list_read_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_xy_set_list_read` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_xy_set_list_read_start(SessionHandle session, byte[] target, long start_ms, long end_ms, int versions_only, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_xy_set_list_read_start`, as
+        // `mesh_xy_set_list_read` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_xy_set_list_read_start` gave.
+        // @param out_sets As for `mesh_xy_set_list_read`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_xy_set_list_read` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_xy_set_list_read_finish(OperationHandle operation, out XySetListHandle out_sets);
+
+        // Starts `mesh_xy_set_list_update` and returns at once. The arguments are checked as
+        // `mesh_xy_set_list_update` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_xy_set_list_update_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_xy_set_list_update_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_xy_set_list_update`.
+        // @param target As for `mesh_xy_set_list_update`.
+        // @param start_ms As for `mesh_xy_set_list_update`.
+        // @param end_ms As for `mesh_xy_set_list_update`.
+        // @param sets As for `mesh_xy_set_list_update`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_xy_set_list_update_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_xy_set_list_update` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_xy_set_list_update_start(SessionHandle session, byte[] target, long start_ms, long end_ms, XySetListHandle sets, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_xy_set_list_update_start`, as
+        // `mesh_xy_set_list_update` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_xy_set_list_update_start` gave.
+        // @return What `mesh_xy_set_list_update` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_xy_set_list_update_finish(OperationHandle operation);
+
         // Frees XY sets. NULL is a no-op.
         //
         // @param sets The XY sets to free; may be NULL.
@@ -3583,6 +5944,94 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_revision_update(SessionHandle session, byte[] target, byte[] event_id, byte[] new_local_id, byte[] new_reason, byte[] author);
 
+        // Starts `mesh_revision_create` and returns at once. The arguments are checked as
+        // `mesh_revision_create` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_revision_create_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_revision_create_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_revision_create`.
+        // @param target As for `mesh_revision_create`.
+        // @param event_id As for `mesh_revision_create`.
+        // @param local_id As for `mesh_revision_create`.
+        // @param reason As for `mesh_revision_create`.
+        // @param created_author As for `mesh_revision_create`.
+        // @param created_timestamp_ms As for `mesh_revision_create`.
+        // @param last_changed_author As for `mesh_revision_create`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_revision_create_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_revision_create` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_create_start(SessionHandle session, byte[] target, byte[] event_id, byte[] local_id, byte[] reason, byte[] created_author, long created_timestamp_ms, byte[] last_changed_author, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_revision_create_start`, as
+        // `mesh_revision_create` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_revision_create_start` gave.
+        // @param out_event As for `mesh_revision_create`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_revision_create` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_create_finish(OperationHandle operation, out AvailabilityEventHandle out_event);
+
+        // Starts `mesh_revision_update` and returns at once. The arguments are checked as
+        // `mesh_revision_update` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_revision_update_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_revision_update_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_revision_update`.
+        // @param target As for `mesh_revision_update`.
+        // @param event_id As for `mesh_revision_update`.
+        // @param new_local_id As for `mesh_revision_update`.
+        // @param new_reason As for `mesh_revision_update`.
+        // @param author As for `mesh_revision_update`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_revision_update_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_revision_update` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_update_start(SessionHandle session, byte[] target, byte[] event_id, byte[] new_local_id, byte[] new_reason, byte[] author, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_revision_update_start`, as
+        // `mesh_revision_update` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_revision_update_start` gave.
+        // @return What `mesh_revision_update` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_update_finish(OperationHandle operation);
+
         // Adds a recurrence to the revision `event_id` of the object `target`:
         // the period `[start_ms, end_ms)`, repeated as `recurrence_type`,
         // `recur_every` and `recur_until_ms` say. Writes the id the server gave it
@@ -3637,6 +6086,96 @@ namespace MeshCapi
         //   `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_revision_recurrence_delete(SessionHandle session, byte[] target, byte[] event_id, uint recurrence_id, byte[] author);
+
+        // Starts `mesh_revision_recurrence_create` and returns at once. The arguments are checked as
+        // `mesh_revision_recurrence_create` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_revision_recurrence_create_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_revision_recurrence_create_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_revision_recurrence_create`.
+        // @param target As for `mesh_revision_recurrence_create`.
+        // @param event_id As for `mesh_revision_recurrence_create`.
+        // @param status As for `mesh_revision_recurrence_create`.
+        // @param description As for `mesh_revision_recurrence_create`.
+        // @param recurrence_type As for `mesh_revision_recurrence_create`.
+        // @param recur_every As for `mesh_revision_recurrence_create`.
+        // @param recur_until_ms As for `mesh_revision_recurrence_create`.
+        // @param start_ms As for `mesh_revision_recurrence_create`.
+        // @param end_ms As for `mesh_revision_recurrence_create`.
+        // @param author As for `mesh_revision_recurrence_create`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_revision_recurrence_create_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_revision_recurrence_create` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_recurrence_create_start(SessionHandle session, byte[] target, byte[] event_id, byte[] status, byte[] description, int recurrence_type, uint recur_every, long recur_until_ms, long start_ms, long end_ms, byte[] author, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_revision_recurrence_create_start`, as
+        // `mesh_revision_recurrence_create` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_revision_recurrence_create_start` gave.
+        // @param out_recurrence_id As for `mesh_revision_recurrence_create`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_revision_recurrence_create` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_recurrence_create_finish(OperationHandle operation, out uint out_recurrence_id);
+
+        // Starts `mesh_revision_recurrence_delete` and returns at once. The arguments are checked as
+        // `mesh_revision_recurrence_delete` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_revision_recurrence_delete_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_revision_recurrence_delete_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_revision_recurrence_delete`.
+        // @param target As for `mesh_revision_recurrence_delete`.
+        // @param event_id As for `mesh_revision_recurrence_delete`.
+        // @param recurrence_id As for `mesh_revision_recurrence_delete`.
+        // @param author As for `mesh_revision_recurrence_delete`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_revision_recurrence_delete_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_revision_recurrence_delete` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_recurrence_delete_start(SessionHandle session, byte[] target, byte[] event_id, uint recurrence_id, byte[] author, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_revision_recurrence_delete_start`, as
+        // `mesh_revision_recurrence_delete` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_revision_recurrence_delete_start` gave.
+        // @return What `mesh_revision_recurrence_delete` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_revision_recurrence_delete_finish(OperationHandle operation);
 
         // Creates a restriction (a limit on an object) of the object `target`,
         // doing what `recurrence` says (see `mesh_restriction_recurrence_new_basic`
@@ -3694,6 +6233,98 @@ namespace MeshCapi
         //   not found; or a status of the call to the server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_restriction_update(SessionHandle session, byte[] target, byte[] event_id, byte[] new_local_id, byte[] new_reason, byte[] new_category, RestrictionRecurrenceHandle new_recurrence, byte[] author);
+
+        // Starts `mesh_restriction_create` and returns at once. The arguments are checked as
+        // `mesh_restriction_create` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_restriction_create_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_restriction_create_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_restriction_create`.
+        // @param target As for `mesh_restriction_create`.
+        // @param event_id As for `mesh_restriction_create`.
+        // @param category As for `mesh_restriction_create`.
+        // @param local_id As for `mesh_restriction_create`.
+        // @param reason As for `mesh_restriction_create`.
+        // @param recurrence As for `mesh_restriction_create`.
+        // @param created_author As for `mesh_restriction_create`.
+        // @param created_timestamp_ms As for `mesh_restriction_create`.
+        // @param last_changed_author As for `mesh_restriction_create`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_restriction_create_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_restriction_create` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_restriction_create_start(SessionHandle session, byte[] target, byte[] event_id, byte[] category, byte[] local_id, byte[] reason, RestrictionRecurrenceHandle recurrence, byte[] created_author, long created_timestamp_ms, byte[] last_changed_author, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_restriction_create_start`, as
+        // `mesh_restriction_create` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_restriction_create_start` gave.
+        // @param out_event As for `mesh_restriction_create`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_restriction_create` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_restriction_create_finish(OperationHandle operation, out AvailabilityEventHandle out_event);
+
+        // Starts `mesh_restriction_update` and returns at once. The arguments are checked as
+        // `mesh_restriction_update` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_restriction_update_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_restriction_update_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_restriction_update`.
+        // @param target As for `mesh_restriction_update`.
+        // @param event_id As for `mesh_restriction_update`.
+        // @param new_local_id As for `mesh_restriction_update`.
+        // @param new_reason As for `mesh_restriction_update`.
+        // @param new_category As for `mesh_restriction_update`.
+        // @param new_recurrence As for `mesh_restriction_update`.
+        // @param author As for `mesh_restriction_update`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_restriction_update_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_restriction_update` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_restriction_update_start(SessionHandle session, byte[] target, byte[] event_id, byte[] new_local_id, byte[] new_reason, byte[] new_category, RestrictionRecurrenceHandle new_recurrence, byte[] author, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_restriction_update_start`, as
+        // `mesh_restriction_update` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_restriction_update_start` gave.
+        // @return What `mesh_restriction_update` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_restriction_update_finish(OperationHandle operation);
 
         // Makes a basic restriction recurrence: the limit `value` over
         // `[start_ms, end_ms)`, repeated as `recurrence_type`, `recur_every` and
@@ -4157,6 +6788,168 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_availability_event_restriction_points(AvailabilityEventHandle @event, long[] timestamps, double[] values, UIntPtr cap);
 
+        // Starts `mesh_availability_event_read` and returns at once. The arguments are checked as
+        // `mesh_availability_event_read` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_availability_event_read_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_availability_event_read_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_availability_event_read`.
+        // @param target As for `mesh_availability_event_read`.
+        // @param event_id As for `mesh_availability_event_read`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_availability_event_read_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_availability_event_read` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_read_start(SessionHandle session, byte[] target, byte[] event_id, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_availability_event_read_start`, as
+        // `mesh_availability_event_read` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_availability_event_read_start` gave.
+        // @param out_event As for `mesh_availability_event_read`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_availability_event_read` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_read_finish(OperationHandle operation, out AvailabilityEventHandle out_event);
+
+        // Starts `mesh_availability_event_search` and returns at once. The arguments are checked as
+        // `mesh_availability_event_search` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_availability_event_search_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_availability_event_search_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_availability_event_search`.
+        // @param event_type As for `mesh_availability_event_search`.
+        // @param targets As for `mesh_availability_event_search`.
+        // @param count As for `mesh_availability_event_search`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_availability_event_search_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_availability_event_search` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_search_start(SessionHandle session, int event_type, IntPtr[] targets, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_availability_event_search_start`, as
+        // `mesh_availability_event_search` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_availability_event_search_start` gave.
+        // @param out_list As for `mesh_availability_event_search`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_availability_event_search` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_search_finish(OperationHandle operation, out AvailabilityEventListHandle out_list);
+
+        // Starts `mesh_availability_event_delete_by_id` and returns at once. The arguments are checked as
+        // `mesh_availability_event_delete_by_id` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_availability_event_delete_by_id_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_availability_event_delete_by_id_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_availability_event_delete_by_id`.
+        // @param target As for `mesh_availability_event_delete_by_id`.
+        // @param event_ids As for `mesh_availability_event_delete_by_id`.
+        // @param count As for `mesh_availability_event_delete_by_id`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_availability_event_delete_by_id_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_availability_event_delete_by_id` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_delete_by_id_start(SessionHandle session, byte[] target, IntPtr[] event_ids, UIntPtr count, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_availability_event_delete_by_id_start`, as
+        // `mesh_availability_event_delete_by_id` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_availability_event_delete_by_id_start` gave.
+        // @return What `mesh_availability_event_delete_by_id` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_delete_by_id_finish(OperationHandle operation);
+
+        // Starts `mesh_availability_event_delete_by_type` and returns at once. The arguments are checked as
+        // `mesh_availability_event_delete_by_type` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_availability_event_delete_by_type_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_availability_event_delete_by_type_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_availability_event_delete_by_type`.
+        // @param target As for `mesh_availability_event_delete_by_type`.
+        // @param event_type As for `mesh_availability_event_delete_by_type`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_availability_event_delete_by_type_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_availability_event_delete_by_type` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_delete_by_type_start(SessionHandle session, byte[] target, int event_type, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_availability_event_delete_by_type_start`, as
+        // `mesh_availability_event_delete_by_type` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_availability_event_delete_by_type_start` gave.
+        // @return What `mesh_availability_event_delete_by_type` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_event_delete_by_type_finish(OperationHandle operation);
+
         // Frees an event that a call returned. One borrowed from a list is left
         // to its list (this does nothing). NULL is a no-op.
         //
@@ -4188,6 +6981,49 @@ namespace MeshCapi
         //   intervals); or a status of the call to the server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_availability_instance_search(SessionHandle session, byte[] target, byte[] event_id, long start_ms, long end_ms, out AvailabilityInstanceListHandle out_list);
+
+        // Starts `mesh_availability_instance_search` and returns at once. The arguments are checked as
+        // `mesh_availability_instance_search` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_availability_instance_search_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_availability_instance_search_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_availability_instance_search`.
+        // @param target As for `mesh_availability_instance_search`.
+        // @param event_id As for `mesh_availability_instance_search`.
+        // @param start_ms As for `mesh_availability_instance_search`.
+        // @param end_ms As for `mesh_availability_instance_search`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_availability_instance_search_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_availability_instance_search` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_instance_search_start(SessionHandle session, byte[] target, byte[] event_id, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_availability_instance_search_start`, as
+        // `mesh_availability_instance_search` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_availability_instance_search_start` gave.
+        // @param out_list As for `mesh_availability_instance_search`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_availability_instance_search` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_availability_instance_search_finish(OperationHandle operation, out AvailabilityInstanceListHandle out_list);
 
         // Runs `expression`, written in Mesh's calculation language, over
         // `[start_ms, end_ms)` (ms since the Unix epoch, UTC) relative to
@@ -4472,6 +7308,401 @@ namespace MeshCapi
         //   of the call to the server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_calc_run_as_of_time(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, long available_at_ms, out PointListHandle @out);
+
+        // Starts `mesh_calc_run_transform` and returns at once. The arguments are checked as
+        // `mesh_calc_run_transform` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_calc_run_transform_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_calc_run_transform_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_calc_run_transform`.
+        // @param target As for `mesh_calc_run_transform`.
+        // @param search As for `mesh_calc_run_transform`.
+        // @param start_ms As for `mesh_calc_run_transform`.
+        // @param end_ms As for `mesh_calc_run_transform`.
+        // @param resolution As for `mesh_calc_run_transform`.
+        // @param method As for `mesh_calc_run_transform`.
+        // @param zone As for `mesh_calc_run_transform`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_calc_run_transform_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_calc_run_transform` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_transform_start(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, int resolution, int method, int zone, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_calc_run_transform_start`, as
+        // `mesh_calc_run_transform` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_calc_run_transform_start` gave.
+        // @param out As for `mesh_calc_run_transform`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_calc_run_transform` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_transform_finish(OperationHandle operation, out PointListHandle @out);
+
+        // Starts `mesh_calc_run_sum` and returns at once. The arguments are checked as
+        // `mesh_calc_run_sum` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_calc_run_sum_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_calc_run_sum_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_calc_run_sum`.
+        // @param target As for `mesh_calc_run_sum`.
+        // @param search As for `mesh_calc_run_sum`.
+        // @param start_ms As for `mesh_calc_run_sum`.
+        // @param end_ms As for `mesh_calc_run_sum`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_calc_run_sum_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_calc_run_sum` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_sum_start(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_calc_run_sum_start`, as
+        // `mesh_calc_run_sum` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_calc_run_sum_start` gave.
+        // @param out As for `mesh_calc_run_sum`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_calc_run_sum` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_sum_finish(OperationHandle operation, out double @out);
+
+        // Starts `mesh_calc_run_sum_list` and returns at once. The arguments are checked as
+        // `mesh_calc_run_sum_list` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_calc_run_sum_list_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_calc_run_sum_list_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_calc_run_sum_list`.
+        // @param target As for `mesh_calc_run_sum_list`.
+        // @param search As for `mesh_calc_run_sum_list`.
+        // @param start_ms As for `mesh_calc_run_sum_list`.
+        // @param end_ms As for `mesh_calc_run_sum_list`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_calc_run_sum_list_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_calc_run_sum_list` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_sum_list_start(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_calc_run_sum_list_start`, as
+        // `mesh_calc_run_sum_list` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_calc_run_sum_list_start` gave.
+        // @param out As for `mesh_calc_run_sum_list`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_calc_run_sum_list` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_sum_list_finish(OperationHandle operation, out PointListHandle @out);
+
+        // Starts `mesh_calc_run_all_forecasts` and returns at once. The arguments are checked as
+        // `mesh_calc_run_all_forecasts` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_calc_run_all_forecasts_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_calc_run_all_forecasts_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_calc_run_all_forecasts`.
+        // @param target As for `mesh_calc_run_all_forecasts`.
+        // @param search As for `mesh_calc_run_all_forecasts`.
+        // @param start_ms As for `mesh_calc_run_all_forecasts`.
+        // @param end_ms As for `mesh_calc_run_all_forecasts`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_calc_run_all_forecasts_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_calc_run_all_forecasts` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_all_forecasts_start(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_calc_run_all_forecasts_start`, as
+        // `mesh_calc_run_all_forecasts` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_calc_run_all_forecasts_start` gave.
+        // @param out As for `mesh_calc_run_all_forecasts`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_calc_run_all_forecasts` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_all_forecasts_finish(OperationHandle operation, out CalcResultHandle @out);
+
+        // Starts `mesh_calc_run_forecast` and returns at once. The arguments are checked as
+        // `mesh_calc_run_forecast` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_calc_run_forecast_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_calc_run_forecast_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_calc_run_forecast`.
+        // @param target As for `mesh_calc_run_forecast`.
+        // @param search As for `mesh_calc_run_forecast`.
+        // @param start_ms As for `mesh_calc_run_forecast`.
+        // @param end_ms As for `mesh_calc_run_forecast`.
+        // @param t0_min_ms As for `mesh_calc_run_forecast`.
+        // @param t0_max_ms As for `mesh_calc_run_forecast`.
+        // @param available_at_ms As for `mesh_calc_run_forecast`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_calc_run_forecast_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_calc_run_forecast` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_forecast_start(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, long t0_min_ms, long t0_max_ms, long available_at_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_calc_run_forecast_start`, as
+        // `mesh_calc_run_forecast` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_calc_run_forecast_start` gave.
+        // @param out As for `mesh_calc_run_forecast`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_calc_run_forecast` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_forecast_finish(OperationHandle operation, out PointListHandle @out);
+
+        // Starts `mesh_calc_run_historical_versions` and returns at once. The arguments are checked as
+        // `mesh_calc_run_historical_versions` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_calc_run_historical_versions_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_calc_run_historical_versions_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_calc_run_historical_versions`.
+        // @param target As for `mesh_calc_run_historical_versions`.
+        // @param search As for `mesh_calc_run_historical_versions`.
+        // @param start_ms As for `mesh_calc_run_historical_versions`.
+        // @param end_ms As for `mesh_calc_run_historical_versions`.
+        // @param max_versions As for `mesh_calc_run_historical_versions`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_calc_run_historical_versions_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_calc_run_historical_versions` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_historical_versions_start(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, int max_versions, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_calc_run_historical_versions_start`, as
+        // `mesh_calc_run_historical_versions` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_calc_run_historical_versions_start` gave.
+        // @param out As for `mesh_calc_run_historical_versions`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_calc_run_historical_versions` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_historical_versions_finish(OperationHandle operation, out CalcResultHandle @out);
+
+        // Starts `mesh_calc_run_as_of_time` and returns at once. The arguments are checked as
+        // `mesh_calc_run_as_of_time` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_calc_run_as_of_time_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_calc_run_as_of_time_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_calc_run_as_of_time`.
+        // @param target As for `mesh_calc_run_as_of_time`.
+        // @param search As for `mesh_calc_run_as_of_time`.
+        // @param start_ms As for `mesh_calc_run_as_of_time`.
+        // @param end_ms As for `mesh_calc_run_as_of_time`.
+        // @param available_at_ms As for `mesh_calc_run_as_of_time`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_calc_run_as_of_time_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_calc_run_as_of_time` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_as_of_time_start(SessionHandle session, byte[] target, byte[] search, long start_ms, long end_ms, long available_at_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_calc_run_as_of_time_start`, as
+        // `mesh_calc_run_as_of_time` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_calc_run_as_of_time_start` gave.
+        // @param out As for `mesh_calc_run_as_of_time`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_calc_run_as_of_time` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_as_of_time_finish(OperationHandle operation, out PointListHandle @out);
+
+        // Starts `mesh_calc_run` and returns at once. The arguments are checked as
+        // `mesh_calc_run` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_calc_run_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_calc_run_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_calc_run`.
+        // @param target As for `mesh_calc_run`.
+        // @param expression As for `mesh_calc_run`.
+        // @param start_ms As for `mesh_calc_run`.
+        // @param end_ms As for `mesh_calc_run`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_calc_run_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_calc_run` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_start(SessionHandle session, byte[] target, byte[] expression, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_calc_run_start`, as
+        // `mesh_calc_run` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_calc_run_start` gave.
+        // @param out As for `mesh_calc_run`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_calc_run` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_finish(OperationHandle operation, out CalcResultHandle @out);
+
+        // Starts `mesh_calc_run_by_key` and returns at once. The arguments are checked as
+        // `mesh_calc_run_by_key` checks them before its request (a failure is returned now, and
+        // nothing starts; what only the call finds comes from `mesh_calc_run_by_key_finish`)
+        // and copied, so the caller may free them on return; the call runs on the
+        // library's runtime, its timeout counted from now. Take its result with
+        // `mesh_calc_run_by_key_finish`; wait, poll, cancel or set a callback with the
+        // `mesh_operation_*` functions.
+        //
+        // @param session As for `mesh_calc_run_by_key`.
+        // @param key As for `mesh_calc_run_by_key`.
+        // @param expression As for `mesh_calc_run_by_key`.
+        // @param start_ms As for `mesh_calc_run_by_key`.
+        // @param end_ms As for `mesh_calc_run_by_key`.
+        // @param out_operation Receives the pending operation on success (finish
+        //   it with `mesh_calc_run_by_key_finish` or free it with `mesh_operation_free`);
+        //   untouched on failure.
+        // @return `MESH_OK` when started; otherwise what `mesh_calc_run_by_key` returns for
+        //   its arguments (`MESH_ERROR_INVALID_ARGUMENT`, also for a NULL
+        //   `out_operation`; `MESH_ERROR_INVALID_HANDLE`), or
+        //   `MESH_ERROR_SHUTDOWN` while `mesh_library_shutdown` runs.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_by_key_start(SessionHandle session, long key, byte[] expression, long start_ms, long end_ms, out OperationHandle out_operation);
+
+        // Takes the result of an operation started by `mesh_calc_run_by_key_start`, as
+        // `mesh_calc_run_by_key` returns it, waiting for it if it has not completed (bounded by
+        // the call's timeout), and frees the operation: it is an invalid handle
+        // afterwards, whatever the status, unless the arguments given here are
+        // refused (then nothing is taken). As with `mesh_operation_free`, its
+        // callback is not running when this returns (unless called from it)
+        // and will not run.
+        //
+        // @param operation The operation `mesh_calc_run_by_key_start` gave.
+        // @param out As for `mesh_calc_run_by_key`: receives the result on success; untouched
+        //   on failure.
+        // @return What `mesh_calc_run_by_key` would have returned, `MESH_ERROR_CANCELLED`
+        //   when the operation was cancelled, freed, interrupted, its handle
+        //   closed, or the library shut down before it completed;
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL arguments or an operation
+        //   of another function; `MESH_ERROR_INVALID_HANDLE` for a finished,
+        //   freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_calc_run_by_key_finish(OperationHandle operation, out CalcResultHandle @out);
 
         // `text` as a string literal of Mesh's calculation language: in single
         // quotes, each ``'`` in it doubled (``O'Neil`` gives ``'O''Neil'``), so that any
@@ -5036,5 +8267,74 @@ namespace MeshCapi
         //   already freed or made up.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_availability_instance_list_free(IntPtr list);
+
+        // Waits up to `timeout_ms` milliseconds for the operation to complete
+        // (0: only looks; `UINT32_MAX`: no limit) and writes 1 to `*out_done` if it
+        // has, else 0. Any thread may wait, also several at once; the operation is
+        // not taken by waiting.
+        //
+        // @param operation A pending or completed operation.
+        // @param timeout_ms How long to wait at most, in ms; 0 to only look,
+        //   `UINT32_MAX` for as long as it takes (the call's own timeout bounds it).
+        // @param out_done Receives 1 when the operation is complete, 0 when not yet
+        //   (on success); untouched on failure.
+        // @return `MESH_OK` (whether or not it completed: see `*out_done`);
+        //   `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument;
+        //   `MESH_ERROR_INVALID_HANDLE` for a finished, freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_operation_wait(OperationHandle operation, uint timeout_ms, out int out_done);
+
+        // Writes 1 to `*out_done` if the operation has completed, else 0, without
+        // waiting: what a host with no threads polls (VBA, from a timer).
+        //
+        // @param operation A pending or completed operation.
+        // @param out_done Receives 1 when complete, 0 when not yet (on success);
+        //   untouched on failure.
+        // @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument;
+        //   `MESH_ERROR_INVALID_HANDLE` for a finished, freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_operation_is_done(OperationHandle operation, out int out_done);
+
+        // Cancels a pending operation: it completes at once with
+        // `MESH_ERROR_CANCELLED` (its callback, if set, is queued), and its
+        // request is abandoned. What a cancelled write or commit did on the server
+        // is as for `mesh_session_interrupt`: it may have been applied. An
+        // operation already complete keeps its outcome. Safe from any thread.
+        // Finish or free the operation afterwards, as always.
+        //
+        // @param operation The operation to cancel.
+        // @return `MESH_OK` (also when it had completed already);
+        //   `MESH_ERROR_INVALID_ARGUMENT` for NULL; `MESH_ERROR_INVALID_HANDLE` for
+        //   a finished, freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_operation_cancel(OperationHandle operation);
+
+        // Sets the function called once when the operation completes, on the
+        // library's callback thread (see `mesh_operation_callback`). If the
+        // operation has completed already, the call is queued at once. An
+        // operation has at most one callback: setting another fails.
+        //
+        // @param operation The operation to watch.
+        // @param callback The function to call; not NULL.
+        // @param user_data Passed to `callback` as it is; may be NULL.
+        // @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL `operation`
+        //   or `callback`, or an operation that has a callback already;
+        //   `MESH_ERROR_INVALID_HANDLE` for a finished, freed or made-up operation.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_operation_set_callback(OperationHandle operation, MeshOperationCallback callback, IntPtr user_data);
+
+        // Frees an operation without taking its result: a pending one is cancelled
+        // first (its request abandoned, as by `mesh_operation_cancel`), and its
+        // result, if any, is dropped (a handle it would have given is never made; a
+        // session it opened is left to expire on the server). When this returns,
+        // the operation's callback is neither running nor will it run (unless this
+        // is called from inside it), so its `user_data` may be freed. NULL is a
+        // no-op that returns `MESH_OK`.
+        //
+        // @param operation The operation to free; NULL is a no-op.
+        // @return `MESH_OK`, or `MESH_ERROR_INVALID_HANDLE` for an operation
+        //   already finished or freed, or made up.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_operation_free(IntPtr operation);
     }
 }

@@ -5,10 +5,11 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::client::{ConnectOptions, Connection, UserIdentity};
-use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
+use crate::ffi::args::{c_str, write_text};
 use crate::ffi::handles::{HandleKind, Registry};
-use crate::ffi::interrupt::Interrupt;
+use crate::ffi::interrupt::{interrupted_by_either, Interrupt};
 use crate::ffi::mesh_options;
+use crate::ffi::request::{nothing, Request};
 use crate::ffi::{guard, mesh_status, options, FfiResult};
 use crate::runtime::{self, Runtime};
 
@@ -23,19 +24,33 @@ pub(crate) struct ConnectionHandle {
     pub(crate) rt: Arc<Runtime>,
     /// `mesh_connection_interrupt`: its calls', and its sessions' calls.
     pub(crate) interrupt: Arc<Interrupt>,
+    /// Fired by `mesh_connection_close`: its own calls' (its sessions go on).
+    closed: Arc<Interrupt>,
 }
 
 impl ConnectionHandle {
-    /// Runs one C call's `operation` through this connection: bounded as a
-    /// whole by the call timeout, cancelled by `mesh_library_shutdown` and
-    /// `mesh_connection_interrupt`.
-    pub(crate) fn run<T: Send>(
-        &self,
-        operation: impl Future<Output = crate::client::Result<T>> + Send,
-    ) -> crate::client::Result<T> {
-        let interrupted = self.interrupt.next();
-        self.rt
-            .call_interruptible(self.conn.options().call_timeout, interrupted, operation)
+    /// A call through this connection of `work`, given the handle: bounded
+    /// as a whole by the call timeout (from now), given up by
+    /// `mesh_connection_interrupt`, `mesh_connection_close` and
+    /// `mesh_library_shutdown`; `deliver` makes the out-parameter's value
+    /// of its answer.
+    pub(crate) fn request<T, F, O>(
+        self: &Arc<Self>,
+        work: impl FnOnce(Arc<ConnectionHandle>) -> F,
+        deliver: impl FnOnce(T) -> FfiResult<O> + Send + 'static,
+    ) -> Request<O>
+    where
+        T: Send + 'static,
+        F: Future<Output = crate::client::Result<T>> + Send + 'static,
+        O: 'static,
+    {
+        Request::new(
+            self.rt.clone(),
+            self.conn.options().call_timeout,
+            interrupted_by_either(&self.interrupt, &self.closed),
+            work(self.clone()),
+            deliver,
+        )
     }
 }
 
@@ -85,25 +100,40 @@ pub unsafe extern "C" fn mesh_connection_open(
     out: *mut *mut mesh_connection,
 ) -> mesh_status {
     guard("mesh_connection_open", || {
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let address = unsafe { c_str(address, "address") }?;
-        let out = out_ptr(out, "out")?;
-        let options = if options.is_null() {
-            ConnectOptions::default()
-        } else {
-            options::resolve(options)?
-        };
-        let rt = runtime::get()?;
-        let limit = options.connect_timeout;
-        let conn = rt.call(limit, Connection::connect(address, options))?;
-        let handle = ConnectionHandle {
-            conn,
-            rt: rt.clone(),
-            interrupt: Interrupt::new("connection"),
-        };
-        write_out(out, rt.admit(|| CONNECTIONS.insert(handle))??);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_connection_open_request(address, options) }?.wait(out, "out")
     })
+}
+
+pub(crate) unsafe fn mesh_connection_open_request(
+    address: *const c_char,
+    options: *const mesh_options,
+) -> FfiResult<Request<*mut mesh_connection>> {
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let address = unsafe { c_str(address, "address") }?.to_string();
+    let options = if options.is_null() {
+        ConnectOptions::default()
+    } else {
+        options::resolve(options)?
+    };
+    let rt = runtime::get()?;
+    let limit = options.connect_timeout;
+    let registering = rt.clone();
+    Ok(Request::new(
+        rt,
+        limit,
+        std::future::pending(),
+        async move { Connection::connect(&address, options).await },
+        move |conn| {
+            let handle = ConnectionHandle {
+                conn,
+                rt: registering.clone(),
+                interrupt: Interrupt::new("connection"),
+                closed: Interrupt::new("connection"),
+            };
+            registering.admit(|| CONNECTIONS.insert(handle))?
+        },
+    ))
 }
 
 /// Writes the version the server reported (e.g. `"2.21.0"`) into `buf`.
@@ -197,7 +227,11 @@ pub extern "C" fn mesh_connection_close(connection: *mut mesh_connection) -> mes
         return mesh_status::MESH_OK;
     }
     guard("mesh_connection_close", || {
-        CONNECTIONS.remove(connection).map(drop)
+        let handle = CONNECTIONS.remove(connection)?;
+        handle.closed.fire_because(
+            "the connection was closed (mesh_connection_close) before the answer came",
+        );
+        Ok(())
     })
 }
 
@@ -249,14 +283,28 @@ pub unsafe extern "C" fn mesh_connection_revoke_access_token(
     token: *const c_char,
 ) -> mesh_status {
     guard("mesh_connection_revoke_access_token", || {
-        let connection = resolve(connection)?;
-        if token.is_null() {
-            return Ok(connection.run(connection.conn.revoke_own_access_token())?);
-        }
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let token = unsafe { c_str(token, "token") }?;
-        Ok(connection.run(connection.conn.revoke_access_token(token))?)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_connection_revoke_access_token_request(connection, token) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_connection_revoke_access_token_request(
+    connection: *mut mesh_connection,
+    token: *const c_char,
+) -> FfiResult<Request<()>> {
+    let connection = resolve(connection)?;
+    if token.is_null() {
+        return Ok(connection.request(
+            |c| async move { c.conn.revoke_own_access_token().await },
+            nothing,
+        ));
+    }
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let token = unsafe { c_str(token, "token") }?.to_string();
+    Ok(connection.request(
+        move |c| async move { c.conn.revoke_access_token(&token).await },
+        nothing,
+    ))
 }
 
 /// Who the server says the caller is (`mesh_identity_read`);
@@ -282,12 +330,17 @@ pub unsafe extern "C" fn mesh_identity_read(
     out: *mut *mut mesh_identity,
 ) -> mesh_status {
     guard("mesh_identity_read", || {
-        let connection = resolve(connection)?;
-        let out = out_ptr(out, "out")?;
-        let identity = connection.run(connection.conn.user_identity())?;
-        write_out(out, IDENTITIES.insert(identity)?);
-        Ok(())
+        mesh_identity_read_request(connection)?.wait(out, "out")
     })
+}
+
+pub(crate) fn mesh_identity_read_request(
+    connection: *mut mesh_connection,
+) -> FfiResult<Request<*mut mesh_identity>> {
+    Ok(resolve(connection)?.request(
+        |c| async move { c.conn.user_identity().await },
+        |identity| IDENTITIES.insert(identity),
+    ))
 }
 
 fn identity_text(

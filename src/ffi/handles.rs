@@ -44,11 +44,12 @@ pub(crate) enum HandleKind {
     AvailabilityEventList = 17,
     AvailabilityInstanceList = 18,
     RestrictionRecurrence = 19,
+    Operation = 20,
 }
 
 /// Every kind, for the test that they stay distinct and fit their bits.
 #[cfg(test)]
-const ALL_KINDS: [HandleKind; 19] = [
+const ALL_KINDS: [HandleKind; 20] = [
     HandleKind::Options,
     HandleKind::Connection,
     HandleKind::Session,
@@ -68,6 +69,7 @@ const ALL_KINDS: [HandleKind; 19] = [
     HandleKind::AvailabilityEventList,
     HandleKind::AvailabilityInstanceList,
     HandleKind::RestrictionRecurrence,
+    HandleKind::Operation,
 ];
 
 /// How a handle's bits are shared out. Kinds take 6 bits (63 kinds, 19 used
@@ -221,6 +223,19 @@ impl Table {
             .map(|entry| entry.value)
             .collect()
     }
+
+    fn all_where(
+        &self,
+        kind: HandleKind,
+        mut pick: impl FnMut(&Arc<dyn Any + Send + Sync>) -> bool,
+    ) -> Vec<Arc<dyn Any + Send + Sync>> {
+        self.slots
+            .iter()
+            .filter_map(|slot| slot.entry.as_ref())
+            .filter(|e| e.kind == kind && pick(&e.value))
+            .map(|e| e.value.clone())
+            .collect()
+    }
 }
 
 static TABLE: LazyLock<RwLock<Table>> =
@@ -353,9 +368,14 @@ impl<T: Send + Sync + 'static> Registry<T> {
 
     /// Registers `value` and returns its handle.
     pub(crate) fn insert<H>(&self, value: T) -> FfiResult<*mut H> {
+        self.insert_shared(Arc::new(value))
+    }
+
+    /// Registers a value the library keeps a reference to as well.
+    pub(crate) fn insert_shared<H>(&self, value: Arc<T>) -> FfiResult<*mut H> {
         let handle = write(&TABLE).insert(Entry {
             kind: self.kind,
-            value: Arc::new(value),
+            value,
             item: 0,
         })?;
         Ok(to_pointer(handle))
@@ -384,6 +404,17 @@ impl<T: Send + Sync + 'static> Registry<T> {
             .remove(handle.addr(), self.kind)
             .and_then(|entry| entry.value.downcast::<T>().ok())
             .ok_or_else(|| Failure::invalid_handle(self.what))
+    }
+
+    /// The values of every handle whose value passes `pick`, left registered.
+    pub(crate) fn all_where(&self, mut pick: impl FnMut(&T) -> bool) -> Vec<Arc<T>> {
+        read(&TABLE)
+            .all_where(self.kind, |value| {
+                value.downcast_ref::<T>().is_some_and(&mut pick)
+            })
+            .into_iter()
+            .filter_map(|value| value.downcast::<T>().ok())
+            .collect()
     }
 
     /// Unregisters every handle whose value passes `pick`.

@@ -18,30 +18,43 @@ use crate::client::{Error, ErrorKind};
 
 /// Interrupts the calls in flight through one handle.
 pub(crate) struct Interrupt {
-    fired: watch::Sender<u64>,
-    /// What the interrupt is of, for the error message (`session`...).
-    what: &'static str,
+    /// How many times it fired, and why the last time (the error message).
+    fired: watch::Sender<(u64, &'static str)>,
 }
 
 impl Interrupt {
+    /// The interrupt of a `what` handle (`session`, `connection`): its
+    /// `mesh_<what>_interrupt` fires it.
     pub(crate) fn new(what: &'static str) -> Arc<Interrupt> {
+        let reason = match what {
+            "session" => "interrupted by mesh_session_interrupt before the answer came",
+            "connection" => "interrupted by mesh_connection_interrupt before the answer came",
+            _ => "interrupted before the answer came",
+        };
         Arc::new(Interrupt {
-            fired: watch::Sender::new(0),
-            what,
+            fired: watch::Sender::new((0, reason)),
         })
     }
 
-    /// Makes every call in flight through this handle give up.
+    /// Makes every call in flight through this handle give up, with the
+    /// reason the handle's interrupt function gives.
     pub(crate) fn fire(&self) {
         self.fired
-            .send_modify(|count| *count = count.wrapping_add(1));
+            .send_modify(|(count, _)| *count = count.wrapping_add(1));
+    }
+
+    /// As [`Interrupt::fire`], with another reason (the handle was closed).
+    pub(crate) fn fire_because(&self, reason: &'static str) {
+        self.fired.send_modify(|(count, why)| {
+            *count = count.wrapping_add(1);
+            *why = reason;
+        });
     }
 
     /// Resolves when this interrupt fires after now: what a call awaits
     /// beside its work.
     pub(crate) fn next(&self) -> impl Future<Output = Error> + Send + 'static {
         let mut seen = self.fired.subscribe();
-        let what = self.what;
         async move {
             // The sender lives as long as its handle's Arc, which the
             // call holds: `changed` fails only if that is gone, and then
@@ -49,10 +62,8 @@ impl Interrupt {
             if seen.changed().await.is_err() {
                 std::future::pending::<()>().await;
             }
-            Error::new(
-                ErrorKind::Cancelled,
-                format!("interrupted by mesh_{what}_interrupt before the answer came"),
-            )
+            let reason = seen.borrow().1;
+            Error::new(ErrorKind::Cancelled, reason)
         }
     }
 }

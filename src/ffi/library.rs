@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use crate::ffi::{connection, guard, mesh_status, session, Failure};
+use crate::ffi::{connection, guard, mesh_status, operation, session, Failure};
 
 /// Whether this build of the library can sign in with Kerberos
 /// (`mesh_options_set_kerberos`): always on Windows (SSPI); on Linux when it
@@ -106,6 +106,7 @@ pub extern "C" fn mesh_library_shutdown() -> mesh_status {
             return Ok(());
         };
         rt.cancel_calls();
+        operation::cancel_all(&rt);
         session::close_all(&rt);
         connection::free_all(&rt);
         rt.stop()?;

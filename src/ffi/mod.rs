@@ -24,9 +24,11 @@ mod interrupt;
 mod last_error;
 mod library;
 mod model;
+mod operation;
 mod options;
 mod points;
 mod process;
+mod request;
 mod session;
 mod status;
 // The stdcall twins of every function, for 32-bit Windows hosts (VBA);
@@ -36,6 +38,10 @@ mod status;
 #[rustfmt::skip]
 mod stdcall;
 mod timeseries;
+// The asynchronous twins (`_start`, `_finish`) of every function that talks
+// to the server; generated from the header by xtask.
+#[rustfmt::skip]
+mod twins;
 
 pub use availability::*;
 pub use calc::*;
@@ -45,11 +51,13 @@ pub use connection::*;
 pub use last_error::*;
 pub use library::*;
 pub use model::*;
+pub use operation::*;
 pub use options::*;
 pub use points::*;
 pub use session::*;
 pub use status::*;
 pub use timeseries::*;
+pub use twins::*;
 
 pub(crate) use guard::guard;
 pub(crate) use status::{status_from_int, Failure, FfiResult};

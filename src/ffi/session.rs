@@ -11,6 +11,7 @@ use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
 use crate::ffi::callback::{mesh_expired_callback, CallbackSlot};
 use crate::ffi::handles::{HandleKind, Registry};
 use crate::ffi::interrupt::{interrupted_by_either, Interrupt};
+use crate::ffi::request::{nothing, Request};
 use crate::ffi::{connection, guard, mesh_connection, mesh_status, FfiResult};
 use crate::runtime::Runtime;
 
@@ -32,15 +33,28 @@ pub(crate) struct SessionHandle {
 }
 
 impl SessionHandle {
-    /// Runs one C call's `operation` through this session: bounded as a
-    /// whole by the call timeout, cancelled by `mesh_library_shutdown`.
-    pub(crate) fn run<T: Send>(
-        &self,
-        operation: impl Future<Output = crate::client::Result<T>> + Send,
-    ) -> crate::client::Result<T> {
-        let limit = self.session.shared().options().call_timeout;
-        let interrupted = interrupted_by_either(&self.interrupt, &self.connection_interrupt);
-        self.rt.call_interruptible(limit, interrupted, operation)
+    /// A call through this session of `work`, given the handle: bounded as
+    /// a whole by the call timeout (from now), given up when the session or
+    /// its connection is interrupted or the session closed, and cancelled
+    /// by `mesh_library_shutdown`; `deliver` makes the out-parameter's value
+    /// of its answer.
+    pub(crate) fn request<T, F, O>(
+        self: &Arc<Self>,
+        work: impl FnOnce(Arc<SessionHandle>) -> F,
+        deliver: impl FnOnce(T) -> FfiResult<O> + Send + 'static,
+    ) -> Request<O>
+    where
+        T: Send + 'static,
+        F: Future<Output = crate::client::Result<T>> + Send + 'static,
+        O: 'static,
+    {
+        Request::new(
+            self.rt.clone(),
+            self.session.shared().options().call_timeout,
+            interrupted_by_either(&self.interrupt, &self.connection_interrupt),
+            work(self.clone()),
+            deliver,
+        )
     }
 }
 
@@ -118,12 +132,19 @@ pub unsafe extern "C" fn mesh_session_open(
     out: *mut *mut mesh_session,
 ) -> mesh_status {
     guard("mesh_session_open", || {
-        let connection = connection::resolve(connection)?;
-        let out = out_ptr(out, "out")?;
-        let session = connection.run(connection.conn.open_session())?;
-        write_out(out, register(&connection, session)?);
-        Ok(())
+        mesh_session_open_request(connection)?.wait(out, "out")
     })
+}
+
+pub(crate) fn mesh_session_open_request(
+    connection: *mut mesh_connection,
+) -> FfiResult<Request<*mut mesh_session>> {
+    let connection = connection::resolve(connection)?;
+    let registering = connection.clone();
+    Ok(connection.request(
+        |c| async move { c.conn.open_session().await },
+        move |session| register(&registering, session),
+    ))
 }
 
 /// Attaches to an open session by id, e.g. one opened and detached by
@@ -148,15 +169,24 @@ pub unsafe extern "C" fn mesh_session_attach(
     out: *mut *mut mesh_session,
 ) -> mesh_status {
     guard("mesh_session_attach", || {
-        let connection = connection::resolve(connection)?;
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let text = unsafe { c_str(session_id, "session_id") }?;
-        let out = out_ptr(out, "out")?;
-        let id = parse_session_id(text)?;
-        let session = connection.run(connection.conn.attach_session(id))?;
-        write_out(out, register(&connection, session)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_session_attach_request(connection, session_id) }?.wait(out, "out")
     })
+}
+
+pub(crate) unsafe fn mesh_session_attach_request(
+    connection: *mut mesh_connection,
+    session_id: *const c_char,
+) -> FfiResult<Request<*mut mesh_session>> {
+    let connection = connection::resolve(connection)?;
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let text = unsafe { c_str(session_id, "session_id") }?;
+    let id = parse_session_id(text)?;
+    let registering = connection.clone();
+    Ok(connection.request(
+        move |c| async move { c.conn.attach_session(id).await },
+        move |session| register(&registering, session),
+    ))
 }
 
 /// Writes the session id in canonical lower-case form (36 characters, so a
@@ -207,10 +237,12 @@ pub unsafe extern "C" fn mesh_session_id(
 #[no_mangle]
 pub extern "C" fn mesh_session_commit(session: *mut mesh_session) -> mesh_status {
     guard("mesh_session_commit", || {
-        let handle = resolve(session)?;
-        handle.run(handle.session.commit())?;
-        Ok(())
+        mesh_session_commit_request(session)?.wait_done()
     })
+}
+
+pub(crate) fn mesh_session_commit_request(session: *mut mesh_session) -> FfiResult<Request<()>> {
+    Ok(resolve(session)?.request(|h| async move { h.session.commit().await }, nothing))
 }
 
 /// Discards the session's uncommitted changes; committed ones stay.
@@ -222,10 +254,12 @@ pub extern "C" fn mesh_session_commit(session: *mut mesh_session) -> mesh_status
 #[no_mangle]
 pub extern "C" fn mesh_session_rollback(session: *mut mesh_session) -> mesh_status {
     guard("mesh_session_rollback", || {
-        let handle = resolve(session)?;
-        handle.run(handle.session.rollback())?;
-        Ok(())
+        mesh_session_rollback_request(session)?.wait_done()
     })
+}
+
+pub(crate) fn mesh_session_rollback_request(session: *mut mesh_session) -> FfiResult<Request<()>> {
+    Ok(resolve(session)?.request(|h| async move { h.session.rollback().await }, nothing))
 }
 
 /// Extends the session now. Keep-alive does this by itself; call it to learn
@@ -244,16 +278,17 @@ pub unsafe extern "C" fn mesh_session_extend(
     expires_in_ms_out: *mut i64,
 ) -> mesh_status {
     guard("mesh_session_extend", || {
-        let handle = resolve(session)?;
-        let timeout = handle.run(handle.session.extend())?;
-        if !expires_in_ms_out.is_null() {
-            write_out(
-                expires_in_ms_out,
-                i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX),
-            );
-        }
-        Ok(())
+        mesh_session_extend_request(session)?.wait(expires_in_ms_out, "expires_in_ms_out")
     })
+}
+
+pub(crate) fn mesh_session_extend_request(session: *mut mesh_session) -> FfiResult<Request<i64>> {
+    Ok(resolve(session)?
+        .request(
+            |h| async move { h.session.extend().await },
+            |timeout| Ok(i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX)),
+        )
+        .optional_out())
 }
 
 /// Writes 1 to `*out` if the session has expired (the server said it is
@@ -325,6 +360,7 @@ pub extern "C" fn mesh_session_detach(session: *mut mesh_session) -> mesh_status
     guard("mesh_session_detach", || {
         let handle = SESSIONS.remove(session)?;
         handle.callback.set(None, std::ptr::null_mut());
+        handle.interrupt.fire_because(DETACHED);
         handle.session.detach();
         Ok(())
     })
@@ -380,9 +416,21 @@ pub extern "C" fn mesh_session_close(session: *mut mesh_session) -> mesh_status 
         return mesh_status::MESH_OK;
     }
     guard("mesh_session_close", || {
-        let handle = SESSIONS.remove(session)?;
-        handle.callback.set(None, std::ptr::null_mut());
-        handle.run(handle.session.close())?;
-        Ok(())
+        mesh_session_close_request(session)?.wait_done()
     })
 }
+
+/// Ends the handle at once (its pending calls are cancelled); the request
+/// closes the session on the server.
+pub(crate) fn mesh_session_close_request(session: *mut mesh_session) -> FfiResult<Request<()>> {
+    if session.is_null() {
+        return Err(crate::ffi::Failure::invalid_argument("session is NULL"));
+    }
+    let handle = SESSIONS.remove(session)?;
+    handle.callback.set(None, std::ptr::null_mut());
+    handle.interrupt.fire_because(CLOSED);
+    Ok(handle.request(|h| async move { h.session.close().await }, nothing))
+}
+
+const CLOSED: &str = "the session was closed (mesh_session_close) before the answer came";
+const DETACHED: &str = "the session was detached (mesh_session_detach) before the answer came";

@@ -154,6 +154,20 @@ pub unsafe extern "system" fn mesh_connection_open_stdcall(address: *const c_cha
     unsafe { super::mesh_connection_open(address, options, out) }
 }
 
+/// `mesh_connection_open_start` with the stdcall convention.
+#[export_name = "mesh_connection_open_start_stdcall"]
+pub unsafe extern "system" fn mesh_connection_open_start_stdcall(address: *const c_char, options: *const mesh_options, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_connection_open_start`, whose arguments these are.
+    unsafe { super::mesh_connection_open_start(address, options, out_operation) }
+}
+
+/// `mesh_connection_open_finish` with the stdcall convention.
+#[export_name = "mesh_connection_open_finish_stdcall"]
+pub unsafe extern "system" fn mesh_connection_open_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_connection) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_connection_open_finish`, whose arguments these are.
+    unsafe { super::mesh_connection_open_finish(operation, out) }
+}
+
 /// `mesh_connection_server_version` with the stdcall convention.
 #[export_name = "mesh_connection_server_version_stdcall"]
 pub unsafe extern "system" fn mesh_connection_server_version_stdcall(connection: *mut mesh_connection, buf: *mut c_char, cap: usize, len_out: *mut usize) -> mesh_status {
@@ -187,6 +201,20 @@ pub unsafe extern "system" fn mesh_connection_set_access_token_stdcall(connectio
 pub unsafe extern "system" fn mesh_connection_revoke_access_token_stdcall(connection: *mut mesh_connection, token: *const c_char) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_connection_revoke_access_token`, whose arguments these are.
     unsafe { super::mesh_connection_revoke_access_token(connection, token) }
+}
+
+/// `mesh_connection_revoke_access_token_start` with the stdcall convention.
+#[export_name = "mesh_connection_revoke_access_token_start_stdcall"]
+pub unsafe extern "system" fn mesh_connection_revoke_access_token_start_stdcall(connection: *mut mesh_connection, token: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_connection_revoke_access_token_start`, whose arguments these are.
+    unsafe { super::mesh_connection_revoke_access_token_start(connection, token, out_operation) }
+}
+
+/// `mesh_connection_revoke_access_token_finish` with the stdcall convention.
+#[export_name = "mesh_connection_revoke_access_token_finish_stdcall"]
+pub unsafe extern "system" fn mesh_connection_revoke_access_token_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_connection_revoke_access_token_finish`, whose arguments these are.
+    unsafe { super::mesh_connection_revoke_access_token_finish(operation) }
 }
 
 /// `mesh_connection_close` with the stdcall convention.
@@ -224,6 +252,20 @@ pub unsafe extern "system" fn mesh_identity_identifier_stdcall(identity: *const 
     unsafe { super::mesh_identity_identifier(identity, buf, cap, len_out) }
 }
 
+/// `mesh_identity_read_start` with the stdcall convention.
+#[export_name = "mesh_identity_read_start_stdcall"]
+pub unsafe extern "system" fn mesh_identity_read_start_stdcall(connection: *mut mesh_connection, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_identity_read_start`, whose arguments these are.
+    unsafe { super::mesh_identity_read_start(connection, out_operation) }
+}
+
+/// `mesh_identity_read_finish` with the stdcall convention.
+#[export_name = "mesh_identity_read_finish_stdcall"]
+pub unsafe extern "system" fn mesh_identity_read_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_identity) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_identity_read_finish`, whose arguments these are.
+    unsafe { super::mesh_identity_read_finish(operation, out) }
+}
+
 /// `mesh_identity_free` with the stdcall convention.
 #[export_name = "mesh_identity_free_stdcall"]
 pub unsafe extern "system" fn mesh_identity_free_stdcall(identity: *mut mesh_identity) -> mesh_status {
@@ -236,6 +278,20 @@ pub unsafe extern "system" fn mesh_identity_free_stdcall(identity: *mut mesh_ide
 pub unsafe extern "system" fn mesh_session_open_stdcall(connection: *mut mesh_connection, out: *mut *mut mesh_session) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_session_open`, whose arguments these are.
     unsafe { super::mesh_session_open(connection, out) }
+}
+
+/// `mesh_session_open_start` with the stdcall convention.
+#[export_name = "mesh_session_open_start_stdcall"]
+pub unsafe extern "system" fn mesh_session_open_start_stdcall(connection: *mut mesh_connection, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_open_start`, whose arguments these are.
+    unsafe { super::mesh_session_open_start(connection, out_operation) }
+}
+
+/// `mesh_session_open_finish` with the stdcall convention.
+#[export_name = "mesh_session_open_finish_stdcall"]
+pub unsafe extern "system" fn mesh_session_open_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_session) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_open_finish`, whose arguments these are.
+    unsafe { super::mesh_session_open_finish(operation, out) }
 }
 
 /// `mesh_session_attach` with the stdcall convention.
@@ -294,6 +350,62 @@ pub unsafe extern "system" fn mesh_session_interrupt_stdcall(session: *const mes
     unsafe { super::mesh_session_interrupt(session) }
 }
 
+/// `mesh_session_attach_start` with the stdcall convention.
+#[export_name = "mesh_session_attach_start_stdcall"]
+pub unsafe extern "system" fn mesh_session_attach_start_stdcall(connection: *mut mesh_connection, session_id: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_attach_start`, whose arguments these are.
+    unsafe { super::mesh_session_attach_start(connection, session_id, out_operation) }
+}
+
+/// `mesh_session_attach_finish` with the stdcall convention.
+#[export_name = "mesh_session_attach_finish_stdcall"]
+pub unsafe extern "system" fn mesh_session_attach_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_session) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_attach_finish`, whose arguments these are.
+    unsafe { super::mesh_session_attach_finish(operation, out) }
+}
+
+/// `mesh_session_commit_start` with the stdcall convention.
+#[export_name = "mesh_session_commit_start_stdcall"]
+pub unsafe extern "system" fn mesh_session_commit_start_stdcall(session: *mut mesh_session, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_commit_start`, whose arguments these are.
+    unsafe { super::mesh_session_commit_start(session, out_operation) }
+}
+
+/// `mesh_session_commit_finish` with the stdcall convention.
+#[export_name = "mesh_session_commit_finish_stdcall"]
+pub unsafe extern "system" fn mesh_session_commit_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_commit_finish`, whose arguments these are.
+    unsafe { super::mesh_session_commit_finish(operation) }
+}
+
+/// `mesh_session_rollback_start` with the stdcall convention.
+#[export_name = "mesh_session_rollback_start_stdcall"]
+pub unsafe extern "system" fn mesh_session_rollback_start_stdcall(session: *mut mesh_session, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_rollback_start`, whose arguments these are.
+    unsafe { super::mesh_session_rollback_start(session, out_operation) }
+}
+
+/// `mesh_session_rollback_finish` with the stdcall convention.
+#[export_name = "mesh_session_rollback_finish_stdcall"]
+pub unsafe extern "system" fn mesh_session_rollback_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_rollback_finish`, whose arguments these are.
+    unsafe { super::mesh_session_rollback_finish(operation) }
+}
+
+/// `mesh_session_extend_start` with the stdcall convention.
+#[export_name = "mesh_session_extend_start_stdcall"]
+pub unsafe extern "system" fn mesh_session_extend_start_stdcall(session: *mut mesh_session, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_extend_start`, whose arguments these are.
+    unsafe { super::mesh_session_extend_start(session, out_operation) }
+}
+
+/// `mesh_session_extend_finish` with the stdcall convention.
+#[export_name = "mesh_session_extend_finish_stdcall"]
+pub unsafe extern "system" fn mesh_session_extend_finish_stdcall(operation: *mut mesh_operation, expires_in_ms_out: *mut i64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_extend_finish`, whose arguments these are.
+    unsafe { super::mesh_session_extend_finish(operation, expires_in_ms_out) }
+}
+
 /// `mesh_session_detach` with the stdcall convention.
 #[export_name = "mesh_session_detach_stdcall"]
 pub unsafe extern "system" fn mesh_session_detach_stdcall(session: *mut mesh_session) -> mesh_status {
@@ -306,6 +418,20 @@ pub unsafe extern "system" fn mesh_session_detach_stdcall(session: *mut mesh_ses
 pub unsafe extern "system" fn mesh_session_close_stdcall(session: *mut mesh_session) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_session_close`, whose arguments these are.
     unsafe { super::mesh_session_close(session) }
+}
+
+/// `mesh_session_close_start` with the stdcall convention.
+#[export_name = "mesh_session_close_start_stdcall"]
+pub unsafe extern "system" fn mesh_session_close_start_stdcall(session: *mut mesh_session, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_close_start`, whose arguments these are.
+    unsafe { super::mesh_session_close_start(session, out_operation) }
+}
+
+/// `mesh_session_close_finish` with the stdcall convention.
+#[export_name = "mesh_session_close_finish_stdcall"]
+pub unsafe extern "system" fn mesh_session_close_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_session_close_finish`, whose arguments these are.
+    unsafe { super::mesh_session_close_finish(operation) }
 }
 
 /// `mesh_timeseries_read_transformed_by_key` with the stdcall convention.
@@ -392,6 +518,174 @@ pub unsafe extern "system" fn mesh_timeseries_delete_by_id_stdcall(session: *mut
     unsafe { super::mesh_timeseries_delete_by_id(session, id, start_ms, end_ms) }
 }
 
+/// `mesh_timeseries_read_transformed_by_key_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_transformed_by_key_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_transformed_by_key_start_stdcall(session: *mut mesh_session, key: i64, start_ms: i64, end_ms: i64, resolution: i32, method: i32, zone: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_transformed_by_key_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_transformed_by_key_start(session, key, start_ms, end_ms, resolution, method, zone, out_operation) }
+}
+
+/// `mesh_timeseries_read_transformed_by_key_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_transformed_by_key_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_transformed_by_key_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_point_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_transformed_by_key_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_transformed_by_key_finish(operation, out) }
+}
+
+/// `mesh_timeseries_read_transformed_by_path_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_transformed_by_path_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_transformed_by_path_start_stdcall(session: *mut mesh_session, path: *const c_char, start_ms: i64, end_ms: i64, resolution: i32, method: i32, zone: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_transformed_by_path_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_transformed_by_path_start(session, path, start_ms, end_ms, resolution, method, zone, out_operation) }
+}
+
+/// `mesh_timeseries_read_transformed_by_path_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_transformed_by_path_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_transformed_by_path_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_point_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_transformed_by_path_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_transformed_by_path_finish(operation, out) }
+}
+
+/// `mesh_timeseries_read_transformed_by_id_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_transformed_by_id_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_transformed_by_id_start_stdcall(session: *mut mesh_session, id: *const c_char, start_ms: i64, end_ms: i64, resolution: i32, method: i32, zone: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_transformed_by_id_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_transformed_by_id_start(session, id, start_ms, end_ms, resolution, method, zone, out_operation) }
+}
+
+/// `mesh_timeseries_read_transformed_by_id_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_transformed_by_id_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_transformed_by_id_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_point_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_transformed_by_id_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_transformed_by_id_finish(operation, out) }
+}
+
+/// `mesh_timeseries_read_by_key_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_by_key_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_by_key_start_stdcall(session: *mut mesh_session, key: i64, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_by_key_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_by_key_start(session, key, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_timeseries_read_by_key_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_by_key_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_by_key_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_point_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_by_key_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_by_key_finish(operation, out) }
+}
+
+/// `mesh_timeseries_read_by_path_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_by_path_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_by_path_start_stdcall(session: *mut mesh_session, path: *const c_char, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_by_path_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_by_path_start(session, path, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_timeseries_read_by_path_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_by_path_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_by_path_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_point_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_by_path_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_by_path_finish(operation, out) }
+}
+
+/// `mesh_timeseries_read_by_id_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_by_id_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_by_id_start_stdcall(session: *mut mesh_session, id: *const c_char, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_by_id_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_by_id_start(session, id, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_timeseries_read_by_id_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_read_by_id_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_read_by_id_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_point_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_read_by_id_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_read_by_id_finish(operation, out) }
+}
+
+/// `mesh_timeseries_write_by_key_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_write_by_key_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_write_by_key_start_stdcall(session: *mut mesh_session, key: i64, start_ms: i64, end_ms: i64, timestamps: *const i64, flags: *const u32, values: *const f64, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_write_by_key_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_write_by_key_start(session, key, start_ms, end_ms, timestamps, flags, values, count, out_operation) }
+}
+
+/// `mesh_timeseries_write_by_key_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_write_by_key_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_write_by_key_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_write_by_key_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_write_by_key_finish(operation) }
+}
+
+/// `mesh_timeseries_write_by_path_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_write_by_path_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_write_by_path_start_stdcall(session: *mut mesh_session, path: *const c_char, start_ms: i64, end_ms: i64, timestamps: *const i64, flags: *const u32, values: *const f64, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_write_by_path_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_write_by_path_start(session, path, start_ms, end_ms, timestamps, flags, values, count, out_operation) }
+}
+
+/// `mesh_timeseries_write_by_path_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_write_by_path_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_write_by_path_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_write_by_path_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_write_by_path_finish(operation) }
+}
+
+/// `mesh_timeseries_write_by_id_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_write_by_id_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_write_by_id_start_stdcall(session: *mut mesh_session, id: *const c_char, start_ms: i64, end_ms: i64, timestamps: *const i64, flags: *const u32, values: *const f64, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_write_by_id_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_write_by_id_start(session, id, start_ms, end_ms, timestamps, flags, values, count, out_operation) }
+}
+
+/// `mesh_timeseries_write_by_id_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_write_by_id_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_write_by_id_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_write_by_id_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_write_by_id_finish(operation) }
+}
+
+/// `mesh_timeseries_delete_by_key_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_delete_by_key_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_delete_by_key_start_stdcall(session: *mut mesh_session, key: i64, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_delete_by_key_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_delete_by_key_start(session, key, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_timeseries_delete_by_key_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_delete_by_key_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_delete_by_key_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_delete_by_key_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_delete_by_key_finish(operation) }
+}
+
+/// `mesh_timeseries_delete_by_path_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_delete_by_path_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_delete_by_path_start_stdcall(session: *mut mesh_session, path: *const c_char, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_delete_by_path_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_delete_by_path_start(session, path, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_timeseries_delete_by_path_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_delete_by_path_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_delete_by_path_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_delete_by_path_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_delete_by_path_finish(operation) }
+}
+
+/// `mesh_timeseries_delete_by_id_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_delete_by_id_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_delete_by_id_start_stdcall(session: *mut mesh_session, id: *const c_char, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_delete_by_id_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_delete_by_id_start(session, id, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_timeseries_delete_by_id_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_delete_by_id_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_delete_by_id_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_delete_by_id_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_delete_by_id_finish(operation) }
+}
+
 /// `mesh_timeseries_resource_read` with the stdcall convention.
 #[export_name = "mesh_timeseries_resource_read_stdcall"]
 pub unsafe extern "system" fn mesh_timeseries_resource_read_stdcall(session: *mut mesh_session, key: i64, out: *mut *mut mesh_timeseries_resource) -> mesh_status {
@@ -476,6 +770,48 @@ pub unsafe extern "system" fn mesh_timeseries_resource_is_temporary_stdcall(reso
     unsafe { super::mesh_timeseries_resource_is_temporary(resource, out) }
 }
 
+/// `mesh_timeseries_resource_read_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_resource_read_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_resource_read_start_stdcall(session: *mut mesh_session, key: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_resource_read_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_resource_read_start(session, key, out_operation) }
+}
+
+/// `mesh_timeseries_resource_read_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_resource_read_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_resource_read_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_timeseries_resource) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_resource_read_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_resource_read_finish(operation, out) }
+}
+
+/// `mesh_timeseries_resource_create_physical_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_resource_create_physical_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_resource_create_physical_start_stdcall(session: *mut mesh_session, path: *const c_char, name: *const c_char, curve_type: i32, resolution: i32, unit_id: *const c_char, time_zone: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_resource_create_physical_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_resource_create_physical_start(session, path, name, curve_type, resolution, unit_id, time_zone, out_operation) }
+}
+
+/// `mesh_timeseries_resource_create_physical_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_resource_create_physical_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_resource_create_physical_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_timeseries_resource) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_resource_create_physical_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_resource_create_physical_finish(operation, out) }
+}
+
+/// `mesh_timeseries_resource_update_start` with the stdcall convention.
+#[export_name = "mesh_timeseries_resource_update_start_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_resource_update_start_stdcall(session: *mut mesh_session, key: i64, curve_type: i32, unit_id: *const c_char, time_zone: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_resource_update_start`, whose arguments these are.
+    unsafe { super::mesh_timeseries_resource_update_start(session, key, curve_type, unit_id, time_zone, out_operation) }
+}
+
+/// `mesh_timeseries_resource_update_finish` with the stdcall convention.
+#[export_name = "mesh_timeseries_resource_update_finish_stdcall"]
+pub unsafe extern "system" fn mesh_timeseries_resource_update_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_timeseries_resource_update_finish`, whose arguments these are.
+    unsafe { super::mesh_timeseries_resource_update_finish(operation) }
+}
+
 /// `mesh_timeseries_resource_free` with the stdcall convention.
 #[export_name = "mesh_timeseries_resource_free_stdcall"]
 pub unsafe extern "system" fn mesh_timeseries_resource_free_stdcall(resource: *mut mesh_timeseries_resource) -> mesh_status {
@@ -518,6 +854,20 @@ pub unsafe extern "system" fn mesh_unit_list_find_stdcall(units: *const mesh_uni
     unsafe { super::mesh_unit_list_find(units, name, out_index) }
 }
 
+/// `mesh_unit_list_read_start` with the stdcall convention.
+#[export_name = "mesh_unit_list_read_start_stdcall"]
+pub unsafe extern "system" fn mesh_unit_list_read_start_stdcall(session: *mut mesh_session, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_unit_list_read_start`, whose arguments these are.
+    unsafe { super::mesh_unit_list_read_start(session, out_operation) }
+}
+
+/// `mesh_unit_list_read_finish` with the stdcall convention.
+#[export_name = "mesh_unit_list_read_finish_stdcall"]
+pub unsafe extern "system" fn mesh_unit_list_read_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_unit_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_unit_list_read_finish`, whose arguments these are.
+    unsafe { super::mesh_unit_list_read_finish(operation, out) }
+}
+
 /// `mesh_unit_list_free` with the stdcall convention.
 #[export_name = "mesh_unit_list_free_stdcall"]
 pub unsafe extern "system" fn mesh_unit_list_free_stdcall(units: *mut mesh_unit_list) -> mesh_status {
@@ -532,11 +882,39 @@ pub unsafe extern "system" fn mesh_model_create_stdcall(session: *mut mesh_sessi
     unsafe { super::mesh_model_create(session, name, definition, out_object) }
 }
 
+/// `mesh_model_create_start` with the stdcall convention.
+#[export_name = "mesh_model_create_start_stdcall"]
+pub unsafe extern "system" fn mesh_model_create_start_stdcall(session: *mut mesh_session, name: *const c_char, definition: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_model_create_start`, whose arguments these are.
+    unsafe { super::mesh_model_create_start(session, name, definition, out_operation) }
+}
+
+/// `mesh_model_create_finish` with the stdcall convention.
+#[export_name = "mesh_model_create_finish_stdcall"]
+pub unsafe extern "system" fn mesh_model_create_finish_stdcall(operation: *mut mesh_operation, out_object: *mut *mut mesh_object) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_model_create_finish`, whose arguments these are.
+    unsafe { super::mesh_model_create_finish(operation, out_object) }
+}
+
 /// `mesh_model_list_read` with the stdcall convention.
 #[export_name = "mesh_model_list_read_stdcall"]
 pub unsafe extern "system" fn mesh_model_list_read_stdcall(session: *mut mesh_session, out_list: *mut *mut mesh_object_list) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_model_list_read`, whose arguments these are.
     unsafe { super::mesh_model_list_read(session, out_list) }
+}
+
+/// `mesh_model_list_read_start` with the stdcall convention.
+#[export_name = "mesh_model_list_read_start_stdcall"]
+pub unsafe extern "system" fn mesh_model_list_read_start_stdcall(session: *mut mesh_session, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_model_list_read_start`, whose arguments these are.
+    unsafe { super::mesh_model_list_read_start(session, out_operation) }
+}
+
+/// `mesh_model_list_read_finish` with the stdcall convention.
+#[export_name = "mesh_model_list_read_finish_stdcall"]
+pub unsafe extern "system" fn mesh_model_list_read_finish_stdcall(operation: *mut mesh_operation, out_list: *mut *mut mesh_object_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_model_list_read_finish`, whose arguments these are.
+    unsafe { super::mesh_model_list_read_finish(operation, out_list) }
 }
 
 /// `mesh_object_id` with the stdcall convention.
@@ -656,6 +1034,118 @@ pub unsafe extern "system" fn mesh_object_move_stdcall(session: *mut mesh_sessio
 pub unsafe extern "system" fn mesh_object_delete_stdcall(session: *mut mesh_session, target: *const c_char, recursive: i32) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_object_delete`, whose arguments these are.
     unsafe { super::mesh_object_delete(session, target, recursive) }
+}
+
+/// `mesh_object_read_start` with the stdcall convention.
+#[export_name = "mesh_object_read_start_stdcall"]
+pub unsafe extern "system" fn mesh_object_read_start_stdcall(session: *mut mesh_session, target: *const c_char, view: i32, attribute_names: *const c_char, tag_names: *const c_char, namespace_names: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_read_start`, whose arguments these are.
+    unsafe { super::mesh_object_read_start(session, target, view, attribute_names, tag_names, namespace_names, out_operation) }
+}
+
+/// `mesh_object_read_finish` with the stdcall convention.
+#[export_name = "mesh_object_read_finish_stdcall"]
+pub unsafe extern "system" fn mesh_object_read_finish_stdcall(operation: *mut mesh_operation, out_object: *mut *mut mesh_object) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_read_finish`, whose arguments these are.
+    unsafe { super::mesh_object_read_finish(operation, out_object) }
+}
+
+/// `mesh_object_search_start` with the stdcall convention.
+#[export_name = "mesh_object_search_start_stdcall"]
+pub unsafe extern "system" fn mesh_object_search_start_stdcall(session: *mut mesh_session, start: *const c_char, query: *const c_char, view: i32, attribute_names: *const c_char, tag_names: *const c_char, namespace_names: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_search_start`, whose arguments these are.
+    unsafe { super::mesh_object_search_start(session, start, query, view, attribute_names, tag_names, namespace_names, out_operation) }
+}
+
+/// `mesh_object_search_finish` with the stdcall convention.
+#[export_name = "mesh_object_search_finish_stdcall"]
+pub unsafe extern "system" fn mesh_object_search_finish_stdcall(operation: *mut mesh_operation, out_list: *mut *mut mesh_object_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_search_finish`, whose arguments these are.
+    unsafe { super::mesh_object_search_finish(operation, out_list) }
+}
+
+/// `mesh_object_search_by_definition_start` with the stdcall convention.
+#[export_name = "mesh_object_search_by_definition_start_stdcall"]
+pub unsafe extern "system" fn mesh_object_search_by_definition_start_stdcall(session: *mut mesh_session, definition: *const c_char, view: i32, attribute_names: *const c_char, tag_names: *const c_char, namespace_names: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_search_by_definition_start`, whose arguments these are.
+    unsafe { super::mesh_object_search_by_definition_start(session, definition, view, attribute_names, tag_names, namespace_names, out_operation) }
+}
+
+/// `mesh_object_search_by_definition_finish` with the stdcall convention.
+#[export_name = "mesh_object_search_by_definition_finish_stdcall"]
+pub unsafe extern "system" fn mesh_object_search_by_definition_finish_stdcall(operation: *mut mesh_operation, out_list: *mut *mut mesh_object_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_search_by_definition_finish`, whose arguments these are.
+    unsafe { super::mesh_object_search_by_definition_finish(operation, out_list) }
+}
+
+/// `mesh_object_read_linked_from_start` with the stdcall convention.
+#[export_name = "mesh_object_read_linked_from_start_stdcall"]
+pub unsafe extern "system" fn mesh_object_read_linked_from_start_stdcall(session: *mut mesh_session, target: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_read_linked_from_start`, whose arguments these are.
+    unsafe { super::mesh_object_read_linked_from_start(session, target, out_operation) }
+}
+
+/// `mesh_object_read_linked_from_finish` with the stdcall convention.
+#[export_name = "mesh_object_read_linked_from_finish_stdcall"]
+pub unsafe extern "system" fn mesh_object_read_linked_from_finish_stdcall(operation: *mut mesh_operation, out_list: *mut *mut mesh_id_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_read_linked_from_finish`, whose arguments these are.
+    unsafe { super::mesh_object_read_linked_from_finish(operation, out_list) }
+}
+
+/// `mesh_object_create_start` with the stdcall convention.
+#[export_name = "mesh_object_create_start_stdcall"]
+pub unsafe extern "system" fn mesh_object_create_start_stdcall(session: *mut mesh_session, owner: *const c_char, name: *const c_char, definition: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_create_start`, whose arguments these are.
+    unsafe { super::mesh_object_create_start(session, owner, name, definition, out_operation) }
+}
+
+/// `mesh_object_create_finish` with the stdcall convention.
+#[export_name = "mesh_object_create_finish_stdcall"]
+pub unsafe extern "system" fn mesh_object_create_finish_stdcall(operation: *mut mesh_operation, out_object: *mut *mut mesh_object) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_create_finish`, whose arguments these are.
+    unsafe { super::mesh_object_create_finish(operation, out_object) }
+}
+
+/// `mesh_object_rename_start` with the stdcall convention.
+#[export_name = "mesh_object_rename_start_stdcall"]
+pub unsafe extern "system" fn mesh_object_rename_start_stdcall(session: *mut mesh_session, target: *const c_char, new_name: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_rename_start`, whose arguments these are.
+    unsafe { super::mesh_object_rename_start(session, target, new_name, out_operation) }
+}
+
+/// `mesh_object_rename_finish` with the stdcall convention.
+#[export_name = "mesh_object_rename_finish_stdcall"]
+pub unsafe extern "system" fn mesh_object_rename_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_rename_finish`, whose arguments these are.
+    unsafe { super::mesh_object_rename_finish(operation) }
+}
+
+/// `mesh_object_move_start` with the stdcall convention.
+#[export_name = "mesh_object_move_start_stdcall"]
+pub unsafe extern "system" fn mesh_object_move_start_stdcall(session: *mut mesh_session, target: *const c_char, new_owner: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_move_start`, whose arguments these are.
+    unsafe { super::mesh_object_move_start(session, target, new_owner, out_operation) }
+}
+
+/// `mesh_object_move_finish` with the stdcall convention.
+#[export_name = "mesh_object_move_finish_stdcall"]
+pub unsafe extern "system" fn mesh_object_move_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_move_finish`, whose arguments these are.
+    unsafe { super::mesh_object_move_finish(operation) }
+}
+
+/// `mesh_object_delete_start` with the stdcall convention.
+#[export_name = "mesh_object_delete_start_stdcall"]
+pub unsafe extern "system" fn mesh_object_delete_start_stdcall(session: *mut mesh_session, target: *const c_char, recursive: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_delete_start`, whose arguments these are.
+    unsafe { super::mesh_object_delete_start(session, target, recursive, out_operation) }
+}
+
+/// `mesh_object_delete_finish` with the stdcall convention.
+#[export_name = "mesh_object_delete_finish_stdcall"]
+pub unsafe extern "system" fn mesh_object_delete_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_object_delete_finish`, whose arguments these are.
+    unsafe { super::mesh_object_delete_finish(operation) }
 }
 
 /// `mesh_object_free` with the stdcall convention.
@@ -931,6 +1421,244 @@ pub unsafe extern "system" fn mesh_attribute_update_link_version_entries_stdcall
     unsafe { super::mesh_attribute_update_link_version_entries(session, target, entry_sizes, entry_count, valid_from_ms, target_ids, count) }
 }
 
+/// `mesh_attribute_read_start` with the stdcall convention.
+#[export_name = "mesh_attribute_read_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_read_start_stdcall(session: *mut mesh_session, target: *const c_char, view: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_read_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_read_start(session, target, view, out_operation) }
+}
+
+/// `mesh_attribute_read_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_read_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_read_finish_stdcall(operation: *mut mesh_operation, out_attribute: *mut *mut mesh_attribute) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_read_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_read_finish(operation, out_attribute) }
+}
+
+/// `mesh_attribute_search_start` with the stdcall convention.
+#[export_name = "mesh_attribute_search_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_search_start_stdcall(session: *mut mesh_session, start: *const c_char, query: *const c_char, view: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_search_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_search_start(session, start, query, view, out_operation) }
+}
+
+/// `mesh_attribute_search_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_search_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_search_finish_stdcall(operation: *mut mesh_operation, out_list: *mut *mut mesh_attribute_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_search_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_search_finish(operation, out_list) }
+}
+
+/// `mesh_attribute_update_int_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_int_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_int_start_stdcall(session: *mut mesh_session, target: *const c_char, value: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_int_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_int_start(session, target, value, out_operation) }
+}
+
+/// `mesh_attribute_update_int_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_int_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_int_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_int_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_int_finish(operation) }
+}
+
+/// `mesh_attribute_update_double_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_double_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_double_start_stdcall(session: *mut mesh_session, target: *const c_char, value: f64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_double_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_double_start(session, target, value, out_operation) }
+}
+
+/// `mesh_attribute_update_double_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_double_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_double_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_double_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_double_finish(operation) }
+}
+
+/// `mesh_attribute_update_bool_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_bool_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_bool_start_stdcall(session: *mut mesh_session, target: *const c_char, value: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_bool_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_bool_start(session, target, value, out_operation) }
+}
+
+/// `mesh_attribute_update_bool_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_bool_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_bool_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_bool_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_bool_finish(operation) }
+}
+
+/// `mesh_attribute_update_string_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_string_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_string_start_stdcall(session: *mut mesh_session, target: *const c_char, value: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_string_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_string_start(session, target, value, out_operation) }
+}
+
+/// `mesh_attribute_update_string_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_string_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_string_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_string_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_string_finish(operation) }
+}
+
+/// `mesh_attribute_update_utc_time_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_utc_time_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_utc_time_start_stdcall(session: *mut mesh_session, target: *const c_char, value_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_utc_time_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_utc_time_start(session, target, value_ms, out_operation) }
+}
+
+/// `mesh_attribute_update_utc_time_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_utc_time_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_utc_time_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_utc_time_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_utc_time_finish(operation) }
+}
+
+/// `mesh_attribute_update_ints_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_ints_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_ints_start_stdcall(session: *mut mesh_session, target: *const c_char, values: *const i64, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_ints_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_ints_start(session, target, values, count, out_operation) }
+}
+
+/// `mesh_attribute_update_ints_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_ints_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_ints_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_ints_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_ints_finish(operation) }
+}
+
+/// `mesh_attribute_update_doubles_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_doubles_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_doubles_start_stdcall(session: *mut mesh_session, target: *const c_char, values: *const f64, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_doubles_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_doubles_start(session, target, values, count, out_operation) }
+}
+
+/// `mesh_attribute_update_doubles_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_doubles_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_doubles_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_doubles_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_doubles_finish(operation) }
+}
+
+/// `mesh_attribute_update_bools_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_bools_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_bools_start_stdcall(session: *mut mesh_session, target: *const c_char, values: *const i32, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_bools_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_bools_start(session, target, values, count, out_operation) }
+}
+
+/// `mesh_attribute_update_bools_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_bools_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_bools_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_bools_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_bools_finish(operation) }
+}
+
+/// `mesh_attribute_update_utc_times_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_utc_times_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_utc_times_start_stdcall(session: *mut mesh_session, target: *const c_char, values_ms: *const i64, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_utc_times_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_utc_times_start(session, target, values_ms, count, out_operation) }
+}
+
+/// `mesh_attribute_update_utc_times_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_utc_times_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_utc_times_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_utc_times_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_utc_times_finish(operation) }
+}
+
+/// `mesh_attribute_update_strings_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_strings_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_strings_start_stdcall(session: *mut mesh_session, target: *const c_char, values: *mut *const c_char, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_strings_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_strings_start(session, target, values, count, out_operation) }
+}
+
+/// `mesh_attribute_update_strings_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_strings_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_strings_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_strings_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_strings_finish(operation) }
+}
+
+/// `mesh_attribute_update_timeseries_key_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_timeseries_key_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_timeseries_key_start_stdcall(session: *mut mesh_session, target: *const c_char, key: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_timeseries_key_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_timeseries_key_start(session, target, key, out_operation) }
+}
+
+/// `mesh_attribute_update_timeseries_key_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_timeseries_key_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_timeseries_key_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_timeseries_key_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_timeseries_key_finish(operation) }
+}
+
+/// `mesh_attribute_update_expression_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_expression_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_expression_start_stdcall(session: *mut mesh_session, target: *const c_char, expression: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_expression_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_expression_start(session, target, expression, out_operation) }
+}
+
+/// `mesh_attribute_update_expression_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_expression_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_expression_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_expression_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_expression_finish(operation) }
+}
+
+/// `mesh_attribute_update_links_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_links_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_links_start_stdcall(session: *mut mesh_session, target: *const c_char, target_ids: *mut *const c_char, count: usize, append: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_links_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_links_start(session, target, target_ids, count, append, out_operation) }
+}
+
+/// `mesh_attribute_update_links_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_links_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_links_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_links_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_links_finish(operation) }
+}
+
+/// `mesh_attribute_update_link_versions_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_link_versions_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_link_versions_start_stdcall(session: *mut mesh_session, target: *const c_char, start_ms: i64, end_ms: i64, valid_from_ms: *const i64, target_ids: *mut *const c_char, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_link_versions_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_link_versions_start(session, target, start_ms, end_ms, valid_from_ms, target_ids, count, out_operation) }
+}
+
+/// `mesh_attribute_update_link_versions_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_link_versions_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_link_versions_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_link_versions_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_link_versions_finish(operation) }
+}
+
+/// `mesh_attribute_update_link_version_entries_start` with the stdcall convention.
+#[export_name = "mesh_attribute_update_link_version_entries_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_link_version_entries_start_stdcall(session: *mut mesh_session, target: *const c_char, entry_sizes: *const usize, entry_count: usize, valid_from_ms: *const i64, target_ids: *mut *const c_char, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_link_version_entries_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_link_version_entries_start(session, target, entry_sizes, entry_count, valid_from_ms, target_ids, count, out_operation) }
+}
+
+/// `mesh_attribute_update_link_version_entries_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_update_link_version_entries_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_update_link_version_entries_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_update_link_version_entries_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_update_link_version_entries_finish(operation) }
+}
+
 /// `mesh_attribute_free` with the stdcall convention.
 #[export_name = "mesh_attribute_free_stdcall"]
 pub unsafe extern "system" fn mesh_attribute_free_stdcall(attribute: *mut mesh_attribute) -> mesh_status {
@@ -1099,6 +1827,20 @@ pub unsafe extern "system" fn mesh_attribute_definition_update_stdcall(session: 
     unsafe { super::mesh_attribute_definition_update(session, target, new_template_expression, new_description) }
 }
 
+/// `mesh_attribute_definition_update_start` with the stdcall convention.
+#[export_name = "mesh_attribute_definition_update_start_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_definition_update_start_stdcall(session: *mut mesh_session, target: *const c_char, new_template_expression: *const c_char, new_description: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_definition_update_start`, whose arguments these are.
+    unsafe { super::mesh_attribute_definition_update_start(session, target, new_template_expression, new_description, out_operation) }
+}
+
+/// `mesh_attribute_definition_update_finish` with the stdcall convention.
+#[export_name = "mesh_attribute_definition_update_finish_stdcall"]
+pub unsafe extern "system" fn mesh_attribute_definition_update_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_attribute_definition_update_finish`, whose arguments these are.
+    unsafe { super::mesh_attribute_definition_update_finish(operation) }
+}
+
 /// `mesh_rating_curve_new` with the stdcall convention.
 #[export_name = "mesh_rating_curve_new_stdcall"]
 pub unsafe extern "system" fn mesh_rating_curve_new_stdcall(out_curve: *mut *mut mesh_rating_curve) -> mesh_status {
@@ -1160,6 +1902,34 @@ pub unsafe extern "system" fn mesh_rating_curve_segments_at_stdcall(curve: *cons
 pub unsafe extern "system" fn mesh_rating_curve_update_stdcall(session: *mut mesh_session, target: *const c_char, start_ms: i64, end_ms: i64, curve: *const mesh_rating_curve) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_rating_curve_update`, whose arguments these are.
     unsafe { super::mesh_rating_curve_update(session, target, start_ms, end_ms, curve) }
+}
+
+/// `mesh_rating_curve_read_start` with the stdcall convention.
+#[export_name = "mesh_rating_curve_read_start_stdcall"]
+pub unsafe extern "system" fn mesh_rating_curve_read_start_stdcall(session: *mut mesh_session, target: *const c_char, start_ms: i64, end_ms: i64, versions_only: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_rating_curve_read_start`, whose arguments these are.
+    unsafe { super::mesh_rating_curve_read_start(session, target, start_ms, end_ms, versions_only, out_operation) }
+}
+
+/// `mesh_rating_curve_read_finish` with the stdcall convention.
+#[export_name = "mesh_rating_curve_read_finish_stdcall"]
+pub unsafe extern "system" fn mesh_rating_curve_read_finish_stdcall(operation: *mut mesh_operation, out_curve: *mut *mut mesh_rating_curve) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_rating_curve_read_finish`, whose arguments these are.
+    unsafe { super::mesh_rating_curve_read_finish(operation, out_curve) }
+}
+
+/// `mesh_rating_curve_update_start` with the stdcall convention.
+#[export_name = "mesh_rating_curve_update_start_stdcall"]
+pub unsafe extern "system" fn mesh_rating_curve_update_start_stdcall(session: *mut mesh_session, target: *const c_char, start_ms: i64, end_ms: i64, curve: *const mesh_rating_curve, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_rating_curve_update_start`, whose arguments these are.
+    unsafe { super::mesh_rating_curve_update_start(session, target, start_ms, end_ms, curve, out_operation) }
+}
+
+/// `mesh_rating_curve_update_finish` with the stdcall convention.
+#[export_name = "mesh_rating_curve_update_finish_stdcall"]
+pub unsafe extern "system" fn mesh_rating_curve_update_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_rating_curve_update_finish`, whose arguments these are.
+    unsafe { super::mesh_rating_curve_update_finish(operation) }
 }
 
 /// `mesh_rating_curve_free` with the stdcall convention.
@@ -1246,6 +2016,34 @@ pub unsafe extern "system" fn mesh_xy_set_list_update_stdcall(session: *mut mesh
     unsafe { super::mesh_xy_set_list_update(session, target, start_ms, end_ms, sets) }
 }
 
+/// `mesh_xy_set_list_read_start` with the stdcall convention.
+#[export_name = "mesh_xy_set_list_read_start_stdcall"]
+pub unsafe extern "system" fn mesh_xy_set_list_read_start_stdcall(session: *mut mesh_session, target: *const c_char, start_ms: i64, end_ms: i64, versions_only: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_xy_set_list_read_start`, whose arguments these are.
+    unsafe { super::mesh_xy_set_list_read_start(session, target, start_ms, end_ms, versions_only, out_operation) }
+}
+
+/// `mesh_xy_set_list_read_finish` with the stdcall convention.
+#[export_name = "mesh_xy_set_list_read_finish_stdcall"]
+pub unsafe extern "system" fn mesh_xy_set_list_read_finish_stdcall(operation: *mut mesh_operation, out_sets: *mut *mut mesh_xy_set_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_xy_set_list_read_finish`, whose arguments these are.
+    unsafe { super::mesh_xy_set_list_read_finish(operation, out_sets) }
+}
+
+/// `mesh_xy_set_list_update_start` with the stdcall convention.
+#[export_name = "mesh_xy_set_list_update_start_stdcall"]
+pub unsafe extern "system" fn mesh_xy_set_list_update_start_stdcall(session: *mut mesh_session, target: *const c_char, start_ms: i64, end_ms: i64, sets: *const mesh_xy_set_list, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_xy_set_list_update_start`, whose arguments these are.
+    unsafe { super::mesh_xy_set_list_update_start(session, target, start_ms, end_ms, sets, out_operation) }
+}
+
+/// `mesh_xy_set_list_update_finish` with the stdcall convention.
+#[export_name = "mesh_xy_set_list_update_finish_stdcall"]
+pub unsafe extern "system" fn mesh_xy_set_list_update_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_xy_set_list_update_finish`, whose arguments these are.
+    unsafe { super::mesh_xy_set_list_update_finish(operation) }
+}
+
 /// `mesh_xy_set_list_free` with the stdcall convention.
 #[export_name = "mesh_xy_set_list_free_stdcall"]
 pub unsafe extern "system" fn mesh_xy_set_list_free_stdcall(sets: *mut mesh_xy_set_list) -> mesh_status {
@@ -1267,6 +2065,34 @@ pub unsafe extern "system" fn mesh_revision_update_stdcall(session: *mut mesh_se
     unsafe { super::mesh_revision_update(session, target, event_id, new_local_id, new_reason, author) }
 }
 
+/// `mesh_revision_create_start` with the stdcall convention.
+#[export_name = "mesh_revision_create_start_stdcall"]
+pub unsafe extern "system" fn mesh_revision_create_start_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, local_id: *const c_char, reason: *const c_char, created_author: *const c_char, created_timestamp_ms: i64, last_changed_author: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_create_start`, whose arguments these are.
+    unsafe { super::mesh_revision_create_start(session, target, event_id, local_id, reason, created_author, created_timestamp_ms, last_changed_author, out_operation) }
+}
+
+/// `mesh_revision_create_finish` with the stdcall convention.
+#[export_name = "mesh_revision_create_finish_stdcall"]
+pub unsafe extern "system" fn mesh_revision_create_finish_stdcall(operation: *mut mesh_operation, out_event: *mut *mut mesh_availability_event) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_create_finish`, whose arguments these are.
+    unsafe { super::mesh_revision_create_finish(operation, out_event) }
+}
+
+/// `mesh_revision_update_start` with the stdcall convention.
+#[export_name = "mesh_revision_update_start_stdcall"]
+pub unsafe extern "system" fn mesh_revision_update_start_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, new_local_id: *const c_char, new_reason: *const c_char, author: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_update_start`, whose arguments these are.
+    unsafe { super::mesh_revision_update_start(session, target, event_id, new_local_id, new_reason, author, out_operation) }
+}
+
+/// `mesh_revision_update_finish` with the stdcall convention.
+#[export_name = "mesh_revision_update_finish_stdcall"]
+pub unsafe extern "system" fn mesh_revision_update_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_update_finish`, whose arguments these are.
+    unsafe { super::mesh_revision_update_finish(operation) }
+}
+
 /// `mesh_revision_recurrence_create` with the stdcall convention.
 #[export_name = "mesh_revision_recurrence_create_stdcall"]
 pub unsafe extern "system" fn mesh_revision_recurrence_create_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, status: *const c_char, description: *const c_char, recurrence_type: i32, recur_every: u32, recur_until_ms: i64, start_ms: i64, end_ms: i64, author: *const c_char, out_recurrence_id: *mut u32) -> mesh_status {
@@ -1281,6 +2107,34 @@ pub unsafe extern "system" fn mesh_revision_recurrence_delete_stdcall(session: *
     unsafe { super::mesh_revision_recurrence_delete(session, target, event_id, recurrence_id, author) }
 }
 
+/// `mesh_revision_recurrence_create_start` with the stdcall convention.
+#[export_name = "mesh_revision_recurrence_create_start_stdcall"]
+pub unsafe extern "system" fn mesh_revision_recurrence_create_start_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, status: *const c_char, description: *const c_char, recurrence_type: i32, recur_every: u32, recur_until_ms: i64, start_ms: i64, end_ms: i64, author: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_recurrence_create_start`, whose arguments these are.
+    unsafe { super::mesh_revision_recurrence_create_start(session, target, event_id, status, description, recurrence_type, recur_every, recur_until_ms, start_ms, end_ms, author, out_operation) }
+}
+
+/// `mesh_revision_recurrence_create_finish` with the stdcall convention.
+#[export_name = "mesh_revision_recurrence_create_finish_stdcall"]
+pub unsafe extern "system" fn mesh_revision_recurrence_create_finish_stdcall(operation: *mut mesh_operation, out_recurrence_id: *mut u32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_recurrence_create_finish`, whose arguments these are.
+    unsafe { super::mesh_revision_recurrence_create_finish(operation, out_recurrence_id) }
+}
+
+/// `mesh_revision_recurrence_delete_start` with the stdcall convention.
+#[export_name = "mesh_revision_recurrence_delete_start_stdcall"]
+pub unsafe extern "system" fn mesh_revision_recurrence_delete_start_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, recurrence_id: u32, author: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_recurrence_delete_start`, whose arguments these are.
+    unsafe { super::mesh_revision_recurrence_delete_start(session, target, event_id, recurrence_id, author, out_operation) }
+}
+
+/// `mesh_revision_recurrence_delete_finish` with the stdcall convention.
+#[export_name = "mesh_revision_recurrence_delete_finish_stdcall"]
+pub unsafe extern "system" fn mesh_revision_recurrence_delete_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_revision_recurrence_delete_finish`, whose arguments these are.
+    unsafe { super::mesh_revision_recurrence_delete_finish(operation) }
+}
+
 /// `mesh_restriction_create` with the stdcall convention.
 #[export_name = "mesh_restriction_create_stdcall"]
 pub unsafe extern "system" fn mesh_restriction_create_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, category: *const c_char, local_id: *const c_char, reason: *const c_char, recurrence: *const mesh_restriction_recurrence, created_author: *const c_char, created_timestamp_ms: i64, last_changed_author: *const c_char, out_event: *mut *mut mesh_availability_event) -> mesh_status {
@@ -1293,6 +2147,34 @@ pub unsafe extern "system" fn mesh_restriction_create_stdcall(session: *mut mesh
 pub unsafe extern "system" fn mesh_restriction_update_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, new_local_id: *const c_char, new_reason: *const c_char, new_category: *const c_char, new_recurrence: *const mesh_restriction_recurrence, author: *const c_char) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_restriction_update`, whose arguments these are.
     unsafe { super::mesh_restriction_update(session, target, event_id, new_local_id, new_reason, new_category, new_recurrence, author) }
+}
+
+/// `mesh_restriction_create_start` with the stdcall convention.
+#[export_name = "mesh_restriction_create_start_stdcall"]
+pub unsafe extern "system" fn mesh_restriction_create_start_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, category: *const c_char, local_id: *const c_char, reason: *const c_char, recurrence: *const mesh_restriction_recurrence, created_author: *const c_char, created_timestamp_ms: i64, last_changed_author: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_restriction_create_start`, whose arguments these are.
+    unsafe { super::mesh_restriction_create_start(session, target, event_id, category, local_id, reason, recurrence, created_author, created_timestamp_ms, last_changed_author, out_operation) }
+}
+
+/// `mesh_restriction_create_finish` with the stdcall convention.
+#[export_name = "mesh_restriction_create_finish_stdcall"]
+pub unsafe extern "system" fn mesh_restriction_create_finish_stdcall(operation: *mut mesh_operation, out_event: *mut *mut mesh_availability_event) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_restriction_create_finish`, whose arguments these are.
+    unsafe { super::mesh_restriction_create_finish(operation, out_event) }
+}
+
+/// `mesh_restriction_update_start` with the stdcall convention.
+#[export_name = "mesh_restriction_update_start_stdcall"]
+pub unsafe extern "system" fn mesh_restriction_update_start_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, new_local_id: *const c_char, new_reason: *const c_char, new_category: *const c_char, new_recurrence: *const mesh_restriction_recurrence, author: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_restriction_update_start`, whose arguments these are.
+    unsafe { super::mesh_restriction_update_start(session, target, event_id, new_local_id, new_reason, new_category, new_recurrence, author, out_operation) }
+}
+
+/// `mesh_restriction_update_finish` with the stdcall convention.
+#[export_name = "mesh_restriction_update_finish_stdcall"]
+pub unsafe extern "system" fn mesh_restriction_update_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_restriction_update_finish`, whose arguments these are.
+    unsafe { super::mesh_restriction_update_finish(operation) }
 }
 
 /// `mesh_restriction_recurrence_new_basic` with the stdcall convention.
@@ -1505,6 +2387,62 @@ pub unsafe extern "system" fn mesh_availability_event_restriction_points_stdcall
     unsafe { super::mesh_availability_event_restriction_points(event, timestamps, values, cap) }
 }
 
+/// `mesh_availability_event_read_start` with the stdcall convention.
+#[export_name = "mesh_availability_event_read_start_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_read_start_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_read_start`, whose arguments these are.
+    unsafe { super::mesh_availability_event_read_start(session, target, event_id, out_operation) }
+}
+
+/// `mesh_availability_event_read_finish` with the stdcall convention.
+#[export_name = "mesh_availability_event_read_finish_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_read_finish_stdcall(operation: *mut mesh_operation, out_event: *mut *mut mesh_availability_event) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_read_finish`, whose arguments these are.
+    unsafe { super::mesh_availability_event_read_finish(operation, out_event) }
+}
+
+/// `mesh_availability_event_search_start` with the stdcall convention.
+#[export_name = "mesh_availability_event_search_start_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_search_start_stdcall(session: *mut mesh_session, event_type: i32, targets: *mut *const c_char, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_search_start`, whose arguments these are.
+    unsafe { super::mesh_availability_event_search_start(session, event_type, targets, count, out_operation) }
+}
+
+/// `mesh_availability_event_search_finish` with the stdcall convention.
+#[export_name = "mesh_availability_event_search_finish_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_search_finish_stdcall(operation: *mut mesh_operation, out_list: *mut *mut mesh_availability_event_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_search_finish`, whose arguments these are.
+    unsafe { super::mesh_availability_event_search_finish(operation, out_list) }
+}
+
+/// `mesh_availability_event_delete_by_id_start` with the stdcall convention.
+#[export_name = "mesh_availability_event_delete_by_id_start_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_delete_by_id_start_stdcall(session: *mut mesh_session, target: *const c_char, event_ids: *mut *const c_char, count: usize, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_delete_by_id_start`, whose arguments these are.
+    unsafe { super::mesh_availability_event_delete_by_id_start(session, target, event_ids, count, out_operation) }
+}
+
+/// `mesh_availability_event_delete_by_id_finish` with the stdcall convention.
+#[export_name = "mesh_availability_event_delete_by_id_finish_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_delete_by_id_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_delete_by_id_finish`, whose arguments these are.
+    unsafe { super::mesh_availability_event_delete_by_id_finish(operation) }
+}
+
+/// `mesh_availability_event_delete_by_type_start` with the stdcall convention.
+#[export_name = "mesh_availability_event_delete_by_type_start_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_delete_by_type_start_stdcall(session: *mut mesh_session, target: *const c_char, event_type: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_delete_by_type_start`, whose arguments these are.
+    unsafe { super::mesh_availability_event_delete_by_type_start(session, target, event_type, out_operation) }
+}
+
+/// `mesh_availability_event_delete_by_type_finish` with the stdcall convention.
+#[export_name = "mesh_availability_event_delete_by_type_finish_stdcall"]
+pub unsafe extern "system" fn mesh_availability_event_delete_by_type_finish_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_event_delete_by_type_finish`, whose arguments these are.
+    unsafe { super::mesh_availability_event_delete_by_type_finish(operation) }
+}
+
 /// `mesh_availability_event_free` with the stdcall convention.
 #[export_name = "mesh_availability_event_free_stdcall"]
 pub unsafe extern "system" fn mesh_availability_event_free_stdcall(event: *mut mesh_availability_event) -> mesh_status {
@@ -1517,6 +2455,20 @@ pub unsafe extern "system" fn mesh_availability_event_free_stdcall(event: *mut m
 pub unsafe extern "system" fn mesh_availability_instance_search_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, start_ms: i64, end_ms: i64, out_list: *mut *mut mesh_availability_instance_list) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_availability_instance_search`, whose arguments these are.
     unsafe { super::mesh_availability_instance_search(session, target, event_id, start_ms, end_ms, out_list) }
+}
+
+/// `mesh_availability_instance_search_start` with the stdcall convention.
+#[export_name = "mesh_availability_instance_search_start_stdcall"]
+pub unsafe extern "system" fn mesh_availability_instance_search_start_stdcall(session: *mut mesh_session, target: *const c_char, event_id: *const c_char, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_instance_search_start`, whose arguments these are.
+    unsafe { super::mesh_availability_instance_search_start(session, target, event_id, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_availability_instance_search_finish` with the stdcall convention.
+#[export_name = "mesh_availability_instance_search_finish_stdcall"]
+pub unsafe extern "system" fn mesh_availability_instance_search_finish_stdcall(operation: *mut mesh_operation, out_list: *mut *mut mesh_availability_instance_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_availability_instance_search_finish`, whose arguments these are.
+    unsafe { super::mesh_availability_instance_search_finish(operation, out_list) }
 }
 
 /// `mesh_calc_run` with the stdcall convention.
@@ -1580,6 +2532,132 @@ pub unsafe extern "system" fn mesh_calc_run_historical_versions_stdcall(session:
 pub unsafe extern "system" fn mesh_calc_run_as_of_time_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, available_at_ms: i64, out: *mut *mut mesh_point_list) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_calc_run_as_of_time`, whose arguments these are.
     unsafe { super::mesh_calc_run_as_of_time(session, target, search, start_ms, end_ms, available_at_ms, out) }
+}
+
+/// `mesh_calc_run_transform_start` with the stdcall convention.
+#[export_name = "mesh_calc_run_transform_start_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_transform_start_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, resolution: i32, method: i32, zone: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_transform_start`, whose arguments these are.
+    unsafe { super::mesh_calc_run_transform_start(session, target, search, start_ms, end_ms, resolution, method, zone, out_operation) }
+}
+
+/// `mesh_calc_run_transform_finish` with the stdcall convention.
+#[export_name = "mesh_calc_run_transform_finish_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_transform_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_point_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_transform_finish`, whose arguments these are.
+    unsafe { super::mesh_calc_run_transform_finish(operation, out) }
+}
+
+/// `mesh_calc_run_sum_start` with the stdcall convention.
+#[export_name = "mesh_calc_run_sum_start_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_sum_start_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_sum_start`, whose arguments these are.
+    unsafe { super::mesh_calc_run_sum_start(session, target, search, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_calc_run_sum_finish` with the stdcall convention.
+#[export_name = "mesh_calc_run_sum_finish_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_sum_finish_stdcall(operation: *mut mesh_operation, out: *mut f64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_sum_finish`, whose arguments these are.
+    unsafe { super::mesh_calc_run_sum_finish(operation, out) }
+}
+
+/// `mesh_calc_run_sum_list_start` with the stdcall convention.
+#[export_name = "mesh_calc_run_sum_list_start_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_sum_list_start_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_sum_list_start`, whose arguments these are.
+    unsafe { super::mesh_calc_run_sum_list_start(session, target, search, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_calc_run_sum_list_finish` with the stdcall convention.
+#[export_name = "mesh_calc_run_sum_list_finish_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_sum_list_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_point_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_sum_list_finish`, whose arguments these are.
+    unsafe { super::mesh_calc_run_sum_list_finish(operation, out) }
+}
+
+/// `mesh_calc_run_all_forecasts_start` with the stdcall convention.
+#[export_name = "mesh_calc_run_all_forecasts_start_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_all_forecasts_start_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_all_forecasts_start`, whose arguments these are.
+    unsafe { super::mesh_calc_run_all_forecasts_start(session, target, search, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_calc_run_all_forecasts_finish` with the stdcall convention.
+#[export_name = "mesh_calc_run_all_forecasts_finish_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_all_forecasts_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_calc_result) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_all_forecasts_finish`, whose arguments these are.
+    unsafe { super::mesh_calc_run_all_forecasts_finish(operation, out) }
+}
+
+/// `mesh_calc_run_forecast_start` with the stdcall convention.
+#[export_name = "mesh_calc_run_forecast_start_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_forecast_start_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, t0_min_ms: i64, t0_max_ms: i64, available_at_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_forecast_start`, whose arguments these are.
+    unsafe { super::mesh_calc_run_forecast_start(session, target, search, start_ms, end_ms, t0_min_ms, t0_max_ms, available_at_ms, out_operation) }
+}
+
+/// `mesh_calc_run_forecast_finish` with the stdcall convention.
+#[export_name = "mesh_calc_run_forecast_finish_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_forecast_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_point_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_forecast_finish`, whose arguments these are.
+    unsafe { super::mesh_calc_run_forecast_finish(operation, out) }
+}
+
+/// `mesh_calc_run_historical_versions_start` with the stdcall convention.
+#[export_name = "mesh_calc_run_historical_versions_start_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_historical_versions_start_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, max_versions: i32, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_historical_versions_start`, whose arguments these are.
+    unsafe { super::mesh_calc_run_historical_versions_start(session, target, search, start_ms, end_ms, max_versions, out_operation) }
+}
+
+/// `mesh_calc_run_historical_versions_finish` with the stdcall convention.
+#[export_name = "mesh_calc_run_historical_versions_finish_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_historical_versions_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_calc_result) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_historical_versions_finish`, whose arguments these are.
+    unsafe { super::mesh_calc_run_historical_versions_finish(operation, out) }
+}
+
+/// `mesh_calc_run_as_of_time_start` with the stdcall convention.
+#[export_name = "mesh_calc_run_as_of_time_start_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_as_of_time_start_stdcall(session: *mut mesh_session, target: *const c_char, search: *const c_char, start_ms: i64, end_ms: i64, available_at_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_as_of_time_start`, whose arguments these are.
+    unsafe { super::mesh_calc_run_as_of_time_start(session, target, search, start_ms, end_ms, available_at_ms, out_operation) }
+}
+
+/// `mesh_calc_run_as_of_time_finish` with the stdcall convention.
+#[export_name = "mesh_calc_run_as_of_time_finish_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_as_of_time_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_point_list) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_as_of_time_finish`, whose arguments these are.
+    unsafe { super::mesh_calc_run_as_of_time_finish(operation, out) }
+}
+
+/// `mesh_calc_run_start` with the stdcall convention.
+#[export_name = "mesh_calc_run_start_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_start_stdcall(session: *mut mesh_session, target: *const c_char, expression: *const c_char, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_start`, whose arguments these are.
+    unsafe { super::mesh_calc_run_start(session, target, expression, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_calc_run_finish` with the stdcall convention.
+#[export_name = "mesh_calc_run_finish_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_calc_result) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_finish`, whose arguments these are.
+    unsafe { super::mesh_calc_run_finish(operation, out) }
+}
+
+/// `mesh_calc_run_by_key_start` with the stdcall convention.
+#[export_name = "mesh_calc_run_by_key_start_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_by_key_start_stdcall(session: *mut mesh_session, key: i64, expression: *const c_char, start_ms: i64, end_ms: i64, out_operation: *mut *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_by_key_start`, whose arguments these are.
+    unsafe { super::mesh_calc_run_by_key_start(session, key, expression, start_ms, end_ms, out_operation) }
+}
+
+/// `mesh_calc_run_by_key_finish` with the stdcall convention.
+#[export_name = "mesh_calc_run_by_key_finish_stdcall"]
+pub unsafe extern "system" fn mesh_calc_run_by_key_finish_stdcall(operation: *mut mesh_operation, out: *mut *mut mesh_calc_result) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_calc_run_by_key_finish`, whose arguments these are.
+    unsafe { super::mesh_calc_run_by_key_finish(operation, out) }
 }
 
 /// `mesh_calc_expression_quote` with the stdcall convention.
@@ -1860,4 +2938,39 @@ pub unsafe extern "system" fn mesh_availability_instance_list_value_at_stdcall(l
 pub unsafe extern "system" fn mesh_availability_instance_list_free_stdcall(list: *mut mesh_availability_instance_list) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_availability_instance_list_free`, whose arguments these are.
     unsafe { super::mesh_availability_instance_list_free(list) }
+}
+
+/// `mesh_operation_wait` with the stdcall convention.
+#[export_name = "mesh_operation_wait_stdcall"]
+pub unsafe extern "system" fn mesh_operation_wait_stdcall(operation: *mut mesh_operation, timeout_ms: u32, out_done: *mut i32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_operation_wait`, whose arguments these are.
+    unsafe { super::mesh_operation_wait(operation, timeout_ms, out_done) }
+}
+
+/// `mesh_operation_is_done` with the stdcall convention.
+#[export_name = "mesh_operation_is_done_stdcall"]
+pub unsafe extern "system" fn mesh_operation_is_done_stdcall(operation: *const mesh_operation, out_done: *mut i32) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_operation_is_done`, whose arguments these are.
+    unsafe { super::mesh_operation_is_done(operation, out_done) }
+}
+
+/// `mesh_operation_cancel` with the stdcall convention.
+#[export_name = "mesh_operation_cancel_stdcall"]
+pub unsafe extern "system" fn mesh_operation_cancel_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_operation_cancel`, whose arguments these are.
+    unsafe { super::mesh_operation_cancel(operation) }
+}
+
+/// `mesh_operation_set_callback` with the stdcall convention.
+#[export_name = "mesh_operation_set_callback_stdcall"]
+pub unsafe extern "system" fn mesh_operation_set_callback_stdcall(operation: *mut mesh_operation, callback: mesh_operation_callback, user_data: *mut c_void) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_operation_set_callback`, whose arguments these are.
+    unsafe { super::mesh_operation_set_callback(operation, callback, user_data) }
+}
+
+/// `mesh_operation_free` with the stdcall convention.
+#[export_name = "mesh_operation_free_stdcall"]
+pub unsafe extern "system" fn mesh_operation_free_stdcall(operation: *mut mesh_operation) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_operation_free`, whose arguments these are.
+    unsafe { super::mesh_operation_free(operation) }
 }

@@ -6,8 +6,9 @@
 use std::ffi::c_char;
 
 use crate::client::{Points, TimeseriesId};
-use crate::ffi::args::{array, c_str, out_ptr, write_out};
+use crate::ffi::args::{array, c_str};
 use crate::ffi::points::mesh_point_list;
+use crate::ffi::request::{nothing, Request};
 use crate::ffi::session::{self, mesh_session};
 use crate::ffi::{guard, mesh_status, FfiResult};
 
@@ -16,14 +17,13 @@ fn read(
     id: FfiResult<TimeseriesId>,
     start_ms: i64,
     end_ms: i64,
-    out: *mut *mut mesh_point_list,
-) -> FfiResult {
+) -> FfiResult<Request<*mut mesh_point_list>> {
     let handle = session::resolve(session)?;
     let id = id?;
-    let out = out_ptr(out, "out")?;
-    let points = handle.run(handle.session.read_timeseries(&id, start_ms, end_ms))?;
-    write_out(out, crate::ffi::points::register_points(points)?);
-    Ok(())
+    Ok(handle.request(
+        move |h| async move { h.session.read_timeseries(&id, start_ms, end_ms).await },
+        crate::ffi::points::register_points,
+    ))
 }
 
 /// Points from the caller's arrays; NULL flags mean all 0 (OK).
@@ -62,17 +62,19 @@ unsafe fn write(
     flags: *const u32,
     values: *const f64,
     count: usize,
-) -> FfiResult {
+) -> FfiResult<Request<()>> {
     let handle = session::resolve(session)?;
     let id = id?;
     // SAFETY: the caller's arrays, each NULL or of `count` items.
     let points = unsafe { points_from(timestamps, flags, values, count) }?;
-    handle.run(
-        handle
-            .session
-            .write_timeseries(&id, start_ms, end_ms, &points),
-    )?;
-    Ok(())
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .write_timeseries(&id, start_ms, end_ms, &points)
+                .await
+        },
+        nothing,
+    ))
 }
 
 pub(crate) fn by_path(path: *const c_char) -> FfiResult<TimeseriesId> {
@@ -130,8 +132,20 @@ pub unsafe extern "C" fn mesh_timeseries_read_by_key(
     out: *mut *mut mesh_point_list,
 ) -> mesh_status {
     guard("mesh_timeseries_read_by_key", || {
-        read(session, Ok(TimeseriesId::Key(key)), start_ms, end_ms, out)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_timeseries_read_by_key_request(session, key, start_ms, end_ms) }?
+            .wait(out, "out")
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_read_by_key_request(
+    session: *mut mesh_session,
+    key: i64,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<*mut mesh_point_list>> {
+    read(session, Ok(TimeseriesId::Key(key)), start_ms, end_ms)
 }
 
 /// As `mesh_timeseries_read_by_key`, for the time series at `path`
@@ -161,8 +175,20 @@ pub unsafe extern "C" fn mesh_timeseries_read_by_path(
     out: *mut *mut mesh_point_list,
 ) -> mesh_status {
     guard("mesh_timeseries_read_by_path", || {
-        read(session, by_path(path), start_ms, end_ms, out)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_timeseries_read_by_path_request(session, path, start_ms, end_ms) }?
+            .wait(out, "out")
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_read_by_path_request(
+    session: *mut mesh_session,
+    path: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<*mut mesh_point_list>> {
+    read(session, by_path(path), start_ms, end_ms)
 }
 
 /// As `mesh_timeseries_read_by_key`, for the time series with id `id`
@@ -193,8 +219,20 @@ pub unsafe extern "C" fn mesh_timeseries_read_by_id(
     out: *mut *mut mesh_point_list,
 ) -> mesh_status {
     guard("mesh_timeseries_read_by_id", || {
-        read(session, by_id(id), start_ms, end_ms, out)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_timeseries_read_by_id_request(session, id, start_ms, end_ms) }?
+            .wait(out, "out")
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_read_by_id_request(
+    session: *mut mesh_session,
+    id: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<*mut mesh_point_list>> {
+    read(session, by_id(id), start_ms, end_ms)
 }
 
 /// Replaces the points of the time series with key `key` in
@@ -251,20 +289,40 @@ pub unsafe extern "C" fn mesh_timeseries_write_by_key(
     count: usize,
 ) -> mesh_status {
     guard("mesh_timeseries_write_by_key", || {
-        // SAFETY: the caller's arrays, each NULL or of `count` items.
+        // SAFETY: passed on from the caller.
         unsafe {
-            write(
-                session,
-                Ok(TimeseriesId::Key(key)),
-                start_ms,
-                end_ms,
-                timestamps,
-                flags,
-                values,
-                count,
+            mesh_timeseries_write_by_key_request(
+                session, key, start_ms, end_ms, timestamps, flags, values, count,
             )
-        }
+        }?
+        .wait_done()
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_write_by_key_request(
+    session: *mut mesh_session,
+    key: i64,
+    start_ms: i64,
+    end_ms: i64,
+    timestamps: *const i64,
+    flags: *const u32,
+    values: *const f64,
+    count: usize,
+) -> FfiResult<Request<()>> {
+    // SAFETY: the caller's arrays, each NULL or of `count` items.
+    unsafe {
+        write(
+            session,
+            Ok(TimeseriesId::Key(key)),
+            start_ms,
+            end_ms,
+            timestamps,
+            flags,
+            values,
+            count,
+        )
+    }
 }
 
 /// As `mesh_timeseries_write_by_key`, for the time series at `path`.
@@ -302,20 +360,40 @@ pub unsafe extern "C" fn mesh_timeseries_write_by_path(
     count: usize,
 ) -> mesh_status {
     guard("mesh_timeseries_write_by_path", || {
-        // SAFETY: the caller's arrays, each NULL or of `count` items.
+        // SAFETY: passed on from the caller.
         unsafe {
-            write(
-                session,
-                by_path(path),
-                start_ms,
-                end_ms,
-                timestamps,
-                flags,
-                values,
-                count,
+            mesh_timeseries_write_by_path_request(
+                session, path, start_ms, end_ms, timestamps, flags, values, count,
             )
-        }
+        }?
+        .wait_done()
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_write_by_path_request(
+    session: *mut mesh_session,
+    path: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    timestamps: *const i64,
+    flags: *const u32,
+    values: *const f64,
+    count: usize,
+) -> FfiResult<Request<()>> {
+    // SAFETY: the caller's arrays, each NULL or of `count` items.
+    unsafe {
+        write(
+            session,
+            by_path(path),
+            start_ms,
+            end_ms,
+            timestamps,
+            flags,
+            values,
+            count,
+        )
+    }
 }
 
 /// As `mesh_timeseries_write_by_key`, for the time series with id `id`
@@ -354,20 +432,40 @@ pub unsafe extern "C" fn mesh_timeseries_write_by_id(
     count: usize,
 ) -> mesh_status {
     guard("mesh_timeseries_write_by_id", || {
-        // SAFETY: the caller's arrays, each NULL or of `count` items.
+        // SAFETY: passed on from the caller.
         unsafe {
-            write(
-                session,
-                by_id(id),
-                start_ms,
-                end_ms,
-                timestamps,
-                flags,
-                values,
-                count,
+            mesh_timeseries_write_by_id_request(
+                session, id, start_ms, end_ms, timestamps, flags, values, count,
             )
-        }
+        }?
+        .wait_done()
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_write_by_id_request(
+    session: *mut mesh_session,
+    id: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    timestamps: *const i64,
+    flags: *const u32,
+    values: *const f64,
+    count: usize,
+) -> FfiResult<Request<()>> {
+    // SAFETY: the caller's arrays, each NULL or of `count` items.
+    unsafe {
+        write(
+            session,
+            by_id(id),
+            start_ms,
+            end_ms,
+            timestamps,
+            flags,
+            values,
+            count,
+        )
+    }
 }
 
 fn delete(
@@ -375,11 +473,13 @@ fn delete(
     id: FfiResult<TimeseriesId>,
     start_ms: i64,
     end_ms: i64,
-) -> FfiResult {
+) -> FfiResult<Request<()>> {
     let handle = session::resolve(session)?;
     let id = id?;
-    handle.run(handle.session.delete_timeseries(&id, start_ms, end_ms))?;
-    Ok(())
+    Ok(handle.request(
+        move |h| async move { h.session.delete_timeseries(&id, start_ms, end_ms).await },
+        nothing,
+    ))
 }
 
 /// Deletes the points of the time series with key `key` in
@@ -408,8 +508,20 @@ pub unsafe extern "C" fn mesh_timeseries_delete_by_key(
     end_ms: i64,
 ) -> mesh_status {
     guard("mesh_timeseries_delete_by_key", || {
-        delete(session, Ok(TimeseriesId::Key(key)), start_ms, end_ms)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_timeseries_delete_by_key_request(session, key, start_ms, end_ms) }?
+            .wait_done()
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_delete_by_key_request(
+    session: *mut mesh_session,
+    key: i64,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<()>> {
+    delete(session, Ok(TimeseriesId::Key(key)), start_ms, end_ms)
 }
 
 /// As `mesh_timeseries_delete_by_key`, for the time series at `path`.
@@ -433,8 +545,20 @@ pub unsafe extern "C" fn mesh_timeseries_delete_by_path(
     end_ms: i64,
 ) -> mesh_status {
     guard("mesh_timeseries_delete_by_path", || {
-        delete(session, by_path(path), start_ms, end_ms)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_timeseries_delete_by_path_request(session, path, start_ms, end_ms) }?
+            .wait_done()
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_delete_by_path_request(
+    session: *mut mesh_session,
+    path: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<()>> {
+    delete(session, by_path(path), start_ms, end_ms)
 }
 
 /// As `mesh_timeseries_delete_by_key`, for the time series with id `id`
@@ -460,6 +584,17 @@ pub unsafe extern "C" fn mesh_timeseries_delete_by_id(
     end_ms: i64,
 ) -> mesh_status {
     guard("mesh_timeseries_delete_by_id", || {
-        delete(session, by_id(id), start_ms, end_ms)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_timeseries_delete_by_id_request(session, id, start_ms, end_ms) }?.wait_done()
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_delete_by_id_request(
+    session: *mut mesh_session,
+    id: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<()>> {
+    delete(session, by_id(id), start_ms, end_ms)
 }

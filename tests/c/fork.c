@@ -24,11 +24,14 @@ static double now_ms(void) {
 }
 
 /* The child: every call fails fast. Returns the exit code. */
-static int child(const char *address, mesh_session *session, mesh_connection *connection) {
+static int child(const char *address, mesh_session *session, mesh_connection *connection,
+                 mesh_operation *pending) {
     char message[512];
     mesh_connection *other = NULL;
     mesh_session *opened = NULL;
     mesh_options *options = NULL;
+    mesh_operation *started_here = NULL;
+    int32_t done = -1;
     double started = now_ms();
     int bad = 0;
     alarm(5);
@@ -39,6 +42,14 @@ static int child(const char *address, mesh_session *session, mesh_connection *co
     bad += other != NULL;
     bad += mesh_session_open(connection, &opened) != MESH_ERROR_FORKED;
     bad += mesh_options_new(&options) != MESH_ERROR_FORKED;
+    /* An operation the parent started fails safely here, as does a new one. */
+    bad += mesh_operation_wait(pending, UINT32_MAX, &done) != MESH_ERROR_FORKED;
+    bad += done != -1;
+    bad += mesh_session_commit_finish(pending) != MESH_ERROR_FORKED;
+    bad += mesh_operation_cancel(pending) != MESH_ERROR_FORKED;
+    bad += mesh_operation_free(pending) != MESH_ERROR_FORKED;
+    bad += mesh_session_commit_start(session, &started_here) != MESH_ERROR_FORKED;
+    bad += started_here != NULL;
     bad += mesh_session_close(session) != MESH_ERROR_FORKED;
     bad += mesh_connection_close(connection) != MESH_ERROR_FORKED;
     bad += mesh_library_shutdown() != MESH_ERROR_FORKED;
@@ -62,12 +73,15 @@ int main(int argc, char **argv) {
     for (round = 0; round < rounds; round++) {
         int status = 0;
         mesh_session *extra = NULL;
+        mesh_operation *pending = NULL;
         pid_t pid;
+        /* A call in flight while the process forks: the parent's to finish. */
+        failures += mesh_session_commit_start(session, &pending) != MESH_OK;
         fflush(stdout);
         pid = fork();
         if (pid < 0) return 1;
         if (pid == 0) {
-            int code = child(address, session, connection);
+            int code = child(address, session, connection, pending);
             fflush(stdout);
             /* Half the children leave by exit() (atexit handlers, stdio),
              * half by _exit(). */
@@ -75,6 +89,7 @@ int main(int argc, char **argv) {
             _exit(code);
         }
         /* Meanwhile the parent works as usual. */
+        failures += mesh_session_commit_finish(pending) != MESH_OK;
         failures += mesh_session_commit(session) != MESH_OK;
         failures += mesh_session_open(connection, &extra) != MESH_OK;
         failures += mesh_session_close(extra) != MESH_OK;

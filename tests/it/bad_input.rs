@@ -600,6 +600,11 @@ fn every_destructor_takes_null_as_a_no_op() {
             MESH_OK,
         ),
         (
+            "mesh_operation_free",
+            Box::new(|| mesh_operation_free(ptr::null_mut())),
+            MESH_OK,
+        ),
+        (
             "mesh_options_free",
             Box::new(|| mesh_options_free(ptr::null_mut())),
             MESH_OK,

@@ -1,8 +1,11 @@
 //! C hosts under memory checkers: a multi-threaded host (`tests/c/threads.c`)
 //! that frees its callbacks' user data right after close, detach or
 //! clearing, while the server restarts under it, built with AddressSanitizer
-//! and run under valgrind; and the C examples built with AddressSanitizer
-//! (valgrind runs them in `c_programs.rs`). A callback run after its user
+//! and run under valgrind; a host of asynchronous calls
+//! (`tests/c/operations.c`) that finishes, cancels and frees them racing
+//! their completion and shuts down with some pending, likewise; and the C
+//! examples built with AddressSanitizer (valgrind runs them in
+//! `c_programs.rs`). A callback run after its user
 //! data was freed is a use after free either checker reports.
 
 use std::path::{Path, PathBuf};
@@ -139,11 +142,67 @@ fn the_threaded_host_is_clean_under_valgrind() {
     assert_clean("threads under valgrind", &output);
 }
 
+/// Asserts the operations host (`tests/c/operations.c`) ended cleanly.
+fn assert_operations_clean(what: &str, output: &Output) {
+    let text = stdout(output);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{what}:\n{text}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(text.contains(" 0 unexpected"), "{what}: {text}");
+    assert!(text.contains("shutdown: "), "{what}: {text}");
+}
+
+#[test]
+fn the_host_of_operations_is_clean_under_address_sanitizer() {
+    let _serial = SERIAL.lock();
+    let Some(exe) = build_asan("tests/c/operations.c") else {
+        return skip("the C compiler has no AddressSanitizer");
+    };
+    let emu = emulator(Duration::from_secs(60));
+    let output = Command::new(exe)
+        .args([&emu.addr().to_string(), "4"])
+        .env("ASAN_OPTIONS", "abort_on_error=0:exitcode=99")
+        .output()
+        .unwrap();
+    eprintln!("{}", stdout(&output));
+    assert_operations_clean("operations under ASan", &output);
+}
+
+#[test]
+fn the_host_of_operations_is_clean_under_valgrind() {
+    let _serial = SERIAL.lock();
+    if !have("valgrind") {
+        return skip("valgrind is not installed: the host of operations was not checked");
+    }
+    let exe = crate::common::build("tests/c/operations.c");
+    let emu = emulator(Duration::from_secs(60));
+    let output = Command::new("valgrind")
+        .args([
+            "--error-exitcode=99",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite",
+            "--quiet",
+        ])
+        .arg(exe)
+        .args([&emu.addr().to_string(), "2"])
+        .output()
+        .unwrap();
+    eprintln!("{}", stdout(&output));
+    assert_operations_clean("operations under valgrind", &output);
+}
+
 #[test]
 fn the_c_examples_are_clean_under_address_sanitizer() {
     let _serial = SERIAL.lock();
     let emu = emulator(Duration::from_secs(300));
-    for example in ["examples-c/quickstart.c", "examples-c/timeseries.c"] {
+    for example in [
+        "examples-c/quickstart.c",
+        "examples-c/timeseries.c",
+        "examples-c/async.c",
+    ] {
         let Some(exe) = build_asan(example) else {
             return skip("the C compiler has no AddressSanitizer");
         };

@@ -164,6 +164,32 @@ fn availability_exit_code_is_the_status() {
 }
 
 #[test]
+fn async_reads_in_flight_polls_and_cancels() {
+    let emu = emulator(Duration::from_secs(60));
+    let out = run(&build("examples-c/async.c"), &[&emu.addr().to_string()]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}");
+    for day in 0..7 {
+        assert!(text.contains(&format!("day {day}: MESH_OK")), "{text}");
+    }
+    let week: usize = text
+        .lines()
+        .find_map(|l| l.strip_prefix("a week in 7 reads at once: "))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        text.contains(&format!("the week in one read: {week} points")),
+        "seven reads of a day and one of the week disagree:\n{text}"
+    );
+    assert!(
+        text.contains("commit cancelled: MESH_ERROR_CANCELLED")
+            || text.contains("commit cancelled: MESH_OK"),
+        "{text}"
+    );
+}
+
+#[test]
 fn calculations_sum_days_and_read_a_calculated_attribute() {
     let emu = emulator(Duration::from_secs(300));
     let out = run(
@@ -215,6 +241,7 @@ fn c_examples_are_clean_under_valgrind() {
         "examples-c/model.c",
         "examples-c/calculations.c",
         "examples-c/availability.c",
+        "examples-c/async.c",
     ] {
         valgrind(example, &[&address]);
     }

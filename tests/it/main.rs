@@ -40,6 +40,7 @@ mod model_commits;
 mod model_read;
 mod model_rust;
 mod naming;
+mod operations;
 mod packaging;
 mod reference;
 mod rust_api;

@@ -123,7 +123,9 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         if path.is_dir() {
             rust_files(&path, out);
         } else if path.extension().is_some_and(|e| e == "rs")
-            && path.file_name().is_some_and(|n| n != "stdcall.rs")
+            && path
+                .file_name()
+                .is_some_and(|n| n != "stdcall.rs" && n != "twins.rs")
         {
             out.push(path);
         }
@@ -133,7 +135,9 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 /// The exported functions that make a request to the server: those whose
 /// body, or that of a function of the same file or of the module they call
 /// by path, runs an operation on the runtime (`.run(`, `.call(`,
-/// `block_on(`).
+/// `block_on(`) or makes a request to run (`.request(`, `Request::new(`).
+/// The generated twins (`_start`, `_finish`) are not read: they are checked
+/// against this set instead.
 fn requesting_functions() -> HashSet<String> {
     let mut files = Vec::new();
     rust_files(&root().join("src/ffi"), &mut files);
@@ -157,7 +161,7 @@ fn requesting_functions() -> HashSet<String> {
             (module, map)
         })
         .collect();
-    let markers = [".run(", ".call(", "block_on("];
+    let markers = [".run(", ".call(", "block_on(", ".request(", "Request::new("];
     let mut requesting: HashSet<(usize, String)> = HashSet::new();
     for (i, (_, map)) in parsed.iter().enumerate() {
         for (name, body) in map {
@@ -208,6 +212,9 @@ fn request_verbs_are_on_exactly_the_functions_that_make_requests() {
     let requesting = requesting_functions();
     let mut wrong = Vec::new();
     for f in &header.functions {
+        if twin_of(&f.name).is_some() {
+            continue;
+        }
         let Ok(parsed) = parse(&f.name) else { continue };
         let requests = requesting.contains(&f.name);
         match parsed.kind {
@@ -247,6 +254,56 @@ fn request_verbs_are_on_exactly_the_functions_that_make_requests() {
         assert!(
             !requesting.contains(known),
             "{known} seen to make a request"
+        );
+    }
+}
+
+/// The function a generated asynchronous twin is of.
+fn twin_of(name: &str) -> Option<&str> {
+    name.strip_suffix("_start")
+        .or_else(|| name.strip_suffix("_finish"))
+}
+
+#[test]
+fn every_function_that_talks_to_the_server_has_its_asynchronous_twins() {
+    let header = Header::committed();
+    let declared: HashSet<&str> = header.functions.iter().map(|f| f.name.as_str()).collect();
+    let requesting = requesting_functions();
+    let mut wrong = Vec::new();
+    for f in &header.functions {
+        if let Some(base) = twin_of(&f.name) {
+            if !requesting.contains(base) {
+                wrong.push(format!(
+                    "{}: a twin of {base}, which makes no request",
+                    f.name
+                ));
+            }
+            continue;
+        }
+        // Shutdown ends the library and every operation with it.
+        if requesting.contains(&f.name) && f.name != "mesh_library_shutdown" {
+            for twin in [format!("{}_start", f.name), format!("{}_finish", f.name)] {
+                if !declared.contains(twin.as_str()) {
+                    wrong.push(format!("{}: talks to the server but has no {twin}", f.name));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "twins amiss:\n{}", wrong.join("\n"));
+    // Sees them at all: every request verb's function, and the life ones.
+    assert!(
+        requesting.len() >= 70,
+        "{} requesting functions",
+        requesting.len()
+    );
+    for known in [
+        "mesh_connection_open",
+        "mesh_session_close",
+        "mesh_calc_run_sum",
+    ] {
+        assert!(
+            declared.contains(format!("{known}_start").as_str()),
+            "{known}"
         );
     }
 }

@@ -242,7 +242,39 @@ fn a_hanging_token_provider_bounds_connect_calls_and_shutdown() {
     release_providers();
     WHICH.store(1, Ordering::SeqCst);
     check(mesh_session_commit(session), MESH_OK);
-    check(mesh_session_close(session), MESH_OK);
+
+    // 4. An asynchronous call waiting for a token renewal while the
+    // provider hangs is cancelled at once.
+    ANSWERS.store(false, Ordering::SeqCst);
+    check(
+        unsafe { mesh_connection_revoke_access_token(conn, c(TOKENS[1]).as_ptr()) },
+        MESH_OK,
+    );
+    let entered = ENTERED.load(Ordering::SeqCst);
+    let mut op = ptr::null_mut();
+    check(
+        unsafe { mesh_session_commit_start(session, &mut op) },
+        MESH_OK,
+    );
+    assert!(
+        wait_until(Duration::from_secs(5), || ENTERED.load(Ordering::SeqCst)
+            > entered),
+        "the operation did not ask for a token"
+    );
+    let (status, took) = timed(|| {
+        check(mesh_operation_cancel(op), MESH_OK);
+        unsafe { mesh_session_commit_finish(op) }
+    });
+    note(&format!(
+        "token provider: an operation waiting for a token renewal was cancelled in {} ms",
+        took.as_millis()
+    ));
+    assert_eq!(status, MESH_ERROR_CANCELLED, "{}", last_error());
+    assert!(took < Duration::from_millis(200) + SLACK, "{took:?}");
+    release_providers();
+    // Both tokens are revoked now: the session cannot be closed on the
+    // server, and its handle goes all the same.
+    let _ = mesh_session_close(session);
     check(mesh_connection_close(conn), MESH_OK);
     WHICH.store(0, Ordering::SeqCst);
     check(mesh_library_shutdown(), MESH_OK);

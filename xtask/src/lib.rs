@@ -22,8 +22,14 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Every generated file: its path from the root and its content now.
+/// The asynchronous twins, made from the library's source: cbindgen reads
+/// them from disk, so they are written before the header is made.
+pub const TWINS: &str = "src/ffi/twins.rs";
+
+/// Every generated file: its path from the root and its content now (the
+/// twins first; the rest as made from the twins on disk).
 pub fn generated(root: &Path) -> Vec<(&'static str, String)> {
+    let twins = generate::twins::generate(root);
     let text = header::generate(root);
     let header = c_header::Header::parse(&text);
     let bas = "bindings/vba/MeshCapi.bas";
@@ -45,6 +51,7 @@ pub fn generated(root: &Path) -> Vec<(&'static str, String)> {
     )
     .unwrap_or_else(|| panic!("{naming} lost its generated-lists markers"));
     vec![
+        (TWINS, twins),
         (naming, updated_naming),
         ("src/ffi/stdcall.rs", generate::stdcall::generate(&header)),
         (
@@ -60,6 +67,10 @@ pub fn generated(root: &Path) -> Vec<(&'static str, String)> {
 /// Writes every generated file; the paths written.
 pub fn write_all(root: &Path) -> std::io::Result<Vec<&'static str>> {
     let mut written = Vec::new();
+    let twins = generate::twins::generate(root);
+    if std::fs::read(root.join(TWINS)).unwrap_or_default() != twins.as_bytes() {
+        std::fs::write(root.join(TWINS), twins)?;
+    }
     for (path, content) in generated(root) {
         std::fs::write(root.join(path), content)?;
         written.push(path);

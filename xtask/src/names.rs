@@ -74,6 +74,10 @@ pub const SECTIONS: &[Section] = &[
         title: "Points and lists",
         intro: "What reads and searches hand out: points (columns and Arrow export) and lists of objects, attributes and ids, indexed with *_at.",
     },
+    Section {
+        title: "Calls that do not block",
+        intro: "Every function mesh_X that talks to the server has two twins: mesh_X_start returns at once with a pending mesh_operation, and mesh_X_finish takes its result into the out-parameter of mesh_X. Meanwhile the caller waits with a timeout, polls, cancels, or is called back when it completes.",
+    },
 ];
 
 /// The nouns and the section (index into [`SECTIONS`]) their names are in.
@@ -113,6 +117,7 @@ pub const NOUNS: &[(&str, usize)] = &[
     ("id_list", 10),
     ("availability_event_list", 10),
     ("availability_instance_list", 10),
+    ("operation", 11),
 ];
 
 /// What a verb does.
@@ -153,6 +158,8 @@ pub const VERBS: &[(&str, VerbKind)] = &[
     ("free", VerbKind::Local),
     ("detach", VerbKind::Local),
     ("interrupt", VerbKind::Local),
+    ("wait", VerbKind::Local),
+    ("cancel", VerbKind::Local),
     ("set", VerbKind::Local),
     ("add", VerbKind::Local),
     ("copy", VerbKind::Local),
@@ -318,6 +325,9 @@ pub const QUALIFIERS: &[&str] = &[
     "basic",
     "complex",
     "kerberos",
+    "start",
+    "finish",
+    "done",
 ];
 
 /// Constant families: `MESH_<FAMILY>_...` (or the whole name), with the

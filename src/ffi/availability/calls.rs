@@ -11,7 +11,8 @@ use crate::client::availability::{
     AvailabilityEvent, NewRestriction, NewRevision, Period, RestrictionUpdate, RevisionUpdate,
 };
 use crate::client::model::Target;
-use crate::ffi::args::{array, c_str, out_ptr, write_out};
+use crate::ffi::args::{array, c_str};
+use crate::ffi::request::{nothing, Request};
 use crate::ffi::session::{self, mesh_session};
 use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 
@@ -89,25 +90,52 @@ pub unsafe extern "C" fn mesh_revision_create(
     out_event: *mut *mut mesh_availability_event,
 ) -> mesh_status {
     guard("mesh_revision_create", || {
-        let handle = session::resolve(session)?;
-        // SAFETY (the unsafe blocks below): the caller passes NULL or
-        // NUL-terminated strings.
-        let target = self::target(target, "target")?;
-        let new = unsafe {
-            NewRevision {
-                event_id: c_str(event_id, "event_id")?.to_string(),
-                local_id: text_or_empty(local_id, "local_id")?,
-                reason: text_or_empty(reason, "reason")?,
-                created_author: optional_text(created_author, "created_author")?,
-                created_timestamp_ms: optional_time(created_timestamp_ms),
-                last_changed_author: optional_text(last_changed_author, "last_changed_author")?,
-            }
-        };
-        let out = out_ptr(out_event, "out_event")?;
-        let revision = handle.run(handle.session.create_revision(&target, &new))?;
-        write_out(out, register_event(AvailabilityEvent::Revision(revision))?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_revision_create_request(
+                session,
+                target,
+                event_id,
+                local_id,
+                reason,
+                created_author,
+                created_timestamp_ms,
+                last_changed_author,
+            )
+        }?
+        .wait(out_event, "out_event")
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_revision_create_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    event_id: *const c_char,
+    local_id: *const c_char,
+    reason: *const c_char,
+    created_author: *const c_char,
+    created_timestamp_ms: i64,
+    last_changed_author: *const c_char,
+) -> FfiResult<Request<*mut mesh_availability_event>> {
+    let handle = session::resolve(session)?;
+    // SAFETY (the unsafe blocks below): the caller passes NULL or
+    // NUL-terminated strings.
+    let target = self::target(target, "target")?;
+    let new = unsafe {
+        NewRevision {
+            event_id: c_str(event_id, "event_id")?.to_string(),
+            local_id: text_or_empty(local_id, "local_id")?,
+            reason: text_or_empty(reason, "reason")?,
+            created_author: optional_text(created_author, "created_author")?,
+            created_timestamp_ms: optional_time(created_timestamp_ms),
+            last_changed_author: optional_text(last_changed_author, "last_changed_author")?,
+        }
+    };
+    Ok(handle.request(
+        move |h| async move { h.session.create_revision(&target, &new).await },
+        |revision| register_event(AvailabilityEvent::Revision(revision)),
+    ))
 }
 
 /// Creates a restriction (a limit on an object) of the object `target`,
@@ -154,31 +182,59 @@ pub unsafe extern "C" fn mesh_restriction_create(
     out_event: *mut *mut mesh_availability_event,
 ) -> mesh_status {
     guard("mesh_restriction_create", || {
-        let handle = session::resolve(session)?;
-        // SAFETY (the unsafe blocks below): the caller passes NULL or
-        // NUL-terminated strings.
-        let target = self::target(target, "target")?;
-        let recurrence = recurrence::resolve(recurrence)?;
-        let new = unsafe {
-            NewRestriction {
-                event_id: c_str(event_id, "event_id")?.to_string(),
-                category: c_str(category, "category")?.to_string(),
-                local_id: text_or_empty(local_id, "local_id")?,
-                reason: text_or_empty(reason, "reason")?,
-                recurrence: (*recurrence).clone(),
-                created_author: optional_text(created_author, "created_author")?,
-                created_timestamp_ms: optional_time(created_timestamp_ms),
-                last_changed_author: optional_text(last_changed_author, "last_changed_author")?,
-            }
-        };
-        let out = out_ptr(out_event, "out_event")?;
-        let restriction = handle.run(handle.session.create_restriction(&target, &new))?;
-        write_out(
-            out,
-            register_event(AvailabilityEvent::Restriction(restriction))?,
-        );
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_restriction_create_request(
+                session,
+                target,
+                event_id,
+                category,
+                local_id,
+                reason,
+                recurrence,
+                created_author,
+                created_timestamp_ms,
+                last_changed_author,
+            )
+        }?
+        .wait(out_event, "out_event")
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_restriction_create_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    event_id: *const c_char,
+    category: *const c_char,
+    local_id: *const c_char,
+    reason: *const c_char,
+    recurrence: *const mesh_restriction_recurrence,
+    created_author: *const c_char,
+    created_timestamp_ms: i64,
+    last_changed_author: *const c_char,
+) -> FfiResult<Request<*mut mesh_availability_event>> {
+    let handle = session::resolve(session)?;
+    // SAFETY (the unsafe blocks below): the caller passes NULL or
+    // NUL-terminated strings.
+    let target = self::target(target, "target")?;
+    let recurrence = recurrence::resolve(recurrence)?;
+    let new = unsafe {
+        NewRestriction {
+            event_id: c_str(event_id, "event_id")?.to_string(),
+            category: c_str(category, "category")?.to_string(),
+            local_id: text_or_empty(local_id, "local_id")?,
+            reason: text_or_empty(reason, "reason")?,
+            recurrence: (*recurrence).clone(),
+            created_author: optional_text(created_author, "created_author")?,
+            created_timestamp_ms: optional_time(created_timestamp_ms),
+            last_changed_author: optional_text(last_changed_author, "last_changed_author")?,
+        }
+    };
+    Ok(handle.request(
+        move |h| async move { h.session.create_restriction(&target, &new).await },
+        |restriction| register_event(AvailabilityEvent::Restriction(restriction)),
+    ))
 }
 
 /// Adds a recurrence to the revision `event_id` of the object `target`:
@@ -230,34 +286,65 @@ pub unsafe extern "C" fn mesh_revision_recurrence_create(
     out_recurrence_id: *mut u32,
 ) -> mesh_status {
     guard("mesh_revision_recurrence_create", || {
-        let handle = session::resolve(session)?;
-        // SAFETY (the unsafe blocks below): the caller passes NULL or
-        // NUL-terminated strings.
-        let target = self::target(target, "target")?;
-        let event_id = unsafe { c_str(event_id, "event_id") }?;
-        let recurrence = unsafe {
-            make_recurrence(
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_revision_recurrence_create_request(
+                session,
+                target,
+                event_id,
                 status,
                 description,
                 recurrence_type,
                 recur_every,
                 recur_until_ms,
+                start_ms,
+                end_ms,
+                author,
             )
-        }?;
-        let first = period(start_ms, end_ms)?;
-        first.check("the first period")?;
-        let author = unsafe { optional_text(author, "author") }?;
-        let out = out_ptr(out_recurrence_id, "out_recurrence_id")?;
-        let id = handle.run(handle.session.add_revision_recurrence(
-            &target,
-            event_id,
-            &recurrence,
-            first,
-            author.as_deref(),
-        ))?;
-        write_out(out, id);
-        Ok(())
+        }?
+        .wait(out_recurrence_id, "out_recurrence_id")
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_revision_recurrence_create_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    event_id: *const c_char,
+    status: *const c_char,
+    description: *const c_char,
+    recurrence_type: i32,
+    recur_every: u32,
+    recur_until_ms: i64,
+    start_ms: i64,
+    end_ms: i64,
+    author: *const c_char,
+) -> FfiResult<Request<u32>> {
+    let handle = session::resolve(session)?;
+    // SAFETY (the unsafe blocks below): the caller passes NULL or
+    // NUL-terminated strings.
+    let target = self::target(target, "target")?;
+    let event_id = unsafe { c_str(event_id, "event_id") }?.to_string();
+    let recurrence = unsafe {
+        make_recurrence(
+            status,
+            description,
+            recurrence_type,
+            recur_every,
+            recur_until_ms,
+        )
+    }?;
+    let first = period(start_ms, end_ms)?;
+    first.check("the first period")?;
+    let author = unsafe { optional_text(author, "author") }?;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .add_revision_recurrence(&target, &event_id, &recurrence, first, author.as_deref())
+                .await
+        },
+        Ok,
+    ))
 }
 
 /// Deletes recurrence `recurrence_id` (see
@@ -285,20 +372,41 @@ pub unsafe extern "C" fn mesh_revision_recurrence_delete(
     author: *const c_char,
 ) -> mesh_status {
     guard("mesh_revision_recurrence_delete", || {
-        let handle = session::resolve(session)?;
-        // SAFETY (the unsafe blocks below): the caller passes NULL or
-        // NUL-terminated strings.
-        let target = self::target(target, "target")?;
-        let event_id = unsafe { c_str(event_id, "event_id") }?;
-        let author = unsafe { optional_text(author, "author") }?;
-        handle.run(handle.session.delete_revision_recurrence(
-            &target,
-            event_id,
-            recurrence_id,
-            author.as_deref(),
-        ))?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_revision_recurrence_delete_request(
+                session,
+                target,
+                event_id,
+                recurrence_id,
+                author,
+            )
+        }?
+        .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_revision_recurrence_delete_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    event_id: *const c_char,
+    recurrence_id: u32,
+    author: *const c_char,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    // SAFETY (the unsafe blocks below): the caller passes NULL or
+    // NUL-terminated strings.
+    let target = self::target(target, "target")?;
+    let event_id = unsafe { c_str(event_id, "event_id") }?.to_string();
+    let author = unsafe { optional_text(author, "author") }?;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .delete_revision_recurrence(&target, &event_id, recurrence_id, author.as_deref())
+                .await
+        },
+        nothing,
+    ))
 }
 
 /// Reads the event (revision or restriction) `event_id` of the object
@@ -322,16 +430,26 @@ pub unsafe extern "C" fn mesh_availability_event_read(
     out_event: *mut *mut mesh_availability_event,
 ) -> mesh_status {
     guard("mesh_availability_event_read", || {
-        let handle = session::resolve(session)?;
-        // SAFETY (the unsafe blocks below): the caller passes NULL or
-        // NUL-terminated strings.
-        let target = self::target(target, "target")?;
-        let event_id = unsafe { c_str(event_id, "event_id") }?;
-        let out = out_ptr(out_event, "out_event")?;
-        let event = handle.run(handle.session.get_availability_event(&target, event_id))?;
-        write_out(out, register_event(event)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_availability_event_read_request(session, target, event_id) }?
+            .wait(out_event, "out_event")
     })
+}
+
+pub(crate) unsafe fn mesh_availability_event_read_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    event_id: *const c_char,
+) -> FfiResult<Request<*mut mesh_availability_event>> {
+    let handle = session::resolve(session)?;
+    // SAFETY (the unsafe blocks below): the caller passes NULL or
+    // NUL-terminated strings.
+    let target = self::target(target, "target")?;
+    let event_id = unsafe { c_str(event_id, "event_id") }?.to_string();
+    Ok(handle.request(
+        move |h| async move { h.session.get_availability_event(&target, &event_id).await },
+        register_event,
+    ))
 }
 
 /// Searches the events of type `event_type` of the `count` objects
@@ -361,28 +479,38 @@ pub unsafe extern "C" fn mesh_availability_event_search(
     out_list: *mut *mut mesh_availability_event_list,
 ) -> mesh_status {
     guard("mesh_availability_event_search", || {
-        let handle = session::resolve(session)?;
-        let event_type = self::event_type(event_type)?;
-        // SAFETY: the caller's array of `count` strings.
-        let texts = unsafe { strings(targets, count, "targets") }?;
-        let targets = texts
-            .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                Target::parse(text).map_err(|e| {
-                    Failure::invalid_argument(format!("targets[{i}]: {}", e.message()))
-                })
-            })
-            .collect::<FfiResult<Vec<_>>>()?;
-        let out = out_ptr(out_list, "out_list")?;
-        let events = handle.run(
-            handle
-                .session
-                .search_availability_events(event_type, &targets),
-        )?;
-        write_out(out, register_events(events)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_availability_event_search_request(session, event_type, targets, count) }?
+            .wait(out_list, "out_list")
     })
+}
+
+pub(crate) unsafe fn mesh_availability_event_search_request(
+    session: *mut mesh_session,
+    event_type: i32,
+    targets: *const *const c_char,
+    count: usize,
+) -> FfiResult<Request<*mut mesh_availability_event_list>> {
+    let handle = session::resolve(session)?;
+    let event_type = self::event_type(event_type)?;
+    // SAFETY: the caller's array of `count` strings.
+    let texts = unsafe { strings(targets, count, "targets") }?;
+    let targets = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            Target::parse(text)
+                .map_err(|e| Failure::invalid_argument(format!("targets[{i}]: {}", e.message())))
+        })
+        .collect::<FfiResult<Vec<_>>>()?;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .search_availability_events(event_type, &targets)
+                .await
+        },
+        register_events,
+    ))
 }
 
 /// Deletes the `count` events `event_ids` of the object `target`. If one of
@@ -405,18 +533,34 @@ pub unsafe extern "C" fn mesh_availability_event_delete_by_id(
     count: usize,
 ) -> mesh_status {
     guard("mesh_availability_event_delete_by_id", || {
-        let handle = session::resolve(session)?;
-        // SAFETY (the unsafe blocks below): the caller passes NULL or a
-        // NUL-terminated string, and an array of `count` strings.
-        let target = self::target(target, "target")?;
-        let event_ids = unsafe { strings(event_ids, count, "event_ids") }?;
-        handle.run(
-            handle
-                .session
-                .delete_availability_events_by_id(&target, &event_ids),
-        )?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_availability_event_delete_by_id_request(session, target, event_ids, count) }?
+            .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_availability_event_delete_by_id_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    event_ids: *const *const c_char,
+    count: usize,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    // SAFETY (the unsafe blocks below): the caller passes NULL or a
+    // NUL-terminated string, and an array of `count` strings.
+    let target = self::target(target, "target")?;
+    let event_ids: Vec<String> = unsafe { strings(event_ids, count, "event_ids") }?
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .delete_availability_events_by_id(&target, &event_ids)
+                .await
+        },
+        nothing,
+    ))
 }
 
 /// Deletes every event of type `event_type` of the object `target`.
@@ -437,17 +581,29 @@ pub unsafe extern "C" fn mesh_availability_event_delete_by_type(
     event_type: i32,
 ) -> mesh_status {
     guard("mesh_availability_event_delete_by_type", || {
-        let handle = session::resolve(session)?;
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let target = self::target(target, "target")?;
-        let event_type = self::event_type(event_type)?;
-        handle.run(
-            handle
-                .session
-                .delete_availability_events(&target, event_type),
-        )?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_availability_event_delete_by_type_request(session, target, event_type) }?
+            .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_availability_event_delete_by_type_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    event_type: i32,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let target = self::target(target, "target")?;
+    let event_type = self::event_type(event_type)?;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .delete_availability_events(&target, event_type)
+                .await
+        },
+        nothing,
+    ))
 }
 
 /// Searches the instances (periods) of the event `event_id` of the object
@@ -480,22 +636,40 @@ pub unsafe extern "C" fn mesh_availability_instance_search(
     out_list: *mut *mut mesh_availability_instance_list,
 ) -> mesh_status {
     guard("mesh_availability_instance_search", || {
-        let handle = session::resolve(session)?;
-        // SAFETY (the unsafe blocks below): the caller passes NULL or
-        // NUL-terminated strings.
-        let target = self::target(target, "target")?;
-        let event_id = unsafe { c_str(event_id, "event_id") }?;
-        let interval = Period::new(time(start_ms, "start_ms")?, time(end_ms, "end_ms")?);
-        if end_ms < start_ms {
-            return Err(Failure::invalid_argument(format!(
-                "bad interval: end {end_ms} is before start {start_ms}"
-            )));
-        }
-        let out = out_ptr(out_list, "out_list")?;
-        let instances = handle.run(handle.session.search_instances(&target, event_id, interval))?;
-        write_out(out, register_instances(instances)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_availability_instance_search_request(session, target, event_id, start_ms, end_ms)
+        }?
+        .wait(out_list, "out_list")
     })
+}
+
+pub(crate) unsafe fn mesh_availability_instance_search_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    event_id: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<*mut mesh_availability_instance_list>> {
+    let handle = session::resolve(session)?;
+    // SAFETY (the unsafe blocks below): the caller passes NULL or
+    // NUL-terminated strings.
+    let target = self::target(target, "target")?;
+    let event_id = unsafe { c_str(event_id, "event_id") }?.to_string();
+    let interval = Period::new(time(start_ms, "start_ms")?, time(end_ms, "end_ms")?);
+    if end_ms < start_ms {
+        return Err(Failure::invalid_argument(format!(
+            "bad interval: end {end_ms} is before start {start_ms}"
+        )));
+    }
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .search_instances(&target, &event_id, interval)
+                .await
+        },
+        register_instances,
+    ))
 }
 
 /// Changes the revision `event_id` of the object `target`: its local id,
@@ -526,26 +700,50 @@ pub unsafe extern "C" fn mesh_revision_update(
     author: *const c_char,
 ) -> mesh_status {
     guard("mesh_revision_update", || {
-        let handle = session::resolve(session)?;
-        // SAFETY (the unsafe blocks below): the caller passes NULL or
-        // NUL-terminated strings.
-        let target = self::target(target, "target")?;
-        let event_id = unsafe { c_str(event_id, "event_id") }?;
-        let update = unsafe {
-            RevisionUpdate {
-                new_local_id: optional_text(new_local_id, "new_local_id")?,
-                new_reason: optional_text(new_reason, "new_reason")?,
-                author: optional_text(author, "author")?,
-            }
-        };
-        if update.new_local_id.is_none() && update.new_reason.is_none() {
-            return Err(Failure::invalid_argument(
-                "new_local_id and new_reason are both NULL: nothing to update",
-            ));
-        }
-        handle.run(handle.session.update_revision(&target, event_id, &update))?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_revision_update_request(
+                session,
+                target,
+                event_id,
+                new_local_id,
+                new_reason,
+                author,
+            )
+        }?
+        .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_revision_update_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    event_id: *const c_char,
+    new_local_id: *const c_char,
+    new_reason: *const c_char,
+    author: *const c_char,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    // SAFETY (the unsafe blocks below): the caller passes NULL or
+    // NUL-terminated strings.
+    let target = self::target(target, "target")?;
+    let event_id = unsafe { c_str(event_id, "event_id") }?.to_string();
+    let update = unsafe {
+        RevisionUpdate {
+            new_local_id: optional_text(new_local_id, "new_local_id")?,
+            new_reason: optional_text(new_reason, "new_reason")?,
+            author: optional_text(author, "author")?,
+        }
+    };
+    if update.new_local_id.is_none() && update.new_reason.is_none() {
+        return Err(Failure::invalid_argument(
+            "new_local_id and new_reason are both NULL: nothing to update",
+        ));
+    }
+    Ok(handle.request(
+        move |h| async move { h.session.update_revision(&target, &event_id, &update).await },
+        nothing,
+    ))
 }
 
 /// Changes the restriction `event_id` of the object `target`: any of its
@@ -582,39 +780,68 @@ pub unsafe extern "C" fn mesh_restriction_update(
     author: *const c_char,
 ) -> mesh_status {
     guard("mesh_restriction_update", || {
-        let handle = session::resolve(session)?;
-        // SAFETY (the unsafe blocks below): the caller passes NULL or
-        // NUL-terminated strings.
-        let target = self::target(target, "target")?;
-        let event_id = unsafe { c_str(event_id, "event_id") }?;
-        let new_recurrence = if new_recurrence.is_null() {
-            None
-        } else {
-            Some((*recurrence::resolve(new_recurrence)?).clone())
-        };
-        let update = unsafe {
-            RestrictionUpdate {
-                new_local_id: optional_text(new_local_id, "new_local_id")?,
-                new_reason: optional_text(new_reason, "new_reason")?,
-                new_category: optional_text(new_category, "new_category")?,
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_restriction_update_request(
+                session,
+                target,
+                event_id,
+                new_local_id,
+                new_reason,
+                new_category,
                 new_recurrence,
-                author: optional_text(author, "author")?,
-            }
-        };
-        if update.new_local_id.is_none()
-            && update.new_reason.is_none()
-            && update.new_category.is_none()
-            && update.new_recurrence.is_none()
-        {
-            return Err(Failure::invalid_argument(
-                "new_local_id, new_reason, new_category and new_recurrence are all NULL: nothing to update",
-            ));
-        }
-        handle.run(
-            handle
-                .session
-                .update_restriction(&target, event_id, &update),
-        )?;
-        Ok(())
+                author,
+            )
+        }?
+        .wait_done()
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_restriction_update_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    event_id: *const c_char,
+    new_local_id: *const c_char,
+    new_reason: *const c_char,
+    new_category: *const c_char,
+    new_recurrence: *const mesh_restriction_recurrence,
+    author: *const c_char,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    // SAFETY (the unsafe blocks below): the caller passes NULL or
+    // NUL-terminated strings.
+    let target = self::target(target, "target")?;
+    let event_id = unsafe { c_str(event_id, "event_id") }?.to_string();
+    let new_recurrence = if new_recurrence.is_null() {
+        None
+    } else {
+        Some((*recurrence::resolve(new_recurrence)?).clone())
+    };
+    let update = unsafe {
+        RestrictionUpdate {
+            new_local_id: optional_text(new_local_id, "new_local_id")?,
+            new_reason: optional_text(new_reason, "new_reason")?,
+            new_category: optional_text(new_category, "new_category")?,
+            new_recurrence,
+            author: optional_text(author, "author")?,
+        }
+    };
+    if update.new_local_id.is_none()
+        && update.new_reason.is_none()
+        && update.new_category.is_none()
+        && update.new_recurrence.is_none()
+    {
+        return Err(Failure::invalid_argument(
+            "new_local_id, new_reason, new_category and new_recurrence are all NULL: nothing to update",
+        ));
+    }
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .update_restriction(&target, &event_id, &update)
+                .await
+        },
+        nothing,
+    ))
 }

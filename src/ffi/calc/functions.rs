@@ -10,9 +10,10 @@ use std::sync::Arc;
 
 use crate::client::calc::{expression, CalcResult, RelativeTo, TransformMethod, TransformZone};
 use crate::client::Resolution;
-use crate::ffi::args::{optional_str, out_ptr, write_out};
+use crate::ffi::args::optional_str;
 use crate::ffi::calc::{mesh_calc_result, register_result, target};
 use crate::ffi::points::{mesh_point_list, register_points};
+use crate::ffi::request::Request;
 use crate::ffi::session::{self, mesh_session, SessionHandle};
 use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 
@@ -128,14 +129,40 @@ unsafe fn prepare<'a>(
 }
 
 impl Prepared<'_> {
-    fn run(&self, expression: &str, start_ms: i64, end_ms: i64) -> FfiResult<CalcResult> {
-        Ok(self.handle.run(self.handle.session.run_calculation(
-            &self.relative_to,
-            expression,
-            start_ms,
-            end_ms,
-        ))?)
+    /// The calculation of `expression` over `[start_ms, end_ms)`, its
+    /// answer made the out-parameter's value by `deliver`.
+    fn run<O: 'static>(
+        self,
+        expression: String,
+        start_ms: i64,
+        end_ms: i64,
+        deliver: impl FnOnce(CalcResult) -> FfiResult<O> + Send + 'static,
+    ) -> FfiResult<Request<O>> {
+        let relative_to = self.relative_to;
+        Ok(self.handle.request(
+            move |h| async move {
+                h.session
+                    .run_calculation(&relative_to, &expression, start_ms, end_ms)
+                    .await
+            },
+            deliver,
+        ))
     }
+}
+
+/// The one series of a calculation's answer, registered as points.
+fn one_series(result: CalcResult) -> FfiResult<*mut mesh_point_list> {
+    register_points(result.into_series()?.points)
+}
+
+/// The series of a calculation's answer, registered as a result.
+fn series_list(result: CalcResult) -> FfiResult<*mut mesh_calc_result> {
+    register_result(CalcResult::Series(result.into_series_list()?))
+}
+
+/// The one number of a calculation's answer.
+fn one_number(result: CalcResult) -> FfiResult<f64> {
+    Ok(result.into_number()?)
 }
 
 /// Transforms a series to another resolution over `[start_ms, end_ms)` and
@@ -196,19 +223,36 @@ pub unsafe extern "C" fn mesh_calc_run_transform(
     out: *mut *mut mesh_point_list,
 ) -> mesh_status {
     guard("mesh_calc_run_transform", || {
-        // SAFETY: the caller passes NULL or NUL-terminated strings.
-        let call = unsafe { prepare(session, target, search) }?;
-        let expression = expression::transform(
-            call.search,
-            self::resolution(resolution)?,
-            self::method(method)?,
-            self::zone(zone)?,
-        )?;
-        let out = out_ptr(out, "out")?;
-        let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
-        write_out(out, register_points(series.points)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_calc_run_transform_request(
+                session, target, search, start_ms, end_ms, resolution, method, zone,
+            )
+        }?
+        .wait(out, "out")
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_calc_run_transform_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    resolution: i32,
+    method: i32,
+    zone: i32,
+) -> FfiResult<Request<*mut mesh_point_list>> {
+    // SAFETY: the caller passes NULL or NUL-terminated strings.
+    let call = unsafe { prepare(session, target, search) }?;
+    let expression = expression::transform(
+        call.search,
+        self::resolution(resolution)?,
+        self::method(method)?,
+        self::zone(zone)?,
+    )?;
+    call.run(expression, start_ms, end_ms, one_series)
 }
 
 /// The sum of the values of one series over `[start_ms, end_ms)`, written
@@ -244,14 +288,23 @@ pub unsafe extern "C" fn mesh_calc_run_sum(
     out: *mut f64,
 ) -> mesh_status {
     guard("mesh_calc_run_sum", || {
-        // SAFETY: the caller passes NULL or NUL-terminated strings.
-        let call = unsafe { prepare(session, target, search) }?;
-        let expression = expression::sum(call.search)?;
-        let out = out_ptr(out, "out")?;
-        let sum = call.run(&expression, start_ms, end_ms)?.into_number()?;
-        write_out(out, sum);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_calc_run_sum_request(session, target, search, start_ms, end_ms) }?
+            .wait(out, "out")
     })
+}
+
+pub(crate) unsafe fn mesh_calc_run_sum_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<f64>> {
+    // SAFETY: the caller passes NULL or NUL-terminated strings.
+    let call = unsafe { prepare(session, target, search) }?;
+    let expression = expression::sum(call.search)?;
+    call.run(expression, start_ms, end_ms, one_number)
 }
 
 /// The point-wise sum of every series `search` finds from `target` (e.g.
@@ -287,14 +340,23 @@ pub unsafe extern "C" fn mesh_calc_run_sum_list(
     out: *mut *mut mesh_point_list,
 ) -> mesh_status {
     guard("mesh_calc_run_sum_list", || {
-        // SAFETY: the caller passes NULL or NUL-terminated strings.
-        let call = unsafe { prepare(session, target, search) }?;
-        let expression = expression::sum_list(call.search)?;
-        let out = out_ptr(out, "out")?;
-        let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
-        write_out(out, register_points(series.points)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_calc_run_sum_list_request(session, target, search, start_ms, end_ms) }?
+            .wait(out, "out")
     })
+}
+
+pub(crate) unsafe fn mesh_calc_run_sum_list_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<*mut mesh_point_list>> {
+    // SAFETY: the caller passes NULL or NUL-terminated strings.
+    let call = unsafe { prepare(session, target, search) }?;
+    let expression = expression::sum_list(call.search)?;
+    call.run(expression, start_ms, end_ms, one_series)
 }
 
 /// Every forecast of a series over `[start_ms, end_ms)`, as a result of
@@ -332,16 +394,23 @@ pub unsafe extern "C" fn mesh_calc_run_all_forecasts(
     out: *mut *mut mesh_calc_result,
 ) -> mesh_status {
     guard("mesh_calc_run_all_forecasts", || {
-        // SAFETY: the caller passes NULL or NUL-terminated strings.
-        let call = unsafe { prepare(session, target, search) }?;
-        let expression = expression::all_forecasts(call.search)?;
-        let out = out_ptr(out, "out")?;
-        let list = call
-            .run(&expression, start_ms, end_ms)?
-            .into_series_list()?;
-        write_out(out, register_result(CalcResult::Series(list))?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_calc_run_all_forecasts_request(session, target, search, start_ms, end_ms) }?
+            .wait(out, "out")
     })
+}
+
+pub(crate) unsafe fn mesh_calc_run_all_forecasts_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<*mut mesh_calc_result>> {
+    // SAFETY: the caller passes NULL or NUL-terminated strings.
+    let call = unsafe { prepare(session, target, search) }?;
+    let expression = expression::all_forecasts(call.search)?;
+    call.run(expression, start_ms, end_ms, series_list)
 }
 
 /// One forecast of a series over `[start_ms, end_ms)`, written to a new
@@ -395,18 +464,42 @@ pub unsafe extern "C" fn mesh_calc_run_forecast(
     out: *mut *mut mesh_point_list,
 ) -> mesh_status {
     guard("mesh_calc_run_forecast", || {
-        // SAFETY: the caller passes NULL or NUL-terminated strings.
-        let call = unsafe { prepare(session, target, search) }?;
-        let expression = expression::forecast(
-            call.search,
-            window(t0_min_ms, t0_max_ms)?,
-            optional_time(available_at_ms),
-        )?;
-        let out = out_ptr(out, "out")?;
-        let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
-        write_out(out, register_points(series.points)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_calc_run_forecast_request(
+                session,
+                target,
+                search,
+                start_ms,
+                end_ms,
+                t0_min_ms,
+                t0_max_ms,
+                available_at_ms,
+            )
+        }?
+        .wait(out, "out")
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_calc_run_forecast_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    t0_min_ms: i64,
+    t0_max_ms: i64,
+    available_at_ms: i64,
+) -> FfiResult<Request<*mut mesh_point_list>> {
+    // SAFETY: the caller passes NULL or NUL-terminated strings.
+    let call = unsafe { prepare(session, target, search) }?;
+    let expression = expression::forecast(
+        call.search,
+        window(t0_min_ms, t0_max_ms)?,
+        optional_time(available_at_ms),
+    )?;
+    call.run(expression, start_ms, end_ms, one_series)
 }
 
 /// Up to `max_versions` (at least 1) earlier versions of a series over
@@ -446,17 +539,34 @@ pub unsafe extern "C" fn mesh_calc_run_historical_versions(
     out: *mut *mut mesh_calc_result,
 ) -> mesh_status {
     guard("mesh_calc_run_historical_versions", || {
-        // SAFETY: the caller passes NULL or NUL-terminated strings.
-        let call = unsafe { prepare(session, target, search) }?;
-        let max = max_versions_of(max_versions)?;
-        let expression = expression::historical_versions(call.search, max)?;
-        let out = out_ptr(out, "out")?;
-        let list = call
-            .run(&expression, start_ms, end_ms)?
-            .into_series_list()?;
-        write_out(out, register_result(CalcResult::Series(list))?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_calc_run_historical_versions_request(
+                session,
+                target,
+                search,
+                start_ms,
+                end_ms,
+                max_versions,
+            )
+        }?
+        .wait(out, "out")
     })
+}
+
+pub(crate) unsafe fn mesh_calc_run_historical_versions_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    max_versions: i32,
+) -> FfiResult<Request<*mut mesh_calc_result>> {
+    // SAFETY: the caller passes NULL or NUL-terminated strings.
+    let call = unsafe { prepare(session, target, search) }?;
+    let max = max_versions_of(max_versions)?;
+    let expression = expression::historical_versions(call.search, max)?;
+    call.run(expression, start_ms, end_ms, series_list)
 }
 
 /// A count of versions from C: at least 1.
@@ -505,12 +615,31 @@ pub unsafe extern "C" fn mesh_calc_run_as_of_time(
     out: *mut *mut mesh_point_list,
 ) -> mesh_status {
     guard("mesh_calc_run_as_of_time", || {
-        // SAFETY: the caller passes NULL or NUL-terminated strings.
-        let call = unsafe { prepare(session, target, search) }?;
-        let expression = expression::as_of_time(call.search, available_at_ms)?;
-        let out = out_ptr(out, "out")?;
-        let series = call.run(&expression, start_ms, end_ms)?.into_series()?;
-        write_out(out, register_points(series.points)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_calc_run_as_of_time_request(
+                session,
+                target,
+                search,
+                start_ms,
+                end_ms,
+                available_at_ms,
+            )
+        }?
+        .wait(out, "out")
     })
+}
+
+pub(crate) unsafe fn mesh_calc_run_as_of_time_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    search: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    available_at_ms: i64,
+) -> FfiResult<Request<*mut mesh_point_list>> {
+    // SAFETY: the caller passes NULL or NUL-terminated strings.
+    let call = unsafe { prepare(session, target, search) }?;
+    let expression = expression::as_of_time(call.search, available_at_ms)?;
+    call.run(expression, start_ms, end_ms, one_series)
 }

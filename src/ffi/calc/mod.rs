@@ -17,6 +17,7 @@ use crate::client::calc::{CalcResult, RelativeTo};
 use crate::ffi::args::{c_str, out_ptr, write_out, write_text};
 use crate::ffi::handles::{HandleKind, Registry};
 use crate::ffi::points::{mesh_point_list, register_points};
+use crate::ffi::request::Request;
 use crate::ffi::session::{self, mesh_session};
 use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 
@@ -61,21 +62,19 @@ fn run(
     expression: *const c_char,
     start_ms: i64,
     end_ms: i64,
-    out: *mut *mut mesh_calc_result,
-) -> FfiResult {
+) -> FfiResult<Request<*mut mesh_calc_result>> {
     let handle = session::resolve(session)?;
     let relative_to = relative_to?;
     // SAFETY: the caller passes NULL or a NUL-terminated string.
-    let expression = unsafe { c_str(expression, "expression") }?;
-    let out = out_ptr(out, "out")?;
-    let result = handle.run(handle.session.run_calculation(
-        &relative_to,
-        expression,
-        start_ms,
-        end_ms,
-    ))?;
-    write_out(out, register_result(result)?);
-    Ok(())
+    let expression = unsafe { c_str(expression, "expression") }?.to_string();
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .run_calculation(&relative_to, &expression, start_ms, end_ms)
+                .await
+        },
+        register_result,
+    ))
 }
 
 /// Runs `expression`, written in Mesh's calculation language, over
@@ -124,15 +123,20 @@ pub unsafe extern "C" fn mesh_calc_run(
     out: *mut *mut mesh_calc_result,
 ) -> mesh_status {
     guard("mesh_calc_run", || {
-        run(
-            session,
-            self::target(target),
-            expression,
-            start_ms,
-            end_ms,
-            out,
-        )
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_calc_run_request(session, target, expression, start_ms, end_ms) }?
+            .wait(out, "out")
     })
+}
+
+pub(crate) unsafe fn mesh_calc_run_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    expression: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<*mut mesh_calc_result>> {
+    run(session, self::target(target), expression, start_ms, end_ms)
 }
 
 /// As `mesh_calc_run`, relative to the time series with key `key`.
@@ -162,15 +166,26 @@ pub unsafe extern "C" fn mesh_calc_run_by_key(
     out: *mut *mut mesh_calc_result,
 ) -> mesh_status {
     guard("mesh_calc_run_by_key", || {
-        run(
-            session,
-            Ok(RelativeTo::Key(key)),
-            expression,
-            start_ms,
-            end_ms,
-            out,
-        )
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_calc_run_by_key_request(session, key, expression, start_ms, end_ms) }?
+            .wait(out, "out")
     })
+}
+
+pub(crate) unsafe fn mesh_calc_run_by_key_request(
+    session: *mut mesh_session,
+    key: i64,
+    expression: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+) -> FfiResult<Request<*mut mesh_calc_result>> {
+    run(
+        session,
+        Ok(RelativeTo::Key(key)),
+        expression,
+        start_ms,
+        end_ms,
+    )
 }
 
 /// Writes the kind of the result to `*out`: `MESH_CALC_RESULT_KIND_SERIES`,

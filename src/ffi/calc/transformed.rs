@@ -6,9 +6,9 @@ use std::ffi::c_char;
 
 use crate::client::calc::TransformedRead;
 use crate::client::TimeseriesId;
-use crate::ffi::args::{out_ptr, write_out};
 use crate::ffi::calc::functions::{method, resolution, zone};
 use crate::ffi::points::{mesh_point_list, register_points};
+use crate::ffi::request::Request;
 use crate::ffi::session::{self, mesh_session};
 use crate::ffi::timeseries::{by_id, by_path};
 use crate::ffi::{guard, mesh_status, Failure, FfiResult};
@@ -22,8 +22,7 @@ fn read(
     resolution: i32,
     method: i32,
     zone: i32,
-    out: *mut *mut mesh_point_list,
-) -> FfiResult {
+) -> FfiResult<Request<*mut mesh_point_list>> {
     let handle = session::resolve(session)?;
     let read = TransformedRead {
         id: id?,
@@ -33,17 +32,19 @@ fn read(
         method: self::method(method)?,
         zone: self::zone(zone)?,
     };
-    let out = out_ptr(out, "out")?;
-    let mut series = handle.run(handle.session.read_transformed_timeseries(&[read]))?;
-    // One read asked, one answer: the client checks the count.
-    let one = series.pop().ok_or_else(|| {
-        Failure::new(
-            mesh_status::MESH_ERROR_INTERNAL,
-            "a transformed read gave no series",
-        )
-    })?;
-    write_out(out, register_points(one.points)?);
-    Ok(())
+    Ok(handle.request(
+        move |h| async move { h.session.read_transformed_timeseries(&[read]).await },
+        |mut series| {
+            // One read asked, one answer: the client checks the count.
+            let one = series.pop().ok_or_else(|| {
+                Failure::new(
+                    mesh_status::MESH_ERROR_INTERNAL,
+                    "a transformed read gave no series",
+                )
+            })?;
+            register_points(one.points)
+        },
+    ))
 }
 
 /// Reads the time series with key `key` over `[start_ms, end_ms)` (ms since
@@ -92,17 +93,35 @@ pub unsafe extern "C" fn mesh_timeseries_read_transformed_by_key(
     out: *mut *mut mesh_point_list,
 ) -> mesh_status {
     guard("mesh_timeseries_read_transformed_by_key", || {
-        read(
-            session,
-            Ok(TimeseriesId::Key(key)),
-            start_ms,
-            end_ms,
-            resolution,
-            method,
-            zone,
-            out,
-        )
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_timeseries_read_transformed_by_key_request(
+                session, key, start_ms, end_ms, resolution, method, zone,
+            )
+        }?
+        .wait(out, "out")
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_read_transformed_by_key_request(
+    session: *mut mesh_session,
+    key: i64,
+    start_ms: i64,
+    end_ms: i64,
+    resolution: i32,
+    method: i32,
+    zone: i32,
+) -> FfiResult<Request<*mut mesh_point_list>> {
+    read(
+        session,
+        Ok(TimeseriesId::Key(key)),
+        start_ms,
+        end_ms,
+        resolution,
+        method,
+        zone,
+    )
 }
 
 /// As `mesh_timeseries_read_transformed_by_key`, for the time series (or
@@ -139,17 +158,35 @@ pub unsafe extern "C" fn mesh_timeseries_read_transformed_by_path(
     out: *mut *mut mesh_point_list,
 ) -> mesh_status {
     guard("mesh_timeseries_read_transformed_by_path", || {
-        read(
-            session,
-            by_path(path),
-            start_ms,
-            end_ms,
-            resolution,
-            method,
-            zone,
-            out,
-        )
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_timeseries_read_transformed_by_path_request(
+                session, path, start_ms, end_ms, resolution, method, zone,
+            )
+        }?
+        .wait(out, "out")
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_read_transformed_by_path_request(
+    session: *mut mesh_session,
+    path: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    resolution: i32,
+    method: i32,
+    zone: i32,
+) -> FfiResult<Request<*mut mesh_point_list>> {
+    read(
+        session,
+        by_path(path),
+        start_ms,
+        end_ms,
+        resolution,
+        method,
+        zone,
+    )
 }
 
 /// As `mesh_timeseries_read_transformed_by_key`, for the time series (or
@@ -187,15 +224,33 @@ pub unsafe extern "C" fn mesh_timeseries_read_transformed_by_id(
     out: *mut *mut mesh_point_list,
 ) -> mesh_status {
     guard("mesh_timeseries_read_transformed_by_id", || {
-        read(
-            session,
-            by_id(id),
-            start_ms,
-            end_ms,
-            resolution,
-            method,
-            zone,
-            out,
-        )
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_timeseries_read_transformed_by_id_request(
+                session, id, start_ms, end_ms, resolution, method, zone,
+            )
+        }?
+        .wait(out, "out")
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn mesh_timeseries_read_transformed_by_id_request(
+    session: *mut mesh_session,
+    id: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    resolution: i32,
+    method: i32,
+    zone: i32,
+) -> FfiResult<Request<*mut mesh_point_list>> {
+    read(
+        session,
+        by_id(id),
+        start_ms,
+        end_ms,
+        resolution,
+        method,
+        zone,
+    )
 }

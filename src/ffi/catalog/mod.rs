@@ -13,6 +13,7 @@ use crate::client::{
 };
 use crate::ffi::args::{c_str, optional_str, out_ptr, write_out, write_text};
 use crate::ffi::handles::{HandleKind, Registry};
+use crate::ffi::request::{nothing, Request};
 use crate::ffi::session::{self, mesh_session};
 use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 
@@ -55,12 +56,19 @@ pub unsafe extern "C" fn mesh_timeseries_resource_read(
     out: *mut *mut mesh_timeseries_resource,
 ) -> mesh_status {
     guard("mesh_timeseries_resource_read", || {
-        let handle = session::resolve(session)?;
-        let out = out_ptr(out, "out")?;
-        let found = handle.run(handle.session.timeseries_resource(key))?;
-        write_out(out, resource::register(found)?);
-        Ok(())
+        mesh_timeseries_resource_read_request(session, key)?.wait(out, "out")
     })
+}
+
+pub(crate) fn mesh_timeseries_resource_read_request(
+    session: *mut mesh_session,
+    key: i64,
+) -> FfiResult<Request<*mut mesh_timeseries_resource>> {
+    let handle = session::resolve(session)?;
+    Ok(handle.request(
+        move |h| async move { h.session.timeseries_resource(key).await },
+        resource::register,
+    ))
 }
 
 /// Creates a physical time series in this session (other sessions see it
@@ -111,26 +119,44 @@ pub unsafe extern "C" fn mesh_timeseries_resource_create_physical(
     out: *mut *mut mesh_timeseries_resource,
 ) -> mesh_status {
     guard("mesh_timeseries_resource_create_physical", || {
-        let handle = session::resolve(session)?;
-        // SAFETY (each string below): the caller passes NULL or a
-        // NUL-terminated string.
-        let path = unsafe { c_str(path, "path") }?;
-        let name = unsafe { c_str(name, "name") }?;
-        let unit_id = unsafe { c_str(unit_id, "unit_id") }?;
-        let time_zone = unsafe { optional_str(time_zone, "time_zone") }?;
-        let new = NewPhysicalTimeseries {
-            path: path.to_string(),
-            name: name.to_string(),
-            curve_type: self::curve_type(curve_type)?,
-            resolution: self::resolution(resolution)?,
-            unit_id: parse_id(unit_id, "unit id")?,
-            time_zone: time_zone.map(str::to_string),
-        };
-        let out = out_ptr(out, "out")?;
-        let created = handle.run(handle.session.create_physical_timeseries(&new))?;
-        write_out(out, resource::register(created)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_timeseries_resource_create_physical_request(
+                session, path, name, curve_type, resolution, unit_id, time_zone,
+            )
+        }?
+        .wait(out, "out")
     })
+}
+
+pub(crate) unsafe fn mesh_timeseries_resource_create_physical_request(
+    session: *mut mesh_session,
+    path: *const c_char,
+    name: *const c_char,
+    curve_type: i32,
+    resolution: i32,
+    unit_id: *const c_char,
+    time_zone: *const c_char,
+) -> FfiResult<Request<*mut mesh_timeseries_resource>> {
+    let handle = session::resolve(session)?;
+    // SAFETY (each string below): the caller passes NULL or a
+    // NUL-terminated string.
+    let path = unsafe { c_str(path, "path") }?;
+    let name = unsafe { c_str(name, "name") }?;
+    let unit_id = unsafe { c_str(unit_id, "unit_id") }?;
+    let time_zone = unsafe { optional_str(time_zone, "time_zone") }?;
+    let new = NewPhysicalTimeseries {
+        path: path.to_string(),
+        name: name.to_string(),
+        curve_type: self::curve_type(curve_type)?,
+        resolution: self::resolution(resolution)?,
+        unit_id: parse_id(unit_id, "unit id")?,
+        time_zone: time_zone.map(str::to_string),
+    };
+    Ok(handle.request(
+        move |h| async move { h.session.create_physical_timeseries(&new).await },
+        resource::register,
+    ))
 }
 
 /// Updates the resource with key `key` in this session (others see it after
@@ -168,22 +194,38 @@ pub unsafe extern "C" fn mesh_timeseries_resource_update(
     time_zone: *const c_char,
 ) -> mesh_status {
     guard("mesh_timeseries_resource_update", || {
-        let handle = session::resolve(session)?;
-        // SAFETY (both strings): the caller passes NULL or a NUL-terminated string.
-        let unit_id = unsafe { optional_str(unit_id, "unit_id") }?;
-        let time_zone = unsafe { optional_str(time_zone, "time_zone") }?;
-        let update = ResourceUpdate {
-            curve_type: if curve_type == MESH_TIMESERIES_RESOURCE_CURVE_TYPE_UNCHANGED {
-                None
-            } else {
-                Some(self::curve_type(curve_type)?)
-            },
-            unit_id: unit_id.map(|id| parse_id(id, "unit id")).transpose()?,
-            time_zone: time_zone.map(str::to_string),
-        };
-        handle.run(handle.session.update_timeseries_resource(key, &update))?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_timeseries_resource_update_request(session, key, curve_type, unit_id, time_zone)
+        }?
+        .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_timeseries_resource_update_request(
+    session: *mut mesh_session,
+    key: i64,
+    curve_type: i32,
+    unit_id: *const c_char,
+    time_zone: *const c_char,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    // SAFETY (both strings): the caller passes NULL or a NUL-terminated string.
+    let unit_id = unsafe { optional_str(unit_id, "unit_id") }?;
+    let time_zone = unsafe { optional_str(time_zone, "time_zone") }?;
+    let update = ResourceUpdate {
+        curve_type: if curve_type == MESH_TIMESERIES_RESOURCE_CURVE_TYPE_UNCHANGED {
+            None
+        } else {
+            Some(self::curve_type(curve_type)?)
+        },
+        unit_id: unit_id.map(|id| parse_id(id, "unit id")).transpose()?,
+        time_zone: time_zone.map(str::to_string),
+    };
+    Ok(handle.request(
+        move |h| async move { h.session.update_timeseries_resource(key, &update).await },
+        nothing,
+    ))
 }
 
 /// The units of measurement a server knows (`mesh_unit_list_read`): count, id
@@ -208,12 +250,18 @@ pub unsafe extern "C" fn mesh_unit_list_read(
     out: *mut *mut mesh_unit_list,
 ) -> mesh_status {
     guard("mesh_unit_list_read", || {
-        let handle = session::resolve(session)?;
-        let out = out_ptr(out, "out")?;
-        let units = handle.run(handle.session.units_of_measurement())?;
-        write_out(out, UNITS.insert(units)?);
-        Ok(())
+        mesh_unit_list_read_request(session)?.wait(out, "out")
     })
+}
+
+pub(crate) fn mesh_unit_list_read_request(
+    session: *mut mesh_session,
+) -> FfiResult<Request<*mut mesh_unit_list>> {
+    let handle = session::resolve(session)?;
+    Ok(handle.request(
+        |h| async move { h.session.units_of_measurement().await },
+        |units| UNITS.insert(units),
+    ))
 }
 
 /// Writes the number of units to `*out_count`.

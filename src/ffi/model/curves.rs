@@ -13,6 +13,7 @@ use crate::ffi::args::MESH_TIME_NONE;
 use crate::ffi::args::{out_ptr, write_out};
 use crate::ffi::handles::{HandleKind, Registry};
 use crate::ffi::model::args::{optional_interval, target};
+use crate::ffi::request::{nothing, Request};
 use crate::ffi::session::{self, mesh_session};
 use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 use crate::sync::lock;
@@ -100,18 +101,31 @@ pub unsafe extern "C" fn mesh_xy_set_list_read(
     out_sets: *mut *mut mesh_xy_set_list,
 ) -> mesh_status {
     guard("mesh_xy_set_list_read", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        let interval = optional_interval(start_ms, end_ms)?;
-        let out = out_ptr(out_sets, "out_sets")?;
-        let sets = handle.run(
-            handle
-                .session
-                .get_xy_sets(&target, interval, versions_only != 0),
-        )?;
-        write_out(out, XY_SETS.insert(Mutex::new(sets))?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_xy_set_list_read_request(session, target, start_ms, end_ms, versions_only) }?
+            .wait(out_sets, "out_sets")
     })
+}
+
+pub(crate) unsafe fn mesh_xy_set_list_read_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    versions_only: i32,
+) -> FfiResult<Request<*mut mesh_xy_set_list>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    let interval = optional_interval(start_ms, end_ms)?;
+    let versions_only = versions_only != 0;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .get_xy_sets(&target, interval, versions_only)
+                .await
+        },
+        |sets| XY_SETS.insert(Mutex::new(sets)),
+    ))
 }
 
 /// Makes an empty `*out_sets` to build up with `mesh_xy_set_list_add_set` and
@@ -403,14 +417,28 @@ pub unsafe extern "C" fn mesh_xy_set_list_update(
     sets: *const mesh_xy_set_list,
 ) -> mesh_status {
     guard("mesh_xy_set_list_update", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        let interval = optional_interval(start_ms, end_ms)?;
-        let sets = XY_SETS.get(sets)?;
-        let sets = lock(&sets).clone();
-        handle.run(handle.session.update_xy_sets(&target, interval, &sets))?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_xy_set_list_update_request(session, target, start_ms, end_ms, sets) }?
+            .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_xy_set_list_update_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    sets: *const mesh_xy_set_list,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    let interval = optional_interval(start_ms, end_ms)?;
+    let sets = XY_SETS.get(sets)?;
+    let sets = lock(&sets).clone();
+    Ok(handle.request(
+        move |h| async move { h.session.update_xy_sets(&target, interval, &sets).await },
+        nothing,
+    ))
 }
 
 /// Frees XY sets. NULL is a no-op.
@@ -470,18 +498,30 @@ pub unsafe extern "C" fn mesh_rating_curve_read(
     out_curve: *mut *mut mesh_rating_curve,
 ) -> mesh_status {
     guard("mesh_rating_curve_read", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        let out = out_ptr(out_curve, "out_curve")?;
-        let versions = handle.run(handle.session.get_rating_curve_versions(
-            &target,
-            start_ms,
-            end_ms,
-            versions_only != 0,
-        ))?;
-        write_out(out, RATING_CURVES.insert(Mutex::new(versions))?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_rating_curve_read_request(session, target, start_ms, end_ms, versions_only) }?
+            .wait(out_curve, "out_curve")
     })
+}
+
+pub(crate) unsafe fn mesh_rating_curve_read_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    versions_only: i32,
+) -> FfiResult<Request<*mut mesh_rating_curve>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    let versions_only = versions_only != 0;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .get_rating_curve_versions(&target, start_ms, end_ms, versions_only)
+                .await
+        },
+        |versions| RATING_CURVES.insert(Mutex::new(versions)),
+    ))
 }
 
 /// Makes an empty `*out_curve` to build up with
@@ -730,17 +770,31 @@ pub unsafe extern "C" fn mesh_rating_curve_update(
     curve: *const mesh_rating_curve,
 ) -> mesh_status {
     guard("mesh_rating_curve_update", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        let versions = RATING_CURVES.get(curve)?;
-        let versions = lock(&versions).clone();
-        handle.run(
-            handle
-                .session
-                .update_rating_curve_versions(&target, start_ms, end_ms, &versions),
-        )?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_rating_curve_update_request(session, target, start_ms, end_ms, curve) }?
+            .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_rating_curve_update_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    curve: *const mesh_rating_curve,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    let versions = RATING_CURVES.get(curve)?;
+    let versions = lock(&versions).clone();
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .update_rating_curve_versions(&target, start_ms, end_ms, &versions)
+                .await
+        },
+        nothing,
+    ))
 }
 
 /// Frees rating curve versions. NULL is a no-op.

@@ -5,15 +5,16 @@
 
 use std::ffi::c_char;
 
-use crate::ffi::args::{c_str, out_ptr, write_out};
+use crate::ffi::args::c_str;
 use crate::ffi::model::args::{attribute_filter, attribute_view, target, view};
 use crate::ffi::model::handles::{
     mesh_attribute, mesh_attribute_list, mesh_object, mesh_object_list, register_attribute,
     register_attributes, register_object, register_objects,
 };
 use crate::ffi::model::lists::{mesh_id_list, register_ids};
+use crate::ffi::request::Request;
 use crate::ffi::session::{self, mesh_session};
-use crate::ffi::{guard, mesh_status};
+use crate::ffi::{guard, mesh_status, FfiResult};
 
 /// View: objects with their attributes, each attribute with its definition.
 pub const MESH_MODEL_VIEW_FULL: i32 = 0;
@@ -38,12 +39,18 @@ pub unsafe extern "C" fn mesh_model_list_read(
     out_list: *mut *mut mesh_object_list,
 ) -> mesh_status {
     guard("mesh_model_list_read", || {
-        let handle = session::resolve(session)?;
-        let out = out_ptr(out_list, "out_list")?;
-        let models = handle.run(handle.session.list_models())?;
-        write_out(out, register_objects(models)?);
-        Ok(())
+        mesh_model_list_read_request(session)?.wait(out_list, "out_list")
     })
+}
+
+pub(crate) fn mesh_model_list_read_request(
+    session: *mut mesh_session,
+) -> FfiResult<Request<*mut mesh_object_list>> {
+    let handle = session::resolve(session)?;
+    Ok(handle.request(
+        |h| async move { h.session.list_models().await },
+        register_objects,
+    ))
 }
 
 /// Reads one object (or model) into a new `*out_object` (free with
@@ -94,15 +101,37 @@ pub unsafe extern "C" fn mesh_object_read(
     out_object: *mut *mut mesh_object,
 ) -> mesh_status {
     guard("mesh_object_read", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        let view = self::view(view)?;
-        let filter = attribute_filter(attribute_names, tag_names, namespace_names)?;
-        let out = out_ptr(out_object, "out_object")?;
-        let object = handle.run(handle.session.get_object(&target, view, &filter))?;
-        write_out(out, register_object(object)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_object_read_request(
+                session,
+                target,
+                view,
+                attribute_names,
+                tag_names,
+                namespace_names,
+            )
+        }?
+        .wait(out_object, "out_object")
     })
+}
+
+pub(crate) unsafe fn mesh_object_read_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    view: i32,
+    attribute_names: *const c_char,
+    tag_names: *const c_char,
+    namespace_names: *const c_char,
+) -> FfiResult<Request<*mut mesh_object>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    let view = self::view(view)?;
+    let filter = attribute_filter(attribute_names, tag_names, namespace_names)?;
+    Ok(handle.request(
+        move |h| async move { h.session.get_object(&target, view, &filter).await },
+        register_object,
+    ))
 }
 
 /// Runs `query` (Mesh's search language, e.g. `"*[.Type=PlantElementType]"`)
@@ -145,17 +174,45 @@ pub unsafe extern "C" fn mesh_object_search(
     out_list: *mut *mut mesh_object_list,
 ) -> mesh_status {
     guard("mesh_object_search", || {
-        let handle = session::resolve(session)?;
-        let start = target(start, "start")?;
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let query = unsafe { c_str(query, "query") }?;
-        let view = self::view(view)?;
-        let filter = attribute_filter(attribute_names, tag_names, namespace_names)?;
-        let out = out_ptr(out_list, "out_list")?;
-        let objects = handle.run(handle.session.search_objects(&start, query, view, &filter))?;
-        write_out(out, register_objects(objects)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_object_search_request(
+                session,
+                start,
+                query,
+                view,
+                attribute_names,
+                tag_names,
+                namespace_names,
+            )
+        }?
+        .wait(out_list, "out_list")
     })
+}
+
+pub(crate) unsafe fn mesh_object_search_request(
+    session: *mut mesh_session,
+    start: *const c_char,
+    query: *const c_char,
+    view: i32,
+    attribute_names: *const c_char,
+    tag_names: *const c_char,
+    namespace_names: *const c_char,
+) -> FfiResult<Request<*mut mesh_object_list>> {
+    let handle = session::resolve(session)?;
+    let start = target(start, "start")?;
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let query = unsafe { c_str(query, "query") }?.to_string();
+    let view = self::view(view)?;
+    let filter = attribute_filter(attribute_names, tag_names, namespace_names)?;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .search_objects(&start, &query, view, &filter)
+                .await
+        },
+        register_objects,
+    ))
 }
 
 /// Puts every object of the object definition `definition` (id or
@@ -194,19 +251,41 @@ pub unsafe extern "C" fn mesh_object_search_by_definition(
     out_list: *mut *mut mesh_object_list,
 ) -> mesh_status {
     guard("mesh_object_search_by_definition", || {
-        let handle = session::resolve(session)?;
-        let definition = target(definition, "definition")?;
-        let view = self::view(view)?;
-        let filter = attribute_filter(attribute_names, tag_names, namespace_names)?;
-        let out = out_ptr(out_list, "out_list")?;
-        let objects = handle.run(handle.session.search_objects_by_definition(
-            &definition,
-            view,
-            &filter,
-        ))?;
-        write_out(out, register_objects(objects)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_object_search_by_definition_request(
+                session,
+                definition,
+                view,
+                attribute_names,
+                tag_names,
+                namespace_names,
+            )
+        }?
+        .wait(out_list, "out_list")
     })
+}
+
+pub(crate) unsafe fn mesh_object_search_by_definition_request(
+    session: *mut mesh_session,
+    definition: *const c_char,
+    view: i32,
+    attribute_names: *const c_char,
+    tag_names: *const c_char,
+    namespace_names: *const c_char,
+) -> FfiResult<Request<*mut mesh_object_list>> {
+    let handle = session::resolve(session)?;
+    let definition = target(definition, "definition")?;
+    let view = self::view(view)?;
+    let filter = attribute_filter(attribute_names, tag_names, namespace_names)?;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .search_objects_by_definition(&definition, view, &filter)
+                .await
+        },
+        register_objects,
+    ))
 }
 
 /// Reads one attribute (by id, or path such as
@@ -233,14 +312,24 @@ pub unsafe extern "C" fn mesh_attribute_read(
     out_attribute: *mut *mut mesh_attribute,
 ) -> mesh_status {
     guard("mesh_attribute_read", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        let view = attribute_view(view)?;
-        let out = out_ptr(out_attribute, "out_attribute")?;
-        let attribute = handle.run(handle.session.get_attribute(&target, view))?;
-        write_out(out, register_attribute(attribute)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_read_request(session, target, view) }?
+            .wait(out_attribute, "out_attribute")
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_read_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    view: i32,
+) -> FfiResult<Request<*mut mesh_attribute>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    let view = attribute_view(view)?;
+    Ok(handle.request(
+        move |h| async move { h.session.get_attribute(&target, view).await },
+        register_attribute,
+    ))
 }
 
 /// Runs `query` from the object `start` and puts the attributes found into
@@ -271,16 +360,27 @@ pub unsafe extern "C" fn mesh_attribute_search(
     out_list: *mut *mut mesh_attribute_list,
 ) -> mesh_status {
     guard("mesh_attribute_search", || {
-        let handle = session::resolve(session)?;
-        let start = target(start, "start")?;
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let query = unsafe { c_str(query, "query") }?;
-        let view = attribute_view(view)?;
-        let out = out_ptr(out_list, "out_list")?;
-        let attributes = handle.run(handle.session.search_attributes(&start, query, view))?;
-        write_out(out, register_attributes(attributes)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_search_request(session, start, query, view) }?
+            .wait(out_list, "out_list")
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_search_request(
+    session: *mut mesh_session,
+    start: *const c_char,
+    query: *const c_char,
+    view: i32,
+) -> FfiResult<Request<*mut mesh_attribute_list>> {
+    let handle = session::resolve(session)?;
+    let start = target(start, "start")?;
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let query = unsafe { c_str(query, "query") }?.to_string();
+    let view = attribute_view(view)?;
+    Ok(handle.request(
+        move |h| async move { h.session.search_attributes(&start, &query, view).await },
+        register_attributes,
+    ))
 }
 
 /// Puts the link relation attributes that point at the object `target`
@@ -302,11 +402,19 @@ pub unsafe extern "C" fn mesh_object_read_linked_from(
     out_list: *mut *mut mesh_id_list,
 ) -> mesh_status {
     guard("mesh_object_read_linked_from", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        let out = out_ptr(out_list, "out_list")?;
-        let found = handle.run(handle.session.search_linked_from(&target))?;
-        write_out(out, register_ids(found)?);
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_object_read_linked_from_request(session, target) }?.wait(out_list, "out_list")
     })
+}
+
+pub(crate) unsafe fn mesh_object_read_linked_from_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+) -> FfiResult<Request<*mut mesh_id_list>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    Ok(handle.request(
+        move |h| async move { h.session.search_linked_from(&target).await },
+        register_ids,
+    ))
 }

@@ -9,9 +9,10 @@ use std::ffi::c_char;
 use crate::client::model::{LinkVersion, SimpleValue, Target};
 use crate::client::Uuid;
 use crate::ffi::args::array;
-use crate::ffi::args::{c_str, optional_str, write_out};
+use crate::ffi::args::{c_str, optional_str};
 use crate::ffi::model::args::{optional_interval, target};
 use crate::ffi::model::handles::{mesh_object, register_object};
+use crate::ffi::request::{nothing, Request};
 use crate::ffi::session::{self, mesh_session};
 use crate::ffi::{guard, mesh_status, Failure, FfiResult};
 
@@ -19,24 +20,28 @@ fn set_value(
     session: *mut mesh_session,
     target: *const c_char,
     value: FfiResult<SimpleValue>,
-) -> FfiResult {
+) -> FfiResult<Request<()>> {
     let handle = session::resolve(session)?;
     let target = self::target(target, "target")?;
     let value = value?;
-    handle.run(handle.session.set_attribute_value(&target, &value))?;
-    Ok(())
+    Ok(handle.request(
+        move |h| async move { h.session.set_attribute_value(&target, &value).await },
+        nothing,
+    ))
 }
 
 fn set_values(
     session: *mut mesh_session,
     target: *const c_char,
     values: FfiResult<Vec<SimpleValue>>,
-) -> FfiResult {
+) -> FfiResult<Request<()>> {
     let handle = session::resolve(session)?;
     let target = self::target(target, "target")?;
     let values = values?;
-    handle.run(handle.session.set_attribute_values(&target, &values))?;
-    Ok(())
+    Ok(handle.request(
+        move |h| async move { h.session.set_attribute_values(&target, &values).await },
+        nothing,
+    ))
 }
 
 /// A caller's array of `count` items converted one by one.
@@ -115,8 +120,17 @@ pub unsafe extern "C" fn mesh_attribute_update_int(
     value: i64,
 ) -> mesh_status {
     guard("mesh_attribute_update_int", || {
-        set_value(session, target, Ok(SimpleValue::Int(value)))
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_int_request(session, target, value) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_int_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    value: i64,
+) -> FfiResult<Request<()>> {
+    set_value(session, target, Ok(SimpleValue::Int(value)))
 }
 
 /// Sets a single double attribute to `value`.
@@ -136,8 +150,17 @@ pub unsafe extern "C" fn mesh_attribute_update_double(
     value: f64,
 ) -> mesh_status {
     guard("mesh_attribute_update_double", || {
-        set_value(session, target, Ok(SimpleValue::Double(value)))
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_double_request(session, target, value) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_double_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    value: f64,
+) -> FfiResult<Request<()>> {
+    set_value(session, target, Ok(SimpleValue::Double(value)))
 }
 
 /// Sets a single bool attribute to `value` (0 false, anything else true).
@@ -157,8 +180,17 @@ pub unsafe extern "C" fn mesh_attribute_update_bool(
     value: i32,
 ) -> mesh_status {
     guard("mesh_attribute_update_bool", || {
-        set_value(session, target, Ok(SimpleValue::Bool(value != 0)))
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_bool_request(session, target, value) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_bool_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    value: i32,
+) -> FfiResult<Request<()>> {
+    set_value(session, target, Ok(SimpleValue::Bool(value != 0)))
 }
 
 /// Sets a single string attribute to `value`.
@@ -178,10 +210,19 @@ pub unsafe extern "C" fn mesh_attribute_update_string(
     value: *const c_char,
 ) -> mesh_status {
     guard("mesh_attribute_update_string", || {
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let value = unsafe { c_str(value, "value") }.map(|s| SimpleValue::String(s.to_string()));
-        set_value(session, target, value)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_string_request(session, target, value) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_string_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    value: *const c_char,
+) -> FfiResult<Request<()>> {
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let value = unsafe { c_str(value, "value") }.map(|s| SimpleValue::String(s.to_string()));
+    set_value(session, target, value)
 }
 
 /// Sets a single UTC time attribute to `value_ms` (ms since the Unix epoch).
@@ -201,8 +242,17 @@ pub unsafe extern "C" fn mesh_attribute_update_utc_time(
     value_ms: i64,
 ) -> mesh_status {
     guard("mesh_attribute_update_utc_time", || {
-        set_value(session, target, Ok(SimpleValue::UtcTime(value_ms)))
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_utc_time_request(session, target, value_ms) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_utc_time_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    value_ms: i64,
+) -> FfiResult<Request<()>> {
+    set_value(session, target, Ok(SimpleValue::UtcTime(value_ms)))
 }
 
 /// Sets the elements of an int collection attribute to the `count` values
@@ -226,10 +276,20 @@ pub unsafe extern "C" fn mesh_attribute_update_ints(
     count: usize,
 ) -> mesh_status {
     guard("mesh_attribute_update_ints", || {
-        // SAFETY: the caller's array of `count` items.
-        let values = unsafe { values_from(values, count, SimpleValue::Int) };
-        set_values(session, target, values)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_ints_request(session, target, values, count) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_ints_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    values: *const i64,
+    count: usize,
+) -> FfiResult<Request<()>> {
+    // SAFETY: the caller's array of `count` items.
+    let values = unsafe { values_from(values, count, SimpleValue::Int) };
+    set_values(session, target, values)
 }
 
 /// As `mesh_attribute_update_ints`, for a double collection.
@@ -252,10 +312,21 @@ pub unsafe extern "C" fn mesh_attribute_update_doubles(
     count: usize,
 ) -> mesh_status {
     guard("mesh_attribute_update_doubles", || {
-        // SAFETY: the caller's array of `count` items.
-        let values = unsafe { values_from(values, count, SimpleValue::Double) };
-        set_values(session, target, values)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_doubles_request(session, target, values, count) }?
+            .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_doubles_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    values: *const f64,
+    count: usize,
+) -> FfiResult<Request<()>> {
+    // SAFETY: the caller's array of `count` items.
+    let values = unsafe { values_from(values, count, SimpleValue::Double) };
+    set_values(session, target, values)
 }
 
 /// As `mesh_attribute_update_ints`, for a bool collection (0 false, anything
@@ -280,10 +351,20 @@ pub unsafe extern "C" fn mesh_attribute_update_bools(
     count: usize,
 ) -> mesh_status {
     guard("mesh_attribute_update_bools", || {
-        // SAFETY: the caller's array of `count` items.
-        let values = unsafe { values_from(values, count, |b| SimpleValue::Bool(b != 0)) };
-        set_values(session, target, values)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_bools_request(session, target, values, count) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_bools_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    values: *const i32,
+    count: usize,
+) -> FfiResult<Request<()>> {
+    // SAFETY: the caller's array of `count` items.
+    let values = unsafe { values_from(values, count, |b| SimpleValue::Bool(b != 0)) };
+    set_values(session, target, values)
 }
 
 /// As `mesh_attribute_update_ints`, for a UTC time collection (ms since the
@@ -308,10 +389,21 @@ pub unsafe extern "C" fn mesh_attribute_update_utc_times(
     count: usize,
 ) -> mesh_status {
     guard("mesh_attribute_update_utc_times", || {
-        // SAFETY: the caller's array of `count` items.
-        let values = unsafe { values_from(values_ms, count, SimpleValue::UtcTime) };
-        set_values(session, target, values)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_utc_times_request(session, target, values_ms, count) }?
+            .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_utc_times_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    values_ms: *const i64,
+    count: usize,
+) -> FfiResult<Request<()>> {
+    // SAFETY: the caller's array of `count` items.
+    let values = unsafe { values_from(values_ms, count, SimpleValue::UtcTime) };
+    set_values(session, target, values)
 }
 
 /// As `mesh_attribute_update_ints`, for a string collection: `values` is an
@@ -336,18 +428,29 @@ pub unsafe extern "C" fn mesh_attribute_update_strings(
     count: usize,
 ) -> mesh_status {
     guard("mesh_attribute_update_strings", || {
-        // SAFETY: the caller's array of `count` strings.
-        let values = unsafe { strings(values, count, "values") }.and_then(|v| {
-            v.into_iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    s.map(|s| SimpleValue::String(s.to_string()))
-                        .ok_or_else(|| Failure::invalid_argument(format!("values[{i}] is NULL")))
-                })
-                .collect()
-        });
-        set_values(session, target, values)
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_strings_request(session, target, values, count) }?
+            .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_strings_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    values: *const *const c_char,
+    count: usize,
+) -> FfiResult<Request<()>> {
+    // SAFETY: the caller's array of `count` strings.
+    let values = unsafe { strings(values, count, "values") }.and_then(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, s)| {
+                s.map(|s| SimpleValue::String(s.to_string()))
+                    .ok_or_else(|| Failure::invalid_argument(format!("values[{i}] is NULL")))
+            })
+            .collect()
+    });
+    set_values(session, target, values)
 }
 
 /// Connects the time series resource with key `key` to a time series
@@ -371,15 +474,26 @@ pub unsafe extern "C" fn mesh_attribute_update_timeseries_key(
     key: i64,
 ) -> mesh_status {
     guard("mesh_attribute_update_timeseries_key", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        handle.run(
-            handle
-                .session
-                .update_timeseries_attribute(&target, Some(key), None),
-        )?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_timeseries_key_request(session, target, key) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_timeseries_key_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    key: i64,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .update_timeseries_attribute(&target, Some(key), None)
+                .await
+        },
+        nothing,
+    ))
 }
 
 /// Sets the local expression of a time series attribute; "" removes it, so
@@ -401,17 +515,29 @@ pub unsafe extern "C" fn mesh_attribute_update_expression(
     expression: *const c_char,
 ) -> mesh_status {
     guard("mesh_attribute_update_expression", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let expression = unsafe { c_str(expression, "expression") }?;
-        handle.run(
-            handle
-                .session
-                .update_timeseries_attribute(&target, None, Some(expression)),
-        )?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_expression_request(session, target, expression) }?
+            .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_expression_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    expression: *const c_char,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let expression = unsafe { c_str(expression, "expression") }?.to_string();
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .update_timeseries_attribute(&target, None, Some(&expression))
+                .await
+        },
+        nothing,
+    ))
 }
 
 /// Changes a time series attribute definition, for every attribute of it,
@@ -449,23 +575,49 @@ pub unsafe extern "C" fn mesh_attribute_definition_update(
     new_description: *const c_char,
 ) -> mesh_status {
     guard("mesh_attribute_definition_update", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        // SAFETY (both strings): the caller passes NULL or a NUL-terminated string.
-        let template = unsafe { optional_str(new_template_expression, "new_template_expression") }?;
-        let description = unsafe { optional_str(new_description, "new_description") }?;
-        if template.is_none() && description.is_none() {
-            return Err(Failure::invalid_argument(
-                "new_template_expression and new_description are both NULL: nothing to change",
-            ));
-        }
-        handle.run(handle.session.update_timeseries_attribute_definition(
-            &target,
-            template,
-            description,
-        ))?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_attribute_definition_update_request(
+                session,
+                target,
+                new_template_expression,
+                new_description,
+            )
+        }?
+        .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_definition_update_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    new_template_expression: *const c_char,
+    new_description: *const c_char,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    // SAFETY (both strings): the caller passes NULL or a NUL-terminated string.
+    let template = unsafe { optional_str(new_template_expression, "new_template_expression") }?
+        .map(str::to_string);
+    let description =
+        unsafe { optional_str(new_description, "new_description") }?.map(str::to_string);
+    if template.is_none() && description.is_none() {
+        return Err(Failure::invalid_argument(
+            "new_template_expression and new_description are both NULL: nothing to change",
+        ));
+    }
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .update_timeseries_attribute_definition(
+                    &target,
+                    template.as_deref(),
+                    description.as_deref(),
+                )
+                .await
+        },
+        nothing,
+    ))
 }
 
 /// Sets the targets of a link relation attribute to the `count` object ids
@@ -495,21 +647,36 @@ pub unsafe extern "C" fn mesh_attribute_update_links(
     append: i32,
 ) -> mesh_status {
     guard("mesh_attribute_update_links", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        // SAFETY: the caller's array of `count` strings.
-        let texts = unsafe { strings(target_ids, count, "target_ids") }?;
-        let targets: Vec<Uuid> = ids(texts, "target_ids", false)?
-            .into_iter()
-            .flatten()
-            .collect();
-        handle.run(
-            handle
-                .session
-                .update_link_relation(&target, &targets, append != 0),
-        )?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_attribute_update_links_request(session, target, target_ids, count, append) }?
+            .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_links_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    target_ids: *const *const c_char,
+    count: usize,
+    append: i32,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    // SAFETY: the caller's array of `count` strings.
+    let texts = unsafe { strings(target_ids, count, "target_ids") }?;
+    let targets: Vec<Uuid> = ids(texts, "target_ids", false)?
+        .into_iter()
+        .flatten()
+        .collect();
+    let append = append != 0;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .update_link_relation(&target, &targets, append)
+                .await
+        },
+        nothing,
+    ))
 }
 
 /// Versions from the caller's arrays, split into entries of the given sizes.
@@ -584,18 +751,44 @@ pub unsafe extern "C" fn mesh_attribute_update_link_versions(
     count: usize,
 ) -> mesh_status {
     guard("mesh_attribute_update_link_versions", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        let interval = optional_interval(start_ms, end_ms)?;
-        // SAFETY: the caller's arrays of `count` items.
-        let entries = unsafe { version_entries(&[count], valid_from_ms, target_ids, count) }?;
-        handle.run(
-            handle
-                .session
-                .update_versioned_link_relation(&target, interval, &entries),
-        )?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_attribute_update_link_versions_request(
+                session,
+                target,
+                start_ms,
+                end_ms,
+                valid_from_ms,
+                target_ids,
+                count,
+            )
+        }?
+        .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_link_versions_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    start_ms: i64,
+    end_ms: i64,
+    valid_from_ms: *const i64,
+    target_ids: *const *const c_char,
+    count: usize,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    let interval = optional_interval(start_ms, end_ms)?;
+    // SAFETY: the caller's arrays of `count` items.
+    let entries = unsafe { version_entries(&[count], valid_from_ms, target_ids, count) }?;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .update_versioned_link_relation(&target, interval, &entries)
+                .await
+        },
+        nothing,
+    ))
 }
 
 /// Replaces every entry of a one-to-many versioned link relation attribute
@@ -637,19 +830,45 @@ pub unsafe extern "C" fn mesh_attribute_update_link_version_entries(
     count: usize,
 ) -> mesh_status {
     guard("mesh_attribute_update_link_version_entries", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        // SAFETY: the caller's array of `entry_count` sizes.
-        let sizes = unsafe { array(entry_sizes, entry_count, "entry_sizes") }?;
-        // SAFETY: the caller's arrays of `count` items.
-        let entries = unsafe { version_entries(sizes, valid_from_ms, target_ids, count) }?;
-        handle.run(
-            handle
-                .session
-                .update_versioned_link_relation(&target, None, &entries),
-        )?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe {
+            mesh_attribute_update_link_version_entries_request(
+                session,
+                target,
+                entry_sizes,
+                entry_count,
+                valid_from_ms,
+                target_ids,
+                count,
+            )
+        }?
+        .wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_attribute_update_link_version_entries_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    entry_sizes: *const usize,
+    entry_count: usize,
+    valid_from_ms: *const i64,
+    target_ids: *const *const c_char,
+    count: usize,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    // SAFETY: the caller's array of `entry_count` sizes.
+    let sizes = unsafe { array(entry_sizes, entry_count, "entry_sizes") }?;
+    // SAFETY: the caller's arrays of `count` items.
+    let entries = unsafe { version_entries(sizes, valid_from_ms, target_ids, count) }?;
+    Ok(handle.request(
+        move |h| async move {
+            h.session
+                .update_versioned_link_relation(&target, None, &entries)
+                .await
+        },
+        nothing,
+    ))
 }
 
 /// Creates an object named `name` owned by `owner` (an ownership attribute,
@@ -682,25 +901,37 @@ pub unsafe extern "C" fn mesh_object_create(
     out_object: *mut *mut mesh_object,
 ) -> mesh_status {
     guard("mesh_object_create", || {
-        let handle = session::resolve(session)?;
-        let owner = target(owner, "owner")?;
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let name = unsafe { c_str(name, "name") }?;
-        let definition = if definition.is_null() {
-            None
-        } else {
-            Some(target(definition, "definition")?)
-        };
-        let object = handle.run(
-            handle
-                .session
-                .create_object(&owner, name, definition.as_ref()),
-        )?;
-        if !out_object.is_null() {
-            write_out(out_object, register_object(object)?);
-        }
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_object_create_request(session, owner, name, definition) }?
+            .wait(out_object, "out_object")
     })
+}
+
+pub(crate) unsafe fn mesh_object_create_request(
+    session: *mut mesh_session,
+    owner: *const c_char,
+    name: *const c_char,
+    definition: *const c_char,
+) -> FfiResult<Request<*mut mesh_object>> {
+    let handle = session::resolve(session)?;
+    let owner = target(owner, "owner")?;
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let name = unsafe { c_str(name, "name") }?.to_string();
+    let definition = if definition.is_null() {
+        None
+    } else {
+        Some(target(definition, "definition")?)
+    };
+    Ok(handle
+        .request(
+            move |h| async move {
+                h.session
+                    .create_object(&owner, &name, definition.as_ref())
+                    .await
+            },
+            register_object,
+        )
+        .optional_out())
 }
 
 /// Creates a model named `name` of the model definition `definition` (id
@@ -726,16 +957,27 @@ pub unsafe extern "C" fn mesh_model_create(
     out_object: *mut *mut mesh_object,
 ) -> mesh_status {
     guard("mesh_model_create", || {
-        let handle = session::resolve(session)?;
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let name = unsafe { c_str(name, "name") }?;
-        let definition = target(definition, "definition")?;
-        let object = handle.run(handle.session.create_model(name, &definition))?;
-        if !out_object.is_null() {
-            write_out(out_object, register_object(object)?);
-        }
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_model_create_request(session, name, definition) }?
+            .wait(out_object, "out_object")
     })
+}
+
+pub(crate) unsafe fn mesh_model_create_request(
+    session: *mut mesh_session,
+    name: *const c_char,
+    definition: *const c_char,
+) -> FfiResult<Request<*mut mesh_object>> {
+    let handle = session::resolve(session)?;
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let name = unsafe { c_str(name, "name") }?.to_string();
+    let definition = target(definition, "definition")?;
+    Ok(handle
+        .request(
+            move |h| async move { h.session.create_model(&name, &definition).await },
+            register_object,
+        )
+        .optional_out())
 }
 
 /// Renames the object `target` (id or path).
@@ -754,13 +996,24 @@ pub unsafe extern "C" fn mesh_object_rename(
     new_name: *const c_char,
 ) -> mesh_status {
     guard("mesh_object_rename", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let new_name = unsafe { c_str(new_name, "new_name") }?;
-        handle.run(handle.session.rename_object(&target, new_name))?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_object_rename_request(session, target, new_name) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_object_rename_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    new_name: *const c_char,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    // SAFETY: the caller passes NULL or a NUL-terminated string.
+    let new_name = unsafe { c_str(new_name, "new_name") }?.to_string();
+    Ok(handle.request(
+        move |h| async move { h.session.rename_object(&target, &new_name).await },
+        nothing,
+    ))
 }
 
 /// Moves the object `target` to the ownership attribute `new_owner` (id or
@@ -782,12 +1035,23 @@ pub unsafe extern "C" fn mesh_object_move(
     new_owner: *const c_char,
 ) -> mesh_status {
     guard("mesh_object_move", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        let new_owner = self::target(new_owner, "new_owner")?;
-        handle.run(handle.session.move_object(&target, &new_owner))?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_object_move_request(session, target, new_owner) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_object_move_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    new_owner: *const c_char,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    let new_owner = self::target(new_owner, "new_owner")?;
+    Ok(handle.request(
+        move |h| async move { h.session.move_object(&target, &new_owner).await },
+        nothing,
+    ))
 }
 
 /// Deletes the object `target` (id or path). An object that owns others
@@ -811,11 +1075,23 @@ pub unsafe extern "C" fn mesh_object_delete(
     recursive: i32,
 ) -> mesh_status {
     guard("mesh_object_delete", || {
-        let handle = session::resolve(session)?;
-        let target = self::target(target, "target")?;
-        handle.run(handle.session.delete_object(&target, recursive != 0))?;
-        Ok(())
+        // SAFETY: passed on from the caller.
+        unsafe { mesh_object_delete_request(session, target, recursive) }?.wait_done()
     })
+}
+
+pub(crate) unsafe fn mesh_object_delete_request(
+    session: *mut mesh_session,
+    target: *const c_char,
+    recursive: i32,
+) -> FfiResult<Request<()>> {
+    let handle = session::resolve(session)?;
+    let target = self::target(target, "target")?;
+    let recursive = recursive != 0;
+    Ok(handle.request(
+        move |h| async move { h.session.delete_object(&target, recursive).await },
+        nothing,
+    ))
 }
 
 #[cfg(test)]

@@ -2,11 +2,13 @@
 //! the stdcall twins for 32-bit Windows (`src/ffi/stdcall.rs`), the .NET
 //! P/Invoke layer (`bindings/dotnet/MeshCapi.Native.g.cs`), the VBA
 //! `Declare` block of `bindings/vba/MeshCapi.bas` and the Windows module
-//! definition file (`packaging/mesh_capi.def`). `xtask` writes
+//! definition file (`packaging/mesh_capi.def`); and, from the library's
+//! source, the asynchronous twins (`src/ffi/twins.rs`). `xtask` writes
 //! them (`cargo xtask generate`); the test suite fails when one is stale.
 
 pub mod dotnet;
 pub mod stdcall;
+pub mod twins;
 pub mod vba;
 
 /// `MESH_*` constants that the bindings with typed enums (.NET) gather into
