@@ -11,6 +11,8 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace MeshCapi
 {
@@ -289,6 +291,21 @@ namespace MeshCapi
             using (e) return AvailabilityEvent.Read(e);
         }
 
+        public Task<AvailabilityEvent> CreateRevisionAsync(string target, string eventId, string localId = null,
+            string reason = null, string createdAuthor = null, long createdMs = MeshConstants.TimeNone,
+            string lastChangedAuthor = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<AvailabilityEventHandle, AvailabilityEvent>(handle,
+                (out OperationHandle op) => Native.mesh_revision_create_start(handle, Text.In(target), Text.In(eventId),
+                    Text.In(localId), Text.In(reason), Text.In(createdAuthor), createdMs, Text.In(lastChangedAuthor), out op),
+                Native.mesh_revision_create_finish, ReadOwnedEvent, cancellationToken);
+        }
+
+        static AvailabilityEvent ReadOwnedEvent(AvailabilityEventHandle e)
+        {
+            using (e) return AvailabilityEvent.Read(e);
+        }
+
         /// <summary>A restriction (the object runs with a limit) of a category, e.g. "DischargeMax[m3/s]".</summary>
         public AvailabilityEvent CreateRestriction(string target, string eventId, string category,
             RestrictionRecurrence recurrence, string localId = null, string reason = null, string createdAuthor = null,
@@ -303,6 +320,21 @@ namespace MeshCapi
             using (e) return AvailabilityEvent.Read(e);
         }
 
+        public Task<AvailabilityEvent> CreateRestrictionAsync(string target, string eventId, string category,
+            RestrictionRecurrence recurrence, string localId = null, string reason = null, string createdAuthor = null,
+            long createdMs = MeshConstants.TimeNone, string lastChangedAuthor = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (recurrence == null) throw new ArgumentNullException("recurrence");
+            return MeshOperation.Start<AvailabilityEventHandle, AvailabilityEvent>(handle, (out OperationHandle op) =>
+            {
+                // The library copies the recurrence: freed once the call has started.
+                using (var made = recurrence.Make())
+                    return Native.mesh_restriction_create_start(handle, Text.In(target), Text.In(eventId), Text.In(category),
+                        Text.In(localId), Text.In(reason), made, Text.In(createdAuthor), createdMs,
+                        Text.In(lastChangedAuthor), out op);
+            }, Native.mesh_restriction_create_finish, ReadOwnedEvent, cancellationToken);
+        }
+
         /// <summary>Adds [startMs, endMs), repeated as recurrence says, to a revision; returns the recurrence's id.</summary>
         public uint AddRevisionRecurrence(string target, string eventId, AvailabilityRecurrence recurrence,
             long startMs, long endMs, string author = null)
@@ -315,16 +347,42 @@ namespace MeshCapi
             return id;
         }
 
+        public Task<uint> AddRevisionRecurrenceAsync(string target, string eventId, AvailabilityRecurrence recurrence,
+            long startMs, long endMs, string author = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (recurrence == null) throw new ArgumentNullException("recurrence");
+            return MeshOperation.Start<uint, uint>(handle,
+                (out OperationHandle op) => Native.mesh_revision_recurrence_create_start(handle, Text.In(target),
+                    Text.In(eventId), Text.In(recurrence.Status), Text.In(recurrence.Description), (int)recurrence.Type,
+                    recurrence.Every, recurrence.UntilMs, startMs, endMs, Text.In(author), out op),
+                Native.mesh_revision_recurrence_create_finish, id => id, cancellationToken);
+        }
+
         public uint AddRevisionRecurrence(string target, string eventId, AvailabilityRecurrence recurrence,
             DateTime start, DateTime end, string author = null)
         {
             return AddRevisionRecurrence(target, eventId, recurrence, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end), author);
         }
 
+        public Task<uint> AddRevisionRecurrenceAsync(string target, string eventId, AvailabilityRecurrence recurrence,
+            DateTime start, DateTime end, string author = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return AddRevisionRecurrenceAsync(target, eventId, recurrence, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end),
+                author, cancellationToken);
+        }
+
         public void DeleteRevisionRecurrence(string target, string eventId, uint recurrenceId, string author = null)
         {
             Native.Check(Native.mesh_revision_recurrence_delete(handle, Text.In(target), Text.In(eventId), recurrenceId,
                 Text.In(author)));
+        }
+
+        public Task DeleteRevisionRecurrenceAsync(string target, string eventId, uint recurrenceId, string author = null,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) => Native.mesh_revision_recurrence_delete_start(handle, Text.In(target),
+                Text.In(eventId), recurrenceId, Text.In(author), out op),
+                Native.mesh_revision_recurrence_delete_finish, cancellationToken);
         }
 
         /// <summary>ErrorNotFound when the object or the event is not found.</summary>
@@ -335,6 +393,14 @@ namespace MeshCapi
             using (e) return AvailabilityEvent.Read(e);
         }
 
+        public Task<AvailabilityEvent> GetAvailabilityEventAsync(string target, string eventId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<AvailabilityEventHandle, AvailabilityEvent>(handle,
+                (out OperationHandle op) => Native.mesh_availability_event_read_start(handle, Text.In(target),
+                    Text.In(eventId), out op),
+                Native.mesh_availability_event_read_finish, ReadOwnedEvent, cancellationToken);
+        }
+
         /// <summary>The events of a type (All: both) of the objects (at least one), object by object.</summary>
         public IList<AvailabilityEvent> SearchAvailabilityEvents(MeshAvailabilityEventType type, params string[] targets)
         {
@@ -343,6 +409,24 @@ namespace MeshCapi
             using (var texts = new TextArray(targets))
                 Native.Check(Native.mesh_availability_event_search(handle, (int)type, texts.Pointers,
                     (UIntPtr)(uint)targets.Length, out list));
+            return ReadEvents(list);
+        }
+
+        /// <summary>SearchAvailabilityEvents, as a Task (the targets as an array: no params before the token).</summary>
+        public Task<IList<AvailabilityEvent>> SearchAvailabilityEventsAsync(MeshAvailabilityEventType type, string[] targets,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (targets == null) throw new ArgumentNullException("targets");
+            return MeshOperation.Start<AvailabilityEventListHandle, IList<AvailabilityEvent>>(handle, (out OperationHandle op) =>
+            {
+                using (var texts = new TextArray(targets))
+                    return Native.mesh_availability_event_search_start(handle, (int)type, texts.Pointers,
+                        (UIntPtr)(uint)targets.Length, out op);
+            }, Native.mesh_availability_event_search_finish, ReadEvents, cancellationToken);
+        }
+
+        static IList<AvailabilityEvent> ReadEvents(AvailabilityEventListHandle list)
+        {
             using (list)
             {
                 UIntPtr count;
@@ -368,10 +452,29 @@ namespace MeshCapi
                     (UIntPtr)(uint)eventIds.Length));
         }
 
+        /// <summary>DeleteAvailabilityEventsById, as a Task (the ids as an array: no params before the token).</summary>
+        public Task DeleteAvailabilityEventsByIdAsync(string target, string[] eventIds, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (eventIds == null) throw new ArgumentNullException("eventIds");
+            return DoneAsync((out OperationHandle op) =>
+            {
+                using (var ids = new TextArray(eventIds))
+                    return Native.mesh_availability_event_delete_by_id_start(handle, Text.In(target), ids.Pointers,
+                        (UIntPtr)(uint)eventIds.Length, out op);
+            }, Native.mesh_availability_event_delete_by_id_finish, cancellationToken);
+        }
+
         /// <summary>Every event of a type (All: every event) of the object.</summary>
         public void DeleteAvailabilityEvents(string target, MeshAvailabilityEventType type)
         {
             Native.Check(Native.mesh_availability_event_delete_by_type(handle, Text.In(target), (int)type));
+        }
+
+        public Task DeleteAvailabilityEventsAsync(string target, MeshAvailabilityEventType type, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) => Native.mesh_availability_event_delete_by_type_start(handle,
+                Text.In(target), (int)type, out op),
+                Native.mesh_availability_event_delete_by_type_finish, cancellationToken);
         }
 
         /// <summary>An event's instances that start or end in [startMs, endMs), earliest first.</summary>
@@ -380,6 +483,20 @@ namespace MeshCapi
             AvailabilityInstanceListHandle list;
             Native.Check(Native.mesh_availability_instance_search(handle, Text.In(target), Text.In(eventId), startMs, endMs,
                 out list));
+            return ReadInstances(list);
+        }
+
+        public Task<IList<AvailabilityInstance>> SearchInstancesAsync(string target, string eventId, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<AvailabilityInstanceListHandle, IList<AvailabilityInstance>>(handle,
+                (out OperationHandle op) => Native.mesh_availability_instance_search_start(handle, Text.In(target),
+                    Text.In(eventId), startMs, endMs, out op),
+                Native.mesh_availability_instance_search_finish, ReadInstances, cancellationToken);
+        }
+
+        static IList<AvailabilityInstance> ReadInstances(AvailabilityInstanceListHandle list)
+        {
             using (list)
             {
                 UIntPtr count;
@@ -403,12 +520,26 @@ namespace MeshCapi
             return SearchInstances(target, eventId, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
         }
 
+        public Task<IList<AvailabilityInstance>> SearchInstancesAsync(string target, string eventId, DateTime start,
+            DateTime end, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return SearchInstancesAsync(target, eventId, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end), cancellationToken);
+        }
+
         /// <summary>Changes what is not null (at least one of newLocalId and newReason).</summary>
         public void UpdateRevision(string target, string eventId, string newLocalId = null, string newReason = null,
             string author = null)
         {
             Native.Check(Native.mesh_revision_update(handle, Text.In(target), Text.In(eventId), Text.In(newLocalId),
                 Text.In(newReason), Text.In(author)));
+        }
+
+        public Task UpdateRevisionAsync(string target, string eventId, string newLocalId = null, string newReason = null,
+            string author = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) => Native.mesh_revision_update_start(handle, Text.In(target),
+                Text.In(eventId), Text.In(newLocalId), Text.In(newReason), Text.In(author), out op),
+                Native.mesh_revision_update_finish, cancellationToken);
         }
 
         /// <summary>Changes what is not null (at least one of the four new values).</summary>
@@ -418,6 +549,18 @@ namespace MeshCapi
             using (var made = newRecurrence != null ? newRecurrence.Make() : new RestrictionRecurrenceHandle())
                 Native.Check(Native.mesh_restriction_update(handle, Text.In(target), Text.In(eventId), Text.In(newLocalId),
                     Text.In(newReason), Text.In(newCategory), made, Text.In(author)));
+        }
+
+        public Task UpdateRestrictionAsync(string target, string eventId, string newLocalId = null, string newReason = null,
+            string newCategory = null, RestrictionRecurrence newRecurrence = null, string author = null,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) =>
+            {
+                using (var made = newRecurrence != null ? newRecurrence.Make() : new RestrictionRecurrenceHandle())
+                    return Native.mesh_restriction_update_start(handle, Text.In(target), Text.In(eventId),
+                        Text.In(newLocalId), Text.In(newReason), Text.In(newCategory), made, Text.In(author), out op);
+            }, Native.mesh_restriction_update_finish, cancellationToken);
         }
     }
 }

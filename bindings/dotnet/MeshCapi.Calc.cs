@@ -7,6 +7,8 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace MeshCapi
 {
@@ -169,12 +171,28 @@ namespace MeshCapi
             return new CalcResult(result);
         }
 
+        public Task<CalcResult> RunCalculationAsync(string target, string expression, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<CalcResultHandle, CalcResult>(handle,
+                (out OperationHandle op) => Native.mesh_calc_run_start(handle, Text.In(target), Text.In(expression), startMs, endMs, out op),
+                Native.mesh_calc_run_finish, result => new CalcResult(result), cancellationToken);
+        }
+
         /// <summary>As RunCalculation, relative to the time series with this key.</summary>
         public CalcResult RunCalculation(long key, string expression, long startMs, long endMs)
         {
             CalcResultHandle result;
             Native.Check(Native.mesh_calc_run_by_key(handle, key, Text.In(expression), startMs, endMs, out result));
             return new CalcResult(result);
+        }
+
+        public Task<CalcResult> RunCalculationAsync(long key, string expression, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<CalcResultHandle, CalcResult>(handle,
+                (out OperationHandle op) => Native.mesh_calc_run_by_key_start(handle, key, Text.In(expression), startMs, endMs, out op),
+                Native.mesh_calc_run_by_key_finish, result => new CalcResult(result), cancellationToken);
         }
 
         /// <summary>
@@ -191,12 +209,29 @@ namespace MeshCapi
             return Take(points);
         }
 
+        public Task<TimeseriesPoints> CalcTransformAsync(string target, string search, long startMs, long endMs,
+            MeshResolution resolution, MeshTransformMethod method, MeshTransformZone zone = MeshTransformZone.Default,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return PointsAsync((out OperationHandle op) => Native.mesh_calc_run_transform_start(handle, Text.In(target), Text.In(search), startMs, endMs,
+                (int)resolution, (int)method, (int)zone, out op),
+                Native.mesh_calc_run_transform_finish, cancellationToken);
+        }
+
         /// <summary>The sum of the values of one series over [startMs, endMs) (NaN when none).</summary>
         public double CalcSum(string target, string search, long startMs, long endMs)
         {
             double sum;
             Native.Check(Native.mesh_calc_run_sum(handle, Text.In(target), Text.In(search), startMs, endMs, out sum));
             return sum;
+        }
+
+        public Task<double> CalcSumAsync(string target, string search, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<double, double>(handle,
+                (out OperationHandle op) => Native.mesh_calc_run_sum_start(handle, Text.In(target), Text.In(search), startMs, endMs, out op),
+                Native.mesh_calc_run_sum_finish, sum => sum, cancellationToken);
         }
 
         /// <summary>The point-by-point sum of the series `search` finds.</summary>
@@ -207,11 +242,26 @@ namespace MeshCapi
             return Take(points);
         }
 
+        public Task<TimeseriesPoints> CalcSumListAsync(string target, string search, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return PointsAsync((out OperationHandle op) => Native.mesh_calc_run_sum_list_start(handle, Text.In(target), Text.In(search), startMs, endMs, out op),
+                Native.mesh_calc_run_sum_list_finish, cancellationToken);
+        }
+
         public CalcResult CalcAllForecasts(string target, string search, long startMs, long endMs)
         {
             CalcResultHandle result;
             Native.Check(Native.mesh_calc_run_all_forecasts(handle, Text.In(target), Text.In(search), startMs, endMs, out result));
             return new CalcResult(result);
+        }
+
+        public Task<CalcResult> CalcAllForecastsAsync(string target, string search, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<CalcResultHandle, CalcResult>(handle,
+                (out OperationHandle op) => Native.mesh_calc_run_all_forecasts_start(handle, Text.In(target), Text.In(search), startMs, endMs, out op),
+                Native.mesh_calc_run_all_forecasts_finish, result => new CalcResult(result), cancellationToken);
         }
 
         /// <summary>
@@ -228,12 +278,29 @@ namespace MeshCapi
             return Take(points);
         }
 
+        public Task<TimeseriesPoints> CalcForecastAsync(string target, string search, long startMs, long endMs,
+            long t0MinMs = MeshConstants.TimeNone, long t0MaxMs = MeshConstants.TimeNone,
+            long availableAtMs = MeshConstants.TimeNone, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return PointsAsync((out OperationHandle op) => Native.mesh_calc_run_forecast_start(handle, Text.In(target), Text.In(search), startMs, endMs,
+                t0MinMs, t0MaxMs, availableAtMs, out op),
+                Native.mesh_calc_run_forecast_finish, cancellationToken);
+        }
+
         public CalcResult CalcHistoricalVersions(string target, string search, long startMs, long endMs, int maxVersions)
         {
             CalcResultHandle result;
             Native.Check(Native.mesh_calc_run_historical_versions(handle, Text.In(target), Text.In(search), startMs, endMs,
                 maxVersions, out result));
             return new CalcResult(result);
+        }
+
+        public Task<CalcResult> CalcHistoricalVersionsAsync(string target, string search, long startMs, long endMs, int maxVersions,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<CalcResultHandle, CalcResult>(handle,
+                (out OperationHandle op) => Native.mesh_calc_run_historical_versions_start(handle, Text.In(target), Text.In(search), startMs, endMs, maxVersions, out op),
+                Native.mesh_calc_run_historical_versions_finish, result => new CalcResult(result), cancellationToken);
         }
 
         /// <summary>The series as it was at availableAtMs.</summary>
@@ -243,6 +310,13 @@ namespace MeshCapi
             Native.Check(Native.mesh_calc_run_as_of_time(handle, Text.In(target), Text.In(search), startMs, endMs,
                 availableAtMs, out points));
             return Take(points);
+        }
+
+        public Task<TimeseriesPoints> CalcAsOfTimeAsync(string target, string search, long startMs, long endMs, long availableAtMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return PointsAsync((out OperationHandle op) => Native.mesh_calc_run_as_of_time_start(handle, Text.In(target), Text.In(search), startMs, endMs, availableAtMs, out op),
+                Native.mesh_calc_run_as_of_time_finish, cancellationToken);
         }
 
         // ------------------------------------------------------------ transformed reads
@@ -257,6 +331,15 @@ namespace MeshCapi
             return Take(points);
         }
 
+        public Task<TimeseriesPoints> ReadTransformedTimeseriesAsync(long key, long startMs, long endMs, MeshResolution resolution,
+            MeshTransformMethod method = MeshTransformMethod.Implicit, MeshTransformZone zone = MeshTransformZone.Default,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return PointsAsync((out OperationHandle op) => Native.mesh_timeseries_read_transformed_by_key_start(handle, key, startMs, endMs,
+                (int)resolution, (int)method, (int)zone, out op),
+                Native.mesh_timeseries_read_transformed_by_key_finish, cancellationToken);
+        }
+
         public TimeseriesPoints ReadTransformedTimeseries(string path, long startMs, long endMs, MeshResolution resolution,
             MeshTransformMethod method = MeshTransformMethod.Implicit, MeshTransformZone zone = MeshTransformZone.Default)
         {
@@ -266,6 +349,15 @@ namespace MeshCapi
             return Take(points);
         }
 
+        public Task<TimeseriesPoints> ReadTransformedTimeseriesAsync(string path, long startMs, long endMs, MeshResolution resolution,
+            MeshTransformMethod method = MeshTransformMethod.Implicit, MeshTransformZone zone = MeshTransformZone.Default,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return PointsAsync((out OperationHandle op) => Native.mesh_timeseries_read_transformed_by_path_start(handle, Text.In(path), startMs, endMs,
+                (int)resolution, (int)method, (int)zone, out op),
+                Native.mesh_timeseries_read_transformed_by_path_finish, cancellationToken);
+        }
+
         public TimeseriesPoints ReadTransformedTimeseries(Guid id, long startMs, long endMs, MeshResolution resolution,
             MeshTransformMethod method = MeshTransformMethod.Implicit, MeshTransformZone zone = MeshTransformZone.Default)
         {
@@ -273,6 +365,15 @@ namespace MeshCapi
             Native.Check(Native.mesh_timeseries_read_transformed_by_id(handle, Text.In(id.ToString()), startMs, endMs,
                 (int)resolution, (int)method, (int)zone, out points));
             return Take(points);
+        }
+
+        public Task<TimeseriesPoints> ReadTransformedTimeseriesAsync(Guid id, long startMs, long endMs, MeshResolution resolution,
+            MeshTransformMethod method = MeshTransformMethod.Implicit, MeshTransformZone zone = MeshTransformZone.Default,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return PointsAsync((out OperationHandle op) => Native.mesh_timeseries_read_transformed_by_id_start(handle, Text.In(id.ToString()), startMs, endMs,
+                (int)resolution, (int)method, (int)zone, out op),
+                Native.mesh_timeseries_read_transformed_by_id_finish, cancellationToken);
         }
     }
 }

@@ -6,6 +6,8 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace MeshCapi
 {
@@ -93,6 +95,14 @@ namespace MeshCapi
             return new TimeseriesResource(resource);
         }
 
+        public Task<TimeseriesResource> GetTimeseriesResourceAsync(long key,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<TimeseriesResourceHandle, TimeseriesResource>(handle,
+                (out OperationHandle op) => Native.mesh_timeseries_resource_read_start(handle, key, out op),
+                Native.mesh_timeseries_resource_read_finish, resource => new TimeseriesResource(resource), cancellationToken);
+        }
+
         /// <summary>
         /// A new physical series at "Resource" + path + name (path begins and
         /// ends with '/'), seen by other sessions after Commit. Its Key is 0
@@ -108,6 +118,17 @@ namespace MeshCapi
             return new TimeseriesResource(resource);
         }
 
+        public Task<TimeseriesResource> CreatePhysicalTimeseriesAsync(string path, string name, MeshCurve curve,
+            MeshResolution resolution, Guid unitId, string timeZone = null,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<TimeseriesResourceHandle, TimeseriesResource>(handle,
+                (out OperationHandle op) => Native.mesh_timeseries_resource_create_physical_start(handle, Text.In(path),
+                    Text.In(name), (int)curve, (int)resolution, Text.In(unitId.ToString()), Text.In(timeZone), out op),
+                Native.mesh_timeseries_resource_create_physical_finish, resource => new TimeseriesResource(resource),
+                cancellationToken);
+        }
+
         /// <summary>
         /// Changes what is given, in this session: null leaves it as it is;
         /// timeZone "" removes the time zone.
@@ -120,11 +141,32 @@ namespace MeshCapi
                 Text.In(timeZone)));
         }
 
+        public Task UpdateTimeseriesResourceAsync(long key, MeshCurve? curve = null, Guid? unitId = null,
+            string timeZone = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) => Native.mesh_timeseries_resource_update_start(handle, key,
+                curve.HasValue ? (int)curve.Value : MeshConstants.TimeseriesResourceCurveTypeUnchanged,
+                unitId.HasValue ? Text.In(unitId.Value.ToString()) : null,
+                Text.In(timeZone), out op), Native.mesh_timeseries_resource_update_finish, cancellationToken);
+        }
+
         /// <summary>The units of measurement the server knows.</summary>
         public IList<MeshUnit> ListUnits()
         {
             UnitListHandle units;
             Native.Check(Native.mesh_unit_list_read(handle, out units));
+            return ReadUnits(units);
+        }
+
+        public Task<IList<MeshUnit>> ListUnitsAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<UnitListHandle, IList<MeshUnit>>(handle,
+                (out OperationHandle op) => Native.mesh_unit_list_read_start(handle, out op),
+                Native.mesh_unit_list_read_finish, ReadUnits, cancellationToken);
+        }
+
+        static IList<MeshUnit> ReadUnits(UnitListHandle units)
+        {
             using (units)
             {
                 UIntPtr count;
@@ -141,6 +183,18 @@ namespace MeshCapi
         {
             UnitListHandle units;
             Native.Check(Native.mesh_unit_list_read(handle, out units));
+            return FindUnit(units, name);
+        }
+
+        public Task<MeshUnit> FindUnitAsync(string name, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<UnitListHandle, MeshUnit>(handle,
+                (out OperationHandle op) => Native.mesh_unit_list_read_start(handle, out op),
+                Native.mesh_unit_list_read_finish, units => FindUnit(units, name), cancellationToken);
+        }
+
+        static MeshUnit FindUnit(UnitListHandle units, string name)
+        {
             using (units)
             {
                 UIntPtr index;

@@ -5,6 +5,8 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace MeshCapi
 {
@@ -78,6 +80,20 @@ namespace MeshCapi
         {
             XySetListHandle sets;
             Native.Check(Native.mesh_xy_set_list_read(handle, Text.In(target), startMs, endMs, versionsOnly ? 1 : 0, out sets));
+            return ReadXySets(sets);
+        }
+
+        public Task<IList<XySet>> GetXySetsAsync(string target, long startMs, long endMs, bool versionsOnly = false,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<XySetListHandle, IList<XySet>>(handle,
+                (out OperationHandle op) => Native.mesh_xy_set_list_read_start(handle, Text.In(target), startMs, endMs,
+                    versionsOnly ? 1 : 0, out op),
+                Native.mesh_xy_set_list_read_finish, ReadXySets, cancellationToken);
+        }
+
+        static IList<XySet> ReadXySets(XySetListHandle sets)
+        {
             using (sets)
             {
                 UIntPtr count;
@@ -116,10 +132,26 @@ namespace MeshCapi
         /// </summary>
         public void UpdateXySets(string target, long startMs, long endMs, IList<XySet> sets)
         {
+            using (var built = BuildXySets(sets))
+                Native.Check(Native.mesh_xy_set_list_update(handle, Text.In(target), startMs, endMs, built));
+        }
+
+        public Task UpdateXySetsAsync(string target, long startMs, long endMs, IList<XySet> sets, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) =>
+            {
+                // The library copies the sets: freed once the call has started.
+                using (var built = BuildXySets(sets))
+                    return Native.mesh_xy_set_list_update_start(handle, Text.In(target), startMs, endMs, built, out op);
+            }, Native.mesh_xy_set_list_update_finish, cancellationToken);
+        }
+
+        static XySetListHandle BuildXySets(IList<XySet> sets)
+        {
             if (sets == null) throw new ArgumentNullException("sets");
             XySetListHandle built;
             Native.Check(Native.mesh_xy_set_list_new(out built));
-            using (built)
+            try
             {
                 foreach (var set in sets)
                 {
@@ -128,7 +160,12 @@ namespace MeshCapi
                         Native.Check(Native.mesh_xy_set_list_add_curve(built, curve.ReferenceValue, curve.X, curve.Y,
                             Count(curve.X)));
                 }
-                Native.Check(Native.mesh_xy_set_list_update(handle, Text.In(target), startMs, endMs, built));
+                return built;
+            }
+            catch
+            {
+                built.Dispose();
+                throw;
             }
         }
 
@@ -137,6 +174,20 @@ namespace MeshCapi
         {
             RatingCurveHandle curve;
             Native.Check(Native.mesh_rating_curve_read(handle, Text.In(target), startMs, endMs, versionsOnly ? 1 : 0, out curve));
+            return ReadRatingCurve(curve);
+        }
+
+        public Task<IList<RatingCurveVersion>> GetRatingCurveAsync(string target, long startMs, long endMs,
+            bool versionsOnly = false, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<RatingCurveHandle, IList<RatingCurveVersion>>(handle,
+                (out OperationHandle op) => Native.mesh_rating_curve_read_start(handle, Text.In(target), startMs, endMs,
+                    versionsOnly ? 1 : 0, out op),
+                Native.mesh_rating_curve_read_finish, ReadRatingCurve, cancellationToken);
+        }
+
+        static IList<RatingCurveVersion> ReadRatingCurve(RatingCurveHandle curve)
+        {
             using (curve)
             {
                 UIntPtr count;
@@ -166,15 +217,36 @@ namespace MeshCapi
         /// <summary>Replaces the rating curve versions of `target` in [startMs, endMs) with these.</summary>
         public void UpdateRatingCurve(string target, long startMs, long endMs, IList<RatingCurveVersion> versions)
         {
+            using (var built = BuildRatingCurve(versions))
+                Native.Check(Native.mesh_rating_curve_update(handle, Text.In(target), startMs, endMs, built));
+        }
+
+        public Task UpdateRatingCurveAsync(string target, long startMs, long endMs, IList<RatingCurveVersion> versions,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) =>
+            {
+                using (var built = BuildRatingCurve(versions))
+                    return Native.mesh_rating_curve_update_start(handle, Text.In(target), startMs, endMs, built, out op);
+            }, Native.mesh_rating_curve_update_finish, cancellationToken);
+        }
+
+        static RatingCurveHandle BuildRatingCurve(IList<RatingCurveVersion> versions)
+        {
             if (versions == null) throw new ArgumentNullException("versions");
             RatingCurveHandle built;
             Native.Check(Native.mesh_rating_curve_new(out built));
-            using (built)
+            try
             {
                 foreach (var v in versions)
                     Native.Check(Native.mesh_rating_curve_add_version(built, v.ValidFromMs, v.XRangeFrom,
                         v.XRangeUntil, v.FactorA, v.FactorB, v.FactorC, Count(v.XRangeUntil)));
-                Native.Check(Native.mesh_rating_curve_update(handle, Text.In(target), startMs, endMs, built));
+                return built;
+            }
+            catch
+            {
+                built.Dispose();
+                throw;
             }
         }
     }

@@ -16,6 +16,8 @@ using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace MeshCapi
 {
@@ -580,6 +582,13 @@ namespace MeshCapi
             return new MeshObjectList(list);
         }
 
+        public Task<MeshObjectList> ListModelsAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<ObjectListHandle, MeshObjectList>(handle,
+                (out OperationHandle op) => Native.mesh_model_list_read_start(handle, out op),
+                Native.mesh_model_list_read_finish, list => new MeshObjectList(list), cancellationToken);
+        }
+
         /// <summary>
         /// The object `target` (id or path). Three masks choose its
         /// attributes, each null for none or comma separated names:
@@ -596,6 +605,15 @@ namespace MeshCapi
             return new MeshObject(obj);
         }
 
+        public Task<MeshObject> GetObjectAsync(string target, MeshView view = MeshView.Full, string attributeNames = null,
+            string tagNames = null, string namespaceNames = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<ObjectHandle, MeshObject>(handle,
+                (out OperationHandle op) => Native.mesh_object_read_start(handle, Text.In(target), (int)view,
+                    Text.In(attributeNames), Text.In(tagNames), Text.In(namespaceNames), out op),
+                Native.mesh_object_read_finish, obj => new MeshObject(obj), cancellationToken);
+        }
+
         /// <summary>
         /// Runs `query` (Mesh's search language) from the object `start`;
         /// nothing found is an empty list. The masks as for GetObject.
@@ -609,6 +627,15 @@ namespace MeshCapi
             return new MeshObjectList(list);
         }
 
+        public Task<MeshObjectList> SearchObjectsAsync(string start, string query, MeshView view = MeshView.Full,
+            string attributeNames = null, string tagNames = null, string namespaceNames = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<ObjectListHandle, MeshObjectList>(handle,
+                (out OperationHandle op) => Native.mesh_object_search_start(handle, Text.In(start), Text.In(query), (int)view,
+                    Text.In(attributeNames), Text.In(tagNames), Text.In(namespaceNames), out op),
+                Native.mesh_object_search_finish, list => new MeshObjectList(list), cancellationToken);
+        }
+
         /// <summary>The objects of the object definition `definition` (id or path). The masks as for GetObject.</summary>
         public MeshObjectList SearchObjectsByDefinition(string definition, MeshView view = MeshView.Full, string attributeNames = null,
             string tagNames = null, string namespaceNames = null)
@@ -619,12 +646,28 @@ namespace MeshCapi
             return new MeshObjectList(list);
         }
 
+        public Task<MeshObjectList> SearchObjectsByDefinitionAsync(string definition, MeshView view = MeshView.Full,
+            string attributeNames = null, string tagNames = null, string namespaceNames = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<ObjectListHandle, MeshObjectList>(handle,
+                (out OperationHandle op) => Native.mesh_object_search_by_definition_start(handle, Text.In(definition), (int)view,
+                    Text.In(attributeNames), Text.In(tagNames), Text.In(namespaceNames), out op),
+                Native.mesh_object_search_by_definition_finish, list => new MeshObjectList(list), cancellationToken);
+        }
+
         /// <summary>The attribute `target` (id or path, "Model/.../Object.Attribute").</summary>
         public MeshAttribute GetAttribute(string target, MeshView view = MeshView.Full)
         {
             AttributeHandle attribute;
             Native.Check(Native.mesh_attribute_read(handle, Text.In(target), (int)view, out attribute));
             return new MeshAttribute(attribute);
+        }
+
+        public Task<MeshAttribute> GetAttributeAsync(string target, MeshView view = MeshView.Full, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<AttributeHandle, MeshAttribute>(handle,
+                (out OperationHandle op) => Native.mesh_attribute_read_start(handle, Text.In(target), (int)view, out op),
+                Native.mesh_attribute_read_finish, attribute => new MeshAttribute(attribute), cancellationToken);
         }
 
         /// <summary>Runs `query`, ending in ".Name" or ".A,B", from the object `start`.</summary>
@@ -635,11 +678,31 @@ namespace MeshCapi
             return new MeshAttributeList(list);
         }
 
+        public Task<MeshAttributeList> SearchAttributesAsync(string start, string query, MeshView view = MeshView.Full,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<AttributeListHandle, MeshAttributeList>(handle,
+                (out OperationHandle op) => Native.mesh_attribute_search_start(handle, Text.In(start), Text.In(query), (int)view, out op),
+                Native.mesh_attribute_search_finish, list => new MeshAttributeList(list), cancellationToken);
+        }
+
         /// <summary>The link relation attributes that point at the object `target`.</summary>
         public IList<ModelReference> LinkedFrom(string target)
         {
             IdListHandle ids;
             Native.Check(Native.mesh_object_read_linked_from(handle, Text.In(target), out ids));
+            return ReadReferences(ids);
+        }
+
+        public Task<IList<ModelReference>> LinkedFromAsync(string target, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<IdListHandle, IList<ModelReference>>(handle,
+                (out OperationHandle op) => Native.mesh_object_read_linked_from_start(handle, Text.In(target), out op),
+                Native.mesh_object_read_linked_from_finish, ReadReferences, cancellationToken);
+        }
+
+        static IList<ModelReference> ReadReferences(IdListHandle ids)
+        {
             using (ids)
             {
                 UIntPtr count;

@@ -1,6 +1,8 @@
 // MeshCapi.cs: the .NET binding of mesh_capi (Volue Mesh sessions over
-// gRPC). Add this file and MeshCapi.Native.g.cs to a project (C# 6 or
-// later; tested on Mono 6.8 only, not on .NET Framework or .NET 6+) and
+// gRPC). Add the MeshCapi*.cs files (this one, one per area of the API,
+// and the generated MeshCapi.Native.g.cs) to a project (C# 6 or later,
+// .NET Framework 4.6 or later; tested on Mono 6.8 only, not on .NET
+// Framework or .NET 6+) and
 // put mesh_capi.dll (Windows) or libmesh_capi.so (Linux) where the runtime
 // finds native libraries.
 //
@@ -9,7 +11,9 @@
 // SafeHandles, so a forgotten Dispose is cleaned up by the finalizer.
 // Each area of the API has its file: MeshCapi.Catalog.cs the catalog,
 // MeshCapi.Model.cs, .Definition.cs, .ModelUpdate.cs and .Curves.cs the
-// model, MeshCapi.Calc.cs calculations.
+// model, MeshCapi.Calc.cs calculations. Every call that talks to the
+// server has an *Async twin returning a Task and taking a CancellationToken
+// (MeshCapi.Async.cs says how they work).
 // Text crosses as UTF-8 on every runtime (never the platform's ANSI code
 // page), and the library's own strings are read from IntPtr, never freed.
 
@@ -18,6 +22,7 @@ using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace MeshCapi
 {
@@ -425,6 +430,17 @@ namespace MeshCapi
             return new Connection(handle, options != null ? options.Tokens : null);
         }
 
+        /// <summary>Connect, as a Task (the options may be disposed once this returns).</summary>
+        public static Task<Connection> ConnectAsync(string address, MeshOptions options = null,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            var tokens = options != null ? options.Tokens : null;
+            return MeshOperation.Start<ConnectionHandle, Connection>(tokens,
+                (out OperationHandle op) => Native.mesh_connection_open_start(Text.In(address),
+                    options != null ? options.Handle : new OptionsHandle(), out op),
+                Native.mesh_connection_open_finish, connection => new Connection(connection, tokens), cancellationToken);
+        }
+
         public string ServerVersion
         {
             get
@@ -455,12 +471,27 @@ namespace MeshCapi
             return new Session(session, Tokens);
         }
 
+        public Task<Session> OpenSessionAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<SessionHandle, Session>(handle,
+                (out OperationHandle op) => Native.mesh_session_open_start(handle, out op),
+                Native.mesh_session_open_finish, session => new Session(session, Tokens), cancellationToken);
+        }
+
         /// <summary>Attaches to an open session by id (any case, braces allowed).</summary>
         public Session AttachSession(string sessionId)
         {
             SessionHandle session;
             Native.Check(Native.mesh_session_attach(handle, Text.In(sessionId), out session));
             return new Session(session, Tokens);
+        }
+
+        public Task<Session> AttachSessionAsync(string sessionId,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<SessionHandle, Session>(handle,
+                (out OperationHandle op) => Native.mesh_session_attach_start(handle, Text.In(sessionId), out op),
+                Native.mesh_session_attach_finish, session => new Session(session, Tokens), cancellationToken);
         }
 
         public void SetAccessToken(string token)
@@ -473,6 +504,13 @@ namespace MeshCapi
             Native.Check(Native.mesh_connection_revoke_access_token(handle, Text.In(token)));
         }
 
+        public Task RevokeAccessTokenAsync(string token, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start(handle,
+                (out OperationHandle op) => Native.mesh_connection_revoke_access_token_start(handle, Text.In(token), out op),
+                Native.mesh_connection_revoke_access_token_finish, cancellationToken);
+        }
+
         /// <summary>
         /// Revokes the token this connection sends (the one Kerberos or a
         /// token provider got, or one set) and stops sending it: with Kerberos
@@ -482,6 +520,13 @@ namespace MeshCapi
         public void RevokeOwnAccessToken()
         {
             Native.Check(Native.mesh_connection_revoke_access_token(handle, null));
+        }
+
+        public Task RevokeOwnAccessTokenAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start(handle,
+                (out OperationHandle op) => Native.mesh_connection_revoke_access_token_start(handle, null, out op),
+                Native.mesh_connection_revoke_access_token_finish, cancellationToken);
         }
 
         /// <summary>Makes the calls in flight through this connection and its
@@ -496,6 +541,18 @@ namespace MeshCapi
         {
             IdentityHandle identity;
             Native.Check(Native.mesh_identity_read(handle, out identity));
+            return ReadIdentity(identity);
+        }
+
+        public Task<UserIdentity> GetUserIdentityAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<IdentityHandle, UserIdentity>(handle,
+                (out OperationHandle op) => Native.mesh_identity_read_start(handle, out op),
+                Native.mesh_identity_read_finish, ReadIdentity, cancellationToken);
+        }
+
+        static UserIdentity ReadIdentity(IdentityHandle identity)
+        {
             using (identity)
             {
                 return new UserIdentity
@@ -592,7 +649,19 @@ namespace MeshCapi
 
         public void Commit() { Native.Check(Native.mesh_session_commit(handle)); }
 
+        public Task CommitAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) => Native.mesh_session_commit_start(handle, out op),
+                Native.mesh_session_commit_finish, cancellationToken);
+        }
+
         public void Rollback() { Native.Check(Native.mesh_session_rollback(handle)); }
+
+        public Task RollbackAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) => Native.mesh_session_rollback_start(handle, out op),
+                Native.mesh_session_rollback_finish, cancellationToken);
+        }
 
         /// <summary>Extends the session now; returns the server's inactivity timeout.</summary>
         public TimeSpan Extend()
@@ -600,6 +669,13 @@ namespace MeshCapi
             long ms;
             Native.Check(Native.mesh_session_extend(handle, out ms));
             return TimeSpan.FromMilliseconds(ms);
+        }
+
+        public Task<TimeSpan> ExtendAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start<long, TimeSpan>(handle,
+                (out OperationHandle op) => Native.mesh_session_extend_start(handle, out op),
+                Native.mesh_session_extend_finish, ms => TimeSpan.FromMilliseconds(ms), cancellationToken);
         }
 
         /// <summary>True once the server has said the session is gone. Asks the server nothing.</summary>
@@ -721,6 +797,35 @@ namespace MeshCapi
             Native.Check(status);
         }
 
+        /// <summary>
+        /// Close, as a Task: the handle is freed when this returns (its calls
+        /// still pending are cancelled), the session ended on the server when
+        /// the Task completes. A token already cancelled closes nothing.
+        /// </summary>
+        public Task CloseAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return MeshOperation.Start(null, (out OperationHandle op) =>
+            {
+                if (!End()) throw new ObjectDisposedException("Session");
+                var status = Native.mesh_session_close_start(handle, out op);
+                handle.SetHandleAsInvalid();
+                return status;
+            }, Native.mesh_session_close_finish, cancellationToken);
+        }
+
+        /// <summary>An operation through this session with no result.</summary>
+        Task DoneAsync(StartCall start, FinishDoneCall finish, CancellationToken cancellationToken)
+        {
+            return MeshOperation.Start(handle, start, finish, cancellationToken);
+        }
+
+        /// <summary>An operation through this session giving points.</summary>
+        Task<TimeseriesPoints> PointsAsync(StartCall start, FinishCall<PointListHandle> finish,
+            CancellationToken cancellationToken)
+        {
+            return MeshOperation.Start<PointListHandle, TimeseriesPoints>(handle, start, finish, Take, cancellationToken);
+        }
+
         /// <summary>Close without exceptions (a session already gone is no error here).</summary>
         public void Dispose()
         {
@@ -736,11 +841,25 @@ namespace MeshCapi
             return Take(points);
         }
 
+        public Task<TimeseriesPoints> ReadTimeseriesAsync(long key, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return PointsAsync((out OperationHandle op) => Native.mesh_timeseries_read_by_key_start(handle, key, startMs, endMs, out op),
+                Native.mesh_timeseries_read_by_key_finish, cancellationToken);
+        }
+
         public TimeseriesPoints ReadTimeseries(string path, long startMs, long endMs)
         {
             PointListHandle points;
             Native.Check(Native.mesh_timeseries_read_by_path(handle, Text.In(path), startMs, endMs, out points));
             return Take(points);
+        }
+
+        public Task<TimeseriesPoints> ReadTimeseriesAsync(string path, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return PointsAsync((out OperationHandle op) => Native.mesh_timeseries_read_by_path_start(handle, Text.In(path), startMs, endMs, out op),
+                Native.mesh_timeseries_read_by_path_finish, cancellationToken);
         }
 
         public TimeseriesPoints ReadTimeseries(Guid id, long startMs, long endMs)
@@ -750,9 +869,22 @@ namespace MeshCapi
             return Take(points);
         }
 
+        public Task<TimeseriesPoints> ReadTimeseriesAsync(Guid id, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return PointsAsync((out OperationHandle op) => Native.mesh_timeseries_read_by_id_start(handle, Text.In(id.ToString()), startMs, endMs, out op),
+                Native.mesh_timeseries_read_by_id_finish, cancellationToken);
+        }
+
         public TimeseriesPoints ReadTimeseries(long key, DateTime start, DateTime end)
         {
             return ReadTimeseries(key, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
+        }
+
+        public Task<TimeseriesPoints> ReadTimeseriesAsync(long key, DateTime start, DateTime end,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return ReadTimeseriesAsync(key, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end), cancellationToken);
         }
 
         public TimeseriesPoints ReadTimeseries(string path, DateTime start, DateTime end)
@@ -760,9 +892,21 @@ namespace MeshCapi
             return ReadTimeseries(path, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
         }
 
+        public Task<TimeseriesPoints> ReadTimeseriesAsync(string path, DateTime start, DateTime end,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return ReadTimeseriesAsync(path, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end), cancellationToken);
+        }
+
         public TimeseriesPoints ReadTimeseries(Guid id, DateTime start, DateTime end)
         {
             return ReadTimeseries(id, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
+        }
+
+        public Task<TimeseriesPoints> ReadTimeseriesAsync(Guid id, DateTime start, DateTime end,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return ReadTimeseriesAsync(id, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end), cancellationToken);
         }
 
         internal static TimeseriesPoints Take(PointListHandle points)
@@ -787,10 +931,28 @@ namespace MeshCapi
                 points.Timestamps, points.Flags, points.Values, (UIntPtr)points.Count));
         }
 
+        public Task WriteTimeseriesAsync(long key, long startMs, long endMs, TimeseriesPoints points,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (points == null) throw new ArgumentNullException("points");
+            return DoneAsync((out OperationHandle op) => Native.mesh_timeseries_write_by_key_start(handle, key, startMs, endMs,
+                points.Timestamps, points.Flags, points.Values, (UIntPtr)points.Count, out op),
+                Native.mesh_timeseries_write_by_key_finish, cancellationToken);
+        }
+
         public void WriteTimeseries(string path, long startMs, long endMs, TimeseriesPoints points)
         {
             Native.Check(Native.mesh_timeseries_write_by_path(handle, Text.In(path), startMs, endMs,
                 points.Timestamps, points.Flags, points.Values, (UIntPtr)points.Count));
+        }
+
+        public Task WriteTimeseriesAsync(string path, long startMs, long endMs, TimeseriesPoints points,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (points == null) throw new ArgumentNullException("points");
+            return DoneAsync((out OperationHandle op) => Native.mesh_timeseries_write_by_path_start(handle, Text.In(path), startMs, endMs,
+                points.Timestamps, points.Flags, points.Values, (UIntPtr)points.Count, out op),
+                Native.mesh_timeseries_write_by_path_finish, cancellationToken);
         }
 
         public void WriteTimeseries(Guid id, long startMs, long endMs, TimeseriesPoints points)
@@ -799,10 +961,26 @@ namespace MeshCapi
                 points.Timestamps, points.Flags, points.Values, (UIntPtr)points.Count));
         }
 
+        public Task WriteTimeseriesAsync(Guid id, long startMs, long endMs, TimeseriesPoints points,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (points == null) throw new ArgumentNullException("points");
+            return DoneAsync((out OperationHandle op) => Native.mesh_timeseries_write_by_id_start(handle, Text.In(id.ToString()), startMs, endMs,
+                points.Timestamps, points.Flags, points.Values, (UIntPtr)points.Count, out op),
+                Native.mesh_timeseries_write_by_id_finish, cancellationToken);
+        }
+
         /// <summary>Deletes the points in [startMs, endMs), in this session.</summary>
         public void DeleteTimeseries(long key, long startMs, long endMs)
         {
             Native.Check(Native.mesh_timeseries_delete_by_key(handle, key, startMs, endMs));
+        }
+
+        public Task DeleteTimeseriesAsync(long key, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) => Native.mesh_timeseries_delete_by_key_start(handle, key, startMs, endMs, out op),
+                Native.mesh_timeseries_delete_by_key_finish, cancellationToken);
         }
 
         public void DeleteTimeseries(string path, long startMs, long endMs)
@@ -810,9 +988,23 @@ namespace MeshCapi
             Native.Check(Native.mesh_timeseries_delete_by_path(handle, Text.In(path), startMs, endMs));
         }
 
+        public Task DeleteTimeseriesAsync(string path, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) => Native.mesh_timeseries_delete_by_path_start(handle, Text.In(path), startMs, endMs, out op),
+                Native.mesh_timeseries_delete_by_path_finish, cancellationToken);
+        }
+
         public void DeleteTimeseries(Guid id, long startMs, long endMs)
         {
             Native.Check(Native.mesh_timeseries_delete_by_id(handle, Text.In(id.ToString()), startMs, endMs));
+        }
+
+        public Task DeleteTimeseriesAsync(Guid id, long startMs, long endMs,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DoneAsync((out OperationHandle op) => Native.mesh_timeseries_delete_by_id_start(handle, Text.In(id.ToString()), startMs, endMs, out op),
+                Native.mesh_timeseries_delete_by_id_finish, cancellationToken);
         }
 
         public void DeleteTimeseries(long key, DateTime start, DateTime end)
@@ -820,9 +1012,21 @@ namespace MeshCapi
             DeleteTimeseries(key, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
         }
 
+        public Task DeleteTimeseriesAsync(long key, DateTime start, DateTime end,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DeleteTimeseriesAsync(key, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end), cancellationToken);
+        }
+
         public void DeleteTimeseries(string path, DateTime start, DateTime end)
         {
             DeleteTimeseries(path, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end));
+        }
+
+        public Task DeleteTimeseriesAsync(string path, DateTime start, DateTime end,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return DeleteTimeseriesAsync(path, MeshTime.ToUnixMs(start), MeshTime.ToUnixMs(end), cancellationToken);
         }
     }
 }

@@ -33,6 +33,14 @@ const NOT_WRAPPED: &[(&str, &str)] = &[
         "mesh_point_list_export_arrow",
         "the Arrow C Data Interface has no .NET consumer in the binding",
     ),
+    (
+        "mesh_operation_wait",
+        "the *Async methods' Tasks complete from mesh_operation_set_callback's callback: no thread waits",
+    ),
+    (
+        "mesh_operation_is_done",
+        "the *Async methods' Tasks complete from mesh_operation_set_callback's callback: nothing polls",
+    ),
 ];
 
 /// The README's ```csharp blocks, in order.

@@ -89,6 +89,14 @@ static partial class MeshCapiTests
         Test("local time: hourly round trips give days of 23, 24 and 25 hours", LocalTimeWholeDays);
         Test("local time: other ids, unknown ids and DateTime kinds", LocalTimeIdsAndBadInput);
         Test("the README local time example runs", delegate { ReadmeLocalTimeExample.Run(); });
+        Test("the README asynchronous example runs", delegate {
+            int points = ReadmeAsyncExample.RunAsync(address, CancellationToken.None).Result;
+            if (points <= 0) throw new Exception("the README asynchronous example read " + points + " points");
+        });
+        Test("async: Task twins give what the blocking calls give", AsyncTwinsMatchBlocking);
+        Test("async: a thousand concurrent reads on one session, no thread per call", AThousandConcurrentReads);
+        if (slowAddress != null)
+            Test("async: a cancelled token ends a call in flight; the session goes on", CancelACallInFlight);
 
         Console.WriteLine(passed + " passed, " + failed + " failed");
         // No MeshLibrary.Shutdown() here on purpose: callbacks ran since the
