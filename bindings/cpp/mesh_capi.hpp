@@ -15,7 +15,14 @@
  *   events (mesh::availability_event_list, mesh::availability_event) are
  *   views the same way; instances are copied out at once.
  * - Errors: every failure throws mesh::error, carrying the mesh_status and
- *   the library's message.
+ *   the library's message; a cancelled call (MESH_ERROR_CANCELLED) throws
+ *   mesh::cancelled, a mesh::error too.
+ * - Asynchronous calls: every method that talks to the server has a twin
+ *   named <method>_async, with the same arguments, that starts the call and
+ *   returns at once a mesh::pending<T> (T what the method returns): wait for
+ *   it, poll it, cancel it, get() the result (or its exception), or hand it
+ *   to the library's callback thread with then() or to_future(). Arguments
+ *   are copied when the call starts, so they may go at once.
  * - Text: std::string in and out, UTF-8.
  * - Callbacks (expiry handlers, token providers) are std::functions whose
  *   lifetime the wrapper manages: the library holds only a number, never a
@@ -46,6 +53,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <future>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -76,6 +84,14 @@ public:
 private:
     mesh_status status_;
     std::string message_;
+};
+
+/** A call that was cancelled (MESH_ERROR_CANCELLED): by pending::cancel(),
+ *  session::interrupt() or connection::interrupt(), by closing its session or
+ *  connection, or by mesh::shutdown(). A mesh::error like any other. */
+class cancelled : public error {
+public:
+    explicit cancelled(const std::string &message) : error(MESH_ERROR_CANCELLED, message) {}
 };
 
 inline std::string status_name(mesh_status status) { return mesh_status_name(status); }
@@ -109,7 +125,9 @@ inline std::string last_error_message() {
 }
 
 inline void check(mesh_status status) {
-    if (status != MESH_OK) throw error(status, last_error_message());
+    if (status == MESH_OK) return;
+    if (status == MESH_ERROR_CANCELLED) throw cancelled(last_error_message());
+    throw error(status, last_error_message());
 }
 
 /** Calls f(buf, cap, &len) by the buffer convention, growing the buffer once. */
@@ -408,6 +426,251 @@ inline void set_callback_error_handler(std::function<void(std::exception_ptr)> h
  * MESH_ERROR_INVALID_HANDLE; their destructors are harmless.
  */
 inline void shutdown() { detail::check(mesh_library_shutdown()); }
+
+/* -------------------------------------------------------------- operations */
+
+template <class T>
+class pending;
+
+namespace detail {
+
+/*
+ * What an operation's callback finds through its user_data. Unlike the
+ * expiry handlers and token providers above, an operation's callback is
+ * given a pointer: the library runs it exactly once, and a pending gives
+ * its operation away when it sets one (then(), to_future()), so nothing
+ * else can free the operation and leave the callback unrun, and nothing
+ * else holds the pointer. The call deletes what it was given.
+ */
+struct operation_callback {
+    virtual ~operation_callback() {}
+    virtual void run(mesh_operation *operation) noexcept = 0;
+};
+
+inline void operation_completed(mesh_operation *operation, void *user_data) noexcept {
+    std::unique_ptr<operation_callback> callback(static_cast<operation_callback *>(user_data));
+    callback->run(operation);
+}
+
+extern "C" {
+static inline void mesh_hpp_operation_trampoline(mesh_operation *operation, mesh_status, void *user_data) {
+    operation_completed(operation, user_data);
+}
+}
+
+/** A wait's timeout in milliseconds for mesh_operation_wait: rounded up;
+ *  0xFFFFFFFF (no limit) from about 49 days on. */
+template <class Rep, class Period>
+std::uint32_t wait_ms(const std::chrono::duration<Rep, Period> &timeout) {
+    const std::chrono::duration<double, std::milli> no_limit(4294967295.0);
+    if (timeout <= timeout.zero()) return 0;
+    if (timeout >= no_limit) return 0xFFFFFFFFu;
+    std::chrono::milliseconds ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
+    if (ms < timeout) ms += std::chrono::milliseconds(1);
+    return ms.count() >= 0xFFFFFFFFLL ? 0xFFFFFFFFu : static_cast<std::uint32_t>(ms.count());
+}
+
+} // namespace detail
+
+/**
+ * A call in flight, started by a <method>_async: like a std::future<T> that
+ * owns one mesh_operation. It moves, never copies; its destructor (or
+ * assigning another to it) drops an operation whose result was not taken,
+ * cancelling it if it is still running (mesh_operation_free).
+ *
+ * get() waits (bounded by the call's timeout) and takes the result as the
+ * blocking method returns it, or throws what it throws (mesh::cancelled for
+ * a cancelled call); after it, the pending is empty (valid() is false), as
+ * after being moved from. Using an empty pending throws mesh::error with
+ * MESH_ERROR_INVALID_HANDLE (valid() and native_handle() excepted).
+ *
+ * then(handler) and to_future() hand the operation to the library's callback
+ * thread, which runs once when the call completes; they empty the pending.
+ * A session's or connection's pending calls are cancelled by its close() or
+ * destructor, by interrupt() and by mesh::shutdown(), whose callbacks run
+ * before it returns.
+ */
+template <class T>
+class pending {
+public:
+    /** Takes the result of a completed operation; must call its mesh_X_finish. */
+    using finisher = std::function<T(mesh_operation *)>;
+
+    /** Empty. */
+    pending() noexcept {}
+    /** Owns operation; finish(operation) takes its result (and so frees it). */
+    pending(mesh_operation *operation, finisher finish) noexcept
+        : op_(operation), finish_(std::move(finish)) {}
+    pending(pending &&other) noexcept : op_(other.op_), finish_(std::move(other.finish_)) {
+        other.op_ = nullptr;
+        other.finish_ = nullptr;
+    }
+    pending &operator=(pending &&other) noexcept {
+        if (this != &other) {
+            drop();
+            op_ = other.op_;
+            finish_ = std::move(other.finish_);
+            other.op_ = nullptr;
+            other.finish_ = nullptr;
+        }
+        return *this;
+    }
+    pending(const pending &) = delete;
+    pending &operator=(const pending &) = delete;
+    ~pending() { drop(); }
+
+    /** Whether it owns an operation (not taken, moved from, or handed on). */
+    bool valid() const noexcept { return op_ != nullptr; }
+
+    /** Whether the call has completed (with its result, an error, or cancelled); never waits. */
+    bool ready() const {
+        std::int32_t done = 0;
+        detail::check(mesh_operation_is_done(operation(), &done));
+        return done != 0;
+    }
+    /** Waits until the call completes (bounded by the call's timeout). */
+    void wait() const {
+        std::int32_t done = 0;
+        detail::check(mesh_operation_wait(operation(), 0xFFFFFFFFu, &done));
+    }
+    /** Waits at most timeout: std::future_status::ready or ::timeout (never ::deferred). */
+    template <class Rep, class Period>
+    std::future_status wait_for(const std::chrono::duration<Rep, Period> &timeout) const {
+        std::int32_t done = 0;
+        detail::check(mesh_operation_wait(operation(), detail::wait_ms(timeout), &done));
+        return done != 0 ? std::future_status::ready : std::future_status::timeout;
+    }
+    template <class Clock, class Duration>
+    std::future_status wait_until(const std::chrono::time_point<Clock, Duration> &deadline) const {
+        return wait_for(deadline - Clock::now());
+    }
+    /** Cancels the call if it is still running: it completes at once, and
+     *  get() throws mesh::cancelled. A completed call keeps its result. */
+    void cancel() { detail::check(mesh_operation_cancel(operation())); }
+
+    /** The result, waiting for it; throws as the blocking method does. Empties the pending. */
+    T get() {
+        mesh_operation *op = operation();
+        finisher finish = std::move(finish_);
+        op_ = nullptr;
+        finish_ = nullptr;
+        if (!finish) {
+            mesh_operation_free(op);
+            throw error(MESH_ERROR_INVALID_ARGUMENT, "mesh::pending: no function to take the result");
+        }
+        return finish(op);
+    }
+
+    /**
+     * Calls handler once when the call completes, on the library's callback
+     * thread (at once there if it has completed), with a ready pending to
+     * get() the result from (or drop). It may call any function of the
+     * library, but must return soon: other callbacks wait. What it throws
+     * goes to mesh::set_callback_error_handler's handler. Empties this
+     * pending; if the library refuses the callback, throws and leaves it
+     * as it was.
+     */
+    void then(std::function<void(pending)> handler) && {
+        mesh_operation *op = operation();
+        if (!handler) throw error(MESH_ERROR_INVALID_ARGUMENT, "mesh::pending::then: no handler");
+        std::unique_ptr<callback_state> state(new callback_state(std::move(handler), std::move(finish_)));
+        op_ = nullptr;
+        finish_ = nullptr;
+        mesh_status status = mesh_operation_set_callback(op, detail::mesh_hpp_operation_trampoline, state.get());
+        if (status != MESH_OK) {
+            std::string message = detail::last_error_message();
+            op_ = op;
+            finish_ = std::move(state->finish);
+            throw error(status, message);
+        }
+        state.release(); /* the callback deletes it */
+    }
+
+    /** A std::future fulfilled on the library's callback thread when the
+     *  call completes, with the result or the exception get() throws.
+     *  Empties this pending, as then() does. */
+    std::future<T> to_future() && {
+        std::shared_ptr<std::promise<T>> promise = std::make_shared<std::promise<T>>();
+        std::future<T> future = promise->get_future();
+        std::move(*this).then([promise](pending done) { fulfil(*promise, done); });
+        return future;
+    }
+
+    /** The operation, still owned by this pending; NULL when empty. */
+    mesh_operation *native_handle() const noexcept { return op_; }
+
+private:
+    struct callback_state : detail::operation_callback {
+        std::function<void(pending)> handler;
+        finisher finish;
+        callback_state(std::function<void(pending)> h, finisher f) : handler(std::move(h)), finish(std::move(f)) {}
+        void run(mesh_operation *op) noexcept override {
+            try {
+                handler(pending(op, std::move(finish)));
+            } catch (...) {
+                detail::report(std::current_exception());
+            }
+        }
+    };
+
+    template <class P, class U>
+    static void fulfil(P &promise, pending<U> &done) {
+        std::exception_ptr failure;
+        try {
+            promise.set_value(done.get());
+            return;
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        promise.set_exception(failure);
+    }
+    template <class P>
+    static void fulfil(P &promise, pending<void> &done) {
+        std::exception_ptr failure;
+        try {
+            done.get();
+            promise.set_value();
+            return;
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        promise.set_exception(failure);
+    }
+
+    mesh_operation *operation() const {
+        if (op_ == nullptr)
+            throw error(MESH_ERROR_INVALID_HANDLE,
+                        "mesh::pending: no operation (its result was taken, or it was moved from or handed on)");
+        return op_;
+    }
+    void drop() noexcept {
+        mesh_operation_free(op_); /* NULL is a no-op; a stale handle is refused, harmlessly */
+        op_ = nullptr;
+        finish_ = nullptr;
+    }
+
+    mesh_operation *op_ = nullptr;
+    finisher finish_;
+};
+
+namespace detail {
+
+/** A pending whose result finish(op, &out) writes, made into a T by make(out). */
+template <class T, class Out, class Make>
+pending<T> finishing(mesh_operation *op, mesh_status (*finish)(mesh_operation *, Out *), Make make) {
+    return pending<T>(op, [finish, make](mesh_operation *o) -> T {
+        Out out = Out();
+        check(finish(o, &out));
+        return make(out);
+    });
+}
+
+/** A pending of a call without a result. */
+inline pending<void> finishing(mesh_operation *op, mesh_status (*finish)(mesh_operation *)) {
+    return pending<void>(op, [finish](mesh_operation *o) { check(finish(o)); });
+}
+
+} // namespace detail
 
 /* ----------------------------------------------------------------- options */
 
@@ -1755,21 +2018,7 @@ public:
     std::vector<model_ref> linked_from(const std::string &target) {
         mesh_id_list *raw = nullptr;
         detail::check(mesh_object_read_linked_from(handle_, target.c_str(), &raw));
-        std::unique_ptr<mesh_id_list, free_id_list> list(raw);
-        std::size_t n = 0;
-        detail::check(mesh_id_list_count(list.get(), &n));
-        std::vector<model_ref> out;
-        for (std::size_t i = 0; i < n; i++) {
-            model_ref r;
-            r.id = detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
-                return mesh_id_list_id_at(list.get(), i, b, c, l);
-            });
-            r.path = detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
-                return mesh_id_list_path_at(list.get(), i, b, c, l);
-            });
-            out.push_back(std::move(r));
-        }
-        return out;
+        return refs_of(raw);
     }
 
     /* --- model: changes, in this session (others see them after commit). */
@@ -1981,19 +2230,7 @@ public:
         mesh_availability_instance_list *raw = nullptr;
         detail::check(
             mesh_availability_instance_search(handle_, target.c_str(), event_id.c_str(), start_ms, end_ms, &raw));
-        std::unique_ptr<mesh_availability_instance_list, free_instance_list> list(raw);
-        std::size_t n = 0;
-        detail::check(mesh_availability_instance_list_count(list.get(), &n));
-        std::vector<availability_instance> out;
-        for (std::size_t i = 0; i < n; i++) {
-            availability_instance instance{MESH_TIME_NONE, MESH_TIME_NONE, false, 0.0};
-            detail::check(
-                mesh_availability_instance_list_period_at(list.get(), i, &instance.start_ms, &instance.end_ms));
-            /* A revision's instance has no value: the call says so. */
-            instance.has_value = mesh_availability_instance_list_value_at(list.get(), i, &instance.value) == MESH_OK;
-            out.push_back(instance);
-        }
-        return out;
+        return instances_of(raw);
     }
     void update_revision(const std::string &target, const std::string &event_id, const revision_update &update) {
         detail::check(mesh_revision_update(
@@ -2110,6 +2347,546 @@ public:
         return points(p);
     }
 
+    /* --- asynchronous twins: each starts the call of the method named
+     * without _async, with the same arguments (copied at once), and returns
+     * its pending result (see mesh::pending). */
+
+    pending<void> commit_async() {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_session_commit_start(handle_, &op));
+        return detail::finishing(op, mesh_session_commit_finish);
+    }
+    pending<void> rollback_async() {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_session_rollback_start(handle_, &op));
+        return detail::finishing(op, mesh_session_rollback_finish);
+    }
+    pending<std::chrono::milliseconds> extend_async() {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_session_extend_start(handle_, &op));
+        return detail::finishing<std::chrono::milliseconds>(
+            op, mesh_session_extend_finish, [](std::int64_t ms) { return std::chrono::milliseconds(ms); });
+    }
+    /** As close(): the handle is freed (and the session's pending calls are
+     *  cancelled) when this returns; the pending tells how ending it on the
+     *  server went. */
+    pending<void> close_async() {
+        mesh_operation *op = nullptr;
+        mesh_session *h = handle_;
+        handle_ = nullptr;
+        mesh_status status = mesh_session_close_start(h, &op);
+        expired_.reset(); /* the library no longer runs it */
+        /* The call may want a token: its provider lives until it is taken. */
+        std::shared_ptr<detail::token_slot> tokens = std::move(tokens_);
+        detail::check(status);
+        return pending<void>(op, [tokens](mesh_operation *o) { detail::check(mesh_session_close_finish(o)); });
+    }
+
+    pending<points> read_timeseries_by_key_async(std::int64_t key, std::int64_t start_ms, std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_read_by_key_start(handle_, key, start_ms, end_ms, &op));
+        return detail::finishing<points>(op, mesh_timeseries_read_by_key_finish, make_points);
+    }
+    pending<points> read_timeseries_by_path_async(const std::string &path, std::int64_t start_ms,
+                                                  std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_read_by_path_start(handle_, path.c_str(), start_ms, end_ms, &op));
+        return detail::finishing<points>(op, mesh_timeseries_read_by_path_finish, make_points);
+    }
+    pending<points> read_timeseries_by_id_async(const std::string &id, std::int64_t start_ms, std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_read_by_id_start(handle_, id.c_str(), start_ms, end_ms, &op));
+        return detail::finishing<points>(op, mesh_timeseries_read_by_id_finish, make_points);
+    }
+    pending<points> read_transformed_timeseries_by_key_async(std::int64_t key, std::int64_t start_ms,
+                                                             std::int64_t end_ms, std::int32_t resolution,
+                                                             std::int32_t method,
+                                                             std::int32_t zone = MESH_TRANSFORM_ZONE_DEFAULT) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_read_transformed_by_key_start(handle_, key, start_ms, end_ms, resolution,
+                                                                    method, zone, &op));
+        return detail::finishing<points>(op, mesh_timeseries_read_transformed_by_key_finish, make_points);
+    }
+    pending<points> read_transformed_timeseries_by_path_async(const std::string &path, std::int64_t start_ms,
+                                                              std::int64_t end_ms, std::int32_t resolution,
+                                                              std::int32_t method,
+                                                              std::int32_t zone = MESH_TRANSFORM_ZONE_DEFAULT) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_read_transformed_by_path_start(handle_, path.c_str(), start_ms, end_ms,
+                                                                     resolution, method, zone, &op));
+        return detail::finishing<points>(op, mesh_timeseries_read_transformed_by_path_finish, make_points);
+    }
+    pending<points> read_transformed_timeseries_by_id_async(const std::string &id, std::int64_t start_ms,
+                                                            std::int64_t end_ms, std::int32_t resolution,
+                                                            std::int32_t method,
+                                                            std::int32_t zone = MESH_TRANSFORM_ZONE_DEFAULT) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_read_transformed_by_id_start(handle_, id.c_str(), start_ms, end_ms, resolution,
+                                                                   method, zone, &op));
+        return detail::finishing<points>(op, mesh_timeseries_read_transformed_by_id_finish, make_points);
+    }
+
+    pending<void> write_timeseries_by_key_async(std::int64_t key, std::int64_t start_ms, std::int64_t end_ms,
+                                                const std::vector<point> &pts) {
+        columns c(pts);
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_write_by_key_start(handle_, key, start_ms, end_ms, c.t.data(), c.f.data(),
+                                                         c.v.data(), pts.size(), &op));
+        return detail::finishing(op, mesh_timeseries_write_by_key_finish);
+    }
+    pending<void> write_timeseries_by_path_async(const std::string &path, std::int64_t start_ms,
+                                                 std::int64_t end_ms, const std::vector<point> &pts) {
+        columns c(pts);
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_write_by_path_start(handle_, path.c_str(), start_ms, end_ms, c.t.data(),
+                                                          c.f.data(), c.v.data(), pts.size(), &op));
+        return detail::finishing(op, mesh_timeseries_write_by_path_finish);
+    }
+    pending<void> write_timeseries_by_id_async(const std::string &id, std::int64_t start_ms, std::int64_t end_ms,
+                                               const std::vector<point> &pts) {
+        columns c(pts);
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_write_by_id_start(handle_, id.c_str(), start_ms, end_ms, c.t.data(),
+                                                        c.f.data(), c.v.data(), pts.size(), &op));
+        return detail::finishing(op, mesh_timeseries_write_by_id_finish);
+    }
+    pending<void> delete_timeseries_by_key_async(std::int64_t key, std::int64_t start_ms, std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_delete_by_key_start(handle_, key, start_ms, end_ms, &op));
+        return detail::finishing(op, mesh_timeseries_delete_by_key_finish);
+    }
+    pending<void> delete_timeseries_by_path_async(const std::string &path, std::int64_t start_ms,
+                                                  std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_delete_by_path_start(handle_, path.c_str(), start_ms, end_ms, &op));
+        return detail::finishing(op, mesh_timeseries_delete_by_path_finish);
+    }
+    pending<void> delete_timeseries_by_id_async(const std::string &id, std::int64_t start_ms, std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_delete_by_id_start(handle_, id.c_str(), start_ms, end_ms, &op));
+        return detail::finishing(op, mesh_timeseries_delete_by_id_finish);
+    }
+
+    pending<timeseries_resource> get_timeseries_resource_async(std::int64_t key) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_resource_read_start(handle_, key, &op));
+        return detail::finishing<timeseries_resource>(op, mesh_timeseries_resource_read_finish, make_resource);
+    }
+    pending<timeseries_resource> create_physical_timeseries_async(const std::string &path, const std::string &name,
+                                                                  std::int32_t curve_type, std::int32_t resolution,
+                                                                  const std::string &unit_id,
+                                                                  const std::string &time_zone = std::string()) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_resource_create_physical_start(
+            handle_, path.c_str(), name.c_str(), curve_type, resolution, unit_id.c_str(),
+            time_zone.empty() ? nullptr : time_zone.c_str(), &op));
+        return detail::finishing<timeseries_resource>(op, mesh_timeseries_resource_create_physical_finish,
+                                                      make_resource);
+    }
+    pending<void> update_timeseries_resource_async(std::int64_t key, const resource_update &update) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_timeseries_resource_update_start(
+            handle_, key, update.curve_, update.set_unit_ ? update.unit_id_.c_str() : nullptr,
+            update.set_time_zone_ ? update.time_zone_.c_str() : nullptr, &op));
+        return detail::finishing(op, mesh_timeseries_resource_update_finish);
+    }
+    pending<units> list_units_async() {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_unit_list_read_start(handle_, &op));
+        return detail::finishing<units>(op, mesh_unit_list_read_finish, [](mesh_unit_list *u) { return units(u); });
+    }
+
+    pending<object_list> list_models_async() {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_model_list_read_start(handle_, &op));
+        return detail::finishing<object_list>(op, mesh_model_list_read_finish, make_object_list);
+    }
+    pending<object> get_object_async(const std::string &target, std::int32_t view = MESH_MODEL_VIEW_FULL,
+                                     const std::string &attribute_names = std::string(),
+                                     const std::string &tag_names = std::string(),
+                                     const std::string &namespace_names = std::string()) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_object_read_start(handle_, target.c_str(), view, names_or_null(attribute_names),
+                                             names_or_null(tag_names), names_or_null(namespace_names), &op));
+        return detail::finishing<object>(op, mesh_object_read_finish, make_object);
+    }
+    pending<object_list> search_objects_async(const std::string &start, const std::string &query,
+                                              std::int32_t view = MESH_MODEL_VIEW_FULL,
+                                              const std::string &attribute_names = std::string(),
+                                              const std::string &tag_names = std::string(),
+                                              const std::string &namespace_names = std::string()) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_object_search_start(handle_, start.c_str(), query.c_str(), view,
+                                               names_or_null(attribute_names), names_or_null(tag_names),
+                                               names_or_null(namespace_names), &op));
+        return detail::finishing<object_list>(op, mesh_object_search_finish, make_object_list);
+    }
+    pending<object_list> search_objects_by_definition_async(const std::string &definition,
+                                                            std::int32_t view = MESH_MODEL_VIEW_FULL,
+                                                            const std::string &attribute_names = std::string(),
+                                                            const std::string &tag_names = std::string(),
+                                                            const std::string &namespace_names = std::string()) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_object_search_by_definition_start(handle_, definition.c_str(), view,
+                                                             names_or_null(attribute_names), names_or_null(tag_names),
+                                                             names_or_null(namespace_names), &op));
+        return detail::finishing<object_list>(op, mesh_object_search_by_definition_finish, make_object_list);
+    }
+    pending<attribute> get_attribute_async(const std::string &target, std::int32_t view = MESH_MODEL_VIEW_FULL) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_read_start(handle_, target.c_str(), view, &op));
+        return detail::finishing<attribute>(op, mesh_attribute_read_finish,
+                                            [](mesh_attribute *a) { return attribute::owned(a); });
+    }
+    pending<attribute_list> search_attributes_async(const std::string &start, const std::string &query,
+                                                    std::int32_t view = MESH_MODEL_VIEW_FULL) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_search_start(handle_, start.c_str(), query.c_str(), view, &op));
+        return detail::finishing<attribute_list>(op, mesh_attribute_search_finish,
+                                                 [](mesh_attribute_list *l) { return attribute_list(l); });
+    }
+    pending<std::vector<model_ref>> linked_from_async(const std::string &target) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_object_read_linked_from_start(handle_, target.c_str(), &op));
+        return detail::finishing<std::vector<model_ref>>(op, mesh_object_read_linked_from_finish, refs_of);
+    }
+
+    pending<void> set_int_async(const std::string &target, std::int64_t value) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_int_start(handle_, target.c_str(), value, &op));
+        return detail::finishing(op, mesh_attribute_update_int_finish);
+    }
+    pending<void> set_double_async(const std::string &target, double value) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_double_start(handle_, target.c_str(), value, &op));
+        return detail::finishing(op, mesh_attribute_update_double_finish);
+    }
+    pending<void> set_bool_async(const std::string &target, bool value) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_bool_start(handle_, target.c_str(), value ? 1 : 0, &op));
+        return detail::finishing(op, mesh_attribute_update_bool_finish);
+    }
+    pending<void> set_string_async(const std::string &target, const std::string &value) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_string_start(handle_, target.c_str(), value.c_str(), &op));
+        return detail::finishing(op, mesh_attribute_update_string_finish);
+    }
+    pending<void> set_utc_time_async(const std::string &target, std::int64_t value_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_utc_time_start(handle_, target.c_str(), value_ms, &op));
+        return detail::finishing(op, mesh_attribute_update_utc_time_finish);
+    }
+    pending<void> set_ints_async(const std::string &target, const std::vector<std::int64_t> &values) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_ints_start(handle_, target.c_str(), values.data(), values.size(), &op));
+        return detail::finishing(op, mesh_attribute_update_ints_finish);
+    }
+    pending<void> set_doubles_async(const std::string &target, const std::vector<double> &values) {
+        mesh_operation *op = nullptr;
+        detail::check(
+            mesh_attribute_update_doubles_start(handle_, target.c_str(), values.data(), values.size(), &op));
+        return detail::finishing(op, mesh_attribute_update_doubles_finish);
+    }
+    pending<void> set_bools_async(const std::string &target, const std::vector<bool> &values) {
+        std::vector<std::int32_t> ints;
+        for (bool b : values) ints.push_back(b ? 1 : 0);
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_bools_start(handle_, target.c_str(), ints.data(), ints.size(), &op));
+        return detail::finishing(op, mesh_attribute_update_bools_finish);
+    }
+    pending<void> set_utc_times_async(const std::string &target, const std::vector<std::int64_t> &values_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_utc_times_start(handle_, target.c_str(), values_ms.data(),
+                                                            values_ms.size(), &op));
+        return detail::finishing(op, mesh_attribute_update_utc_times_finish);
+    }
+    pending<void> set_strings_async(const std::string &target, const std::vector<std::string> &values) {
+        std::vector<const char *> texts = c_strings(values);
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_strings_start(handle_, target.c_str(), texts.data(), texts.size(), &op));
+        return detail::finishing(op, mesh_attribute_update_strings_finish);
+    }
+    pending<void> set_timeseries_key_async(const std::string &target, std::int64_t key) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_timeseries_key_start(handle_, target.c_str(), key, &op));
+        return detail::finishing(op, mesh_attribute_update_timeseries_key_finish);
+    }
+    pending<void> set_expression_async(const std::string &target, const std::string &expression) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_expression_start(handle_, target.c_str(), expression.c_str(), &op));
+        return detail::finishing(op, mesh_attribute_update_expression_finish);
+    }
+    pending<void> update_attribute_definition_async(const std::string &target, const definition_update &update) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_definition_update_start(
+            handle_, target.c_str(), update.set_template_ ? update.template_.c_str() : nullptr,
+            update.set_description_ ? update.description_.c_str() : nullptr, &op));
+        return detail::finishing(op, mesh_attribute_definition_update_finish);
+    }
+    pending<void> set_links_async(const std::string &target, const std::vector<std::string> &target_ids,
+                                  bool append = false) {
+        std::vector<const char *> ids = c_strings(target_ids);
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_links_start(handle_, target.c_str(), ids.data(), ids.size(),
+                                                        append ? 1 : 0, &op));
+        return detail::finishing(op, mesh_attribute_update_links_finish);
+    }
+    pending<void> set_link_versions_async(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
+                                          const std::vector<link_version> &versions) {
+        std::vector<std::int64_t> from;
+        std::vector<const char *> ids;
+        for (const auto &v : versions) {
+            from.push_back(v.valid_from_ms);
+            ids.push_back(v.target_id.c_str());
+        }
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_link_versions_start(handle_, target.c_str(), start_ms, end_ms,
+                                                                from.data(), ids.data(), versions.size(), &op));
+        return detail::finishing(op, mesh_attribute_update_link_versions_finish);
+    }
+    pending<void> set_link_version_entries_async(const std::string &target,
+                                                 const std::vector<std::vector<link_version>> &entries) {
+        std::vector<std::size_t> sizes;
+        std::vector<std::int64_t> from;
+        std::vector<const char *> ids;
+        for (const auto &entry : entries) {
+            sizes.push_back(entry.size());
+            for (const auto &v : entry) {
+                from.push_back(v.valid_from_ms);
+                ids.push_back(v.target_id.c_str());
+            }
+        }
+        mesh_operation *op = nullptr;
+        detail::check(mesh_attribute_update_link_version_entries_start(
+            handle_, target.c_str(), sizes.data(), sizes.size(), from.data(), ids.data(), ids.size(), &op));
+        return detail::finishing(op, mesh_attribute_update_link_version_entries_finish);
+    }
+    pending<object> create_object_async(const std::string &owner, const std::string &name,
+                                        const std::string &definition = std::string()) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_object_create_start(handle_, owner.c_str(), name.c_str(),
+                                               definition.empty() ? nullptr : definition.c_str(), &op));
+        return detail::finishing<object>(op, mesh_object_create_finish, make_object);
+    }
+    pending<object> create_model_async(const std::string &name, const std::string &definition) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_model_create_start(handle_, name.c_str(), definition.c_str(), &op));
+        return detail::finishing<object>(op, mesh_model_create_finish, make_object);
+    }
+    pending<void> rename_object_async(const std::string &target, const std::string &new_name) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_object_rename_start(handle_, target.c_str(), new_name.c_str(), &op));
+        return detail::finishing(op, mesh_object_rename_finish);
+    }
+    pending<void> move_object_async(const std::string &target, const std::string &new_owner) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_object_move_start(handle_, target.c_str(), new_owner.c_str(), &op));
+        return detail::finishing(op, mesh_object_move_finish);
+    }
+    pending<void> delete_object_async(const std::string &target, bool recursive = false) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_object_delete_start(handle_, target.c_str(), recursive ? 1 : 0, &op));
+        return detail::finishing(op, mesh_object_delete_finish);
+    }
+
+    pending<xy_sets> get_xy_sets_async(const std::string &target, std::int64_t start_ms = MESH_TIME_NONE,
+                                       std::int64_t end_ms = MESH_TIME_NONE, bool versions_only = false) {
+        mesh_operation *op = nullptr;
+        detail::check(
+            mesh_xy_set_list_read_start(handle_, target.c_str(), start_ms, end_ms, versions_only ? 1 : 0, &op));
+        return detail::finishing<xy_sets>(op, mesh_xy_set_list_read_finish,
+                                          [](mesh_xy_set_list *s) { return xy_sets(s); });
+    }
+    pending<void> update_xy_sets_async(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
+                                       const xy_sets &sets) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_xy_set_list_update_start(handle_, target.c_str(), start_ms, end_ms, sets.get(), &op));
+        return detail::finishing(op, mesh_xy_set_list_update_finish);
+    }
+    pending<rating_curve> get_rating_curve_async(const std::string &target, std::int64_t start_ms,
+                                                 std::int64_t end_ms, bool versions_only = false) {
+        mesh_operation *op = nullptr;
+        detail::check(
+            mesh_rating_curve_read_start(handle_, target.c_str(), start_ms, end_ms, versions_only ? 1 : 0, &op));
+        return detail::finishing<rating_curve>(op, mesh_rating_curve_read_finish,
+                                               [](mesh_rating_curve *c) { return rating_curve(c); });
+    }
+    pending<void> update_rating_curve_async(const std::string &target, std::int64_t start_ms, std::int64_t end_ms,
+                                            const rating_curve &curve) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_rating_curve_update_start(handle_, target.c_str(), start_ms, end_ms, curve.get(), &op));
+        return detail::finishing(op, mesh_rating_curve_update_finish);
+    }
+
+    pending<availability_event> create_revision_async(const std::string &target, const std::string &event_id,
+                                                      const std::string &local_id = std::string(),
+                                                      const std::string &reason = std::string(),
+                                                      const event_record &record = event_record()) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_revision_create_start(handle_, target.c_str(), event_id.c_str(), local_id.c_str(),
+                                                 reason.c_str(), record_author(record, false), record.created_ms_,
+                                                 record_author(record, true), &op));
+        return detail::finishing<availability_event>(op, mesh_revision_create_finish, make_event);
+    }
+    pending<availability_event> create_restriction_async(const std::string &target, const std::string &event_id,
+                                                         const std::string &category,
+                                                         const restriction_recurrence &what,
+                                                         const std::string &local_id = std::string(),
+                                                         const std::string &reason = std::string(),
+                                                         const event_record &record = event_record()) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_restriction_create_start(handle_, target.c_str(), event_id.c_str(), category.c_str(),
+                                                    local_id.c_str(), reason.c_str(), what.get(),
+                                                    record_author(record, false), record.created_ms_,
+                                                    record_author(record, true), &op));
+        return detail::finishing<availability_event>(op, mesh_restriction_create_finish, make_event);
+    }
+    pending<std::uint32_t> add_revision_recurrence_async(const std::string &target, const std::string &event_id,
+                                                         const recurrence &pattern, std::int64_t start_ms,
+                                                         std::int64_t end_ms,
+                                                         const std::string &author = std::string()) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_revision_recurrence_create_start(handle_, target.c_str(), event_id.c_str(),
+                                                            pattern.status.c_str(), pattern.description.c_str(),
+                                                            pattern.type, pattern.every, pattern.until_ms, start_ms,
+                                                            end_ms, author_or_null(author), &op));
+        return detail::finishing<std::uint32_t>(op, mesh_revision_recurrence_create_finish,
+                                                [](std::uint32_t id) { return id; });
+    }
+    pending<void> delete_revision_recurrence_async(const std::string &target, const std::string &event_id,
+                                                   std::uint32_t recurrence_id,
+                                                   const std::string &author = std::string()) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_revision_recurrence_delete_start(handle_, target.c_str(), event_id.c_str(), recurrence_id,
+                                                            author_or_null(author), &op));
+        return detail::finishing(op, mesh_revision_recurrence_delete_finish);
+    }
+    pending<availability_event> get_availability_event_async(const std::string &target,
+                                                             const std::string &event_id) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_availability_event_read_start(handle_, target.c_str(), event_id.c_str(), &op));
+        return detail::finishing<availability_event>(op, mesh_availability_event_read_finish, make_event);
+    }
+    pending<availability_event_list> search_availability_events_async(std::int32_t event_type,
+                                                                      const std::vector<std::string> &targets) {
+        std::vector<const char *> texts = c_strings(targets);
+        mesh_operation *op = nullptr;
+        detail::check(mesh_availability_event_search_start(handle_, event_type, texts.data(), texts.size(), &op));
+        return detail::finishing<availability_event_list>(
+            op, mesh_availability_event_search_finish,
+            [](mesh_availability_event_list *l) { return availability_event_list(l); });
+    }
+    pending<void> delete_availability_events_by_id_async(const std::string &target,
+                                                         const std::vector<std::string> &event_ids) {
+        std::vector<const char *> ids = c_strings(event_ids);
+        mesh_operation *op = nullptr;
+        detail::check(
+            mesh_availability_event_delete_by_id_start(handle_, target.c_str(), ids.data(), ids.size(), &op));
+        return detail::finishing(op, mesh_availability_event_delete_by_id_finish);
+    }
+    pending<void> delete_availability_events_async(const std::string &target, std::int32_t event_type) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_availability_event_delete_by_type_start(handle_, target.c_str(), event_type, &op));
+        return detail::finishing(op, mesh_availability_event_delete_by_type_finish);
+    }
+    pending<std::vector<availability_instance>> search_instances_async(const std::string &target,
+                                                                       const std::string &event_id,
+                                                                       std::int64_t start_ms, std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_availability_instance_search_start(handle_, target.c_str(), event_id.c_str(), start_ms,
+                                                              end_ms, &op));
+        return detail::finishing<std::vector<availability_instance>>(op, mesh_availability_instance_search_finish,
+                                                                     instances_of);
+    }
+    pending<void> update_revision_async(const std::string &target, const std::string &event_id,
+                                        const revision_update &update) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_revision_update_start(
+            handle_, target.c_str(), event_id.c_str(), update.set_local_id_ ? update.local_id_.c_str() : nullptr,
+            update.set_reason_ ? update.reason_.c_str() : nullptr,
+            update.set_author_ ? update.author_.c_str() : nullptr, &op));
+        return detail::finishing(op, mesh_revision_update_finish);
+    }
+    pending<void> update_restriction_async(const std::string &target, const std::string &event_id,
+                                           const restriction_update &update) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_restriction_update_start(
+            handle_, target.c_str(), event_id.c_str(), update.set_local_id_ ? update.local_id_.c_str() : nullptr,
+            update.set_reason_ ? update.reason_.c_str() : nullptr,
+            update.set_category_ ? update.category_.c_str() : nullptr,
+            update.recurrence_ ? update.recurrence_->get() : nullptr,
+            update.set_author_ ? update.author_.c_str() : nullptr, &op));
+        return detail::finishing(op, mesh_restriction_update_finish);
+    }
+
+    pending<calc_result> run_calculation_async(const std::string &target, const std::string &expression,
+                                               std::int64_t start_ms, std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_calc_run_start(handle_, target.c_str(), expression.c_str(), start_ms, end_ms, &op));
+        return detail::finishing<calc_result>(op, mesh_calc_run_finish, make_calc_result);
+    }
+    pending<calc_result> run_calculation_by_key_async(std::int64_t key, const std::string &expression,
+                                                      std::int64_t start_ms, std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_calc_run_by_key_start(handle_, key, expression.c_str(), start_ms, end_ms, &op));
+        return detail::finishing<calc_result>(op, mesh_calc_run_by_key_finish, make_calc_result);
+    }
+    pending<points> calc_transform_async(const std::string &target, const std::string &search,
+                                         std::int64_t start_ms, std::int64_t end_ms, std::int32_t resolution,
+                                         std::int32_t method, std::int32_t zone = MESH_TRANSFORM_ZONE_DEFAULT) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_calc_run_transform_start(handle_, target.c_str(), calc::detail::search_or_null(search),
+                                                    start_ms, end_ms, resolution, method, zone, &op));
+        return detail::finishing<points>(op, mesh_calc_run_transform_finish, make_points);
+    }
+    pending<double> calc_sum_async(const std::string &target, const std::string &search, std::int64_t start_ms,
+                                   std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_calc_run_sum_start(handle_, target.c_str(), calc::detail::search_or_null(search), start_ms,
+                                              end_ms, &op));
+        return detail::finishing<double>(op, mesh_calc_run_sum_finish, [](double sum) { return sum; });
+    }
+    pending<points> calc_sum_list_async(const std::string &target, const std::string &search,
+                                        std::int64_t start_ms, std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(
+            mesh_calc_run_sum_list_start(handle_, target.c_str(), search.c_str(), start_ms, end_ms, &op));
+        return detail::finishing<points>(op, mesh_calc_run_sum_list_finish, make_points);
+    }
+    pending<calc_result> calc_all_forecasts_async(const std::string &target, const std::string &search,
+                                                  std::int64_t start_ms, std::int64_t end_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_calc_run_all_forecasts_start(handle_, target.c_str(),
+                                                        calc::detail::search_or_null(search), start_ms, end_ms, &op));
+        return detail::finishing<calc_result>(op, mesh_calc_run_all_forecasts_finish, make_calc_result);
+    }
+    pending<points> calc_forecast_async(const std::string &target, const std::string &search,
+                                        std::int64_t start_ms, std::int64_t end_ms,
+                                        std::int64_t t0_min_ms = MESH_TIME_NONE,
+                                        std::int64_t t0_max_ms = MESH_TIME_NONE,
+                                        std::int64_t available_at_ms = MESH_TIME_NONE) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_calc_run_forecast_start(handle_, target.c_str(), calc::detail::search_or_null(search),
+                                                   start_ms, end_ms, t0_min_ms, t0_max_ms, available_at_ms, &op));
+        return detail::finishing<points>(op, mesh_calc_run_forecast_finish, make_points);
+    }
+    pending<calc_result> calc_historical_versions_async(const std::string &target, const std::string &search,
+                                                        std::int64_t start_ms, std::int64_t end_ms,
+                                                        std::int32_t max_versions) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_calc_run_historical_versions_start(handle_, target.c_str(),
+                                                              calc::detail::search_or_null(search), start_ms, end_ms,
+                                                              max_versions, &op));
+        return detail::finishing<calc_result>(op, mesh_calc_run_historical_versions_finish, make_calc_result);
+    }
+    pending<points> calc_as_of_time_async(const std::string &target, const std::string &search,
+                                          std::int64_t start_ms, std::int64_t end_ms, std::int64_t available_at_ms) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_calc_run_as_of_time_start(handle_, target.c_str(), calc::detail::search_or_null(search),
+                                                     start_ms, end_ms, available_at_ms, &op));
+        return detail::finishing<points>(op, mesh_calc_run_as_of_time_finish, make_points);
+    }
+
     mesh_session *get() const noexcept { return handle_; }
 
 private:
@@ -2123,6 +2900,46 @@ private:
     struct free_instance_list {
         void operator()(mesh_availability_instance_list *l) const noexcept { mesh_availability_instance_list_free(l); }
     };
+    /* What the asynchronous twins make of their results. */
+    static points make_points(mesh_point_list *p) { return points(p); }
+    static timeseries_resource make_resource(mesh_timeseries_resource *r) { return timeseries_resource(r); }
+    static object make_object(mesh_object *o) { return object::owned(o); }
+    static object_list make_object_list(mesh_object_list *l) { return object_list(l); }
+    static availability_event make_event(mesh_availability_event *e) { return availability_event::owned(e); }
+    static calc_result make_calc_result(mesh_calc_result *r) { return calc_result(r); }
+    /* Copies out and frees what linked_from and search_instances read. */
+    static std::vector<model_ref> refs_of(mesh_id_list *raw) {
+        std::unique_ptr<mesh_id_list, free_id_list> list(raw);
+        std::size_t n = 0;
+        detail::check(mesh_id_list_count(list.get(), &n));
+        std::vector<model_ref> out;
+        for (std::size_t i = 0; i < n; i++) {
+            model_ref r;
+            r.id = detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
+                return mesh_id_list_id_at(list.get(), i, b, c, l);
+            });
+            r.path = detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
+                return mesh_id_list_path_at(list.get(), i, b, c, l);
+            });
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+    static std::vector<availability_instance> instances_of(mesh_availability_instance_list *raw) {
+        std::unique_ptr<mesh_availability_instance_list, free_instance_list> list(raw);
+        std::size_t n = 0;
+        detail::check(mesh_availability_instance_list_count(list.get(), &n));
+        std::vector<availability_instance> out;
+        for (std::size_t i = 0; i < n; i++) {
+            availability_instance instance{MESH_TIME_NONE, MESH_TIME_NONE, false, 0.0};
+            detail::check(
+                mesh_availability_instance_list_period_at(list.get(), i, &instance.start_ms, &instance.end_ms));
+            /* A revision's instance has no value: the call says so. */
+            instance.has_value = mesh_availability_instance_list_value_at(list.get(), i, &instance.value) == MESH_OK;
+            out.push_back(instance);
+        }
+        return out;
+    }
     /* An author: NULL for "" (the server chooses), and an event_record's when not set. */
     static const char *author_or_null(const std::string &author) { return author.empty() ? nullptr : author.c_str(); }
     static const char *record_author(const event_record &record, bool last_changed) {
@@ -2247,6 +3064,94 @@ public:
     identity user_identity() {
         mesh_identity *raw = nullptr;
         detail::check(mesh_identity_read(handle_, &raw));
+        return identity_of(raw);
+    }
+    /** Frees the connection now; throws on failure. */
+    void close() {
+        mesh_connection *c = handle_;
+        handle_ = nullptr;
+        detail::check(mesh_connection_close(c));
+    }
+
+    /* --- asynchronous twins: each starts the call of the method named
+     * without _async, with the same arguments (copied at once), and returns
+     * its pending result (see mesh::pending). */
+
+    static pending<connection> connect_async(const std::string &address) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_connection_open_start(address.c_str(), nullptr, &op));
+        return opened(op, nullptr);
+    }
+    /** The options may go at once: the call has its own copy. */
+    static pending<connection> connect_async(const std::string &address, const options &o) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_connection_open_start(address.c_str(), o.get(), &op));
+        return opened(op, o.tokens_);
+    }
+    pending<session> open_session_async() {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_session_open_start(handle_, &op));
+        return session_from(op, mesh_session_open_finish);
+    }
+    pending<session> attach_session_async(const std::string &id) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_session_attach_start(handle_, id.c_str(), &op));
+        return session_from(op, mesh_session_attach_finish);
+    }
+    pending<void> revoke_access_token_async(const std::string &token) {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_connection_revoke_access_token_start(handle_, token.c_str(), &op));
+        return revoking(op);
+    }
+    pending<void> revoke_own_access_token_async() {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_connection_revoke_access_token_start(handle_, nullptr, &op));
+        return revoking(op);
+    }
+    pending<identity> user_identity_async() {
+        mesh_operation *op = nullptr;
+        detail::check(mesh_identity_read_start(handle_, &op));
+        std::shared_ptr<detail::token_slot> tokens = tokens_;
+        return pending<identity>(op, [tokens](mesh_operation *o) {
+            mesh_identity *raw = nullptr;
+            detail::check(mesh_identity_read_finish(o, &raw));
+            return identity_of(raw);
+        });
+    }
+
+    mesh_connection *get() const noexcept { return handle_; }
+
+private:
+    connection(mesh_connection *c, std::shared_ptr<detail::token_slot> tokens)
+        : handle_(c), tokens_(std::move(tokens)) {}
+    struct free_identity {
+        void operator()(mesh_identity *i) const noexcept { mesh_identity_free(i); }
+    };
+    /* The token provider (if any) lives until a pending call is taken: the
+     * call may ask it for a token. */
+    static pending<connection> opened(mesh_operation *op, std::shared_ptr<detail::token_slot> tokens) {
+        return pending<connection>(op, [tokens](mesh_operation *o) {
+            mesh_connection *c = nullptr;
+            detail::check(mesh_connection_open_finish(o, &c));
+            return connection(c, tokens);
+        });
+    }
+    pending<session> session_from(mesh_operation *op, mesh_status (*finish)(mesh_operation *, mesh_session **)) {
+        std::shared_ptr<detail::token_slot> tokens = tokens_;
+        return pending<session>(op, [tokens, finish](mesh_operation *o) {
+            mesh_session *s = nullptr;
+            detail::check(finish(o, &s));
+            return session(s, tokens);
+        });
+    }
+    pending<void> revoking(mesh_operation *op) {
+        std::shared_ptr<detail::token_slot> tokens = tokens_;
+        return pending<void>(op, [tokens](mesh_operation *o) {
+            detail::check(mesh_connection_revoke_access_token_finish(o));
+        });
+    }
+    /* Copies out and frees what user_identity reads. */
+    static identity identity_of(mesh_identity *raw) {
         std::unique_ptr<mesh_identity, free_identity> id(raw);
         identity out;
         out.display_name = detail::read_text([&](char *b, std::size_t c, std::size_t *l) {
@@ -2260,21 +3165,6 @@ public:
         });
         return out;
     }
-    /** Frees the connection now; throws on failure. */
-    void close() {
-        mesh_connection *c = handle_;
-        handle_ = nullptr;
-        detail::check(mesh_connection_close(c));
-    }
-
-    mesh_connection *get() const noexcept { return handle_; }
-
-private:
-    connection(mesh_connection *c, std::shared_ptr<detail::token_slot> tokens)
-        : handle_(c), tokens_(std::move(tokens)) {}
-    struct free_identity {
-        void operator()(mesh_identity *i) const noexcept { mesh_identity_free(i); }
-    };
     mesh_connection *handle_ = nullptr;
     std::shared_ptr<detail::token_slot> tokens_;
 };

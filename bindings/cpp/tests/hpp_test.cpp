@@ -20,6 +20,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <future>
 #include <iostream>
 #include <limits>
 #include <sstream>
@@ -29,6 +30,7 @@
 
 void readme_example(const std::string &address);
 void readme_model_example(const std::string &address);
+std::size_t readme_async_example(mesh::session &session);
 
 namespace {
 
@@ -1262,6 +1264,322 @@ void availability_restrictions() {
     throws(MESH_ERROR_INVALID_ARGUMENT, [&] { s.add_revision_recurrence(target, "x", unknown, jan_2023, jan_2023 + day); });
 }
 
+/* ------------------------------------------------------ asynchronous calls */
+
+/* A mesh::pending used when empty: the wrapper's own refusal. */
+template <class F>
+void refused_as_empty(F f) {
+    try {
+        f();
+    } catch (const mesh::error &e) {
+        same(mesh::status_name(MESH_ERROR_INVALID_HANDLE), mesh::status_name(e.status()), e.what());
+        return;
+    }
+    throw check_failed("expected MESH_ERROR_INVALID_HANDLE from an empty mesh::pending");
+}
+
+void same_points(const mesh::points &expected, const mesh::points &got, const std::string &what) {
+    same(expected.size(), got.size(), what + ": count");
+    for (std::size_t i = 0; i < got.size(); i++) {
+        same(expected[i].time_ms, got[i].time_ms, what + ": time");
+        same(expected[i].flags, got[i].flags, what + ": flags");
+        check(same_bits(expected[i].value, got[i].value), what + ": value");
+    }
+}
+
+const std::int64_t demo_start = 1735689600000LL; /* 2025-01-01T00:00Z */
+const std::int64_t demo_end = demo_start + 7 * 24 * hour;
+
+void async_calls_give_what_blocking_ones_do() {
+    auto c = mesh::connection::connect(address);
+    auto s = c.open_session();
+    mesh::points blocking = s.read_timeseries_by_key(demo_key, demo_start, demo_end);
+    check(blocking.size() > 100, "the demo week has points");
+    mesh::pending<mesh::points> p = s.read_timeseries_by_key_async(demo_key, demo_start, demo_end);
+    check(p.valid(), "valid while pending");
+    check(p.wait_for(std::chrono::seconds(10)) == std::future_status::ready, "ready in time");
+    check(p.ready(), "ready() once waited for");
+    same_points(blocking, p.get(), "by key");
+    check(!p.valid(), "empty after get()");
+    refused_as_empty([&] { p.get(); });
+    refused_as_empty([&] { p.ready(); });
+    refused_as_empty([&] { p.cancel(); });
+
+    same_points(s.read_timeseries_by_path("Resource/Demo/Inflow", demo_start, demo_end),
+                s.read_timeseries_by_path_async("Resource/Demo/Inflow", demo_start, demo_end).get(), "by path");
+    same_points(s.read_transformed_timeseries_by_key(demo_key, demo_start, demo_end, MESH_RESOLUTION_DAY,
+                                                     MESH_TRANSFORM_METHOD_AVG),
+                s.read_transformed_timeseries_by_key_async(demo_key, demo_start, demo_end, MESH_RESOLUTION_DAY,
+                                                           MESH_TRANSFORM_METHOD_AVG)
+                    .get(),
+                "transformed");
+
+    /* Writes in the session, seen by its own reads, gone after rollback. */
+    const std::int64_t start = 1961625600000LL; /* 2032-03-01T00:00Z */
+    std::vector<mesh::point> pts;
+    for (int i = 0; i < 6; i++) pts.push_back(mesh::point{start + i * hour, 0u, 7.25 * i});
+    {
+        /* The points may go once the call has started: it has its own copy. */
+        std::vector<mesh::point> copy = pts;
+        mesh::pending<void> written = s.write_timeseries_by_key_async(key, start, start + 6 * hour, copy);
+        copy.assign(copy.size(), mesh::point{0, 0u, -1.0});
+        written.get();
+    }
+    mesh::points seen = s.read_timeseries_by_key_async(key, start, start + 6 * hour).get();
+    same(std::size_t(6), seen.size(), "written points");
+    same(7.25 * 5, seen[5].value, "a written value");
+    s.rollback_async().get();
+    check(std::isnan(s.read_timeseries_by_key_async(key, start, start + 6 * hour).get()[5].value),
+          "rolled back");
+    check(s.extend_async().get().count() > 0, "extend: the server's timeout");
+    same(s.get_timeseries_resource(demo_key).path(), s.get_timeseries_resource_async(demo_key).get().path(),
+         "a resource");
+    same(s.list_units().size(), s.list_units_async().get().size(), "units");
+    same(s.get_object(plant).id(), s.get_object_async(plant).get().id(), "an object");
+    check(same_bits(s.calc_sum(plant_attr("TsRawAtt"), "", start_2016, end_2016),
+                    s.calc_sum_async(plant_attr("TsRawAtt"), "", start_2016, end_2016).get()),
+          "a sum");
+
+    /* What the library checks before a call starts is refused at once... */
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { c.attach_session_async("not-an-id"); });
+    /* ...the rest when the result is taken; either way as the blocking call refuses it. */
+    throws(MESH_ERROR_INVALID_ARGUMENT,
+           [&] { s.read_timeseries_by_key_async(demo_key, demo_end, demo_start).get(); });
+    /* The server's refusal comes with get(). */
+    auto missing = s.read_timeseries_by_path_async("Resource/Tilløp/Mangler", 0, 1);
+    auto e = throws(MESH_ERROR_NOT_FOUND, [&] { missing.get(); });
+    check(e.library_message().find("Tilløp/Mangler") != std::string::npos, e.library_message());
+    check(!missing.valid(), "empty after a failed get()");
+
+    /* A connection and its sessions, opened without blocking. */
+    mesh::connection other = mesh::connection::connect_async(address).get();
+    same(server_version, other.server_version(), "server version");
+    mesh::session opened = other.open_session_async().get();
+    same(std::size_t(36), opened.id().size(), "an opened session's id");
+    std::string id = opened.id();
+    opened.detach();
+    mesh::session attached = other.attach_session_async(id).get();
+    same(id, attached.id(), "attached");
+    attached.commit_async().get();
+    attached.close_async().get();
+    check(attached.get() == nullptr, "handle released by close_async()");
+    throws(MESH_ERROR_SESSION_NOT_FOUND, [&] { other.attach_session_async(id).get(); });
+}
+
+void many_calls_at_once() {
+    auto c = mesh::connection::connect(address);
+    auto s = c.open_session();
+    const std::size_t expected = s.read_timeseries_by_key(demo_key, demo_start, demo_end).size();
+    std::vector<mesh::pending<mesh::points>> calls;
+    for (int i = 0; i < 200; i++)
+        calls.push_back(s.read_timeseries_by_key_async(demo_key, demo_start, demo_end - (i % 24) * hour));
+    for (std::size_t i = 0; i < calls.size(); i++) {
+        mesh::points got = calls[i].get();
+        same(expected - i % 24, got.size(), "read " + std::to_string(i));
+    }
+}
+
+void futures_are_fulfilled_on_the_callback_thread() {
+    auto c = mesh::connection::connect(address);
+    auto s = c.open_session();
+    const std::size_t expected = s.read_timeseries_by_key(demo_key, demo_start, demo_end).size();
+
+    std::vector<std::future<mesh::points>> futures;
+    for (int i = 0; i < 20; i++) futures.push_back(s.read_timeseries_by_key_async(demo_key, demo_start, demo_end).to_future());
+    for (auto &f : futures) {
+        check(f.wait_for(std::chrono::seconds(10)) == std::future_status::ready, "fulfilled");
+        same(expected, f.get().size(), "a future's points");
+    }
+    /* Failures arrive as the exception get() throws. */
+    std::future<mesh::points> missing = s.read_timeseries_by_path_async("Resource/Tilløp/Mangler", 0, 1).to_future();
+    throws(MESH_ERROR_NOT_FOUND, [&] { missing.get(); });
+    std::future<void> committed = s.commit_async().to_future();
+    committed.get();
+
+    /* then(): once, on a library thread, with a ready pending. */
+    std::mutex m;
+    std::condition_variable cv;
+    std::thread::id thread;
+    bool was_ready = false, called = false;
+    std::size_t got = 0;
+    int calls = 0;
+    mesh::pending<mesh::points> p = s.read_timeseries_by_key_async(demo_key, demo_start, demo_end);
+    std::move(p).then([&](mesh::pending<mesh::points> done) {
+        bool ready = done.ready();
+        std::size_t n = done.get().size();
+        std::lock_guard<std::mutex> lock(m);
+        thread = std::this_thread::get_id();
+        was_ready = ready;
+        got = n;
+        calls++;
+        called = true;
+        cv.notify_all();
+    });
+    check(!p.valid(), "then() takes the operation");
+    refused_as_empty([&] { std::move(p).to_future(); });
+    {
+        std::unique_lock<std::mutex> lock(m);
+        check(cv.wait_for(lock, std::chrono::seconds(10), [&] { return called; }), "called back");
+        check(thread != std::this_thread::get_id(), "on a library thread");
+        check(was_ready, "with a ready pending");
+        same(expected, got, "the handler's points");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    {
+        std::lock_guard<std::mutex> lock(m);
+        same(1, calls, "once");
+    }
+
+    /* A handler that does not take the result leaves nothing behind; one that throws is contained. */
+    std::atomic<int> reported(0), dropped(0);
+    mesh::set_callback_error_handler([&](std::exception_ptr) { reported++; });
+    s.read_timeseries_by_key_async(demo_key, demo_start, demo_end).then([&](mesh::pending<mesh::points>) { dropped++; });
+    s.extend_async().then([](mesh::pending<std::chrono::milliseconds>) { throw std::logic_error("handler failed"); });
+    check(wait_until([&] { return dropped.load() == 1 && reported.load() == 1; }, 10000), "both ran");
+    mesh::set_callback_error_handler(nullptr);
+
+    /* A future of a session closed meanwhile is cancelled. */
+    auto slow = mesh::connection::connect(slow_address);
+    auto held = slow.open_session();
+    std::future<void> commit = held.commit_async().to_future();
+    check(commit.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout, "held by the server");
+    held.close();
+    check(commit.wait_for(std::chrono::seconds(2)) == std::future_status::ready, "completed by close()");
+    try {
+        commit.get();
+        throw check_failed("expected mesh::cancelled");
+    } catch (const mesh::cancelled &e) {
+        same(MESH_ERROR_CANCELLED, e.status(), "status");
+    }
+}
+
+void cancel_completes_a_call_at_once() {
+    auto c = mesh::connection::connect(slow_address);
+    mesh::session s = c.open_session();
+    mesh::pending<void> commit = s.commit_async();
+    check(commit.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout, "held by the server");
+    check(!commit.ready(), "not ready while held");
+    auto cancelled_at = std::chrono::steady_clock::now();
+    commit.cancel();
+    check(commit.ready(), "ready at once");
+    commit.cancel(); /* a completed call stays as it is */
+    try {
+        commit.get();
+        throw check_failed("expected mesh::cancelled");
+    } catch (const mesh::cancelled &e) {
+        same(MESH_ERROR_CANCELLED, e.status(), "status");
+        check(std::string(e.what()).find("MESH_ERROR_CANCELLED: mesh_") == 0, e.what());
+    }
+    check(std::chrono::steady_clock::now() - cancelled_at < std::chrono::seconds(2), "promptly");
+    check(!s.is_expired(), "the session goes on");
+    check(s.extend().count() > 0, "and answers");
+    same(std::size_t(24), s.read_timeseries_by_key(demo_key, demo_start, demo_start + 24 * hour).size(),
+         "a read after the cancelled commit");
+
+    /* Blocking calls interrupted throw mesh::cancelled too. */
+    std::atomic<bool> caught(false);
+    std::thread worker([&] {
+        try {
+            s.commit();
+        } catch (const mesh::cancelled &) {
+            caught = true;
+        } catch (const mesh::error &) {
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    s.interrupt();
+    worker.join();
+    check(caught.load(), "mesh::cancelled from an interrupted blocking call");
+}
+
+void an_unfinished_pending_is_dropped() {
+    auto c = mesh::connection::connect(slow_address);
+    mesh::session s = c.open_session();
+    auto dropped_at = std::chrono::steady_clock::now();
+    {
+        mesh::pending<void> commit = s.commit_async();
+        check(commit.wait_for(std::chrono::milliseconds(100)) == std::future_status::timeout, "held");
+    } /* cancelled and freed */
+    check(std::chrono::steady_clock::now() - dropped_at < std::chrono::seconds(2), "dropped promptly");
+    {
+        /* Completed, never taken: the points are freed with it. */
+        mesh::pending<mesh::points> read = s.read_timeseries_by_key_async(demo_key, demo_start, demo_end);
+        read.wait();
+    }
+    {
+        /* Moved over: the old call is dropped, the new one kept. */
+        mesh::pending<void> a = s.commit_async();
+        mesh::pending<mesh::points> b = s.read_timeseries_by_key_async(demo_key, demo_start, demo_end);
+        mesh::pending<mesh::points> moved = std::move(b);
+        check(!b.valid() && moved.valid(), "moved");
+        refused_as_empty([&] { b.wait(); });
+        moved = s.read_timeseries_by_key_async(demo_key, demo_start, demo_start + hour);
+        same(std::size_t(1), moved.get().size(), "the second read");
+        a = mesh::pending<void>();
+        check(!a.valid(), "emptied");
+    }
+    {
+        /* A call whose session was closed under it is cancelled. */
+        mesh::session other = c.open_session();
+        mesh::pending<void> commit = other.commit_async();
+        other.close();
+        throws(MESH_ERROR_CANCELLED, [&] { commit.get(); });
+    }
+    {
+        /* Kept past its session's destructor. */
+        mesh::pending<void> commit;
+        {
+            mesh::session other = c.open_session();
+            commit = other.commit_async();
+        }
+        check(commit.wait_for(std::chrono::seconds(2)) == std::future_status::ready, "completed by the destructor");
+        throws(MESH_ERROR_CANCELLED, [&] { commit.get(); });
+    }
+    check(!s.is_expired(), "the session goes on");
+    check(s.extend_async().get().count() > 0, "and answers");
+}
+
+void async_connect_keeps_its_token_provider() {
+    std::atomic<int> asked(0);
+    mesh::pending<mesh::connection> connecting = [&] {
+        mesh::options o;
+        o.tls_root_certificate_file(root_pem).tls_server_name(server_name).token_provider([&] {
+            ++asked;
+            return token2;
+        });
+        return mesh::connection::connect_async(tls_address, o);
+    }(); /* the options are gone; the call keeps the provider */
+    mesh::connection c = connecting.get();
+    check(asked.load() >= 1, "asked when connecting");
+    same(display_name, c.user_identity_async().get().display_name, "identity");
+    mesh::session s = c.open_session_async().get();
+    s.commit_async().get();
+    s.close_async().get();
+}
+
+void shutdown_cancels_pending_calls() {
+    auto c = mesh::connection::connect(slow_address);
+    auto s = c.open_session();
+    auto other = c.open_session();
+    std::future<void> commit = s.commit_async().to_future();
+    mesh::pending<void> held = other.commit_async();
+    check(commit.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout, "held by the server");
+    mesh::shutdown();
+    check(commit.wait_for(std::chrono::seconds(0)) == std::future_status::ready, "fulfilled before shutdown returned");
+    throws(MESH_ERROR_CANCELLED, [&] { commit.get(); });
+    /* Its operation is gone with the library's state, or cancelled: never a crash. */
+    try {
+        held.get();
+        throw check_failed("expected a failure after shutdown");
+    } catch (const mesh::error &e) {
+        check(e.status() == MESH_ERROR_CANCELLED || e.status() == MESH_ERROR_INVALID_HANDLE, e.what());
+    }
+    /* And the library serves again. */
+    auto again = mesh::connection::connect_async(address).get();
+    auto fresh = again.open_session_async().get();
+    fresh.commit_async().get();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -1308,9 +1626,21 @@ int main(int argc, char **argv) {
     test("calculations: a calculated attribute, numbers, strings, helpers", a_calculated_attribute_and_each_kind_of_result);
     test("availability: revisions, recurrences, instances, isolation, updates", availability_revisions);
     test("availability: basic and complex restrictions, values, updates", availability_restrictions);
+    test("async: each call gives what the blocking one does", async_calls_give_what_blocking_ones_do);
+    test("async: 200 calls started at once, then taken", many_calls_at_once);
+    test("async: futures and then() on the callback thread", futures_are_fulfilled_on_the_callback_thread);
+    test("async: cancel() completes a held commit at once; the session goes on", cancel_completes_a_call_at_once);
+    test("async: an unfinished pending is dropped, cancelled, moved over", an_unfinished_pending_is_dropped);
+    test("async: connect keeps its token provider until taken", async_connect_keeps_its_token_provider);
+    test("async: mesh::shutdown cancels what is pending", shutdown_cancels_pending_calls);
     test("shutdown and restart", shutdown_and_restart);
     test("the README example runs", [] { readme_example(address); });
     test("the README model and calculation example runs", [] { readme_model_example(address); });
+    test("the README asynchronous example runs", [] {
+        mesh::connection connection = mesh::connection::connect(address);
+        mesh::session session = connection.open_session();
+        check(readme_async_example(session) > 0, "the asynchronous README example read points");
+    });
 
     std::cout << passed << " passed, " << failed << " failed" << std::endl;
     mesh_library_shutdown();
