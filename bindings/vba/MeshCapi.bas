@@ -18,7 +18,10 @@ Attribute VB_Name = "MeshCapi"
 ' raise a VBA error: Err.Number = vbObjectError + 512 + status,
 ' Err.Description = "MESH_ERROR_...: what failed and why" (MeshLastError gives
 ' the text after a raw call). VBA cannot take callbacks from the library's
-' threads, so expiry is polled (MeshSessionIsExpired, with Application.OnTime).
+' threads, so expiry is polled (MeshSessionIsExpired, with Application.OnTime),
+' and so are calls started in the background (MeshReadByKeyStart,
+' MeshOperationIsDone, MeshReadByKeyFinish; every mesh_..._start and
+' mesh_..._finish is declared).
 ' Call MeshShutdown before the workbook closes (Workbook_BeforeClose).
 Option Explicit
 
@@ -133,18 +136,26 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_options_set_max_receive_message_bytes Lib "mesh_capi.dll" (ByVal options As LongPtr, ByVal bytes As Long) As Long
     Public Declare PtrSafe Function mesh_options_free Lib "mesh_capi.dll" (ByVal options As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_open Lib "mesh_capi.dll" (ByVal address As LongPtr, ByVal options As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_open_start Lib "mesh_capi.dll" (ByVal address As LongPtr, ByVal options As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_open_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_server_version Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_server_name Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_interrupt Lib "mesh_capi.dll" (ByVal connection As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_set_access_token Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_revoke_access_token_start Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal token As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_revoke_access_token_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_close Lib "mesh_capi.dll" (ByVal connection As LongPtr) As Long
     Public Declare PtrSafe Function mesh_identity_read Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_identity_display_name Lib "mesh_capi.dll" (ByVal identity As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_identity_source Lib "mesh_capi.dll" (ByVal identity As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_identity_identifier Lib "mesh_capi.dll" (ByVal identity As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_identity_read_start Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_identity_read_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_identity_free Lib "mesh_capi.dll" (ByVal identity As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_open Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_open_start Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_open_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_attach Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal session_id As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_id Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_commit Lib "mesh_capi.dll" (ByVal session As LongPtr) As Long
@@ -152,8 +163,18 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_session_extend Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef expires_in_ms_out As LongLong) As Long
     Public Declare PtrSafe Function mesh_session_is_expired Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef out As Long) As Long
     Public Declare PtrSafe Function mesh_session_interrupt Lib "mesh_capi.dll" (ByVal session As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_attach_start Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal session_id As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_attach_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_commit_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_commit_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_rollback_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_rollback_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_extend_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_extend_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef expires_in_ms_out As LongLong) As Long
     Public Declare PtrSafe Function mesh_session_detach Lib "mesh_capi.dll" (ByVal session As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_close Lib "mesh_capi.dll" (ByVal session As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_close_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_close_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_key Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_path Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_id Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long
@@ -166,6 +187,30 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_timeseries_delete_by_key Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong) As Long
     Public Declare PtrSafe Function mesh_timeseries_delete_by_path Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong) As Long
     Public Declare PtrSafe Function mesh_timeseries_delete_by_id Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_key_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_key_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_path_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_path_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_id_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_id_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_key_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_key_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_path_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_path_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_id_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_id_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_key_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal timestamps As LongPtr, ByVal flags As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_key_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_path_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal timestamps As LongPtr, ByVal flags As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_path_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_id_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal timestamps As LongPtr, ByVal flags As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_id_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_key_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_key_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_path_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_path_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_id_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_id_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_read Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_create_physical Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal name_ As LongPtr, ByVal curve_type As Long, ByVal resolution As Long, ByVal unit_id As LongPtr, ByVal time_zone As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_update Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal curve_type As Long, ByVal unit_id As LongPtr, ByVal time_zone As LongPtr) As Long
@@ -178,15 +223,27 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_timeseries_resource_time_zone Lib "mesh_capi.dll" (ByVal resource As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_virtual_expression Lib "mesh_capi.dll" (ByVal resource As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_is_temporary Lib "mesh_capi.dll" (ByVal resource As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_read_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_read_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_create_physical_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal name_ As LongPtr, ByVal curve_type As Long, ByVal resolution As Long, ByVal unit_id As LongPtr, ByVal time_zone As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_create_physical_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_update_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal curve_type As Long, ByVal unit_id As LongPtr, ByVal time_zone As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_update_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_free Lib "mesh_capi.dll" (ByVal resource As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_read Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_count Lib "mesh_capi.dll" (ByVal units As LongPtr, ByRef out_count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_id_at Lib "mesh_capi.dll" (ByVal units As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_name_at Lib "mesh_capi.dll" (ByVal units As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_find Lib "mesh_capi.dll" (ByVal units As LongPtr, ByVal name_ As LongPtr, ByRef out_index As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_unit_list_read_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_unit_list_read_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_free Lib "mesh_capi.dll" (ByVal units As LongPtr) As Long
     Public Declare PtrSafe Function mesh_model_create Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal name_ As LongPtr, ByVal definition As LongPtr, ByRef out_object As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_model_create_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal name_ As LongPtr, ByVal definition As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_model_create_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_object As LongPtr) As Long
     Public Declare PtrSafe Function mesh_model_list_read Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_model_list_read_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_model_list_read_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_id Lib "mesh_capi.dll" (ByVal object_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_path Lib "mesh_capi.dll" (ByVal object_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_name Lib "mesh_capi.dll" (ByVal object_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
@@ -204,6 +261,22 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_object_rename Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_name As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_move Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_owner As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_delete Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal recursive As Long) As Long
+    Public Declare PtrSafe Function mesh_object_read_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_read_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_object As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal start As LongPtr, ByVal query As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search_by_definition_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal definition As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search_by_definition_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_read_linked_from_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_read_linked_from_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_create_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal owner As LongPtr, ByVal name_ As LongPtr, ByVal definition As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_create_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_object As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_rename_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_name As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_rename_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_move_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_owner As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_move_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_delete_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal recursive As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_delete_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_free Lib "mesh_capi.dll" (ByVal object_ As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_id Lib "mesh_capi.dll" (ByVal attribute As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_path Lib "mesh_capi.dll" (ByVal attribute As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
@@ -243,6 +316,40 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_attribute_update_links Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr, ByVal append As Long) As Long
     Public Declare PtrSafe Function mesh_attribute_update_link_versions Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal valid_from_ms As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_update_link_version_entries Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal entry_sizes As LongPtr, ByVal entry_count As LongPtr, ByVal valid_from_ms As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_read_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal view As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_read_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_attribute As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_search_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal start As LongPtr, ByVal query As LongPtr, ByVal view As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_search_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_int_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal value As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_int_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_double_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal value As Double, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_double_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_bool_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal value As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_bool_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_string_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal value As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_string_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_utc_time_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal value_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_utc_time_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_ints_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_ints_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_doubles_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_doubles_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_bools_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_bools_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_utc_times_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal values_ms As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_utc_times_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_strings_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_strings_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_timeseries_key_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal key As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_timeseries_key_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_expression_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal expression As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_expression_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_links_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr, ByVal append As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_links_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_link_versions_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal valid_from_ms As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_link_versions_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_link_version_entries_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal entry_sizes As LongPtr, ByVal entry_count As LongPtr, ByVal valid_from_ms As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_link_version_entries_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_free Lib "mesh_capi.dll" (ByVal attribute As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_id Lib "mesh_capi.dll" (ByVal attribute As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_path Lib "mesh_capi.dll" (ByVal attribute As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
@@ -267,6 +374,8 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_attribute_definition_maximum_double Lib "mesh_capi.dll" (ByVal attribute As LongPtr, ByRef out As Double) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_default_bool Lib "mesh_capi.dll" (ByVal attribute As LongPtr, ByRef out As Long) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_update Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_template_expression As LongPtr, ByVal new_description As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_definition_update_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_template_expression As LongPtr, ByVal new_description As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_definition_update_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_new Lib "mesh_capi.dll" (ByRef out_curve As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_read Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal versions_only As Long, ByRef out_curve As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_add_version Lib "mesh_capi.dll" (ByVal curve As LongPtr, ByVal valid_from_ms As LongLong, ByVal x_range_from As Double, ByVal x_range_until As LongPtr, ByVal factor_a As LongPtr, ByVal factor_b As LongPtr, ByVal factor_c As LongPtr, ByVal count As LongPtr) As Long
@@ -276,6 +385,10 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_rating_curve_segment_count_at Lib "mesh_capi.dll" (ByVal curve As LongPtr, ByVal version As LongPtr, ByRef out_count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_segments_at Lib "mesh_capi.dll" (ByVal curve As LongPtr, ByVal version As LongPtr, ByVal x_range_until As LongPtr, ByVal factor_a As LongPtr, ByVal factor_b As LongPtr, ByVal factor_c As LongPtr, ByVal cap As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_update Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal curve As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_rating_curve_read_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal versions_only As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_rating_curve_read_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_curve As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_rating_curve_update_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal curve As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_rating_curve_update_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_free Lib "mesh_capi.dll" (ByVal curve As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_new Lib "mesh_capi.dll" (ByRef out_sets As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_read Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal versions_only As Long, ByRef out_sets As LongPtr) As Long
@@ -288,13 +401,29 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_xy_set_list_curve_point_count_at Lib "mesh_capi.dll" (ByVal sets As LongPtr, ByVal set_ As LongPtr, ByVal curve As LongPtr, ByRef out_count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_curve_points_at Lib "mesh_capi.dll" (ByVal sets As LongPtr, ByVal set_ As LongPtr, ByVal curve As LongPtr, ByVal x As LongPtr, ByVal y As LongPtr, ByVal cap As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_update Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal sets As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_xy_set_list_read_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal versions_only As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_xy_set_list_read_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_sets As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_xy_set_list_update_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal sets As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_xy_set_list_update_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_free Lib "mesh_capi.dll" (ByVal sets As LongPtr) As Long
     Public Declare PtrSafe Function mesh_revision_create Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As LongLong, ByVal last_changed_author As LongPtr, ByRef out_event As LongPtr) As Long
     Public Declare PtrSafe Function mesh_revision_update Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_create_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As LongLong, ByVal last_changed_author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_create_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_update_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_update_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_revision_recurrence_create Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal author As LongPtr, ByRef out_recurrence_id As Long) As Long
     Public Declare PtrSafe Function mesh_revision_recurrence_delete Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal recurrence_id As Long, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_create_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_create_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_recurrence_id As Long) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_delete_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal recurrence_id As Long, ByVal author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_delete_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_restriction_create Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal category As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal recurrence As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As LongLong, ByVal last_changed_author As LongPtr, ByRef out_event As LongPtr) As Long
     Public Declare PtrSafe Function mesh_restriction_update Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal new_category As LongPtr, ByVal new_recurrence As LongPtr, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_create_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal category As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal recurrence As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As LongLong, ByVal last_changed_author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_create_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_update_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal new_category As LongPtr, ByVal new_recurrence As LongPtr, ByVal author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_update_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_restriction_recurrence_new_basic Lib "mesh_capi.dll" (ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As LongLong, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal value As Double, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_restriction_recurrence_new_complex Lib "mesh_capi.dll" (ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As LongLong, ByVal timestamps As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_restriction_recurrence_free Lib "mesh_capi.dll" (ByVal recurrence As LongPtr) As Long
@@ -325,8 +454,18 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_availability_event_restriction_value Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByRef out As Double) As Long
     Public Declare PtrSafe Function mesh_availability_event_restriction_point_count Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByRef out_count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_availability_event_restriction_points Lib "mesh_capi.dll" (ByVal event_ As LongPtr, ByVal timestamps As LongPtr, ByVal values As LongPtr, ByVal cap As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_read_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_read_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_search_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal event_type As Long, ByVal targets As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_search_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_id_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_ids As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_id_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_type_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_type As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_type_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_availability_event_free Lib "mesh_capi.dll" (ByVal event_ As LongPtr) As Long
     Public Declare PtrSafe Function mesh_availability_instance_search Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_search_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_search_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal expression As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_by_key Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal expression As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_transform Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long
@@ -336,6 +475,24 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_calc_run_forecast Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal t0_min_ms As LongLong, ByVal t0_max_ms As LongLong, ByVal available_at_ms As LongLong, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_historical_versions Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal max_versions As Long, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_as_of_time Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal available_at_ms As LongLong, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_transform_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_transform_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_sum_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_sum_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As Double) As Long
+    Public Declare PtrSafe Function mesh_calc_run_sum_list_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_sum_list_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_all_forecasts_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_all_forecasts_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_forecast_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal t0_min_ms As LongLong, ByVal t0_max_ms As LongLong, ByVal available_at_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_forecast_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_historical_versions_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal max_versions As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_historical_versions_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_as_of_time_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByVal available_at_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_as_of_time_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal expression As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_by_key_start Lib "mesh_capi.dll" (ByVal session As LongPtr, ByVal key As LongLong, ByVal expression As LongPtr, ByVal start_ms As LongLong, ByVal end_ms As LongLong, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_by_key_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_expression_quote Lib "mesh_capi.dll" (ByVal text As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_expression_time_literal Lib "mesh_capi.dll" (ByVal ms As LongLong, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_expression_transform Lib "mesh_capi.dll" (ByVal search As LongPtr, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
@@ -376,6 +533,10 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_availability_instance_list_period_at Lib "mesh_capi.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByRef out_start_ms As LongLong, ByRef out_end_ms As LongLong) As Long
     Public Declare PtrSafe Function mesh_availability_instance_list_value_at Lib "mesh_capi.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByRef out As Double) As Long
     Public Declare PtrSafe Function mesh_availability_instance_list_free Lib "mesh_capi.dll" (ByVal list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_operation_wait Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByVal timeout_ms As Long, ByRef out_done As Long) As Long
+    Public Declare PtrSafe Function mesh_operation_is_done Lib "mesh_capi.dll" (ByVal operation As LongPtr, ByRef out_done As Long) As Long
+    Public Declare PtrSafe Function mesh_operation_cancel Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_operation_free Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
 #Else
     Public Declare PtrSafe Function mesh_library_has_kerberos Lib "mesh_capi.dll" Alias "mesh_library_has_kerberos_stdcall" () As Long
     Public Declare PtrSafe Function mesh_library_version Lib "mesh_capi.dll" Alias "mesh_library_version_stdcall" () As LongPtr
@@ -396,18 +557,26 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_options_set_max_receive_message_bytes Lib "mesh_capi.dll" Alias "mesh_options_set_max_receive_message_bytes_stdcall" (ByVal options As LongPtr, ByVal bytes As Long) As Long
     Public Declare PtrSafe Function mesh_options_free Lib "mesh_capi.dll" Alias "mesh_options_free_stdcall" (ByVal options As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_open Lib "mesh_capi.dll" Alias "mesh_connection_open_stdcall" (ByVal address As LongPtr, ByVal options As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_open_start Lib "mesh_capi.dll" Alias "mesh_connection_open_start_stdcall" (ByVal address As LongPtr, ByVal options As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_open_finish Lib "mesh_capi.dll" Alias "mesh_connection_open_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_server_version Lib "mesh_capi.dll" Alias "mesh_connection_server_version_stdcall" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_server_name Lib "mesh_capi.dll" Alias "mesh_connection_server_name_stdcall" (ByVal connection As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_interrupt Lib "mesh_capi.dll" Alias "mesh_connection_interrupt_stdcall" (ByVal connection As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_set_access_token Lib "mesh_capi.dll" Alias "mesh_connection_set_access_token_stdcall" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token Lib "mesh_capi.dll" Alias "mesh_connection_revoke_access_token_stdcall" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_revoke_access_token_start Lib "mesh_capi.dll" Alias "mesh_connection_revoke_access_token_start_stdcall" (ByVal connection As LongPtr, ByVal token As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_revoke_access_token_finish Lib "mesh_capi.dll" Alias "mesh_connection_revoke_access_token_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_close Lib "mesh_capi.dll" Alias "mesh_connection_close_stdcall" (ByVal connection As LongPtr) As Long
     Public Declare PtrSafe Function mesh_identity_read Lib "mesh_capi.dll" Alias "mesh_identity_read_stdcall" (ByVal connection As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_identity_display_name Lib "mesh_capi.dll" Alias "mesh_identity_display_name_stdcall" (ByVal identity As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_identity_source Lib "mesh_capi.dll" Alias "mesh_identity_source_stdcall" (ByVal identity As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_identity_identifier Lib "mesh_capi.dll" Alias "mesh_identity_identifier_stdcall" (ByVal identity As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_identity_read_start Lib "mesh_capi.dll" Alias "mesh_identity_read_start_stdcall" (ByVal connection As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_identity_read_finish Lib "mesh_capi.dll" Alias "mesh_identity_read_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_identity_free Lib "mesh_capi.dll" Alias "mesh_identity_free_stdcall" (ByVal identity As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_open Lib "mesh_capi.dll" Alias "mesh_session_open_stdcall" (ByVal connection As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_open_start Lib "mesh_capi.dll" Alias "mesh_session_open_start_stdcall" (ByVal connection As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_open_finish Lib "mesh_capi.dll" Alias "mesh_session_open_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_attach Lib "mesh_capi.dll" Alias "mesh_session_attach_stdcall" (ByVal connection As LongPtr, ByVal session_id As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_id Lib "mesh_capi.dll" Alias "mesh_session_id_stdcall" (ByVal session As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_commit Lib "mesh_capi.dll" Alias "mesh_session_commit_stdcall" (ByVal session As LongPtr) As Long
@@ -415,8 +584,18 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_session_extend Lib "mesh_capi.dll" Alias "mesh_session_extend_stdcall" (ByVal session As LongPtr, ByRef expires_in_ms_out As Currency) As Long
     Public Declare PtrSafe Function mesh_session_is_expired Lib "mesh_capi.dll" Alias "mesh_session_is_expired_stdcall" (ByVal session As LongPtr, ByRef out As Long) As Long
     Public Declare PtrSafe Function mesh_session_interrupt Lib "mesh_capi.dll" Alias "mesh_session_interrupt_stdcall" (ByVal session As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_attach_start Lib "mesh_capi.dll" Alias "mesh_session_attach_start_stdcall" (ByVal connection As LongPtr, ByVal session_id As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_attach_finish Lib "mesh_capi.dll" Alias "mesh_session_attach_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_commit_start Lib "mesh_capi.dll" Alias "mesh_session_commit_start_stdcall" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_commit_finish Lib "mesh_capi.dll" Alias "mesh_session_commit_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_rollback_start Lib "mesh_capi.dll" Alias "mesh_session_rollback_start_stdcall" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_rollback_finish Lib "mesh_capi.dll" Alias "mesh_session_rollback_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_extend_start Lib "mesh_capi.dll" Alias "mesh_session_extend_start_stdcall" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_extend_finish Lib "mesh_capi.dll" Alias "mesh_session_extend_finish_stdcall" (ByVal operation As LongPtr, ByRef expires_in_ms_out As Currency) As Long
     Public Declare PtrSafe Function mesh_session_detach Lib "mesh_capi.dll" Alias "mesh_session_detach_stdcall" (ByVal session As LongPtr) As Long
     Public Declare PtrSafe Function mesh_session_close Lib "mesh_capi.dll" Alias "mesh_session_close_stdcall" (ByVal session As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_close_start Lib "mesh_capi.dll" Alias "mesh_session_close_start_stdcall" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_session_close_finish Lib "mesh_capi.dll" Alias "mesh_session_close_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_key Lib "mesh_capi.dll" Alias "mesh_timeseries_read_transformed_by_key_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_path Lib "mesh_capi.dll" Alias "mesh_timeseries_read_transformed_by_path_stdcall" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_id Lib "mesh_capi.dll" Alias "mesh_timeseries_read_transformed_by_id_stdcall" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long
@@ -429,6 +608,30 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_timeseries_delete_by_key Lib "mesh_capi.dll" Alias "mesh_timeseries_delete_by_key_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency) As Long
     Public Declare PtrSafe Function mesh_timeseries_delete_by_path Lib "mesh_capi.dll" Alias "mesh_timeseries_delete_by_path_stdcall" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency) As Long
     Public Declare PtrSafe Function mesh_timeseries_delete_by_id Lib "mesh_capi.dll" Alias "mesh_timeseries_delete_by_id_stdcall" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_key_start Lib "mesh_capi.dll" Alias "mesh_timeseries_read_transformed_by_key_start_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_key_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_read_transformed_by_key_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_path_start Lib "mesh_capi.dll" Alias "mesh_timeseries_read_transformed_by_path_start_stdcall" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_path_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_read_transformed_by_path_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_id_start Lib "mesh_capi.dll" Alias "mesh_timeseries_read_transformed_by_id_start_stdcall" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_transformed_by_id_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_read_transformed_by_id_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_key_start Lib "mesh_capi.dll" Alias "mesh_timeseries_read_by_key_start_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_key_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_read_by_key_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_path_start Lib "mesh_capi.dll" Alias "mesh_timeseries_read_by_path_start_stdcall" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_path_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_read_by_path_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_id_start Lib "mesh_capi.dll" Alias "mesh_timeseries_read_by_id_start_stdcall" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_read_by_id_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_read_by_id_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_key_start Lib "mesh_capi.dll" Alias "mesh_timeseries_write_by_key_start_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal timestamps As LongPtr, ByVal flags As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_key_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_write_by_key_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_path_start Lib "mesh_capi.dll" Alias "mesh_timeseries_write_by_path_start_stdcall" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal timestamps As LongPtr, ByVal flags As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_path_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_write_by_path_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_id_start Lib "mesh_capi.dll" Alias "mesh_timeseries_write_by_id_start_stdcall" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal timestamps As LongPtr, ByVal flags As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_write_by_id_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_write_by_id_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_key_start Lib "mesh_capi.dll" Alias "mesh_timeseries_delete_by_key_start_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_key_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_delete_by_key_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_path_start Lib "mesh_capi.dll" Alias "mesh_timeseries_delete_by_path_start_stdcall" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_path_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_delete_by_path_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_id_start Lib "mesh_capi.dll" Alias "mesh_timeseries_delete_by_id_start_stdcall" (ByVal session As LongPtr, ByVal id As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_delete_by_id_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_delete_by_id_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_read Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_read_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_create_physical Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_create_physical_stdcall" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal name_ As LongPtr, ByVal curve_type As Long, ByVal resolution As Long, ByVal unit_id As LongPtr, ByVal time_zone As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_update Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_update_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal curve_type As Long, ByVal unit_id As LongPtr, ByVal time_zone As LongPtr) As Long
@@ -441,15 +644,27 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_timeseries_resource_time_zone Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_time_zone_stdcall" (ByVal resource As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_virtual_expression Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_virtual_expression_stdcall" (ByVal resource As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_is_temporary Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_is_temporary_stdcall" (ByVal resource As LongPtr, ByRef out As Long) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_read_start Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_read_start_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_read_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_read_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_create_physical_start Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_create_physical_start_stdcall" (ByVal session As LongPtr, ByVal path As LongPtr, ByVal name_ As LongPtr, ByVal curve_type As Long, ByVal resolution As Long, ByVal unit_id As LongPtr, ByVal time_zone As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_create_physical_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_create_physical_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_update_start Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_update_start_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal curve_type As Long, ByVal unit_id As LongPtr, ByVal time_zone As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_timeseries_resource_update_finish Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_update_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_timeseries_resource_free Lib "mesh_capi.dll" Alias "mesh_timeseries_resource_free_stdcall" (ByVal resource As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_read Lib "mesh_capi.dll" Alias "mesh_unit_list_read_stdcall" (ByVal session As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_count Lib "mesh_capi.dll" Alias "mesh_unit_list_count_stdcall" (ByVal units As LongPtr, ByRef out_count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_id_at Lib "mesh_capi.dll" Alias "mesh_unit_list_id_at_stdcall" (ByVal units As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_name_at Lib "mesh_capi.dll" Alias "mesh_unit_list_name_at_stdcall" (ByVal units As LongPtr, ByVal index As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_find Lib "mesh_capi.dll" Alias "mesh_unit_list_find_stdcall" (ByVal units As LongPtr, ByVal name_ As LongPtr, ByRef out_index As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_unit_list_read_start Lib "mesh_capi.dll" Alias "mesh_unit_list_read_start_stdcall" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_unit_list_read_finish Lib "mesh_capi.dll" Alias "mesh_unit_list_read_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_unit_list_free Lib "mesh_capi.dll" Alias "mesh_unit_list_free_stdcall" (ByVal units As LongPtr) As Long
     Public Declare PtrSafe Function mesh_model_create Lib "mesh_capi.dll" Alias "mesh_model_create_stdcall" (ByVal session As LongPtr, ByVal name_ As LongPtr, ByVal definition As LongPtr, ByRef out_object As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_model_create_start Lib "mesh_capi.dll" Alias "mesh_model_create_start_stdcall" (ByVal session As LongPtr, ByVal name_ As LongPtr, ByVal definition As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_model_create_finish Lib "mesh_capi.dll" Alias "mesh_model_create_finish_stdcall" (ByVal operation As LongPtr, ByRef out_object As LongPtr) As Long
     Public Declare PtrSafe Function mesh_model_list_read Lib "mesh_capi.dll" Alias "mesh_model_list_read_stdcall" (ByVal session As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_model_list_read_start Lib "mesh_capi.dll" Alias "mesh_model_list_read_start_stdcall" (ByVal session As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_model_list_read_finish Lib "mesh_capi.dll" Alias "mesh_model_list_read_finish_stdcall" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_id Lib "mesh_capi.dll" Alias "mesh_object_id_stdcall" (ByVal object_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_path Lib "mesh_capi.dll" Alias "mesh_object_path_stdcall" (ByVal object_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_name Lib "mesh_capi.dll" Alias "mesh_object_name_stdcall" (ByVal object_ As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
@@ -467,6 +682,22 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_object_rename Lib "mesh_capi.dll" Alias "mesh_object_rename_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_name As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_move Lib "mesh_capi.dll" Alias "mesh_object_move_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_owner As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_delete Lib "mesh_capi.dll" Alias "mesh_object_delete_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal recursive As Long) As Long
+    Public Declare PtrSafe Function mesh_object_read_start Lib "mesh_capi.dll" Alias "mesh_object_read_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_read_finish Lib "mesh_capi.dll" Alias "mesh_object_read_finish_stdcall" (ByVal operation As LongPtr, ByRef out_object As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search_start Lib "mesh_capi.dll" Alias "mesh_object_search_start_stdcall" (ByVal session As LongPtr, ByVal start As LongPtr, ByVal query As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search_finish Lib "mesh_capi.dll" Alias "mesh_object_search_finish_stdcall" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search_by_definition_start Lib "mesh_capi.dll" Alias "mesh_object_search_by_definition_start_stdcall" (ByVal session As LongPtr, ByVal definition As LongPtr, ByVal view As Long, ByVal attribute_names As LongPtr, ByVal tag_names As LongPtr, ByVal namespace_names As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_search_by_definition_finish Lib "mesh_capi.dll" Alias "mesh_object_search_by_definition_finish_stdcall" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_read_linked_from_start Lib "mesh_capi.dll" Alias "mesh_object_read_linked_from_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_read_linked_from_finish Lib "mesh_capi.dll" Alias "mesh_object_read_linked_from_finish_stdcall" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_create_start Lib "mesh_capi.dll" Alias "mesh_object_create_start_stdcall" (ByVal session As LongPtr, ByVal owner As LongPtr, ByVal name_ As LongPtr, ByVal definition As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_create_finish Lib "mesh_capi.dll" Alias "mesh_object_create_finish_stdcall" (ByVal operation As LongPtr, ByRef out_object As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_rename_start Lib "mesh_capi.dll" Alias "mesh_object_rename_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_name As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_rename_finish Lib "mesh_capi.dll" Alias "mesh_object_rename_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_move_start Lib "mesh_capi.dll" Alias "mesh_object_move_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_owner As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_move_finish Lib "mesh_capi.dll" Alias "mesh_object_move_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_delete_start Lib "mesh_capi.dll" Alias "mesh_object_delete_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal recursive As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_object_delete_finish Lib "mesh_capi.dll" Alias "mesh_object_delete_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_object_free Lib "mesh_capi.dll" Alias "mesh_object_free_stdcall" (ByVal object_ As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_id Lib "mesh_capi.dll" Alias "mesh_attribute_id_stdcall" (ByVal attribute As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_path Lib "mesh_capi.dll" Alias "mesh_attribute_path_stdcall" (ByVal attribute As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
@@ -506,6 +737,40 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_attribute_update_links Lib "mesh_capi.dll" Alias "mesh_attribute_update_links_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr, ByVal append As Long) As Long
     Public Declare PtrSafe Function mesh_attribute_update_link_versions Lib "mesh_capi.dll" Alias "mesh_attribute_update_link_versions_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal valid_from_ms As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_update_link_version_entries Lib "mesh_capi.dll" Alias "mesh_attribute_update_link_version_entries_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal entry_sizes As LongPtr, ByVal entry_count As LongPtr, ByVal valid_from_ms As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_read_start Lib "mesh_capi.dll" Alias "mesh_attribute_read_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal view As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_read_finish Lib "mesh_capi.dll" Alias "mesh_attribute_read_finish_stdcall" (ByVal operation As LongPtr, ByRef out_attribute As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_search_start Lib "mesh_capi.dll" Alias "mesh_attribute_search_start_stdcall" (ByVal session As LongPtr, ByVal start As LongPtr, ByVal query As LongPtr, ByVal view As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_search_finish Lib "mesh_capi.dll" Alias "mesh_attribute_search_finish_stdcall" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_int_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_int_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal value As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_int_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_int_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_double_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_double_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal value As Double, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_double_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_double_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_bool_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_bool_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal value As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_bool_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_bool_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_string_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_string_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal value As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_string_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_string_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_utc_time_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_utc_time_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal value_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_utc_time_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_utc_time_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_ints_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_ints_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_ints_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_ints_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_doubles_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_doubles_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_doubles_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_doubles_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_bools_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_bools_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_bools_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_bools_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_utc_times_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_utc_times_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal values_ms As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_utc_times_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_utc_times_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_strings_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_strings_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_strings_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_strings_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_timeseries_key_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_timeseries_key_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal key As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_timeseries_key_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_timeseries_key_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_expression_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_expression_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal expression As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_expression_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_expression_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_links_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_links_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr, ByVal append As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_links_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_links_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_link_versions_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_link_versions_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal valid_from_ms As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_link_versions_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_link_versions_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_link_version_entries_start Lib "mesh_capi.dll" Alias "mesh_attribute_update_link_version_entries_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal entry_sizes As LongPtr, ByVal entry_count As LongPtr, ByVal valid_from_ms As LongPtr, ByVal target_ids As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_update_link_version_entries_finish Lib "mesh_capi.dll" Alias "mesh_attribute_update_link_version_entries_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_free Lib "mesh_capi.dll" Alias "mesh_attribute_free_stdcall" (ByVal attribute As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_id Lib "mesh_capi.dll" Alias "mesh_attribute_definition_id_stdcall" (ByVal attribute As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_path Lib "mesh_capi.dll" Alias "mesh_attribute_definition_path_stdcall" (ByVal attribute As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
@@ -530,6 +795,8 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_attribute_definition_maximum_double Lib "mesh_capi.dll" Alias "mesh_attribute_definition_maximum_double_stdcall" (ByVal attribute As LongPtr, ByRef out As Double) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_default_bool Lib "mesh_capi.dll" Alias "mesh_attribute_definition_default_bool_stdcall" (ByVal attribute As LongPtr, ByRef out As Long) As Long
     Public Declare PtrSafe Function mesh_attribute_definition_update Lib "mesh_capi.dll" Alias "mesh_attribute_definition_update_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_template_expression As LongPtr, ByVal new_description As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_definition_update_start Lib "mesh_capi.dll" Alias "mesh_attribute_definition_update_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal new_template_expression As LongPtr, ByVal new_description As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_attribute_definition_update_finish Lib "mesh_capi.dll" Alias "mesh_attribute_definition_update_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_new Lib "mesh_capi.dll" Alias "mesh_rating_curve_new_stdcall" (ByRef out_curve As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_read Lib "mesh_capi.dll" Alias "mesh_rating_curve_read_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal versions_only As Long, ByRef out_curve As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_add_version Lib "mesh_capi.dll" Alias "mesh_rating_curve_add_version_stdcall" (ByVal curve As LongPtr, ByVal valid_from_ms As Currency, ByVal x_range_from As Double, ByVal x_range_until As LongPtr, ByVal factor_a As LongPtr, ByVal factor_b As LongPtr, ByVal factor_c As LongPtr, ByVal count As LongPtr) As Long
@@ -539,6 +806,10 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_rating_curve_segment_count_at Lib "mesh_capi.dll" Alias "mesh_rating_curve_segment_count_at_stdcall" (ByVal curve As LongPtr, ByVal version As LongPtr, ByRef out_count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_segments_at Lib "mesh_capi.dll" Alias "mesh_rating_curve_segments_at_stdcall" (ByVal curve As LongPtr, ByVal version As LongPtr, ByVal x_range_until As LongPtr, ByVal factor_a As LongPtr, ByVal factor_b As LongPtr, ByVal factor_c As LongPtr, ByVal cap As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_update Lib "mesh_capi.dll" Alias "mesh_rating_curve_update_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal curve As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_rating_curve_read_start Lib "mesh_capi.dll" Alias "mesh_rating_curve_read_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal versions_only As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_rating_curve_read_finish Lib "mesh_capi.dll" Alias "mesh_rating_curve_read_finish_stdcall" (ByVal operation As LongPtr, ByRef out_curve As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_rating_curve_update_start Lib "mesh_capi.dll" Alias "mesh_rating_curve_update_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal curve As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_rating_curve_update_finish Lib "mesh_capi.dll" Alias "mesh_rating_curve_update_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_rating_curve_free Lib "mesh_capi.dll" Alias "mesh_rating_curve_free_stdcall" (ByVal curve As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_new Lib "mesh_capi.dll" Alias "mesh_xy_set_list_new_stdcall" (ByRef out_sets As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_read Lib "mesh_capi.dll" Alias "mesh_xy_set_list_read_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal versions_only As Long, ByRef out_sets As LongPtr) As Long
@@ -551,13 +822,29 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_xy_set_list_curve_point_count_at Lib "mesh_capi.dll" Alias "mesh_xy_set_list_curve_point_count_at_stdcall" (ByVal sets As LongPtr, ByVal set_ As LongPtr, ByVal curve As LongPtr, ByRef out_count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_curve_points_at Lib "mesh_capi.dll" Alias "mesh_xy_set_list_curve_points_at_stdcall" (ByVal sets As LongPtr, ByVal set_ As LongPtr, ByVal curve As LongPtr, ByVal x As LongPtr, ByVal y As LongPtr, ByVal cap As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_update Lib "mesh_capi.dll" Alias "mesh_xy_set_list_update_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal sets As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_xy_set_list_read_start Lib "mesh_capi.dll" Alias "mesh_xy_set_list_read_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal versions_only As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_xy_set_list_read_finish Lib "mesh_capi.dll" Alias "mesh_xy_set_list_read_finish_stdcall" (ByVal operation As LongPtr, ByRef out_sets As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_xy_set_list_update_start Lib "mesh_capi.dll" Alias "mesh_xy_set_list_update_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal sets As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_xy_set_list_update_finish Lib "mesh_capi.dll" Alias "mesh_xy_set_list_update_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_xy_set_list_free Lib "mesh_capi.dll" Alias "mesh_xy_set_list_free_stdcall" (ByVal sets As LongPtr) As Long
     Public Declare PtrSafe Function mesh_revision_create Lib "mesh_capi.dll" Alias "mesh_revision_create_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As Currency, ByVal last_changed_author As LongPtr, ByRef out_event As LongPtr) As Long
     Public Declare PtrSafe Function mesh_revision_update Lib "mesh_capi.dll" Alias "mesh_revision_update_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_create_start Lib "mesh_capi.dll" Alias "mesh_revision_create_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As Currency, ByVal last_changed_author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_create_finish Lib "mesh_capi.dll" Alias "mesh_revision_create_finish_stdcall" (ByVal operation As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_update_start Lib "mesh_capi.dll" Alias "mesh_revision_update_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_update_finish Lib "mesh_capi.dll" Alias "mesh_revision_update_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_revision_recurrence_create Lib "mesh_capi.dll" Alias "mesh_revision_recurrence_create_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal author As LongPtr, ByRef out_recurrence_id As Long) As Long
     Public Declare PtrSafe Function mesh_revision_recurrence_delete Lib "mesh_capi.dll" Alias "mesh_revision_recurrence_delete_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal recurrence_id As Long, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_create_start Lib "mesh_capi.dll" Alias "mesh_revision_recurrence_create_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_create_finish Lib "mesh_capi.dll" Alias "mesh_revision_recurrence_create_finish_stdcall" (ByVal operation As LongPtr, ByRef out_recurrence_id As Long) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_delete_start Lib "mesh_capi.dll" Alias "mesh_revision_recurrence_delete_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal recurrence_id As Long, ByVal author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_revision_recurrence_delete_finish Lib "mesh_capi.dll" Alias "mesh_revision_recurrence_delete_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_restriction_create Lib "mesh_capi.dll" Alias "mesh_restriction_create_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal category As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal recurrence As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As Currency, ByVal last_changed_author As LongPtr, ByRef out_event As LongPtr) As Long
     Public Declare PtrSafe Function mesh_restriction_update Lib "mesh_capi.dll" Alias "mesh_restriction_update_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal new_category As LongPtr, ByVal new_recurrence As LongPtr, ByVal author As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_create_start Lib "mesh_capi.dll" Alias "mesh_restriction_create_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal category As LongPtr, ByVal local_id As LongPtr, ByVal reason As LongPtr, ByVal recurrence As LongPtr, ByVal created_author As LongPtr, ByVal created_timestamp_ms As Currency, ByVal last_changed_author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_create_finish Lib "mesh_capi.dll" Alias "mesh_restriction_create_finish_stdcall" (ByVal operation As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_update_start Lib "mesh_capi.dll" Alias "mesh_restriction_update_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal new_local_id As LongPtr, ByVal new_reason As LongPtr, ByVal new_category As LongPtr, ByVal new_recurrence As LongPtr, ByVal author As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_restriction_update_finish Lib "mesh_capi.dll" Alias "mesh_restriction_update_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_restriction_recurrence_new_basic Lib "mesh_capi.dll" Alias "mesh_restriction_recurrence_new_basic_stdcall" (ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As Currency, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal value As Double, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_restriction_recurrence_new_complex Lib "mesh_capi.dll" Alias "mesh_restriction_recurrence_new_complex_stdcall" (ByVal status As LongPtr, ByVal description As LongPtr, ByVal recurrence_type As Long, ByVal recur_every As Long, ByVal recur_until_ms As Currency, ByVal timestamps As LongPtr, ByVal values As LongPtr, ByVal count As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_restriction_recurrence_free Lib "mesh_capi.dll" Alias "mesh_restriction_recurrence_free_stdcall" (ByVal recurrence As LongPtr) As Long
@@ -588,8 +875,18 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_availability_event_restriction_value Lib "mesh_capi.dll" Alias "mesh_availability_event_restriction_value_stdcall" (ByVal event_ As LongPtr, ByRef out As Double) As Long
     Public Declare PtrSafe Function mesh_availability_event_restriction_point_count Lib "mesh_capi.dll" Alias "mesh_availability_event_restriction_point_count_stdcall" (ByVal event_ As LongPtr, ByRef out_count As LongPtr) As Long
     Public Declare PtrSafe Function mesh_availability_event_restriction_points Lib "mesh_capi.dll" Alias "mesh_availability_event_restriction_points_stdcall" (ByVal event_ As LongPtr, ByVal timestamps As LongPtr, ByVal values As LongPtr, ByVal cap As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_read_start Lib "mesh_capi.dll" Alias "mesh_availability_event_read_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_read_finish Lib "mesh_capi.dll" Alias "mesh_availability_event_read_finish_stdcall" (ByVal operation As LongPtr, ByRef out_event As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_search_start Lib "mesh_capi.dll" Alias "mesh_availability_event_search_start_stdcall" (ByVal session As LongPtr, ByVal event_type As Long, ByVal targets As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_search_finish Lib "mesh_capi.dll" Alias "mesh_availability_event_search_finish_stdcall" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_id_start Lib "mesh_capi.dll" Alias "mesh_availability_event_delete_by_id_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_ids As LongPtr, ByVal count As LongPtr, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_id_finish Lib "mesh_capi.dll" Alias "mesh_availability_event_delete_by_id_finish_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_type_start Lib "mesh_capi.dll" Alias "mesh_availability_event_delete_by_type_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_type As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_event_delete_by_type_finish Lib "mesh_capi.dll" Alias "mesh_availability_event_delete_by_type_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_availability_event_free Lib "mesh_capi.dll" Alias "mesh_availability_event_free_stdcall" (ByVal event_ As LongPtr) As Long
     Public Declare PtrSafe Function mesh_availability_instance_search Lib "mesh_capi.dll" Alias "mesh_availability_instance_search_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_search_start Lib "mesh_capi.dll" Alias "mesh_availability_instance_search_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal event_id As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_availability_instance_search_finish Lib "mesh_capi.dll" Alias "mesh_availability_instance_search_finish_stdcall" (ByVal operation As LongPtr, ByRef out_list As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run Lib "mesh_capi.dll" Alias "mesh_calc_run_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal expression As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_by_key Lib "mesh_capi.dll" Alias "mesh_calc_run_by_key_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal expression As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_transform Lib "mesh_capi.dll" Alias "mesh_calc_run_transform_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out As LongPtr) As Long
@@ -599,6 +896,24 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_calc_run_forecast Lib "mesh_capi.dll" Alias "mesh_calc_run_forecast_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal t0_min_ms As Currency, ByVal t0_max_ms As Currency, ByVal available_at_ms As Currency, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_historical_versions Lib "mesh_capi.dll" Alias "mesh_calc_run_historical_versions_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal max_versions As Long, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_run_as_of_time Lib "mesh_capi.dll" Alias "mesh_calc_run_as_of_time_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal available_at_ms As Currency, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_transform_start Lib "mesh_capi.dll" Alias "mesh_calc_run_transform_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_transform_finish Lib "mesh_capi.dll" Alias "mesh_calc_run_transform_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_sum_start Lib "mesh_capi.dll" Alias "mesh_calc_run_sum_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_sum_finish Lib "mesh_capi.dll" Alias "mesh_calc_run_sum_finish_stdcall" (ByVal operation As LongPtr, ByRef out As Double) As Long
+    Public Declare PtrSafe Function mesh_calc_run_sum_list_start Lib "mesh_capi.dll" Alias "mesh_calc_run_sum_list_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_sum_list_finish Lib "mesh_capi.dll" Alias "mesh_calc_run_sum_list_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_all_forecasts_start Lib "mesh_capi.dll" Alias "mesh_calc_run_all_forecasts_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_all_forecasts_finish Lib "mesh_capi.dll" Alias "mesh_calc_run_all_forecasts_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_forecast_start Lib "mesh_capi.dll" Alias "mesh_calc_run_forecast_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal t0_min_ms As Currency, ByVal t0_max_ms As Currency, ByVal available_at_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_forecast_finish Lib "mesh_capi.dll" Alias "mesh_calc_run_forecast_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_historical_versions_start Lib "mesh_capi.dll" Alias "mesh_calc_run_historical_versions_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal max_versions As Long, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_historical_versions_finish Lib "mesh_capi.dll" Alias "mesh_calc_run_historical_versions_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_as_of_time_start Lib "mesh_capi.dll" Alias "mesh_calc_run_as_of_time_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal search As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByVal available_at_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_as_of_time_finish Lib "mesh_capi.dll" Alias "mesh_calc_run_as_of_time_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_start Lib "mesh_capi.dll" Alias "mesh_calc_run_start_stdcall" (ByVal session As LongPtr, ByVal target As LongPtr, ByVal expression As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_finish Lib "mesh_capi.dll" Alias "mesh_calc_run_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_by_key_start Lib "mesh_capi.dll" Alias "mesh_calc_run_by_key_start_stdcall" (ByVal session As LongPtr, ByVal key As Currency, ByVal expression As LongPtr, ByVal start_ms As Currency, ByVal end_ms As Currency, ByRef out_operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_calc_run_by_key_finish Lib "mesh_capi.dll" Alias "mesh_calc_run_by_key_finish_stdcall" (ByVal operation As LongPtr, ByRef out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_expression_quote Lib "mesh_capi.dll" Alias "mesh_calc_expression_quote_stdcall" (ByVal text As LongPtr, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_expression_time_literal Lib "mesh_capi.dll" Alias "mesh_calc_expression_time_literal_stdcall" (ByVal ms As Currency, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
     Public Declare PtrSafe Function mesh_calc_expression_transform Lib "mesh_capi.dll" Alias "mesh_calc_expression_transform_stdcall" (ByVal search As LongPtr, ByVal resolution As Long, ByVal method As Long, ByVal zone As Long, ByVal buf As LongPtr, ByVal cap As LongPtr, ByRef len_out As LongPtr) As Long
@@ -639,6 +954,10 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_availability_instance_list_period_at Lib "mesh_capi.dll" Alias "mesh_availability_instance_list_period_at_stdcall" (ByVal list As LongPtr, ByVal index As LongPtr, ByRef out_start_ms As Currency, ByRef out_end_ms As Currency) As Long
     Public Declare PtrSafe Function mesh_availability_instance_list_value_at Lib "mesh_capi.dll" Alias "mesh_availability_instance_list_value_at_stdcall" (ByVal list As LongPtr, ByVal index As LongPtr, ByRef out As Double) As Long
     Public Declare PtrSafe Function mesh_availability_instance_list_free Lib "mesh_capi.dll" Alias "mesh_availability_instance_list_free_stdcall" (ByVal list As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_operation_wait Lib "mesh_capi.dll" Alias "mesh_operation_wait_stdcall" (ByVal operation As LongPtr, ByVal timeout_ms As Long, ByRef out_done As Long) As Long
+    Public Declare PtrSafe Function mesh_operation_is_done Lib "mesh_capi.dll" Alias "mesh_operation_is_done_stdcall" (ByVal operation As LongPtr, ByRef out_done As Long) As Long
+    Public Declare PtrSafe Function mesh_operation_cancel Lib "mesh_capi.dll" Alias "mesh_operation_cancel_stdcall" (ByVal operation As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_operation_free Lib "mesh_capi.dll" Alias "mesh_operation_free_stdcall" (ByVal operation As LongPtr) As Long
 #End If
 ' END DECLARATIONS
 
@@ -1083,6 +1402,47 @@ Public Sub MeshDeleteSeries(ByVal session As LongPtr, ByVal path As String, ByVa
     Dim p() As Byte
     p = MeshUtf8(path)
     MeshCheck mesh_timeseries_delete_by_path(session, VarPtr(p(0)), MeshMs(startUtc), MeshMs(endUtc))
+End Sub
+
+' ------------------------------------------------------------------ in the background
+
+' A long call need not freeze Excel. A mesh_..._start function starts it
+' and returns at once with an operation handle; VBA then polls the handle
+' with MeshOperationIsDone (in a loop with DoEvents, or from
+' Application.OnTime), may stop it with MeshOperationCancel, and takes the
+' result with the matching mesh_..._finish, which frees the operation
+' whatever the outcome (mesh_operation_free drops one unfinished). No
+' callbacks: the library would call them on its own threads.
+
+' Starts reading the points of the series with this key in [startUtc,
+' endUtc) and returns the operation, for MeshReadByKeyFinish.
+Public Function MeshReadByKeyStart(ByVal session As LongPtr, ByVal key As Double, ByVal startUtc As Date, ByVal endUtc As Date) As LongPtr
+    Dim operation As LongPtr
+    MeshCheck mesh_timeseries_read_by_key_start(session, Int64Of(key), MeshMs(startUtc), MeshMs(endUtc), operation)
+    MeshReadByKeyStart = operation
+End Function
+
+' The points MeshReadByKeyStart's operation read, as MeshReadSeries returns
+' them (waits for them if need be). Frees the operation; a cancelled read
+' raises MESH_ERROR_CANCELLED (MeshErrorStatus(Err.Number) tells).
+Public Function MeshReadByKeyFinish(ByVal operation As LongPtr) As Variant
+    Dim points As LongPtr
+    MeshCheck mesh_timeseries_read_by_key_finish(operation, points)
+    MeshReadByKeyFinish = TakePoints(points)
+End Function
+
+' True once the operation has completed: succeeded, failed or cancelled.
+' Never waits and asks the server nothing, so it is cheap to poll.
+Public Function MeshOperationIsDone(ByVal operation As LongPtr) As Boolean
+    Dim done As Long
+    MeshCheck mesh_operation_is_done(operation, done)
+    MeshOperationIsDone = (done <> 0)
+End Function
+
+' Completes a pending operation at once with MESH_ERROR_CANCELLED (one
+' already complete keeps its outcome); finish or free it afterwards.
+Public Sub MeshOperationCancel(ByVal operation As LongPtr)
+    MeshCheck mesh_operation_cancel(operation)
 End Sub
 
 ' ------------------------------------------------------------------ catalog

@@ -1,8 +1,9 @@
 Attribute VB_Name = "MeshExample"
 ' MeshExample.bas: reads a time series, a catalog entry, model attributes,
 ' calculations and a planned outage's periods from Mesh into the active
-' sheet, signs in with Kerberos, and watches a session for expiry by
-' polling. Needs the MeshCapi module.
+' sheet, signs in with Kerberos, watches a session for expiry by polling,
+' and reads a year of a series in the background (start, poll, finish)
+' while Excel stays responsive. Needs the MeshCapi module.
 Option Explicit
 
 Private Const MeshAddress As String = "127.0.0.1:50051"
@@ -17,6 +18,12 @@ Private Const MeshServicePrincipal As String = "HOST/mesh.example.com"
 
 Private watchedSession As LongPtr
 Private watchedConnection As LongPtr
+
+' ReadYearInBackground's read while it runs (0 otherwise), for CancelRead.
+Private readOperation As LongPtr
+
+' Rests the polling loop between looks, so that it does not keep a core busy.
+Private Declare PtrSafe Sub Sleep Lib "kernel32" (ByVal dwMilliseconds As Long)
 
 ' Reads a week of Resource/Demo/Inflow into columns A:C of the active sheet.
 Public Sub ReadSeriesIntoSheet()
@@ -209,11 +216,69 @@ Public Sub StopWatching()
     watchedConnection = 0
 End Sub
 
+' Reads 2025 of Resource/Demo/Inflow (key 101) into columns A:C of the
+' sheet active when it starts, without freezing Excel: starts the read,
+' polls it while the status bar counts the seconds (Excel redraws and takes
+' clicks meanwhile), then takes the points. CancelRead stops it: put it on a
+' button (Developer > Insert > Button); Esc stops it too.
+Public Sub ReadYearInBackground()
+    Dim connection As LongPtr
+    Dim session As LongPtr
+    Dim operation As LongPtr
+    Dim data As Variant
+    Dim started As Single
+    Dim target As Object
+    If readOperation <> 0 Then Exit Sub
+    On Error GoTo Failed
+    Application.EnableCancelKey = xlErrorHandler
+    connection = MeshConnect(MeshAddress)
+    session = MeshSessionOpen(connection)
+    Set target = ActiveSheet
+    readOperation = MeshReadByKeyStart(session, 101, DateSerial(2025, 1, 1), DateSerial(2026, 1, 1))
+    started = Timer
+    Do Until MeshOperationIsDone(readOperation)
+        Application.StatusBar = "Reading Resource/Demo/Inflow from Mesh: " & Format(Timer - started, "0") & " s (CancelRead stops it)"
+        DoEvents
+        Sleep 50
+    Loop
+    operation = readOperation
+    readOperation = 0
+    data = MeshReadByKeyFinish(operation)
+    Application.StatusBar = False
+    With target
+        .Range("A1:C1").Value = Array("Time (UTC)", "Value", "Flags")
+        If Not IsEmpty(data) Then .Range("A2").Resize(UBound(data, 1), 3).Value = data
+        .Columns("A").NumberFormat = "yyyy-mm-dd hh:mm"
+    End With
+    MeshSessionClose session
+    MeshConnectionClose connection
+    Exit Sub
+Failed:
+    Application.StatusBar = False
+    If MeshErrorStatus(Err.Number) = MESH_ERROR_CANCELLED Or Err.Number = 18 Then
+        MsgBox "Reading cancelled", vbInformation, "Mesh"
+    Else
+        MsgBox Err.Description, vbExclamation, "Mesh"
+    End If
+    If readOperation <> 0 Then mesh_operation_free readOperation
+    readOperation = 0
+    If session <> 0 Then mesh_session_close session
+    If connection <> 0 Then mesh_connection_close connection
+End Sub
+
+' The Cancel button's macro: ReadYearInBackground's read completes at once
+' with MESH_ERROR_CANCELLED, which its loop sees and MeshReadByKeyFinish
+' raises.
+Public Sub CancelRead()
+    If readOperation <> 0 Then MeshOperationCancel readOperation
+End Sub
+
 ' Call from ThisWorkbook's Workbook_BeforeClose, before Excel unloads the DLL:
 '     Private Sub Workbook_BeforeClose(Cancel As Boolean)
 '         MeshExample.CloseMesh
 '     End Sub
 Public Sub CloseMesh()
+    CancelRead
     StopWatching
     MeshShutdown
 End Sub

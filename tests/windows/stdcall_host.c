@@ -19,7 +19,12 @@
  * them in Currency), the points read through the list's pointers and copied
  * out as VBA does; commit; an unknown key with its status name and last
  * error message; handles used after free and close; session and connection
- * close; library shutdown.
+ * close; then the asynchronous twins, as VBA uses them (start, poll or
+ * wait, finish): a second connection and session opened by start and
+ * finish, the committed points read by key in the background and polled
+ * with mesh_operation_is_done until done, an unknown key failing at finish,
+ * a start refused, a commit cancelled right after its start, a read freed
+ * unfinished, and the session closed by start and finish; library shutdown.
  *
  *   stdcall_host ADDRESS
  *
@@ -86,7 +91,26 @@
     X(mesh_status, mesh_point_list_copy,                                                 \
       (const mesh_point_list *p, int64_t *timestamps, uint32_t *flags, double *values,   \
        size_t cap))                                                                      \
-    X(mesh_status, mesh_point_list_free, (mesh_point_list * p))
+    X(mesh_status, mesh_point_list_free, (mesh_point_list * p))                          \
+    X(mesh_status, mesh_connection_open_start,                                           \
+      (const char *address, const mesh_options *options, mesh_operation **out))          \
+    X(mesh_status, mesh_connection_open_finish, (mesh_operation * op, mesh_connection **out)) \
+    X(mesh_status, mesh_session_open_start, (mesh_connection * c, mesh_operation **out)) \
+    X(mesh_status, mesh_session_open_finish, (mesh_operation * op, mesh_session **out))  \
+    X(mesh_status, mesh_session_commit_start, (mesh_session * s, mesh_operation **out))  \
+    X(mesh_status, mesh_session_commit_finish, (mesh_operation * op))                    \
+    X(mesh_status, mesh_session_close_start, (mesh_session * s, mesh_operation **out))   \
+    X(mesh_status, mesh_session_close_finish, (mesh_operation * op))                     \
+    X(mesh_status, mesh_timeseries_read_by_key_start,                                    \
+      (mesh_session * s, int64_t key, int64_t start_ms, int64_t end_ms,                  \
+       mesh_operation **out))                                                            \
+    X(mesh_status, mesh_timeseries_read_by_key_finish,                                   \
+      (mesh_operation * op, mesh_point_list **out))                                      \
+    X(mesh_status, mesh_operation_wait,                                                  \
+      (mesh_operation * op, uint32_t timeout_ms, int32_t *out_done))                     \
+    X(mesh_status, mesh_operation_is_done, (const mesh_operation *op, int32_t *out_done)) \
+    X(mesh_status, mesh_operation_cancel, (mesh_operation * op))                         \
+    X(mesh_status, mesh_operation_free, (mesh_operation * op))
 
 #define DECLARE(ret, name, params)                  \
     typedef ret(__stdcall *name##_stdcall_t) params; \
@@ -264,6 +288,12 @@ int main(int argc, char **argv) {
     uint32_t flags[POINTS];
     double values[POINTS];
     long shift_twin, shift_cdecl;
+    mesh_connection *connection2 = NULL;
+    mesh_session *session2 = NULL;
+    mesh_operation *operation = NULL;
+    int32_t done;
+    unsigned polls;
+    DWORD poll_start;
 
     if (argc < 2) {
         fprintf(stderr, "usage: stdcall_host ADDRESS\n");
@@ -414,6 +444,126 @@ int main(int argc, char **argv) {
     printf("error: %s: %s\n", status_name(status), message);
     printf("error message: %u bytes; cap 0 gives the length, cap 8 the first 7 and a NUL\n",
            (unsigned)n);
+
+    /* The asynchronous twins, as 32-bit VBA calls them. A connection of
+     * its own (default options), opened by start and finish; finish waits. */
+    CALL(status, mesh_connection_open_start_stdcall(argv[1], NULL, &operation));
+    expect_ok("mesh_connection_open_start_stdcall", status);
+    if (operation == NULL) fail("mesh_connection_open_start_stdcall: no operation");
+    CALL(status, mesh_connection_open_finish_stdcall(operation, &connection2));
+    expect_ok("mesh_connection_open_finish_stdcall", status);
+    if (connection2 == NULL) fail("mesh_connection_open_finish_stdcall: no connection");
+    printf("async connection: start, finish: %s\n", status_name(status));
+
+    /* A session on it, waited for with a timeout, then finished; the
+     * finished operation is gone. */
+    operation = NULL;
+    CALL(status, mesh_session_open_start_stdcall(connection2, &operation));
+    expect_ok("mesh_session_open_start_stdcall", status);
+    done = -1;
+    CALL(status, mesh_operation_wait_stdcall(operation, 60000, &done));
+    expect_ok("mesh_operation_wait_stdcall", status);
+    if (done != 1) fail("mesh_operation_wait_stdcall 60000 ms: done %d", (int)done);
+    CALL(status, mesh_session_open_finish_stdcall(operation, &session2));
+    expect_ok("mesh_session_open_finish_stdcall", status);
+    if (session2 == NULL) fail("mesh_session_open_finish_stdcall: no session");
+    done = -1;
+    CALL(status, mesh_operation_is_done_stdcall(operation, &done));
+    expect("mesh_operation_is_done_stdcall on a finished operation", status,
+           MESH_ERROR_INVALID_HANDLE);
+    if (done != -1) fail("mesh_operation_is_done_stdcall wrote on failure");
+    printf("async session: start, wait: done, finish: MESH_OK; the finished operation: %s\n",
+           status_name(status));
+
+    /* What VBA does: start the read, poll until done (VBA lets Excel run
+     * between looks), finish. The other session sees what was committed:
+     * the points of the blocking read by key. */
+    operation = NULL;
+    CALL(status, mesh_timeseries_read_by_key_start_stdcall(session2, KEY, START_MS, END_MS,
+                                                           &operation));
+    expect_ok("mesh_timeseries_read_by_key_start_stdcall", status);
+    poll_start = GetTickCount();
+    for (polls = 1;; polls++) {
+        done = -1;
+        CALL(status, mesh_operation_is_done_stdcall(operation, &done));
+        expect_ok("mesh_operation_is_done_stdcall", status);
+        if (done == 1) break;
+        if (done != 0) fail("mesh_operation_is_done_stdcall: done %d", (int)done);
+        if (GetTickCount() - poll_start > 60000)
+            fail("read by key not done after %u polls in 60 s", polls);
+        Sleep(1);
+    }
+    points = NULL;
+    CALL(status, mesh_timeseries_read_by_key_finish_stdcall(operation, &points));
+    expect_ok("mesh_timeseries_read_by_key_finish_stdcall", status);
+    printf("async read by key %d: start, done after %u polls of mesh_operation_is_done_stdcall, "
+           "finish: %s\n",
+           KEY, polls, status_name(status));
+    check_points("async read by key 1", points, times, flags, values, POINTS - 1);
+    CALL(status, mesh_point_list_free_stdcall(points));
+    expect_ok("mesh_point_list_free_stdcall", status);
+    CALL(status, mesh_timeseries_read_by_key_finish_stdcall(operation, &points));
+    expect("mesh_timeseries_read_by_key_finish_stdcall twice", status, MESH_ERROR_INVALID_HANDLE);
+    printf("async read: finished again: %s\n", status_name(status));
+
+    /* A failure arrives at finish, with this thread's message; a start
+     * whose arguments are refused starts nothing. */
+    operation = NULL;
+    CALL(status, mesh_timeseries_read_by_key_start_stdcall(session2, UNKNOWN_KEY, START_MS,
+                                                           END_MS, &operation));
+    expect_ok("mesh_timeseries_read_by_key_start_stdcall of an unknown key", status);
+    points = NULL;
+    CALL(status, mesh_timeseries_read_by_key_finish_stdcall(operation, &points));
+    expect("mesh_timeseries_read_by_key_finish_stdcall of an unknown key", status,
+           MESH_ERROR_NOT_FOUND);
+    if (points != NULL) fail("async read of an unknown key: out written on failure");
+    printf("async error: %s: %s\n", status_name(status), last_error());
+    operation = NULL;
+    CALL(status, mesh_session_commit_start_stdcall(NULL, &operation));
+    expect("mesh_session_commit_start_stdcall(NULL)", status, MESH_ERROR_INVALID_ARGUMENT);
+    if (operation != NULL) fail("mesh_session_commit_start_stdcall(NULL) gave an operation");
+    printf("async start refused: %s, no operation\n", status_name(status));
+
+    /* Cancelled right after its start: done at once; finish says whether
+     * the commit got through first. */
+    CALL(status, mesh_session_commit_start_stdcall(session2, &operation));
+    expect_ok("mesh_session_commit_start_stdcall", status);
+    CALL(status, mesh_operation_cancel_stdcall(operation));
+    expect_ok("mesh_operation_cancel_stdcall", status);
+    done = -1;
+    CALL(status, mesh_operation_is_done_stdcall(operation, &done));
+    expect_ok("mesh_operation_is_done_stdcall after cancel", status);
+    if (done != 1) fail("cancelled commit not done: %d", (int)done);
+    CALL(status, mesh_session_commit_finish_stdcall(operation));
+    if (status != MESH_OK && status != MESH_ERROR_CANCELLED)
+        fail("mesh_session_commit_finish_stdcall after cancel: %s: %s", status_name(status),
+             last_error());
+    printf("async commit: start, cancel: done at once, finish: %s\n", status_name(status));
+
+    /* Dropped unfinished: freed (the read cancelled), not again; NULL is
+     * a no-op. */
+    operation = NULL;
+    CALL(status, mesh_timeseries_read_by_key_start_stdcall(session2, KEY, START_MS, END_MS,
+                                                           &operation));
+    expect_ok("mesh_timeseries_read_by_key_start_stdcall", status);
+    CALL(status, mesh_operation_free_stdcall(operation));
+    expect_ok("mesh_operation_free_stdcall", status);
+    CALL(status, mesh_operation_free_stdcall(operation));
+    expect("mesh_operation_free_stdcall twice", status, MESH_ERROR_INVALID_HANDLE);
+    CALL(status, mesh_operation_free_stdcall(NULL));
+    expect_ok("mesh_operation_free_stdcall(NULL)", status);
+    printf("async free: a started read freed: MESH_OK; freed again: %s; NULL: MESH_OK\n",
+           status_name(MESH_ERROR_INVALID_HANDLE));
+
+    operation = NULL;
+    CALL(status, mesh_session_close_start_stdcall(session2, &operation));
+    expect_ok("mesh_session_close_start_stdcall", status);
+    CALL(status, mesh_session_close_finish_stdcall(operation));
+    expect_ok("mesh_session_close_finish_stdcall", status);
+    CALL(status, mesh_connection_close_stdcall(connection2));
+    expect_ok("mesh_connection_close_stdcall", status);
+    printf("async session: closed by start, finish: %s; its connection closed\n",
+           status_name(status));
 
     CALL(status, mesh_session_close_stdcall(session));
     expect_ok("mesh_session_close_stdcall", status);
