@@ -18,6 +18,14 @@
  *                                        over [START, END) ms, R times as a transformed
  *                                        read by key and R times as a calculation
  *                                        relative to PATH, values read each time
+ *   bench ADDRESS manyreads R KEYFILE START END STYLE
+ *                                        read [START, END) ms of every series whose key is
+ *                                        in KEYFILE (one a line), R times after a pass to
+ *                                        warm up, from this thread:
+ *                                        STYLE blocking (one read after another), async
+ *                                        (all started, then each finished in turn) or
+ *                                        callback (all started, each finished by its
+ *                                        callback on the library's thread); values read
  *
  * Prints "RESULT key value" lines for the harness; CPU times are this
  * process's (all its threads, the library's included). */
@@ -389,11 +397,163 @@ static void calculations(int repeats, int64_t key, const char *path, int64_t sta
     mesh_session_close(session);
 }
 
+/* The keys in `file`, one a line; exits on a bad file. */
+static int64_t *read_keys(const char *file, size_t *n) {
+    FILE *f = fopen(file, "r");
+    if (f == NULL) {
+        perror(file);
+        exit(15);
+    }
+    size_t cap = 1024;
+    int64_t *keys = malloc(sizeof *keys * cap);
+    long long key;
+    *n = 0;
+    while (fscanf(f, "%lld", &key) == 1) {
+        if (*n == cap) {
+            cap *= 2;
+            keys = realloc(keys, sizeof *keys * cap);
+        }
+        keys[(*n)++] = (int64_t)key;
+    }
+    fclose(f);
+    if (*n == 0) {
+        fprintf(stderr, "no keys in %s\n", file);
+        exit(15);
+    }
+    return keys;
+}
+
+/* What the reads of one pass add up to; the callbacks add under `lock`. */
+struct tally {
+    pthread_mutex_t lock;
+    pthread_cond_t all_done;
+    size_t pending;
+    size_t points;
+    double total;
+    mesh_status failed;
+    char message[512];
+};
+
+/* Adds a points handle's count and values to *count and *total, and frees it. */
+static void add_points(mesh_point_list *points, size_t *count, double *total) {
+    size_t n;
+    const double *values;
+    mesh_point_list_count(points, &n);
+    mesh_point_list_values(points, &values);
+    for (size_t i = 0; i < n; i++) *total += values[i];
+    *count += n;
+    mesh_point_list_free(points);
+}
+
+/* Completion callback, on the library's callback thread: finishes the read
+ * and adds its points to the tally. */
+static void read_done(mesh_operation *operation, mesh_status status, void *user_data) {
+    struct tally *t = user_data;
+    mesh_point_list *points = NULL;
+    size_t count = 0;
+    double total = 0;
+    (void)status; /* _finish gives the same */
+    mesh_status st = mesh_timeseries_read_by_key_finish(operation, &points);
+    if (st == MESH_OK) add_points(points, &count, &total);
+    pthread_mutex_lock(&t->lock);
+    if (st != MESH_OK && t->failed == MESH_OK) {
+        t->failed = st;
+        mesh_last_error_message(t->message, sizeof t->message);
+    }
+    t->points += count;
+    t->total += total;
+    if (--t->pending == 0) pthread_cond_signal(&t->all_done);
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* One pass over `n` keys in `style`; `ops` has room for `n` operations. */
+static void many_pass(mesh_session *session, const int64_t *keys, size_t n, int64_t start, int64_t end,
+                      const char *style, mesh_operation **ops, size_t *points, double *total) {
+    mesh_status st;
+    mesh_point_list *list;
+    *points = 0;
+    *total = 0;
+    if (strcmp(style, "blocking") == 0) {
+        for (size_t i = 0; i < n; i++) {
+            st = mesh_timeseries_read_by_key(session, keys[i], start, end, &list);
+            if (st != MESH_OK) die("read", st);
+            add_points(list, points, total);
+        }
+    } else if (strcmp(style, "async") == 0) {
+        for (size_t i = 0; i < n; i++) {
+            st = mesh_timeseries_read_by_key_start(session, keys[i], start, end, &ops[i]);
+            if (st != MESH_OK) die("read start", st);
+        }
+        for (size_t i = 0; i < n; i++) {
+            st = mesh_timeseries_read_by_key_finish(ops[i], &list);
+            if (st != MESH_OK) die("read finish", st);
+            add_points(list, points, total);
+        }
+    } else if (strcmp(style, "callback") == 0) {
+        struct tally t = {.pending = n, .failed = MESH_OK};
+        pthread_mutex_init(&t.lock, NULL);
+        pthread_cond_init(&t.all_done, NULL);
+        for (size_t i = 0; i < n; i++) {
+            mesh_operation *operation;
+            st = mesh_timeseries_read_by_key_start(session, keys[i], start, end, &operation);
+            if (st != MESH_OK) die("read start", st);
+            st = mesh_operation_set_callback(operation, read_done, &t);
+            if (st != MESH_OK) die("set callback", st);
+        }
+        pthread_mutex_lock(&t.lock);
+        while (t.pending > 0) pthread_cond_wait(&t.all_done, &t.lock);
+        pthread_mutex_unlock(&t.lock);
+        if (t.failed != MESH_OK) {
+            fprintf(stderr, "read finish: %s: %s\n", mesh_status_name(t.failed), t.message);
+            exit((int)t.failed);
+        }
+        *points = t.points;
+        *total = t.total;
+        pthread_cond_destroy(&t.all_done);
+        pthread_mutex_destroy(&t.lock);
+    } else {
+        fprintf(stderr, "unknown style %s\n", style);
+        exit(1);
+    }
+}
+
+static void many_reads(int repeats, const char *key_file, int64_t start, int64_t end, const char *style) {
+    size_t n;
+    int64_t *keys = read_keys(key_file, &n);
+    mesh_operation **ops = malloc(sizeof *ops * n);
+    mesh_session *session;
+    mesh_status st = mesh_session_open(connection, &session);
+    if (st != MESH_OK) die("open", st);
+    if (repeats < 1) repeats = 1;
+    double *seconds = malloc(sizeof *seconds * (size_t)repeats);
+    double *cpu = malloc(sizeof *cpu * (size_t)repeats);
+    size_t points = 0;
+    double total = 0;
+    many_pass(session, keys, n, start, end, style, ops, &points, &total); /* warm-up: one pass */
+    for (int r = 0; r < repeats; r++) {
+        double cpu0 = cpu_seconds();
+        long long t0 = now_ns();
+        many_pass(session, keys, n, start, end, style, ops, &points, &total);
+        seconds[r] = (double)(now_ns() - t0) / 1e9;
+        cpu[r] = cpu_seconds() - cpu0;
+    }
+    qsort(seconds, (size_t)repeats, sizeof *seconds, cmp_double);
+    qsort(cpu, (size_t)repeats, sizeof *cpu, cmp_double);
+    printf("RESULT seconds %.6f\nRESULT cpu_seconds %.6f\nRESULT points %zu\nRESULT total %.3f\n",
+           seconds[repeats / 2], cpu[repeats / 2], points, total);
+    free(seconds);
+    free(cpu);
+    free(ops);
+    free(keys);
+    mesh_session_close(session);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr,
                 "usage: %s ADDRESS rtt N | openclose N THREADS | idle N | ts N CHUNK RECV_MB | model R START QUERY VIEW"
-                " | pathread R PATH START END | calc R KEY PATH START END\n",
+                " | pathread R PATH START END | calc R KEY PATH START END"
+                " | manyreads R KEYFILE START END blocking|async|callback\n",
                 argv[0]);
         return 1;
     }
@@ -422,6 +582,8 @@ int main(int argc, char **argv) {
         path_read((int)n, argv[4], atoll(argv[5]), atoll(argv[6]));
     } else if (strcmp(argv[2], "calc") == 0 && argc > 7) {
         calculations((int)n, atoll(argv[4]), argv[5], atoll(argv[6]), atoll(argv[7]));
+    } else if (strcmp(argv[2], "manyreads") == 0 && argc > 7) {
+        many_reads((int)n, argv[4], atoll(argv[5]), atoll(argv[6]), argv[7]);
     } else {
         fprintf(stderr, "unknown mode %s\n", argv[2]);
         return 1;

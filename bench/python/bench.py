@@ -20,6 +20,14 @@ from this project's proto/ by grpc_tools.protoc into STUBS_DIR.
                                            PATH over [START, END) ms, R times with
                                            ReadTransformedTimeseries and R times with
                                            RunCalculation, decoded with pyarrow
+  bench.py STUBS_DIR ADDRESS manyreads R KEYFILE START END STYLE
+                                           read [START, END) ms of every series whose
+                                           key is in KEYFILE (one a line), R times
+                                           after a pass to warm up:
+                                           STYLE blocking (the synchronous stub, one
+                                           read after another) or async (the asyncio
+                                           stub, asyncio.gather of all the reads);
+                                           decoded with pyarrow, values summed
   bench.py STUBS_DIR ADDRESS threads N     the official client's model: a thread
                                            per open session; prints "baseline",
                                            waits for a line, opens, prints "ready",
@@ -281,8 +289,103 @@ def calculations(channel, stub, repeats, key, path, start, end):
     stub.EndSession(sid)
 
 
+def many_reads(address, repeats, key_file, start, end, style):
+    import asyncio
+
+    import numpy as np
+    import pyarrow as pa
+    from google.protobuf import timestamp_pb2
+    from volue.mesh.grpc.time_series.v1alpha import time_series_pb2, time_series_pb2_grpc
+    from volue.mesh.grpc.type import resources_pb2
+
+    with open(key_file) as f:
+        keys = [int(k) for k in f.read().split()]
+    s = timestamp_pb2.Timestamp()
+    s.FromMilliseconds(start)
+    e = timestamp_pb2.Timestamp()
+    e.FromMilliseconds(end)
+    interval = resources_pb2.UtcInterval(start_time=s, end_time=e)
+
+    def request(sid, key):
+        return time_series_pb2.ReadTimeseriesRequest(
+            session_id=sid, timeseries_id=resources_pb2.MeshId(timeseries_key=key), interval=interval
+        )
+
+    def decode(response):
+        points, total = 0, 0.0
+        for series in response.timeseries:
+            table = pa.ipc.open_stream(series.data).read_all()
+            points += table.num_rows
+            total += float(np.sum(table.column("value").to_numpy()))
+        return points, total
+
+    def report(seconds, cpu, points, total):
+        seconds.sort()
+        cpu.sort()
+        print(f"RESULT seconds {seconds[repeats // 2]:.6f}\nRESULT cpu_seconds {cpu[repeats // 2]:.6f}")
+        print(f"RESULT points {points}\nRESULT total {total:.3f}")
+
+    if style == "blocking":
+        channel = grpc.insecure_channel(address)
+        sessions = session_pb2_grpc.SessionServiceStub(channel)
+        ts = time_series_pb2_grpc.TimeseriesServiceStub(channel)
+        sid = sessions.StartSession(empty_pb2.Empty()).session_id
+
+        def one_pass(keys):
+            points, total = 0, 0.0
+            for key in keys:
+                p, t = decode(ts.ReadTimeseries(request(sid, key)))
+                points += p
+                total += t
+            return points, total
+
+        one_pass(keys)  # warm-up: one pass
+        seconds, cpu = [], []
+        for _ in range(repeats):
+            cpu0 = time.process_time()
+            t0 = time.perf_counter()
+            points, total = one_pass(keys)
+            seconds.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - cpu0)
+        report(seconds, cpu, points, total)
+        sessions.EndSession(sid)
+        channel.close()
+    elif style == "async":
+
+        async def run():
+            async with grpc.aio.insecure_channel(address) as channel:
+                sessions = session_pb2_grpc.SessionServiceStub(channel)
+                ts = time_series_pb2_grpc.TimeseriesServiceStub(channel)
+                sid = (await sessions.StartSession(empty_pb2.Empty())).session_id
+
+                async def read(key):
+                    return decode(await ts.ReadTimeseries(request(sid, key)))
+
+                async def one_pass(keys):
+                    results = await asyncio.gather(*(read(key) for key in keys))
+                    return sum(p for p, _ in results), sum(t for _, t in results)
+
+                await one_pass(keys)  # warm-up: one pass
+                seconds, cpu = [], []
+                for _ in range(repeats):
+                    cpu0 = time.process_time()
+                    t0 = time.perf_counter()
+                    points, total = await one_pass(keys)
+                    seconds.append(time.perf_counter() - t0)
+                    cpu.append(time.process_time() - cpu0)
+                report(seconds, cpu, points, total)
+                await sessions.EndSession(sid)
+
+        asyncio.run(run())
+    else:
+        sys.exit(f"unknown style {style}")
+
+
 def main():
     address, mode, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
+    if mode == "manyreads":
+        many_reads(address, max(1, n), sys.argv[5], int(sys.argv[6]), int(sys.argv[7]), sys.argv[8])
+        return
     options = []
     if mode == "ts":
         recv = int(sys.argv[6]) * 1024 * 1024

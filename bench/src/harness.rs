@@ -2,7 +2,7 @@
 //! clients it runs, and the notes for the report. Each section of the report
 //! is an `impl Harness` block in its own module; `main` runs them in order.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::clients::{self, Client};
@@ -22,6 +22,8 @@ pub(crate) struct Counts {
     pub(crate) model_repeats: usize,
     pub(crate) model_rounds: usize,
     pub(crate) calc_repeats: usize,
+    /// Series read in the many-reads section.
+    pub(crate) many_series: usize,
 }
 
 impl Counts {
@@ -40,6 +42,7 @@ impl Counts {
                 model_repeats: 1,
                 model_rounds: 1,
                 calc_repeats: 1,
+                many_series: 20,
             }
         } else {
             Counts {
@@ -55,6 +58,7 @@ impl Counts {
                 model_repeats: 3,
                 model_rounds: 5,
                 calc_repeats: 21,
+                many_series: 1_000,
             }
         }
     }
@@ -65,6 +69,8 @@ pub(crate) struct Harness {
     /// Run only these sections (`--only`); all when `None`.
     pub(crate) only: Option<Vec<String>>,
     pub(crate) counts: Counts,
+    /// Where files for the clients go (`target/bench`).
+    pub(crate) work: PathBuf,
     /// Peers skipped and why, listed at the end of the report.
     pub(crate) notes: Vec<String>,
     pub(crate) c_api: Client,
@@ -98,6 +104,7 @@ impl Harness {
             smoke,
             only: None,
             counts: Counts::new(smoke),
+            work,
             notes,
             c_api,
             rust,

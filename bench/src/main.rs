@@ -19,6 +19,7 @@ mod clients;
 mod harness;
 mod host;
 mod idle;
+mod manyreads;
 mod model;
 mod pathread;
 mod peer;
@@ -95,7 +96,7 @@ fn usage(problem: &str) -> ExitCode {
 }
 
 /// The measurements, by the names `--only` takes, in report order.
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 9] = [
     "rtt",
     "openclose",
     "idle",
@@ -104,6 +105,7 @@ const SECTIONS: [&str; 8] = [
     "calculations",
     "pathread",
     "latency",
+    "manyreads",
 ];
 
 impl Harness {
@@ -126,7 +128,7 @@ impl Harness {
                 .as_ref()
                 .is_none_or(|o| o.iter().any(|n| n == name))
         };
-        let (rtt, openclose, idle, timeseries, model, calculations, pathread, latency) = (
+        let (rtt, openclose, idle, timeseries, model, calculations, pathread, latency, manyreads) = (
             wanted("rtt"),
             wanted("openclose"),
             wanted("idle"),
@@ -135,6 +137,7 @@ impl Harness {
             wanted("calculations"),
             wanted("pathread"),
             wanted("latency"),
+            wanted("manyreads"),
         );
         if rtt {
             report.push_str(&self.round_trip(&address)?);
@@ -159,6 +162,9 @@ impl Harness {
         }
         if latency {
             report.push_str(&self.latency(&emu)?);
+        }
+        if manyreads {
+            report.push_str(&self.many_reads(&address)?);
         }
         report.push_str(&crate::report::notes(&self.notes));
         Ok(report)

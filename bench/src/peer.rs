@@ -4,19 +4,32 @@
 //!
 //!   mesh-bench peer rust|tonic ADDRESS rtt N
 //!   mesh-bench peer rust|tonic ADDRESS openclose N TASKS
+//!   mesh-bench peer tonic ADDRESS manyreads R KEYFILE START END blocking|async
+//!       read [START, END) ms of every series whose key is in KEYFILE (one a
+//!       line), R times after a pass to warm up: awaiting each read in
+//!       turn, or all in flight at once (a task each, on one channel);
+//!       values decoded and summed
 //!
 //! CPU times are the process's (all its threads, the runtime's included).
 
 use std::time::Instant;
 
-use mesh_capi::client::{ConnectOptions, Connection};
-use tonic::transport::Endpoint;
+use mesh_capi::client::{ConnectOptions, Connection, Points};
+use tonic::transport::{Channel, Endpoint};
 
 use crate::proto::session::session_service_client::SessionServiceClient;
+use crate::proto::time_series::timeseries_service_client::TimeseriesServiceClient;
+use crate::proto::time_series::ReadTimeseriesRequest;
+use crate::proto::types::{Guid, MeshId, UtcInterval};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 pub fn run(args: &[String]) -> Result<()> {
+    if let [kind, address, mode, rest @ ..] = args {
+        if kind == "tonic" && mode == "manyreads" {
+            return many_reads(address, rest);
+        }
+    }
     let [kind, address, mode, n, rest @ ..] = args else {
         return Err("usage: mesh-bench peer rust|tonic ADDRESS rtt N | openclose N TASKS".into());
     };
@@ -129,6 +142,132 @@ pub fn run(args: &[String]) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// `mesh-bench peer tonic ADDRESS manyreads R KEYFILE START END STYLE`.
+fn many_reads(address: &str, args: &[String]) -> Result<()> {
+    let [repeats, key_file, start, end, style] = args else {
+        return Err(
+            "usage: mesh-bench peer tonic ADDRESS manyreads R KEYFILE START END blocking|async"
+                .into(),
+        );
+    };
+    let repeats: usize = repeats.parse::<usize>()?.max(1);
+    let keys: Vec<i64> = std::fs::read_to_string(key_file)?
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<std::result::Result<_, _>>()?;
+    let (start, end): (i64, i64) = (start.parse()?, end.parse()?);
+    let concurrent = match style.as_str() {
+        "blocking" => false,
+        "async" => true,
+        other => return Err(format!("unknown style {other}").into()),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let url = format!("http://{address}");
+    rt.block_on(async move {
+        let channel = Endpoint::from_shared(url)?
+            .tcp_nodelay(true)
+            .connect()
+            .await?;
+        let mut sessions = SessionServiceClient::new(channel.clone());
+        let session = sessions
+            .start_session(())
+            .await?
+            .into_inner()
+            .session_id
+            .ok_or("no id")?;
+        let reader = Reader {
+            client: TimeseriesServiceClient::new(channel),
+            session: session.clone(),
+            start,
+            end,
+        };
+        reader.pass(&keys, concurrent).await?; // warm-up: one pass
+        let (mut seconds, mut cpu) = (Vec::new(), Vec::new());
+        let (mut points, mut total) = (0, 0.0);
+        for _ in 0..repeats {
+            let cpu0 = cpu_seconds();
+            let t = Instant::now();
+            (points, total) = reader.pass(&keys, concurrent).await?;
+            seconds.push(t.elapsed().as_secs_f64());
+            cpu.push(cpu_seconds() - cpu0);
+        }
+        seconds.sort_by(f64::total_cmp);
+        cpu.sort_by(f64::total_cmp);
+        println!(
+            "RESULT seconds {:.6}\nRESULT cpu_seconds {:.6}\nRESULT points {points}\nRESULT total {total:.3}",
+            seconds[repeats / 2],
+            cpu[repeats / 2]
+        );
+        sessions.end_session(session).await?;
+        Ok(())
+    })
+}
+
+/// Reads `[start, end)` of series by key in a session, with tonic's stub.
+#[derive(Clone)]
+struct Reader {
+    client: TimeseriesServiceClient<Channel>,
+    session: Guid,
+    start: i64,
+    end: i64,
+}
+
+impl Reader {
+    /// One read: its points and their sum.
+    async fn read(mut self, key: i64) -> Result<(usize, f64)> {
+        let timestamp = |ms: i64| prost_types::Timestamp {
+            seconds: ms.div_euclid(1000),
+            nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
+        };
+        let request = ReadTimeseriesRequest {
+            session_id: Some(self.session),
+            timeseries_id: Some(MeshId {
+                id: None,
+                path: None,
+                timeseries_key: Some(key),
+            }),
+            interval: Some(UtcInterval {
+                start_time: Some(timestamp(self.start)),
+                end_time: Some(timestamp(self.end)),
+            }),
+        };
+        let response = self.client.read_timeseries(request).await?.into_inner();
+        let (mut count, mut sum) = (0, 0.0);
+        for series in &response.timeseries {
+            let points = Points::from_arrow_stream(&series.data)?;
+            count += points.len();
+            sum += points.values().iter().sum::<f64>();
+        }
+        Ok((count, sum))
+    }
+
+    /// Reads every key: each awaited in turn, or all in flight at once (a
+    /// task each). Their points and the sum of their values.
+    async fn pass(&self, keys: &[i64], concurrent: bool) -> Result<(usize, f64)> {
+        let (mut points, mut total) = (0, 0.0);
+        if concurrent {
+            let tasks: Vec<_> = keys
+                .iter()
+                .map(|&key| tokio::spawn(self.clone().read(key)))
+                .collect();
+            for task in tasks {
+                let (count, sum) = task.await??;
+                points += count;
+                total += sum;
+            }
+        } else {
+            for &key in keys {
+                let (count, sum) = self.clone().read(key).await?;
+                points += count;
+                total += sum;
+            }
+        }
+        Ok((points, total))
+    }
 }
 
 fn print_latency(mut ns: Vec<u64>, cpu: f64) {

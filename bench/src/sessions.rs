@@ -15,7 +15,7 @@ use crate::proxy::DelayProxy;
 use crate::Result;
 
 /// What the latency proxy adds each way (a LAN's round trip of 1 ms).
-const LAN_DELAY: Duration = Duration::from_micros(500);
+pub(crate) const LAN_DELAY: Duration = Duration::from_micros(500);
 
 /// One client's round trips: median and p99 ns, client CPU ns per call,
 /// emulator CPU share.

@@ -28,6 +28,7 @@ fn the_harness_runs_every_measurement_and_writes_the_report() {
         "## 6. Calculations",
         "## 7. Reading a series by attribute path",
         "## 8. At a LAN's latency",
+        "## 9. Many reads from one thread",
     ] {
         assert!(report.contains(section), "missing {section:?}:\n{report}");
     }
