@@ -77,8 +77,6 @@ struct State {
     callback: Option<Callback>,
     /// The thread running the callback now, if it is running.
     running_on: Option<ThreadId>,
-    /// The task making the call, while pending.
-    task: Option<tokio::task::AbortHandle>,
 }
 
 pub(crate) struct Operation {
@@ -122,9 +120,6 @@ impl Operation {
         }
         let status = status_of(&answer);
         state.outcome = Outcome::Done(answer);
-        if let Some(task) = state.task.take() {
-            task.abort();
-        }
         let has_callback = state.callback.is_some();
         drop(state);
         self.changed.notify_all();
@@ -220,7 +215,6 @@ pub(crate) fn start<O: 'static>(
             outcome: Outcome::Pending,
             callback: None,
             running_on: None,
-            task: None,
         }),
         changed: Condvar::new(),
     });
@@ -237,18 +231,14 @@ pub(crate) fn start<O: 'static>(
             op.complete(answer);
         }
     };
-    match rt.spawn(task) {
-        Ok(task) => {
-            let mut state = op.lock();
-            if matches!(state.outcome, Outcome::Pending) {
-                state.task = Some(task);
-            } else {
-                task.abort();
-            }
-        }
-        Err(_) => {
-            op.complete(Err(shut_down()));
-        }
+    // A cancelled or freed operation completes at once, but its request
+    // is not reset on the wire: the task runs on to the answer or the
+    // call's timeout, and drops what comes. Cancelling hundreds at once
+    // would otherwise be hundreds of stream resets in a burst, which
+    // servers take for an attack (HTTP/2 rapid reset) and answer by
+    // closing the connection under every other call on it.
+    if rt.spawn(task).is_err() {
+        op.complete(Err(shut_down()));
     }
     Ok(handle)
 }
@@ -373,9 +363,11 @@ pub unsafe extern "C" fn mesh_operation_is_done(
 }
 
 /// Cancels a pending operation: it completes at once with
-/// `MESH_ERROR_CANCELLED` (its callback, if set, is queued), and its
-/// request is abandoned. What a cancelled write or commit did on the server
-/// is as for `mesh_session_interrupt`: it may have been applied. An
+/// `MESH_ERROR_CANCELLED` (its callback, if set, is queued). Its request is
+/// left to end by itself in the background (at its answer, which is dropped,
+/// or its timeout), not reset: so cancelling many at once never looks like
+/// an attack to the server. What a cancelled write or commit did on the
+/// server is as for `mesh_session_interrupt`: it may have been applied. An
 /// operation already complete keeps its outcome. Safe from any thread.
 /// Finish or free the operation afterwards, as always.
 ///
@@ -436,7 +428,7 @@ pub extern "C" fn mesh_operation_set_callback(
 }
 
 /// Frees an operation without taking its result: a pending one is cancelled
-/// first (its request abandoned, as by `mesh_operation_cancel`), and its
+/// first (as by `mesh_operation_cancel`), and its
 /// result, if any, is dropped (a handle it would have given is never made; a
 /// session it opened is left to expire on the server). When this returns,
 /// the operation's callback is neither running nor will it run (unless this
