@@ -7,6 +7,8 @@
 //! - `driver`: which thread drives that runtime (a C call's own, when alone).
 //! - `quiet`: keeps the library's (caught) panics off the host's stderr.
 //! - `sigpipe`: blocks SIGPIPE in the library's own threads.
+//! - `log`: the library's `tracing` events, delivered to a C host's log
+//!   callback and log file.
 //!
 //! A C call enters `ffi`, which checks its arguments, resolves the handle,
 //! runs one `client` operation on the global runtime with a deadline, and
@@ -16,6 +18,7 @@
 pub mod client;
 mod driver;
 pub mod ffi;
+mod log;
 mod proto;
 mod quiet;
 mod runtime;

@@ -150,6 +150,7 @@ impl CallbackThread {
 fn library_thread_start() {
     quiet::library_thread();
     sigpipe::block_in_this_thread();
+    crate::log::library_thread();
 }
 
 pub(crate) struct Runtime {
@@ -302,10 +303,13 @@ impl Runtime {
                 _ = closing.wait_for(|closing| *closing) => Err(shut_down()),
                 error = interrupted => Err(error),
                 result = tokio::time::timeout_at(deadline + BACKSTOP, with_deadline(deadline, operation)) => {
-                    result.unwrap_or_else(|_| Err(Error::new(
-                        ErrorKind::Timeout,
-                        format!("no answer within {} ms (the call timeout)", limit.as_millis()),
-                    )))
+                    result.unwrap_or_else(|_| {
+                        tracing::warn!("a call got no answer within its call timeout of {} ms", limit.as_millis());
+                        Err(Error::new(
+                            ErrorKind::Timeout,
+                            format!("no answer within {} ms (the call timeout)", limit.as_millis()),
+                        ))
+                    })
                 }
             }
         }
@@ -368,6 +372,7 @@ impl Runtime {
     pub(crate) fn stop(self: Arc<Self>) -> Result<(), Error> {
         let waited = std::time::Instant::now();
         let callbacks_ended = self.callbacks.stop(CALLBACK_WAIT);
+        crate::log::runtime_stopped(&self);
         // Providers get what is left of the same wait.
         let providers_ended = crate::client::provider::wait_until_none_running(
             CALLBACK_WAIT.saturating_sub(waited.elapsed()),
@@ -416,6 +421,8 @@ pub(crate) fn get() -> Result<Arc<Runtime>, Error> {
     }
     let rt = Arc::new(Runtime::start()?);
     *global = Some(rt.clone());
+    drop(global);
+    crate::log::runtime_started(&rt);
     Ok(rt)
 }
 

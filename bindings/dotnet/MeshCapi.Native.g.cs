@@ -238,6 +238,65 @@ namespace MeshCapi
         Mutual = 1,
     }
 
+    // The MESH_STATISTIC_* constants of mesh_capi.h.
+    public enum MeshStatistic
+    {
+        // Statistic: calls to the server started through the connection and its
+        // sessions, keep-alive's `ExtendSession` included (a retried request is
+        // one call). Each ends counted in `MESH_STATISTIC_FAILURES` or not at all
+        // (a success): calls minus failures are the calls that succeeded or are
+        // still in flight.
+        Calls = 1,
+        // Statistic: calls that failed, whatever the status
+        // (`mesh_connection_statistic_failures_by_status` tells them apart). A
+        // call given up before its answer came (interrupted, cancelled, out of
+        // time for its whole operation, the library shut down) counts as
+        // `MESH_ERROR_CANCELLED`.
+        Failures = 2,
+        // Statistic: requests sent a second time within one call: one never sent
+        // because its connection closed first, or one the server refused as
+        // unauthenticated, sent again after a token refresh.
+        Retries = 3,
+        // Statistic: TCP connections the connection made after its first, each
+        // time a lost connection (server restart, network failure, dead
+        // connection) was replaced.
+        Reconnects = 4,
+        // Statistic: `ExtendSession` calls (keep-alive, `mesh_session_extend`,
+        // `mesh_session_attach`); counted in `MESH_STATISTIC_CALLS` too.
+        ExtendSessionCalls = 5,
+        // Statistic: gRPC message bytes sent: the request messages with their
+        // 5-byte length prefixes, before TLS; HTTP/2 headers and framing are not
+        // included.
+        BytesSent = 6,
+        // Statistic: gRPC message bytes received, counted as
+        // `MESH_STATISTIC_BYTES_SENT`.
+        BytesReceived = 7,
+        // Statistic: sessions opened or attached through the connection and not
+        // yet closed, detached or found expired (the only statistic that can go
+        // down).
+        OpenSessions = 8,
+    }
+
+    // The MESH_LOG_LEVEL_* constants of mesh_capi.h.
+    public enum MeshLogLevel
+    {
+        // The most severe level: a call or the library failed in a way the host
+        // should hear of (`mesh_library_set_log_callback`).
+        Error = 1,
+        // Something went wrong and was ridden out or will be retried: a keep-alive
+        // that failed, a connection given up for dead, a session found expired, a
+        // call that timed out.
+        Warning = 2,
+        // What the library did on its own or learned: connects and their
+        // addresses, sign-ins and token renewals, the server's session timeout,
+        // recoveries, retries, shutdown.
+        Info = 3,
+        // Adds every call to the server with its duration.
+        Debug = 4,
+        // Everything the library logs.
+        Trace = 5,
+    }
+
     // The other MESH_* constants of mesh_capi.h (MESH_ACCESS_TOKEN_MAX_BYTES is
     // MeshConstants.MaxTokenBytes).
     public static class MeshConstants
@@ -270,6 +329,29 @@ namespace MeshCapi
         // For `mesh_timeseries_resource_update`: leave the curve type as it is.
         public const int TimeseriesResourceCurveTypeUnchanged = -1;
     }
+
+    // Receives one message of the library's log: its level
+    // (`MESH_LOG_LEVEL_*`), where in the library it comes from (`target`, such
+    // as `mesh_capi::client::session`), the text, and the `user_data` given
+    // with it. Both strings are valid only during the call.
+    //
+    // It runs on the library's callback thread under the rules of
+    // `mesh_expired_callback`: never on a thread inside a `mesh_*` call, never
+    // after `mesh_library_shutdown` has returned; it may call any `mesh_*`
+    // function; it must return normally. Messages wait for it in a bounded
+    // queue, so a slow callback delays no call: when the queue is full, new
+    // messages are dropped, and a warning says how many once there is room.
+    // No token, ticket, password or point value is ever in a message.
+    //
+    // @param level The message's level, `MESH_LOG_LEVEL_ERROR` (1) to
+    //   `MESH_LOG_LEVEL_TRACE` (5).
+    // @param target Where it comes from in the library (UTF-8,
+    //   NUL-terminated); valid only during the call.
+    // @param message The text (UTF-8, NUL-terminated, one line); valid only
+    //   during the call.
+    // @param user_data The `user_data` given to `mesh_library_set_log_callback`.
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate void MeshLogCallback(int level, IntPtr target, IntPtr message, IntPtr user_data);
 
     // Supplies an access token on request. Write the token (without `Bearer `)
     // and a NUL into `buf` (room for `cap` bytes), its length into `*len_out`,
@@ -709,6 +791,30 @@ namespace MeshCapi
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_library_check_version(uint header_version);
 
+        // Sends the library's log to `callback`: every message at `min_level` or
+        // more severe (`MESH_LOG_LEVEL_ERROR` for errors only, up to
+        // `MESH_LOG_LEVEL_TRACE` for everything). NULL stops it. When this
+        // returns, the callback set before is not running (unless this is called
+        // from inside it) and will not run, so its `user_data` may be freed. The
+        // callback stays set across `mesh_library_shutdown` (messages logged while
+        // the library is shut down wait for it to start again).
+        //
+        // A host that cannot take a callback (an Excel workbook) sets the
+        // environment instead: `MESH_CAPI_LOG_FILE` names a file the log is
+        // appended to, one line a message, at the level `MESH_CAPI_LOG` names
+        // (`error`, `warning`, `info`, `debug`, `trace`; `info` when unset). Both
+        // are read once, at the first call of any `mesh_*` function; a bad value
+        // is said in the log and otherwise ignored.
+        //
+        // @param callback The function to call with each message, or NULL to stop.
+        // @param min_level The least severe level delivered, `MESH_LOG_LEVEL_ERROR`
+        //   to `MESH_LOG_LEVEL_TRACE`; ignored when `callback` is NULL.
+        // @param user_data Passed to `callback` as it is; may be NULL.
+        // @return `MESH_OK`, or `MESH_ERROR_INVALID_ARGUMENT` for a level out of
+        //   range (nothing changes then).
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_library_set_log_callback(MeshLogCallback callback, int min_level, IntPtr user_data);
+
         // Ends every session still open through the C API (best effort, about two
         // seconds at most), stops keep-alive, frees every connection and session
         // handle, and joins the library's threads, so that a host can unload the
@@ -1099,6 +1205,44 @@ namespace MeshCapi
         //   of the call to the server (see `mesh_status`).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MeshStatus mesh_connection_revoke_access_token(ConnectionHandle connection, byte[] token);
+
+        // Reads one statistic of the connection: a counter kept since it was
+        // opened, for it and every session opened or attached through it. Cheap
+        // enough to call at any time from any thread; makes no request. Each
+        // statistic is read on its own: a call in progress may already show in
+        // one and not yet in another.
+        //
+        // @param connection The connection whose statistic to read.
+        // @param statistic Which: `MESH_STATISTIC_CALLS`, `_FAILURES`, `_RETRIES`,
+        //   `_RECONNECTS`, `_EXTEND_SESSION_CALLS`, `_BYTES_SENT`,
+        //   `_BYTES_RECEIVED` or `_OPEN_SESSIONS`.
+        // @param out_value Receives the value on success; untouched on failure.
+        // @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument or
+        //   an unknown `statistic`; or `MESH_ERROR_INVALID_HANDLE` for a closed or
+        //   made-up handle.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_connection_statistic(ConnectionHandle connection, int statistic, out ulong out_value);
+
+        // Reads how many calls through the connection and its sessions failed
+        // with `status` (a part of `MESH_STATISTIC_FAILURES`). Each call counts
+        // by its own answer: a session's call (keep-alive's included) that finds
+        // the session gone on the server counts as `MESH_ERROR_SESSION_NOT_FOUND`,
+        // even though the session's functions then report
+        // `MESH_ERROR_SESSION_EXPIRED`. A call given up before its answer came
+        // counts as `MESH_ERROR_CANCELLED`. A status that no call ends with
+        // (`MESH_OK`, `MESH_ERROR_BUFFER_TOO_SMALL`, ...) reads 0. Makes no
+        // request.
+        //
+        // @param connection The connection whose failures to read.
+        // @param status The status, as an integer (`MESH_OK` to
+        //   `MESH_ERROR_CANCELLED`).
+        // @param out_count Receives the number of calls on success; untouched on
+        //   failure.
+        // @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument or
+        //   a number that is no status; or `MESH_ERROR_INVALID_HANDLE` for a
+        //   closed or made-up handle.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MeshStatus mesh_connection_statistic_failures_by_status(ConnectionHandle connection, MeshStatus status, out ulong out_count);
 
         // Starts `mesh_connection_revoke_access_token` and returns at once. The arguments are checked as
         // `mesh_connection_revoke_access_token` checks them before its request (a failure is returned now, and
@@ -8296,9 +8440,11 @@ namespace MeshCapi
         internal static extern MeshStatus mesh_operation_is_done(OperationHandle operation, out int out_done);
 
         // Cancels a pending operation: it completes at once with
-        // `MESH_ERROR_CANCELLED` (its callback, if set, is queued), and its
-        // request is abandoned. What a cancelled write or commit did on the server
-        // is as for `mesh_session_interrupt`: it may have been applied. An
+        // `MESH_ERROR_CANCELLED` (its callback, if set, is queued). Its request is
+        // left to end by itself in the background (at its answer, which is dropped,
+        // or its timeout), not reset: so cancelling many at once never looks like
+        // an attack to the server. What a cancelled write or commit did on the
+        // server is as for `mesh_session_interrupt`: it may have been applied. An
         // operation already complete keeps its outcome. Safe from any thread.
         // Finish or free the operation afterwards, as always.
         //
@@ -8324,7 +8470,7 @@ namespace MeshCapi
         internal static extern MeshStatus mesh_operation_set_callback(OperationHandle operation, MeshOperationCallback callback, IntPtr user_data);
 
         // Frees an operation without taking its result: a pending one is cancelled
-        // first (its request abandoned, as by `mesh_operation_cancel`), and its
+        // first (as by `mesh_operation_cancel`), and its
         // result, if any, is dropped (a handle it would have given is never made; a
         // session it opened is left to expire on the server). When this returns,
         // the operation's callback is neither running nor will it run (unless this

@@ -321,6 +321,33 @@ impl Emulator {
         state.write_payloads()
     }
 
+    /// Every bearer token `AuthenticateKerberos` handed out, oldest first
+    /// (the most recent 1000), revoked and expired ones included, across
+    /// restarts: for tests that make sure a client never shows one (in its
+    /// log, say). Empty without `Config::kerberos`.
+    pub fn kerberos_tokens_issued(&self) -> Vec<String> {
+        let state = lock(&self.state).clone();
+        state
+            .kerberos
+            .as_ref()
+            .map(|k| k.tokens_issued())
+            .unwrap_or_default()
+    }
+
+    /// Every GSSAPI token clients sent to `AuthenticateKerberos`, oldest
+    /// first (the most recent 1000), refused ones included, across
+    /// restarts: the first of an exchange is the AP-REQ holding the service
+    /// ticket. For tests that make sure a client never shows one. Empty
+    /// without `Config::kerberos`.
+    pub fn kerberos_tickets_received(&self) -> Vec<Vec<u8>> {
+        let state = lock(&self.state).clone();
+        state
+            .kerberos
+            .as_ref()
+            .map(|k| k.tickets_received())
+            .unwrap_or_default()
+    }
+
     /// Sessions open now (expired ones not counted).
     pub fn open_sessions(&self) -> usize {
         let state = lock(&self.state).clone();

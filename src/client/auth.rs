@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::service::interceptor::InterceptedService;
 use tonic::service::Interceptor;
-use tonic::transport::Channel;
 
 use super::error::{Error, ErrorKind, Result};
 use super::kerberos::{MeshToken, SignIn};
+use super::stats::CountedChannel;
 
 /// Supplies access tokens on demand (from Kerberos, OAuth, a file...). Called
 /// on a library-owned thread of its own that may block: when a connection is
@@ -29,8 +29,9 @@ pub trait TokenProvider: Send + Sync {
     fn token(&self) -> Result<String>;
 }
 
-/// The channel every client uses: the HTTP/2 channel plus the token.
-pub(crate) type MeshChannel = InterceptedService<Channel, AuthInterceptor>;
+/// The channel every client uses: the HTTP/2 channel plus the token (and
+/// the counting of message bytes, see `stats`).
+pub(crate) type MeshChannel = InterceptedService<CountedChannel, AuthInterceptor>;
 
 /// How many of the latest tokens are kept to scrub from messages: a server
 /// may still echo a token just replaced.
@@ -194,6 +195,17 @@ impl Auth {
         self.source.is_some()
     }
 
+    /// How the connection signs in, for the log: `None` when it sends no
+    /// token.
+    pub(crate) fn source_kind(&self) -> Option<&'static str> {
+        match &self.source {
+            Some(Source::Provider(_)) => Some("a token provider"),
+            Some(Source::Kerberos(_)) => Some("Kerberos"),
+            None if self.has_token() => Some("an access token"),
+            None => None,
+        }
+    }
+
     /// What a renewal is, for timeout messages.
     pub(crate) fn source_what(&self) -> &'static str {
         self.source.as_ref().map_or("the token", Source::what)
@@ -281,8 +293,27 @@ impl Auth {
             return Ok(());
         }
         let asked = Instant::now();
-        let fresh = source.fetch().await?;
+        let fresh = match source.fetch().await {
+            Ok(fresh) => fresh,
+            Err(e) => {
+                tracing::warn!("{} failed: {}", source.what(), e.message());
+                return Err(e);
+            }
+        };
         self.set_token(Some(&fresh.token))?;
+        match fresh.valid_for {
+            Some(valid) => tracing::info!(
+                "{} gave a new access token in {} ms, valid for {} s",
+                source.what(),
+                asked.elapsed().as_millis(),
+                valid.as_secs()
+            ),
+            None => tracing::info!(
+                "{} gave a new access token in {} ms",
+                source.what(),
+                asked.elapsed().as_millis()
+            ),
+        }
         *write(&self.lifetime) = fresh.valid_for.map(|d| Lifetime::new(asked, d));
         Ok(())
     }

@@ -18,6 +18,7 @@ use super::deadline;
 use super::error::{error_chain, tls_problem, Error, ErrorKind, Result};
 use super::kerberos::{KerberosOptions, SignIn};
 use super::session::Session;
+use super::stats::{counted, Statistics, Stats};
 use super::transport::Connector;
 use crate::proto::auth::authentication_service_client::AuthenticationServiceClient;
 use crate::proto::config::configuration_service_client::ConfigurationServiceClient;
@@ -139,6 +140,9 @@ pub(crate) struct ConnectionInner {
     /// session's `ExtendSession`, 0 until then. It is the server's, not a
     /// session's, so new sessions start from it instead of asking again.
     pub(crate) server_timeout_ms: AtomicU64,
+    /// The connection's statistics (see `stats`), shared with its channel
+    /// and connector.
+    pub(crate) stats: Arc<Stats>,
 }
 
 impl ConnectionInner {
@@ -148,7 +152,8 @@ impl ConnectionInner {
     /// same limit. When the server answers UNAUTHENTICATED and a token
     /// source is set (a provider, Kerberos), gets a fresh token and retries
     /// once. No token appears in the error, even when the server echoed
-    /// one.
+    /// one. Counted in the connection's statistics: the call, its failure,
+    /// its second tries (see `stats`).
     pub(crate) async fn rpc<T, F, Fut>(&self, what: &str, limit: Duration, rpc: F) -> Result<T>
     where
         F: Fn(MeshChannel) -> Fut,
@@ -160,6 +165,7 @@ impl ConnectionInner {
         // and as the future it awaits: the C API's calls then moved tens of
         // kilobytes per call. On the heap, each layer holds a pointer.
         let rpc = |channel| Box::pin(rpc(channel));
+        let mut call = self.stats.call();
         match self.auth.due() {
             Due::No => {}
             Due::Soon => self.auth.renew_in_background(),
@@ -168,28 +174,49 @@ impl ConnectionInner {
                 let what = self.auth.source_what();
                 deadline::bounded(what, limit, self.auth.refresh(generation))
                     .await
-                    .map_err(|e| self.auth.renewal_failed(e))?;
+                    .map_err(|e| call.failed(self.auth.renewal_failed(e)))?;
             }
         }
         let generation = self.auth.generation();
+        let began = std::time::Instant::now();
         let mut first = rpc_once(what, limit, rpc(self.channel.clone())).await;
-        if matches!(&first, Err(e) if e.unsent()) {
+        let unsent = match &first {
+            Err(e) if e.unsent() => Some(e.message().to_string()),
+            _ => None,
+        };
+        if let Some(why) = unsent {
             // Queued on a connection that closed before sending it (say one
             // just given up for dead): the channel connects afresh for this
             // second try.
+            tracing::info!("{what}: retrying on a new connection: the one it was queued on closed before sending it ({why})");
+            self.stats.retry();
             first = rpc_once(what, limit, rpc(self.channel.clone())).await;
         }
         let result = match first {
             Err(e) if e.kind() == ErrorKind::Unauthenticated && self.auth.has_source() => {
-                let what = self.auth.source_what();
-                match deadline::bounded(what, limit, self.auth.refresh(generation)).await {
-                    Ok(()) => rpc_once(what, limit, rpc(self.channel.clone())).await,
+                let source = self.auth.source_what();
+                tracing::info!("{what}: the server refused the access token; renewing it ({source}) and retrying once");
+                match deadline::bounded(source, limit, self.auth.refresh(generation)).await {
+                    Ok(()) => {
+                        self.stats.retry();
+                        rpc_once(what, limit, rpc(self.channel.clone())).await
+                    }
                     Err(e) => Err(self.auth.renewal_failed(e)),
                 }
             }
             other => other,
         };
-        result.map_err(|e| e.scrub(self.auth.secrets().iter().map(String::as_str)))
+        let result = result.map_err(|e| e.scrub(self.auth.secrets().iter().map(String::as_str)));
+        call.ended(&result);
+        match &result {
+            Ok(_) => tracing::debug!("{what}: answered in {} ms", began.elapsed().as_millis()),
+            Err(e) => tracing::debug!(
+                "{what}: failed after {} ms: {}",
+                began.elapsed().as_millis(),
+                e.message()
+            ),
+        }
+        result
     }
 }
 
@@ -323,11 +350,31 @@ impl Connection {
                 ),
             )
         };
-        match tokio::time::timeout(limit, Self::connect_within(address, options)).await {
+        let result = match tokio::time::timeout(limit, Self::connect_within(address, options)).await
+        {
             Ok(Err(e)) if e.kind() == ErrorKind::Timeout => Err(no_answer()),
             Ok(result) => result,
             Err(_) => Err(no_answer()),
+        };
+        match &result {
+            Ok(conn) => tracing::info!(
+                "connected to {} over {}{}: {} {}",
+                address.trim(),
+                if conn.inner.tls {
+                    "TLS"
+                } else {
+                    "plain HTTP/2"
+                },
+                match conn.inner.auth.source_kind() {
+                    Some(how) => format!(", signed in with {how}"),
+                    None => String::new(),
+                },
+                conn.inner.server_name,
+                conn.inner.server_version
+            ),
+            Err(e) => tracing::warn!("connecting to {} failed: {}", address.trim(), e.message()),
         }
+        result
     }
 
     async fn connect_within(address: &str, options: ConnectOptions) -> Result<Connection> {
@@ -390,7 +437,8 @@ impl Connection {
             })?;
         }
         let limit = options.connect_timeout;
-        let connector = Connector::new(options.connect_timeout);
+        let stats = Arc::new(Stats::default());
+        let connector = Connector::new(options.connect_timeout, stats.clone());
         let channel = match endpoint.connect_with_connector(connector).await {
             Err(e) => {
                 return Err(match tls_problem(&e) {
@@ -419,7 +467,8 @@ impl Connection {
             (None, None) => None,
         };
         let auth = Arc::new(Auth::new(options.access_token.as_deref(), source)?);
-        let channel = InterceptedService::new(channel, AuthInterceptor(auth.clone()));
+        let channel =
+            InterceptedService::new(counted(channel, &stats), AuthInterceptor(auth.clone()));
         let mut inner = ConnectionInner {
             channel,
             options,
@@ -428,6 +477,7 @@ impl Connection {
             server_version: String::new(),
             server_name: String::new(),
             server_timeout_ms: AtomicU64::new(0),
+            stats,
         };
         let info = inner
             .rpc("GetVersion", limit, |channel| async move {
@@ -523,6 +573,14 @@ impl Connection {
     /// `name`, e.g. `"Volue Mesh Server"`); empty when it sent none.
     pub fn server_name(&self) -> &str {
         &self.inner.server_name
+    }
+
+    /// The connection's statistics now: calls, failures by kind, retries,
+    /// reconnects, `ExtendSession` calls, message bytes and open sessions
+    /// (see [`Statistics`]). Reads counters; makes no request. All zero in
+    /// a build with the `no-statistics` feature.
+    pub fn statistics(&self) -> Statistics {
+        self.inner.stats.snapshot()
     }
 
     /// The options this connection was made with.

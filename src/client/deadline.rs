@@ -64,6 +64,17 @@ pub(crate) async fn bounded<T>(
     }
     match tokio::time::timeout(limit, work).await {
         Ok(result) => result,
-        Err(_) => Err(timed_out()),
+        Err(_) => {
+            tracing::warn!(
+                "{what}: no answer within {} ms ({})",
+                limit.as_millis(),
+                if by_deadline {
+                    "what was left of the call's time"
+                } else {
+                    "its time limit"
+                }
+            );
+            Err(timed_out())
+        }
     }
 }

@@ -16,6 +16,7 @@ pub mod model;
 mod points;
 pub(crate) mod provider;
 mod session;
+mod stats;
 mod timeseries;
 mod transport;
 
@@ -34,5 +35,6 @@ pub use id::{parse_id, parse_session_id};
 pub use kerberos::{KerberosOptions, KERBEROS_AVAILABLE};
 pub use points::{points_schema, Points};
 pub use session::{ExpiredHook, Session};
+pub use stats::{Statistics, STATISTICS_ENABLED};
 pub use timeseries::{TimeseriesId, WRITE_CHUNK_POINTS};
 pub use uuid::Uuid;

@@ -50,10 +50,13 @@ pub(crate) async fn ask<T: Send + 'static>(
 ) -> Result<T> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let running = Running::start();
+    // The asker's log (a Rust host's subscriber, or a C host's collector).
+    let log = tracing::dispatcher::get_default(Clone::clone);
     std::thread::Builder::new()
         .name("mesh-token".into())
         .spawn(move || {
             let _running = running;
+            let _log = tracing::dispatcher::set_default(&log);
             crate::quiet::library_thread();
             crate::sigpipe::block_in_this_thread();
             let answer = catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|_| {

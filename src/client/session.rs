@@ -26,6 +26,7 @@ use super::auth::MeshChannel;
 use super::connection::ConnectionInner;
 use super::error::{Error, ErrorKind, Result};
 use super::id::{from_guid, to_guid};
+use super::stats::OpenSession;
 use crate::proto::session::session_service_client::SessionServiceClient;
 use crate::proto::types::Guid;
 
@@ -72,6 +73,9 @@ pub(crate) struct Shared {
     learned: AtomicBool,
     hook: Mutex<Option<ExpiredHook>>,
     keepalive: Mutex<Keepalive>,
+    /// Counted among the connection's open sessions (statistics) from
+    /// opening or attaching until closed, detached, dropped or expired.
+    open: OpenSession,
 }
 
 /// The keep-alive task of a session, as far as stopping it goes.
@@ -110,10 +114,21 @@ impl std::fmt::Debug for Session {
 impl Drop for Session {
     fn drop(&mut self) {
         self.shared.stop_keepalive();
+        self.shared.no_longer_open();
     }
 }
 
 impl Shared {
+    /// Counts the session among the connection's open ones (statistics).
+    fn now_open(&self) {
+        self.conn.stats.session_opened(&self.open);
+    }
+
+    /// Stops counting the session among the open ones, if it was.
+    fn no_longer_open(&self) {
+        self.conn.stats.session_ended(&self.open);
+    }
+
     /// The options of the connection the session was opened through.
     pub(crate) fn options(&self) -> &super::ConnectOptions {
         &self.conn.options
@@ -192,6 +207,11 @@ impl Shared {
             .is_ok()
         {
             self.stop_keepalive();
+            self.no_longer_open();
+            tracing::warn!(
+                "session {}: expired (the server no longer has it); its expired callback runs",
+                self.id
+            );
             let hook = lock(&self.hook).take();
             if let Some(hook) = hook {
                 hook(self.id);
@@ -270,6 +290,7 @@ impl Shared {
     /// server's timeout from the answer.
     async fn extend_once(&self) -> Result<Duration> {
         let limit = self.conn.options.call_timeout;
+        self.conn.stats.extend_session();
         let response = self
             .conn
             .rpc("ExtendSession", limit, |channel| {
@@ -288,7 +309,13 @@ impl Shared {
         if let Some(timeout) = expires_in {
             let ms = (timeout.as_millis() as u64).max(1);
             self.server_timeout.store(ms, Ordering::Relaxed);
-            self.conn.server_timeout_ms.store(ms, Ordering::Relaxed);
+            let before = self.conn.server_timeout_ms.swap(ms, Ordering::Relaxed);
+            if before != ms {
+                tracing::info!(
+                    "the server ends a session after {ms} ms without a call (learned from ExtendSession); keep-alive every {} ms",
+                    self.interval().as_millis()
+                );
+            }
         }
         self.learned.store(true, Ordering::Relaxed);
         Ok(self.server_timeout())
@@ -310,6 +337,7 @@ impl Shared {
         } else {
             (FIRST_RETRY_PAUSE_UNLEARNED, MAX_RETRY_PAUSE_UNLEARNED)
         };
+        let mut failures = 0u32;
         loop {
             let expires_at = self.last_seen() + self.server_timeout.load(Ordering::Relaxed);
             if !self.begin_keepalive_call() {
@@ -320,18 +348,39 @@ impl Shared {
                 return Err(self.stopped_error());
             }
             let err = match result {
-                Ok(_) => return Ok(()),
+                Ok(_) => {
+                    if failures > 0 {
+                        tracing::info!(
+                            "session {}: keep-alive recovered after {failures} failed tries",
+                            self.id
+                        );
+                    }
+                    return Ok(());
+                }
                 Err(e) => e,
             };
             if matches!(err.kind(), ErrorKind::SessionExpired | ErrorKind::Closed) {
                 return Err(err);
             }
+            failures += 1;
             let now = now_ms();
             if now >= expires_at {
+                tracing::warn!(
+                    "session {}: keep-alive failed until the session would have expired: {}",
+                    self.id,
+                    err.message()
+                );
                 self.expire();
                 return Err(self.expired_error());
             }
             let wait = pause.min(Duration::from_millis(expires_at - now));
+            tracing::warn!(
+                "session {}: keep-alive failed ({}); trying again in {} ms, {} ms before the server would end the session",
+                self.id,
+                err.message(),
+                wait.as_millis(),
+                expires_at - now
+            );
             tokio::time::sleep(wait).await;
             pause = (pause * 2).min(max_pause);
         }
@@ -378,6 +427,7 @@ impl Session {
                 learned: AtomicBool::new(known > 0),
                 hook: Mutex::new(None),
                 keepalive: Mutex::new(Keepalive::default()),
+                open: OpenSession::default(),
             }),
         }
     }
@@ -408,6 +458,7 @@ impl Session {
         let session = Session::new(conn, from_guid(&guid)?);
         // The first session of a connection learns the server's timeout.
         let learn_first = !session.shared.learned.load(Ordering::Relaxed);
+        session.shared.now_open();
         session.start_keepalive(learn_first);
         Ok(session)
     }
@@ -417,6 +468,7 @@ impl Session {
         match session.shared.extend_once().await {
             Ok(_) => {
                 session.shared.touch();
+                session.shared.now_open();
                 session.start_keepalive(false);
                 Ok(session)
             }
@@ -507,6 +559,7 @@ impl Session {
             self.shared
                 .state
                 .compare_exchange(OPEN, CLOSED, Ordering::AcqRel, Ordering::Acquire);
+        self.shared.no_longer_open();
         result
     }
 
@@ -519,6 +572,7 @@ impl Session {
             self.shared
                 .state
                 .compare_exchange(OPEN, CLOSED, Ordering::AcqRel, Ordering::Acquire);
+        self.shared.no_longer_open();
         *lock(&self.shared.hook) = None;
     }
 }

@@ -14,6 +14,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -23,20 +25,25 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-/// Makes the TCP connections of one channel (a reconnect included).
+use super::stats::Stats;
+
+/// Makes the TCP connections of one channel (a reconnect included), and
+/// counts those made (statistics: every one after the first is a
+/// reconnect).
 #[derive(Clone)]
-pub(crate) struct Connector(HttpConnector);
+pub(crate) struct Connector(HttpConnector, Arc<Stats>, Arc<AtomicBool>);
 
 impl Connector {
     /// Plain TCP to the URI's host and port (TLS is tonic's layer above),
-    /// with Nagle's algorithm off, each attempt bounded by `timeout`.
-    pub(crate) fn new(timeout: Duration) -> Connector {
+    /// with Nagle's algorithm off, each attempt bounded by `timeout`;
+    /// counts the connections made into `stats`.
+    pub(crate) fn new(timeout: Duration, stats: Arc<Stats>) -> Connector {
         let mut http = HttpConnector::new();
         // The URIs are `https` too: TLS is added over this connection.
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(timeout));
-        Connector(http)
+        Connector(http, stats, Arc::new(AtomicBool::new(false)))
     }
 }
 
@@ -53,8 +60,30 @@ impl tower_service::Service<Uri> for Connector {
     }
 
     fn call(&mut self, uri: Uri) -> Connecting {
+        let target = uri
+            .authority()
+            .map_or_else(String::new, ToString::to_string);
         let connecting = self.0.call(uri);
-        Box::pin(async move { Ok(Stream(connecting.await?)) })
+        let stats = self.1.clone();
+        let connected_before = self.2.clone();
+        Box::pin(async move {
+            let stream = match connecting.await {
+                Ok(stream) => stream,
+                Err(e) => {
+                    if connected_before.load(Ordering::Relaxed) {
+                        tracing::warn!("reconnecting to {target} failed: {e}");
+                    }
+                    return Err(e.into());
+                }
+            };
+            stats.connected();
+            if connected_before.swap(true, Ordering::Relaxed) {
+                tracing::info!(
+                    "connected to {target} again: the connection before was closed, or given up for dead"
+                );
+            }
+            Ok(Stream(stream))
+        })
     }
 }
 

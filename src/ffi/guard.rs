@@ -24,6 +24,7 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
 /// without a word to stderr, a failure sets this thread's last error
 /// message.
 pub(crate) fn guard(name: &str, body: impl FnOnce() -> FfiResult) -> mesh_status {
+    let _log = crate::log::enter();
     let outcome = process::check().and_then(|()| {
         crate::quiet::install();
         crate::quiet::scope(|| catch_unwind(AssertUnwindSafe(body))).unwrap_or_else(|panic| {

@@ -105,10 +105,17 @@ pub extern "C" fn mesh_library_shutdown() -> mesh_status {
         let Some(rt) = crate::runtime::take() else {
             return Ok(());
         };
+        let began = std::time::Instant::now();
+        tracing::info!("shutdown: cancelling calls in progress, ending open sessions");
         rt.cancel_calls();
         operation::cancel_all(&rt);
         session::close_all(&rt);
         connection::free_all(&rt);
+        // Said before the callback thread stops, so that the log has it.
+        tracing::info!(
+            "shutdown: stopping the library's threads ({} ms so far)",
+            began.elapsed().as_millis()
+        );
         rt.stop()?;
         Ok(())
     })

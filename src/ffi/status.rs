@@ -121,25 +121,29 @@ impl Failure {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        let status = match e.kind() {
-            ErrorKind::InvalidArgument => MESH_ERROR_INVALID_ARGUMENT,
-            ErrorKind::SessionNotFound => MESH_ERROR_SESSION_NOT_FOUND,
-            ErrorKind::SessionExpired => MESH_ERROR_SESSION_EXPIRED,
-            ErrorKind::NotFound => MESH_ERROR_NOT_FOUND,
-            ErrorKind::Unavailable => MESH_ERROR_UNAVAILABLE,
-            ErrorKind::Timeout => MESH_ERROR_TIMEOUT,
-            ErrorKind::Unauthenticated => MESH_ERROR_UNAUTHENTICATED,
-            ErrorKind::PermissionDenied => MESH_ERROR_PERMISSION_DENIED,
-            ErrorKind::ResourceExhausted => MESH_ERROR_RESOURCE_EXHAUSTED,
-            ErrorKind::Tls => MESH_ERROR_TLS,
-            ErrorKind::IncompatibleServer => MESH_ERROR_INCOMPATIBLE_SERVER,
-            ErrorKind::Server => MESH_ERROR_SERVER,
-            ErrorKind::Closed => MESH_ERROR_INVALID_HANDLE,
-            ErrorKind::Internal => MESH_ERROR_INTERNAL,
-            ErrorKind::ShutDown => MESH_ERROR_SHUTDOWN,
-            ErrorKind::Cancelled => MESH_ERROR_CANCELLED,
-        };
-        Failure::new(status, e.to_string())
+        Failure::new(status_of(e.kind()), e.to_string())
+    }
+}
+
+/// The status an error of `kind` gives.
+pub(crate) fn status_of(kind: ErrorKind) -> mesh_status {
+    match kind {
+        ErrorKind::InvalidArgument => MESH_ERROR_INVALID_ARGUMENT,
+        ErrorKind::SessionNotFound => MESH_ERROR_SESSION_NOT_FOUND,
+        ErrorKind::SessionExpired => MESH_ERROR_SESSION_EXPIRED,
+        ErrorKind::NotFound => MESH_ERROR_NOT_FOUND,
+        ErrorKind::Unavailable => MESH_ERROR_UNAVAILABLE,
+        ErrorKind::Timeout => MESH_ERROR_TIMEOUT,
+        ErrorKind::Unauthenticated => MESH_ERROR_UNAUTHENTICATED,
+        ErrorKind::PermissionDenied => MESH_ERROR_PERMISSION_DENIED,
+        ErrorKind::ResourceExhausted => MESH_ERROR_RESOURCE_EXHAUSTED,
+        ErrorKind::Tls => MESH_ERROR_TLS,
+        ErrorKind::IncompatibleServer => MESH_ERROR_INCOMPATIBLE_SERVER,
+        ErrorKind::Server => MESH_ERROR_SERVER,
+        ErrorKind::Closed => MESH_ERROR_INVALID_HANDLE,
+        ErrorKind::Internal => MESH_ERROR_INTERNAL,
+        ErrorKind::ShutDown => MESH_ERROR_SHUTDOWN,
+        ErrorKind::Cancelled => MESH_ERROR_CANCELLED,
     }
 }
 

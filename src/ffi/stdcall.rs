@@ -35,6 +35,13 @@ pub unsafe extern "system" fn mesh_library_check_version_stdcall(header_version:
     unsafe { super::mesh_library_check_version(header_version) }
 }
 
+/// `mesh_library_set_log_callback` with the stdcall convention.
+#[export_name = "mesh_library_set_log_callback_stdcall"]
+pub unsafe extern "system" fn mesh_library_set_log_callback_stdcall(callback: mesh_log_callback, min_level: i32, user_data: *mut c_void) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_library_set_log_callback`, whose arguments these are.
+    unsafe { super::mesh_library_set_log_callback(callback, min_level, user_data) }
+}
+
 /// `mesh_library_shutdown` with the stdcall convention.
 #[export_name = "mesh_library_shutdown_stdcall"]
 pub unsafe extern "system" fn mesh_library_shutdown_stdcall() -> mesh_status {
@@ -201,6 +208,20 @@ pub unsafe extern "system" fn mesh_connection_set_access_token_stdcall(connectio
 pub unsafe extern "system" fn mesh_connection_revoke_access_token_stdcall(connection: *mut mesh_connection, token: *const c_char) -> mesh_status {
     // SAFETY: the caller keeps the contract of `mesh_connection_revoke_access_token`, whose arguments these are.
     unsafe { super::mesh_connection_revoke_access_token(connection, token) }
+}
+
+/// `mesh_connection_statistic` with the stdcall convention.
+#[export_name = "mesh_connection_statistic_stdcall"]
+pub unsafe extern "system" fn mesh_connection_statistic_stdcall(connection: *const mesh_connection, statistic: i32, out_value: *mut u64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_connection_statistic`, whose arguments these are.
+    unsafe { super::mesh_connection_statistic(connection, statistic, out_value) }
+}
+
+/// `mesh_connection_statistic_failures_by_status` with the stdcall convention.
+#[export_name = "mesh_connection_statistic_failures_by_status_stdcall"]
+pub unsafe extern "system" fn mesh_connection_statistic_failures_by_status_stdcall(connection: *const mesh_connection, status: mesh_status_code, out_count: *mut u64) -> mesh_status {
+    // SAFETY: the caller keeps the contract of `mesh_connection_statistic_failures_by_status`, whose arguments these are.
+    unsafe { super::mesh_connection_statistic_failures_by_status(connection, status, out_count) }
 }
 
 /// `mesh_connection_revoke_access_token_start` with the stdcall convention.

@@ -497,3 +497,92 @@ fn a_kdc_that_does_not_answer_fails_the_sign_in_within_the_connect_timeout() {
     assert!(message.contains("did not answer"), "{message}");
     drop(held);
 }
+
+#[test]
+fn a_trace_log_of_a_kerberos_sign_in_holds_no_token_and_no_ticket() {
+    own_process!(a_trace_log_of_a_kerberos_sign_in_holds_no_token_and_no_ticket);
+    check(
+        mesh_library_set_log_callback(
+            Some(crate::log::collect),
+            MESH_LOG_LEVEL_TRACE,
+            ptr::null_mut(),
+        ),
+        MESH_OK,
+    );
+    let Some(setup) = Setup::start(Duration::from_secs(3600), RealmOptions::default()) else {
+        return;
+    };
+    let conn = sign_in(&setup);
+    assert_eq!(display_name(conn).unwrap(), alice());
+    let session = open(conn);
+    check(mesh_session_commit(session), MESH_OK);
+    check(mesh_session_close(session), MESH_OK);
+    // Revoking the own token: the next call signs in again, with a new
+    // ticket exchange and a new token.
+    check(
+        unsafe { mesh_connection_revoke_access_token(conn, ptr::null()) },
+        MESH_OK,
+    );
+    assert_eq!(display_name(conn).unwrap(), alice());
+    check(mesh_connection_close(conn), MESH_OK);
+    check(mesh_library_shutdown(), MESH_OK);
+
+    let log = crate::log::seen_text();
+    let tokens = setup.emu.kerberos_tokens_issued();
+    let tickets = setup.emu.kerberos_tickets_received();
+    assert_eq!(setup.emu.calls("AuthenticateKerberos"), 2);
+    assert_eq!(tokens.len(), 2, "{tokens:?}");
+    assert!(tickets.len() >= 2, "{} GSSAPI tokens", tickets.len());
+    assert!(tickets.iter().all(|t| t.len() > 100), "an AP-REQ is long");
+    assert!(log.contains("Kerberos"), "{log}");
+    assert!(
+        log.contains("the Kerberos sign-in gave a new access token"),
+        "{log}"
+    );
+    assert!(log.lines().count() > 10, "{log}");
+
+    // Every form of every secret, whole.
+    let mut secrets: Vec<Vec<u8>> = vec![ALICE_PASSWORD.as_bytes().to_vec()];
+    secrets.extend(tokens.iter().map(|t| t.as_bytes().to_vec()));
+    secrets.extend(tokens.iter().map(|t| t.replace('-', "").into_bytes()));
+    secrets.extend(tickets.iter().cloned());
+    let mut forms = 0;
+    for secret in &secrets {
+        for form in crate::log::encodings(secret) {
+            if form.len() < 8 {
+                continue;
+            }
+            forms += 1;
+            assert!(
+                !log.contains(&form),
+                "the log holds a secret as {form:?}:\n{log}"
+            );
+        }
+    }
+    // And any part of a ticket: every 16-byte window, in hex (both cases)
+    // and base64 (its 20 characters that stand for whole bytes, 15 of
+    // them, whatever follows the window).
+    let mut windows = 0;
+    for ticket in &tickets {
+        for window in ticket.windows(16) {
+            let encoded = crate::log::encodings(window);
+            let (lower, upper, base64) = (&encoded[1], &encoded[2], &encoded[3][..20]);
+            for form in [lower.as_str(), upper.as_str(), base64] {
+                forms += 1;
+                assert!(
+                    !log.contains(form),
+                    "the log holds 16 bytes of a ticket as {form:?}:\n{log}"
+                );
+            }
+            windows += 1;
+        }
+    }
+    crate::common::tools::note(&format!(
+        "kerberos: a trace-level log of a Kerberos sign-in, an identity read, a session opened, committed and closed, the token revoked and a sign-in again: {} lines, {} secrets ({} bearer tokens, {} GSSAPI tokens from the client of {} bytes, alice's password), {forms} forms checked ({windows} 16-byte ticket windows in hex and base64), none found:\n{log}",
+        log.lines().count(),
+        secrets.len(),
+        tokens.len(),
+        tickets.len(),
+        tickets.iter().map(Vec::len).map(|n| n.to_string()).collect::<Vec<_>>().join(", "),
+    ));
+}

@@ -86,6 +86,7 @@ pub const NOUNS: &[(&str, usize)] = &[
     ("library", 0),
     ("status", 0),
     ("last_error", 0),
+    ("log_callback", 0),
     ("options", 2),
     ("token_provider", 2),
     ("connection", 3),
@@ -228,6 +229,7 @@ pub const VERBS: &[(&str, VerbKind)] = &[
     ("restriction", VerbKind::Local),
     ("active", VerbKind::Local),
     ("period", VerbKind::Local),
+    ("statistic", VerbKind::Local),
 ];
 
 /// The closed list of words that may follow the verb.
@@ -328,6 +330,8 @@ pub const QUALIFIERS: &[&str] = &[
     "start",
     "finish",
     "done",
+    "failures",
+    "log",
 ];
 
 /// Constant families: `MESH_<FAMILY>_...` (or the whole name), with the
@@ -337,9 +341,11 @@ pub const FAMILIES: &[(&str, usize)] = &[
     ("MESH_ERROR_", 0),
     ("MESH_CAPI_VERSION_", 0),
     ("MESH_LIBRARY_", 0),
+    ("MESH_LOG_LEVEL_", 0),
     ("MESH_TIME_NONE", 0),
     ("MESH_ACCESS_TOKEN_", 2),
     ("MESH_KERBEROS_", 2),
+    ("MESH_STATISTIC_", 3),
     ("MESH_TRANSFORM_METHOD_", 5),
     ("MESH_TRANSFORM_ZONE_", 5),
     ("MESH_RESOLUTION_", 6),

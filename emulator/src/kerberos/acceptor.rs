@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use std::sync::Arc;
 
 use super::gssapi::{Context, Cred, Name, Usage};
-use super::{Accepted, KerberosConfig, KerberosError};
+use super::{Accepted, KerberosConfig, KerberosError, Seen};
 
 pub(crate) struct Acceptor {
     cred: Arc<Cred>,
@@ -48,11 +48,12 @@ impl Acceptor {
         })
     }
 
-    /// A fresh security context.
-    pub(crate) fn exchange(&self) -> Result<Exchange, KerberosError> {
+    /// A fresh security context, noting the client's tokens in `seen`.
+    pub(crate) fn exchange(&self, seen: Arc<Seen>) -> Result<Exchange, KerberosError> {
         Ok(Exchange {
             cred: self.cred.clone(),
             context: Context::new()?,
+            seen,
         })
     }
 }
@@ -61,12 +62,15 @@ impl Acceptor {
 pub(crate) struct Exchange {
     cred: Arc<Cred>,
     context: Context,
+    /// Where the client's tokens are noted, for tests.
+    seen: Arc<Seen>,
 }
 
 impl Exchange {
     /// `gss_accept_sec_context` on the client's next token. It may block
     /// (the replay cache is a file), so it runs off the async executor.
     pub(crate) fn step(&mut self, token: &[u8]) -> Result<Accepted, KerberosError> {
+        self.seen.ticket(token);
         let step = self.context.accept(&self.cred, token)?;
         if step.continue_needed {
             return Ok(Accepted::Continue(step.output));

@@ -13,9 +13,12 @@ mod gssapi;
 pub mod test_initiator;
 mod tokens;
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::sync::lock;
 use crate::Identity;
 pub(crate) use tokens::TokenCheck;
 
@@ -117,7 +120,10 @@ mod unsupported {
             Err(KerberosError::Unsupported)
         }
 
-        pub(crate) fn exchange(&self) -> Result<Exchange, KerberosError> {
+        pub(crate) fn exchange(
+            &self,
+            _seen: std::sync::Arc<super::Seen>,
+        ) -> Result<Exchange, KerberosError> {
             match *self {}
         }
     }
@@ -131,6 +137,40 @@ mod unsupported {
 #[cfg(not(unix))]
 pub(crate) use unsupported::{Acceptor, Exchange};
 
+/// How many of each kind of secret [`Seen`] keeps: the most recent ones.
+const SEEN_KEPT: usize = 1000;
+
+/// The secrets of `AuthenticateKerberos` as the emulator saw them, for
+/// tests that look for them where they must not be (a client's log): the
+/// GSSAPI tokens clients sent (the AP-REQ with the service ticket, and any
+/// later leg) and the bearer tokens handed out, the most recent
+/// [`SEEN_KEPT`] of each. Only read through the emulator's test accessors;
+/// nothing answered to a client depends on them.
+#[derive(Default)]
+pub(crate) struct Seen {
+    tickets: Mutex<VecDeque<Vec<u8>>>,
+    tokens: Mutex<VecDeque<String>>,
+}
+
+impl Seen {
+    // Only the Unix acceptor has tickets to note.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    pub(crate) fn ticket(&self, token: &[u8]) {
+        keep(&mut lock(&self.tickets), token.to_vec());
+    }
+
+    fn token(&self, token: &str) {
+        keep(&mut lock(&self.tokens), token.to_string());
+    }
+}
+
+fn keep<T>(kept: &mut VecDeque<T>, item: T) {
+    if kept.len() >= SEEN_KEPT {
+        kept.pop_front();
+    }
+    kept.push_back(item);
+}
+
 /// What one emulator keeps for Kerberos: the acceptor's credential and the
 /// tokens handed out. It outlives restarts of the server, as a real
 /// server's tokens stay valid across one.
@@ -138,6 +178,7 @@ pub(crate) struct Kerberos {
     acceptor: Acceptor,
     tokens: tokens::IssuedTokens,
     lifetime: Duration,
+    seen: Arc<Seen>,
 }
 
 impl Kerberos {
@@ -153,12 +194,13 @@ impl Kerberos {
             acceptor: Acceptor::new(config)?,
             tokens: tokens::IssuedTokens::default(),
             lifetime: config.token_lifetime,
+            seen: Arc::default(),
         })
     }
 
     /// A new security context for one `AuthenticateKerberos` stream.
     pub(crate) fn exchange(&self) -> Result<Exchange, KerberosError> {
-        self.acceptor.exchange()
+        self.acceptor.exchange(self.seen.clone())
     }
 
     /// A new bearer token for `principal`, and how long it is valid.
@@ -168,7 +210,21 @@ impl Kerberos {
             source: "kerberos".to_string(),
             identifier: principal.to_lowercase(),
         };
-        (self.tokens.issue(identity, self.lifetime), self.lifetime)
+        let token = self.tokens.issue(identity, self.lifetime);
+        self.seen.token(&token);
+        (token, self.lifetime)
+    }
+
+    /// Every bearer token handed out, oldest first (the most recent
+    /// [`SEEN_KEPT`]), revoked and expired ones included.
+    pub(crate) fn tokens_issued(&self) -> Vec<String> {
+        lock(&self.seen.tokens).iter().cloned().collect()
+    }
+
+    /// Every GSSAPI token clients sent, oldest first (the most recent
+    /// [`SEEN_KEPT`]), refused ones included.
+    pub(crate) fn tickets_received(&self) -> Vec<Vec<u8>> {
+        lock(&self.seen.tickets).iter().cloned().collect()
     }
 
     /// Who `token` was handed out to, if it was.
@@ -201,6 +257,20 @@ mod tests {
         };
         let e = Kerberos::new(&config).err().expect("refused");
         assert!(e.to_string().contains("lifetime"), "{e}");
+    }
+
+    #[test]
+    fn seen_keeps_the_most_recent_secrets() {
+        let seen = Seen::default();
+        for i in 0..SEEN_KEPT + 2 {
+            seen.ticket(&[i as u8, 1, 2]);
+            seen.token(&format!("t{i}"));
+        }
+        let tokens = lock(&seen.tokens);
+        assert_eq!(tokens.len(), SEEN_KEPT);
+        assert_eq!(tokens.front().map(String::as_str), Some("t2"));
+        assert_eq!(tokens.back(), Some(&format!("t{}", SEEN_KEPT + 1)));
+        assert_eq!(lock(&seen.tickets).len(), SEEN_KEPT);
     }
 
     #[test]

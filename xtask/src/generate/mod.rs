@@ -31,6 +31,8 @@ pub const CONSTANT_GROUPS: &[(&str, &str, bool)] = &[
     ),
     ("MESH_RECURRENCE_TYPE_", "MeshRecurrenceType", false),
     ("MESH_KERBEROS_", "MeshKerberosFlags", true),
+    ("MESH_STATISTIC_", "MeshStatistic", false),
+    ("MESH_LOG_LEVEL_", "MeshLogLevel", false),
 ];
 
 /// `MESH_*` constants that belong to no enum (in .NET they are
