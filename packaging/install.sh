@@ -3,8 +3,8 @@
 # and installs it under a prefix the way C libraries are installed: the
 # shared library under its versioned name with the SONAME and development
 # links, the static library, the headers (C and C++), a pkg-config file, a
-# CMake package, the .NET and VBA bindings, and the debug info split off
-# into lib/.debug/ (where gdb looks for it).
+# CMake package, the .NET and VBA bindings, mesh-check (a self-check, in
+# bin/), and the debug info split off into lib/.debug/ (where gdb looks).
 #
 #   bash packaging/install.sh --prefix /usr/local
 #
@@ -143,5 +143,36 @@ sed -e "s|@VERSION@|$version|g" -e "s|@MAJOR@|$major|g" -e "s|@MINOR@|$minor|g" 
 sed -e "s|@PREFIX@|$prefix|g" -e "s|@LIBDIR@|$libdir|g" -e "s|@VERSION@|$version|g" \
     -e "s|@STATIC_LIBS@|$static_libs|g" \
     packaging/mesh_capi.pc.in > "$libdir/pkgconfig/mesh_capi.pc"
+
+# mesh-check (tools/mesh-check/README.md), the self-check users run against
+# their own server: built from its C source against the header and library
+# just installed, into PREFIX/bin (next to the DLL on Windows; on Linux it
+# finds the library relative to itself, so the prefix can move). Left out,
+# with a note, where there is no C compiler for the target.
+check_cc=
+case "$os" in
+    windows) check_cc=${tools}gcc ;;
+    linux)
+        if [ -n "$zig_glibc" ]; then
+            command -v zig >/dev/null 2>&1 && check_cc="zig cc -target ${target%%-*}-linux-gnu.$zig_glibc"
+        elif [ "$target" = "$host" ]; then
+            check_cc=${CC:-cc}
+        fi ;;
+esac
+if [ -n "$check_cc" ] && command -v ${check_cc%% *} >/dev/null 2>&1; then
+    install -d "$prefix/bin"
+    if [ "$os" = linux ]; then
+        # shellcheck disable=SC2086,SC2016 # $check_cc is a command with arguments; $ORIGIN is ld's
+        $check_cc -std=c99 -O2 -I"$prefix/include" tools/mesh-check/mesh-check.c \
+            -o "$prefix/bin/mesh-check" -L"$libdir" -lmesh_capi \
+            -Wl,-rpath,'$ORIGIN/'"$(realpath --relative-to="$prefix/bin" "$libdir")"
+    else
+        # shellcheck disable=SC2086
+        $check_cc -std=c99 -O2 -I"$prefix/include" tools/mesh-check/mesh-check.c \
+            -o "$prefix/bin/mesh-check.exe" "$libdir/libmesh_capi.dll.a"
+    fi
+else
+    echo "install.sh: note: no C compiler for $target${check_cc:+ ($check_cc)}: mesh-check not built" >&2
+fi
 
 echo "installed mesh_capi $version for $target under $prefix"
