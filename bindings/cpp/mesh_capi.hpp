@@ -34,10 +34,13 @@
  *   of it that is running. Exceptions thrown by callbacks never cross into
  *   the library: they go to the handler set with
  *   mesh::set_callback_error_handler, or are dropped.
+ * - The library's log: mesh::set_log(min_level, handler) hands each message
+ *   (level, target, text) to a std::function on the library's callback
+ *   thread; mesh::clear_log() stops it.
  * - Numbers the C API defines as macros (MESH_CURVE_TYPE_*, MESH_RESOLUTION_*,
  *   MESH_POINT_FLAG_*, MESH_ATTRIBUTE_VALUE_TYPE_*, MESH_MODEL_VIEW_*, MESH_CALC_RESULT_KIND_*, MESH_TRANSFORM_METHOD_*,
  *   MESH_TRANSFORM_ZONE_*, MESH_AVAILABILITY_EVENT_TYPE_*, MESH_RECURRENCE_TYPE_*,
- *   MESH_TIME_NONE) are used as they are: a server may send
+ *   MESH_LOG_LEVEL_*, MESH_TIME_NONE) are used as they are: a server may send
  *   values newer than this header.
  *
  * Every class is as thread-safe as the C API: any thread may use any object,
@@ -426,6 +429,99 @@ inline void set_callback_error_handler(std::function<void(std::exception_ptr)> h
  * MESH_ERROR_INVALID_HANDLE; their destructors are harmless.
  */
 inline void shutdown() { detail::check(mesh_library_shutdown()); }
+
+/* --------------------------------------------------------------------- log */
+
+/** Receives one message of the library's log: its level (MESH_LOG_LEVEL_ERROR
+ *  (1) to MESH_LOG_LEVEL_TRACE (5)), where in the library it comes from
+ *  (target, such as "mesh_capi::client::connection") and the text. */
+using log_handler = std::function<void(int level, const std::string &target, const std::string &message)>;
+
+namespace detail {
+
+/* What mesh::set_log was last given, read by the trampoline under
+ * log_mutex (never held across a call of the library or the handler). */
+struct log_target {
+    int min_level;
+    log_handler handler;
+};
+inline std::mutex &log_mutex() {
+    static std::mutex m;
+    return m;
+}
+inline std::shared_ptr<const log_target> &current_log() {
+    static std::shared_ptr<const log_target> target;
+    return target;
+}
+
+inline void on_log(int level, const char *target, const char *message) noexcept {
+    try {
+        std::shared_ptr<const log_target> t;
+        {
+            std::lock_guard<std::mutex> lock(log_mutex());
+            t = current_log();
+        }
+        /* The copy keeps the handler alive while it runs, even if it
+         * replaces itself. */
+        if (t && t->handler && level <= t->min_level)
+            t->handler(level, target ? target : "", message ? message : "");
+    } catch (...) {
+        report(std::current_exception());
+    }
+}
+
+extern "C" {
+static inline void mesh_hpp_log_trampoline(std::int32_t level, const char *target, const char *message,
+                                           void * /* user_data */) {
+    on_log(level, target, message);
+}
+}
+
+} // namespace detail
+
+/**
+ * Sends the library's log to handler (mesh_library_set_log_callback): every
+ * message at min_level or more severe (MESH_LOG_LEVEL_ERROR for errors only,
+ * up to MESH_LOG_LEVEL_TRACE for everything). An empty handler stops it, as
+ * mesh::clear_log() does. Replaces the handler set before: once this
+ * returns, that one is not running (unless set_log is called from inside it)
+ * and will not run, so what it refers to may go. The handler runs on the
+ * library's callback thread, one message at a time, never on a thread
+ * inside a mesh_* call; what it throws goes to the handler set with
+ * mesh::set_callback_error_handler. A min_level out of range throws
+ * mesh::error (MESH_ERROR_INVALID_ARGUMENT) and changes nothing.
+ */
+inline void set_log(int min_level, log_handler handler) {
+    if (handler && (min_level < MESH_LOG_LEVEL_ERROR || min_level > MESH_LOG_LEVEL_TRACE)) {
+        /* The library refuses it with its own message, changing nothing. */
+        detail::check(mesh_library_set_log_callback(detail::mesh_hpp_log_trampoline, min_level, nullptr));
+    }
+    std::shared_ptr<const detail::log_target> applied =
+        std::make_shared<const detail::log_target>(detail::log_target{min_level, std::move(handler)});
+    std::shared_ptr<const detail::log_target> previous;
+    {
+        std::lock_guard<std::mutex> lock(detail::log_mutex());
+        previous = std::move(detail::current_log());
+        detail::current_log() = applied;
+    }
+    /* No lock is held across the library's call, which waits for a running
+     * handler (one that calls set_log itself would otherwise deadlock with
+     * another thread's set_log). Concurrent calls may reach the library in
+     * another order than current_log() was written: each returns only once
+     * the library has what current_log() holds. */
+    for (;;) {
+        detail::check(mesh_library_set_log_callback(applied->handler ? detail::mesh_hpp_log_trampoline : nullptr,
+                                                    applied->handler ? applied->min_level : 0, nullptr));
+        std::lock_guard<std::mutex> lock(detail::log_mutex());
+        if (detail::current_log() == applied) break;
+        applied = detail::current_log();
+    }
+    /* previous is destroyed here, outside the lock (unless a running call of
+     * it, from inside which this was called, still holds a copy). */
+}
+
+/** Stops the library's log (mesh::set_log with no handler). */
+inline void clear_log() { set_log(MESH_LOG_LEVEL_ERROR, nullptr); }
 
 /* -------------------------------------------------------------- operations */
 
@@ -3061,6 +3157,20 @@ public:
     /** Makes the calls in flight through this connection and its sessions
      *  throw MESH_ERROR_CANCELLED at once (mesh_connection_interrupt). */
     void interrupt() const { detail::check(mesh_connection_interrupt(handle_)); }
+    /** One statistic (MESH_STATISTIC_*) of this connection and its
+     *  sessions: a counter, read without a request. */
+    std::uint64_t statistic(std::int32_t which) const {
+        std::uint64_t value = 0;
+        detail::check(mesh_connection_statistic(handle_, which, &value));
+        return value;
+    }
+    /** How many calls through this connection and its sessions failed
+     *  with `status`. */
+    std::uint64_t failures_by_status(mesh_status status) const {
+        std::uint64_t count = 0;
+        detail::check(mesh_connection_statistic_failures_by_status(handle_, status, &count));
+        return count;
+    }
     identity user_identity() {
         mesh_identity *raw = nullptr;
         detail::check(mesh_identity_read(handle_, &raw));

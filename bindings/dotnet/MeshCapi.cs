@@ -13,7 +13,8 @@
 // MeshCapi.Model.cs, .Definition.cs, .ModelUpdate.cs and .Curves.cs the
 // model, MeshCapi.Calc.cs calculations. Every call that talks to the
 // server has an *Async twin returning a Task and taking a CancellationToken
-// (MeshCapi.Async.cs says how they work).
+// (MeshCapi.Async.cs says how they work). MeshLibrary.SetLog
+// (MeshCapi.Log.cs) hands the library's log to the host.
 // Text crosses as UTF-8 on every runtime (never the platform's ANSI code
 // page), and the library's own strings are read from IntPtr, never freed.
 
@@ -43,8 +44,9 @@ namespace MeshCapi
         public string LibraryMessage { get; private set; }
     }
 
-    /// <summary>Library-wide calls: version, shutdown, callback failures.</summary>
-    public static class MeshLibrary
+    /// <summary>Library-wide calls: version, shutdown, callback failures, the
+    /// log (MeshCapi.Log.cs).</summary>
+    public static partial class MeshLibrary
     {
         static MeshLibrary()
         {
@@ -462,6 +464,22 @@ namespace MeshCapi
                     return Native.mesh_connection_server_name(handle, b, c, out l);
                 });
             }
+        }
+
+        /// <summary>One statistic of this connection and its sessions: a counter, read without a request.</summary>
+        public ulong Statistic(MeshStatistic statistic)
+        {
+            ulong value;
+            Native.Check(Native.mesh_connection_statistic(handle, (int)statistic, out value));
+            return value;
+        }
+
+        /// <summary>How many calls through this connection and its sessions failed with <paramref name="status"/>.</summary>
+        public ulong FailuresByStatus(MeshStatus status)
+        {
+            ulong count;
+            Native.Check(Native.mesh_connection_statistic_failures_by_status(handle, status, out count));
+            return count;
         }
 
         public Session OpenSession()

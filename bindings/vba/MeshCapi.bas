@@ -22,6 +22,14 @@ Attribute VB_Name = "MeshCapi"
 ' and so are calls started in the background (MeshReadByKeyStart,
 ' MeshOperationIsDone, MeshReadByKeyFinish; every mesh_..._start and
 ' mesh_..._finish is declared).
+' The library's log goes to a file instead of a callback, with no code: set
+' MESH_CAPI_LOG_FILE to a file to append it to, and optionally MESH_CAPI_LOG
+' to error, warning, info (the default), debug or trace, in the user's
+' environment before Excel starts, e.g. in a command prompt:
+'   setx MESH_CAPI_LOG_FILE "%LOCALAPPDATA%\mesh-capi.log"
+'   setx MESH_CAPI_LOG debug
+' Both are read once, at the first call into the library; to change them,
+' restart Excel.
 ' Call MeshShutdown before the workbook closes (Workbook_BeforeClose).
 Option Explicit
 
@@ -51,8 +59,21 @@ Public Const MESH_CAPI_VERSION_MINOR As Long = 2
 Public Const MESH_CAPI_VERSION_PATCH As Long = 0
 Public Const MESH_CAPI_VERSION_STRING As String = "0.2.0"
 Public Const MESH_CAPI_VERSION_NUMBER As Long = 2000
+Public Const MESH_LOG_LEVEL_ERROR As Long = 1
+Public Const MESH_LOG_LEVEL_WARNING As Long = 2
+Public Const MESH_LOG_LEVEL_INFO As Long = 3
+Public Const MESH_LOG_LEVEL_DEBUG As Long = 4
+Public Const MESH_LOG_LEVEL_TRACE As Long = 5
 Public Const MESH_KERBEROS_MUTUAL As Long = 1
 Public Const MESH_ACCESS_TOKEN_MAX_BYTES As Long = 65536
+Public Const MESH_STATISTIC_CALLS As Long = 1
+Public Const MESH_STATISTIC_FAILURES As Long = 2
+Public Const MESH_STATISTIC_RETRIES As Long = 3
+Public Const MESH_STATISTIC_RECONNECTS As Long = 4
+Public Const MESH_STATISTIC_EXTEND_SESSION_CALLS As Long = 5
+Public Const MESH_STATISTIC_BYTES_SENT As Long = 6
+Public Const MESH_STATISTIC_BYTES_RECEIVED As Long = 7
+Public Const MESH_STATISTIC_OPEN_SESSIONS As Long = 8
 Public Const MESH_TRANSFORM_METHOD_IMPLICIT As Long = 1
 Public Const MESH_TRANSFORM_METHOD_SUM As Long = 2
 Public Const MESH_TRANSFORM_METHOD_SUMI As Long = 3
@@ -143,6 +164,8 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_connection_interrupt Lib "mesh_capi.dll" (ByVal connection As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_set_access_token Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_statistic Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal statistic As Long, ByRef out_value As LongLong) As Long
+    Public Declare PtrSafe Function mesh_connection_statistic_failures_by_status Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal status As Long, ByRef out_count As LongLong) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token_start Lib "mesh_capi.dll" (ByVal connection As LongPtr, ByVal token As LongPtr, ByRef out_operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token_finish Lib "mesh_capi.dll" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_close Lib "mesh_capi.dll" (ByVal connection As LongPtr) As Long
@@ -564,6 +587,8 @@ Public Const MESH_POINT_FLAG_SUSPECT As Long = 33554432
     Public Declare PtrSafe Function mesh_connection_interrupt Lib "mesh_capi.dll" Alias "mesh_connection_interrupt_stdcall" (ByVal connection As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_set_access_token Lib "mesh_capi.dll" Alias "mesh_connection_set_access_token_stdcall" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token Lib "mesh_capi.dll" Alias "mesh_connection_revoke_access_token_stdcall" (ByVal connection As LongPtr, ByVal token As LongPtr) As Long
+    Public Declare PtrSafe Function mesh_connection_statistic Lib "mesh_capi.dll" Alias "mesh_connection_statistic_stdcall" (ByVal connection As LongPtr, ByVal statistic As Long, ByRef out_value As Currency) As Long
+    Public Declare PtrSafe Function mesh_connection_statistic_failures_by_status Lib "mesh_capi.dll" Alias "mesh_connection_statistic_failures_by_status_stdcall" (ByVal connection As LongPtr, ByVal status As Long, ByRef out_count As Currency) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token_start Lib "mesh_capi.dll" Alias "mesh_connection_revoke_access_token_start_stdcall" (ByVal connection As LongPtr, ByVal token As LongPtr, ByRef out_operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_revoke_access_token_finish Lib "mesh_capi.dll" Alias "mesh_connection_revoke_access_token_finish_stdcall" (ByVal operation As LongPtr) As Long
     Public Declare PtrSafe Function mesh_connection_close Lib "mesh_capi.dll" Alias "mesh_connection_close_stdcall" (ByVal connection As LongPtr) As Long

@@ -126,6 +126,7 @@ void connect_and_errors() {
     auto c = mesh::connection::connect(address);
     same(server_version, c.server_version(), "server version");
     same(std::string("Volue Mesh Server"), c.server_name(), "the server's name");
+    same(std::uint64_t(1), c.statistic(MESH_STATISTIC_CALLS) - c.failures_by_status(MESH_ERROR_NOT_FOUND), "statistics: GetVersion, no failure");
     mesh::options o;
     o.connect_timeout(std::chrono::seconds(2));
     auto e = throws(MESH_ERROR_UNAVAILABLE, [&] { mesh::connection::connect("127.0.0.1:1", o); });
@@ -383,6 +384,153 @@ void a_throwing_provider_gives_unauthenticated() {
     o.tls_root_certificate_file(root_pem).tls_server_name(server_name).token_provider(
         []() -> std::string { throw std::runtime_error("no token today"); });
     throws(MESH_ERROR_UNAUTHENTICATED, [&] { mesh::connection::connect(tls_address, o); });
+}
+
+/* What a mesh::set_log handler receives, as "LEVEL target: message". */
+struct log_recorder {
+    std::mutex m;
+    std::vector<std::string> lines;
+    std::thread::id caller = std::this_thread::get_id();
+    bool on_caller = false;
+
+    mesh::log_handler handler() {
+        return [this](int level, const std::string &target, const std::string &message) {
+            std::lock_guard<std::mutex> lock(m);
+            lines.push_back(std::to_string(level) + " " + target + ": " + message);
+            if (std::this_thread::get_id() == caller) on_caller = true;
+        };
+    }
+    bool has(const std::string &text) {
+        std::lock_guard<std::mutex> lock(m);
+        for (const auto &l : lines)
+            if (l.find(text) != std::string::npos) return true;
+        return false;
+    }
+    bool has_level(int level) {
+        std::lock_guard<std::mutex> lock(m);
+        const std::string prefix = std::to_string(level) + " ";
+        for (const auto &l : lines)
+            if (l.compare(0, prefix.size(), prefix) == 0) return true;
+        return false;
+    }
+    std::size_t count() {
+        std::lock_guard<std::mutex> lock(m);
+        return lines.size();
+    }
+    std::string all() {
+        std::lock_guard<std::mutex> lock(m);
+        std::string text;
+        for (const auto &l : lines) text += l + "\n";
+        return text;
+    }
+};
+
+/* Stops the log however a test ends: its handler refers to the test's locals. */
+struct clear_log_at_exit {
+    ~clear_log_at_exit() {
+        try {
+            mesh::clear_log();
+        } catch (...) {
+        }
+    }
+};
+
+void connect_and_call() {
+    auto c = mesh::connection::connect(address);
+    auto s = c.open_session();
+    s.extend();
+}
+
+void the_log_reaches_its_handler() {
+    log_recorder log;
+    {
+        clear_log_at_exit stop;
+        mesh::set_log(MESH_LOG_LEVEL_DEBUG, log.handler());
+        connect_and_call();
+        check(wait_until(
+                  [&] {
+                      return log.has("3 mesh_capi::client::connection: connected to " + address) &&
+                             log.has("4 mesh_capi::client::connection: StartSession: answered in ");
+                  },
+                  10000),
+              "a connect at INFO and a call at DEBUG:\n" + log.all());
+        check(!log.has_level(5), "nothing at TRACE:\n" + log.all());
+        check(!log.on_caller, "delivered on the library's thread, not the caller's");
+    }
+    /* Once clear_log() has returned the handler is not running and will not run. */
+    std::size_t seen = log.count();
+    connect_and_call();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    same(seen, log.count(), "messages after clear_log()");
+}
+
+void log_levels_throws_and_replacement() {
+    clear_log_at_exit stop;
+    log_recorder info;
+    mesh::set_log(MESH_LOG_LEVEL_INFO, info.handler());
+    connect_and_call();
+    check(wait_until([&] { return info.has("connected to " + address); }, 10000), "connected:\n" + info.all());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    check(!info.has("answered in"), "no DEBUG message at INFO:\n" + info.all());
+
+    /* A bad level is the library's refusal and changes nothing. */
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { mesh::set_log(0, info.handler()); });
+    throws(MESH_ERROR_INVALID_ARGUMENT, [&] { mesh::set_log(6, info.handler()); });
+    std::size_t before = info.count();
+    mesh::connection::connect(address);
+    check(wait_until([&] { return info.count() > before; }, 10000), "still logging after a bad level");
+
+    /* What a handler throws goes to the callback error handler; the log goes on. */
+    std::atomic<int> reported(0), calls(0);
+    mesh::set_callback_error_handler([&](std::exception_ptr e) {
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::logic_error &) {
+            reported++;
+        } catch (...) {
+        }
+    });
+    mesh::set_log(MESH_LOG_LEVEL_INFO, [&](int, const std::string &, const std::string &) {
+        calls++;
+        throw std::logic_error("log handler failed");
+    });
+    mesh::connection::connect(address);
+    mesh::connection::connect(address);
+    bool contained = wait_until([&] { return calls.load() >= 2 && reported.load() >= 2; }, 10000);
+    mesh::set_callback_error_handler(nullptr);
+    check(contained, "the handler ran again after it threw, and each throw was reported");
+
+    /* Replacing a handler waits for a running one. */
+    std::atomic<bool> entered(false), release(false), finished(false);
+    mesh::set_log(MESH_LOG_LEVEL_INFO, [&](int, const std::string &, const std::string &) {
+        if (entered.exchange(true)) return;
+        while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        finished = true;
+    });
+    mesh::connection::connect(address);
+    check(wait_until([&] { return entered.load(); }, 10000), "the blocking handler started");
+    std::thread releaser([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        release = true;
+    });
+    log_recorder after;
+    mesh::set_log(MESH_LOG_LEVEL_INFO, after.handler());
+    bool waited = finished.load();
+    releaser.join();
+    check(waited, "set_log returned only once the running handler had finished");
+
+    /* A handler may replace itself (the library does not wait for the call it is made from). */
+    log_recorder replacement;
+    std::atomic<int> replaced(0);
+    mesh::set_log(MESH_LOG_LEVEL_INFO, [&](int, const std::string &, const std::string &) {
+        if (replaced.exchange(1) == 0) mesh::set_log(MESH_LOG_LEVEL_INFO, replacement.handler());
+    });
+    mesh::connection::connect(address);
+    check(wait_until([&] { return replaced.load() == 1; }, 10000), "the first handler ran");
+    mesh::connection::connect(address);
+    check(wait_until([&] { return replacement.has("connected to " + address); }, 10000),
+          "the replacement receives the log:\n" + replacement.all());
 }
 
 /* Kerberos checks that need no KDC: they hold whether or not this build of
@@ -1612,6 +1760,10 @@ int main(int argc, char **argv) {
     test("a handler may close its own session", a_handler_may_close_its_own_session);
     test("a token provider outlives its options", token_provider_outlives_its_options);
     test("a throwing token provider gives UNAUTHENTICATED", a_throwing_provider_gives_unauthenticated);
+    test("log: INFO and DEBUG messages reach set_log's handler on a library thread; clear_log stops it",
+         the_log_reaches_its_handler);
+    test("log: levels filter, bad levels throw, throws are reported, replacing waits, a handler replaces itself",
+         log_levels_throws_and_replacement);
     test("Kerberos without a KDC: names, plain HTTP/2, one way to sign in", kerberos_without_a_kdc);
     test("catalog: a demo series' resource info", resource_info_of_a_demo_series);
     test("units by index and name", units_by_index_and_name);

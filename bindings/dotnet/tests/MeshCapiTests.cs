@@ -97,6 +97,8 @@ static partial class MeshCapiTests
         Test("async: a thousand concurrent reads on one session, no thread per call", AThousandConcurrentReads);
         if (slowAddress != null)
             Test("async: a cancelled token ends a call in flight; the session goes on", CancelACallInFlight);
+        Test("log: Info and Debug messages reach SetLog's delegate on a library thread; null stops it", LogReachesTheDelegate);
+        Test("log: levels filter, bad levels throw, a throwing delegate is reported, a delegate replaces itself", LogLevelsThrowsAndReplacement);
 
         Console.WriteLine(passed + " passed, " + failed + " failed");
         // No MeshLibrary.Shutdown() here on purpose: callbacks ran since the
@@ -191,6 +193,7 @@ static partial class MeshCapiTests
         {
             Equal(serverVersion, connection.ServerVersion, "server version");
             Equal("Volue Mesh Server", connection.ServerName, "the server's name");
+            Equal(1UL, connection.Statistic(MeshStatistic.Calls) - connection.FailuresByStatus(MeshStatus.ErrorNotFound), "statistics: GetVersion, no failure");
         }
     }
 
