@@ -1,6 +1,7 @@
 /* bench.c: the C API side of the benchmarks (see bench/src/main.rs).
  *
- *   bench ADDRESS rtt N                  ExtendSession round trips on one session
+ *   bench ADDRESS rtt N                  ExtendSession round trips on one session (and the
+ *                                        calls the connection's statistics counted)
  *   bench ADDRESS openclose N THREADS    open-and-close N sessions over THREADS threads
  *   bench ADDRESS idle N                 open N sessions, print "ready", wait for stdin EOF
  *   bench ADDRESS ts N CHUNK RECV_MB     write N points to time series 1 in calls of
@@ -86,6 +87,12 @@ static void rtt(long n) {
     printf("RESULT median_ns %lld\nRESULT p99_ns %lld\nRESULT cpu_ns_per_call %.0f\n", ns[n / 2],
            ns[(n * 99) / 100], cpu * 1e9 / (double)n);
     free(ns);
+    /* After the measurement: what the connection's statistics counted (0
+     * in a library built with them compiled out). */
+    uint64_t calls = 0;
+    st = mesh_connection_statistic(connection, MESH_STATISTIC_CALLS, &calls);
+    if (st != MESH_OK) die("statistic", st);
+    printf("RESULT calls_counted %llu\n", (unsigned long long)calls);
     mesh_session_close(session);
 }
 

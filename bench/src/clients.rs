@@ -55,8 +55,49 @@ impl Client {
 /// The C API's client: `bench/c/bench.c`, compiled into `work` against the
 /// library of this build profile.
 pub(crate) fn c_api(root: &Path, work: &Path) -> Result<Client> {
-    let lib = lib_dir()?;
-    let c_exe = work.join("bench_c");
+    c_program(
+        root,
+        &lib_dir()?,
+        &work.join("bench_c"),
+        "mesh-capi C API (C program)",
+    )
+}
+
+/// The C API's client against the library built once more with its
+/// statistics compiled out (the `no-statistics` feature), in this build
+/// profile, into `work/no-statistics` (a target directory of its own, so
+/// that it replaces nothing of the normal build). The first build compiles
+/// every dependency again: minutes.
+pub(crate) fn c_api_without_statistics(root: &Path, work: &Path) -> Result<Client> {
+    let target = work.join("no-statistics");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
+    let mut build = Command::new(cargo);
+    build
+        .current_dir(root)
+        .args(["build", "-p", "mesh-capi", "--lib", "--features"])
+        .arg("no-statistics")
+        .arg("--target-dir")
+        .arg(&target);
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        build.arg("--release");
+        "release"
+    };
+    run_ok(
+        &mut build,
+        "building mesh-capi with --features no-statistics",
+    )?;
+    c_program(
+        root,
+        &target.join(profile),
+        &work.join("bench_c_no_statistics"),
+        "mesh-capi C API, statistics compiled out",
+    )
+}
+
+/// `bench/c/bench.c` compiled into `exe` against the library in `lib`.
+fn c_program(root: &Path, lib: &Path, exe: &Path, name: &'static str) -> Result<Client> {
     run_ok(
         Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
             .args(["-O2", "-std=c99", "-Wall", "-Wextra", "-Werror"])
@@ -64,9 +105,9 @@ pub(crate) fn c_api(root: &Path, work: &Path) -> Result<Client> {
             .arg(root.join("include"))
             .arg(root.join("bench/c/bench.c"))
             .arg("-o")
-            .arg(&c_exe)
+            .arg(exe)
             .arg("-L")
-            .arg(&lib)
+            .arg(lib)
             .args(["-lmesh_capi", "-lpthread"])
             .arg(format!("-Wl,-rpath,{}", lib.display()))
             // DT_RPATH, searched before LD_LIBRARY_PATH, where cargo puts
@@ -75,8 +116,8 @@ pub(crate) fn c_api(root: &Path, work: &Path) -> Result<Client> {
         "compiling bench/c/bench.c",
     )?;
     Ok(Client {
-        name: "mesh-capi C API (C program)",
-        program: c_exe,
+        name,
+        program: exe.to_path_buf(),
         prefix: vec![],
     })
 }

@@ -24,6 +24,8 @@ pub(crate) struct Counts {
     pub(crate) calc_repeats: usize,
     /// Series read in the many-reads section.
     pub(crate) many_series: usize,
+    /// Rounds of the statistics section (each runs both builds).
+    pub(crate) statistics_rounds: usize,
 }
 
 impl Counts {
@@ -43,6 +45,7 @@ impl Counts {
                 model_rounds: 1,
                 calc_repeats: 1,
                 many_series: 20,
+                statistics_rounds: 2,
             }
         } else {
             Counts {
@@ -59,6 +62,7 @@ impl Counts {
                 model_rounds: 5,
                 calc_repeats: 21,
                 many_series: 1_000,
+                statistics_rounds: 15,
             }
         }
     }

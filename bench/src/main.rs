@@ -28,6 +28,7 @@ mod proto;
 mod proxy;
 mod report;
 mod sessions;
+mod statistics;
 mod timeseries;
 
 use std::path::PathBuf;
@@ -96,7 +97,7 @@ fn usage(problem: &str) -> ExitCode {
 }
 
 /// The measurements, by the names `--only` takes, in report order.
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 10] = [
     "rtt",
     "openclose",
     "idle",
@@ -106,6 +107,7 @@ const SECTIONS: [&str; 9] = [
     "pathread",
     "latency",
     "manyreads",
+    "statistics",
 ];
 
 impl Harness {
@@ -139,6 +141,7 @@ impl Harness {
             wanted("latency"),
             wanted("manyreads"),
         );
+        let statistics = wanted("statistics");
         if rtt {
             report.push_str(&self.round_trip(&address)?);
         }
@@ -165,6 +168,9 @@ impl Harness {
         }
         if manyreads {
             report.push_str(&self.many_reads(&address)?);
+        }
+        if statistics {
+            report.push_str(&self.statistics(&emu)?);
         }
         report.push_str(&crate::report::notes(&self.notes));
         Ok(report)

@@ -29,6 +29,7 @@ fn the_harness_runs_every_measurement_and_writes_the_report() {
         "## 7. Reading a series by attribute path",
         "## 8. At a LAN's latency",
         "## 9. Many reads from one thread",
+        "## 10. The cost of the statistics",
     ] {
         assert!(report.contains(section), "missing {section:?}:\n{report}");
     }
