@@ -5,7 +5,8 @@
 //! black-holed connect, a frozen and a slow server;
 //! the call timeout bounds a whole chunked call; a killed server restarted
 //! on the same port; a hostile server echoing tokens and sending malformed
-//! Arrow data.
+//! Arrow data; asynchronous operations in flight when the connection is
+//! reset or the server freezes, each completing exactly once.
 
 use std::ffi::{c_char, c_void};
 use std::ptr;
@@ -641,5 +642,160 @@ fn the_librarys_threads_block_sigpipe_and_the_hosts_threads_are_left_alone() {
     let me = std::path::PathBuf::from(format!("/proc/self/task/{}", unsafe { libc::gettid() }));
     assert_eq!(sigpipe_blocked(&me), Some(false), "the caller's thread");
     check(mesh_session_close(session), MESH_OK);
+    check(mesh_connection_close(conn), MESH_OK);
+}
+
+/// Per operation: how often its callback ran, and the status it got.
+struct Outcomes {
+    runs: Vec<AtomicUsize>,
+    statuses: Vec<AtomicUsize>,
+}
+
+struct Slot {
+    outcomes: *const Outcomes,
+    index: usize,
+}
+
+unsafe extern "C" fn on_completed(
+    op: *mut mesh_operation,
+    status: mesh_status,
+    user_data: *mut c_void,
+) {
+    let slot = unsafe { &*(user_data as *const Slot) };
+    let outcomes = unsafe { &*slot.outcomes };
+    outcomes.statuses[slot.index].store(status as usize, Ordering::SeqCst);
+    let mut points = ptr::null_mut();
+    let finished = unsafe { mesh_timeseries_read_by_key_finish(op, &mut points) };
+    assert_eq!(finished, status, "finish gave what the callback was told");
+    if finished == MESH_OK {
+        mesh_point_list_free(points);
+    }
+    outcomes.runs[slot.index].fetch_add(1, Ordering::SeqCst);
+}
+
+/// Starts `n` reads with callbacks; waits until each has run, and returns
+/// how often each ran and the statuses they got.
+fn reads_through(
+    session: *mut mesh_session,
+    n: usize,
+    meanwhile: impl FnOnce(),
+) -> (Vec<usize>, Vec<mesh_status>) {
+    let outcomes = Box::new(Outcomes {
+        runs: (0..n).map(|_| AtomicUsize::new(0)).collect(),
+        statuses: (0..n).map(|_| AtomicUsize::new(usize::MAX)).collect(),
+    });
+    let slots: Vec<Slot> = (0..n)
+        .map(|index| Slot {
+            outcomes: &*outcomes,
+            index,
+        })
+        .collect();
+    for slot in &slots {
+        let mut op = ptr::null_mut();
+        check(
+            unsafe { mesh_timeseries_read_by_key_start(session, 1, 0, 86_400_000, &mut op) },
+            MESH_OK,
+        );
+        let user_data = slot as *const Slot as *mut c_void;
+        check(
+            mesh_operation_set_callback(op, Some(on_completed), user_data),
+            MESH_OK,
+        );
+    }
+    meanwhile();
+    assert!(
+        wait_until(Duration::from_secs(20), || outcomes
+            .runs
+            .iter()
+            .all(|r| r.load(Ordering::SeqCst) > 0)),
+        "not every operation completed"
+    );
+    // Long enough for a second completion to show.
+    std::thread::sleep(Duration::from_millis(300));
+    let runs = outcomes
+        .runs
+        .iter()
+        .map(|r| r.load(Ordering::SeqCst))
+        .collect();
+    let statuses = outcomes
+        .statuses
+        .iter()
+        .map(|s| status_from(s.load(Ordering::SeqCst)))
+        .collect();
+    (runs, statuses)
+}
+
+fn status_from(n: usize) -> mesh_status {
+    [
+        MESH_OK,
+        MESH_ERROR_UNAVAILABLE,
+        MESH_ERROR_TIMEOUT,
+        MESH_ERROR_CANCELLED,
+        MESH_ERROR_SESSION_EXPIRED,
+    ]
+    .into_iter()
+    .find(|s| *s as usize == n)
+    .unwrap_or(MESH_ERROR_INTERNAL)
+}
+
+#[test]
+fn operations_in_flight_complete_exactly_once_when_the_connection_dies() {
+    let emu = emulator(Duration::from_secs(300));
+    let proxy = FaultProxy::start(emu.addr());
+    let conn = connect_with(&format!("http://{}", proxy.addr()), |options| {
+        check(mesh_options_set_call_timeout_ms(options, 2_000), MESH_OK);
+    });
+    let session = open(conn);
+
+    // Reset under 200 reads the server holds: each fails once, promptly.
+    emu.delay_calls("ReadTimeseries", Duration::from_secs(5));
+    let began = Instant::now();
+    let (runs, statuses) = reads_through(session, 200, || {
+        std::thread::sleep(Duration::from_millis(200));
+        proxy.set(Fault::Reset);
+    });
+    let took = began.elapsed();
+    assert!(
+        runs.iter().all(|r| *r == 1),
+        "completions per operation: {runs:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == MESH_ERROR_UNAVAILABLE),
+        "{statuses:?}"
+    );
+    note(&format!(
+        "faults: 200 operations in flight when the connection was reset: each completed once, UNAVAILABLE, all within {} ms",
+        took.as_millis()
+    ));
+
+    // A frozen server: each ends once, at the call timeout.
+    proxy.set(Fault::Pass);
+    emu.delay_calls("ReadTimeseries", Duration::ZERO);
+    let (runs, statuses) = reads_through(session, 50, || proxy.set(Fault::Freeze));
+    assert!(
+        runs.iter().all(|r| *r == 1),
+        "completions per operation: {runs:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == MESH_ERROR_TIMEOUT || *s == MESH_OK),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&MESH_ERROR_TIMEOUT), "{statuses:?}");
+
+    // The frozen connection is given up and replaced (a few calls on it
+    // may fail first); then operations work again.
+    proxy.set(Fault::Pass);
+    assert!(wait_until(Duration::from_secs(20), || {
+        let mut points = ptr::null_mut();
+        let status = unsafe { mesh_timeseries_read_by_key(session, 1, 0, 86_400_000, &mut points) };
+        mesh_point_list_free(points);
+        status == MESH_OK
+    }));
+    let (runs, statuses) = reads_through(session, 20, || {});
+    assert!(runs.iter().all(|r| *r == 1));
+    assert!(statuses.iter().all(|s| *s == MESH_OK), "{statuses:?}");
+    let _ = mesh_session_close(session);
     check(mesh_connection_close(conn), MESH_OK);
 }
