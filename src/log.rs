@@ -433,14 +433,11 @@ pub(crate) fn set_callback(
         user_data: user_data.expose_provenance(),
         level,
     });
-    let me = std::thread::current().id();
-    while state.running_on.is_some_and(|thread| thread != me) {
-        state = LOG
-            .callback_idle
-            .wait(state)
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-    }
-    drop(state);
+    drop(crate::sync::wait_until_not_running_elsewhere(
+        state,
+        &LOG.callback_idle,
+        |s| s.running_on,
+    ));
     LOG.update_max_level();
     // A callsite first reached on a host's thread while nothing was logged
     // (no collector set there, see `enter`) cached "never": with a single

@@ -63,13 +63,11 @@ impl CallbackSlot {
         });
         let mut state = lock(&self.state);
         state.callback = callback;
-        let me = std::thread::current().id();
-        while state.running_on.is_some_and(|thread| thread != me) {
-            state = self
-                .idle
-                .wait(state)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
+        drop(crate::sync::wait_until_not_running_elsewhere(
+            state,
+            &self.idle,
+            |s| s.running_on,
+        ));
     }
 
     /// Clears the callback without waiting for a running one (shutdown,

@@ -187,13 +187,11 @@ impl Operation {
     fn clear_callback(&self) {
         let mut state = self.lock();
         state.callback = None;
-        let me = std::thread::current().id();
-        while state.running_on.is_some_and(|thread| thread != me) {
-            state = self
-                .changed
-                .wait(state)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
+        drop(crate::sync::wait_until_not_running_elsewhere(
+            state,
+            &self.changed,
+            |s| s.running_on,
+        ));
     }
 }
 
