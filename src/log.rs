@@ -47,6 +47,10 @@ pub(crate) const QUEUE_CAPACITY: usize = 4096;
 /// Messages the callback thread takes from the queue at a time.
 const DRAIN_BATCH: usize = 64;
 
+/// How long the callback thread, told to stop, goes on delivering the log
+/// at most (shutdown waits a second for it).
+const LAST_DRAIN: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// The library's own events: their targets start with this.
 const OWN_TARGET: &str = "mesh_capi";
 
@@ -187,36 +191,13 @@ impl Log {
 
     /// On the callback thread: delivers what is queued.
     fn drain(&self) {
-        {
-            // A few at a time: what waits stays in the queue, which is what
-            // its bound counts.
-            let batch: Vec<Message> = {
-                let mut queue = lock(&self.queue);
-                let n = queue.len().min(DRAIN_BATCH);
-                queue.drain(..n).collect()
-            };
-            let unreported = self.unreported.swap(0, Relaxed);
-            if unreported > 0 {
-                self.deliver(&Message {
-                    level: WARNING,
-                    target: "mesh_capi::log",
-                    text: format!(
-                        "{unreported} log messages were dropped: more than {QUEUE_CAPACITY} waited for the log callback or file"
-                    ),
-                    at_ms: now_ms(),
-                });
-            }
-            for message in &batch {
-                self.deliver(message);
-            }
-            if !batch.is_empty() {
-                // More may wait: the next batch goes behind the callbacks
-                // queued meanwhile (an operation's completion waits for one
-                // batch at most).
-                if let Some((_, callbacks)) = lock(&self.callbacks).as_ref() {
-                    callbacks.post(Box::new(|| LOG.drain()));
-                    return;
-                }
+        if self.deliver_batch() {
+            // More may wait: the next batch goes behind the callbacks
+            // queued meanwhile (an operation's completion waits for one
+            // batch at most).
+            if let Some((_, callbacks)) = lock(&self.callbacks).as_ref() {
+                callbacks.post(Box::new(|| LOG.drain()));
+                return;
             }
         }
         self.draining.store(false, Relaxed);
@@ -225,6 +206,33 @@ impl Log {
         if !lock(&self.queue).is_empty() {
             self.schedule();
         }
+    }
+
+    /// Delivers the report of dropped messages, if any, and one batch of the
+    /// queue. True if the batch held messages (more may wait).
+    fn deliver_batch(&self) -> bool {
+        // A few at a time: what waits stays in the queue, which is what
+        // its bound counts.
+        let batch: Vec<Message> = {
+            let mut queue = lock(&self.queue);
+            let n = queue.len().min(DRAIN_BATCH);
+            queue.drain(..n).collect()
+        };
+        let unreported = self.unreported.swap(0, Relaxed);
+        if unreported > 0 {
+            self.deliver(&Message {
+                level: WARNING,
+                target: "mesh_capi::log",
+                text: format!(
+                    "{unreported} log messages were dropped: more than {QUEUE_CAPACITY} waited for the log callback or file"
+                ),
+                at_ms: now_ms(),
+            });
+        }
+        for message in &batch {
+            self.deliver(message);
+        }
+        !batch.is_empty()
     }
 
     fn deliver(&self, message: &Message) {
@@ -405,6 +413,16 @@ pub(crate) fn runtime_started(rt: &std::sync::Arc<crate::runtime::Runtime>) {
     if !lock(&LOG.queue).is_empty() {
         LOG.schedule();
     }
+}
+
+/// On the callback thread, told to stop: delivers everything queued, since
+/// a drain posted after the stop (by a drain running meanwhile) would not
+/// run, and shutdown's own last messages would be lost with it.
+/// Bounded by [`LAST_DRAIN`], so that a slow callback cannot make shutdown
+/// time out: what is left then stays queued, for the library's next start.
+pub(crate) fn drain_before_stop() {
+    let began = std::time::Instant::now();
+    while began.elapsed() < LAST_DRAIN && LOG.deliver_batch() {}
 }
 
 /// The callback thread of `rt` stopped: a drain posted to it will not run.

@@ -120,11 +120,20 @@ impl CallbackThread {
         let thread = {
             let open = open.clone();
             LibraryThread::spawn("mesh-callbacks", move || {
-                while let Ok(Some(job)) = rx.recv() {
+                while let Ok(job) = rx.recv() {
                     if !*lock(&open) {
                         break;
                     }
-                    let _ = catch_unwind(AssertUnwindSafe(job));
+                    match job {
+                        Some(job) => {
+                            let _ = catch_unwind(AssertUnwindSafe(job));
+                        }
+                        // Told to stop: the log's last messages first.
+                        None => {
+                            let _ = catch_unwind(crate::log::drain_before_stop);
+                            break;
+                        }
+                    }
                 }
             })?
         };
@@ -135,7 +144,8 @@ impl CallbackThread {
         })
     }
 
-    /// Stops the thread after the jobs already queued and waits up to
+    /// Stops the thread after the jobs already queued and the log queued
+    /// (see `log::drain_before_stop`), and waits up to
     /// `wait` for it. False if it is still running then (it ends by itself
     /// once its job returns, starting no other).
     fn stop(&self, wait: Duration) -> bool {
@@ -392,10 +402,13 @@ impl Runtime {
         }
         let (still_running, threads) = match (callbacks_ended, providers_ended) {
             (true, true) => return Ok(()),
-            (false, true) => ("an expired callback was", "its thread was"),
+            (false, true) => (
+                "a callback (expired, operation or log) was",
+                "its thread was",
+            ),
             (true, false) => ("a token provider was", "its thread was"),
             (false, false) => (
-                "an expired callback and a token provider were",
+                "a callback (expired, operation or log) and a token provider were",
                 "their threads were",
             ),
         };

@@ -55,8 +55,10 @@ pub type mesh_log_callback = Option<
 /// `MESH_LOG_LEVEL_TRACE` for everything). NULL stops it. When this
 /// returns, the callback set before is not running (unless this is called
 /// from inside it) and will not run, so its `user_data` may be freed. The
-/// callback stays set across `mesh_library_shutdown` (messages logged while
-/// the library is shut down wait for it to start again).
+/// callback stays set across `mesh_library_shutdown`, which delivers the
+/// messages queued before it returns (shutdown's own included; up to half a
+/// second of a slow callback's time, the rest waits). Messages logged while
+/// the library is shut down wait for it to start again.
 ///
 /// A host that cannot take a callback (an Excel workbook) sets the
 /// environment instead: `MESH_CAPI_LOG_FILE` names a file the log is

@@ -205,6 +205,44 @@ fn a_slow_callback_delays_no_call_and_the_log_says_what_it_dropped() {
     );
 }
 
+#[test]
+fn shutdown_delivers_what_the_log_queued_before_it_returns() {
+    crate::common::process::own_process!(shutdown_delivers_what_the_log_queued_before_it_returns);
+    // 2 ms a message: the callback thread is still delivering the calls'
+    // messages when shutdown logs its own and tells it to stop.
+    SLOW_MS.store(2, std::sync::atomic::Ordering::SeqCst);
+    check(
+        mesh_library_set_log_callback(Some(collect), MESH_LOG_LEVEL_DEBUG, ptr::null_mut()),
+        MESH_OK,
+    );
+    let emu = emulator(Duration::from_secs(60));
+    let conn = connect(&emu.addr().to_string());
+    let session = open(conn);
+    for _ in 0..100 {
+        check(mesh_session_commit(session), MESH_OK);
+    }
+    let before = SEEN.lock().unwrap().len();
+    check(mesh_library_shutdown(), MESH_OK);
+    let log = seen_text();
+    let commits = log.matches("Commit: answered in").count();
+    assert_eq!(commits, 100, "{log}");
+    assert!(
+        log.lines()
+            .last()
+            .is_some_and(|l| l.contains("shutdown: stopping")),
+        "shutdown's last message is the log's last line:\n{log}"
+    );
+    crate::common::tools::note(&format!(
+        "log: a callback taking 2 ms a message had {before} of {} messages when shutdown began; shutdown delivered the rest",
+        SEEN.lock().unwrap().len()
+    ));
+    SLOW_MS.store(0, std::sync::atomic::Ordering::SeqCst);
+    check(
+        mesh_library_set_log_callback(None, 0, ptr::null_mut()),
+        MESH_OK,
+    );
+}
+
 /// Every form a secret could take in a log line: as it is, hex (both
 /// cases), base64, decimal lists, `\x` escapes, Rust's debug escape and
 /// `\u{..}` escapes.
