@@ -170,7 +170,8 @@ extern "C" {
 /// recoveries, retries, shutdown.
 #define MESH_LOG_LEVEL_INFO 3
 
-/// Adds every call to the server with its duration.
+/// Adds every call to the server with its duration and the gRPC message
+/// bytes it sent and received.
 #define MESH_LOG_LEVEL_DEBUG 4
 
 /// Everything the library logs.

@@ -291,7 +291,8 @@ namespace MeshCapi
         // addresses, sign-ins and token renewals, the server's session timeout,
         // recoveries, retries, shutdown.
         Info = 3,
-        // Adds every call to the server with its duration.
+        // Adds every call to the server with its duration and the gRPC message
+        // bytes it sent and received.
         Debug = 4,
         // Everything the library logs.
         Trace = 5,

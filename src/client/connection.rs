@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +19,7 @@ use super::deadline;
 use super::error::{error_chain, tls_problem, Error, ErrorKind, Result};
 use super::kerberos::{KerberosOptions, SignIn};
 use super::session::Session;
-use super::stats::{counted, Statistics, Stats};
+use super::stats::{self, counted, Statistics, Stats};
 use super::transport::Connector;
 use crate::proto::auth::authentication_service_client::AuthenticationServiceClient;
 use crate::proto::config::configuration_service_client::ConfigurationServiceClient;
@@ -179,6 +180,41 @@ impl ConnectionInner {
         }
         let generation = self.auth.generation();
         let began = std::time::Instant::now();
+        let measure = tracing::enabled!(tracing::Level::DEBUG);
+        let attempts = self.attempts(what, limit, &rpc, generation);
+        let (result, sizes) = stats::measured(measure, attempts).await;
+        let result = result.map_err(|e| e.scrub(self.auth.secrets().iter().map(String::as_str)));
+        call.ended(&result);
+        let sizes = sizes.map_or_else(String::new, |(sent, received)| {
+            format!(", {sent} bytes sent, {received} received")
+        });
+        match &result {
+            Ok(_) => tracing::debug!(
+                "{what}: answered in {} ms{sizes}",
+                began.elapsed().as_millis()
+            ),
+            Err(e) => tracing::debug!(
+                "{what}: failed after {} ms{sizes}: {}",
+                began.elapsed().as_millis(),
+                e.message()
+            ),
+        }
+        result
+    }
+
+    /// The tries of one call of [`rpc`](Self::rpc): the first, and a second
+    /// when the first was never sent or the server refused the token.
+    async fn attempts<T, R, Fut>(
+        &self,
+        what: &str,
+        limit: Duration,
+        rpc: &R,
+        generation: u64,
+    ) -> Result<T>
+    where
+        R: Fn(MeshChannel) -> Pin<Box<Fut>>,
+        Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
+    {
         let mut first = rpc_once(what, limit, rpc(self.channel.clone())).await;
         let unsent = match &first {
             Err(e) if e.unsent() => Some(e.message().to_string()),
@@ -192,7 +228,7 @@ impl ConnectionInner {
             self.stats.retry();
             first = rpc_once(what, limit, rpc(self.channel.clone())).await;
         }
-        let result = match first {
+        match first {
             Err(e) if e.kind() == ErrorKind::Unauthenticated && self.auth.has_source() => {
                 let source = self.auth.source_what();
                 tracing::info!("{what}: the server refused the access token; renewing it ({source}) and retrying once");
@@ -205,18 +241,7 @@ impl ConnectionInner {
                 }
             }
             other => other,
-        };
-        let result = result.map_err(|e| e.scrub(self.auth.secrets().iter().map(String::as_str)));
-        call.ended(&result);
-        match &result {
-            Ok(_) => tracing::debug!("{what}: answered in {} ms", began.elapsed().as_millis()),
-            Err(e) => tracing::debug!(
-                "{what}: failed after {} ms: {}",
-                began.elapsed().as_millis(),
-                e.message()
-            ),
         }
-        result
     }
 }
 

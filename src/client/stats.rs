@@ -20,7 +20,9 @@
 //!   counts the data of every request and response body, that is the gRPC
 //!   messages with their 5-byte length prefixes, as the library hands them
 //!   to HTTP/2 and takes them from it (over TLS too: the count is before
-//!   encryption; HTTP/2 headers and framing are not included);
+//!   encryption; HTTP/2 headers and framing are not included); the same
+//!   count, per call, gives the sizes in each call's debug log line when
+//!   that line is wanted (`measured`; a build without statistics has none);
 //! - open sessions: `session.rs`, sessions opened or attached through the
 //!   connection and not yet closed, detached, dropped or found expired.
 //!
@@ -285,9 +287,9 @@ impl Drop for CallCount<'_> {
 pub(crate) struct OpenSession(#[cfg(not(feature = "no-statistics"))] AtomicBool);
 
 #[cfg(not(feature = "no-statistics"))]
-pub(crate) use counting::{counted, CountedChannel};
+pub(crate) use counting::{counted, measured, CountedChannel};
 #[cfg(feature = "no-statistics")]
-pub(crate) use uncounted::{counted, CountedChannel};
+pub(crate) use uncounted::{counted, measured, CountedChannel};
 
 /// A build without statistics: the channel itself.
 #[cfg(feature = "no-statistics")]
@@ -300,6 +302,14 @@ mod uncounted {
 
     pub(crate) fn counted(channel: Channel, _: &Arc<super::Stats>) -> CountedChannel {
         channel
+    }
+
+    /// `call`'s result; its message sizes are not counted in this build.
+    pub(crate) async fn measured<T>(
+        _: bool,
+        call: impl std::future::Future<Output = T>,
+    ) -> (T, Option<(u64, u64)>) {
+        (call.await, None)
     }
 }
 
@@ -318,7 +328,45 @@ mod counting {
     use tonic::transport::Channel;
     use tower_service::Service;
 
+    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
     use super::Stats;
+
+    /// The message bytes of one call, for its debug log line.
+    #[derive(Default)]
+    struct CallBytes {
+        sent: AtomicU64,
+        received: AtomicU64,
+    }
+
+    impl CallBytes {
+        fn add(&self, received: bool, n: usize) {
+            let counter = if received { &self.received } else { &self.sent };
+            counter.fetch_add(n as u64, Relaxed);
+        }
+    }
+
+    tokio::task_local! {
+        /// The call being measured (see [`measured`]): its requests are
+        /// made inside it, so the channel finds it when they start.
+        static CALL_BYTES: Arc<CallBytes>;
+    }
+
+    /// `call`'s result and, when `measure` is true, the message bytes it
+    /// sent and received (retries included), counted as the statistics
+    /// count them. Costs nothing more when `measure` is false.
+    pub(crate) async fn measured<T>(
+        measure: bool,
+        call: impl Future<Output = T>,
+    ) -> (T, Option<(u64, u64)>) {
+        if !measure {
+            return (call.await, None);
+        }
+        let bytes = Arc::new(CallBytes::default());
+        let result = CALL_BYTES.scope(bytes.clone(), call).await;
+        let sent = bytes.sent.load(Relaxed);
+        (result, Some((sent, bytes.received.load(Relaxed))))
+    }
 
     /// The channel, counting message bytes into the connection's counters.
     #[derive(Clone)]
@@ -346,16 +394,19 @@ mod counting {
 
         fn call(&mut self, request: http::Request<Body>) -> CountedResponse {
             let stats = &self.stats;
+            let call = CALL_BYTES.try_with(Arc::clone).ok();
             let request = request.map(|body| {
                 Body::new(CountedBody {
                     body,
                     stats: Some(stats.clone()),
+                    call: call.clone(),
                     received: false,
                 })
             });
             CountedResponse {
                 response: self.channel.call(request),
                 stats: Some(self.stats.clone()),
+                call,
             }
         }
     }
@@ -365,6 +416,7 @@ mod counting {
         response: <Channel as Service<http::Request<Body>>>::Future,
         /// Handed to the body when the answer comes.
         stats: Option<Arc<Stats>>,
+        call: Option<Arc<CallBytes>>,
     }
 
     impl Future for CountedResponse {
@@ -374,9 +426,11 @@ mod counting {
             let this = &mut *self;
             let response = std::task::ready!(Pin::new(&mut this.response).poll(cx))?;
             let stats = this.stats.take();
+            let call = this.call.take();
             Poll::Ready(Ok(response.map(|body| CountedBody {
                 body,
                 stats,
+                call,
                 received: true,
             })))
         }
@@ -386,6 +440,8 @@ mod counting {
     pub(crate) struct CountedBody {
         body: Body,
         stats: Option<Arc<Stats>>,
+        /// The call's own count, when it is measured.
+        call: Option<Arc<CallBytes>>,
         received: bool,
     }
 
@@ -402,6 +458,9 @@ mod counting {
             if let (Poll::Ready(Some(Ok(frame))), Some(stats)) = (&polled, &this.stats) {
                 if let Some(data) = frame.data_ref() {
                     stats.bytes(this.received, data.len());
+                    if let Some(call) = &this.call {
+                        call.add(this.received, data.len());
+                    }
                 }
             }
             polled

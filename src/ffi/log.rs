@@ -16,7 +16,8 @@ pub const MESH_LOG_LEVEL_WARNING: i32 = 2;
 /// addresses, sign-ins and token renewals, the server's session timeout,
 /// recoveries, retries, shutdown.
 pub const MESH_LOG_LEVEL_INFO: i32 = 3;
-/// Adds every call to the server with its duration.
+/// Adds every call to the server with its duration and the gRPC message
+/// bytes it sent and received.
 pub const MESH_LOG_LEVEL_DEBUG: i32 = 4;
 /// Everything the library logs.
 pub const MESH_LOG_LEVEL_TRACE: i32 = 5;

@@ -11,7 +11,7 @@ use std::ptr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::common::points::{day, ts_emulator, write_ok, KEY, T0};
+use crate::common::points::{day, read_ok, ts_emulator, write_ok, KEY, T0};
 use crate::common::*;
 use mesh_status::*;
 
@@ -196,6 +196,84 @@ fn a_slow_callback_delays_no_call_and_the_log_says_what_it_dropped() {
     crate::common::tools::note(&format!(
         "log: {calls} calls in {} ms with a callback taking 50 ms a message: {line}",
         took.as_millis()
+    ));
+    check(mesh_session_close(session), MESH_OK);
+    check(mesh_connection_close(conn), MESH_OK);
+    check(
+        mesh_library_set_log_callback(None, 0, ptr::null_mut()),
+        MESH_OK,
+    );
+}
+
+/// The sizes in the debug line of the call named `what`: bytes sent and
+/// received.
+fn sizes_of(what: &str) -> (u64, u64) {
+    let log = seen_text();
+    let line = log
+        .lines()
+        .find(|l| l.contains(&format!("{what}: answered in")))
+        .unwrap_or_else(|| panic!("no debug line of {what}:\n{log}"));
+    let number_before = |word: &str| -> u64 {
+        let head = &line[..line.find(word).unwrap_or_else(|| panic!("{line}"))];
+        head.trim_end()
+            .rsplit([' ', ','])
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no number before {word:?} in {line}"))
+    };
+    (number_before(" bytes sent"), number_before(" received"))
+}
+
+#[test]
+fn the_debug_line_of_each_call_gives_its_message_sizes() {
+    crate::common::process::own_process!(the_debug_line_of_each_call_gives_its_message_sizes);
+    check(
+        mesh_library_set_log_callback(Some(collect), MESH_LOG_LEVEL_DEBUG, ptr::null_mut()),
+        MESH_OK,
+    );
+    let emu = ts_emulator(Duration::from_secs(60));
+    let conn = connect(&emu.addr().to_string());
+    let session = open(conn);
+    // Opening learns the server's timeout with an ExtendSession of its own.
+    assert!(wait_for("ExtendSession: answered in"), "{}", seen_text());
+    let bytes = || {
+        let (mut sent, mut received) = (0, 0);
+        check(
+            unsafe { mesh_connection_statistic(conn, MESH_STATISTIC_BYTES_SENT, &mut sent) },
+            MESH_OK,
+        );
+        check(
+            unsafe {
+                mesh_connection_statistic(conn, MESH_STATISTIC_BYTES_RECEIVED, &mut received)
+            },
+            MESH_OK,
+        );
+        (sent, received)
+    };
+    let before = bytes();
+    write_ok(session, KEY, T0, T0 + 86_400_000, &day(1.0));
+    let written = bytes();
+    let points = read_ok(session, KEY, T0, T0 + 86_400_000);
+    assert_eq!(points.len(), 24);
+    let read = bytes();
+    assert!(wait_for("ReadTimeseries: answered in"), "{}", seen_text());
+    // Each line gives what the connection's counters moved by in its call.
+    let write = sizes_of("WriteTimeseries");
+    assert_eq!(write, (written.0 - before.0, written.1 - before.1));
+    let read_sizes = sizes_of("ReadTimeseries");
+    assert_eq!(read_sizes, (read.0 - written.0, read.1 - written.1));
+    // 24 points are 24 timestamps, flags and values: 20 bytes each at least.
+    assert!(
+        write.0 >= 24 * 20 && read_sizes.1 >= 24 * 20,
+        "{write:?} {read_sizes:?}"
+    );
+    let log = seen_text();
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("Timeseries: answered in"))
+        .collect();
+    crate::common::tools::note(&format!(
+        "log: debug lines of a write and a read of 24 points: {lines:?}"
     ));
     check(mesh_session_close(session), MESH_OK);
     check(mesh_connection_close(conn), MESH_OK);
