@@ -751,6 +751,12 @@ enum mesh_status mesh_options_free(struct mesh_options *options);
 /// down).
 #define MESH_STATISTIC_OPEN_SESSIONS 8
 
+/// Statistic: HTTP/2 PING frames sent to find out whether the connection is
+/// dead (`mesh_options_set_dead_connection_timeout_ms`): one goes out when
+/// calls wait and nothing has been read for half that timeout. The
+/// server's own pings, which the connection acknowledges, are not counted.
+#define MESH_STATISTIC_PINGS_SENT 9
+
 /// Connects to a Mesh server at `address` (`host:port`, `http://host:port`
 /// or `https://host:port`) and checks it with `GetVersion` before returning.
 /// `https://` uses TLS, as does a bare `host:port` when a TLS option is set.
@@ -916,7 +922,7 @@ enum mesh_status mesh_connection_revoke_access_token(struct mesh_connection *con
 /// @param connection The connection whose statistic to read.
 /// @param statistic Which: `MESH_STATISTIC_CALLS`, `_FAILURES`, `_RETRIES`,
 ///   `_RECONNECTS`, `_EXTEND_SESSION_CALLS`, `_BYTES_SENT`,
-///   `_BYTES_RECEIVED` or `_OPEN_SESSIONS`.
+///   `_BYTES_RECEIVED`, `_OPEN_SESSIONS` or `_PINGS_SENT`.
 /// @param out_value Receives the value on success; untouched on failure.
 /// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument or
 ///   an unknown `statistic`; or `MESH_ERROR_INVALID_HANDLE` for a closed or

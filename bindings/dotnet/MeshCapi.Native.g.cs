@@ -275,6 +275,11 @@ namespace MeshCapi
         // yet closed, detached or found expired (the only statistic that can go
         // down).
         OpenSessions = 8,
+        // Statistic: HTTP/2 PING frames sent to find out whether the connection is
+        // dead (`mesh_options_set_dead_connection_timeout_ms`): one goes out when
+        // calls wait and nothing has been read for half that timeout. The
+        // server's own pings, which the connection acknowledges, are not counted.
+        PingsSent = 9,
     }
 
     // The MESH_LOG_LEVEL_* constants of mesh_capi.h.
@@ -1218,7 +1223,7 @@ namespace MeshCapi
         // @param connection The connection whose statistic to read.
         // @param statistic Which: `MESH_STATISTIC_CALLS`, `_FAILURES`, `_RETRIES`,
         //   `_RECONNECTS`, `_EXTEND_SESSION_CALLS`, `_BYTES_SENT`,
-        //   `_BYTES_RECEIVED` or `_OPEN_SESSIONS`.
+        //   `_BYTES_RECEIVED`, `_OPEN_SESSIONS` or `_PINGS_SENT`.
         // @param out_value Receives the value on success; untouched on failure.
         // @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument or
         //   an unknown `statistic`; or `MESH_ERROR_INVALID_HANDLE` for a closed or

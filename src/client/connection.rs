@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tonic::service::interceptor::InterceptedService;
-use tonic::transport::{Certificate, ClientTlsConfig, Endpoint};
+use tonic::transport::Endpoint;
 use uuid::Uuid;
 
 use super::auth::{Auth, AuthInterceptor, Due, MeshChannel, Source, TokenProvider};
@@ -20,6 +20,7 @@ use super::error::{error_chain, tls_problem, Error, ErrorKind, Result};
 use super::kerberos::{KerberosOptions, SignIn};
 use super::session::Session;
 use super::stats::{self, counted, Statistics, Stats};
+use super::tls::Tls;
 use super::transport::Connector;
 use crate::proto::auth::authentication_service_client::AuthenticationServiceClient;
 use crate::proto::config::configuration_service_client::ConfigurationServiceClient;
@@ -315,35 +316,6 @@ pub(crate) fn parse_version(version: &str) -> Option<(u64, u64, u64)> {
     parts.next().is_none().then_some(v)
 }
 
-/// The TLS settings: the given root or the system's roots, and the name to check.
-fn tls_config(options: &ConnectOptions) -> Result<ClientTlsConfig> {
-    let mut config = ClientTlsConfig::new().assume_http2(true);
-    config = match &options.tls_root_certificate {
-        Some(root) => {
-            let pem = match root {
-                RootCertificate::Pem(pem) => pem.clone().into_bytes(),
-                RootCertificate::File(path) => std::fs::read(path).map_err(|e| {
-                    Error::invalid_argument(format!(
-                        "cannot read the root certificate file {}: {e}",
-                        path.display()
-                    ))
-                })?,
-            };
-            if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
-                return Err(Error::invalid_argument(
-                    "the root certificate is not PEM: no -----BEGIN CERTIFICATE----- line",
-                ));
-            }
-            config.ca_certificate(Certificate::from_pem(pem))
-        }
-        None => config.with_native_roots(),
-    };
-    if let Some(name) = &options.tls_server_name {
-        config = config.domain_name(name.clone());
-    }
-    Ok(config)
-}
-
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
@@ -437,8 +409,16 @@ impl Connection {
                 "TLS options are set but {url} is plain HTTP/2: use https://"
             )));
         }
-        let mut endpoint = Endpoint::from_shared(url.clone())
+        // TLS is the connector's (see `tls`): the channel itself speaks
+        // plain HTTP/2 to it, with the `https` scheme in its requests.
+        let uri: tonic::transport::Uri = url
+            .parse()
+            .map_err(|e| Error::invalid_argument(format!("{address:?}: {e}")))?;
+        let host = uri.host().unwrap_or_default();
+        let plain = url.replacen("https://", "http://", 1);
+        let mut endpoint = Endpoint::from_shared(plain)
             .map_err(|e| Error::invalid_argument(format!("{address:?}: {e}")))?
+            .origin(uri.clone())
             // Bounds each connect, a reconnect's included, TLS handshake and
             // all; `Connector` sets the TCP options.
             .connect_timeout(options.connect_timeout);
@@ -453,17 +433,14 @@ impl Connection {
                 .keep_alive_timeout(half)
                 .keep_alive_while_idle(false);
         }
-        if tls {
-            endpoint = endpoint.tls_config(tls_config(&options)?).map_err(|e| {
-                Error::new(
-                    ErrorKind::Tls,
-                    format!("TLS setup for {url} failed: {}", error_chain(&e)),
-                )
-            })?;
-        }
+        let tls_layer = if tls {
+            Some(Tls::new(&options, host)?)
+        } else {
+            None
+        };
         let limit = options.connect_timeout;
         let stats = Arc::new(Stats::default());
-        let connector = Connector::new(options.connect_timeout, stats.clone());
+        let connector = Connector::new(options.connect_timeout, tls_layer, stats.clone());
         let channel = match endpoint.connect_with_connector(connector).await {
             Err(e) => {
                 return Err(match tls_problem(&e) {

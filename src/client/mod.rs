@@ -10,6 +10,8 @@ mod catalog;
 mod connection;
 mod deadline;
 mod error;
+#[cfg(not(feature = "no-statistics"))]
+mod frames;
 mod id;
 mod kerberos;
 pub mod model;
@@ -18,6 +20,7 @@ pub(crate) mod provider;
 mod session;
 mod stats;
 mod timeseries;
+mod tls;
 mod transport;
 
 pub use auth::TokenProvider;

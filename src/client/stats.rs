@@ -23,17 +23,15 @@
 //!   encryption; HTTP/2 headers and framing are not included); the same
 //!   count, per call, gives the sizes in each call's debug log line when
 //!   that line is wanted (`measured`; a build without statistics has none);
+//! - HTTP/2 pings sent: `transport::Io`, which follows the frames in the
+//!   bytes the connection writes, in the clear under TLS (see `frames`);
+//!   the server's pings the connection acknowledges are not counted;
 //! - open sessions: `session.rs`, sessions opened or attached through the
 //!   connection and not yet closed, detached, dropped or found expired.
 //!
 //! Kerberos sign-in (`AuthenticateKerberos`, which gets the token the
 //! calls carry) goes through the bare channel, not `rpc`: it is neither a
 //! call nor counted in the message bytes.
-//!
-//! The HTTP/2 pings hyper sends to detect dead connections are not counted:
-//! hyper sends them from inside its connection task and neither it nor tonic
-//! says when, and under TLS the library's own sockets see only encrypted
-//! bytes, so there is no place to count them honestly.
 //!
 //! The `no-statistics` feature compiles the counting out (every method is
 //! empty, every count reads 0): it exists for the benchmark that shows the
@@ -120,6 +118,11 @@ pub struct Statistics {
     /// Sessions opened or attached through the connection and not yet
     /// closed, detached, dropped or found expired.
     pub open_sessions: u64,
+    /// HTTP/2 PING frames sent to find out whether the connection is dead
+    /// (see `ConnectOptions::dead_connection_timeout`): hyper sends one when
+    /// calls wait and nothing has been read for a while. The server's pings
+    /// the connection acknowledges are not counted.
+    pub pings_sent: u64,
     failures: [u64; 16],
 }
 
@@ -160,6 +163,7 @@ struct Counters {
     bytes_sent: AtomicU64,
     bytes_received: AtomicU64,
     open_sessions: AtomicU64,
+    pings_sent: AtomicU64,
 }
 
 impl Stats {
@@ -175,6 +179,7 @@ impl Stats {
             bytes_sent: c.bytes_sent.load(Relaxed),
             bytes_received: c.bytes_received.load(Relaxed),
             open_sessions: c.open_sessions.load(Relaxed),
+            pings_sent: c.pings_sent.load(Relaxed),
             failures: std::array::from_fn(|i| c.failures[i].load(Relaxed)),
         }
     }
@@ -232,6 +237,14 @@ impl Stats {
         #[cfg(not(feature = "no-statistics"))]
         if _open.0.swap(false, Relaxed) {
             self.counters.open_sessions.fetch_sub(1, Relaxed);
+        }
+    }
+
+    /// The connection wrote `n` PING frames.
+    #[cfg(not(feature = "no-statistics"))]
+    pub(crate) fn pings(&self, n: u64) {
+        if n > 0 {
+            self.counters.pings_sent.fetch_add(n, Relaxed);
         }
     }
 

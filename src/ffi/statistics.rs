@@ -42,6 +42,11 @@ pub const MESH_STATISTIC_BYTES_RECEIVED: i32 = 7;
 /// yet closed, detached or found expired (the only statistic that can go
 /// down).
 pub const MESH_STATISTIC_OPEN_SESSIONS: i32 = 8;
+/// Statistic: HTTP/2 PING frames sent to find out whether the connection is
+/// dead (`mesh_options_set_dead_connection_timeout_ms`): one goes out when
+/// calls wait and nothing has been read for half that timeout. The
+/// server's own pings, which the connection acknowledges, are not counted.
+pub const MESH_STATISTIC_PINGS_SENT: i32 = 9;
 
 /// The value of `statistic` in `stats`, if it is one.
 fn value_of(stats: &Statistics, statistic: i32) -> Option<u64> {
@@ -54,6 +59,7 @@ fn value_of(stats: &Statistics, statistic: i32) -> Option<u64> {
         MESH_STATISTIC_BYTES_SENT => stats.bytes_sent,
         MESH_STATISTIC_BYTES_RECEIVED => stats.bytes_received,
         MESH_STATISTIC_OPEN_SESSIONS => stats.open_sessions,
+        MESH_STATISTIC_PINGS_SENT => stats.pings_sent,
         _ => return None,
     })
 }
@@ -67,7 +73,7 @@ fn value_of(stats: &Statistics, statistic: i32) -> Option<u64> {
 /// @param connection The connection whose statistic to read.
 /// @param statistic Which: `MESH_STATISTIC_CALLS`, `_FAILURES`, `_RETRIES`,
 ///   `_RECONNECTS`, `_EXTEND_SESSION_CALLS`, `_BYTES_SENT`,
-///   `_BYTES_RECEIVED` or `_OPEN_SESSIONS`.
+///   `_BYTES_RECEIVED`, `_OPEN_SESSIONS` or `_PINGS_SENT`.
 /// @param out_value Receives the value on success; untouched on failure.
 /// @return `MESH_OK`; `MESH_ERROR_INVALID_ARGUMENT` for a NULL argument or
 ///   an unknown `statistic`; or `MESH_ERROR_INVALID_HANDLE` for a closed or

@@ -350,7 +350,7 @@ fn bad_arguments_are_refused_and_outputs_left_alone() {
     let emu = emulator(MINUTES_5);
     let conn = connect(&emu.addr().to_string());
     let mut value = 42u64;
-    for statistic in [0, 9, -1, i32::MAX, i32::MIN] {
+    for statistic in [0, 10, -1, i32::MAX, i32::MIN] {
         check(
             unsafe { mesh_connection_statistic(conn, statistic, &mut value) },
             MESH_ERROR_INVALID_ARGUMENT,
@@ -395,4 +395,61 @@ fn bad_arguments_are_refused_and_outputs_left_alone() {
         MESH_ERROR_INVALID_HANDLE,
     );
     assert_eq!(value, 42, "out written on failure");
+}
+
+#[test]
+fn pings_are_sent_and_counted_while_calls_wait_and_only_then() {
+    for tls in [false, true] {
+        let emu = Emulator::start_local(Config {
+            session_timeout: MINUTES_5,
+            tls: tls.then(|| server_cert(&CA, &["127.0.0.1"], false)),
+            ..Config::default()
+        })
+        .unwrap();
+        let scheme = if tls { "https" } else { "http" };
+        let address = format!("{scheme}://{}", emu.addr());
+        let with_dead_timeout = |ms: u32| {
+            connect_with(&address, |o| {
+                if tls {
+                    check(
+                        unsafe {
+                            mesh_options_set_tls_root_certificate_pem(o, c(&CA.pem).as_ptr())
+                        },
+                        MESH_OK,
+                    );
+                }
+                check(mesh_options_set_dead_connection_timeout_ms(o, ms), MESH_OK);
+            })
+        };
+        // A ping after 200 ms without a read while a call waits; none for
+        // the other connection.
+        let pinging = with_dead_timeout(400);
+        let silent = with_dead_timeout(0);
+        let identity = |conn: *mut mesh_connection| {
+            let mut identity = ptr::null_mut();
+            check(unsafe { mesh_identity_read(conn, &mut identity) }, MESH_OK);
+            check(mesh_identity_free(identity), MESH_OK);
+        };
+        // Idle: no call waits, so no ping.
+        identity(pinging);
+        std::thread::sleep(Duration::from_millis(1000));
+        assert_eq!(stat(pinging, MESH_STATISTIC_PINGS_SENT), 0, "tls {tls}");
+        // Calls the server holds 1.6 s: about one ping every 200 ms.
+        emu.delay_calls("GetUserIdentity", Duration::from_millis(1600));
+        identity(pinging);
+        identity(silent);
+        emu.delay_calls("GetUserIdentity", Duration::ZERO);
+        let pings = stat(pinging, MESH_STATISTIC_PINGS_SENT);
+        assert!((3..=12).contains(&pings), "tls {tls}: {pings} pings");
+        assert_eq!(stat(silent, MESH_STATISTIC_PINGS_SENT), 0, "tls {tls}");
+        // Idle again: no more.
+        std::thread::sleep(Duration::from_millis(1000));
+        assert_eq!(stat(pinging, MESH_STATISTIC_PINGS_SENT), pings, "tls {tls}");
+        crate::common::tools::note(&format!(
+            "statistics: {pings} HTTP/2 pings counted over {} while a call waited 1.6 s with a 400 ms dead connection timeout; none while idle, none without the timeout",
+            if tls { "TLS" } else { "plain HTTP/2" }
+        ));
+        check(mesh_connection_close(pinging), MESH_OK);
+        check(mesh_connection_close(silent), MESH_OK);
+    }
 }
