@@ -80,6 +80,13 @@ pub struct ConnectOptions {
     pub dead_connection_timeout: Option<Duration>,
 }
 
+/// The largest HTTP/2 frame the server may send (SETTINGS_MAX_FRAME_SIZE).
+const MAX_FRAME_BYTES: u32 = 1 << 20;
+/// HTTP/2 flow-control windows: what the server may send on one stream,
+/// and on the connection, before the library has taken it.
+const STREAM_WINDOW_BYTES: u32 = 8 << 20;
+const CONNECTION_WINDOW_BYTES: u32 = 32 << 20;
+
 /// The default of [`ConnectOptions::dead_connection_timeout`].
 pub const DEFAULT_DEAD_CONNECTION_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -421,7 +428,14 @@ impl Connection {
             .origin(uri.clone())
             // Bounds each connect, a reconnect's included, TLS handshake and
             // all; `Connector` sets the TCP options.
-            .connect_timeout(options.connect_timeout);
+            .connect_timeout(options.connect_timeout)
+            // Bulk data: frames of up to 1 MiB from the server instead of
+            // HTTP/2's 16 KiB (a read of a million points is 20 MB: 1,200 frames
+            // fewer to take apart), and windows that let a few parts of a split
+            // read be on the wire at once (see `timeseries`).
+            .max_frame_size(MAX_FRAME_BYTES)
+            .initial_stream_window_size(STREAM_WINDOW_BYTES)
+            .initial_connection_window_size(CONNECTION_WINDOW_BYTES);
         if let Some(dead) = options.dead_connection_timeout {
             // hyper pings once nothing has been read for the interval while
             // calls wait, and closes the connection when the ping is not

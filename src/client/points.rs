@@ -113,20 +113,11 @@ impl Points {
             1 => return parts.swap_remove(0),
             _ => {}
         }
-        let n = parts.iter().map(Points::len).sum();
-        let mut t = Vec::with_capacity(n);
-        let mut f = Vec::with_capacity(n);
-        let mut v = Vec::with_capacity(n);
+        let mut all = PointsBuilder::with_capacity(parts.iter().map(Points::len).sum());
         for p in &parts {
-            t.extend_from_slice(p.timestamps());
-            f.extend_from_slice(p.flags());
-            v.extend_from_slice(p.values());
+            all.append(p);
         }
-        Points {
-            timestamps: t.into(),
-            flags: f.into(),
-            values: v.into(),
-        }
+        all.finish()
     }
 
     fn columns(&self) -> Vec<ArrayRef> {
@@ -185,6 +176,39 @@ impl Points {
                     format!("malformed Arrow stream of points: {detail}"),
                 )
             })
+    }
+}
+
+/// Points appended part by part into columns of their own, which the
+/// finished points then hold without a copy.
+pub(super) struct PointsBuilder {
+    timestamps: Vec<i64>,
+    flags: Vec<u32>,
+    values: Vec<f64>,
+}
+
+impl PointsBuilder {
+    /// Room for `n` points (more grow the columns).
+    pub(super) fn with_capacity(n: usize) -> PointsBuilder {
+        PointsBuilder {
+            timestamps: Vec::with_capacity(n),
+            flags: Vec::with_capacity(n),
+            values: Vec::with_capacity(n),
+        }
+    }
+
+    pub(super) fn append(&mut self, points: &Points) {
+        self.timestamps.extend_from_slice(points.timestamps());
+        self.flags.extend_from_slice(points.flags());
+        self.values.extend_from_slice(points.values());
+    }
+
+    pub(super) fn finish(self) -> Points {
+        Points {
+            timestamps: self.timestamps.into(),
+            flags: self.flags.into(),
+            values: self.values.into(),
+        }
     }
 }
 

@@ -67,12 +67,16 @@ fn a_million_points_round_trip_through_chunking() {
     let reads = emu.calls("ReadTimeseries");
     assert!(reads > 1, "20 MB over a 4 MB limit must be read in parts");
     assert_eq!(back, cols);
+    // Two parts at a time: the writes and the refused first read went one
+    // at a time.
+    let most = emu.most_calls_in_flight();
+    assert_eq!(most, 2, "calls in flight at once");
 
     check(mesh_session_commit(session), MESH_OK);
     let committed = read_ok(other, KEY, start, end);
     assert_eq!(committed, cols);
     note(&format!(
-        "million points: write {:.0} points/s ({write_s:.2} s, 7 requests), read {:.0} points/s ({read_s:.2} s, {reads} requests incl. refused ones), debug={}",
+        "million points: write {:.0} points/s ({write_s:.2} s, 7 requests), read {:.0} points/s ({read_s:.2} s, {reads} requests incl. refused ones, {most} at once), debug={}",
         n as f64 / write_s,
         n as f64 / read_s,
         cfg!(debug_assertions)
