@@ -48,6 +48,25 @@ pub(crate) fn seen_text() -> String {
         .collect()
 }
 
+/// Sends the log, debug level and up, to `collect`, which then takes
+/// `slow_ms` over each message.
+fn log_to_collect(slow_ms: u64) {
+    SLOW_MS.store(slow_ms, std::sync::atomic::Ordering::SeqCst);
+    check(
+        mesh_library_set_log_callback(Some(collect), MESH_LOG_LEVEL_DEBUG, ptr::null_mut()),
+        MESH_OK,
+    );
+}
+
+/// Stops the log callback.
+fn log_off() {
+    SLOW_MS.store(0, std::sync::atomic::Ordering::SeqCst);
+    check(
+        mesh_library_set_log_callback(None, 0, ptr::null_mut()),
+        MESH_OK,
+    );
+}
+
 fn wait_for(text: &str) -> bool {
     wait_until(Duration::from_secs(20), || seen_text().contains(text))
 }
@@ -61,10 +80,7 @@ fn the_log_tells_connects_calls_keep_alive_and_shutdown_on_the_callback_thread()
         mesh_library_set_log_callback(Some(collect), 9, ptr::null_mut()),
         MESH_ERROR_INVALID_ARGUMENT
     );
-    check(
-        mesh_library_set_log_callback(Some(collect), MESH_LOG_LEVEL_DEBUG, ptr::null_mut()),
-        MESH_OK,
-    );
+    log_to_collect(0);
     // A short server timeout: keep-alive every second or so.
     let emu = ts_emulator(Duration::from_secs(6));
     let conn = connect(&emu.addr().to_string());
@@ -117,10 +133,7 @@ fn the_log_tells_connects_calls_keep_alive_and_shutdown_on_the_callback_thread()
     crate::common::tools::note(&format!("log: a run at debug level:\n{log}"));
 
     // Cleared: nothing more arrives.
-    check(
-        mesh_library_set_log_callback(None, 0, ptr::null_mut()),
-        MESH_OK,
-    );
+    log_off();
     let conn = connect(&emu.addr().to_string());
     check(mesh_connection_close(conn), MESH_OK);
     std::thread::sleep(Duration::from_millis(200));
@@ -140,10 +153,7 @@ fn a_callback_set_after_calls_hears_those_calls_when_made_again() {
     let address = emu.addr().to_string();
     for with_log in [false, true] {
         if with_log {
-            check(
-                mesh_library_set_log_callback(Some(collect), MESH_LOG_LEVEL_DEBUG, ptr::null_mut()),
-                MESH_OK,
-            );
+            log_to_collect(0);
         }
         let conn = connect(&address);
         let session = open(conn);
@@ -154,10 +164,7 @@ fn a_callback_set_after_calls_hears_those_calls_when_made_again() {
     assert!(wait_for("connected to"), "{}", seen_text());
     assert!(wait_for("StartSession: answered in"), "{}", seen_text());
     assert!(wait_for("Commit: answered in"), "{}", seen_text());
-    check(
-        mesh_library_set_log_callback(None, 0, ptr::null_mut()),
-        MESH_OK,
-    );
+    log_off();
 }
 
 #[test]
@@ -166,11 +173,7 @@ fn a_slow_callback_delays_no_call_and_the_log_says_what_it_dropped() {
         a_slow_callback_delays_no_call_and_the_log_says_what_it_dropped
     );
     // 50 ms a message: at most 20 a second leave the queue.
-    SLOW_MS.store(50, std::sync::atomic::Ordering::SeqCst);
-    check(
-        mesh_library_set_log_callback(Some(collect), MESH_LOG_LEVEL_DEBUG, ptr::null_mut()),
-        MESH_OK,
-    );
+    log_to_collect(50);
     let emu = emulator(Duration::from_secs(60));
     let conn = connect(&emu.addr().to_string());
     let session = open(conn);
@@ -199,10 +202,7 @@ fn a_slow_callback_delays_no_call_and_the_log_says_what_it_dropped() {
     ));
     check(mesh_session_close(session), MESH_OK);
     check(mesh_connection_close(conn), MESH_OK);
-    check(
-        mesh_library_set_log_callback(None, 0, ptr::null_mut()),
-        MESH_OK,
-    );
+    log_off();
 }
 
 /// The sizes in the debug line of the call named `what`: bytes sent and
@@ -227,10 +227,7 @@ fn sizes_of(what: &str) -> (u64, u64) {
 #[test]
 fn the_debug_line_of_each_call_gives_its_message_sizes() {
     crate::common::process::own_process!(the_debug_line_of_each_call_gives_its_message_sizes);
-    check(
-        mesh_library_set_log_callback(Some(collect), MESH_LOG_LEVEL_DEBUG, ptr::null_mut()),
-        MESH_OK,
-    );
+    log_to_collect(0);
     let emu = ts_emulator(Duration::from_secs(60));
     let conn = connect(&emu.addr().to_string());
     let session = open(conn);
@@ -277,10 +274,7 @@ fn the_debug_line_of_each_call_gives_its_message_sizes() {
     ));
     check(mesh_session_close(session), MESH_OK);
     check(mesh_connection_close(conn), MESH_OK);
-    check(
-        mesh_library_set_log_callback(None, 0, ptr::null_mut()),
-        MESH_OK,
-    );
+    log_off();
 }
 
 #[test]
@@ -288,11 +282,7 @@ fn shutdown_delivers_what_the_log_queued_before_it_returns() {
     crate::common::process::own_process!(shutdown_delivers_what_the_log_queued_before_it_returns);
     // 2 ms a message: the callback thread is still delivering the calls'
     // messages when shutdown logs its own and tells it to stop.
-    SLOW_MS.store(2, std::sync::atomic::Ordering::SeqCst);
-    check(
-        mesh_library_set_log_callback(Some(collect), MESH_LOG_LEVEL_DEBUG, ptr::null_mut()),
-        MESH_OK,
-    );
+    log_to_collect(2);
     let emu = emulator(Duration::from_secs(60));
     let conn = connect(&emu.addr().to_string());
     let session = open(conn);
@@ -314,11 +304,7 @@ fn shutdown_delivers_what_the_log_queued_before_it_returns() {
         "log: a callback taking 2 ms a message had {before} of {} messages when shutdown began; shutdown delivered the rest",
         SEEN.lock().unwrap().len()
     ));
-    SLOW_MS.store(0, std::sync::atomic::Ordering::SeqCst);
-    check(
-        mesh_library_set_log_callback(None, 0, ptr::null_mut()),
-        MESH_OK,
-    );
+    log_off();
 }
 
 /// Every form a secret could take in a log line: as it is, hex (both
