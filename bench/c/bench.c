@@ -27,6 +27,10 @@
  *                                        (all started, then each finished in turn) or
  *                                        callback (all started, each finished by its
  *                                        callback on the library's thread); values read
+ *   bench HOST:PORT socket BYTES R       the machine's limit for the same bytes: R times,
+ *                                        send one byte to HOST:PORT and read the BYTES it
+ *                                        answers with, 1 MiB a read (no Mesh, no library)
+ *   bench - memcpy BYTES R               copy BYTES between two buffers R times
  *
  * Prints "RESULT key value" lines for the harness; CPU times are this
  * process's (all its threads, the library's included). */
@@ -37,6 +41,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "mesh_capi.h"
 
@@ -555,14 +564,92 @@ static void many_reads(int repeats, const char *key_file, int64_t start, int64_t
     mesh_session_close(session);
 }
 
+/* The plain-socket limit: R rounds of one request byte and BYTES back. */
+static void socket_limit(const char *address, long bytes, int rounds) {
+    char host[256];
+    const char *colon = strrchr(address, ':');
+    if (colon == NULL || (size_t)(colon - address) >= sizeof host) {
+        fprintf(stderr, "socket: bad address %s\n", address);
+        exit(1);
+    }
+    memcpy(host, address, (size_t)(colon - address));
+    host[colon - address] = 0;
+    struct addrinfo hints = {0}, *ai;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(host, colon + 1, &hints, &ai) != 0) {
+        fprintf(stderr, "socket: cannot resolve %s\n", address);
+        exit(1);
+    }
+    int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        perror("socket: connect");
+        exit(1);
+    }
+    freeaddrinfo(ai);
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    size_t cap = 1 << 20;
+    char *buf = malloc(cap);
+    double cpu0 = cpu_seconds();
+    long long t0 = now_ns();
+    unsigned long sum = 0;
+    for (int r = 0; r < rounds; r++) {
+        if (send(fd, "g", 1, 0) != 1) {
+            perror("socket: send");
+            exit(1);
+        }
+        for (long got = 0; got < bytes;) {
+            ssize_t n = recv(fd, buf, cap, 0);
+            if (n <= 0) {
+                perror("socket: recv");
+                exit(1);
+            }
+            sum += (unsigned char)buf[n - 1];
+            got += n;
+        }
+    }
+    double s = (double)(now_ns() - t0) / 1e9;
+    printf("RESULT bytes_per_s %.0f\nRESULT cpu_s_per_round %.6f\nRESULT checksum %lu\n",
+           (double)bytes * rounds / s, (cpu_seconds() - cpu0) / rounds, sum);
+    close(fd);
+    free(buf);
+}
+
+/* The memory limit: R copies of BYTES. */
+static void memcpy_limit(long bytes, int rounds) {
+    char *from = malloc((size_t)bytes), *to = malloc((size_t)bytes);
+    memset(from, 1, (size_t)bytes);
+    memset(to, 0, (size_t)bytes);
+    unsigned long sum = 0;
+    long long t0 = now_ns();
+    for (int r = 0; r < rounds; r++) {
+        from[r % bytes] = (char)r;
+        memcpy(to, from, (size_t)bytes);
+        sum += (unsigned char)to[(r * 4099L) % bytes];
+    }
+    double s = (double)(now_ns() - t0) / 1e9;
+    printf("RESULT bytes_per_s %.0f\nRESULT checksum %lu\n", (double)bytes * rounds / s, sum);
+    free(from);
+    free(to);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr,
                 "usage: %s ADDRESS rtt N | openclose N THREADS | idle N | ts N CHUNK RECV_MB | model R START QUERY VIEW"
                 " | pathread R PATH START END | calc R KEY PATH START END"
-                " | manyreads R KEYFILE START END blocking|async|callback\n",
+                " | manyreads R KEYFILE START END blocking|async|callback | socket BYTES R | memcpy BYTES R\n",
                 argv[0]);
         return 1;
+    }
+    /* The machine's limits: no Mesh, no library. */
+    if (strcmp(argv[2], "socket") == 0 && argc > 4) {
+        socket_limit(argv[1], atol(argv[3]), atoi(argv[4]));
+        return 0;
+    }
+    if (strcmp(argv[2], "memcpy") == 0 && argc > 4) {
+        memcpy_limit(atol(argv[3]), atoi(argv[4]));
+        return 0;
     }
     mesh_options *options;
     mesh_status st = mesh_options_new(&options);

@@ -19,6 +19,7 @@ mod clients;
 mod harness;
 mod host;
 mod idle;
+mod limits;
 mod manyreads;
 mod model;
 mod pathread;
@@ -97,7 +98,7 @@ fn usage(problem: &str) -> ExitCode {
 }
 
 /// The measurements, by the names `--only` takes, in report order.
-const SECTIONS: [&str; 10] = [
+const SECTIONS: [&str; 11] = [
     "rtt",
     "openclose",
     "idle",
@@ -108,6 +109,7 @@ const SECTIONS: [&str; 10] = [
     "latency",
     "manyreads",
     "statistics",
+    "limits",
 ];
 
 impl Harness {
@@ -142,6 +144,7 @@ impl Harness {
             wanted("manyreads"),
         );
         let statistics = wanted("statistics");
+        let limits = wanted("limits");
         if rtt {
             report.push_str(&self.round_trip(&address)?);
         }
@@ -171,6 +174,9 @@ impl Harness {
         }
         if statistics {
             report.push_str(&self.statistics(&emu)?);
+        }
+        if limits {
+            report.push_str(&self.limits(&address)?);
         }
         report.push_str(&crate::report::notes(&self.notes));
         Ok(report)

@@ -30,6 +30,8 @@ fn the_harness_runs_every_measurement_and_writes_the_report() {
         "## 8. At a LAN's latency",
         "## 9. Many reads from one thread",
         "## 10. The cost of the statistics",
+        "## 11. The machine's limits",
+        "| plain socket (limit) |",
     ] {
         assert!(report.contains(section), "missing {section:?}:\n{report}");
     }
