@@ -145,6 +145,18 @@ impl Harness {
         );
         let statistics = wanted("statistics");
         let limits = wanted("limits");
+        let data_server = if timeseries || limits {
+            Some(self.data_server()?)
+        } else {
+            None
+        };
+        let mut addresses = vec![("emulator", address.clone())];
+        addresses.extend(
+            data_server
+                .as_ref()
+                .map(|d| ("data server", d.addr().to_string())),
+        );
+        let servers: Vec<(&str, &str)> = addresses.iter().map(|(n, a)| (*n, a.as_str())).collect();
         if rtt {
             report.push_str(&self.round_trip(&address)?);
         }
@@ -155,7 +167,7 @@ impl Harness {
             report.push_str(&self.idle(&emu)?);
         }
         if timeseries {
-            report.push_str(&self.timeseries(&address)?);
+            report.push_str(&self.timeseries(&servers)?);
         }
         if model {
             report.push_str(&self.model_search(&address)?);
@@ -176,7 +188,7 @@ impl Harness {
             report.push_str(&self.statistics(&emu)?);
         }
         if limits {
-            report.push_str(&self.limits(&address)?);
+            report.push_str(&self.limits(&servers)?);
         }
         report.push_str(&crate::report::notes(&self.notes));
         Ok(report)

@@ -32,6 +32,8 @@ fn the_harness_runs_every_measurement_and_writes_the_report() {
         "## 10. The cost of the statistics",
         "## 11. The machine's limits",
         "| plain socket (limit) |",
+        "| mesh-capi C API (C program) | data server |",
+        "| mesh-capi C API, one-call read from the data server |",
     ] {
         assert!(report.contains(section), "missing {section:?}:\n{report}");
     }

@@ -31,6 +31,7 @@ pub mod kerberos;
 pub mod proto;
 mod search;
 mod seed;
+mod served;
 mod services;
 mod state;
 mod store;
@@ -78,6 +79,7 @@ pub struct TlsIdentity {
 
 pub use kerberos::{KerberosConfig, DEFAULT_TOKEN_LIFETIME};
 pub use seed::{default_catalog, parse_catalog, SeriesSpec};
+pub use served::Served;
 use state::State;
 use store::Store;
 use sync::lock;
@@ -117,6 +119,11 @@ pub struct Config {
     /// all year). A Mesh server takes its host's zone; the emulator defaults
     /// to [`DEFAULT_TIME_ZONE`] so that answers do not depend on the machine.
     pub time_zone: Tz,
+    /// Data-serving mode for one series (see [`Served`]): its reads are
+    /// answered from points held in memory, encoded once per interval, and
+    /// its writes accepted and dropped. For benchmarks; `None` serves every
+    /// series from the store.
+    pub served: Option<std::sync::Arc<Served>>,
 }
 
 /// `Config::max_concurrent_streams` by default.
@@ -141,6 +148,7 @@ impl Default for Config {
             catalog: default_catalog(),
             max_concurrent_streams: DEFAULT_MAX_CONCURRENT_STREAMS,
             time_zone: DEFAULT_TIME_ZONE,
+            served: None,
         }
     }
 }

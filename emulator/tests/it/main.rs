@@ -31,5 +31,6 @@ mod model_objects;
 mod model_relations;
 mod model_sessions;
 mod reads;
+mod served;
 mod server;
 mod writes;
