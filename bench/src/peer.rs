@@ -10,6 +10,12 @@
 //!       turn, or all in flight at once (a task each, on one channel);
 //!       values decoded and summed
 //!
+//!   mesh-bench peer tonic ADDRESS ts N CHUNK RECV_MB
+//!       write N points to series 1 in requests of at most CHUNK (and at
+//!       most 200,000) points, read them back in requests of CHUNK with a
+//!       receive limit of RECV_MB MiB, roll back: the stack's floor for
+//!       bulk data, with tonic's defaults as a user would have them
+//!
 //! CPU times are the process's (all its threads, the runtime's included).
 
 use std::time::Instant;
@@ -19,7 +25,7 @@ use tonic::transport::{Channel, Endpoint};
 
 use crate::proto::session::session_service_client::SessionServiceClient;
 use crate::proto::time_series::timeseries_service_client::TimeseriesServiceClient;
-use crate::proto::time_series::ReadTimeseriesRequest;
+use crate::proto::time_series::{ReadTimeseriesRequest, Timeseries, WriteTimeseriesRequest};
 use crate::proto::types::{Guid, MeshId, UtcInterval};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -28,6 +34,9 @@ pub fn run(args: &[String]) -> Result<()> {
     if let [kind, address, mode, rest @ ..] = args {
         if kind == "tonic" && mode == "manyreads" {
             return many_reads(address, rest);
+        }
+        if kind == "tonic" && mode == "ts" {
+            return timeseries(address, rest);
         }
     }
     let [kind, address, mode, n, rest @ ..] = args else {
@@ -207,6 +216,117 @@ fn many_reads(address: &str, args: &[String]) -> Result<()> {
     })
 }
 
+/// Points per write request at most: 4 MB, Mesh's limit, at 20 bytes a
+/// point.
+const SERVER_MAX_POINTS: usize = 200_000;
+
+/// `mesh-bench peer tonic ADDRESS ts N CHUNK RECV_MB`.
+fn timeseries(address: &str, args: &[String]) -> Result<()> {
+    let [n, chunk, recv_mb] = args else {
+        return Err("usage: mesh-bench peer tonic ADDRESS ts N CHUNK RECV_MB".into());
+    };
+    let (n, chunk): (usize, usize) = (n.parse()?, chunk.parse::<usize>()?.max(1));
+    let receive_limit = recv_mb.parse::<usize>()? << 20;
+    let (t, f, v) = crate::timeseries::section_points(n);
+    let step = chunk.min(SERVER_MAX_POINTS);
+    // The requests' points, made before the clock starts: only encoding
+    // and sending are timed.
+    let writes = (0..n)
+        .step_by(step)
+        .map(|i| {
+            let j = n.min(i + step);
+            let points = Points::new(t[i..j].to_vec(), f[i..j].to_vec(), v[i..j].to_vec())?;
+            Ok((interval(t[i], t[j - 1] + 1000), points))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let url = format!("http://{address}");
+    rt.block_on(async move {
+        let channel = Endpoint::from_shared(url)?
+            .tcp_nodelay(true)
+            .connect()
+            .await?;
+        let mut sessions = SessionServiceClient::new(channel.clone());
+        let session = sessions
+            .start_session(())
+            .await?
+            .into_inner()
+            .session_id
+            .ok_or("no id")?;
+        let mut client = TimeseriesServiceClient::new(channel)
+            .max_decoding_message_size(receive_limit)
+            .max_encoding_message_size(usize::MAX);
+        let key = MeshId {
+            id: None,
+            path: None,
+            timeseries_key: Some(1),
+        };
+        let cpu0 = cpu_seconds();
+        let began = Instant::now();
+        for (interval, points) in &writes {
+            client
+                .write_timeseries(WriteTimeseriesRequest {
+                    session_id: Some(session.clone()),
+                    timeseries: Some(Timeseries {
+                        id: Some(key.clone()),
+                        resolution: None,
+                        interval: Some(*interval),
+                        data: points.to_arrow_stream()?.into(),
+                    }),
+                })
+                .await?;
+        }
+        let (write_s, write_cpu) = (began.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
+        let cpu0 = cpu_seconds();
+        let began = Instant::now();
+        let (mut got, mut checksum) = (0, 0i64);
+        for i in (0..n).step_by(chunk) {
+            let j = n.min(i + chunk);
+            let response = client
+                .read_timeseries(ReadTimeseriesRequest {
+                    session_id: Some(session.clone()),
+                    timeseries_id: Some(key.clone()),
+                    interval: Some(interval(t[i], t[j - 1] + 1000)),
+                })
+                .await?
+                .into_inner();
+            for series in &response.timeseries {
+                let read = Points::from_arrow_stream(&series.data)?;
+                got += read.len();
+                if let Some(last) = read.values().last() {
+                    checksum += *last as i64;
+                }
+            }
+        }
+        let (read_s, read_cpu) = (began.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
+        if got != n {
+            return Err(format!("read {got} points, wrote {n}").into());
+        }
+        println!(
+            "RESULT write_points_per_s {:.0}\nRESULT read_points_per_s {:.0}\nRESULT checksum {checksum}\nRESULT write_cpu_s {write_cpu:.6}\nRESULT read_cpu_s {read_cpu:.6}",
+            n as f64 / write_s,
+            n as f64 / read_s
+        );
+        sessions.rollback(session.clone()).await?;
+        sessions.end_session(session).await?;
+        Ok(())
+    })
+}
+
+/// `[start_ms, end_ms)` as Mesh takes it.
+fn interval(start_ms: i64, end_ms: i64) -> UtcInterval {
+    let timestamp = |ms: i64| prost_types::Timestamp {
+        seconds: ms.div_euclid(1000),
+        nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
+    };
+    UtcInterval {
+        start_time: Some(timestamp(start_ms)),
+        end_time: Some(timestamp(end_ms)),
+    }
+}
+
 /// Reads `[start, end)` of series by key in a session, with tonic's stub.
 #[derive(Clone)]
 struct Reader {
@@ -219,10 +339,6 @@ struct Reader {
 impl Reader {
     /// One read: its points and their sum.
     async fn read(mut self, key: i64) -> Result<(usize, f64)> {
-        let timestamp = |ms: i64| prost_types::Timestamp {
-            seconds: ms.div_euclid(1000),
-            nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
-        };
         let request = ReadTimeseriesRequest {
             session_id: Some(self.session),
             timeseries_id: Some(MeshId {
@@ -230,10 +346,7 @@ impl Reader {
                 path: None,
                 timeseries_key: Some(key),
             }),
-            interval: Some(UtcInterval {
-                start_time: Some(timestamp(self.start)),
-                end_time: Some(timestamp(self.end)),
-            }),
+            interval: Some(interval(self.start, self.end)),
         };
         let response = self.client.read_timeseries(request).await?.into_inner();
         let (mut count, mut sum) = (0, 0.0);

@@ -55,7 +55,7 @@ impl Harness {
     pub(super) fn timeseries(&mut self, servers: &[(&str, &str)]) -> Result<String> {
         let (n, chunk) = (self.counts.ts_points, self.counts.ts_chunk);
         let mut s = format!(
-            "## 4. Time series\n\n{n} points written to one series in a session, then read back, then rolled back; points per second, the median of {} run(s). Shapes: requests of {chunk} points (Mesh takes at most 4 MB, about 200,000 points, per request); and all {n} points in one call, where the library chunks writes itself and splits reads that are over its receive limit, while with grpcio the caller must chunk writes (done here in {chunk}-point requests) and raise the receive limit to read in one request. Servers: the emulator, which stores the points and encodes every answer; and the emulator in data-serving mode, which holds the same points, answers each distinct interval from an answer it encoded once, and drops writes, so that it is not what bounds a client (the first run of each shape encodes its answers; the median does not). Ratio: C API relative to grpcio with pyarrow in the same shape and server (higher is better). Client CPU: the client process's CPU time (all its threads) per million points written or read. Server CPU: the emulator's CPU time over the run's wall time.\n\n| client | server | shape | receive limit | write points/s | read points/s | write ratio | read ratio | client CPU s per million written | per million read | server CPU |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+            "## 4. Time series\n\n{n} points written to one series in a session, then read back, then rolled back; points per second, the median of {} run(s). Shapes: requests of {chunk} points (Mesh takes at most 4 MB, about 200,000 points, per request); and all {n} points in one call, where the library chunks writes itself and splits reads that are over its receive limit, while with grpcio and with the bare tonic client (the floor of the library's stack: tonic with its defaults, the same Arrow codec) the caller must chunk writes (done here in {chunk}-point requests) and raise the receive limit to read in one request. Servers: the emulator, which stores the points and encodes every answer; and the emulator in data-serving mode, which holds the same points, answers each distinct interval from an answer it encoded once, and drops writes, so that it is not what bounds a client (the first run of each shape encodes its answers; the median does not). Ratio: relative to grpcio with pyarrow in the same shape and server (higher is better). Client CPU: the client process's CPU time (all its threads) per million points written or read. Server CPU: the emulator's CPU time over the run's wall time.\n\n| client | server | shape | receive limit | write points/s | read points/s | write ratio | read ratio | client CPU s per million written | per million read | server CPU |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
             self.counts.rtt_repeats
         );
         let shapes: [(&str, usize, u32); 3] = [
@@ -70,8 +70,10 @@ impl Harness {
                     .replace("{chunk}", &chunk.to_string())
                     .replace("{n}", &n.to_string());
                 let mut clients = vec![self.c_api.clone()];
-                // grpcio cannot read more than its receive limit in one request.
+                // The peers cannot read more than their receive limit in one
+                // request.
                 if per_call <= chunk || recv_mb > 4 {
+                    clients.push(self.tonic.clone());
                     clients.extend(self.python.clone());
                 }
                 for client in clients {

@@ -33,6 +33,7 @@ fn the_harness_runs_every_measurement_and_writes_the_report() {
         "## 11. The machine's limits",
         "| plain socket (limit) |",
         "| mesh-capi C API (C program) | data server |",
+        "| bare tonic client (baseline) | data server |",
         "| mesh-capi C API, one-call read from the data server |",
     ] {
         assert!(report.contains(section), "missing {section:?}:\n{report}");
