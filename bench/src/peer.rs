@@ -153,6 +153,31 @@ pub fn run(args: &[String]) -> Result<()> {
     })
 }
 
+/// tokio's default runtime, a worker per core, as a user of tonic would
+/// have it.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// A channel to `address` (tonic's defaults, Nagle's algorithm off) and a
+/// session opened on it.
+async fn tonic_session(address: &str) -> Result<(Channel, SessionServiceClient<Channel>, Guid)> {
+    let channel = Endpoint::from_shared(format!("http://{address}"))?
+        .tcp_nodelay(true)
+        .connect()
+        .await?;
+    let mut sessions = SessionServiceClient::new(channel.clone());
+    let session = sessions
+        .start_session(())
+        .await?
+        .into_inner()
+        .session_id
+        .ok_or("no id")?;
+    Ok((channel, sessions, session))
+}
+
 /// `mesh-bench peer tonic ADDRESS manyreads R KEYFILE START END STYLE`.
 fn many_reads(address: &str, args: &[String]) -> Result<()> {
     let [repeats, key_file, start, end, style] = args else {
@@ -172,22 +197,8 @@ fn many_reads(address: &str, args: &[String]) -> Result<()> {
         "async" => true,
         other => return Err(format!("unknown style {other}").into()),
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let url = format!("http://{address}");
-    rt.block_on(async move {
-        let channel = Endpoint::from_shared(url)?
-            .tcp_nodelay(true)
-            .connect()
-            .await?;
-        let mut sessions = SessionServiceClient::new(channel.clone());
-        let session = sessions
-            .start_session(())
-            .await?
-            .into_inner()
-            .session_id
-            .ok_or("no id")?;
+    runtime()?.block_on(async move {
+        let (channel, mut sessions, session) = tonic_session(address).await?;
         let reader = Reader {
             client: TimeseriesServiceClient::new(channel),
             session: session.clone(),
@@ -239,22 +250,8 @@ fn timeseries(address: &str, args: &[String]) -> Result<()> {
             Ok((interval(t[i], t[j - 1] + 1000), points))
         })
         .collect::<Result<Vec<_>>>()?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let url = format!("http://{address}");
-    rt.block_on(async move {
-        let channel = Endpoint::from_shared(url)?
-            .tcp_nodelay(true)
-            .connect()
-            .await?;
-        let mut sessions = SessionServiceClient::new(channel.clone());
-        let session = sessions
-            .start_session(())
-            .await?
-            .into_inner()
-            .session_id
-            .ok_or("no id")?;
+    runtime()?.block_on(async move {
+        let (channel, mut sessions, session) = tonic_session(address).await?;
         let mut client = TimeseriesServiceClient::new(channel)
             .max_decoding_message_size(receive_limit)
             .max_encoding_message_size(usize::MAX);
