@@ -115,10 +115,31 @@ impl tower_service::Service<Uri> for Connector {
     }
 }
 
+/// Bytes both ways, as the layers under HTTP/2 carry them.
+trait Duplex: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Duplex for T {}
+
 /// What HTTP/2 reads and writes: the socket, or TLS over it.
 enum Layer {
     Plain(Socket),
     Tls(Box<TlsStream<Socket>>),
+}
+
+impl Layer {
+    fn get(&self) -> &dyn Duplex {
+        match self {
+            Layer::Plain(socket) => socket,
+            Layer::Tls(tls) => tls.as_ref(),
+        }
+    }
+
+    fn get_mut(&mut self) -> Pin<&mut dyn Duplex> {
+        match self {
+            Layer::Plain(socket) => Pin::new(socket),
+            Layer::Tls(tls) => Pin::new(tls.as_mut()),
+        }
+    }
 }
 
 /// One connection as HTTP/2 sees it: its bytes in the clear, the PING
@@ -145,10 +166,7 @@ impl AsyncRead for Io {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        match &mut self.layer {
-            Layer::Plain(socket) => Pin::new(socket).poll_read(cx, buf),
-            Layer::Tls(tls) => Pin::new(tls.as_mut()).poll_read(cx, buf),
-        }
+        self.layer.get_mut().poll_read(cx, buf)
     }
 }
 
@@ -159,10 +177,7 @@ impl AsyncWrite for Io {
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
         let this = &mut *self;
-        let written = match &mut this.layer {
-            Layer::Plain(socket) => Pin::new(socket).poll_write(cx, buf),
-            Layer::Tls(tls) => Pin::new(tls.as_mut()).poll_write(cx, buf),
-        };
+        let written = this.layer.get_mut().poll_write(cx, buf);
         #[cfg(not(feature = "no-statistics"))]
         if let Poll::Ready(Ok(n)) = written {
             let (frames, stats) = &mut this.pings;
@@ -177,10 +192,7 @@ impl AsyncWrite for Io {
         bufs: &[IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
         let this = &mut *self;
-        let written = match &mut this.layer {
-            Layer::Plain(socket) => Pin::new(socket).poll_write_vectored(cx, bufs),
-            Layer::Tls(tls) => Pin::new(tls.as_mut()).poll_write_vectored(cx, bufs),
-        };
+        let written = this.layer.get_mut().poll_write_vectored(cx, bufs);
         #[cfg(not(feature = "no-statistics"))]
         if let Poll::Ready(Ok(n)) = written {
             let (frames, stats) = &mut this.pings;
@@ -190,24 +202,15 @@ impl AsyncWrite for Io {
     }
 
     fn is_write_vectored(&self) -> bool {
-        match &self.layer {
-            Layer::Plain(socket) => socket.is_write_vectored(),
-            Layer::Tls(tls) => tls.is_write_vectored(),
-        }
+        self.layer.get().is_write_vectored()
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match &mut self.layer {
-            Layer::Plain(socket) => Pin::new(socket).poll_flush(cx),
-            Layer::Tls(tls) => Pin::new(tls.as_mut()).poll_flush(cx),
-        }
+        self.layer.get_mut().poll_flush(cx)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match &mut self.layer {
-            Layer::Plain(socket) => Pin::new(socket).poll_shutdown(cx),
-            Layer::Tls(tls) => Pin::new(tls.as_mut()).poll_shutdown(cx),
-        }
+        self.layer.get_mut().poll_shutdown(cx)
     }
 }
 

@@ -42,15 +42,21 @@ static partial class MeshCapiTests
         }
     }
 
+    // A connect, a session and one call on it.
+    static void ExtendOnce()
+    {
+        using (var connection = Connection.Connect(address))
+        using (var session = connection.OpenSession())
+            session.Extend();
+    }
+
     static void LogReachesTheDelegate()
     {
         var log = new LogRecorder();
         MeshLibrary.SetLog(MeshLogLevel.Debug, log.Log);
         try
         {
-            using (var connection = Connection.Connect(address))
-            using (var session = connection.OpenSession())
-                session.Extend();
+            ExtendOnce();
             Check(WaitUntil(delegate
             {
                 return log.Has("Info mesh_capi::client::connection: connected to " + address)
@@ -65,9 +71,7 @@ static partial class MeshCapiTests
         }
         // Once SetLog returns the delegate is not running and will not run.
         int seen = log.Count;
-        using (var connection = Connection.Connect(address))
-        using (var session = connection.OpenSession())
-            session.Extend();
+        ExtendOnce();
         Thread.Sleep(300);
         Equal(seen, log.Count, "messages after SetLog(..., null)");
     }
@@ -79,9 +83,7 @@ static partial class MeshCapiTests
         MeshLibrary.SetLog(MeshLogLevel.Info, info.Log);
         try
         {
-            using (var connection = Connection.Connect(address))
-            using (var session = connection.OpenSession())
-                session.Extend();
+            ExtendOnce();
             Check(WaitUntil(delegate { return info.Has("connected to " + address); }, 10000), "connected:\n" + info);
             Thread.Sleep(200);
             Check(!info.Has("answered in"), "no Debug message at Info:\n" + info);
