@@ -6,7 +6,11 @@
  *   bench ADDRESS idle N                 open N sessions, print "ready", wait for stdin EOF
  *   bench ADDRESS ts N CHUNK RECV_MB     write N points to time series 1 in calls of
  *                                        CHUNK points, read them back in calls of CHUNK,
- *                                        roll back; RECV_MB is the receive limit
+ *                                        roll back; RECV_MB is the receive limit (also
+ *                                        prints the minor page faults of the reads)
+ *   bench ADDRESS readmem N              read N points of series 1 (the data server's) in
+ *                                        one call at the default receive limit, and the
+ *                                        peak growth of resident memory while reading
  *   bench ADDRESS model R START QUERY VIEW
  *                                        search QUERY from START R times with VIEW
  *                                        (full|nodefs) and read every object's name and
@@ -45,6 +49,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "mesh_capi.h"
@@ -55,6 +60,13 @@ static double cpu_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Minor page faults of this process so far. */
+static long page_faults(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
 }
 
 static long long now_ns(void) {
@@ -196,6 +208,7 @@ static void timeseries(long n, long chunk) {
     double write_cpu = cpu_seconds() - cpu0;
     long long sum = 0;
     long got = 0;
+    long faults0 = page_faults();
     cpu0 = cpu_seconds();
     t0 = now_ns();
     for (long i = 0; i < n; i += chunk) {
@@ -213,13 +226,14 @@ static void timeseries(long n, long chunk) {
     }
     double read_s = (double)(now_ns() - t0) / 1e9;
     double read_cpu = cpu_seconds() - cpu0;
+    long read_faults = page_faults() - faults0;
     if (got != n) {
         fprintf(stderr, "read %ld points, wrote %ld\n", got, n);
         exit(14);
     }
     printf("RESULT write_points_per_s %.0f\nRESULT read_points_per_s %.0f\nRESULT checksum %lld\n"
-           "RESULT write_cpu_s %.6f\nRESULT read_cpu_s %.6f\n",
-           (double)n / write_s, (double)n / read_s, sum, write_cpu, read_cpu);
+           "RESULT write_cpu_s %.6f\nRESULT read_cpu_s %.6f\nRESULT read_page_faults %ld\n",
+           (double)n / write_s, (double)n / read_s, sum, write_cpu, read_cpu, read_faults);
     mesh_session_rollback(session);
     mesh_session_close(session);
     free(t);
@@ -235,6 +249,51 @@ static long rss_bytes(void) {
     if (fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
     fclose(f);
     return resident * sysconf(_SC_PAGESIZE);
+}
+
+/* The peak resident memory (VmHWM) since the last reset_peak, in bytes. */
+static long peak_bytes(void) {
+    char line[256];
+    long kb = 0;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f == NULL) return 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+    }
+    fclose(f);
+    return kb * 1024;
+}
+
+/* Sets the peak resident memory to the current (Linux 4.0 and later). */
+static void reset_peak(void) {
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (f == NULL) return;
+    fputs("5", f);
+    fclose(f);
+}
+
+/* One read of all N points of the data server's series 1, in one call: how
+ * far the peak resident memory rose over the resident memory before it. */
+static void read_memory(long n) {
+    mesh_session *session;
+    mesh_status st = mesh_session_open(connection, &session);
+    if (st != MESH_OK) die("open", st);
+    long before = rss_bytes();
+    reset_peak();
+    mesh_point_list *points;
+    st = mesh_timeseries_read_by_key(session, 1, TS_START, TS_START + n * 1000LL, &points);
+    if (st != MESH_OK) die("read", st);
+    long peak = peak_bytes();
+    size_t count = 0;
+    mesh_point_list_count(points, &count);
+    if ((long)count != n) {
+        fprintf(stderr, "read %zu points, expected %ld\n", count, n);
+        exit(14);
+    }
+    printf("RESULT points %zu\nRESULT rss_before_bytes %ld\nRESULT peak_growth_bytes %ld\n",
+           count, before, peak - before);
+    mesh_point_list_free(points);
+    mesh_session_close(session);
 }
 
 /* Reads what a caller would from every object and attribute of `list`;
@@ -636,7 +695,7 @@ static void memcpy_limit(long bytes, int rounds) {
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr,
-                "usage: %s ADDRESS rtt N | openclose N THREADS | idle N | ts N CHUNK RECV_MB | model R START QUERY VIEW"
+                "usage: %s ADDRESS rtt N | openclose N THREADS | idle N | ts N CHUNK RECV_MB | readmem N | model R START QUERY VIEW"
                 " | pathread R PATH START END | calc R KEY PATH START END"
                 " | manyreads R KEYFILE START END blocking|async|callback | socket BYTES R | memcpy BYTES R\n",
                 argv[0]);
@@ -670,6 +729,8 @@ int main(int argc, char **argv) {
         idle(n);
     } else if (strcmp(argv[2], "ts") == 0 && argc > 5) {
         timeseries(n, atol(argv[4]));
+    } else if (strcmp(argv[2], "readmem") == 0) {
+        read_memory(n);
     } else if (strcmp(argv[2], "model") == 0 && argc > 6) {
         model((int)n, argv[4], argv[5], argv[6]);
     } else if (strcmp(argv[2], "pathread") == 0 && argc > 6) {

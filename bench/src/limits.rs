@@ -49,6 +49,20 @@ impl Harness {
             one_call.push((server, reads[reads.len() / 2]));
         }
 
+        // Memory: the peak resident growth of a one-call read from the data
+        // server (the server that holds the points without a write first),
+        // the median of the runs.
+        let mut growth = Vec::new();
+        if let Some(&(_, address)) = servers.iter().find(|(name, _)| *name == "data server") {
+            for _ in 0..self.counts.rtt_repeats {
+                let (r, _) = self
+                    .c_api
+                    .measure(address, &["readmem".to_string(), n.to_string()])?;
+                growth.push(result(&r, "peak_growth_bytes")?);
+            }
+            growth.sort_by(f64::total_cmp);
+        }
+
         // The plain socket: this process sends, the C program reads.
         let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
         let socket_address = listener
@@ -126,6 +140,19 @@ impl Harness {
             "\nTarget (issue 22): the C API's one-call read at least half the plain socket rate for the same bytes: {}.\n\n",
             shares.join(", ")
         ));
+        if let (Some(low), Some(high)) = (growth.first(), growth.last()) {
+            let own = 20.0 * n as f64;
+            let median = growth[growth.len() / 2];
+            s.push_str(&format!(
+                "Memory: while the C API reads the {n} points in one call from the data server, the client's peak resident memory (`VmHWM`, reset before the call) grows by {:.1} MiB, the median of {} runs ({:.1} to {:.1}): {:.2}× the points' own 20 bytes each ({:.1} MiB). Target (issue 22): at most 2×.\n\n",
+                median / (1 << 20) as f64,
+                growth.len(),
+                low / (1 << 20) as f64,
+                high / (1 << 20) as f64,
+                median / own,
+                own / (1 << 20) as f64
+            ));
+        }
         eprintln!(
             "limits: one-call reads {one_call:?} points/s, socket {:.0} MiB/s, memcpy {:.0} MiB/s",
             mib(socket_bps),

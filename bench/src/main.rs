@@ -43,6 +43,15 @@ type Result<T> = std::result::Result<T, String>;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("serve") {
+        return match timeseries::serve(&args[2..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("mesh-bench serve: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if args.get(1).map(String::as_str) == Some("peer") {
         return match peer::run(&args[2..]) {
             Ok(()) => ExitCode::SUCCESS,
@@ -91,7 +100,7 @@ fn main() -> ExitCode {
 
 fn usage(problem: &str) -> ExitCode {
     eprintln!(
-        "mesh-bench: {problem}\nusage: mesh-bench [--smoke] [--only {}] [--out BENCHMARKS.md]",
+        "mesh-bench: {problem}\nusage: mesh-bench [--smoke] [--only {}] [--out BENCHMARKS.md]\n       mesh-bench serve data|emulator POINTS (serves on 127.0.0.1:0 until killed, for experiments)",
         SECTIONS.join(",")
     );
     ExitCode::from(2)

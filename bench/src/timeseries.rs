@@ -35,6 +35,32 @@ pub(crate) fn section_points(n: usize) -> (Vec<i64>, Vec<u32>, Vec<f64>) {
     )
 }
 
+/// `mesh-bench serve data|emulator POINTS`: the data server holding the
+/// section's first POINTS points, or the plain emulator, pinned as in a run,
+/// until killed; prints its address. For experiments by hand, e.g. with
+/// `bench/c/bench ADDRESS ts POINTS CHUNK RECEIVE_MB`.
+pub(crate) fn serve(args: &[String]) -> Result<()> {
+    let points = args.get(1).and_then(|n| n.parse().ok());
+    let served = match (args.first().map(String::as_str), points) {
+        (Some("data"), Some(n)) => {
+            let (t, f, v) = section_points(n);
+            Some(std::sync::Arc::new(Served::new(1, &t, &f, &v)?))
+        }
+        (Some("emulator"), Some(_)) => None,
+        _ => return Err("usage: mesh-bench serve data|emulator POINTS".into()),
+    };
+    let emu = Emulator::start_local(Config {
+        served,
+        ..Config::default()
+    })
+    .map_err(|e| e.to_string())?;
+    crate::host::pin_emulator();
+    println!("{}", emu.addr());
+    loop {
+        std::thread::park();
+    }
+}
+
 impl Harness {
     /// The emulator in data-serving mode, holding the section's points as
     /// series 1, its threads pinned as the other emulator's.
