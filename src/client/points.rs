@@ -18,6 +18,7 @@ use arrow_buffer::ScalarBuffer;
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 
 use super::error::{Error, ErrorKind, Result};
+use super::pages::Column;
 
 /// Points of a time series: three columns of equal length. The columns are
 /// Arrow buffers, so they are shared, not copied, when points are sliced or
@@ -161,8 +162,15 @@ impl Points {
     /// Points from an Arrow IPC stream with the Mesh schema, its fields
     /// nullable or not; zero bytes are no points, as in Mesh's own deletes.
     /// Anything else (not a stream, other columns or types, nulls) is an
-    /// error of kind `Server`, never a panic.
+    /// error of kind `Server`, never a panic. The streams Mesh writes are
+    /// read straight into the points' columns (see `stream`).
     pub fn from_arrow_stream(data: &[u8]) -> Result<Points> {
+        super::stream::read(&[(data, None)])
+    }
+
+    /// As `from_arrow_stream`, through Arrow's general reader, which takes
+    /// every valid stream and copies each buffer on its way.
+    pub(super) fn from_arrow_stream_general(data: &[u8]) -> Result<Points> {
         if data.is_empty() {
             return Ok(Points::default());
         }
@@ -179,21 +187,22 @@ impl Points {
     }
 }
 
-/// Points appended part by part into columns of their own, which the
-/// finished points then hold without a copy.
+/// Points appended part by part into columns of their own (in huge pages
+/// where large, see `pages`), which the finished points then hold without a
+/// copy.
 pub(super) struct PointsBuilder {
-    timestamps: Vec<i64>,
-    flags: Vec<u32>,
-    values: Vec<f64>,
+    timestamps: Column<i64>,
+    flags: Column<u32>,
+    values: Column<f64>,
 }
 
 impl PointsBuilder {
     /// Room for `n` points (more grow the columns).
     pub(super) fn with_capacity(n: usize) -> PointsBuilder {
         PointsBuilder {
-            timestamps: Vec::with_capacity(n),
-            flags: Vec::with_capacity(n),
-            values: Vec::with_capacity(n),
+            timestamps: Column::with_capacity(n),
+            flags: Column::with_capacity(n),
+            values: Column::with_capacity(n),
         }
     }
 
@@ -203,11 +212,19 @@ impl PointsBuilder {
         self.values.extend_from_slice(points.values());
     }
 
+    /// Appends points given as their columns' little-endian bytes (8, 4
+    /// and 8 bytes a point).
+    pub(super) fn append_le_bytes(&mut self, times: &[u8], flags: &[u8], values: &[u8]) {
+        self.timestamps.extend_from_le_bytes(times);
+        self.flags.extend_from_le_bytes(flags);
+        self.values.extend_from_le_bytes(values);
+    }
+
     pub(super) fn finish(self) -> Points {
         Points {
-            timestamps: self.timestamps.into(),
-            flags: self.flags.into(),
-            values: self.values.into(),
+            timestamps: self.timestamps.finish(),
+            flags: self.flags.finish(),
+            values: self.values.finish(),
         }
     }
 }

@@ -32,6 +32,7 @@ use crate::proto::time_series::{ReadTimeseriesRequest, Timeseries, WriteTimeseri
 use crate::proto::types::{Guid, MeshId, UtcInterval};
 
 use super::points::{Points, PointsBuilder};
+use super::stream;
 
 /// Points per write request: 20 bytes a point on the wire, so 3 MB of
 /// points, well under Mesh's 4 MB inbound limit with room for the framing.
@@ -137,6 +138,35 @@ fn split(start: i64, end: i64, parts: i64) -> impl Iterator<Item = (i64, i64)> {
     (0..parts).map(move |i| (bound(i), bound(i + 1)))
 }
 
+/// The Arrow streams of one `ReadTimeseries` answer, still in the gRPC
+/// message's memory: decoded once, into the points' own columns.
+struct Answer {
+    streams: Vec<prost::bytes::Bytes>,
+    /// Only points before this time are kept.
+    before: Option<i64>,
+}
+
+impl Answer {
+    fn before(self, time: i64) -> Answer {
+        Answer {
+            before: Some(time),
+            ..self
+        }
+    }
+
+    fn parts(&self) -> Vec<(&[u8], Option<i64>)> {
+        self.streams.iter().map(|s| (&s[..], self.before)).collect()
+    }
+
+    fn points(&self) -> Result<Points> {
+        stream::read(&self.parts())
+    }
+
+    fn append_to(&self, points: &mut PointsBuilder) -> Result<()> {
+        stream::append(points, &self.parts())
+    }
+}
+
 /// A size-limit failure that splitting the request can cure.
 fn over_size_limit(e: &Error) -> bool {
     e.kind() == ErrorKind::ResourceExhausted && is_size_limit(e.message())
@@ -169,7 +199,8 @@ impl Session {
         let refused = match self.read_once(id, start_ms, end_ms).await {
             Err(e) if over_size_limit(&e) && end_ms - start_ms > 1 => e,
             Err(e) if over_size_limit(&e) => return Err(self.unsplittable(e)),
-            other => return other,
+            Ok(answer) => return answer.points(),
+            Err(e) => return Err(e),
         };
         let limit = self.shared().options().max_receive_message_bytes;
         // The whole answer's size bounds its points: 20 bytes each at least.
@@ -180,9 +211,12 @@ impl Session {
         for (start, end) in parts.by_ref().take(READ_PARTS_IN_FLIGHT) {
             in_flight.push_back(self.read_part(id, start, end, end_ms));
         }
-        // In order, each part appended and dropped as it comes.
+        // In order, each part decoded into the columns and dropped as it
+        // comes.
         while let Some(part) = in_flight.next().await {
-            all.append(&part?);
+            for answer in part? {
+                answer.append_to(&mut all)?;
+            }
             if let Some((start, end)) = parts.next() {
                 in_flight.push_back(self.read_part(id, start, end, end_ms));
             }
@@ -190,7 +224,7 @@ impl Session {
         Ok(all.finish())
     }
 
-    /// The points of `[start, end)`, a part of a read ending at `end_ms`,
+    /// The answers for `[start, end)`, a part of a read ending at `end_ms`,
     /// split again (each piece in turn) where it is still over the receive
     /// limit: points are seldom spread evenly.
     async fn read_part(
@@ -199,7 +233,7 @@ impl Session {
         start: i64,
         end: i64,
         end_ms: i64,
-    ) -> Result<Points> {
+    ) -> Result<Vec<Answer>> {
         // Intervals still to read, the earliest last.
         let mut todo = vec![(start, end)];
         let mut pieces = Vec::new();
@@ -208,8 +242,8 @@ impl Session {
                 // A piece's points at or after its end (the trailing point
                 // of a linear series) belong to the next piece, which reads
                 // them itself; only the read's last keeps its trailing point.
-                Ok(points) if end < end_ms => pieces.push(points.before(end)),
-                Ok(points) => pieces.push(points),
+                Ok(answer) if end < end_ms => pieces.push(answer.before(end)),
+                Ok(answer) => pieces.push(answer),
                 Err(e) if over_size_limit(&e) && end - start > 1 => {
                     let limit = self.shared().options().max_receive_message_bytes;
                     let mut again: Vec<_> =
@@ -221,7 +255,7 @@ impl Session {
                 Err(e) => return Err(e),
             }
         }
-        Ok(Points::concat(pieces))
+        Ok(pieces)
     }
 
     /// A one-millisecond read still over the receive limit.
@@ -237,7 +271,7 @@ impl Session {
         .with_code(e.grpc_code())
     }
 
-    async fn read_once(&self, id: &TimeseriesId, start: i64, end: i64) -> Result<Points> {
+    async fn read_once(&self, id: &TimeseriesId, start: i64, end: i64) -> Result<Answer> {
         let mesh_id = id.to_mesh_id();
         let response = self
             .shared()
@@ -254,12 +288,10 @@ impl Session {
                 }
             })
             .await?;
-        let parts = response
-            .timeseries
-            .iter()
-            .map(|ts| Points::from_arrow_stream(&ts.data))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Points::concat(parts))
+        Ok(Answer {
+            streams: response.timeseries.into_iter().map(|ts| ts.data).collect(),
+            before: None,
+        })
     }
 
     /// Replaces the points of a time series in `[start_ms, end_ms)` with
