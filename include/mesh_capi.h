@@ -1786,9 +1786,10 @@ enum mesh_status mesh_timeseries_read_by_id(struct mesh_session *session,
 /// points in the interval not in the arrays are removed, so `count` 0
 /// deletes the interval. `timestamps` (ms since the Unix epoch, UTC) must be
 /// strictly increasing and inside the interval; `flags` may be NULL for all
-/// 0 (OK); the arrays may be NULL when `count` is 0. The arrays are copied
-/// before the call returns. `count` 0 is sent as Mesh's delete (see
-/// `mesh_timeseries_delete_by_key`).
+/// 0 (OK); the arrays may be NULL when `count` is 0. The points are checked
+/// and written into their wire form (Arrow, copied once from the arrays)
+/// before any request, so nothing of the arrays is kept. `count` 0 is sent
+/// as Mesh's delete (see `mesh_timeseries_delete_by_key`).
 ///
 /// Writes over the server's 4 MB message limit are sent as several requests
 /// that together replace exactly the interval, all within the call timeout.

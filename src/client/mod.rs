@@ -9,6 +9,7 @@ pub mod calc;
 mod catalog;
 mod connection;
 mod deadline;
+mod encode;
 mod error;
 #[cfg(not(feature = "no-statistics"))]
 mod frames;
@@ -41,5 +42,5 @@ pub use kerberos::{KerberosOptions, KERBEROS_AVAILABLE};
 pub use points::{points_schema, Points};
 pub use session::{ExpiredHook, Session};
 pub use stats::{Statistics, STATISTICS_ENABLED};
-pub use timeseries::{TimeseriesId, WRITE_CHUNK_POINTS};
+pub use timeseries::{PreparedWrite, TimeseriesId, WRITE_CHUNK_POINTS};
 pub use uuid::Uuid;

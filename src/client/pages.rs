@@ -1,4 +1,5 @@
-//! Memory for the columns of reads that are merged from parts. A million
+//! Memory for the columns of reads that are merged from parts, and for the
+//! encoded points of a write. A million
 //! points are 20 MB that the kernel hands out a 4 KiB page at a time, and
 //! each page's first touch (a fault, then zeroing) cost more than copying
 //! its bytes: page faults were most of a one-call read's CPU. A column of at
@@ -94,6 +95,29 @@ impl<T: ArrowNativeType> Column<T> {
         self.len = needed;
     }
 
+    /// Appends `count` zero values.
+    pub(super) fn extend_zeros(&mut self, count: usize) {
+        let needed = self.len.checked_add(count).expect("column length");
+        if needed > self.capacity {
+            self.extend_from_slice(&vec![T::default(); count]);
+            return;
+        }
+        if let Some(memory) = &self.memory {
+            // SAFETY: as in `extend_from_raw`; all-zero bytes are the value
+            // 0 of every column type.
+            unsafe {
+                let end = memory.ptr.as_ptr().add(self.len * size_of::<T>());
+                std::ptr::write_bytes(end, 0, count * size_of::<T>());
+            }
+        }
+        self.len = needed;
+    }
+
+    /// The number of values appended.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
     fn as_slice(&self) -> &[T] {
         match &self.memory {
             // SAFETY: the first `len` values are written.
@@ -104,14 +128,23 @@ impl<T: ArrowNativeType> Column<T> {
 
     /// The column as an Arrow buffer that owns its memory.
     pub(super) fn finish(self) -> ScalarBuffer<T> {
-        let Some(memory) = self.memory else {
+        if self.memory.is_none() {
+            // An empty Vec's dangling pointer is aligned for T.
             return ScalarBuffer::from(Vec::new());
+        }
+        let len = self.len;
+        ScalarBuffer::new(self.into_buffer(), 0, len)
+    }
+
+    /// The column's bytes as an Arrow buffer that owns its memory.
+    pub(super) fn into_buffer(self) -> Buffer {
+        let Some(memory) = self.memory else {
+            return Buffer::from(Vec::<u8>::new());
         };
         let (ptr, bytes) = (memory.ptr, self.len * size_of::<T>());
         // SAFETY: `bytes` bytes at `ptr` are written, aligned for T, and
         // stay valid until the last clone of the buffer drops `memory`.
-        let buffer = unsafe { Buffer::from_custom_allocation(ptr, bytes, Arc::new(memory)) };
-        ScalarBuffer::new(buffer, 0, self.len)
+        unsafe { Buffer::from_custom_allocation(ptr, bytes, Arc::new(memory)) }
     }
 }
 

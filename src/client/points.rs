@@ -148,15 +148,7 @@ impl Points {
 
     /// The points as an Arrow IPC stream (one batch), as Mesh takes them.
     pub fn to_arrow_stream(&self) -> Result<Vec<u8>> {
-        let batch = self.to_record_batch()?;
-        let fail = |e: arrow_schema::ArrowError| {
-            Error::new(ErrorKind::Internal, format!("writing an Arrow stream: {e}"))
-        };
-        let schema = points_schema();
-        let mut writer =
-            arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &schema).map_err(fail)?;
-        writer.write(&batch).map_err(fail)?;
-        writer.into_inner().map_err(fail)
+        super::encode::arrow_stream(self.timestamps(), Some(self.flags()), self.values())
     }
 
     /// Points from an Arrow IPC stream with the Mesh schema, its fields

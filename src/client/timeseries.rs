@@ -31,8 +31,9 @@ use crate::proto::time_series::timeseries_service_client::TimeseriesServiceClien
 use crate::proto::time_series::{ReadTimeseriesRequest, Timeseries, WriteTimeseriesRequest};
 use crate::proto::types::{Guid, MeshId, UtcInterval};
 
+use super::pages::Column;
 use super::points::{Points, PointsBuilder};
-use super::stream;
+use super::{encode, stream};
 
 /// Points per write request: 20 bytes a point on the wire, so 3 MB of
 /// points, well under Mesh's 4 MB inbound limit with room for the framing.
@@ -310,60 +311,41 @@ impl Session {
         end_ms: i64,
         points: &Points,
     ) -> Result<()> {
-        check_interval(start_ms, end_ms)?;
-        let times = points.timestamps();
-        if let Some(i) = times.windows(2).position(|w| w[0] >= w[1]) {
-            return Err(Error::invalid_argument(format!(
-                "timestamps must be strictly increasing: timestamps[{}] = {} is not after timestamps[{i}] = {}",
-                i + 1,
-                times[i + 1],
-                times[i]
-            )));
-        }
-        if let (Some(&first), Some(&last)) = (times.first(), times.last()) {
-            if first < start_ms || last >= end_ms {
-                return Err(Error::invalid_argument(format!(
-                    "points from {first} to {last} are not all inside the interval [{start_ms}, {end_ms})"
-                )));
-            }
-        }
-        let n = points.len();
-        // Ranges of points still to send, the earliest last. Each covers
-        // from its first point (the interval start for the first range) to
-        // the next range's first point (the interval end for the last).
-        let mut todo: Vec<Range<usize>> = (0..n.max(1))
-            .step_by(WRITE_CHUNK_POINTS)
-            .map(|a| a..(a + WRITE_CHUNK_POINTS).min(n))
-            .rev()
-            .collect();
+        let write = PreparedWrite::new(
+            start_ms,
+            end_ms,
+            points.timestamps(),
+            Some(points.flags()),
+            points.values(),
+        )?;
+        self.write_prepared(id, write).await
+    }
+
+    /// Sends a write checked and encoded by [`PreparedWrite::new`], as
+    /// [`write_timeseries`](Self::write_timeseries) does.
+    pub async fn write_prepared(&self, id: &TimeseriesId, write: PreparedWrite) -> Result<()> {
+        let total = write.points;
+        // Chunks still to send, the earliest last.
+        let mut todo = write.chunks;
+        todo.reverse();
         let chunked = todo.len() > 1;
-        while let Some(range) = todo.pop() {
-            let start = if range.start == 0 {
-                start_ms
-            } else {
-                times[range.start]
-            };
-            let end = if range.end >= n {
-                end_ms
-            } else {
-                times[range.end]
-            };
+        while let Some(chunk) = todo.pop() {
             match self
-                .write_once(id, start, end, &points.slice(range.clone()))
+                .write_once(id, chunk.start, chunk.end, chunk.data.clone())
                 .await
             {
                 Ok(()) => {}
-                Err(e) if over_size_limit(&e) && range.len() > 1 => {
-                    let mid = range.start + range.len() / 2;
-                    todo.push(mid..range.end);
-                    todo.push(range.start..mid);
+                Err(e) if over_size_limit(&e) && chunk.count > 1 => {
+                    let (first, second) = chunk.halves()?;
+                    todo.push(second);
+                    todo.push(first);
                 }
                 Err(e) => {
-                    // Ranges go out in order, so the points written are
+                    // Chunks go out in order, so the points written are
                     // those before this one.
-                    let several = chunked || range.start > 0 || !todo.is_empty();
+                    let several = chunked || chunk.first > 0 || !todo.is_empty();
                     return Err(if several {
-                        e.with_points_written(range.start, n)
+                        e.with_points_written(chunk.first, total)
                     } else {
                         e
                     });
@@ -405,15 +387,8 @@ impl Session {
         id: &TimeseriesId,
         start: i64,
         end: i64,
-        points: &Points,
+        data: prost::bytes::Bytes,
     ) -> Result<()> {
-        // No points travel as no bytes: the form of a delete the official
-        // client sends, so the one known to work with Mesh.
-        let data = if points.is_empty() {
-            prost::bytes::Bytes::new()
-        } else {
-            prost::bytes::Bytes::from(points.to_arrow_stream()?)
-        };
         let mesh_id = id.to_mesh_id();
         self.shared()
             .call("WriteTimeseries", |channel, guid: Guid| {
@@ -437,6 +412,168 @@ impl Session {
     }
 }
 
+/// A write checked and in its wire form, ready to send: its points in
+/// chunks of at most [`WRITE_CHUNK_POINTS`], each an Arrow stream with the
+/// interval it replaces. Made before anything is sent, so the arrays it was
+/// made from are no longer needed.
+#[derive(Debug)]
+pub struct PreparedWrite {
+    chunks: Vec<Chunk>,
+    points: usize,
+}
+
+/// Points `first..first + count` of a write, the interval they replace,
+/// and their Arrow stream (no bytes for no points: the form of a delete
+/// the official client sends, so the one known to work with Mesh).
+#[derive(Debug)]
+struct Chunk {
+    first: usize,
+    count: usize,
+    start: i64,
+    end: i64,
+    data: prost::bytes::Bytes,
+}
+
+impl PreparedWrite {
+    /// Checks a write of the points in `times`, `flags` (all 0 where
+    /// `None`) and `values` over `[start_ms, end_ms)` and encodes it: the
+    /// columns of equal length, the timestamps strictly increasing and
+    /// inside the interval.
+    pub fn new(
+        start_ms: i64,
+        end_ms: i64,
+        times: &[i64],
+        flags: Option<&[u32]>,
+        values: &[f64],
+    ) -> Result<PreparedWrite> {
+        check_interval(start_ms, end_ms)?;
+        let n = times.len();
+        if values.len() != n || flags.is_some_and(|f| f.len() != n) {
+            return Err(Error::invalid_argument(format!(
+                "columns of different lengths: {n} timestamps, {} flags, {} values",
+                flags.map_or(n, <[u32]>::len),
+                values.len()
+            )));
+        }
+        if let Some(i) = times.windows(2).position(|w| w[0] >= w[1]) {
+            return Err(Error::invalid_argument(format!(
+                "timestamps must be strictly increasing: timestamps[{}] = {} is not after timestamps[{i}] = {}",
+                i + 1,
+                times[i + 1],
+                times[i]
+            )));
+        }
+        if let (Some(&first), Some(&last)) = (times.first(), times.last()) {
+            if first < start_ms || last >= end_ms {
+                return Err(Error::invalid_argument(format!(
+                    "points from {first} to {last} are not all inside the interval [{start_ms}, {end_ms})"
+                )));
+            }
+        }
+        // Each chunk covers from its first point (the interval start for the
+        // first chunk) to the next chunk's first point (the interval end for
+        // the last).
+        let ranges: Vec<Range<usize>> = (0..n.max(1))
+            .step_by(WRITE_CHUNK_POINTS)
+            .map(|a| a..(a + WRITE_CHUNK_POINTS).min(n))
+            .collect();
+        let bounds = |range: &Range<usize>| {
+            let start = if range.start == 0 {
+                start_ms
+            } else {
+                times[range.start]
+            };
+            let end = if range.end >= n {
+                end_ms
+            } else {
+                times[range.end]
+            };
+            (start, end)
+        };
+        if n == 0 {
+            let (start, end) = bounds(&(0..0));
+            let chunks = vec![Chunk::encode(0..0, start, end, times, flags, values)?];
+            return Ok(PreparedWrite { chunks, points: 0 });
+        }
+        // All chunks' streams in one piece of memory (in huge pages where
+        // large: a write of a million points is 20 MB that would otherwise
+        // be touched a 4 KiB page at a time), each chunk a slice of it.
+        let mut lengths = Vec::with_capacity(ranges.len());
+        for range in &ranges {
+            lengths.push(encode::stream_len(range.len())?);
+        }
+        let mut memory = Column::<u8>::with_capacity(lengths.iter().sum());
+        for range in &ranges {
+            let flags = flags.map(|f| &f[range.clone()]);
+            encode::write_stream(
+                &mut memory,
+                &times[range.clone()],
+                flags,
+                &values[range.clone()],
+            )?;
+        }
+        let memory = prost::bytes::Bytes::from_owner(memory.into_buffer());
+        let mut at = 0;
+        let chunks = ranges
+            .iter()
+            .zip(lengths)
+            .map(|(range, len)| {
+                let (start, end) = bounds(range);
+                at += len;
+                Chunk {
+                    first: range.start,
+                    count: range.len(),
+                    start,
+                    end,
+                    data: memory.slice(at - len..at),
+                }
+            })
+            .collect();
+        Ok(PreparedWrite { chunks, points: n })
+    }
+}
+
+impl Chunk {
+    fn encode(
+        range: Range<usize>,
+        start: i64,
+        end: i64,
+        times: &[i64],
+        flags: Option<&[u32]>,
+        values: &[f64],
+    ) -> Result<Chunk> {
+        let data = if range.is_empty() {
+            prost::bytes::Bytes::new()
+        } else {
+            let flags = flags.map(|f| &f[range.clone()]);
+            encode::arrow_stream(&times[range.clone()], flags, &values[range.clone()])?.into()
+        };
+        Ok(Chunk {
+            first: range.start,
+            count: range.len(),
+            start,
+            end,
+            data,
+        })
+    }
+
+    /// The chunk as two, for a server that refused it as too large.
+    fn halves(&self) -> Result<(Chunk, Chunk)> {
+        let points = Points::from_arrow_stream(&self.data)?;
+        let (t, f, v) = (points.timestamps(), points.flags(), points.values());
+        let mid = t.len() / 2;
+        let half = |range: Range<usize>, start: i64, end: i64| {
+            let mut chunk = Chunk::encode(range.clone(), start, end, t, Some(f), v)?;
+            chunk.first += self.first;
+            Ok::<_, Error>(chunk)
+        };
+        Ok((
+            half(0..mid, self.start, t[mid])?,
+            half(mid..t.len(), t[mid], self.end)?,
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,6 +584,73 @@ mod tests {
         assert_eq!(parts_needed(m, 4_194_304), 7);
         assert_eq!(parts_needed("too large", 4_194_304), 2);
         assert_eq!(parts_needed(m, 0), 20_000_000);
+    }
+
+    #[test]
+    fn prepared_writes_chunk_the_interval_and_halve_a_refused_chunk() {
+        let n = WRITE_CHUNK_POINTS * 2 + 10;
+        let times: Vec<i64> = (0..n as i64).map(|i| 1000 + i * 10).collect();
+        let flags: Vec<u32> = (0..n as u32).collect();
+        let values: Vec<f64> = (0..n).map(|i| i as f64 / 8.0).collect();
+        let end = 1000 + n as i64 * 10 + 5;
+        let write = PreparedWrite::new(0, end, &times, Some(&flags), &values).unwrap();
+        assert_eq!(write.points, n);
+        let c = &write.chunks;
+        let firsts: Vec<usize> = c.iter().map(|c| c.first).collect();
+        assert_eq!(firsts, [0, WRITE_CHUNK_POINTS, 2 * WRITE_CHUNK_POINTS]);
+        // The intervals tile [0, end): each ends where the next starts.
+        assert_eq!((c[0].start, c[2].end), (0, end));
+        assert_eq!(c[0].end, times[WRITE_CHUNK_POINTS]);
+        assert_eq!((c[1].start, c[1].end), (c[0].end, c[2].start));
+        for chunk in c {
+            let points = Points::from_arrow_stream(&chunk.data).unwrap();
+            let range = chunk.first..chunk.first + chunk.count;
+            assert_eq!(points.timestamps(), &times[range.clone()]);
+            assert_eq!(points.flags(), &flags[range.clone()]);
+            assert_eq!(points.values(), &values[range]);
+        }
+        let (a, b) = c[1].halves().unwrap();
+        assert_eq!(
+            (a.first, a.count),
+            (WRITE_CHUNK_POINTS, WRITE_CHUNK_POINTS / 2)
+        );
+        assert_eq!(
+            (b.first, b.count),
+            (WRITE_CHUNK_POINTS * 3 / 2, WRITE_CHUNK_POINTS / 2)
+        );
+        assert_eq!(
+            (a.start, a.end, b.start, b.end),
+            (c[1].start, times[b.first], times[b.first], c[1].end)
+        );
+        let second = Points::from_arrow_stream(&b.data).unwrap();
+        assert_eq!(second.timestamps(), &times[b.first..b.first + b.count]);
+
+        // No flags are zeros; no points are one empty request over the interval.
+        let zeros = PreparedWrite::new(0, 10, &[1, 2], None, &[0.5, 1.5]).unwrap();
+        let points = Points::from_arrow_stream(&zeros.chunks[0].data).unwrap();
+        assert_eq!(points.flags(), &[0, 0]);
+        let delete = PreparedWrite::new(5, 9, &[], None, &[]).unwrap();
+        assert_eq!(delete.chunks.len(), 1);
+        let only = &delete.chunks[0];
+        assert_eq!(
+            (only.start, only.end, only.count, only.data.len()),
+            (5, 9, 0, 0)
+        );
+    }
+
+    #[test]
+    fn prepared_writes_refuse_what_mesh_would() {
+        let e = PreparedWrite::new(0, 10, &[1, 2], Some(&[0]), &[1.0, 2.0]).unwrap_err();
+        assert!(e.message().contains("different lengths"), "{e}");
+        let e = PreparedWrite::new(0, 10, &[2, 2], None, &[1.0, 2.0]).unwrap_err();
+        assert!(
+            e.message()
+                .contains("timestamps[1] = 2 is not after timestamps[0] = 2"),
+            "{e}"
+        );
+        let e = PreparedWrite::new(0, 10, &[2, 10], None, &[1.0, 2.0]).unwrap_err();
+        assert!(e.message().contains("not all inside"), "{e}");
+        assert!(PreparedWrite::new(10, 0, &[], None, &[]).is_err());
     }
 
     #[test]

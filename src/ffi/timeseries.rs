@@ -5,7 +5,7 @@
 
 use std::ffi::c_char;
 
-use crate::client::{Points, TimeseriesId};
+use crate::client::{PreparedWrite, TimeseriesId};
 use crate::ffi::args::{array, c_str};
 use crate::ffi::points::mesh_point_list;
 use crate::ffi::request::{nothing, Request};
@@ -26,16 +26,20 @@ fn read(
     ))
 }
 
-/// Points from the caller's arrays; NULL flags mean all 0 (OK).
+/// A write of the points in the caller's arrays (NULL flags mean all 0,
+/// OK), checked and encoded into its wire form: nothing of the arrays is
+/// kept.
 ///
 /// # Safety
 /// As for [`array`], for each of the three.
-unsafe fn points_from(
+unsafe fn prepare_write(
+    start_ms: i64,
+    end_ms: i64,
     timestamps: *const i64,
     flags: *const u32,
     values: *const f64,
     count: usize,
-) -> FfiResult<Points> {
+) -> FfiResult<PreparedWrite> {
     // SAFETY: passed on from the caller.
     let (t, v) = unsafe {
         (
@@ -44,12 +48,12 @@ unsafe fn points_from(
         )
     };
     let f = if flags.is_null() {
-        vec![0; count]
+        None
     } else {
         // SAFETY: passed on from the caller.
-        unsafe { array(flags, count, "flags") }?.to_vec()
+        Some(unsafe { array(flags, count, "flags") }?)
     };
-    Ok(Points::new(t.to_vec(), f, v.to_vec())?)
+    Ok(PreparedWrite::new(start_ms, end_ms, t, f, v)?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -66,13 +70,9 @@ unsafe fn write(
     let handle = session::resolve(session)?;
     let id = id?;
     // SAFETY: the caller's arrays, each NULL or of `count` items.
-    let points = unsafe { points_from(timestamps, flags, values, count) }?;
+    let write = unsafe { prepare_write(start_ms, end_ms, timestamps, flags, values, count) }?;
     Ok(handle.request(
-        move |h| async move {
-            h.session
-                .write_timeseries(&id, start_ms, end_ms, &points)
-                .await
-        },
+        move |h| async move { h.session.write_prepared(&id, write).await },
         nothing,
     ))
 }
@@ -241,9 +241,10 @@ pub(crate) unsafe fn mesh_timeseries_read_by_id_request(
 /// points in the interval not in the arrays are removed, so `count` 0
 /// deletes the interval. `timestamps` (ms since the Unix epoch, UTC) must be
 /// strictly increasing and inside the interval; `flags` may be NULL for all
-/// 0 (OK); the arrays may be NULL when `count` is 0. The arrays are copied
-/// before the call returns. `count` 0 is sent as Mesh's delete (see
-/// `mesh_timeseries_delete_by_key`).
+/// 0 (OK); the arrays may be NULL when `count` is 0. The points are checked
+/// and written into their wire form (Arrow, copied once from the arrays)
+/// before any request, so nothing of the arrays is kept. `count` 0 is sent
+/// as Mesh's delete (see `mesh_timeseries_delete_by_key`).
 ///
 /// Writes over the server's 4 MB message limit are sent as several requests
 /// that together replace exactly the interval, all within the call timeout.

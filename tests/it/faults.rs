@@ -506,13 +506,39 @@ fn a_token_echoed_by_the_server_never_reaches_a_message() {
 }
 
 /// Arrow data the decoder panics on (the library says so in its message):
-/// the first of a fixed run of one-byte mutations of a valid stream.
+/// the first of a fixed run of one-byte mutations of a valid stream. The
+/// stream has a column more than Mesh sends, which takes it to Arrow's
+/// general reader (streams of Mesh's three columns alone the library reads
+/// itself, and none of these mutations makes that panic).
 fn panicking_arrow_stream() -> Vec<u8> {
+    use arrow_array::{
+        ArrayRef, Float64Array, RecordBatch, TimestampMillisecondArray, UInt32Array,
+    };
+    use arrow_schema::{DataType, Field, Schema, TimeUnit};
     use mesh_capi::client::Points;
-    let good = Points::new(vec![1, 2, 3], vec![0, 0, 0], vec![1.0, 2.0, 3.0])
-        .unwrap()
-        .to_arrow_stream()
+    use std::sync::Arc;
+    let schema = Arc::new(Schema::new(vec![
+        Field::new(
+            "utc_time",
+            DataType::Timestamp(TimeUnit::Millisecond, None),
+            true,
+        ),
+        Field::new("flags", DataType::UInt32, true),
+        Field::new("value", DataType::Float64, true),
+        Field::new("note", DataType::UInt32, true),
+    ]));
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(TimestampMillisecondArray::from(vec![1, 2, 3])),
+        Arc::new(UInt32Array::from(vec![0, 0, 0])),
+        Arc::new(Float64Array::from(vec![1.0, 2.0, 3.0])),
+        Arc::new(UInt32Array::from(vec![7, 7, 7])),
+    ];
+    let mut writer = arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &schema).unwrap();
+    writer
+        .write(&RecordBatch::try_new(schema.clone(), columns).unwrap())
         .unwrap();
+    let good = writer.into_inner().unwrap();
+    assert_eq!(Points::from_arrow_stream(&good).unwrap().len(), 3);
     for i in 0..good.len() {
         for value in [0x80u8, 0x00, 0xff, 0x7f, 0x40] {
             let mut bad = good.clone();
