@@ -19,6 +19,7 @@ mod clients;
 mod harness;
 mod host;
 mod idle;
+mod instructions;
 mod limits;
 mod manyreads;
 mod model;
@@ -107,7 +108,7 @@ fn usage(problem: &str) -> ExitCode {
 }
 
 /// The measurements, by the names `--only` takes, in report order.
-const SECTIONS: [&str; 11] = [
+const SECTIONS: [&str; 12] = [
     "rtt",
     "openclose",
     "idle",
@@ -119,6 +120,7 @@ const SECTIONS: [&str; 11] = [
     "manyreads",
     "statistics",
     "limits",
+    "instructions",
 ];
 
 impl Harness {
@@ -154,6 +156,7 @@ impl Harness {
         );
         let statistics = wanted("statistics");
         let limits = wanted("limits");
+        let instructions = wanted("instructions");
         let data_server = if timeseries || limits {
             Some(self.data_server()?)
         } else {
@@ -198,6 +201,9 @@ impl Harness {
         }
         if limits {
             report.push_str(&self.limits(&servers)?);
+        }
+        if instructions {
+            report.push_str(&self.instructions(&address)?);
         }
         report.push_str(&crate::report::notes(&self.notes));
         Ok(report)

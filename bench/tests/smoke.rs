@@ -31,6 +31,7 @@ fn the_harness_runs_every_measurement_and_writes_the_report() {
         "## 9. Many reads from one thread",
         "## 10. The cost of the statistics",
         "## 11. The machine's limits",
+        "## 12. Instructions per call",
         "| plain socket (limit) |",
         "| mesh-capi C API (C program) | data server |",
         "| bare tonic client (baseline) | data server |",
