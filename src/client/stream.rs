@@ -313,6 +313,7 @@ mod tests {
     use arrow_schema::{Field, Schema};
 
     use super::*;
+    use crate::client::points_schema;
 
     fn points(times: std::ops::Range<i64>) -> Points {
         let n = times.end - times.start;
@@ -327,15 +328,11 @@ mod tests {
     /// One stream of several batches, under `schema` (Mesh's, or with a
     /// column more).
     fn stream(batches: &[Points], extra: bool) -> Vec<u8> {
-        let mut fields = vec![
-            Field::new(
-                "utc_time",
-                DataType::Timestamp(TimeUnit::Millisecond, None),
-                true,
-            ),
-            Field::new("flags", DataType::UInt32, true),
-            Field::new("value", DataType::Float64, true),
-        ];
+        let mut fields: Vec<Field> = points_schema()
+            .fields()
+            .iter()
+            .map(|f| f.as_ref().clone())
+            .collect();
         if extra {
             fields.insert(1, Field::new("note", DataType::UInt32, true));
         }

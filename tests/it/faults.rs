@@ -514,19 +514,16 @@ fn panicking_arrow_stream() -> Vec<u8> {
     use arrow_array::{
         ArrayRef, Float64Array, RecordBatch, TimestampMillisecondArray, UInt32Array,
     };
-    use arrow_schema::{DataType, Field, Schema, TimeUnit};
-    use mesh_capi::client::Points;
+    use arrow_schema::{DataType, Field, Schema};
+    use mesh_capi::client::{points_schema, Points};
     use std::sync::Arc;
-    let schema = Arc::new(Schema::new(vec![
-        Field::new(
-            "utc_time",
-            DataType::Timestamp(TimeUnit::Millisecond, None),
-            true,
-        ),
-        Field::new("flags", DataType::UInt32, true),
-        Field::new("value", DataType::Float64, true),
-        Field::new("note", DataType::UInt32, true),
-    ]));
+    let mut fields: Vec<Field> = points_schema()
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone())
+        .collect();
+    fields.push(Field::new("note", DataType::UInt32, true));
+    let schema = Arc::new(Schema::new(fields));
     let columns: Vec<ArrayRef> = vec![
         Arc::new(TimestampMillisecondArray::from(vec![1, 2, 3])),
         Arc::new(UInt32Array::from(vec![0, 0, 0])),
