@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use arrow_ipc::{FieldNode, MessageBuilder, MessageHeader, MetadataVersion, RecordBatchBuilder};
 
 use super::error::{Error, ErrorKind, Result};
-use super::pages::Column;
+use super::pages::ByteColumn;
 use super::points::points_schema;
 
 /// Padding of metadata and of each body buffer, as Arrow's writer does.
@@ -40,15 +40,15 @@ impl Sink for Vec<u8> {
     }
 }
 
-impl Sink for Column<u8> {
+impl Sink for ByteColumn {
     fn len(&self) -> usize {
-        Column::len(self)
+        ByteColumn::len(self)
     }
     fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
+        ByteColumn::put(self, bytes);
     }
     fn zeros(&mut self, count: usize) {
-        self.extend_zeros(count);
+        ByteColumn::zeros(self, count);
     }
 }
 

@@ -1,229 +1,266 @@
-//! Memory for the columns of reads that are merged from parts, and for the
-//! encoded points of a write. A million
-//! points are 20 MB that the kernel hands out a 4 KiB page at a time, and
-//! each page's first touch (a fault, then zeroing) cost more than copying
-//! its bytes: page faults were most of a one-call read's CPU. A column of at
-//! least `LARGE` bytes starts on a 2 MiB boundary and asks Linux for
-//! transparent huge pages (a fault per 2 MiB) where the system grants them
-//! on request (`/sys/kernel/mm/transparent_hugepage/enabled` set to
-//! `madvise` or `always`); elsewhere the hint does nothing and the column is
-//! ordinary memory.
+//! Memory for points: blocks that Arrow buffers then own without a copy.
+//!
+//! A million points are 20 MB that the kernel hands out a 4 KiB page at a
+//! time, and each page's first touch (a fault, then zeroing) cost more than
+//! copying its bytes: page faults were most of a one-call read's CPU. So a
+//! block meant to be large and used once (the merged result of a split
+//! read, the encoded chunks of a write) is, on Linux, a mapping of its own
+//! on a 2 MiB boundary with transparent huge pages asked for (a fault per 2
+//! MiB, where the system grants them on request:
+//! `/sys/kernel/mm/transparent_hugepage/enabled` set to `madvise` or
+//! `always`). Every other block comes from the allocator, which hands the
+//! memory of a block freed before to the next (reads of 200,000 points one
+//! after another touch no new page).
 
 use std::alloc::Layout;
-use std::marker::PhantomData;
 use std::ptr::NonNull;
 use std::sync::Arc;
 
-use arrow_buffer::{ArrowNativeType, Buffer, ScalarBuffer};
+use arrow_buffer::Buffer;
 
-/// Columns this large or larger are aligned to `HUGE` and ask for huge
-/// pages.
+/// Blocks meant to be large get their own mapping from this size on.
 const LARGE: usize = 4 << 20;
 
 /// A transparent huge page on x86-64 and aarch64 with 4 KiB pages.
+#[cfg(target_os = "linux")]
 const HUGE: usize = 2 << 20;
 
-/// Alignment of smaller columns: what Arrow's own buffers use.
-const SMALL_ALIGN: usize = 64;
+/// Alignment of allocated blocks: what Arrow's own buffers use.
+const ALIGN: usize = 64;
 
-/// A growable column of values in memory of its own, handed to Arrow
-/// without a copy when finished.
-pub(super) struct Column<T: ArrowNativeType> {
-    memory: Option<Memory>,
-    len: usize,
-    capacity: usize,
-    _values: PhantomData<T>,
+/// A block of bytes, uninitialised until written, freed when dropped.
+pub(super) struct Block {
+    ptr: NonNull<u8>,
+    size: usize,
+    kind: Kind,
 }
 
-impl<T: ArrowNativeType> Column<T> {
-    /// An empty column with room for `capacity` values.
-    pub(super) fn with_capacity(capacity: usize) -> Column<T> {
-        let memory = Memory::new(capacity.saturating_mul(size_of::<T>()));
-        Column {
-            capacity: memory
-                .as_ref()
-                .map_or(0, |m| m.layout.size() / size_of::<T>()),
-            memory,
+enum Kind {
+    /// No memory (a block of no bytes).
+    Empty,
+    /// From the allocator, with this layout.
+    Allocated(Layout),
+    /// A mapping of its own (`size` bytes).
+    #[cfg(target_os = "linux")]
+    Mapped,
+}
+
+// SAFETY: a Block is plain memory with no thread affinity; it is written
+// only through `&mut`, and Arrow only reads it once it owns it.
+unsafe impl Send for Block {}
+unsafe impl Sync for Block {}
+impl std::panic::RefUnwindSafe for Block {}
+
+impl Block {
+    /// At least `bytes` bytes, 64-byte aligned; `large` asks for a mapping
+    /// in huge pages where the block is large enough to gain from it.
+    pub(super) fn new(bytes: usize, large: bool) -> Block {
+        if bytes == 0 {
+            return Block {
+                ptr: NonNull::<u64>::dangling().cast(),
+                size: 0,
+                kind: Kind::Empty,
+            };
+        }
+        let large = large && bytes >= LARGE;
+        #[cfg(target_os = "linux")]
+        if large {
+            if let Some(block) = Block::mapped(bytes) {
+                return block;
+            }
+        }
+        let _ = large; // elsewhere a large block is an allocated one
+        let layout = Layout::from_size_align(bytes, ALIGN).expect("block layout");
+        // SAFETY: the layout's size is not zero.
+        let ptr = NonNull::new(unsafe { std::alloc::alloc(layout) })
+            .unwrap_or_else(|| std::alloc::handle_alloc_error(layout));
+        Block {
+            ptr,
+            size: bytes,
+            kind: Kind::Allocated(layout),
+        }
+    }
+
+    /// A mapping of whole huge pages on a huge page boundary, asked to be
+    /// backed by huge pages; `None` if the system refuses the mapping.
+    #[cfg(target_os = "linux")]
+    fn mapped(bytes: usize) -> Option<Block> {
+        let size = bytes.checked_next_multiple_of(HUGE)?;
+        let total = size.checked_add(HUGE)?;
+        // SAFETY: a new private anonymous mapping, then unmapping the parts
+        // of it outside the aligned block, which nothing else refers to.
+        unsafe {
+            let start = libc::mmap(
+                std::ptr::null_mut(),
+                total,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            if start == libc::MAP_FAILED {
+                return None;
+            }
+            let start = start as usize;
+            let aligned = start.next_multiple_of(HUGE);
+            if aligned > start {
+                libc::munmap(start as *mut libc::c_void, aligned - start);
+            }
+            let tail = start + total - (aligned + size);
+            if tail > 0 {
+                libc::munmap((aligned + size) as *mut libc::c_void, tail);
+            }
+            // A refusal (an old kernel, THP off) leaves ordinary pages.
+            libc::madvise(aligned as *mut libc::c_void, size, libc::MADV_HUGEPAGE);
+            Some(Block {
+                ptr: NonNull::new(aligned as *mut u8)?,
+                size,
+                kind: Kind::Mapped,
+            })
+        }
+    }
+
+    /// Its size in bytes (at least what was asked for).
+    pub(super) fn size(&self) -> usize {
+        self.size
+    }
+
+    /// Copies `bytes` to `offset`, which with them must lie inside the
+    /// block.
+    pub(super) fn write(&mut self, offset: usize, bytes: &[u8]) {
+        assert!(
+            offset <= self.size && bytes.len() <= self.size - offset,
+            "inside the block"
+        );
+        // SAFETY: checked to lie inside the block, which `&mut` holds alone
+        // (so `bytes` cannot overlap it).
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                bytes.as_ptr(),
+                self.ptr.as_ptr().add(offset),
+                bytes.len(),
+            )
+        }
+    }
+
+    /// Writes `count` zero bytes at `offset`, inside the block.
+    pub(super) fn zero(&mut self, offset: usize, count: usize) {
+        assert!(
+            offset <= self.size && count <= self.size - offset,
+            "inside the block"
+        );
+        // SAFETY: as in `write`.
+        unsafe { std::ptr::write_bytes(self.ptr.as_ptr().add(offset), 0, count) }
+    }
+
+    /// The bytes `range`, written before.
+    pub(super) fn bytes(&self, range: std::ops::Range<usize>) -> &[u8] {
+        assert!(
+            range.start <= range.end && range.end <= self.size,
+            "inside the block"
+        );
+        // SAFETY: inside the block; the caller wrote them.
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr().add(range.start), range.len()) }
+    }
+
+    /// The first `used` bytes, all written, as an Arrow buffer that owns
+    /// the block.
+    pub(super) fn into_buffer(self, used: usize) -> Buffer {
+        assert!(used <= self.size, "inside the block");
+        if let Kind::Empty = self.kind {
+            return Buffer::from(Vec::<u8>::new());
+        }
+        let ptr = self.ptr;
+        // SAFETY: `used` bytes at `ptr` are written and stay valid until
+        // the last clone of the buffer drops the block.
+        unsafe { Buffer::from_custom_allocation(ptr, used, Arc::new(self)) }
+    }
+}
+
+impl Drop for Block {
+    fn drop(&mut self) {
+        match self.kind {
+            Kind::Empty => {}
+            // SAFETY: allocated in `new` with this layout, freed once.
+            Kind::Allocated(layout) => unsafe { std::alloc::dealloc(self.ptr.as_ptr(), layout) },
+            // SAFETY: mapped in `mapped` with this size, unmapped once.
+            #[cfg(target_os = "linux")]
+            Kind::Mapped => unsafe {
+                libc::munmap(self.ptr.as_ptr().cast(), self.size);
+            },
+        }
+    }
+}
+
+/// Bytes appended to a block (the encoded chunks of a write).
+pub(super) struct ByteColumn {
+    block: Block,
+    len: usize,
+}
+
+impl ByteColumn {
+    /// Room for `capacity` bytes, in a block meant to be large.
+    pub(super) fn with_capacity(capacity: usize) -> ByteColumn {
+        ByteColumn {
+            block: Block::new(capacity, true),
             len: 0,
-            _values: PhantomData,
         }
     }
 
-    /// Appends `values`, moving to memory twice as large where they do not
-    /// fit.
-    pub(super) fn extend_from_slice(&mut self, values: &[T]) {
-        let bytes = std::mem::size_of_val(values);
-        // SAFETY: any initialised T is readable as its bytes.
-        let raw = unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), bytes) };
-        self.extend_from_raw(raw);
-    }
-
-    /// Appends values given as their little-endian bytes, a whole number of
-    /// values (on a big-endian machine, each value's bytes are swapped).
-    pub(super) fn extend_from_le_bytes(&mut self, bytes: &[u8]) {
-        if cfg!(target_endian = "little") {
-            self.extend_from_raw(bytes);
-        } else {
-            let mut swapped = bytes.to_vec();
-            swapped
-                .chunks_exact_mut(size_of::<T>())
-                .for_each(<[u8]>::reverse);
-            self.extend_from_raw(&swapped);
-        }
-    }
-
-    /// Appends values given as their bytes in this machine's order.
-    fn extend_from_raw(&mut self, bytes: &[u8]) {
-        assert_eq!(bytes.len() % size_of::<T>(), 0, "whole values");
-        let count = bytes.len() / size_of::<T>();
-        let needed = self.len.checked_add(count).expect("column length");
-        if needed > self.capacity {
-            let mut larger = Column::with_capacity(needed.max(self.capacity.saturating_mul(2)));
-            larger.extend_from_slice(self.as_slice());
-            *self = larger;
-        }
-        if let Some(memory) = &self.memory {
-            // SAFETY: the memory holds `capacity` values of T, `len` of them
-            // written, and `bytes` (which cannot overlap memory this column
-            // owns alone) fit after them; every bit pattern of the column
-            // types is a valid value.
-            unsafe {
-                let end = memory.ptr.as_ptr().add(self.len * size_of::<T>());
-                std::ptr::copy_nonoverlapping(bytes.as_ptr(), end, bytes.len());
-            }
-        }
-        self.len = needed;
-    }
-
-    /// Appends `count` zero values.
-    pub(super) fn extend_zeros(&mut self, count: usize) {
-        let needed = self.len.checked_add(count).expect("column length");
-        if needed > self.capacity {
-            self.extend_from_slice(&vec![T::default(); count]);
-            return;
-        }
-        if let Some(memory) = &self.memory {
-            // SAFETY: as in `extend_from_raw`; all-zero bytes are the value
-            // 0 of every column type.
-            unsafe {
-                let end = memory.ptr.as_ptr().add(self.len * size_of::<T>());
-                std::ptr::write_bytes(end, 0, count * size_of::<T>());
-            }
-        }
-        self.len = needed;
-    }
-
-    /// The number of values appended.
     pub(super) fn len(&self) -> usize {
         self.len
     }
 
-    fn as_slice(&self) -> &[T] {
-        match &self.memory {
-            // SAFETY: the first `len` values are written.
-            Some(m) => unsafe { std::slice::from_raw_parts(m.ptr.cast::<T>().as_ptr(), self.len) },
-            None => &[],
+    /// Appends `bytes`, moving to a block twice as large where they do not
+    /// fit.
+    pub(super) fn put(&mut self, bytes: &[u8]) {
+        self.reserve(bytes.len());
+        self.block.write(self.len, bytes);
+        self.len += bytes.len();
+    }
+
+    /// Appends `count` zero bytes.
+    pub(super) fn zeros(&mut self, count: usize) {
+        self.reserve(count);
+        self.block.zero(self.len, count);
+        self.len += count;
+    }
+
+    fn reserve(&mut self, more: usize) {
+        let needed = self.len.checked_add(more).expect("column length");
+        if needed > self.block.size() {
+            let mut larger = Block::new(needed.max(self.block.size().saturating_mul(2)), true);
+            larger.write(0, self.block.bytes(0..self.len));
+            self.block = larger;
         }
     }
 
-    /// The column as an Arrow buffer that owns its memory.
-    pub(super) fn finish(self) -> ScalarBuffer<T> {
-        if self.memory.is_none() {
-            // An empty Vec's dangling pointer is aligned for T.
-            return ScalarBuffer::from(Vec::new());
-        }
-        let len = self.len;
-        ScalarBuffer::new(self.into_buffer(), 0, len)
-    }
-
-    /// The column's bytes as an Arrow buffer that owns its memory.
+    /// The bytes, as an Arrow buffer that owns their block.
     pub(super) fn into_buffer(self) -> Buffer {
-        let Some(memory) = self.memory else {
-            return Buffer::from(Vec::<u8>::new());
-        };
-        let (ptr, bytes) = (memory.ptr, self.len * size_of::<T>());
-        // SAFETY: `bytes` bytes at `ptr` are written, aligned for T, and
-        // stay valid until the last clone of the buffer drops `memory`.
-        unsafe { Buffer::from_custom_allocation(ptr, bytes, Arc::new(memory)) }
+        self.block.into_buffer(self.len)
     }
 }
-
-/// One allocation, freed when dropped.
-struct Memory {
-    ptr: NonNull<u8>,
-    layout: Layout,
-}
-
-// SAFETY: Memory is a plain allocation with no thread affinity; the column
-// writes it only while it owns it alone, and Arrow only reads it afterwards.
-unsafe impl Send for Memory {}
-unsafe impl Sync for Memory {}
-impl std::panic::RefUnwindSafe for Memory {}
-
-impl Memory {
-    /// At least `bytes` bytes, untouched; `None` for none.
-    fn new(bytes: usize) -> Option<Memory> {
-        if bytes == 0 {
-            return None;
-        }
-        let (size, align) = if bytes >= LARGE {
-            (bytes.next_multiple_of(HUGE), HUGE)
-        } else {
-            (bytes, SMALL_ALIGN)
-        };
-        let layout = Layout::from_size_align(size, align).expect("column layout");
-        // SAFETY: the layout's size is not zero.
-        let ptr = NonNull::new(unsafe { std::alloc::alloc(layout) })
-            .unwrap_or_else(|| std::alloc::handle_alloc_error(layout));
-        if align == HUGE {
-            advise_huge(ptr.as_ptr(), size);
-        }
-        Some(Memory { ptr, layout })
-    }
-}
-
-impl Drop for Memory {
-    fn drop(&mut self) {
-        // SAFETY: allocated in `new` with this layout, freed once.
-        unsafe { std::alloc::dealloc(self.ptr.as_ptr(), self.layout) }
-    }
-}
-
-/// Asks for huge pages over `[start, start + len)`, whole 2 MiB pages. A
-/// refusal (an old kernel, THP off) leaves the memory as it was, so the
-/// result is not needed.
-#[cfg(target_os = "linux")]
-fn advise_huge(start: *mut u8, len: usize) {
-    // SAFETY: the range is one allocation this process owns; MADV_HUGEPAGE
-    // changes how its pages are backed, never what they hold.
-    unsafe {
-        libc::madvise(start.cast(), len, libc::MADV_HUGEPAGE);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn advise_huge(_start: *mut u8, _len: usize) {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn columns_grow_keep_their_values_and_align_large_memory() {
-        let mut small = Column::<i64>::with_capacity(3);
-        small.extend_from_slice(&[1, 2]);
-        small.extend_from_slice(&[3, 4, 5]);
-        assert_eq!(&small.finish()[..], &[1, 2, 3, 4, 5]);
+    fn blocks_hold_what_is_written_and_large_ones_are_mapped_on_huge_page_boundaries() {
+        let mut column = ByteColumn::with_capacity(3);
+        column.put(&[1, 2]);
+        column.zeros(2);
+        column.put(&[3, 4, 5]);
+        assert_eq!(&column.into_buffer()[..], &[1, 2, 0, 0, 3, 4, 5]);
 
-        let n = LARGE / 8 + 1;
-        let values: Vec<f64> = (0..n).map(|i| i as f64).collect();
-        let mut large = Column::<f64>::with_capacity(n);
-        large.extend_from_slice(&values[..10]);
-        large.extend_from_slice(&values[10..]);
-        let buffer = large.finish();
-        assert_eq!(buffer.as_ptr() as usize % HUGE, 0);
-        assert_eq!(&buffer[..], &values[..]);
-
-        assert!(Column::<u32>::with_capacity(0).finish().is_empty());
+        let mut large = Block::new(LARGE + 1, true);
+        large.write(LARGE - 1, &[7, 8]);
+        assert_eq!(large.bytes(LARGE - 1..LARGE + 1), &[7, 8]);
+        #[cfg(target_os = "linux")]
+        assert_eq!(large.ptr.as_ptr() as usize % HUGE, 0);
+        let small = Block::new(LARGE + 1, false);
+        assert_eq!(small.ptr.as_ptr() as usize % ALIGN, 0);
+        assert!(matches!(small.kind, Kind::Allocated(_)));
+        assert!(Block::new(0, true).into_buffer(0).is_empty());
     }
 }

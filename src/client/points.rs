@@ -14,11 +14,11 @@ use std::sync::Arc;
 use arrow_array::{
     Array, ArrayRef, Float64Array, RecordBatch, StructArray, TimestampMillisecondArray, UInt32Array,
 };
-use arrow_buffer::ScalarBuffer;
+use arrow_buffer::{ArrowNativeType, ScalarBuffer};
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 
 use super::error::{Error, ErrorKind, Result};
-use super::pages::Column;
+use super::pages::Block;
 
 /// Points of a time series: three columns of equal length. The columns are
 /// Arrow buffers, so they are shared, not copied, when points are sliced or
@@ -114,7 +114,7 @@ impl Points {
             1 => return parts.swap_remove(0),
             _ => {}
         }
-        let mut all = PointsBuilder::with_capacity(parts.iter().map(Points::len).sum());
+        let mut all = PointsBuilder::with_capacity(parts.iter().map(Points::len).sum(), false);
         for p in &parts {
             all.append(p);
         }
@@ -179,44 +179,108 @@ impl Points {
     }
 }
 
-/// Points appended part by part into columns of their own (in huge pages
-/// where large, see `pages`), which the finished points then hold without a
-/// copy.
+/// Points appended part by part into one block of memory (see `pages`),
+/// a region a column, which the finished points then hold without a copy.
 pub(super) struct PointsBuilder {
-    timestamps: Column<i64>,
-    flags: Column<u32>,
-    values: Column<f64>,
+    block: Block,
+    /// Points the regions have room for.
+    capacity: usize,
+    len: usize,
+    large: bool,
+}
+
+/// Where each column's region starts in a block for `capacity` points,
+/// and the block's size: the timestamps, the flags and the values, each
+/// region 64-byte aligned.
+fn regions(capacity: usize) -> ([usize; 3], usize) {
+    let flags = (8 * capacity).next_multiple_of(64);
+    let values = flags + (4 * capacity).next_multiple_of(64);
+    ([0, flags, values], values + 8 * capacity)
 }
 
 impl PointsBuilder {
-    /// Room for `n` points (more grow the columns).
-    pub(super) fn with_capacity(n: usize) -> PointsBuilder {
+    /// Room for `n` points (more grow the block). `large` for a result
+    /// merged from parts and used once: its block is mapped in huge pages
+    /// where large enough (see `pages`).
+    pub(super) fn with_capacity(n: usize, large: bool) -> PointsBuilder {
         PointsBuilder {
-            timestamps: Column::with_capacity(n),
-            flags: Column::with_capacity(n),
-            values: Column::with_capacity(n),
+            block: Block::new(regions(n).1, large),
+            capacity: n,
+            len: 0,
+            large,
         }
     }
 
     pub(super) fn append(&mut self, points: &Points) {
-        self.timestamps.extend_from_slice(points.timestamps());
-        self.flags.extend_from_slice(points.flags());
-        self.values.extend_from_slice(points.values());
+        fn bytes<T: ArrowNativeType>(values: &[T]) -> &[u8] {
+            // SAFETY: any value of these plain number types reads as its
+            // bytes.
+            unsafe {
+                std::slice::from_raw_parts(values.as_ptr().cast(), std::mem::size_of_val(values))
+            }
+        }
+        self.append_native(
+            bytes(points.timestamps()),
+            bytes(points.flags()),
+            bytes(points.values()),
+        );
     }
 
     /// Appends points given as their columns' little-endian bytes (8, 4
     /// and 8 bytes a point).
     pub(super) fn append_le_bytes(&mut self, times: &[u8], flags: &[u8], values: &[u8]) {
-        self.timestamps.extend_from_le_bytes(times);
-        self.flags.extend_from_le_bytes(flags);
-        self.values.extend_from_le_bytes(values);
+        if cfg!(target_endian = "little") {
+            self.append_native(times, flags, values);
+        } else {
+            let swapped = |bytes: &[u8], width: usize| {
+                let mut v = bytes.to_vec();
+                v.chunks_exact_mut(width).for_each(<[u8]>::reverse);
+                v
+            };
+            self.append_native(&swapped(times, 8), &swapped(flags, 4), &swapped(values, 8));
+        }
+    }
+
+    /// Appends points given as their columns' bytes in this machine's order.
+    fn append_native(&mut self, times: &[u8], flags: &[u8], values: &[u8]) {
+        let n = times.len() / 8;
+        assert!(
+            times.len() == 8 * n && flags.len() == 4 * n && values.len() == 8 * n,
+            "whole points"
+        );
+        let needed = self.len.checked_add(n).expect("points");
+        if needed > self.capacity {
+            let mut larger = PointsBuilder::with_capacity(
+                needed.max(self.capacity.saturating_mul(2)),
+                self.large,
+            );
+            let (at, _) = regions(self.capacity);
+            let len = self.len;
+            larger.append_native(
+                self.block.bytes(at[0]..at[0] + 8 * len),
+                self.block.bytes(at[1]..at[1] + 4 * len),
+                self.block.bytes(at[2]..at[2] + 8 * len),
+            );
+            *self = larger;
+        }
+        let (at, _) = regions(self.capacity);
+        self.block.write(at[0] + 8 * self.len, times);
+        self.block.write(at[1] + 4 * self.len, flags);
+        self.block.write(at[2] + 8 * self.len, values);
+        self.len = needed;
     }
 
     pub(super) fn finish(self) -> Points {
+        if self.len == 0 {
+            return Points::default();
+        }
+        let (at, _) = regions(self.capacity);
+        let buffer = self.block.into_buffer(at[2] + 8 * self.len);
+        let len = self.len;
         Points {
-            timestamps: self.timestamps.finish(),
-            flags: self.flags.finish(),
-            values: self.values.finish(),
+            timestamps: ScalarBuffer::new(buffer.clone(), at[0] / 8, len),
+            flags: ScalarBuffer::new(buffer.clone(), at[1] / 4, len),
+            values: ScalarBuffer::new(buffer, at[2] / 8, len),
         }
     }
 }
@@ -276,6 +340,26 @@ fn decode(data: &[u8]) -> std::result::Result<Points, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builders_grow_and_keep_every_column_in_order() {
+        let part = |from: i64, n: i64| {
+            Points::new(
+                (from..from + n).collect(),
+                (from..from + n).map(|i| i as u32 * 2).collect(),
+                (from..from + n).map(|i| i as f64 / 2.0).collect(),
+            )
+            .unwrap()
+        };
+        for large in [false, true] {
+            let mut builder = PointsBuilder::with_capacity(3, large);
+            builder.append(&part(0, 2));
+            builder.append(&part(2, 5)); // past the capacity: grows
+            builder.append(&part(7, 300_000)); // grows again, past 4 MiB
+            assert_eq!(builder.finish(), part(0, 300_007));
+        }
+        assert!(PointsBuilder::with_capacity(10, true).finish().is_empty());
+    }
 
     #[test]
     fn streams_round_trip_bit_for_bit() {

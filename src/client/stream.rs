@@ -22,7 +22,7 @@ pub(super) fn read(streams: &[(&[u8], Option<i64>)]) -> Result<Points> {
         .iter()
         .map(|&(data, before)| Plan::new(data, before))
         .collect::<Result<Vec<_>>>()?;
-    let mut points = PointsBuilder::with_capacity(plans.iter().map(Plan::rows).sum());
+    let mut points = PointsBuilder::with_capacity(plans.iter().map(Plan::rows).sum(), false);
     for plan in &plans {
         plan.append_to(&mut points);
     }
@@ -381,7 +381,7 @@ mod tests {
         assert_eq!(read.timestamps(), &expected[..]);
         assert_eq!(read.flags()[..7], [0, 1, 2, 3, 4, 0, 1]);
 
-        let mut builder = PointsBuilder::with_capacity(0);
+        let mut builder = PointsBuilder::with_capacity(0, false);
         append(&mut builder, &[(&first, Some(0)), (&third, Some(100))]).unwrap();
         assert_eq!(builder.finish().timestamps(), &[40, 41, 42, 43, 44]);
     }

@@ -31,7 +31,7 @@ use crate::proto::time_series::timeseries_service_client::TimeseriesServiceClien
 use crate::proto::time_series::{ReadTimeseriesRequest, Timeseries, WriteTimeseriesRequest};
 use crate::proto::types::{Guid, MeshId, UtcInterval};
 
-use super::pages::Column;
+use super::pages::ByteColumn;
 use super::points::{Points, PointsBuilder};
 use super::{encode, stream};
 
@@ -206,7 +206,7 @@ impl Session {
         let limit = self.shared().options().max_receive_message_bytes;
         // The whole answer's size bounds its points: 20 bytes each at least.
         let estimate = found_bytes(refused.message()).map_or(0, |bytes| bytes / 20);
-        let mut all = PointsBuilder::with_capacity(usize::try_from(estimate).unwrap_or(0));
+        let mut all = PointsBuilder::with_capacity(usize::try_from(estimate).unwrap_or(0), true);
         let mut parts = split(start_ms, end_ms, parts_needed(refused.message(), limit));
         let mut in_flight = FuturesOrdered::new();
         for (start, end) in parts.by_ref().take(READ_PARTS_IN_FLIGHT) {
@@ -502,7 +502,7 @@ impl PreparedWrite {
         for range in &ranges {
             lengths.push(encode::stream_len(range.len())?);
         }
-        let mut memory = Column::<u8>::with_capacity(lengths.iter().sum());
+        let mut memory = ByteColumn::with_capacity(lengths.iter().sum());
         for range in &ranges {
             let flags = flags.map(|f| &f[range.clone()]);
             encode::write_stream(
