@@ -6,20 +6,26 @@
 //! firing bumps. A call notes the counter as it starts and gives up with
 //! `ErrorKind::Cancelled` when it changes (a session's calls also when its
 //! connection's does); a call started after the interrupt is not affected.
-//! Firing is a lock-free store and a wake-up, safe from any thread, also
-//! from inside a callback.
+//! Firing is an atomic increment and a wake-up (with a lock only to change
+//! the reason), safe from any thread, also from inside a callback.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-use tokio::sync::watch;
+use tokio::sync::Notify;
 
 use crate::client::{Error, ErrorKind};
+use crate::sync::lock;
 
 /// Interrupts the calls in flight through one handle.
 pub(crate) struct Interrupt {
-    /// How many times it fired, and why the last time (the error message).
-    fired: watch::Sender<(u64, &'static str)>,
+    /// How many times it fired.
+    fired: AtomicU64,
+    /// Why it fired the last time (the error message).
+    reason: Mutex<&'static str>,
+    /// Wakes the calls waiting on it.
+    wake: Notify,
 }
 
 impl Interrupt {
@@ -32,38 +38,42 @@ impl Interrupt {
             _ => "interrupted before the answer came",
         };
         Arc::new(Interrupt {
-            fired: watch::Sender::new((0, reason)),
+            fired: AtomicU64::new(0),
+            reason: Mutex::new(reason),
+            wake: Notify::new(),
         })
     }
 
     /// Makes every call in flight through this handle give up, with the
     /// reason the handle's interrupt function gives.
     pub(crate) fn fire(&self) {
-        self.fired
-            .send_modify(|(count, _)| *count = count.wrapping_add(1));
+        self.fired.fetch_add(1, Ordering::SeqCst);
+        self.wake.notify_waiters();
     }
 
     /// As [`Interrupt::fire`], with another reason (the handle was closed).
     pub(crate) fn fire_because(&self, reason: &'static str) {
-        self.fired.send_modify(|(count, why)| {
-            *count = count.wrapping_add(1);
-            *why = reason;
-        });
+        *lock(&self.reason) = reason;
+        self.fire();
     }
 
     /// Resolves when this interrupt fires after now: what a call awaits
     /// beside its work.
-    pub(crate) fn next(&self) -> impl Future<Output = Error> + Send + 'static {
-        let mut seen = self.fired.subscribe();
+    pub(crate) fn next(self: &Arc<Self>) -> impl Future<Output = Error> + Send + 'static {
+        let this = Arc::clone(self);
+        let seen = this.fired.load(Ordering::SeqCst);
         async move {
-            // The sender lives as long as its handle's Arc, which the
-            // call holds: `changed` fails only if that is gone, and then
-            // nothing can interrupt.
-            if seen.changed().await.is_err() {
-                std::future::pending::<()>().await;
+            loop {
+                // Registered before the count is checked, so that a fire
+                // between the two still wakes it.
+                let woken = this.wake.notified();
+                tokio::pin!(woken);
+                woken.as_mut().enable();
+                if this.fired.load(Ordering::SeqCst) != seen {
+                    return Error::new(ErrorKind::Cancelled, *lock(&this.reason));
+                }
+                woken.await;
             }
-            let reason = seen.borrow().1;
-            Error::new(ErrorKind::Cancelled, reason)
         }
     }
 }
@@ -71,8 +81,8 @@ impl Interrupt {
 /// Resolves with the cancellation error when either interrupt fires after
 /// now (a session's own, or its connection's).
 pub(crate) fn interrupted_by_either(
-    one: &Interrupt,
-    other: &Interrupt,
+    one: &Arc<Interrupt>,
+    other: &Arc<Interrupt>,
 ) -> impl Future<Output = Error> + Send + 'static {
     let (one, other) = (one.next(), other.next());
     async move {
