@@ -8844,7 +8844,10 @@ enum mesh_status mesh_point_list_export_arrow(const struct mesh_point_list *poin
                                               struct ArrowArray *out_array);
 
 /// Frees points. The arrays it handed out become invalid (an Arrow export
-/// stays valid until released). Freeing twice gives
+/// stays valid until released). The library keeps the memory of one freed
+/// result of 1 to 64 MiB for the next read of about its size (memory
+/// already touched is faster to fill), until another takes its place or
+/// `mesh_library_shutdown`. Freeing twice gives
 /// `MESH_ERROR_INVALID_HANDLE`; NULL is a no-op that returns `MESH_OK` and
 /// leaves the last error alone.
 ///

@@ -16,7 +16,7 @@ mod frames;
 mod id;
 mod kerberos;
 pub mod model;
-mod pages;
+pub(crate) mod pages;
 mod points;
 pub(crate) mod provider;
 mod session;

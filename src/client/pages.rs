@@ -62,6 +62,9 @@ impl Block {
                 kind: Kind::Empty,
             };
         }
+        if let Some(spare) = Spare::take(bytes) {
+            return spare;
+        }
         let large = large && bytes >= LARGE;
         #[cfg(target_os = "linux")]
         if large {
@@ -177,19 +180,97 @@ impl Block {
     }
 }
 
+/// Blocks from this size to `KEEP_UP_TO` are kept for the next block of
+/// about their size when freed, one at a time: reads of the same size one
+/// after another (a caller's loop over slices, a host reading a year of
+/// data again) then reuse memory already touched, where the allocator
+/// would often give fresh pages each time (the same size keeps meeting its
+/// mapping threshold).
+const KEEP_FROM: usize = 1 << 20;
+const KEEP_UP_TO: usize = 64 << 20;
+
+/// The block kept for reuse, as its parts (a `Block` there would free
+/// itself through this very slot).
+struct Spare {
+    ptr: NonNull<u8>,
+    size: usize,
+    kind: Kind,
+}
+
+// SAFETY: as for Block: plain memory nothing refers to.
+unsafe impl Send for Spare {}
+
+static SPARE: std::sync::Mutex<Option<Spare>> = std::sync::Mutex::new(None);
+
+impl Spare {
+    /// The kept block, if it holds `bytes` and is at most twice as large.
+    fn take(bytes: usize) -> Option<Block> {
+        if !(KEEP_FROM..=KEEP_UP_TO).contains(&bytes) {
+            return None;
+        }
+        let mut slot = crate::sync::lock(&SPARE);
+        let fits = slot
+            .as_ref()
+            .is_some_and(|s| s.size >= bytes && s.size / 2 <= bytes);
+        if !fits {
+            return None;
+        }
+        let Spare { ptr, size, kind } = slot.take()?;
+        Some(Block { ptr, size, kind })
+    }
+
+    /// Keeps `block` (freeing the one kept before), or gives it back when
+    /// it is not of a size kept.
+    fn keep(block: &mut Block) -> bool {
+        if !(KEEP_FROM..=KEEP_UP_TO).contains(&block.size) || matches!(block.kind, Kind::Empty) {
+            return false;
+        }
+        let kept = Spare {
+            ptr: block.ptr,
+            size: block.size,
+            kind: std::mem::replace(&mut block.kind, Kind::Empty),
+        };
+        let old = crate::sync::lock(&SPARE).replace(kept);
+        if let Some(old) = old {
+            old.free();
+        }
+        true
+    }
+
+    fn free(self) {
+        free(self.ptr, self.size, &self.kind);
+    }
+}
+
+/// Frees the block kept for reuse (at the library's shutdown).
+pub(crate) fn release_spare() {
+    let old = crate::sync::lock(&SPARE).take();
+    if let Some(old) = old {
+        old.free();
+    }
+}
+
 impl Drop for Block {
     fn drop(&mut self) {
-        match self.kind {
-            Kind::Empty => {}
-            // SAFETY: allocated in `new` with this layout, freed once.
-            Kind::Allocated(layout) => unsafe { std::alloc::dealloc(self.ptr.as_ptr(), layout) },
-            // SAFETY: mapped in `mapped` with this size, unmapped once.
-            #[cfg(target_os = "linux")]
-            Kind::Mapped => unsafe {
-                libc::munmap(self.ptr.as_ptr().cast(), self.size);
-            },
+        if !Spare::keep(self) {
+            free(self.ptr, self.size, &self.kind);
         }
     }
+}
+
+/// Frees a block's memory, once.
+fn free(ptr: NonNull<u8>, size: usize, kind: &Kind) {
+    match kind {
+        Kind::Empty => {}
+        // SAFETY: allocated in `Block::new` with this layout, freed once.
+        Kind::Allocated(layout) => unsafe { std::alloc::dealloc(ptr.as_ptr(), *layout) },
+        // SAFETY: mapped in `Block::mapped` with this size, unmapped once.
+        #[cfg(target_os = "linux")]
+        Kind::Mapped => unsafe {
+            libc::munmap(ptr.as_ptr().cast(), size);
+        },
+    }
+    let _ = size;
 }
 
 /// Bytes appended to a block (the encoded chunks of a write).
@@ -262,5 +343,26 @@ mod tests {
         assert_eq!(small.ptr.as_ptr() as usize % ALIGN, 0);
         assert!(matches!(small.kind, Kind::Allocated(_)));
         assert!(Block::new(0, true).into_buffer(0).is_empty());
+    }
+
+    #[test]
+    fn a_freed_block_of_a_kept_size_serves_the_next_of_about_its_size() {
+        // Tests in parallel free blocks too, and one may take the slot
+        // between a drop and the next block here: a few tries settle it.
+        let size = KEEP_FROM * 3 + 4096;
+        let reused = (0..20).any(|_| {
+            let first = Block::new(size, false);
+            let at = first.ptr;
+            drop(first);
+            Block::new(size - 100, false).ptr == at
+        });
+        assert!(reused, "the kept block is reused");
+        // A block under half its size does not take it.
+        let mut kept = Block::new(size, false);
+        kept.write(0, &[1]);
+        let at = kept.ptr;
+        drop(kept);
+        assert_ne!(Block::new(size / 2 - 1, false).ptr, at);
+        release_spare();
     }
 }

@@ -22,7 +22,7 @@ pub(super) fn read(streams: &[(&[u8], Option<i64>)]) -> Result<Points> {
         .iter()
         .map(|&(data, before)| Plan::new(data, before))
         .collect::<Result<Vec<_>>>()?;
-    let mut points = PointsBuilder::with_capacity(plans.iter().map(Plan::rows).sum(), false);
+    let mut points = PointsBuilder::with_capacity(plans.iter().map(Plan::rows).sum(), true);
     for plan in &plans {
         plan.append_to(&mut points);
     }

@@ -117,6 +117,7 @@ pub extern "C" fn mesh_library_shutdown() -> mesh_status {
             began.elapsed().as_millis()
         );
         rt.stop()?;
+        crate::client::pages::release_spare();
         Ok(())
     })
 }
