@@ -1,7 +1,8 @@
 //! Mesh's Arrow IPC stream read straight into the columns of a read: each
 //! column's bytes are copied once, from the gRPC message to where the
-//! caller's points live, where the general Arrow reader first copies every
-//! buffer into memory of its own. This path takes the streams Mesh writes:
+//! caller's points live (the general Arrow reader copies into memory of its
+//! own, which a split read then copied again into its result), with no
+//! Arrow reader, schema or arrays made on the way. This path takes the streams Mesh writes:
 //! little-endian, the three columns of the points schema and nothing else,
 //! no compression, no dictionaries. Any other stream goes to the general
 //! reader (`Points::from_arrow_stream_general`), which takes all valid
