@@ -8,6 +8,7 @@
 
 use std::sync::OnceLock;
 
+use arrow_buffer::{ArrowNativeType, ToByteSlice};
 use arrow_ipc::{FieldNode, MessageBuilder, MessageHeader, MetadataVersion, RecordBatchBuilder};
 
 use super::error::{Error, ErrorKind, Result};
@@ -59,26 +60,23 @@ pub(super) fn arrow_stream(
     flags: Option<&[u32]>,
     values: &[f64],
 ) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(stream_len(times.len())?);
-    write_stream(&mut out, times, flags, values)?;
+    let batch = BatchMetadata::new(times.len())?;
+    let mut out = Vec::with_capacity(batch.stream_len()?);
+    write_stream(&mut out, &batch, times, flags, values)?;
     Ok(out)
 }
 
-/// How long the stream of `n` points is.
-pub(super) fn stream_len(n: usize) -> Result<usize> {
-    let batch = BatchMetadata::new(n)?;
-    Ok(schema_message()?.len() + 8 + batch.padded + batch.body + 8)
-}
-
-/// Writes the stream of these points (as `arrow_stream`) to `out`.
+/// Writes the stream of these points (as `arrow_stream`) to `out`, with
+/// `batch` made for their number.
 pub(super) fn write_stream(
     out: &mut impl Sink,
+    batch: &BatchMetadata,
     times: &[i64],
     flags: Option<&[u32]>,
     values: &[f64],
 ) -> Result<()> {
     let n = times.len();
-    let batch = BatchMetadata::new(n)?;
+    debug_assert_eq!(n, batch.rows);
     out.put(schema_message()?);
     out.put(&CONTINUATION);
     out.put(&(batch.padded as i32).to_le_bytes());
@@ -110,7 +108,8 @@ fn pad(out: &mut impl Sink, start: usize) {
 /// The metadata of a batch of `n` points: a node per column and two
 /// buffers each (no validity bits, then the values) at their offsets in
 /// the body, in the order Arrow's writer puts them.
-struct BatchMetadata {
+pub(super) struct BatchMetadata {
+    rows: usize,
     metadata: Vec<u8>,
     /// The metadata's length padded so that the body starts aligned.
     padded: usize,
@@ -118,7 +117,7 @@ struct BatchMetadata {
 }
 
 impl BatchMetadata {
-    fn new(n: usize) -> Result<BatchMetadata> {
+    pub(super) fn new(n: usize) -> Result<BatchMetadata> {
         let rows = i64::try_from(n).map_err(|_| too_many(n))?;
         let widths = [8, 4, 8];
         let padded_columns = widths.map(|w| (n * w).next_multiple_of(ALIGN));
@@ -149,10 +148,18 @@ impl BatchMetadata {
         let padded = (metadata.len() + 8).next_multiple_of(ALIGN) - 8;
         i32::try_from(padded).map_err(|_| too_many(n))?;
         Ok(BatchMetadata {
+            rows: n,
             metadata,
             padded,
             body,
         })
+    }
+}
+
+impl BatchMetadata {
+    /// How long the whole stream of its points is.
+    pub(super) fn stream_len(&self) -> Result<usize> {
+        Ok(schema_message()?.len() + 8 + self.padded + self.body + 8)
     }
 }
 
@@ -161,16 +168,12 @@ fn too_many(n: usize) -> Error {
 }
 
 /// Appends `values` as their little-endian bytes.
-fn put_le<T: arrow_buffer::ArrowNativeType>(out: &mut impl Sink, values: &[T]) {
-    // SAFETY: any value of these plain number types reads as its bytes.
-    let bytes = unsafe {
-        std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), std::mem::size_of_val(values))
-    };
+fn put_le<T: ArrowNativeType>(out: &mut impl Sink, values: &[T]) {
     if cfg!(target_endian = "little") {
-        out.put(bytes);
+        out.put(values.to_byte_slice());
     } else {
-        for value in bytes.chunks_exact(size_of::<T>()) {
-            let mut le = value.to_vec();
+        for value in values {
+            let mut le = value.to_byte_slice().to_vec();
             le.reverse();
             out.put(&le);
         }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use arrow_array::{
     Array, ArrayRef, Float64Array, RecordBatch, StructArray, TimestampMillisecondArray, UInt32Array,
 };
-use arrow_buffer::{ArrowNativeType, ScalarBuffer};
+use arrow_buffer::{ScalarBuffer, ToByteSlice};
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 
 use super::error::{Error, ErrorKind, Result};
@@ -212,17 +212,10 @@ impl PointsBuilder {
     }
 
     pub(super) fn append(&mut self, points: &Points) {
-        fn bytes<T: ArrowNativeType>(values: &[T]) -> &[u8] {
-            // SAFETY: any value of these plain number types reads as its
-            // bytes.
-            unsafe {
-                std::slice::from_raw_parts(values.as_ptr().cast(), std::mem::size_of_val(values))
-            }
-        }
         self.append_native(
-            bytes(points.timestamps()),
-            bytes(points.flags()),
-            bytes(points.values()),
+            points.timestamps().to_byte_slice(),
+            points.flags().to_byte_slice(),
+            points.values().to_byte_slice(),
         );
     }
 

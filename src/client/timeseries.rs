@@ -498,15 +498,20 @@ impl PreparedWrite {
         // All chunks' streams in one piece of memory (in huge pages where
         // large: a write of a million points is 20 MB that would otherwise
         // be touched a 4 KiB page at a time), each chunk a slice of it.
-        let mut lengths = Vec::with_capacity(ranges.len());
-        for range in &ranges {
-            lengths.push(encode::stream_len(range.len())?);
-        }
+        let batches = ranges
+            .iter()
+            .map(|range| encode::BatchMetadata::new(range.len()))
+            .collect::<Result<Vec<_>>>()?;
+        let lengths = batches
+            .iter()
+            .map(encode::BatchMetadata::stream_len)
+            .collect::<Result<Vec<_>>>()?;
         let mut memory = ByteColumn::with_capacity(lengths.iter().sum());
-        for range in &ranges {
+        for (range, batch) in ranges.iter().zip(&batches) {
             let flags = flags.map(|f| &f[range.clone()]);
             encode::write_stream(
                 &mut memory,
+                batch,
                 &times[range.clone()],
                 flags,
                 &values[range.clone()],
